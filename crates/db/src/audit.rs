@@ -1,0 +1,62 @@
+//! The audit log of sensitive actions: viewing a person, exports, role
+//! changes, deletions and changes to sharing. Written in the same transaction
+//! as the action where there is one, so neither happens without the other.
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::{AuditId, GroupId};
+
+use crate::{Page, Result, Scope, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: AuditId,
+    pub user_name: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn record(tx: &mut Tx, scope: &Scope, action: &str, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
+    execute!(
+        tx,
+        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        AuditId::new(),
+        scope.group_id(),
+        scope.user_id(),
+        scope.user_name(),
+        action,
+        subject,
+        detail,
+        now
+    )?;
+    Ok(())
+}
+
+/// For actions taken from the command line, where there is no signed-in user.
+pub async fn record_cli(tx: &mut Tx, group: Option<GroupId>, action: &str, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
+    execute!(
+        tx,
+        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at) VALUES ($1, $2, NULL, 'command line', $3, $4, $5, $6)",
+        AuditId::new(),
+        group,
+        action,
+        subject,
+        detail,
+        now
+    )?;
+    Ok(())
+}
+
+pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
+    let rows = fetch_all!(
+        tx,
+        AuditEntry,
+        "SELECT id, user_name, action, subject, detail, at FROM audit_log WHERE group_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
+        scope.group_id(),
+        page.per_page,
+        page.offset()
+    )?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM audit_log WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+    Ok((rows, total))
+}

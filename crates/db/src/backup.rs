@@ -1,0 +1,20 @@
+//! Backups. On SQLite, `VACUUM INTO` writes a consistent copy while the server
+//! runs. On PostgreSQL, pg_dump does the same job better than we could.
+
+use std::path::Path;
+
+use crate::{Db, DbError, Result};
+
+pub const POSTGRES_HOW_TO: &str = "On PostgreSQL, back up with pg_dump and restore with pg_restore:\n  \
+    pg_dump --format=custom --file=tredegar.dump \"$TREDEGAR_DATABASE_URL\"\n  \
+    pg_restore --clean --if-exists --dbname=\"$TREDEGAR_DATABASE_URL\" tredegar.dump";
+
+/// Write a consistent snapshot of a SQLite database to `to`, which must not exist.
+pub async fn snapshot(db: &Db, to: &Path) -> Result<()> {
+    let Db::Sqlite { write, .. } = db else {
+        return Err(DbError::Unsupported(POSTGRES_HOW_TO));
+    };
+    let path = to.to_str().ok_or(DbError::Unsupported("the backup path must be valid UTF-8"))?;
+    sqlx::query("VACUUM INTO $1").bind(path).execute(write).await?;
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! Storage for Tredegar: one `Db` over SQLite (the embedded default) or
+//! PostgreSQL, picked by the URL's scheme. Every query is written once, with
+//! `$N` placeholders both backends understand; the macros below run it on
+//! whichever backend the transaction belongs to.
+//!
+//! Functions that touch a group's data take a [`Scope`], which can only be made
+//! by loading a real membership or API token, so code without one cannot read
+//! people.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use tredegar_domain::{FieldErrors, PersonId};
+
+/// Run a query returning rows of `$t` on either backend.
+macro_rules! fetch_all {
+    ($tx:expr, $t:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match &mut *$tx {
+            $crate::Tx::Sqlite(c) => sqlx::query_as::<_, $t>($sql)$(.bind($arg))*.fetch_all(&mut **c).await,
+            $crate::Tx::Postgres(c) => sqlx::query_as::<_, $t>($sql)$(.bind($arg))*.fetch_all(&mut **c).await,
+        }
+    };
+}
+
+macro_rules! fetch_optional {
+    ($tx:expr, $t:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match &mut *$tx {
+            $crate::Tx::Sqlite(c) => sqlx::query_as::<_, $t>($sql)$(.bind($arg))*.fetch_optional(&mut **c).await,
+            $crate::Tx::Postgres(c) => sqlx::query_as::<_, $t>($sql)$(.bind($arg))*.fetch_optional(&mut **c).await,
+        }
+    };
+}
+
+/// A single value: a count, an id, a flag.
+macro_rules! scalar {
+    ($tx:expr, $t:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match &mut *$tx {
+            $crate::Tx::Sqlite(c) => sqlx::query_scalar::<_, $t>($sql)$(.bind($arg))*.fetch_optional(&mut **c).await,
+            $crate::Tx::Postgres(c) => sqlx::query_scalar::<_, $t>($sql)$(.bind($arg))*.fetch_optional(&mut **c).await,
+        }
+    };
+}
+
+/// A statement; yields the number of rows it changed.
+macro_rules! execute {
+    ($tx:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match &mut *$tx {
+            $crate::Tx::Sqlite(c) => sqlx::query($sql)$(.bind($arg))*.execute(&mut **c).await.map(|r| r.rows_affected()),
+            $crate::Tx::Postgres(c) => sqlx::query($sql)$(.bind($arg))*.execute(&mut **c).await.map(|r| r.rows_affected()),
+        }
+    };
+}
+
+pub mod audit;
+pub mod backup;
+pub mod campaigns;
+pub mod fields;
+pub mod groups;
+pub mod people;
+pub mod scope;
+pub mod tags;
+pub mod users;
+
+pub use scope::Scope;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the database URL must start with sqlite:// or postgres:// (got '{0}')")]
+    UnknownScheme(String),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("not found")]
+    NotFound,
+    /// A value that must be unique in the group is taken.
+    #[error("{message}")]
+    Duplicate { field: String, message: String, existing: Option<PersonId> },
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+impl From<FieldErrors> for DbError {
+    fn from(e: FieldErrors) -> Self {
+        DbError::Invalid(e)
+    }
+}
+
+impl From<tredegar_domain::Problem> for DbError {
+    fn from(p: tredegar_domain::Problem) -> Self {
+        DbError::Invalid(p.into())
+    }
+}
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database. SQLite gets one writer connection and a few readers: writes
+/// queue for the writer instead of failing with "database is locked", and WAL
+/// lets reads go on beside them.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite { write: SqlitePool, read: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// A transaction on either backend. Dropped without `commit`, it rolls back,
+/// so nothing is half-written.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Connect by URL scheme. An unknown scheme is an error; it never silently
+    /// creates an empty SQLite file somewhere unexpected.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf())) {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(&dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+                }
+            }
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // Acknowledged writes survive power loss.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+            Ok(Db::Sqlite { write, read })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            Err(DbError::UnknownScheme(scheme.to_string()))
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The versions each backend's migrations reach; a test keeps them equal.
+    pub fn migration_versions(backend: Backend) -> Vec<(i64, String)> {
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.iter().map(|m| (m.version, m.description.to_string())).collect()
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction for reading.
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { read, .. } => Tx::Sqlite(read.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction that may write. On SQLite it holds the single writer.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Can the database answer? For `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        let mut tx = self.read().await?;
+        scalar!(&mut tx, i32, "SELECT 1")?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The file path inside a `sqlite://PATH` URL, without query options.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Rows of a page: `page` counts from 1.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Page {
+    pub fn new(page: i64, per_page: i64) -> Page {
+        Page { page: page.max(1), per_page: per_page.clamp(1, 500) }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    pub fn total_pages(&self, total: i64) -> i64 {
+        (total + self.per_page - 1) / self.per_page
+    }
+}
+
+/// Upper bound for a prefix range search: `prefix <= key < bound`.
+/// Works with a plain index on both backends (no LIKE, no leading wildcard).
+pub(crate) fn prefix_bound(prefix: &str) -> String {
+    let mut s = prefix.to_string();
+    s.push(char::MAX);
+    s
+}
+
+/// A value for a query whose shape is decided at run time (OSDI filters).
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
+    Id(uuid::Uuid),
+    Bool(bool),
+    Int(i64),
+}
+
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Text(v) => q.bind(v),
+                Arg::Time(v) => q.bind(v),
+                Arg::Id(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Int(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// Rows for SQL built from fixed fragments plus bound values. The string is
+/// assembled only from constants in this crate; every value is bound.
+pub(crate) async fn fetch_all_args<T>(tx: &mut Tx, sql: String, args: Vec<Arg>) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let sql = sqlx::AssertSqlSafe(sql);
+    Ok(match tx {
+        Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **c).await?,
+        Tx::Postgres(c) => bind_args!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **c).await?,
+    })
+}
+
+pub(crate) async fn count_args(tx: &mut Tx, sql: String, args: Vec<Arg>) -> Result<i64> {
+    let sql = sqlx::AssertSqlSafe(sql);
+    Ok(match tx {
+        Tx::Sqlite(c) => bind_args!(sqlx::query_scalar::<_, i64>(sql), args).fetch_one(&mut **c).await?,
+        Tx::Postgres(c) => bind_args!(sqlx::query_scalar::<_, i64>(sql), args).fetch_one(&mut **c).await?,
+    })
+}
+
+/// How a filterable field is compared: the SQL (with `{op}` and `{arg}` to
+/// fill in) and how its value is read.
+pub(crate) struct FilterColumn {
+    pub sql: &'static str,
+    pub kind: FilterKind,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum FilterKind {
+    Id,
+    Time,
+    Text,
+    Lower,
+    PhoneKey,
+    PostcodeKey,
+}
+
+/// Turn an OSDI filter into SQL, appending its values to `args`.
+pub(crate) fn filter_sql(
+    filter: &tredegar_domain::filter::Filter,
+    column: impl Fn(&str) -> Option<FilterColumn>,
+    args: &mut Vec<Arg>,
+) -> Result<String> {
+    use tredegar_domain::Problem;
+    if filter.0.iter().all(Vec::is_empty) {
+        return Ok("TRUE".into());
+    }
+    let mut alternatives = Vec::new();
+    for conds in &filter.0 {
+        let mut parts = Vec::new();
+        for c in conds {
+            let col = column(&c.field).ok_or_else(|| Problem::new("filter", format!("cannot filter by '{}'", c.field)))?;
+            let value = match col.kind {
+                FilterKind::Id => {
+                    let bare = c.value.rsplit(':').next().unwrap_or_default();
+                    Arg::Id(uuid::Uuid::parse_str(bare).map_err(|_| Problem::new("filter", format!("'{}' is not an identifier", c.value)))?)
+                }
+                FilterKind::Time => Arg::Time(parse_filter_time(&c.value)?),
+                FilterKind::Text => Arg::Text(c.value.clone()),
+                FilterKind::Lower => Arg::Text(c.value.to_lowercase()),
+                FilterKind::PhoneKey => Arg::Text(tredegar_domain::contact::phone_key_prefix(&c.value)),
+                FilterKind::PostcodeKey => Arg::Text(tredegar_domain::contact::postcode_key(&c.value)),
+            };
+            args.push(value);
+            parts.push(col.sql.replace("{op}", c.op.sql()).replace("{arg}", &format!("${}", args.len())));
+        }
+        alternatives.push(format!("({})", parts.join(" AND ")));
+    }
+    Ok(format!("({})", alternatives.join(" OR ")))
+}
+
+fn parse_filter_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        return Ok(t.and_utc());
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| tredegar_domain::Problem::new("filter", format!("'{s}' is not a date (use YYYY-MM-DD or ISO 8601)")).into())
+}

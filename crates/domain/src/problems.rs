@@ -1,0 +1,78 @@
+//! What is wrong with a piece of input, named by the field it came from.
+//! The UI lists these in an error summary; the API joins them into `{"error"}`.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+
+    /// The same problem, reported against another field name (a form's row, say).
+    pub fn at(mut self, field: impl Into<String>) -> Self {
+        self.field = field.into();
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Every problem found in one form or body, so a person can fix them all at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<Problem>);
+
+impl FieldErrors {
+    pub fn push(&mut self, p: Problem) {
+        self.0.push(p);
+    }
+
+    /// Keep the value if it parsed; remember the problem if not.
+    pub fn check<T>(&mut self, r: Result<T, Problem>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(p) => {
+                self.0.push(p);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|p| p.field == field).map(|p| p.message.as_str())
+    }
+}
+
+impl From<Problem> for FieldErrors {
+    fn from(p: Problem) -> Self {
+        FieldErrors(vec![p])
+    }
+}
+
+impl fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(Problem::to_string).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for FieldErrors {}
