@@ -14,6 +14,13 @@ impl Problem {
         Self { field: field.into(), message: message.into() }
     }
 
+    /// The field as a person reads it: `given_name` → "Given name", `email_0` → "Email".
+    pub fn label(&self) -> String {
+        let words = self.field.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').replace(['_', '.'], " ");
+        let mut chars = words.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    }
+
     /// The same problem, reported against another field name (a form's row, say).
     pub fn at(mut self, field: impl Into<String>) -> Self {
         self.field = field.into();

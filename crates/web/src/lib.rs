@@ -1,1 +1,166 @@
+//! Tredegar's web server: server-rendered pages, the OSDI JSON API, and the
+//! operations endpoints. Each capability has its own module with its routes;
+//! this file only assembles them and adds the layers every request passes.
 
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tredegar_db::Db;
+
+pub mod api;
+pub mod auth;
+pub mod campaigns;
+pub mod error;
+pub mod extract;
+pub mod groups;
+pub mod ops;
+pub mod pages;
+pub mod people;
+pub mod tags;
+
+pub use error::AppError;
+
+/// Settings the web layer needs; the binary fills them from its config.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Base of absolute links in the API (`https://organise.example.org`).
+    /// Without it, links are built from the request's Host header.
+    pub public_url: Option<String>,
+    /// Mark cookies Secure: on when public_url is https.
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Failed logins allowed per account (and per address) in 15 minutes.
+    pub login_attempts: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { public_url: None, secure_cookies: false, body_limit: 1024 * 1024, login_attempts: 5 }
+    }
+}
+
+/// The one source of the current time, so no handler calls `Utc::now` itself.
+#[derive(Clone, Debug, Default)]
+pub struct Clock;
+
+impl Clock {
+    #[allow(clippy::disallowed_methods)]
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
+        AppState { db, config: Arc::new(config), clock: Clock, metrics: metrics_handle().clone() }
+    }
+}
+
+/// One Prometheus recorder per process (tests start many servers in one).
+fn metrics_handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        // Fails only if another recorder is installed, and then we still render ours.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// Strict: our own scripts, styles and images only; nothing inline.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn app(state: AppState) -> Router {
+    let body_limit = state.config.body_limit;
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(pages::router(state.clone()))
+        .nest("/api", api::router())
+        .merge(ops::router())
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(record_metrics))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let path = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path, request_id = id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn record_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("path", path), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    response
+}
+
+/// Serve until ctrl-c or SIGTERM, finishing requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// A random secret as hex, for session ids, CSRF tokens and API tokens.
+pub fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Tokens and session ids are stored only as this hash.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}

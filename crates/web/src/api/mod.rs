@@ -1,0 +1,159 @@
+//! The Action Network compatible (OSDI) API under `/api/v2`, and its OpenAPI
+//! document. HAL+JSON, absolute links, token auth by `OSDI-API-Token`.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tredegar_db::{Page, Scope};
+use tredegar_domain::Role;
+use tredegar_domain::filter::{self, Filter};
+
+use crate::error::ApiError;
+use crate::{AppError, AppState, token_hash};
+
+mod openapi;
+
+pub const MAX_PER_PAGE: i64 = 25;
+
+pub fn router() -> Router<AppState> {
+    let v2 = Router::new()
+        .route("/", get(entry_point))
+        .merge(crate::people::api::router())
+        .merge(crate::tags::api_router());
+    Router::new()
+        .nest("/v2", v2)
+        .route("/v2", get(entry_point))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint".into())) })
+}
+
+/// The caller of an API endpoint: the token's group and role, and the base
+/// that absolute links are built on.
+pub struct Api {
+    pub scope: Scope,
+    base: String,
+}
+
+impl FromRequestParts<AppState> for Api {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Header names are case-insensitive: OSDI-API-Token and OSDI-API-TOKEN are one.
+        let token = parts.headers.get("osdi-api-token").and_then(|v| v.to_str().ok()).map(str::trim).filter(|t| !t.is_empty());
+        let Some(token) = token else {
+            return Err(ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())));
+        };
+        let mut tx = state.db.read().await?;
+        let scope = Scope::for_token(&mut tx, &token_hash(token)).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
+        let base = match &state.config.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => {
+                let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+                format!("http://{host}")
+            }
+        };
+        Ok(Api { scope, base })
+    }
+}
+
+impl Api {
+    /// An absolute URL under `/api/v2/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v2/{path}", self.base)
+    }
+
+    /// Writes need an organiser; a volunteer's token can only read what they are assigned.
+    pub fn organiser(&self) -> Result<&Scope, ApiError> {
+        if self.scope.role() >= Role::Organiser {
+            Ok(&self.scope)
+        } else {
+            Err(ApiError(AppError::Forbidden("a volunteer's token can only read".into())))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Paging {
+    page: Option<i64>,
+    per_page: Option<i64>,
+    filter: Option<String>,
+    /// `background_request=true`: queue it and answer `{}` (we answer after doing it).
+    background_request: Option<String>,
+}
+
+impl Paging {
+    pub fn page(&self) -> Page {
+        Page::new(self.page.unwrap_or(1), self.per_page.unwrap_or(MAX_PER_PAGE).min(MAX_PER_PAGE))
+    }
+
+    pub fn filter(&self, fields: &[&str]) -> Result<Filter, ApiError> {
+        Ok(filter::parse(self.filter.as_deref().unwrap_or(""), fields)?)
+    }
+
+    pub fn background(&self) -> bool {
+        self.background_request.as_deref() == Some("true")
+    }
+}
+
+/// An OSDI collection page: exactly one key under `_embedded`, always present.
+pub fn collection(api: &Api, rel: &str, path: &str, items: Vec<Value>, page: Page, total: i64) -> Json<Value> {
+    let total_pages = page.total_pages(total);
+    let link = |n: i64| json!({ "href": format!("{}?page={n}&per_page={}", api.url(path), page.per_page) });
+    let mut links = json!({ "self": link(page.page) });
+    if page.page < total_pages {
+        links["next"] = link(page.page + 1);
+    }
+    if page.page > 1 {
+        links["prev"] = link(page.page - 1);
+    }
+    links[rel] = Value::Array(items.iter().filter_map(|i| i.pointer("/_links/self").cloned()).collect());
+    Json(json!({
+        "total_pages": total_pages,
+        "per_page": page.per_page,
+        "page": page.page,
+        "total_records": total,
+        "_links": links,
+        "_embedded": { rel: items },
+    }))
+}
+
+pub fn date(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `action_network:<id>` for clients that look for it, and our own.
+pub fn identifiers(id: impl std::fmt::Display) -> Value {
+    json!([format!("action_network:{id}"), format!("tredegar:{id}")])
+}
+
+/// The id at the end of an OSDI link, whatever host the link names.
+pub fn id_from_href<T: std::str::FromStr>(href: &str) -> Option<T> {
+    href.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse().ok())
+}
+
+pub fn deleted(notice: &str) -> Response {
+    Json(json!({ "notice": notice })).into_response()
+}
+
+async fn entry_point(api: Api, State(_): State<AppState>) -> Json<Value> {
+    let link = |path: &str| json!({ "href": api.url(path) });
+    Json(json!({
+        "motd": "Tredegar: an Action Network compatible API (OSDI v2)",
+        "vendor_name": "Tredegar",
+        "product_name": "Tredegar",
+        "osdi_version": "1.1.1",
+        "max_pagesize": MAX_PER_PAGE,
+        "_links": {
+            "self": link(""),
+            "osdi:people": link("people"),
+            "osdi:tags": link("tags"),
+            "docs": { "href": format!("{}/api/openapi.json", api.url("").trim_end_matches("/api/v2/")) },
+        }
+    }))
+}

@@ -1,0 +1,135 @@
+//! Campaigns: an issue, what the group demands, and where it stands. Later
+//! capabilities (targets, actions, wins) attach to a campaign.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tredegar_db::campaigns::{self, Campaign};
+use tredegar_db::{Page, Scope};
+use tredegar_domain::contact::{optional_text, required_text};
+use tredegar_domain::{CampaignId, FieldErrors, Problem};
+
+use crate::auth::{CsrfToken, Organiser};
+use crate::extract::{Form, Path, Query};
+use crate::pages::{Layout, Notice, csv_response, render};
+use crate::{AppError, AppState};
+
+pub const STATUSES: [&str; 5] = ["planning", "active", "won", "lost", "paused"];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/g/{slug}/campaigns", get(index).post(create))
+        .route("/g/{slug}/campaigns.csv", get(export))
+        .route("/g/{slug}/campaigns/new", get(new))
+        .route("/g/{slug}/campaigns/{id}", get(show).post(update))
+        .route("/g/{slug}/campaigns/{id}/edit", get(edit))
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/index.html")]
+struct IndexPage {
+    layout: Layout,
+    slug: String,
+    campaigns: Vec<Campaign>,
+}
+
+async fn all(state: &AppState, scope: &Scope) -> Result<Vec<Campaign>, AppError> {
+    let mut tx = state.db.read().await?;
+    Ok(campaigns::list(&mut tx, scope, Page::new(1, 500)).await?.0)
+}
+
+async fn index(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+    let campaigns = all(&state, &scope).await?;
+    render(IndexPage { layout: Layout::for_scope("Campaigns", &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaigns })
+}
+
+async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
+    let rows = all(&state, &scope).await?.into_iter().map(|c| vec![c.id.to_string(), c.title, c.status, c.description, c.created_at.to_rfc3339()]).collect();
+    csv_response("campaigns.csv", &["id", "title", "status", "description", "created"], rows)
+}
+
+#[derive(Default, Deserialize)]
+struct CampaignForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    form: CampaignForm,
+    errors: FieldErrors,
+    statuses: [&'static str; 5],
+}
+
+async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
+    let form = CampaignForm { status: "planning".into(), ..Default::default() };
+    let action = format!("/g/{}/campaigns", scope.group_slug());
+    render(FormPage { layout: Layout::for_scope("New campaign", &scope, csrf), action, form, errors: FieldErrors::default(), statuses: STATUSES })
+}
+
+async fn save(state: &AppState, scope: &Scope, csrf: CsrfToken, id: CampaignId, new: bool, form: CampaignForm) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let title = errors.check(required_text("title", &form.title, 200));
+    let description = errors.check(optional_text("description", &form.description, 10_000)).flatten().unwrap_or_default();
+    if !STATUSES.contains(&form.status.as_str()) {
+        errors.push(Problem::new("status", format!("must be one of: {}", STATUSES.join(", "))));
+    }
+    let Some(title) = title.filter(|_| errors.is_empty()) else {
+        let (label, action) = if new {
+            ("New campaign", format!("/g/{}/campaigns", scope.group_slug()))
+        } else {
+            ("Edit campaign", format!("/g/{}/campaigns/{id}", scope.group_slug()))
+        };
+        let page = FormPage { layout: Layout::for_scope(label, scope, csrf), action, form, errors, statuses: STATUSES };
+        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+    };
+    let mut tx = state.db.write().await?;
+    campaigns::save(&mut tx, scope, id, &title, &description, &form.status, state.clock.now(), new).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/campaigns/{id}?notice=saved", scope.group_slug())).into_response())
+}
+
+async fn create(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Form(form): Form<CampaignForm>) -> Result<Response, AppError> {
+    save(&state, &scope, csrf, CampaignId::new(), true, form).await
+}
+
+async fn the_campaign(state: &AppState, scope: &Scope, id: CampaignId) -> Result<Campaign, AppError> {
+    let mut tx = state.db.read().await?;
+    campaigns::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)
+}
+
+async fn update(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, CampaignId)>, Form(form): Form<CampaignForm>) -> Result<Response, AppError> {
+    the_campaign(&state, &scope, id).await?;
+    save(&state, &scope, csrf, id, false, form).await
+}
+
+async fn edit(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, CampaignId)>) -> Result<Response, AppError> {
+    let c = the_campaign(&state, &scope, id).await?;
+    let form = CampaignForm { title: c.title, description: c.description, status: c.status };
+    let action = format!("/g/{}/campaigns/{id}", scope.group_slug());
+    render(FormPage { layout: Layout::for_scope("Edit campaign", &scope, csrf), action, form, errors: FieldErrors::default(), statuses: STATUSES })
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/show.html")]
+struct ShowPage {
+    layout: Layout,
+    slug: String,
+    campaign: Campaign,
+}
+
+async fn show(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, CampaignId)>, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+    let campaign = the_campaign(&state, &scope, id).await?;
+    render(ShowPage { layout: Layout::for_scope(&campaign.title, &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaign })
+}

@@ -1,0 +1,152 @@
+//! The one error type handlers return. Status codes are decided here and
+//! nowhere else. Pages get a friendly page; the API wraps it in [`ApiError`]
+//! and gets `{"error": "..."}`. Internal detail is logged, never shown.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use tredegar_db::DbError;
+use tredegar_domain::{FieldErrors, PersonId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("sign in to continue")]
+    SignInNeeded,
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("{message}")]
+    Duplicate { field: String, message: String, existing: Option<PersonId> },
+    #[error("the request body is too large{}", limit_text(*.0))]
+    TooLarge(usize),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    #[error("this form has expired or did not come from Tredegar; go back, reload the page and try again")]
+    StaleForm,
+    #[error("something went wrong on our side")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn not_found() -> AppError {
+        AppError::NotFound("Page not found".into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::SignInNeeded | AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::StaleForm => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Duplicate { .. } => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+    }
+
+    fn with_retry_after(&self, mut r: Response) -> Response {
+        if let AppError::TooManyRequests { retry_after, .. } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        r
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::not_found(),
+            DbError::Duplicate { field, message, existing } => AppError::Duplicate { field, message, existing },
+            DbError::Invalid(errors) => AppError::Invalid(errors),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+impl From<tredegar_domain::Problem> for AppError {
+    fn from(p: tredegar_domain::Problem) -> Self {
+        AppError::Invalid(p.into())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        if matches!(self, AppError::SignInNeeded) {
+            return Redirect::to("/login").into_response();
+        }
+        let title = match self.status() {
+            StatusCode::NOT_FOUND => "Page not found",
+            StatusCode::FORBIDDEN => "You can't do that",
+            StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "There is a problem",
+            StatusCode::PAYLOAD_TOO_LARGE => "That was too much to send",
+            StatusCode::TOO_MANY_REQUESTS => "Too many tries",
+            _ => "Sorry, something went wrong",
+        };
+        let page = ErrorPage { title, message: self.to_string() };
+        let body = page.render().unwrap_or_else(|_| self.to_string());
+        let r = (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(body)).into_response();
+        self.with_retry_after(r)
+    }
+}
+
+/// The API's face of [`AppError`]: the same status, as `{"error": "..."}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let message = match &e {
+            AppError::SignInNeeded => "missing or wrong OSDI-API-Token header".to_string(),
+            AppError::Duplicate { existing: Some(id), message, .. } => format!("{message} (person {id})"),
+            other => other.to_string(),
+        };
+        let r = (e.status(), axum::Json(serde_json::json!({ "error": message }))).into_response();
+        e.with_retry_after(r)
+    }
+}
+
+fn limit_text(limit: usize) -> String {
+    if limit == 0 { String::new() } else { format!(" (the limit is {} KiB)", limit / 1024) }
+}

@@ -1,0 +1,56 @@
+//! axum's extractors, with their rejections turned into `AppError`, so a bad
+//! id, form or body gets the same clear answer as any other bad input.
+
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use tredegar_domain::Problem;
+
+use crate::AppError;
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+#[derive(FromRequest)]
+#[from_request(via(axum::Form), rejection(AppError))]
+pub struct Form<T>(pub T);
+
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+/// An id that is not an id names nothing: 404, as for any unknown record.
+impl From<PathRejection> for AppError {
+    fn from(_: PathRejection) -> Self {
+        AppError::not_found()
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        AppError::Invalid(Problem::new("query", r.body_text()).into())
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(r: FormRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge(0);
+        }
+        AppError::Invalid(Problem::new("form", r.body_text()).into())
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge(0);
+        }
+        AppError::Invalid(Problem::new("body", r.body_text()).into())
+    }
+}

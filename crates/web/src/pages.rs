@@ -1,0 +1,161 @@
+//! What every page shares: the layout (group name, menu by role, notices),
+//! rendering, the stylesheet, and the group dashboard. Capabilities add their
+//! own routers here, behind the CSRF layer.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::middleware;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tredegar_db::Scope;
+use tredegar_domain::Role;
+
+use crate::auth::{CsrfToken, Member};
+use crate::extract::Query;
+use crate::{AppError, AppState};
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .merge(crate::auth::router())
+        .route("/g/{slug}", get(dashboard))
+        .merge(crate::groups::router())
+        .merge(crate::people::router())
+        .merge(crate::tags::pages_router())
+        .merge(crate::campaigns::router())
+        .layer(middleware::from_fn_with_state(state, crate::auth::csrf_layer))
+        .route("/static/app.css", get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+        .into_response()
+}
+
+/// The group and role the menu is drawn for.
+#[derive(Clone, Debug)]
+pub struct Nav {
+    pub slug: String,
+    pub group_name: String,
+    pub role: Role,
+}
+
+impl Nav {
+    pub fn organiser(&self) -> bool {
+        self.role >= Role::Organiser
+    }
+    pub fn admin(&self) -> bool {
+        self.role >= Role::Admin
+    }
+}
+
+pub struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub notice: Option<&'static str>,
+}
+
+impl Layout {
+    pub fn public(title: &str, csrf: CsrfToken) -> Layout {
+        Layout { title: title.into(), user_name: None, nav: None, csrf: csrf.0, notice: None }
+    }
+
+    pub fn signed_in(title: &str, user_name: &str, nav: Option<Nav>, csrf: CsrfToken) -> Layout {
+        Layout { title: title.into(), user_name: Some(user_name.into()), nav, csrf: csrf.0, notice: None }
+    }
+
+    pub fn for_scope(title: &str, scope: &Scope, csrf: CsrfToken) -> Layout {
+        let nav = Nav { slug: scope.group_slug().into(), group_name: scope.group_name().into(), role: scope.role() };
+        Layout::signed_in(title, scope.user_name(), Some(nav), csrf)
+    }
+
+    /// Confirm what just happened, from the fixed list below (never echoing input).
+    pub fn notice(mut self, notice: &Notice) -> Layout {
+        self.notice = notice.notice.as_deref().and_then(|code| {
+            Some(match code {
+                "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
+                "saved" => "Saved.",
+                "added" => "Added.",
+                "deleted" => "Deleted. Everything about them has been removed.",
+                "merged" => "Merged. Both histories are kept on this person.",
+                "role" => "Role changed.",
+                "sharing" => "Sharing changed. This change is in the audit log.",
+                _ => return None,
+            })
+        });
+        self
+    }
+}
+
+#[derive(Default, Deserialize)]
+pub struct Notice {
+    pub notice: Option<String>,
+}
+
+/// Render a page. Pages hold personal data: never cache them.
+pub fn render<T: Template>(page: T) -> Result<Response, AppError> {
+    let html = page.render()?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    layout: Layout,
+    slug: String,
+    people: i64,
+    tags: i64,
+    campaigns: i64,
+    volunteer: bool,
+}
+
+async fn dashboard(State(state): State<AppState>, Member(scope): Member, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let people = tredegar_db::people::count(&mut tx, &scope).await?;
+    let one = tredegar_db::Page::new(1, 1);
+    let tags = tredegar_db::tags::list(&mut tx, &scope, &Default::default(), one).await?.1;
+    let campaigns = tredegar_db::campaigns::list(&mut tx, &scope, one).await?.1;
+    render(Dashboard {
+        layout: Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice),
+        slug: scope.group_slug().into(),
+        people,
+        tags,
+        campaigns,
+        volunteer: !scope.role().sees_everyone(),
+    })
+}
+
+/// A CSV download. Every row is already scoped by the caller.
+pub fn csv_response(filename: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header_row).map_err(|e| AppError::Internal(e.to_string()))?;
+    for row in rows {
+        let safe: Vec<String> = row.into_iter().map(defuse_formula).collect();
+        w.write_record(&safe).map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A spreadsheet runs a cell starting with = + - @ as a formula. Phone numbers
+/// like +44 7700 900123 are left alone; anything else gets a leading quote.
+fn defuse_formula(cell: String) -> String {
+    let plain_number = cell.chars().skip(1).all(|c| c.is_ascii_digit() || " ()-".contains(c));
+    match cell.chars().next() {
+        Some('=' | '@') => format!("'{cell}"),
+        Some('+' | '-') if !plain_number => format!("'{cell}"),
+        _ => cell,
+    }
+}

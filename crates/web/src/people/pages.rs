@@ -1,0 +1,403 @@
+//! The people pages. Every handler takes a scope extractor, so the role is in
+//! its signature, and every read goes through the scoped db functions.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tredegar_db::fields::{self, CustomField};
+use tredegar_db::people::{self, Assignee, Order, Person, PersonEvent, PersonSummary, Search};
+use tredegar_db::{Page, Scope, audit, tags, users};
+use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
+
+use super::form::{self, PersonForm};
+use crate::auth::{CsrfToken, Member, Organiser};
+use crate::extract::{Form, Path, Query};
+use crate::pages::{Layout, Notice, csv_response, render};
+use crate::{AppError, AppState};
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "people/index.html")]
+struct IndexPage {
+    layout: Layout,
+    slug: String,
+    q: String,
+    people: Vec<PersonSummary>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    organiser: bool,
+}
+
+impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("/g/{}/people?q={}&page={page}", self.slug, urlencode(&self.q))
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_string()).unwrap_or_default()
+}
+
+pub async fn index(State(state): State<AppState>, Member(scope): Member, csrf: CsrfToken, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let page = Page::new(q.page.unwrap_or(1), PER_PAGE);
+    let mut tx = state.db.read().await?;
+    let (people, total) = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, page).await?;
+    render(IndexPage {
+        layout: Layout::for_scope("People", &scope, csrf),
+        slug: scope.group_slug().into(),
+        q: q.q,
+        people,
+        total,
+        page: page.page,
+        pages: page.total_pages(total),
+        organiser: scope.role().sees_everyone(),
+    })
+}
+
+/// The people list, with its search, as CSV. Exports are audited.
+pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let search = Search::parse(&q.q);
+    let mut rows = Vec::new();
+    let mut page = Page::new(1, 500);
+    loop {
+        let (batch, total) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, page).await?;
+        rows.extend(batch.into_iter().map(|p| {
+            vec![
+                p.id.to_string(),
+                p.given_name.unwrap_or_default(),
+                p.family_name.unwrap_or_default(),
+                p.email.unwrap_or_default(),
+                p.phone.unwrap_or_default(),
+                p.postcode.unwrap_or_default(),
+                p.created_at.to_rfc3339(),
+                p.modified_at.to_rfc3339(),
+            ]
+        }));
+        if page.page >= page.total_pages(total) {
+            break;
+        }
+        page = Page::new(page.page + 1, 500);
+    }
+    let detail = format!("{} people{}", rows.len(), if q.q.is_empty() { String::new() } else { " matching a search".into() });
+    audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
+    tx.commit().await?;
+    csv_response(
+        "people.csv",
+        &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"],
+        rows,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "people/form.html")]
+struct FormPage {
+    layout: Layout,
+    slug: String,
+    action: String,
+    form: PersonForm,
+    errors: FieldErrors,
+    /// Who already has an email or phone that was entered.
+    existing: Option<PersonId>,
+    statuses: Vec<&'static str>,
+    phone_types: Vec<&'static str>,
+}
+
+fn form_page(scope: &Scope, csrf: CsrfToken, title: &str, action: String, form: PersonForm, errors: FieldErrors, existing: Option<PersonId>) -> FormPage {
+    FormPage {
+        layout: Layout::for_scope(title, scope, csrf),
+        slug: scope.group_slug().into(),
+        action,
+        form,
+        errors,
+        existing,
+        statuses: tredegar_domain::SubscriptionStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        phone_types: tredegar_domain::people::PhoneType::ALL.iter().map(|t| t.as_str()).collect(),
+    }
+}
+
+pub async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let fields = fields::list(&mut tx, &scope).await?;
+    let action = format!("/g/{}/people", scope.group_slug());
+    render(form_page(&scope, csrf, "Add a person", action, PersonForm::blank(&fields), FieldErrors::default(), None))
+}
+
+/// Save a person from the form; on a problem, show the form again with it.
+async fn save_from_form(state: &AppState, scope: &Scope, csrf: CsrfToken, id: PersonId, new: bool, sent: Vec<(String, String)>) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let fields = fields::list(&mut tx, scope).await?;
+    let (title, action) = if new {
+        ("Add a person", format!("/g/{}/people", scope.group_slug()))
+    } else {
+        ("Edit person", format!("/g/{}/people/{id}", scope.group_slug()))
+    };
+    let again = |errors: FieldErrors, existing: Option<PersonId>, fields: &[CustomField]| {
+        let page = form_page(scope, csrf.clone(), title, action.clone(), PersonForm::from_sent(&sent, fields), errors, existing);
+        render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
+    };
+    let details = match form::parse(&sent, &fields) {
+        Ok(d) => d,
+        Err(errors) => return again(errors, None, &fields),
+    };
+    let now = state.clock.now();
+    match people::save(&mut tx, scope, id, &details, now, new).await {
+        Ok(()) => {}
+        Err(tredegar_db::DbError::Duplicate { field, message, existing }) => {
+            return again(tredegar_domain::Problem::new(field, message).into(), existing, &fields);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    people::add_event(&mut tx, scope, id, if new { "created" } else { "edited" }, if new { "Added to the database" } else { "Details edited" }, now).await?;
+    tx.commit().await?;
+    let notice = if new { "added" } else { "saved" };
+    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice={notice}", scope.group_slug())).into_response())
+}
+
+pub async fn create(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Form(sent): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    save_from_form(&state, &scope, csrf, PersonId::new(), true, sent).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, PersonId)>,
+    Form(sent): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    own_person(&state, &scope, id).await?;
+    save_from_form(&state, &scope, csrf, id, false, sent).await
+}
+
+/// A person this scope may see, or 404.
+async fn visible_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person, AppError> {
+    let mut tx = state.db.read().await?;
+    people::get(&mut tx, scope, id).await?.ok_or_else(|| AppError::NotFound(format!("Couldn't find person with id = {id}")))
+}
+
+/// A person of the scope's own group (not a shared child's), or 404.
+async fn own_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person, AppError> {
+    let p = visible_person(state, scope, id).await?;
+    if p.group_id == scope.group_id() { Ok(p) } else { Err(AppError::NotFound(format!("Couldn't find person with id = {id}"))) }
+}
+
+pub async fn edit(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, PersonId)>) -> Result<Response, AppError> {
+    let person = own_person(&state, &scope, id).await?;
+    let mut tx = state.db.read().await?;
+    let fields = fields::list(&mut tx, &scope).await?;
+    let action = format!("/g/{}/people/{id}", scope.group_slug());
+    render(form_page(&scope, csrf, "Edit person", action, PersonForm::from_person(&person, &fields), FieldErrors::default(), None))
+}
+
+#[derive(Template)]
+#[template(path = "people/show.html")]
+struct ShowPage {
+    layout: Layout,
+    slug: String,
+    person: Person,
+    name: String,
+    events: Vec<PersonEvent>,
+    assignees: Vec<Assignee>,
+    volunteers: Vec<users::Member>,
+    all_tags: Vec<tags::Tag>,
+    can_edit: bool,
+}
+
+/// Viewing a person is audited: their record may hold special-category data.
+pub async fn show(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, PersonId)>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let person = visible_person(&state, &scope, id).await?;
+    let mut tx = state.db.write().await?;
+    let name = person.display_name();
+    audit::record(&mut tx, &scope, "view", &format!("person {id}"), &name, state.clock.now()).await?;
+    let events = people::events(&mut tx, &person).await?;
+    let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
+    let (assignees, volunteers, all_tags) = if can_edit {
+        let members = users::members(&mut tx, &scope).await?;
+        let tags = tags::list(&mut tx, &scope, &Default::default(), Page::new(1, 500)).await?.0;
+        (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer.as_str()).collect(), tags)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    tx.commit().await?;
+    render(ShowPage {
+        layout: Layout::for_scope(&name, &scope, csrf).notice(&notice),
+        slug: scope.group_slug().into(),
+        name,
+        person,
+        events,
+        assignees,
+        volunteers,
+        all_tags,
+        can_edit,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people/delete.html")]
+struct DeletePage {
+    layout: Layout,
+    slug: String,
+    id: PersonId,
+    name: String,
+}
+
+pub async fn confirm_delete(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, PersonId)>) -> Result<Response, AppError> {
+    let person = own_person(&state, &scope, id).await?;
+    render(DeletePage { layout: Layout::for_scope("Delete person", &scope, csrf), slug: scope.group_slug().into(), id, name: person.display_name() })
+}
+
+/// Erasure is a real delete: the person and everything about them goes.
+pub async fn delete(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id)): Path<(String, PersonId)>) -> Result<Response, AppError> {
+    let person = own_person(&state, &scope, id).await?;
+    let mut tx = state.db.write().await?;
+    people::delete(&mut tx, &scope, id).await?;
+    audit::record(&mut tx, &scope, "delete", &format!("person {id}"), &person.display_name(), state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/people?notice=deleted", scope.group_slug())).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "people/merge.html")]
+struct MergePage {
+    layout: Layout,
+    slug: String,
+    keep: Person,
+    keep_name: String,
+    q: String,
+    candidates: Vec<PersonSummary>,
+    other: Option<(Person, String)>,
+}
+
+pub async fn merge_search(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, PersonId)>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let keep = own_person(&state, &scope, id).await?;
+    let mut tx = state.db.read().await?;
+    let candidates = if q.q.trim().is_empty() {
+        Vec::new()
+    } else {
+        let found = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, Page::new(1, 20)).await?.0;
+        found.into_iter().filter(|p| p.id != id && p.group_id == scope.group_id()).collect()
+    };
+    render(MergePage {
+        layout: Layout::for_scope("Merge with another person", &scope, csrf),
+        slug: scope.group_slug().into(),
+        keep_name: keep.display_name(),
+        keep,
+        q: q.q,
+        candidates,
+        other: None,
+    })
+}
+
+pub async fn confirm_merge(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id, other)): Path<(String, PersonId, PersonId)>,
+) -> Result<Response, AppError> {
+    let keep = own_person(&state, &scope, id).await?;
+    let other = own_person(&state, &scope, other).await?;
+    let other_name = other.display_name();
+    render(MergePage {
+        layout: Layout::for_scope("Merge with another person", &scope, csrf),
+        slug: scope.group_slug().into(),
+        keep_name: keep.display_name(),
+        keep,
+        q: String::new(),
+        candidates: Vec::new(),
+        other: Some((other, other_name)),
+    })
+}
+
+pub async fn merge(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id, other)): Path<(String, PersonId, PersonId)>) -> Result<Response, AppError> {
+    let keep = own_person(&state, &scope, id).await?;
+    let other = own_person(&state, &scope, other).await?;
+    if keep.id == other.id {
+        return Err(tredegar_domain::Problem::new("other", "choose a different person to merge with").into());
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    people::merge(&mut tx, &scope, &keep, &other, now).await?;
+    let summary = format!("Merged with {} ({}); their history is included", other.display_name(), other.id);
+    people::add_event(&mut tx, &scope, keep.id, "merged", &summary, now).await?;
+    audit::record(&mut tx, &scope, "merge", &format!("person {}", keep.id), &summary, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=merged", scope.group_slug())).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TagForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Tag a person, making the tag if the group has none by that name.
+pub async fn add_tag(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id)): Path<(String, PersonId)>, Form(f): Form<TagForm>) -> Result<Response, AppError> {
+    own_person(&state, &scope, id).await?;
+    let name = tredegar_domain::contact::required_text("name", &f.name, 100)?;
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    let tag = match tags::by_name(&mut tx, &scope, &name).await? {
+        Some(t) => t,
+        None => tags::create(&mut tx, &scope, &name, now).await?,
+    };
+    tags::add(&mut tx, &scope, tag.id, id, now).await?;
+    people::add_event(&mut tx, &scope, id, "tagged", &format!("Tagged {}", tag.name), now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+}
+
+pub async fn remove_tag(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id, tag)): Path<(String, PersonId, TagId)>) -> Result<Response, AppError> {
+    own_person(&state, &scope, id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    tags::remove(&mut tx, &scope, tag, id, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    user: UserId,
+}
+
+pub async fn assign(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id)): Path<(String, PersonId)>, Form(f): Form<AssignForm>) -> Result<Response, AppError> {
+    own_person(&state, &scope, id).await?;
+    let mut tx = state.db.write().await?;
+    let member = users::member(&mut tx, &scope, f.user).await?.ok_or_else(|| tredegar_domain::Problem::new("user", "is not a member of this group"))?;
+    let now = state.clock.now();
+    people::assign(&mut tx, &scope, id, f.user, now).await?;
+    people::add_event(&mut tx, &scope, id, "assigned", &format!("Assigned to {}", member.name), now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+}
+
+pub async fn unassign(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id, user)): Path<(String, PersonId, UserId)>) -> Result<Response, AppError> {
+    own_person(&state, &scope, id).await?;
+    let mut tx = state.db.write().await?;
+    people::unassign(&mut tx, &scope, id, user).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+}
