@@ -1,1 +1,142 @@
-fn main() {}
+//! `tredegar`: the one binary. `serve` runs the web app; the other commands
+//! are for first setup and scripts. Everything an organiser does is in the web UI.
+
+mod commands;
+mod config;
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tredegar", version, about = "Self-hosted community organising: people, relationships, campaigns and mutual aid.")]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data is. Every command takes these.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/tredegar.db]
+    #[arg(long, env = "TREDEGAR_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Directory for the embedded SQLite database [default: ./tredegar-data]
+    #[arg(long, env = "TREDEGAR_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Configuration file [default: ./tredegar.toml, if it exists]
+    #[arg(long, env = "TREDEGAR_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "TREDEGAR_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Public base URL, used for links in the API (https://... turns on Secure cookies)
+        #[arg(long, env = "TREDEGAR_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Log as JSON lines instead of text
+        #[arg(long, env = "TREDEGAR_LOG_JSON")]
+        log_json: bool,
+    },
+    /// Manage groups.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Write a consistent snapshot of the database to PATH, safe while the server runs.
+    Backup { path: PathBuf },
+    /// Replace the database with a snapshot made by `backup`. Stop the server first.
+    Restore { path: PathBuf },
+    /// Fill a group with a realistic demo: an estate's blocks and flats, residents, tags and a campaign.
+    Demo {
+        /// The group to fill (made if missing)
+        #[arg(long, default_value = "Brookfield Estate Residents")]
+        group: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum GroupCommand {
+    /// Create a group, optionally inside a parent group.
+    Create {
+        name: String,
+        /// Name of the parent group
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (or add an existing one) with a role in a group. Reads the password from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Name of the group
+        #[arg(long)]
+        group: String,
+        /// admin, organiser or volunteer
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for a user's membership of a group. Only its hash is stored.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        group: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let log_json = matches!(cli.command, Command::Serve { log_json: true, .. });
+    init_logging(log_json);
+    let result = match cli.command {
+        Command::Serve { listen, public_url, .. } => commands::serve(cli.db, listen, public_url).await,
+        Command::Group(GroupCommand::Create { name, parent }) => commands::group_create(cli.db, &name, parent.as_deref()).await,
+        Command::User(UserCommand::Create { email, name, group, role }) => commands::user_create(cli.db, &email, &name, &group, &role).await,
+        Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
+        Command::Backup { path } => commands::backup(cli.db, &path).await,
+        Command::Restore { path } => commands::restore(cli.db, &path).await,
+        Command::Demo { group } => demo::run(cli.db, &group).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("TREDEGAR_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -12,6 +12,9 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use axum::ServiceExt;
+use tower::Layer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -91,10 +94,12 @@ fn metrics_handle() -> &'static PrometheusHandle {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-pub fn app(state: AppState) -> Router {
+/// The whole app. Paths are matched with or without a trailing slash, as
+/// OSDI clients expect.
+pub fn app(state: AppState) -> NormalizePath<Router> {
     let body_limit = state.config.body_limit;
     let request_id = HeaderName::from_static("x-request-id");
-    Router::new()
+    let router = Router::new()
         .merge(pages::router(state.clone()))
         .nest("/api", api::router())
         .merge(ops::router())
@@ -110,7 +115,8 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .with_state(state)
+        .with_state(state);
+    NormalizePathLayer::trim_trailing_slash().layer(router)
 }
 
 async fn record_metrics(req: Request, next: Next) -> Response {
@@ -127,7 +133,7 @@ async fn record_metrics(req: Request, next: Next) -> Response {
 
 /// Serve until ctrl-c or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(app(state));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 

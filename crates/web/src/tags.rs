@@ -27,13 +27,9 @@ pub fn pages_router() -> Router<AppState> {
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/tags", get(list_api).post(create_api))
-        .route("/tags/", get(list_api).post(create_api))
         .route("/tags/{id}", get(get_api))
-        .route("/tags/{id}/", get(get_api))
         .route("/tags/{id}/taggings", get(taggings_api).post(tag_person_api))
-        .route("/tags/{id}/taggings/", get(taggings_api).post(tag_person_api))
         .route("/tags/{id}/taggings/{tagging}", get(tagging_api).delete(untag_api))
-        .route("/tags/{id}/taggings/{tagging}/", get(tagging_api).delete(untag_api))
 }
 
 // ---- pages ----

@@ -28,7 +28,6 @@ pub fn router() -> Router<AppState> {
         .merge(crate::tags::api_router());
     Router::new()
         .nest("/v2", v2)
-        .route("/v2", get(entry_point))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint".into())) })
 }

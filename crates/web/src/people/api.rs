@@ -22,11 +22,8 @@ use crate::{AppError, AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(list).post(signup))
-        .route("/people/", get(list).post(signup))
         .route("/people/{id}", get(get_one).put(update))
-        .route("/people/{id}/", get(get_one).put(update))
         .route("/people/{id}/taggings", get(taggings))
-        .route("/people/{id}/taggings/", get(taggings))
 }
 
 pub fn person_json(api: &Api, p: &Person) -> Value {

@@ -1,0 +1,190 @@
+//! The subcommands other than `demo`.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use tredegar_db::{Db, audit, groups, users};
+use tredegar_domain::contact::{Password, required_text};
+use tredegar_domain::groups::{parse_group_name, slugify};
+use tredegar_domain::{Email, Role};
+use tredegar_web::{AppState, Clock, Config, random_token, token_hash};
+
+use crate::DbArgs;
+use crate::config::{self, FileConfig};
+
+/// Open (and migrate) the database these options name.
+pub async fn open(args: &DbArgs) -> anyhow::Result<(Db, FileConfig)> {
+    let file = FileConfig::load(args.config.as_deref())?;
+    let url = config::database_url(args.database_url.clone(), &file, args.data_dir.clone());
+    let db = Db::connect(&url).await.with_context(|| format!("opening {}", redact(&url)))?;
+    db.migrate().await?;
+    Ok((db, file))
+}
+
+/// Never print a password that is part of a URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub async fn serve(args: DbArgs, listen: Option<SocketAddr>, public_url: Option<String>) -> anyhow::Result<()> {
+    let (db, file) = open(&args).await?;
+    let listen = match listen.or(file.listen) {
+        Some(a) => a,
+        None => config::DEFAULT_LISTEN.parse()?,
+    };
+    let public_url = public_url.or(file.public_url.clone());
+    let defaults = Config::default();
+    let config = Config {
+        secure_cookies: public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
+        public_url,
+        body_limit: file.body_limit_kib.map_or(defaults.body_limit, |k| k * 1024),
+        login_attempts: file.login_attempts.unwrap_or(defaults.login_attempts),
+    };
+    let mut tx = db.read().await?;
+    let first_run = users::count(&mut tx).await? == 0;
+    drop(tx);
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "Tredegar is listening");
+    if first_run {
+        tracing::info!("First run: open http://{addr}/setup to create your group and its first admin");
+    }
+    tredegar_web::serve(listener, AppState::new(db.clone(), config)).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Find a group by its name (or slug).
+pub async fn find_group(db: &Db, name: &str) -> anyhow::Result<groups::Group> {
+    let mut tx = db.read().await?;
+    groups::by_slug(&mut tx, &slugify(name)).await?.ok_or_else(|| anyhow!("there is no group called '{name}'"))
+}
+
+pub async fn group_create(args: DbArgs, name: &str, parent: Option<&str>) -> anyhow::Result<()> {
+    let (db, _) = open(&args).await?;
+    let (name, slug) = parse_group_name("name", name)?;
+    let parent = match parent {
+        Some(p) => Some(find_group(&db, p).await?.id),
+        None => None,
+    };
+    let now = Clock.now();
+    let mut tx = db.write().await?;
+    let group = groups::create(&mut tx, &name, &slug, parent, now).await?;
+    audit::record_cli(&mut tx, Some(group.id), "group", &group.name, "group created", now).await?;
+    tx.commit().await?;
+    println!("Created group '{}' (/g/{})", group.name, group.slug);
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<Password> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+    Ok(Password::parse("password", line.trim_end_matches(['\n', '\r']))?)
+}
+
+pub async fn user_create(args: DbArgs, email: &str, name: &str, group: &str, role: &str) -> anyhow::Result<()> {
+    let email = Email::parse("--email", email)?;
+    let name = required_text("--name", name, 120)?;
+    let role = Role::parse(role)?;
+    let (db, _) = open(&args).await?;
+    let group = find_group(&db, group).await?;
+    let mut tx = db.read().await?;
+    let existing = users::by_email(&mut tx, &email.key()).await?;
+    drop(tx);
+    let now = Clock.now();
+    let user = match existing {
+        Some(u) => u,
+        None => {
+            let hash = tredegar_web::auth::hash_password(read_password()?).await?;
+            let mut tx = db.write().await?;
+            let u = users::create(&mut tx, &email, &name, &hash, now).await?;
+            tx.commit().await?;
+            u
+        }
+    };
+    let mut tx = db.write().await?;
+    users::set_membership(&mut tx, group.id, user.id, role, now).await?;
+    audit::record_cli(&mut tx, Some(group.id), "role", &format!("user {}", user.id), &format!("{} made {} from the command line", user.name, role.label()), now).await?;
+    tx.commit().await?;
+    println!("{} is now {} of '{}'", user.email, role.label().to_lowercase(), group.name);
+    Ok(())
+}
+
+pub async fn token_create(args: DbArgs, email: &str, group: &str) -> anyhow::Result<()> {
+    let email = Email::parse("--email", email)?;
+    let (db, _) = open(&args).await?;
+    let group = find_group(&db, group).await?;
+    let mut tx = db.write().await?;
+    let user = users::by_email(&mut tx, &email.key()).await?.ok_or_else(|| anyhow!("there is no user with email {}", email.as_str()))?;
+    if tredegar_db::Scope::for_member(&mut tx, user.id, &group.slug).await?.is_none() {
+        bail!("{} is not a member of '{}'", email.as_str(), group.name);
+    }
+    let token = random_token()?;
+    let now = Clock.now();
+    users::create_token(&mut tx, group.id, user.id, &token_hash(&token), now).await?;
+    audit::record_cli(&mut tx, Some(group.id), "token", &format!("user {}", user.id), "API token created", now).await?;
+    tx.commit().await?;
+    println!("{token}");
+    Ok(())
+}
+
+pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
+    let (db, _) = open(&args).await?;
+    if db.backend() == tredegar_db::Backend::Postgres {
+        bail!("{}", tredegar_db::backup::POSTGRES_HOW_TO);
+    }
+    if path.exists() {
+        bail!("{} already exists; choose a new file name", path.display());
+    }
+    tredegar_db::backup::snapshot(&db, path).await?;
+    println!("Backed up to {}", path.display());
+    Ok(())
+}
+
+pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
+    let file = FileConfig::load(args.config.as_deref())?;
+    let url = config::database_url(args.database_url.clone(), &file, args.data_dir.clone());
+    if !url.starts_with("sqlite:") {
+        bail!("{}", tredegar_db::backup::POSTGRES_HOW_TO);
+    }
+    let target = tredegar_db::sqlite_path(&url).ok_or_else(|| anyhow!("the database URL names no file"))?;
+    // Copy beside the target and check the copy is a Tredegar database; the
+    // old database stays whole until the final rename.
+    let staging = format!("{target}.restoring");
+    std::fs::copy(path, &staging).with_context(|| format!("copying {}", path.display()))?;
+    let checked = async {
+        let copy = Db::connect(&format!("sqlite://{staging}")).await?;
+        let mut tx = copy.read().await?;
+        let users = users::count(&mut tx).await;
+        drop(tx);
+        copy.close().await;
+        users
+    };
+    let users = match checked.await {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staging);
+            bail!("{} is not a Tredegar backup: {e}", path.display());
+        }
+    };
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{target}{suffix}"));
+    }
+    std::fs::rename(&staging, target).with_context(|| format!("replacing {target}"))?;
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    db.close().await;
+    println!("Restored {} ({users} users) into {target}", path.display());
+    Ok(())
+}

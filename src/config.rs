@@ -1,0 +1,46 @@
+//! Configuration: defaults < `tredegar.toml` < `TREDEGAR_*` environment < flags.
+//! clap handles the last two; this file adds the file and the defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// What `tredegar.toml` may hold. Unknown keys are an error, so a typo is not ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+    pub public_url: Option<String>,
+    pub login_attempts: Option<i64>,
+    pub body_limit_kib: Option<usize>,
+}
+
+impl FileConfig {
+    /// Read the file named, or `./tredegar.toml` if it exists.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("tredegar.toml"), false),
+        };
+        if !required && !path.exists() {
+            return Ok(FileConfig::default());
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in {}", path.display()))
+    }
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "tredegar-data";
+
+/// The database URL: the one given, or a SQLite file in the data directory.
+pub fn database_url(given: Option<String>, file: &FileConfig, data_dir: Option<PathBuf>) -> String {
+    given.or_else(|| file.database_url.clone()).unwrap_or_else(|| {
+        let dir = data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        format!("sqlite://{}", dir.join("tredegar.db").display())
+    })
+}

@@ -1,0 +1,157 @@
+//! `tredegar demo`: a realistic estate to explore. Three blocks of flats on
+//! the Brookfield Estate, their residents, tags, custom fields and campaigns,
+//! an organiser and a volunteer with a few doors assigned.
+
+use anyhow::Context;
+use tredegar_db::{Scope, audit, campaigns, fields, groups, people, tags, users};
+use tredegar_domain::groups::parse_group_name;
+use tredegar_domain::people::{Address, EmailEntry, FieldKind, PersonDetails, PhoneEntry, PhoneType};
+use tredegar_domain::{CampaignId, Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
+use tredegar_web::Clock;
+
+use crate::DbArgs;
+use crate::commands::open;
+
+const GIVEN: [&str; 24] = [
+    "Aisha", "Bronwen", "Carlos", "Dafydd", "Ewa", "Fatima", "Gareth", "Hannah", "Idris", "Joanne", "Kwame", "Lowri", "Mohammed", "Nia", "Olu", "Priya", "Rhys",
+    "Siân", "Tomasz", "Usha", "Viktor", "Wen", "Yusuf", "Zofia",
+];
+const FAMILY: [&str; 20] = [
+    "Ahmed", "Bevan", "Chowdhury", "Davies", "Evans", "Francis", "Griffiths", "Hughes", "Islam", "Jones", "Kowalski", "Lewis", "Morgan", "Nowak", "Okafor", "Powell",
+    "Rees", "Singh", "Thomas", "Williams",
+];
+const BLOCKS: [(&str, &str, u32); 3] = [("Attlee House", "NP22 3AA", 24), ("Bevan Court", "NP22 3AB", 18), ("Lansbury Tower", "NP22 3AD", 30)];
+const TENANCIES: [&str; 4] = ["Council", "Housing association", "Private", "Leaseholder"];
+const PASSWORD_WORDS: [&str; 8] = ["estate", "kettle", "picket", "ballot", "bread", "union", "garden", "stairwell"];
+
+/// A demo password people can type: four words from a short list, picked at random.
+fn demo_password() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes.iter().map(|b| PASSWORD_WORDS[usize::from(*b) % PASSWORD_WORDS.len()]).collect::<Vec<_>>().join("-"))
+}
+
+pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
+    let (db, _) = open(&args).await?;
+    let (name, slug) = parse_group_name("--group", group_name)?;
+    let now = Clock.now();
+    let password = demo_password()?;
+    let hash = tredegar_web::auth::hash_password(tredegar_domain::contact::Password::parse("password", &password)?).await?;
+
+    let mut tx = db.write().await?;
+    let group = match groups::by_slug(&mut tx, &slug).await? {
+        Some(g) => g,
+        None => groups::create(&mut tx, &name, &slug, None, now).await?,
+    };
+    let mut accounts = Vec::new();
+    for (email, person, role) in [("organiser@brookfield.example.org", "Olwen Organiser", Role::Organiser), ("volunteer@brookfield.example.org", "Val Volunteer", Role::Volunteer)] {
+        let email = Email::parse("email", email)?;
+        let user = match users::by_email(&mut tx, &email.key()).await? {
+            Some(u) => u,
+            None => users::create(&mut tx, &email, person, &hash, now).await?,
+        };
+        users::set_membership(&mut tx, group.id, user.id, role, now).await?;
+        accounts.push(user);
+    }
+    let [organiser, volunteer] = accounts.as_slice() else { anyhow::bail!("demo accounts missing") };
+    let scope = Scope::for_member(&mut tx, organiser.id, &group.slug).await?.context("demo organiser has no membership")?;
+
+    let mut field_names = Vec::new();
+    for (fname, label, kind) in [("tenancy", "Tenancy", FieldKind::Choice(TENANCIES.map(String::from).to_vec())), ("joined", "Date joined", FieldKind::Date)] {
+        if !fields::list(&mut tx, &scope).await?.iter().any(|f| f.name == fname) {
+            fields::create(&mut tx, &scope, fname, label, &kind, now).await?;
+        }
+        field_names.push(fname);
+    }
+    let mut tag_ids = Vec::new();
+    for t in ["Tenants' committee", "Rent strike pledge", "Repairs: damp", "Welsh speaker", "Can host meetings"] {
+        let tag = match tags::by_name(&mut tx, &scope, t).await? {
+            Some(tag) => tag,
+            None => tags::create(&mut tx, &scope, t, now).await?,
+        };
+        tag_ids.push(tag.id);
+    }
+
+    let mut n = 0usize;
+    for (block, postcode, flats) in BLOCKS {
+        for flat in 1..=flats {
+            // Not every flat has someone we know yet.
+            if flat % 4 == 0 {
+                continue;
+            }
+            let given = GIVEN[n % GIVEN.len()];
+            let family = FAMILY[(n * 7 + 3) % FAMILY.len()];
+            let email = format!("{}.{}{}@example.org", given.to_lowercase().replace('â', "a"), family.to_lowercase(), n);
+            let details = PersonDetails {
+                given_name: Some(given.into()),
+                family_name: Some(family.into()),
+                emails: if n % 3 == 2 {
+                    vec![]
+                } else {
+                    vec![EmailEntry { email: Email::parse("email", &email)?, status: SubscriptionStatus::Subscribed, primary: true }]
+                },
+                phones: if n % 2 == 0 {
+                    vec![PhoneEntry {
+                        phone: Phone::parse("phone", &format!("07700 9{:05}", n))?,
+                        number_type: PhoneType::Mobile,
+                        status: SubscriptionStatus::Subscribed,
+                        primary: true,
+                    }]
+                } else {
+                    vec![]
+                },
+                addresses: vec![Address {
+                    address_lines: vec![format!("Flat {flat}, {block}"), "Brookfield Estate".into()],
+                    locality: Some("Tredegar".into()),
+                    region: Some("Blaenau Gwent".into()),
+                    postcode: Some(Postcode::parse("postcode", postcode)?),
+                    country: Some("GB".into()),
+                    primary: true,
+                    ..Default::default()
+                }],
+                languages: if n % 5 == 0 { vec!["English".into(), "Welsh".into()] } else { vec!["English".into()] },
+                custom: vec![("tenancy".into(), TENANCIES[n % TENANCIES.len()].into()), ("joined".into(), format!("2026-0{}-1{}", 1 + n % 9, n % 10))],
+            }
+            .check()
+            .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            let id = PersonId::new();
+            if let Some(e) = details.emails.first() {
+                if people::find_match(&mut tx, &scope, Some(&e.email), None).await?.is_some() {
+                    n += 1;
+                    continue;
+                }
+            }
+            people::save(&mut tx, &scope, id, &details, now, true).await?;
+            people::add_event(&mut tx, &scope, id, "created", &format!("Met on the door at Flat {flat}, {block}"), now).await?;
+            for (i, tag) in tag_ids.iter().enumerate() {
+                if (n + i) % (3 + i) == 0 {
+                    tags::add(&mut tx, &scope, *tag, id, now).await?;
+                }
+            }
+            if block == "Bevan Court" && flat <= 6 {
+                people::assign(&mut tx, &scope, id, volunteer.id, now).await?;
+            }
+            n += 1;
+        }
+    }
+    campaigns::save(
+        &mut tx,
+        &scope,
+        CampaignId::new(),
+        "Stop the demolition of Brookfield Estate",
+        "The council plans to knock down Lansbury Tower and Bevan Court. We demand refurbishment, not demolition, and a ballot of every resident before any decision.",
+        "active",
+        now,
+        true,
+    )
+    .await?;
+    campaigns::save(&mut tx, &scope, CampaignId::new(), "Fix the damp in Bevan Court", "Mould in half the flats. We demand a survey and repairs within 28 days.", "planning", now, true).await?;
+    audit::record_cli(&mut tx, Some(group.id), "demo", &group.name, &format!("{n} demo residents added"), now).await?;
+    tx.commit().await?;
+
+    println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags and 2 campaigns.", group.name);
+    println!("Sign in at /login as either account, with the password: {password}");
+    println!("  organiser@brookfield.example.org  (organiser: sees everyone)");
+    println!("  volunteer@brookfield.example.org  (volunteer: sees only 5 assigned residents)");
+    Ok(())
+}
