@@ -115,7 +115,15 @@ pub async fn user_create(args: DbArgs, email: &str, name: &str, group: &str, rol
     };
     let mut tx = db.write().await?;
     users::set_membership(&mut tx, group.id, user.id, role, now).await?;
-    audit::record_cli(&mut tx, Some(group.id), "role", &format!("user {}", user.id), &format!("{} made {} from the command line", user.name, role.label()), now).await?;
+    audit::record_cli(
+        &mut tx,
+        Some(group.id),
+        "role",
+        &format!("user {}", user.id),
+        &format!("{} made {} from the command line", user.name, role.label()),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     println!("{} is now {} of '{}'", user.email, role.label().to_lowercase(), group.name);
     Ok(())
@@ -140,10 +148,8 @@ pub async fn token_create(args: DbArgs, email: &str, group: &str) -> anyhow::Res
 }
 
 pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
+    sqlite_only(&args)?;
     let (db, _) = open(&args).await?;
-    if db.backend() == tredegar_db::Backend::Postgres {
-        bail!("{}", tredegar_db::backup::POSTGRES_HOW_TO);
-    }
     if path.exists() {
         bail!("{} already exists; choose a new file name", path.display());
     }
@@ -152,12 +158,18 @@ pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
+/// Backup and restore are ours on SQLite; on PostgreSQL, pg_dump does it. Returns the URL.
+fn sqlite_only(args: &DbArgs) -> anyhow::Result<String> {
     let file = FileConfig::load(args.config.as_deref())?;
     let url = config::database_url(args.database_url.clone(), &file, args.data_dir.clone());
     if !url.starts_with("sqlite:") {
         bail!("{}", tredegar_db::backup::POSTGRES_HOW_TO);
     }
+    Ok(url)
+}
+
+pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
+    let url = sqlite_only(&args)?;
     let target = tredegar_db::sqlite_path(&url).ok_or_else(|| anyhow!("the database URL names no file"))?;
     // Copy beside the target and check the copy is a Tredegar database; the
     // old database stays whole until the final rename.

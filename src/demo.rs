@@ -3,7 +3,8 @@
 //! an organiser and a volunteer with a few doors assigned.
 
 use anyhow::Context;
-use tredegar_db::{Scope, audit, campaigns, fields, groups, people, tags, users};
+use tredegar_db::campaigns::{self, CampaignText};
+use tredegar_db::{Scope, audit, fields, groups, people, tags, users};
 use tredegar_domain::groups::parse_group_name;
 use tredegar_domain::people::{Address, EmailEntry, FieldKind, PersonDetails, PhoneEntry, PhoneType};
 use tredegar_domain::{CampaignId, Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
@@ -13,14 +14,33 @@ use crate::DbArgs;
 use crate::commands::open;
 
 const GIVEN: [&str; 24] = [
-    "Aisha", "Bronwen", "Carlos", "Dafydd", "Ewa", "Fatima", "Gareth", "Hannah", "Idris", "Joanne", "Kwame", "Lowri", "Mohammed", "Nia", "Olu", "Priya", "Rhys",
-    "Siân", "Tomasz", "Usha", "Viktor", "Wen", "Yusuf", "Zofia",
+    "Aisha", "Bronwen", "Carlos", "Dafydd", "Ewa", "Fatima", "Gareth", "Hannah", "Idris", "Joanne", "Kwame", "Lowri", "Mohammed", "Nia",
+    "Olu", "Priya", "Rhys", "Siân", "Tomasz", "Usha", "Viktor", "Wen", "Yusuf", "Zofia",
 ];
 const FAMILY: [&str; 20] = [
-    "Ahmed", "Bevan", "Chowdhury", "Davies", "Evans", "Francis", "Griffiths", "Hughes", "Islam", "Jones", "Kowalski", "Lewis", "Morgan", "Nowak", "Okafor", "Powell",
-    "Rees", "Singh", "Thomas", "Williams",
+    "Ahmed",
+    "Bevan",
+    "Chowdhury",
+    "Davies",
+    "Evans",
+    "Francis",
+    "Griffiths",
+    "Hughes",
+    "Islam",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Okafor",
+    "Powell",
+    "Rees",
+    "Singh",
+    "Thomas",
+    "Williams",
 ];
-const BLOCKS: [(&str, &str, u32); 3] = [("Attlee House", "NP22 3AA", 24), ("Bevan Court", "NP22 3AB", 18), ("Lansbury Tower", "NP22 3AD", 30)];
+const BLOCKS: [(&str, &str, u32); 3] =
+    [("Attlee House", "NP22 3AA", 24), ("Bevan Court", "NP22 3AB", 18), ("Lansbury Tower", "NP22 3AD", 30)];
 const TENANCIES: [&str; 4] = ["Council", "Housing association", "Private", "Leaseholder"];
 const PASSWORD_WORDS: [&str; 8] = ["estate", "kettle", "picket", "ballot", "bread", "union", "garden", "stairwell"];
 
@@ -44,7 +64,10 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
         None => groups::create(&mut tx, &name, &slug, None, now).await?,
     };
     let mut accounts = Vec::new();
-    for (email, person, role) in [("organiser@brookfield.example.org", "Olwen Organiser", Role::Organiser), ("volunteer@brookfield.example.org", "Val Volunteer", Role::Volunteer)] {
+    for (email, person, role) in [
+        ("organiser@brookfield.example.org", "Olwen Organiser", Role::Organiser),
+        ("volunteer@brookfield.example.org", "Val Volunteer", Role::Volunteer),
+    ] {
         let email = Email::parse("email", email)?;
         let user = match users::by_email(&mut tx, &email.key()).await? {
             Some(u) => u,
@@ -57,7 +80,9 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
     let scope = Scope::for_member(&mut tx, organiser.id, &group.slug).await?.context("demo organiser has no membership")?;
 
     let mut field_names = Vec::new();
-    for (fname, label, kind) in [("tenancy", "Tenancy", FieldKind::Choice(TENANCIES.map(String::from).to_vec())), ("joined", "Date joined", FieldKind::Date)] {
+    for (fname, label, kind) in
+        [("tenancy", "Tenancy", FieldKind::Choice(TENANCIES.map(String::from).to_vec())), ("joined", "Date joined", FieldKind::Date)]
+    {
         if !fields::list(&mut tx, &scope).await?.iter().any(|f| f.name == fname) {
             fields::create(&mut tx, &scope, fname, label, &kind, now).await?;
         }
@@ -76,7 +101,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
     for (block, postcode, flats) in BLOCKS {
         for flat in 1..=flats {
             // Not every flat has someone we know yet.
-            if flat % 4 == 0 {
+            if flat.is_multiple_of(4) {
                 continue;
             }
             let given = GIVEN[n % GIVEN.len()];
@@ -90,7 +115,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
                 } else {
                     vec![EmailEntry { email: Email::parse("email", &email)?, status: SubscriptionStatus::Subscribed, primary: true }]
                 },
-                phones: if n % 2 == 0 {
+                phones: if n.is_multiple_of(2) {
                     vec![PhoneEntry {
                         phone: Phone::parse("phone", &format!("07700 9{:05}", n))?,
                         number_type: PhoneType::Mobile,
@@ -109,22 +134,26 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
                     primary: true,
                     ..Default::default()
                 }],
-                languages: if n % 5 == 0 { vec!["English".into(), "Welsh".into()] } else { vec!["English".into()] },
-                custom: vec![("tenancy".into(), TENANCIES[n % TENANCIES.len()].into()), ("joined".into(), format!("2026-0{}-1{}", 1 + n % 9, n % 10))],
+                languages: if n.is_multiple_of(5) { vec!["English".into(), "Welsh".into()] } else { vec!["English".into()] },
+                custom: vec![
+                    ("tenancy".into(), TENANCIES[n % TENANCIES.len()].into()),
+                    ("joined".into(), format!("2026-0{}-1{}", 1 + n % 9, n % 10)),
+                ],
             }
             .check()
             .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
             let id = PersonId::new();
-            if let Some(e) = details.emails.first() {
-                if people::find_match(&mut tx, &scope, Some(&e.email), None).await?.is_some() {
-                    n += 1;
-                    continue;
-                }
+            // Run twice, the demo adds nobody who is already there.
+            if let Some(e) = details.emails.first()
+                && people::find_match(&mut tx, &scope, Some(&e.email), None).await?.is_some()
+            {
+                n += 1;
+                continue;
             }
             people::save(&mut tx, &scope, id, &details, now, true).await?;
             people::add_event(&mut tx, &scope, id, "created", &format!("Met on the door at Flat {flat}, {block}"), now).await?;
             for (i, tag) in tag_ids.iter().enumerate() {
-                if (n + i) % (3 + i) == 0 {
+                if (n + i).is_multiple_of(3 + i) {
                     tags::add(&mut tx, &scope, *tag, id, now).await?;
                 }
             }
@@ -134,18 +163,22 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
             n += 1;
         }
     }
-    campaigns::save(
-        &mut tx,
-        &scope,
-        CampaignId::new(),
-        "Stop the demolition of Brookfield Estate",
-        "The council plans to knock down Lansbury Tower and Bevan Court. We demand refurbishment, not demolition, and a ballot of every resident before any decision.",
-        "active",
-        now,
-        true,
-    )
-    .await?;
-    campaigns::save(&mut tx, &scope, CampaignId::new(), "Fix the damp in Bevan Court", "Mould in half the flats. We demand a survey and repairs within 28 days.", "planning", now, true).await?;
+    let campaigns = [
+        CampaignText {
+            title: "Stop the demolition of Brookfield Estate",
+            description: "The council plans to knock down Lansbury Tower and Bevan Court. We demand refurbishment, not demolition, \
+                          and a ballot of every resident before any decision.",
+            status: "active",
+        },
+        CampaignText {
+            title: "Fix the damp in Bevan Court",
+            description: "Mould in half the flats. We demand a survey and repairs within 28 days.",
+            status: "planning",
+        },
+    ];
+    for text in &campaigns {
+        campaigns::save(&mut tx, &scope, CampaignId::new(), text, now, true).await?;
+    }
     audit::record_cli(&mut tx, Some(group.id), "demo", &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 

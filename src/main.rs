@@ -115,7 +115,9 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve { listen, public_url, .. } => commands::serve(cli.db, listen, public_url).await,
         Command::Group(GroupCommand::Create { name, parent }) => commands::group_create(cli.db, &name, parent.as_deref()).await,
-        Command::User(UserCommand::Create { email, name, group, role }) => commands::user_create(cli.db, &email, &name, &group, &role).await,
+        Command::User(UserCommand::Create { email, name, group, role }) => {
+            commands::user_create(cli.db, &email, &name, &group, &role).await
+        }
         Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,

@@ -39,7 +39,15 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Option<Ca
     )?)
 }
 
-pub async fn save(tx: &mut Tx, scope: &Scope, id: CampaignId, title: &str, description: &str, status: &str, now: DateTime<Utc>, new: bool) -> Result<()> {
+/// What an organiser writes about a campaign.
+pub struct CampaignText<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub status: &'a str,
+}
+
+pub async fn save(tx: &mut Tx, scope: &Scope, id: CampaignId, text: &CampaignText<'_>, now: DateTime<Utc>, new: bool) -> Result<()> {
+    let CampaignText { title, description, status } = *text;
     if new {
         execute!(
             tx,

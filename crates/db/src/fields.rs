@@ -24,7 +24,12 @@ struct FieldRow {
 }
 
 pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<CustomField>> {
-    let rows = fetch_all!(tx, FieldRow, "SELECT id, name, label, kind, choices FROM custom_fields WHERE group_id = $1 ORDER BY label", scope.group_id())?;
+    let rows = fetch_all!(
+        tx,
+        FieldRow,
+        "SELECT id, name, label, kind, choices FROM custom_fields WHERE group_id = $1 ORDER BY label",
+        scope.group_id()
+    )?;
     rows.into_iter()
         .map(|r| {
             let kind = FieldKind::parse("kind", &r.kind, &r.choices).map_err(|p| DbError::Corrupt(p.to_string()))?;
@@ -47,7 +52,9 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, label: &str, kind: &
         now
     );
     match r {
-        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate { field: "name".into(), message: format!("there is already a field called '{name}'"), existing: None }),
+        Err(e) if is_unique_violation(&e) => {
+            Err(DbError::Duplicate { field: "name".into(), message: format!("there is already a field called '{name}'"), existing: None })
+        }
         Err(e) => Err(e.into()),
         Ok(_) => Ok(CustomField { id, name: name.into(), label: label.into(), kind: kind.clone() }),
     }

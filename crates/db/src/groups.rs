@@ -30,13 +30,19 @@ pub async fn create(tx: &mut Tx, name: &str, slug: &str, parent: Option<GroupId>
         now
     );
     match r {
-        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate {
-            field: "name".into(),
-            message: format!("a group called '{name}' already exists"),
-            existing: None,
-        }),
+        Err(e) if is_unique_violation(&e) => {
+            Err(DbError::Duplicate { field: "name".into(), message: format!("a group called '{name}' already exists"), existing: None })
+        }
         Err(e) => Err(e.into()),
-        Ok(_) => Ok(Group { id, parent_id: parent, name: name.into(), slug: slug.into(), share_with_parent: false, time_zone: "Europe/London".into(), created_at: now }),
+        Ok(_) => Ok(Group {
+            id,
+            parent_id: parent,
+            name: name.into(),
+            slug: slug.into(),
+            share_with_parent: false,
+            time_zone: "Europe/London".into(),
+            created_at: now,
+        }),
     }
 }
 
@@ -82,7 +88,5 @@ pub async fn of_user(tx: &mut Tx, user: tredegar_domain::UserId) -> Result<Vec<(
         "SELECT g.slug AS slug, g.name AS name, m.role AS role FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name",
         user
     )?;
-    rows.into_iter()
-        .map(|r| Ok((r.slug, r.name, Role::parse(&r.role).map_err(|p| DbError::Corrupt(p.to_string()))?)))
-        .collect()
+    rows.into_iter().map(|r| Ok((r.slug, r.name, Role::parse(&r.role).map_err(|p| DbError::Corrupt(p.to_string()))?))).collect()
 }

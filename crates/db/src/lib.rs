@@ -141,10 +141,10 @@ impl Db {
     /// creates an empty SQLite file somewhere unexpected.
     pub async fn connect(url: &str) -> Result<Db> {
         if url.starts_with("sqlite:") {
-            if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf())) {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(&dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
-                }
+            if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()))
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(&dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
             }
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::contact::{phone_key_prefix, postcode_key};
 use tredegar_domain::filter::Filter;
 use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, PhoneType};
-use tredegar_domain::{Email, EventId, Phone, PersonId, Postcode, SubscriptionStatus, UserId};
+use tredegar_domain::{Email, EventId, PersonId, Phone, Postcode, SubscriptionStatus, UserId};
 
 use crate::{Arg, DbError, FilterColumn, FilterKind, Page, Result, Scope, Tx, count_args, fetch_all_args, filter_sql, prefix_bound};
 
@@ -113,7 +113,9 @@ fn people_column(field: &str) -> Option<FilterColumn> {
         "email_address" => ("p.id IN (SELECT e.person_id FROM person_emails e WHERE e.address_key {op} {arg})", FilterKind::Lower),
         "phone_number" => ("p.id IN (SELECT ph.person_id FROM person_phones ph WHERE ph.number_key {op} {arg})", FilterKind::PhoneKey),
         "region" => ("p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE ad.region {op} {arg})", FilterKind::Text),
-        "postal_code" => ("p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE ad.postcode_key {op} {arg})", FilterKind::PostcodeKey),
+        "postal_code" => {
+            ("p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE ad.postcode_key {op} {arg})", FilterKind::PostcodeKey)
+        }
         _ => return None,
     };
     Some(FilterColumn { sql, kind })
@@ -141,15 +143,24 @@ fn where_clause(scope: &Scope, search: &Search, filter: &Filter, args: &mut Vec<
         }
         Search::Email(e) => {
             let (a, b) = range(e, args);
-            format!("p.id IN (SELECT e.person_id FROM person_emails e WHERE {} AND e.address_key >= ${a} AND e.address_key < ${b})", groups("e.group_id"))
+            format!(
+                "p.id IN (SELECT e.person_id FROM person_emails e WHERE {} AND e.address_key >= ${a} AND e.address_key < ${b})",
+                groups("e.group_id")
+            )
         }
         Search::Phone(k) => {
             let (a, b) = range(k, args);
-            format!("p.id IN (SELECT ph.person_id FROM person_phones ph WHERE {} AND ph.number_key >= ${a} AND ph.number_key < ${b})", groups("ph.group_id"))
+            format!(
+                "p.id IN (SELECT ph.person_id FROM person_phones ph WHERE {} AND ph.number_key >= ${a} AND ph.number_key < ${b})",
+                groups("ph.group_id")
+            )
         }
         Search::Postcode(k) => {
             let (a, b) = range(k, args);
-            format!("p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE {} AND ad.postcode_key >= ${a} AND ad.postcode_key < ${b})", groups("ad.group_id"))
+            format!(
+                "p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE {} AND ad.postcode_key >= ${a} AND ad.postcode_key < ${b})",
+                groups("ad.group_id")
+            )
         }
     };
     let filter_sql = filter_sql(filter, people_column, args)?;
@@ -157,7 +168,14 @@ fn where_clause(scope: &Scope, search: &Search, filter: &Filter, args: &mut Vec<
 }
 
 /// A page of the people this scope may see, matching the search and filter.
-pub async fn list(tx: &mut Tx, scope: &Scope, search: &Search, filter: &Filter, order: Order, page: Page) -> Result<(Vec<PersonSummary>, i64)> {
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    search: &Search,
+    filter: &Filter,
+    order: Order,
+    page: Page,
+) -> Result<(Vec<PersonSummary>, i64)> {
     let mut args = Vec::new();
     let cond = where_clause(scope, search, filter, &mut args)?;
     let total = count_args(tx, format!("SELECT COUNT(*) FROM people p WHERE {cond}"), args.clone()).await?;
@@ -231,8 +249,18 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<Option<Pers
     let Some(row) = fetch_optional!(tx, PersonRow, sqlx::AssertSqlSafe(sql), group, everyone, user, id)? else {
         return Ok(None);
     };
-    let emails = fetch_all!(tx, EmailRow, "SELECT address, status, is_primary FROM person_emails WHERE person_id = $1 ORDER BY is_primary DESC, address_key", id)?;
-    let phones = fetch_all!(tx, PhoneRow, "SELECT number, number_type, status, is_primary FROM person_phones WHERE person_id = $1 ORDER BY is_primary DESC, number_key", id)?;
+    let emails = fetch_all!(
+        tx,
+        EmailRow,
+        "SELECT address, status, is_primary FROM person_emails WHERE person_id = $1 ORDER BY is_primary DESC, address_key",
+        id
+    )?;
+    let phones = fetch_all!(
+        tx,
+        PhoneRow,
+        "SELECT number, number_type, status, is_primary FROM person_phones WHERE person_id = $1 ORDER BY is_primary DESC, number_key",
+        id
+    )?;
     let addresses = fetch_all!(
         tx,
         AddressRow,
@@ -295,13 +323,25 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<Option<Pers
 /// API's upsert: match by email first, then by phone.
 pub async fn find_match(tx: &mut Tx, scope: &Scope, email: Option<&Email>, phone: Option<&Phone>) -> Result<Option<PersonId>> {
     if let Some(e) = email {
-        let found = scalar!(tx, PersonId, "SELECT person_id FROM person_emails WHERE group_id = $1 AND address_key = $2", scope.group_id(), e.key())?;
+        let found = scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_emails WHERE group_id = $1 AND address_key = $2",
+            scope.group_id(),
+            e.key()
+        )?;
         if found.is_some() {
             return Ok(found);
         }
     }
     if let Some(p) = phone {
-        return Ok(scalar!(tx, PersonId, "SELECT person_id FROM person_phones WHERE group_id = $1 AND number_key = $2", scope.group_id(), p.key())?);
+        return Ok(scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_phones WHERE group_id = $1 AND number_key = $2",
+            scope.group_id(),
+            p.key()
+        )?);
     }
     Ok(None)
 }
@@ -312,7 +352,14 @@ pub async fn find_match(tx: &mut Tx, scope: &Scope, email: Option<&Email>, phone
 pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDetails, now: DateTime<Utc>, new: bool) -> Result<()> {
     let group = scope.group_id();
     for (i, e) in details.emails.iter().enumerate() {
-        let owner = scalar!(tx, PersonId, "SELECT person_id FROM person_emails WHERE group_id = $1 AND address_key = $2 AND person_id <> $3", group, e.email.key(), id)?;
+        let owner = scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_emails WHERE group_id = $1 AND address_key = $2 AND person_id <> $3",
+            group,
+            e.email.key(),
+            id
+        )?;
         if let Some(owner) = owner {
             return Err(DbError::Duplicate {
                 field: format!("email_{i}"),
@@ -322,7 +369,14 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDeta
         }
     }
     for (i, p) in details.phones.iter().enumerate() {
-        let owner = scalar!(tx, PersonId, "SELECT person_id FROM person_phones WHERE group_id = $1 AND number_key = $2 AND person_id <> $3", group, p.phone.key(), id)?;
+        let owner = scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_phones WHERE group_id = $1 AND number_key = $2 AND person_id <> $3",
+            group,
+            p.phone.key(),
+            id
+        )?;
         if let Some(owner) = owner {
             return Err(DbError::Duplicate {
                 field: format!("phone_{i}"),
@@ -334,7 +388,10 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDeta
     let fields = crate::fields::list(tx, scope).await?;
     let mut values = Vec::new();
     for (name, value) in &details.custom {
-        let field = fields.iter().find(|f| &f.name == name).ok_or_else(|| tredegar_domain::Problem::new(format!("custom_{name}"), "is not a custom field of this group"))?;
+        let field = fields
+            .iter()
+            .find(|f| &f.name == name)
+            .ok_or_else(|| tredegar_domain::Problem::new(format!("custom_{name}"), "is not a custom field of this group"))?;
         if let Some(v) = field.kind.check(&format!("custom_{name}"), value)? {
             values.push((field.id, v));
         }
@@ -425,7 +482,14 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDeta
         )?;
     }
     for (field, value) in values {
-        execute!(tx, "INSERT INTO person_custom_values (group_id, person_id, field_id, value) VALUES ($1, $2, $3, $4)", group, id, field, value)?;
+        execute!(
+            tx,
+            "INSERT INTO person_custom_values (group_id, person_id, field_id, value) VALUES ($1, $2, $3, $4)",
+            group,
+            id,
+            field,
+            value
+        )?;
     }
     Ok(())
 }
@@ -466,20 +530,35 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
     let (k, o) = (keep.id, other.id);
     execute!(tx, "UPDATE person_emails SET person_id = $1, is_primary = FALSE WHERE person_id = $2", k, o)?;
     execute!(tx, "UPDATE person_phones SET person_id = $1, is_primary = FALSE WHERE person_id = $2", k, o)?;
-    execute!(tx, "UPDATE person_addresses SET person_id = $1, is_primary = (NOT EXISTS (SELECT 1 FROM person_addresses x WHERE x.person_id = $1)) WHERE person_id = $2", k, o)?;
+    execute!(
+        tx,
+        "UPDATE person_addresses SET person_id = $1, is_primary = (NOT EXISTS (SELECT 1 FROM person_addresses x WHERE x.person_id = $1)) WHERE person_id = $2",
+        k,
+        o
+    )?;
     execute!(
         tx,
         "UPDATE person_custom_values SET person_id = $1 WHERE person_id = $2 AND field_id NOT IN (SELECT v.field_id FROM person_custom_values v WHERE v.person_id = $1)",
         k,
         o
     )?;
-    execute!(tx, "UPDATE taggings SET person_id = $1 WHERE person_id = $2 AND tag_id NOT IN (SELECT t.tag_id FROM taggings t WHERE t.person_id = $1)", k, o)?;
-    execute!(tx, "UPDATE assignments SET person_id = $1 WHERE person_id = $2 AND user_id NOT IN (SELECT a.user_id FROM assignments a WHERE a.person_id = $1)", k, o)?;
+    execute!(
+        tx,
+        "UPDATE taggings SET person_id = $1 WHERE person_id = $2 AND tag_id NOT IN (SELECT t.tag_id FROM taggings t WHERE t.person_id = $1)",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
+        "UPDATE assignments SET person_id = $1 WHERE person_id = $2 AND user_id NOT IN (SELECT a.user_id FROM assignments a WHERE a.person_id = $1)",
+        k,
+        o
+    )?;
     execute!(tx, "UPDATE person_events SET person_id = $1 WHERE person_id = $2", k, o)?;
     // If `keep` had no primary email or phone, the moved ones' first becomes it.
     for table in ["person_emails", "person_phones"] {
         let sql = format!(
-            "UPDATE {table} SET is_primary = TRUE WHERE id = (SELECT MIN(x.id) FROM {table} x WHERE x.person_id = $1) \
+            "UPDATE {table} SET is_primary = TRUE WHERE id = (SELECT x.id FROM {table} x WHERE x.person_id = $1 ORDER BY x.id LIMIT 1) \
              AND NOT EXISTS (SELECT 1 FROM {table} y WHERE y.person_id = $1 AND y.is_primary)"
         );
         execute!(tx, sqlx::AssertSqlSafe(sql), k)?;
@@ -531,7 +610,12 @@ pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: &str,
 /// A person's history, newest first. The caller has already checked the
 /// scope may see the person.
 pub async fn events(tx: &mut Tx, person: &Person) -> Result<Vec<PersonEvent>> {
-    Ok(fetch_all!(tx, PersonEvent, "SELECT kind, summary, user_name, at FROM person_events WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT 200", person.id)?)
+    Ok(fetch_all!(
+        tx,
+        PersonEvent,
+        "SELECT kind, summary, user_name, at FROM person_events WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT 200",
+        person.id
+    )?)
 }
 
 /// Let a volunteer see a person.

@@ -43,12 +43,21 @@ pub async fn list(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page) -> Re
     let total = count_args(tx, format!("SELECT COUNT(*) FROM tags t WHERE {cond}"), args.clone()).await?;
     args.extend([Arg::Int(page.per_page), Arg::Int(page.offset())]);
     let n = args.len();
-    let sql = format!("SELECT t.id, t.name, t.created_at, t.modified_at FROM tags t WHERE {cond} ORDER BY t.name_key LIMIT ${} OFFSET ${n}", n - 1);
+    let sql = format!(
+        "SELECT t.id, t.name, t.created_at, t.modified_at FROM tags t WHERE {cond} ORDER BY t.name_key LIMIT ${} OFFSET ${n}",
+        n - 1
+    );
     Ok((fetch_all_args(tx, sql, args).await?, total))
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: TagId) -> Result<Option<Tag>> {
-    Ok(fetch_optional!(tx, Tag, "SELECT id, name, created_at, modified_at FROM tags WHERE id = $1 AND group_id = $2", id, scope.group_id())?)
+    Ok(fetch_optional!(
+        tx,
+        Tag,
+        "SELECT id, name, created_at, modified_at FROM tags WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id()
+    )?)
 }
 
 pub async fn by_name(tx: &mut Tx, scope: &Scope, name: &str) -> Result<Option<Tag>> {
@@ -73,7 +82,9 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, now: DateTime<Utc>) 
         now
     );
     match r {
-        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate { field: "name".into(), message: format!("there is already a tag called '{name}'"), existing: None }),
+        Err(e) if is_unique_violation(&e) => {
+            Err(DbError::Duplicate { field: "name".into(), message: format!("there is already a tag called '{name}'"), existing: None })
+        }
         Err(e) => Err(e.into()),
         Ok(_) => Ok(Tag { id, name: name.into(), created_at: now, modified_at: now }),
     }

@@ -121,20 +121,14 @@ pub async fn create_token(tx: &mut Tx, group: GroupId, user: UserId, token_hash:
 }
 
 pub async fn record_failed_login(tx: &mut Tx, email_key: &str, ip: &str, now: DateTime<Utc>) -> Result<()> {
-    execute!(
-        tx,
-        "INSERT INTO login_attempts (id, email_key, ip, at) VALUES ($1, $2, $3, $4)",
-        uuid::Uuid::now_v7(),
-        email_key,
-        ip,
-        now
-    )?;
+    execute!(tx, "INSERT INTO login_attempts (id, email_key, ip, at) VALUES ($1, $2, $3, $4)", uuid::Uuid::now_v7(), email_key, ip, now)?;
     Ok(())
 }
 
 /// Failed logins for this account, or from this address, since `since`.
 pub async fn failed_logins_since(tx: &mut Tx, email_key: &str, ip: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
-    let by_account = scalar!(tx, i64, "SELECT COUNT(*) FROM login_attempts WHERE email_key = $1 AND at > $2", email_key, since)?.unwrap_or(0);
+    let by_account =
+        scalar!(tx, i64, "SELECT COUNT(*) FROM login_attempts WHERE email_key = $1 AND at > $2", email_key, since)?.unwrap_or(0);
     let by_address = scalar!(tx, i64, "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2", ip, since)?.unwrap_or(0);
     Ok((by_account, by_address))
 }

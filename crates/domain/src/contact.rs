@@ -124,12 +124,8 @@ pub enum SubscriptionStatus {
 }
 
 impl SubscriptionStatus {
-    pub const ALL: [SubscriptionStatus; 4] = [
-        SubscriptionStatus::Subscribed,
-        SubscriptionStatus::Unsubscribed,
-        SubscriptionStatus::Bouncing,
-        SubscriptionStatus::SpamComplaint,
-    ];
+    pub const ALL: [SubscriptionStatus; 4] =
+        [SubscriptionStatus::Subscribed, SubscriptionStatus::Unsubscribed, SubscriptionStatus::Bouncing, SubscriptionStatus::SpamComplaint];
 
     pub fn parse(field: &str, s: &str) -> Result<SubscriptionStatus, Problem> {
         match s.trim().to_ascii_lowercase().replace('_', " ").as_str() {
@@ -190,6 +186,20 @@ pub fn required_text(field: &str, s: &str, max: usize) -> Result<String, Problem
     optional_text(field, s, max)?.ok_or_else(|| Problem::new(field, "must not be empty"))
 }
 
+/// The phone key of a partly typed number, for prefix search ("07700" → "+447700").
+pub fn phone_key_prefix(s: &str) -> String {
+    let digits: String = s.replace("(0)", "").chars().filter(char::is_ascii_digit).collect();
+    if s.trim_start().starts_with('+') {
+        format!("+{digits}")
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        format!("+{rest}")
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("+44{rest}")
+    } else {
+        digits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,19 +230,5 @@ mod tests {
         assert!(Postcode::parse("postcode", "!!").is_err());
         assert!(Password::parse("password", "short").is_err());
         assert!(Password::parse("password", "twelve chars").is_ok());
-    }
-}
-
-/// The phone key of a partly typed number, for prefix search ("07700" → "+447700").
-pub fn phone_key_prefix(s: &str) -> String {
-    let digits: String = s.replace("(0)", "").chars().filter(char::is_ascii_digit).collect();
-    if s.trim_start().starts_with('+') {
-        format!("+{digits}")
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        format!("+{rest}")
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        format!("+44{rest}")
-    } else {
-        digits
     }
 }

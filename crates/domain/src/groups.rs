@@ -18,10 +18,8 @@ pub fn slugify(s: &str) -> String {
     for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
-        } else if c.is_whitespace() || c == '-' || c == '_' || c == '/' {
-            if !slug.is_empty() && !slug.ends_with('-') {
-                slug.push('-');
-            }
+        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
         }
     }
     slug.trim_end_matches('-').chars().take(60).collect()

@@ -64,7 +64,11 @@ pub struct Address {
 
 impl Address {
     pub fn is_empty(&self) -> bool {
-        self.address_lines.is_empty() && self.locality.is_none() && self.region.is_none() && self.postcode.is_none() && self.country.is_none()
+        self.address_lines.is_empty()
+            && self.locality.is_none()
+            && self.region.is_none()
+            && self.postcode.is_none()
+            && self.country.is_none()
     }
 
     pub fn one_line(&self) -> String {
@@ -144,10 +148,10 @@ pub fn name_key(given: Option<&str>, family: Option<&str>) -> String {
 pub fn parse_languages(field: &str, s: &str) -> Result<Vec<String>, Problem> {
     let mut out = Vec::new();
     for part in s.split(',') {
-        if let Some(lang) = optional_text(field, part, 40)? {
-            if !out.contains(&lang) {
-                out.push(lang);
-            }
+        if let Some(lang) = optional_text(field, part, 40)?
+            && !out.contains(&lang)
+        {
+            out.push(lang);
         }
     }
     Ok(out)

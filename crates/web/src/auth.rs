@@ -4,9 +4,11 @@
 
 use std::net::SocketAddr;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::extract::Form;
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use askama::Template;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -14,8 +16,6 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use crate::extract::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Duration;
 use serde::Deserialize;
@@ -186,7 +186,9 @@ pub async fn csrf_layer(State(state): State<AppState>, req: Request, next: Next)
     }
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let response = next.run(req).await;
-    if existing.is_none() && !response.headers().get_all(axum::http::header::SET_COOKIE).iter().any(|c| c.as_bytes().starts_with(CSRF_COOKIE.as_bytes())) {
+    if existing.is_none()
+        && !response.headers().get_all(axum::http::header::SET_COOKIE).iter().any(|c| c.as_bytes().starts_with(CSRF_COOKIE.as_bytes()))
+    {
         let jar = CookieJar::new().add(cookie(&state, CSRF_COOKIE, token));
         return (jar, response).into_response();
     }
@@ -287,7 +289,8 @@ async fn login(
     let limit = state.config.login_attempts;
     // An address gets more tries than an account: many people may share one.
     if by_account >= limit || by_address >= limit * 10 {
-        let p = tredegar_domain::Problem::new("email", format!("too many failed sign-ins; wait {LOGIN_WINDOW_MINUTES} minutes and try again"));
+        let p =
+            tredegar_domain::Problem::new("email", format!("too many failed sign-ins; wait {LOGIN_WINDOW_MINUTES} minutes and try again"));
         let mut r = again(StatusCode::TOO_MANY_REQUESTS, p, csrf)?;
         r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(LOGIN_WINDOW_MINUTES as u64 * 60));
         return Ok(r);

@@ -42,13 +42,22 @@ async fn all(state: &AppState, scope: &Scope) -> Result<Vec<Campaign>, AppError>
     Ok(campaigns::list(&mut tx, scope, Page::new(1, 500)).await?.0)
 }
 
-async fn index(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+async fn index(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
     let campaigns = all(&state, &scope).await?;
     render(IndexPage { layout: Layout::for_scope("Campaigns", &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaigns })
 }
 
 async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
-    let rows = all(&state, &scope).await?.into_iter().map(|c| vec![c.id.to_string(), c.title, c.status, c.description, c.created_at.to_rfc3339()]).collect();
+    let rows = all(&state, &scope)
+        .await?
+        .into_iter()
+        .map(|c| vec![c.id.to_string(), c.title, c.status, c.description, c.created_at.to_rfc3339()])
+        .collect();
     csv_response("campaigns.csv", &["id", "title", "status", "description", "created"], rows)
 }
 
@@ -75,10 +84,23 @@ struct FormPage {
 async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let form = CampaignForm { status: "planning".into(), ..Default::default() };
     let action = format!("/g/{}/campaigns", scope.group_slug());
-    render(FormPage { layout: Layout::for_scope("New campaign", &scope, csrf), action, form, errors: FieldErrors::default(), statuses: STATUSES })
+    render(FormPage {
+        layout: Layout::for_scope("New campaign", &scope, csrf),
+        action,
+        form,
+        errors: FieldErrors::default(),
+        statuses: STATUSES,
+    })
 }
 
-async fn save(state: &AppState, scope: &Scope, csrf: CsrfToken, id: CampaignId, new: bool, form: CampaignForm) -> Result<Response, AppError> {
+async fn save(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    id: CampaignId,
+    new: bool,
+    form: CampaignForm,
+) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let title = errors.check(required_text("title", &form.title, 200));
     let description = errors.check(optional_text("description", &form.description, 10_000)).flatten().unwrap_or_default();
@@ -95,12 +117,18 @@ async fn save(state: &AppState, scope: &Scope, csrf: CsrfToken, id: CampaignId, 
         return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     };
     let mut tx = state.db.write().await?;
-    campaigns::save(&mut tx, scope, id, &title, &description, &form.status, state.clock.now(), new).await?;
+    let text = campaigns::CampaignText { title: &title, description: &description, status: &form.status };
+    campaigns::save(&mut tx, scope, id, &text, state.clock.now(), new).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/campaigns/{id}?notice=saved", scope.group_slug())).into_response())
 }
 
-async fn create(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Form(form): Form<CampaignForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Form(form): Form<CampaignForm>,
+) -> Result<Response, AppError> {
     save(&state, &scope, csrf, CampaignId::new(), true, form).await
 }
 
@@ -109,16 +137,33 @@ async fn the_campaign(state: &AppState, scope: &Scope, id: CampaignId) -> Result
     campaigns::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)
 }
 
-async fn update(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, CampaignId)>, Form(form): Form<CampaignForm>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, CampaignId)>,
+    Form(form): Form<CampaignForm>,
+) -> Result<Response, AppError> {
     the_campaign(&state, &scope, id).await?;
     save(&state, &scope, csrf, id, false, form).await
 }
 
-async fn edit(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, CampaignId)>) -> Result<Response, AppError> {
+async fn edit(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, CampaignId)>,
+) -> Result<Response, AppError> {
     let c = the_campaign(&state, &scope, id).await?;
     let form = CampaignForm { title: c.title, description: c.description, status: c.status };
     let action = format!("/g/{}/campaigns/{id}", scope.group_slug());
-    render(FormPage { layout: Layout::for_scope("Edit campaign", &scope, csrf), action, form, errors: FieldErrors::default(), statuses: STATUSES })
+    render(FormPage {
+        layout: Layout::for_scope("Edit campaign", &scope, csrf),
+        action,
+        form,
+        errors: FieldErrors::default(),
+        statuses: STATUSES,
+    })
 }
 
 #[derive(Template)]
@@ -129,7 +174,13 @@ struct ShowPage {
     campaign: Campaign,
 }
 
-async fn show(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, CampaignId)>, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, CampaignId)>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
     let campaign = the_campaign(&state, &scope, id).await?;
     render(ShowPage { layout: Layout::for_scope(&campaign.title, &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaign })
 }

@@ -3,7 +3,7 @@
 //! and gets `{"error": "..."}`. Internal detail is logged, never shown.
 
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tredegar_db::DbError;
 use tredegar_domain::{FieldErrors, PersonId};
@@ -24,8 +24,6 @@ pub enum AppError {
     Duplicate { field: String, message: String, existing: Option<PersonId> },
     #[error("the request body is too large{}", limit_text(*.0))]
     TooLarge(usize),
-    #[error("{message}")]
-    TooManyRequests { message: String, retry_after: u64 },
     #[error("this form has expired or did not come from Tredegar; go back, reload the page and try again")]
     StaleForm,
     #[error("something went wrong on our side")]
@@ -45,7 +43,6 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,15 +51,6 @@ impl AppError {
         if let AppError::Internal(detail) = self {
             tracing::error!(%detail, "internal error");
         }
-    }
-
-    fn with_retry_after(&self, mut r: Response) -> Response {
-        if let AppError::TooManyRequests { retry_after, .. } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                r.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        r
     }
 }
 
@@ -113,13 +101,11 @@ impl IntoResponse for AppError {
             StatusCode::FORBIDDEN => "You can't do that",
             StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "There is a problem",
             StatusCode::PAYLOAD_TOO_LARGE => "That was too much to send",
-            StatusCode::TOO_MANY_REQUESTS => "Too many tries",
             _ => "Sorry, something went wrong",
         };
         let page = ErrorPage { title, message: self.to_string() };
         let body = page.render().unwrap_or_else(|_| self.to_string());
-        let r = (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(body)).into_response();
-        self.with_retry_after(r)
+        (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(body)).into_response()
     }
 }
 
@@ -142,8 +128,7 @@ impl IntoResponse for ApiError {
             AppError::Duplicate { existing: Some(id), message, .. } => format!("{message} (person {id})"),
             other => other.to_string(),
         };
-        let r = (e.status(), axum::Json(serde_json::json!({ "error": message }))).into_response();
-        e.with_retry_after(r)
+        (e.status(), axum::Json(serde_json::json!({ "error": message }))).into_response()
     }
 }
 

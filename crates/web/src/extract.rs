@@ -54,3 +54,22 @@ impl From<JsonRejection> for AppError {
         AppError::Invalid(Problem::new("body", r.body_text()).into())
     }
 }
+
+/// The same extractors for the API, whose rejections answer `{"error": "..."}`.
+pub mod api {
+    use axum::extract::{FromRequest, FromRequestParts};
+
+    use crate::error::ApiError;
+
+    #[derive(FromRequestParts)]
+    #[from_request(via(axum::extract::Path), rejection(ApiError))]
+    pub struct Path<T>(pub T);
+
+    #[derive(FromRequestParts)]
+    #[from_request(via(axum::extract::Query), rejection(ApiError))]
+    pub struct Query<T>(pub T);
+
+    #[derive(FromRequest)]
+    #[from_request(via(axum::Json), rejection(ApiError))]
+    pub struct Json<T>(pub T);
+}

@@ -58,20 +58,45 @@ struct MemberForm {
     password: String,
 }
 
-async fn members_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: MemberForm, errors: FieldErrors) -> Result<MembersPage, AppError> {
+async fn members_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    form: MemberForm,
+    errors: FieldErrors,
+) -> Result<MembersPage, AppError> {
     let mut tx = state.db.read().await?;
     let members = users::members(&mut tx, scope).await?;
-    Ok(MembersPage { layout: Layout::for_scope("Members", scope, csrf), slug: scope.group_slug().into(), me: scope.user_id(), members, roles: Role::ALL, form, errors })
+    Ok(MembersPage {
+        layout: Layout::for_scope("Members", scope, csrf),
+        slug: scope.group_slug().into(),
+        me: scope.user_id(),
+        members,
+        roles: Role::ALL,
+        form,
+        errors,
+    })
 }
 
-async fn members(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
-    let mut page = members_page(&state, &scope, csrf, MemberForm { role: "volunteer".into(), ..Default::default() }, FieldErrors::default()).await?;
+async fn members(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let mut page =
+        members_page(&state, &scope, csrf, MemberForm { role: "volunteer".into(), ..Default::default() }, FieldErrors::default()).await?;
     page.layout = page.layout.notice(&notice);
     render(page)
 }
 
 /// Add someone to the group: a new account, or an existing one by email.
-async fn add_member(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken, Form(form): Form<MemberForm>) -> Result<Response, AppError> {
+async fn add_member(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let email = errors.check(Email::parse("email", &form.email));
     let role = errors.check(Role::parse(&form.role));
@@ -117,7 +142,12 @@ struct RoleForm {
     role: String,
 }
 
-async fn change_role(State(state): State<AppState>, Admin(scope): Admin, Path((_, user)): Path<(String, UserId)>, Form(f): Form<RoleForm>) -> Result<Response, AppError> {
+async fn change_role(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, user)): Path<(String, UserId)>,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, AppError> {
     let role = Role::parse(&f.role)?;
     if user == scope.user_id() && role != Role::Admin {
         return Err(Problem::new("role", "you cannot take away your own admin role; ask another admin").into());
@@ -126,7 +156,8 @@ async fn change_role(State(state): State<AppState>, Admin(scope): Admin, Path((_
     let member = users::member(&mut tx, &scope, user).await?.ok_or_else(AppError::not_found)?;
     let now = state.clock.now();
     users::set_membership(&mut tx, scope.group_id(), user, role, now).await?;
-    audit::record(&mut tx, &scope, "role", &format!("user {user}"), &format!("{}: {} → {}", member.name, member.role, role.as_str()), now).await?;
+    audit::record(&mut tx, &scope, "role", &format!("user {user}"), &format!("{}: {} → {}", member.name, member.role, role.as_str()), now)
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/members?notice=role", scope.group_slug())).into_response())
 }
@@ -153,7 +184,13 @@ struct FieldForm {
     choices: String,
 }
 
-async fn settings_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: FieldForm, errors: FieldErrors) -> Result<SettingsPage, AppError> {
+async fn settings_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    form: FieldForm,
+    errors: FieldErrors,
+) -> Result<SettingsPage, AppError> {
     let mut tx = state.db.read().await?;
     Ok(SettingsPage {
         layout: Layout::for_scope("Settings", scope, csrf),
@@ -166,8 +203,14 @@ async fn settings_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: F
     })
 }
 
-async fn settings(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
-    let mut page = settings_page(&state, &scope, csrf, FieldForm { kind: "text".into(), ..Default::default() }, FieldErrors::default()).await?;
+async fn settings(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let mut page =
+        settings_page(&state, &scope, csrf, FieldForm { kind: "text".into(), ..Default::default() }, FieldErrors::default()).await?;
     page.layout = page.layout.notice(&notice);
     render(page)
 }
@@ -193,7 +236,12 @@ async fn set_sharing(State(state): State<AppState>, Admin(scope): Admin, Form(f)
     Ok(Redirect::to(&format!("/g/{}/settings?notice=sharing", scope.group_slug())).into_response())
 }
 
-async fn add_field(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken, Form(form): Form<FieldForm>) -> Result<Response, AppError> {
+async fn add_field(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Form(form): Form<FieldForm>,
+) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let label = errors.check(required_text("label", &form.label, 100));
     let name = label.as_deref().and_then(|l| errors.check(parse_field_name("label", l)));
@@ -219,10 +267,15 @@ async fn add_field(State(state): State<AppState>, Admin(scope): Admin, csrf: Csr
     render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
 }
 
-async fn delete_field(State(state): State<AppState>, Admin(scope): Admin, Path((_, id)): Path<(String, CustomFieldId)>) -> Result<Response, AppError> {
+async fn delete_field(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, id)): Path<(String, CustomFieldId)>,
+) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
     fields::delete(&mut tx, &scope, id).await?;
-    audit::record(&mut tx, &scope, "delete", &format!("custom field {id}"), "field and every person's value for it", state.clock.now()).await?;
+    audit::record(&mut tx, &scope, "delete", &format!("custom field {id}"), "field and every person's value for it", state.clock.now())
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/settings?notice=deleted", scope.group_slug())).into_response())
 }
@@ -243,11 +296,23 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn audit_log(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+async fn audit_log(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let page = Page::new(q.page.unwrap_or(1), 100);
     let mut tx = state.db.read().await?;
     let (entries, total) = audit::list(&mut tx, &scope, page).await?;
-    render(AuditPage { layout: Layout::for_scope("Audit log", &scope, csrf), slug: scope.group_slug().into(), entries, page: page.page, pages: page.total_pages(total), total })
+    render(AuditPage {
+        layout: Layout::for_scope("Audit log", &scope, csrf),
+        slug: scope.group_slug().into(),
+        entries,
+        page: page.page,
+        pages: page.total_pages(total),
+        total,
+    })
 }
 
 async fn audit_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {

@@ -30,7 +30,10 @@ pub fn router(state: AppState) -> Router<AppState> {
 }
 
 async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/app.css"),
+    )
         .into_response()
 }
 
@@ -113,7 +116,12 @@ struct Dashboard {
     volunteer: bool,
 }
 
-async fn dashboard(State(state): State<AppState>, Member(scope): Member, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+async fn dashboard(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let people = tredegar_db::people::count(&mut tx, &scope).await?;
     let one = tredegar_db::Page::new(1, 1);

@@ -16,7 +16,8 @@ use tredegar_domain::{FieldErrors, PersonId, TagId, TaggingId};
 use crate::api::{Api, Paging, collection, date, deleted, id_from_href, identifiers};
 use crate::auth::{CsrfToken, Organiser};
 use crate::error::ApiError;
-use crate::extract::{Form, Json, Path, Query};
+use crate::extract::api::{Json, Path, Query as ApiQuery};
+use crate::extract::{Form, Query};
 use crate::pages::{Layout, Notice, csv_response, render};
 use crate::{AppError, AppState};
 
@@ -49,9 +50,20 @@ async fn all_tags(state: &AppState, scope: &tredegar_db::Scope) -> Result<Vec<Ta
     Ok(tags::list(&mut tx, scope, &Default::default(), Page::new(1, 500)).await?.0)
 }
 
-async fn index(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Query(notice): Query<Notice>) -> Result<Response, AppError> {
+async fn index(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
     let tags = all_tags(&state, &scope).await?;
-    render(IndexPage { layout: Layout::for_scope("Tags", &scope, csrf).notice(&notice), slug: scope.group_slug().into(), tags, name: String::new(), errors: FieldErrors::default() })
+    render(IndexPage {
+        layout: Layout::for_scope("Tags", &scope, csrf).notice(&notice),
+        slug: scope.group_slug().into(),
+        tags,
+        name: String::new(),
+        errors: FieldErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -60,7 +72,12 @@ struct TagForm {
     name: String,
 }
 
-async fn create(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Form(f): Form<TagForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Form(f): Form<TagForm>,
+) -> Result<Response, AppError> {
     let result = match required_text("name", &f.name, 100) {
         Ok(name) => {
             let mut tx = state.db.write().await?;
@@ -136,7 +153,7 @@ async fn the_tag(state: &AppState, api: &Api, id: &str) -> Result<Tag, ApiError>
 }
 
 #[utoipa::path(get, path = "/api/v2/tags", responses((status = 200, description = "A page of tags")))]
-pub async fn list_api(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
+pub async fn list_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(tags::FILTER_FIELDS)?;
     let page = q.page();
     let mut tx = state.db.read().await?;
@@ -171,7 +188,12 @@ pub async fn get_api(State(state): State<AppState>, api: Api, Path(id): Path<Str
 }
 
 #[utoipa::path(get, path = "/api/v2/tags/{id}/taggings", responses((status = 200, description = "The tag's taggings")))]
-pub async fn taggings_api(State(state): State<AppState>, api: Api, Path(id): Path<String>, Query(q): Query<Paging>) -> Result<Response, ApiError> {
+pub async fn taggings_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<Paging>,
+) -> Result<Response, ApiError> {
     let tag = the_tag(&state, &api, &id).await?;
     q.filter(tags::FILTER_FIELDS)?;
     let page = q.page();
@@ -188,7 +210,13 @@ pub struct TaggingIn {
 }
 
 #[utoipa::path(post, path = "/api/v2/tags/{id}/taggings", responses((status = 200, description = "The tagging")))]
-pub async fn tag_person_api(State(state): State<AppState>, api: Api, Path(id): Path<String>, Query(q): Query<Paging>, Json(body): Json<TaggingIn>) -> Result<Response, ApiError> {
+pub async fn tag_person_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<Paging>,
+    Json(body): Json<TaggingIn>,
+) -> Result<Response, ApiError> {
     let tag = the_tag(&state, &api, &id).await?;
     let href = body.links.as_ref().and_then(|l| l.pointer("/osdi:person/href")).and_then(Value::as_str);
     let Some(href) = href else {
@@ -217,7 +245,11 @@ async fn the_tagging(state: &AppState, api: &Api, id: &str, tagging: &str) -> Re
 }
 
 #[utoipa::path(get, path = "/api/v2/tags/{id}/taggings/{tagging}", responses((status = 200, description = "One tagging")))]
-pub async fn tagging_api(State(state): State<AppState>, api: Api, Path((id, tagging)): Path<(String, String)>) -> Result<Response, ApiError> {
+pub async fn tagging_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path((id, tagging)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
     let t = the_tagging(&state, &api, &id, &tagging).await?;
     Ok(axum::Json(tagging_json(&api, &t)).into_response())
 }
@@ -229,7 +261,15 @@ pub async fn untag_api(State(state): State<AppState>, api: Api, Path((id, taggin
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     tags::remove(&mut tx, scope, t.tag_id, t.person_id, now).await?;
-    audit::record(&mut tx, scope, "delete", &format!("tagging {}", t.id), &format!("tag {} removed from person {}", t.tag_id, t.person_id), now).await?;
+    audit::record(
+        &mut tx,
+        scope,
+        "delete",
+        &format!("tagging {}", t.id),
+        &format!("tag {} removed from person {}", t.tag_id, t.person_id),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(deleted("The tagging was deleted."))
 }

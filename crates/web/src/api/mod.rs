@@ -22,10 +22,7 @@ mod openapi;
 pub const MAX_PER_PAGE: i64 = 25;
 
 pub fn router() -> Router<AppState> {
-    let v2 = Router::new()
-        .route("/", get(entry_point))
-        .merge(crate::people::api::router())
-        .merge(crate::tags::api_router());
+    let v2 = Router::new().route("/", get(entry_point)).merge(crate::people::api::router()).merge(crate::tags::api_router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", get(openapi::document))
@@ -49,7 +46,9 @@ impl FromRequestParts<AppState> for Api {
             return Err(ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())));
         };
         let mut tx = state.db.read().await?;
-        let scope = Scope::for_token(&mut tx, &token_hash(token)).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
+        let scope = Scope::for_token(&mut tx, &token_hash(token))
+            .await?
+            .ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
         let base = match &state.config.public_url {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => {

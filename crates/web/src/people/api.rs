@@ -16,7 +16,7 @@ use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Problem, Su
 
 use crate::api::{Api, Paging, collection, date, identifiers};
 use crate::error::ApiError;
-use crate::extract::{Json, Path, Query};
+use crate::extract::api::{Json, Path, Query};
 use crate::{AppError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -149,7 +149,8 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 
 /// Only these two change an existing person's subscription.
 fn explicit_status(s: Option<&str>) -> Option<SubscriptionStatus> {
-    s.and_then(|s| SubscriptionStatus::parse("status", s).ok()).filter(|s| matches!(s, SubscriptionStatus::Subscribed | SubscriptionStatus::Unsubscribed))
+    s.and_then(|s| SubscriptionStatus::parse("status", s).ok())
+        .filter(|s| matches!(s, SubscriptionStatus::Subscribed | SubscriptionStatus::Unsubscribed))
 }
 
 impl PersonIn {
@@ -177,9 +178,12 @@ impl PersonIn {
             if list.is_empty() {
                 d.emails.clear();
             }
-            for (i, e) in list.into_iter().enumerate() {
+            // An entry with no address says nothing (Parsons sends `[{}]` for "no email").
+            for (i, e) in list.into_iter().enumerate().filter(|(_, e)| e.address.is_some()) {
                 let field = format!("email_addresses[{i}]");
-                let Some(email) = errors.check(Email::parse(&format!("{field}.address"), e.address.as_deref().unwrap_or(""))) else { continue };
+                let Some(email) = errors.check(Email::parse(&format!("{field}.address"), e.address.as_deref().unwrap_or(""))) else {
+                    continue;
+                };
                 if let Some(s) = e.status.as_deref() {
                     errors.check(SubscriptionStatus::parse(&format!("{field}.status"), s));
                 }
@@ -192,7 +196,11 @@ impl PersonIn {
                         existing.primary |= primary;
                     }
                     None => {
-                        let status = e.status.as_deref().and_then(|s| SubscriptionStatus::parse("status", s).ok()).unwrap_or(SubscriptionStatus::Subscribed);
+                        let status = e
+                            .status
+                            .as_deref()
+                            .and_then(|s| SubscriptionStatus::parse("status", s).ok())
+                            .unwrap_or(SubscriptionStatus::Subscribed);
                         d.emails.push(EmailEntry { email, status, primary });
                     }
                 }
@@ -214,7 +222,9 @@ impl PersonIn {
                 if let Some(s) = p.status.as_deref() {
                     errors.check(SubscriptionStatus::parse(&format!("{field}.status"), s));
                 }
-                let number_type = errors.check(PhoneType::parse(&format!("{field}.number_type"), p.number_type.as_deref().unwrap_or(""))).unwrap_or(PhoneType::Mobile);
+                let number_type = errors
+                    .check(PhoneType::parse(&format!("{field}.number_type"), p.number_type.as_deref().unwrap_or("")))
+                    .unwrap_or(PhoneType::Mobile);
                 match d.phones.iter_mut().find(|x| x.phone.key() == phone.key()) {
                     Some(existing) => {
                         if let Some(s) = explicit_status(p.status.as_deref()) {
@@ -223,7 +233,11 @@ impl PersonIn {
                         existing.primary |= p.primary.unwrap_or(false);
                     }
                     None => {
-                        let status = p.status.as_deref().and_then(|s| SubscriptionStatus::parse("status", s).ok()).unwrap_or(SubscriptionStatus::Unsubscribed);
+                        let status = p
+                            .status
+                            .as_deref()
+                            .and_then(|s| SubscriptionStatus::parse("status", s).ok())
+                            .unwrap_or(SubscriptionStatus::Unsubscribed);
                         d.phones.push(PhoneEntry { phone, number_type, status, primary: p.primary.unwrap_or(false) });
                     }
                 }
@@ -236,12 +250,17 @@ impl PersonIn {
                 .enumerate()
                 .map(|(i, a)| {
                     let field = |f: &str| format!("postal_addresses[{i}].{f}");
-                    let text = |errors: &mut FieldErrors, f: &str, v: Option<String>| errors.check(optional_text(&field(f), v.as_deref().unwrap_or(""), 200)).flatten();
+                    let text = |errors: &mut FieldErrors, f: &str, v: Option<String>| {
+                        errors.check(optional_text(&field(f), v.as_deref().unwrap_or(""), 200)).flatten()
+                    };
                     Address {
                         address_lines: a.address_lines.into_iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
                         locality: text(&mut errors, "locality", a.locality),
                         region: text(&mut errors, "region", a.region),
-                        postcode: a.postal_code.filter(|p| !p.trim().is_empty()).and_then(|p| errors.check(Postcode::parse(&field("postal_code"), &p))),
+                        postcode: a
+                            .postal_code
+                            .filter(|p| !p.trim().is_empty())
+                            .and_then(|p| errors.check(Postcode::parse(&field("postal_code"), &p))),
                         country: text(&mut errors, "country", a.country),
                         latitude: a.location.as_ref().and_then(|l| l.latitude),
                         longitude: a.location.as_ref().and_then(|l| l.longitude),
@@ -251,7 +270,11 @@ impl PersonIn {
                 .collect();
         }
         if let Some(list) = self.languages_spoken {
-            d.languages = list.unwrap_or_default().into_iter().filter_map(|l| errors.check(optional_text("languages_spoken", &l, 40)).flatten()).collect();
+            d.languages = list
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|l| errors.check(optional_text("languages_spoken", &l, 40)).flatten())
+                .collect();
         }
         for (name, value) in self.custom_fields.unwrap_or_default() {
             let field = format!("custom_fields.{name}");
@@ -280,7 +303,13 @@ fn value_text(v: &Value) -> String {
 
 /// Make text fields for custom field names the group has not defined yet, as
 /// Action Network does, so existing sync tools keep working.
-async fn define_new_fields(tx: &mut tredegar_db::Tx, scope: &Scope, d: &PersonDetails, known: &mut Vec<fields::CustomField>, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
+async fn define_new_fields(
+    tx: &mut tredegar_db::Tx,
+    scope: &Scope,
+    d: &PersonDetails,
+    known: &mut Vec<fields::CustomField>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
     for (name, _) in &d.custom {
         if !known.iter().any(|f| &f.name == name) {
             known.push(fields::create(tx, scope, name, name, &FieldKind::Text, now).await?);
@@ -301,7 +330,12 @@ pub struct SignupIn {
 /// The signup helper: match by email (or, with no email, by phone) within the
 /// token's group, update only the fields given, or create the person.
 #[utoipa::path(post, path = "/api/v2/people", responses((status = 200, description = "The person, created or updated")))]
-pub async fn signup(State(state): State<AppState>, api: Api, Query(q): Query<Paging>, Json(body): Json<SignupIn>) -> Result<Response, ApiError> {
+pub async fn signup(
+    State(state): State<AppState>,
+    api: Api,
+    Query(q): Query<Paging>,
+    Json(body): Json<SignupIn>,
+) -> Result<Response, ApiError> {
     let scope = api.organiser()?.clone();
     let email = body.person.email()?;
     let phone = if email.is_none() { body.person.phone()? } else { None };
@@ -346,7 +380,13 @@ pub async fn signup(State(state): State<AppState>, api: Api, Query(q): Query<Pag
 }
 
 #[utoipa::path(put, path = "/api/v2/people/{id}", responses((status = 200, description = "The updated person"), (status = 404, description = "No such person")))]
-pub async fn update(State(state): State<AppState>, api: Api, Path(id): Path<String>, Query(q): Query<Paging>, Json(body): Json<PersonIn>) -> Result<Response, ApiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    Query(q): Query<Paging>,
+    Json(body): Json<PersonIn>,
+) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     let person = visible(&state, &api.scope, id).await?;
     if person.group_id != api.scope.group_id() {
@@ -369,7 +409,12 @@ pub async fn update(State(state): State<AppState>, api: Api, Path(id): Path<Stri
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}/taggings", responses((status = 200, description = "The person's taggings")))]
-pub async fn taggings(State(state): State<AppState>, api: Api, Path(id): Path<String>, Query(q): Query<Paging>) -> Result<Response, ApiError> {
+pub async fn taggings(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    Query(q): Query<Paging>,
+) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     visible(&state, &api.scope, id).await?;
     let page = q.page();

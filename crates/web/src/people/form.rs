@@ -4,8 +4,8 @@
 
 use tredegar_db::fields::CustomField;
 use tredegar_db::people::Person;
-use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, PhoneType, parse_languages};
 use tredegar_domain::contact::optional_text;
+use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, PhoneType, parse_languages};
 use tredegar_domain::{Email, FieldErrors, Phone, Postcode, SubscriptionStatus};
 
 /// More rows than any real person has; a form cannot make us loop forever.
@@ -44,7 +44,13 @@ pub struct PersonForm {
 fn custom_rows(fields: &[CustomField], value: impl Fn(&str) -> String) -> Vec<CustomRow> {
     fields
         .iter()
-        .map(|f| CustomRow { name: f.name.clone(), label: f.label.clone(), kind: f.kind.as_str(), choices: f.kind.choices().to_vec(), value: value(&f.name) })
+        .map(|f| CustomRow {
+            name: f.name.clone(),
+            label: f.label.clone(),
+            kind: f.kind.as_str(),
+            choices: f.kind.choices().to_vec(),
+            value: value(&f.name),
+        })
         .collect()
 }
 
@@ -94,7 +100,13 @@ impl PersonForm {
                     postcode: get(&format!("postcode_{i}")),
                     country: get(&format!("country_{i}")),
                 })
-                .filter(|a| !(a.lines.trim().is_empty() && a.locality.trim().is_empty() && a.postcode.trim().is_empty() && a.region.trim().is_empty() && a.country.trim().is_empty()))
+                .filter(|a| {
+                    !(a.lines.trim().is_empty()
+                        && a.locality.trim().is_empty()
+                        && a.postcode.trim().is_empty()
+                        && a.region.trim().is_empty()
+                        && a.country.trim().is_empty())
+                })
                 .collect(),
             languages: get("languages"),
             custom: custom_rows(fields, |name| get(&format!("custom_{name}"))),
@@ -129,7 +141,10 @@ pub fn parse(sent: &[(String, String)], fields: &[CustomField]) -> Result<Person
         let address = field(sent, &format!("email_{i}"));
         if !address.trim().is_empty() {
             let email = errors.check(Email::parse(&format!("email_{i}"), address));
-            let status = errors.check(SubscriptionStatus::parse(&format!("email_status_{i}"), or(field(sent, &format!("email_status_{i}")), "subscribed")));
+            let status = errors.check(SubscriptionStatus::parse(
+                &format!("email_status_{i}"),
+                or(field(sent, &format!("email_status_{i}")), "subscribed"),
+            ));
             if let (Some(email), Some(status)) = (email, status) {
                 d.emails.push(EmailEntry { email, status, primary: false });
             }

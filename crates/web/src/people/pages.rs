@@ -49,7 +49,12 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_string()).unwrap_or_default()
 }
 
-pub async fn index(State(state): State<AppState>, Member(scope): Member, csrf: CsrfToken, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn index(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let page = Page::new(q.page.unwrap_or(1), PER_PAGE);
     let mut tx = state.db.read().await?;
     let (people, total) = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, page).await?;
@@ -93,11 +98,7 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
     let detail = format!("{} people{}", rows.len(), if q.q.is_empty() { String::new() } else { " matching a search".into() });
     audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
     tx.commit().await?;
-    csv_response(
-        "people.csv",
-        &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"],
-        rows,
-    )
+    csv_response("people.csv", &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"], rows)
 }
 
 #[derive(Template)]
@@ -114,7 +115,15 @@ struct FormPage {
     phone_types: Vec<&'static str>,
 }
 
-fn form_page(scope: &Scope, csrf: CsrfToken, title: &str, action: String, form: PersonForm, errors: FieldErrors, existing: Option<PersonId>) -> FormPage {
+fn form_page(
+    scope: &Scope,
+    csrf: CsrfToken,
+    title: &str,
+    action: String,
+    form: PersonForm,
+    errors: FieldErrors,
+    existing: Option<PersonId>,
+) -> FormPage {
     FormPage {
         layout: Layout::for_scope(title, scope, csrf),
         slug: scope.group_slug().into(),
@@ -135,7 +144,14 @@ pub async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csr
 }
 
 /// Save a person from the form; on a problem, show the form again with it.
-async fn save_from_form(state: &AppState, scope: &Scope, csrf: CsrfToken, id: PersonId, new: bool, sent: Vec<(String, String)>) -> Result<Response, AppError> {
+async fn save_from_form(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    id: PersonId,
+    new: bool,
+    sent: Vec<(String, String)>,
+) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
     let fields = fields::list(&mut tx, scope).await?;
     let (title, action) = if new {
@@ -159,13 +175,26 @@ async fn save_from_form(state: &AppState, scope: &Scope, csrf: CsrfToken, id: Pe
         }
         Err(e) => return Err(e.into()),
     }
-    people::add_event(&mut tx, scope, id, if new { "created" } else { "edited" }, if new { "Added to the database" } else { "Details edited" }, now).await?;
+    people::add_event(
+        &mut tx,
+        scope,
+        id,
+        if new { "created" } else { "edited" },
+        if new { "Added to the database" } else { "Details edited" },
+        now,
+    )
+    .await?;
     tx.commit().await?;
     let notice = if new { "added" } else { "saved" };
     Ok(Redirect::to(&format!("/g/{}/people/{id}?notice={notice}", scope.group_slug())).into_response())
 }
 
-pub async fn create(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Form(sent): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Form(sent): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     save_from_form(&state, &scope, csrf, PersonId::new(), true, sent).await
 }
 
@@ -192,7 +221,12 @@ async fn own_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Per
     if p.group_id == scope.group_id() { Ok(p) } else { Err(AppError::NotFound(format!("Couldn't find person with id = {id}"))) }
 }
 
-pub async fn edit(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, PersonId)>) -> Result<Response, AppError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, PersonId)>,
+) -> Result<Response, AppError> {
     let person = own_person(&state, &scope, id).await?;
     let mut tx = state.db.read().await?;
     let fields = fields::list(&mut tx, &scope).await?;
@@ -258,13 +292,27 @@ struct DeletePage {
     name: String,
 }
 
-pub async fn confirm_delete(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken, Path((_, id)): Path<(String, PersonId)>) -> Result<Response, AppError> {
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, PersonId)>,
+) -> Result<Response, AppError> {
     let person = own_person(&state, &scope, id).await?;
-    render(DeletePage { layout: Layout::for_scope("Delete person", &scope, csrf), slug: scope.group_slug().into(), id, name: person.display_name() })
+    render(DeletePage {
+        layout: Layout::for_scope("Delete person", &scope, csrf),
+        slug: scope.group_slug().into(),
+        id,
+        name: person.display_name(),
+    })
 }
 
 /// Erasure is a real delete: the person and everything about them goes.
-pub async fn delete(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id)): Path<(String, PersonId)>) -> Result<Response, AppError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, PersonId)>,
+) -> Result<Response, AppError> {
     let person = own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
     people::delete(&mut tx, &scope, id).await?;
@@ -331,7 +379,11 @@ pub async fn confirm_merge(
     })
 }
 
-pub async fn merge(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id, other)): Path<(String, PersonId, PersonId)>) -> Result<Response, AppError> {
+pub async fn merge(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id, other)): Path<(String, PersonId, PersonId)>,
+) -> Result<Response, AppError> {
     let keep = own_person(&state, &scope, id).await?;
     let other = own_person(&state, &scope, other).await?;
     if keep.id == other.id {
@@ -354,7 +406,12 @@ pub struct TagForm {
 }
 
 /// Tag a person, making the tag if the group has none by that name.
-pub async fn add_tag(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id)): Path<(String, PersonId)>, Form(f): Form<TagForm>) -> Result<Response, AppError> {
+pub async fn add_tag(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, PersonId)>,
+    Form(f): Form<TagForm>,
+) -> Result<Response, AppError> {
     own_person(&state, &scope, id).await?;
     let name = tredegar_domain::contact::required_text("name", &f.name, 100)?;
     let now = state.clock.now();
@@ -369,7 +426,11 @@ pub async fn add_tag(State(state): State<AppState>, Organiser(scope): Organiser,
     Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
 }
 
-pub async fn remove_tag(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id, tag)): Path<(String, PersonId, TagId)>) -> Result<Response, AppError> {
+pub async fn remove_tag(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id, tag)): Path<(String, PersonId, TagId)>,
+) -> Result<Response, AppError> {
     own_person(&state, &scope, id).await?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
@@ -383,10 +444,17 @@ pub struct AssignForm {
     user: UserId,
 }
 
-pub async fn assign(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id)): Path<(String, PersonId)>, Form(f): Form<AssignForm>) -> Result<Response, AppError> {
+pub async fn assign(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, PersonId)>,
+    Form(f): Form<AssignForm>,
+) -> Result<Response, AppError> {
     own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
-    let member = users::member(&mut tx, &scope, f.user).await?.ok_or_else(|| tredegar_domain::Problem::new("user", "is not a member of this group"))?;
+    let member = users::member(&mut tx, &scope, f.user)
+        .await?
+        .ok_or_else(|| tredegar_domain::Problem::new("user", "is not a member of this group"))?;
     let now = state.clock.now();
     people::assign(&mut tx, &scope, id, f.user, now).await?;
     people::add_event(&mut tx, &scope, id, "assigned", &format!("Assigned to {}", member.name), now).await?;
@@ -394,7 +462,11 @@ pub async fn assign(State(state): State<AppState>, Organiser(scope): Organiser, 
     Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
 }
 
-pub async fn unassign(State(state): State<AppState>, Organiser(scope): Organiser, Path((_, id, user)): Path<(String, PersonId, UserId)>) -> Result<Response, AppError> {
+pub async fn unassign(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id, user)): Path<(String, PersonId, UserId)>,
+) -> Result<Response, AppError> {
     own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
     people::unassign(&mut tx, &scope, id, user).await?;

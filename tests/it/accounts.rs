@@ -1,0 +1,135 @@
+//! First-run setup, signing in and out, CSRF, and the login rate limit.
+
+use reqwest::StatusCode;
+use tredegar_db::users;
+use tredegar_domain::Role;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+crate::on_both_backends!(
+    first_run_setup_makes_the_group_and_admin_then_is_gone,
+    sign_in_gives_a_fresh_session_and_sign_out_ends_it,
+    a_stale_csrf_token_is_refused_and_changes_nothing,
+    repeated_wrong_passwords_are_rate_limited,
+);
+
+async fn user_count(app: &TestApp) -> i64 {
+    let mut tx = app.db.read().await.unwrap();
+    users::count(&mut tx).await.unwrap()
+}
+
+async fn first_run_setup_makes_the_group_and_admin_then_is_gone(app: TestApp) {
+    let mut c = app.client();
+    let home = c.get("/").await;
+    assert_eq!(home.status(), StatusCode::SEE_OTHER);
+    assert_eq!(home.location.as_deref(), Some("/setup"));
+    let page = c.get("/setup").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.body.contains("<label for=\"group_name\">"), "labelled fields");
+
+    // Bad input: every field named, nothing created.
+    let bad = c.post_form("/setup", &[("group_name", "  "), ("name", "Ann"), ("email", "ann-at-example"), ("password", "too short")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("There is a problem"));
+    assert!(bad.body.contains("href=\"#group_name\""), "{}", bad.body);
+    assert!(bad.body.contains("Email: must look like name@example.org"));
+    assert!(bad.body.contains("Password: must be at least 12 characters"));
+    assert_eq!(user_count(&app).await, 0);
+
+    let ok = c
+        .post_form(
+            "/setup",
+            &[("group_name", "Brookfield Tenants"), ("name", "Ann Organiser"), ("email", "ann@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.location.as_deref(), Some("/g/brookfield-tenants?notice=welcome"));
+    let dash = c.follow(&ok).await;
+    assert_eq!(dash.status(), StatusCode::OK);
+    assert!(dash.body.contains("Brookfield Tenants"));
+    assert!(dash.body.contains("Welcome."));
+
+    // Once anyone exists, the setup page does not.
+    assert_eq!(c.get("/setup").await.status(), StatusCode::NOT_FOUND);
+    let mut stranger = app.client();
+    stranger.get("/login").await;
+    let again = stranger
+        .post_form("/setup", &[("group_name", "Takeover"), ("name", "Eve"), ("email", "eve@example.org"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(user_count(&app).await, 1);
+}
+
+async fn sign_in_gives_a_fresh_session_and_sign_out_ends_it(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    app.user(&group, "org@example.org", Role::Organiser).await;
+    let mut c = app.client();
+    c.get("/login").await;
+    let r = c
+        .http
+        .post(format!("{}/login", app.url))
+        .form(&[("email", "org@example.org"), ("password", PASSWORD), ("csrf_token", &c.csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookies: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let session = cookies.iter().find(|c| c.starts_with("tredegar_session=")).expect("a session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    assert!(!session.contains("Secure"), "plain http in tests");
+    assert!(cookies.iter().any(|c| c.starts_with("tredegar_csrf=")), "a new CSRF token at sign-in");
+
+    let dash = c.get("/g/riverside-branch").await;
+    assert_eq!(dash.status(), StatusCode::OK);
+    assert!(dash.body.contains("Sign out"));
+
+    let out = c.post_form("/logout", &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = c.get("/g/riverside-branch").await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(after.location.as_deref(), Some("/login"));
+}
+
+async fn a_stale_csrf_token_is_refused_and_changes_nothing(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    c.get("/g/riverside-branch/people/new").await;
+    c.csrf = "0".repeat(64);
+    let r = c.post_form("/g/riverside-branch/people", &[("given_name", "Dai"), ("email_0", "dai@example.org")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.body.contains("form has expired"), "{}", r.body);
+
+    // A token from before signing in again is stale too.
+    c.get("/g/riverside-branch/people/new").await;
+    let old = c.csrf.clone();
+    c.post_form("/logout", &[]).await;
+    c.get("/login").await;
+    c.post_form("/login", &[("email", "org@example.org"), ("password", PASSWORD)]).await;
+    c.csrf = old;
+    let r = c.post_form("/g/riverside-branch/people", &[("given_name", "Dai"), ("email_0", "dai@example.org")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    c.get("/g/riverside-branch/people").await;
+    let list = c.get("/g/riverside-branch/people").await;
+    assert!(list.body.contains("0 people"), "nothing was saved");
+}
+
+async fn repeated_wrong_passwords_are_rate_limited(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    app.user(&group, "org@example.org", Role::Organiser).await;
+    let mut c = app.client();
+    c.get("/login").await;
+    for _ in 0..5 {
+        let r = c.post_form("/login", &[("email", "org@example.org"), ("password", "wrong password!")]).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("the email or password is wrong"));
+    }
+    // Now even the right password waits.
+    let r = c.post_form("/login", &[("email", "ORG@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("too many failed sign-ins"));
+    // Another account is not locked by it.
+    app.user(&group, "other@example.org", Role::Volunteer).await;
+    let r = c.post_form("/login", &[("email", "other@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}

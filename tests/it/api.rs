@@ -1,0 +1,196 @@
+//! The OSDI API's wire rules: auth, paging, filters, the signup helper, errors.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tredegar_domain::Role;
+
+use crate::helpers::{Api, TestApp, id_of};
+
+crate::on_both_backends!(
+    tokens_are_required_and_read_case_insensitively,
+    collections_page_and_filter_like_action_network,
+    the_signup_helper_matches_by_email_then_phone,
+    put_changes_only_what_is_given,
+    bad_api_input_names_the_field,
+    tags_and_taggings_round_trip,
+);
+
+async fn organiser_api(app: &TestApp) -> Api {
+    let group = app.group("Brookfield Estate", None).await;
+    let user = app.user(&group, "org@example.org", Role::Organiser).await;
+    app.api(&app.token(&group, user).await)
+}
+
+async fn tokens_are_required_and_read_case_insensitively(app: TestApp) {
+    let api = organiser_api(&app).await;
+    let http = reqwest::Client::new();
+    let r = http.get(format!("{}/people", api.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("OSDI-API-Token"));
+    let r = http.get(format!("{}/people", api.base)).header("OSDI-API-Token", "nope").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = http.get(format!("{}/", api.base)).header("OSDI-API-TOKEN", &api.token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let entry: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(entry["_links"]["osdi:people"]["href"], format!("{}/people", api.base));
+    assert_eq!(entry["_links"]["osdi:tags"]["href"], format!("{}/tags", api.base));
+}
+
+async fn collections_page_and_filter_like_action_network(app: TestApp) {
+    let api = organiser_api(&app).await;
+    for i in 0..30 {
+        api.person(&format!("P{i:02}"), &format!("p{i}@example.org")).await;
+    }
+    let (s, page1) = api.get("people").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((page1["total_records"].as_i64(), page1["total_pages"].as_i64(), page1["per_page"].as_i64()), (Some(30), Some(2), Some(25)));
+    assert_eq!(page1["_embedded"].as_object().unwrap().len(), 1, "one key under _embedded");
+    assert_eq!(page1["_embedded"]["osdi:people"].as_array().unwrap().len(), 25);
+    let next = page1["_links"]["next"]["href"].as_str().unwrap();
+    assert!(next.starts_with("http://127.0.0.1:"), "absolute links: {next}");
+    let (_, page2) = api.get(next).await;
+    assert_eq!(page2["_embedded"]["osdi:people"].as_array().unwrap().len(), 5);
+    assert!(page2["_links"].get("next").is_none());
+    let (s, page3) = api.get("people?page=3").await;
+    assert_eq!(s, StatusCode::OK, "past the end is an empty page");
+    assert_eq!(page3["_embedded"]["osdi:people"], json!([]));
+    let (_, big) = api.get("people?per_page=100").await;
+    assert_eq!(big["per_page"], 25, "25 at most");
+
+    let p = &page1["_embedded"]["osdi:people"][0];
+    assert!(p["identifiers"][0].as_str().unwrap().starts_with("action_network:"));
+    assert_eq!(p["custom_fields"], json!({}), "custom_fields always present");
+    assert!(p["created_date"].as_str().unwrap().ends_with('Z'));
+
+    let (_, one) = api.get("people?filter=email_address+eq+'P7@Example.org'").await;
+    assert_eq!(one["total_records"], 1);
+    assert_eq!(one["_embedded"]["osdi:people"][0]["given_name"], "P07");
+    let (_, either) = api.get("people?filter=given_name eq 'P01' or given_name eq 'P02'").await;
+    assert_eq!(either["total_records"], 2);
+    let (_, recent) = api.get("people?filter=modified_date gt '2000-01-01' and family_name eq 'Nobody'").await;
+    assert_eq!(recent["total_records"], 0);
+    let (_, all_recent) = api.get("people?filter=created_date+gt+'2000-01-01T00:00:00Z'").await;
+    assert_eq!(all_recent["total_records"], 30);
+    for bad in ["shoe_size eq '9'", "given_name eq P01", "given_name like 'P'", "created_date gt 'yesterday'"] {
+        let (s, e) = api.get(&format!("people?filter={bad}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(e["error"].as_str().unwrap().starts_with("filter: "), "{bad}: {e}");
+    }
+}
+
+async fn the_signup_helper_matches_by_email_then_phone(app: TestApp) {
+    let api = organiser_api(&app).await;
+    let (_, tag) = api.post("tags", json!({"name": "Volunteer"})).await;
+    let (s, created) = api
+        .post("people", json!({"person": {"given_name": "Ewa", "email_addresses": [{"address": "ewa@example.org"}], "phone_numbers": [{"number": "07700900321"}]}, "add_tags": ["Volunteer", "No such tag"]}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(created["created_date"], created["modified_date"], "created by this call");
+    assert_eq!(created["email_addresses"][0]["status"], "subscribed");
+    assert_eq!(created["phone_numbers"][0]["status"], "unsubscribed");
+    let id = id_of(&created);
+    let (_, taggings) = api.get(&format!("people/{id}/taggings")).await;
+    assert_eq!(taggings["total_records"], 1);
+    assert_eq!(taggings["_embedded"]["osdi:taggings"][0]["_links"]["osdi:tag"]["href"], tag["_links"]["self"]["href"]);
+
+    let (_, updated) = api
+        .post(
+            "people",
+            json!({"person": {"family_name": "Nowak", "email_addresses": [{"address": "EWA@example.org", "status": "bouncing"}]}}),
+        )
+        .await;
+    assert_eq!(id_of(&updated), id, "matched by email");
+    assert_ne!(updated["created_date"], updated["modified_date"]);
+    assert_eq!((updated["given_name"].as_str(), updated["family_name"].as_str()), (Some("Ewa"), Some("Nowak")));
+    assert_eq!(updated["email_addresses"][0]["status"], "subscribed", "only subscribed/unsubscribed change a status");
+    let (_, unsub) = api.post("people", json!({"person": {"email_addresses": [{"address": "ewa@example.org", "status": "unsubscribed"}]}, "remove_tags": ["Volunteer"]})).await;
+    assert_eq!(unsub["email_addresses"][0]["status"], "unsubscribed");
+    assert_eq!(api.get(&format!("people/{id}/taggings")).await.1["total_records"], 0);
+
+    let (_, by_phone) =
+        api.post("people", json!({"person": {"given_name": "Ewa N", "phone_numbers": [{"number": "+44 7700 900321"}]}})).await;
+    assert_eq!(id_of(&by_phone), id, "no email: matched by phone");
+    let (_, everyone) = api.get("people").await;
+    assert_eq!(everyone["total_records"], 1);
+}
+
+async fn put_changes_only_what_is_given(app: TestApp) {
+    let api = organiser_api(&app).await;
+    let (_, p) = api
+        .post("people", json!({"person": {"given_name": "Kwame", "family_name": "Mensah", "email_addresses": [{"address": "k@example.org"}], "postal_addresses": [{"postal_code": "NP22 3AA", "locality": "Tredegar"}], "custom_fields": {"ward": "Georgetown"}}}))
+        .await;
+    let id = id_of(&p);
+    let (s, put) = api
+        .put(
+            &format!("people/{id}"),
+            json!({"given_name": "Kwam", "custom_fields": {"ward": null, "rooms": "3"}, "background_processing": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{put}");
+    assert_eq!(put["given_name"], "Kwam");
+    assert_eq!(put["family_name"], "Mensah");
+    assert_eq!(put["postal_addresses"][0]["postal_code"], "NP22 3AA");
+    assert_eq!(put["custom_fields"], json!({"rooms": "3"}));
+    let (_, put) = api.put(&format!("people/{id}/"), json!({"family_name": null})).await;
+    assert!(put["family_name"].is_null(), "null removes");
+    let (s, e) = api.put("people/not-an-id", json!({})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(e["error"], "Couldn't find person with id = not-an-id");
+}
+
+async fn bad_api_input_names_the_field(app: TestApp) {
+    let api = organiser_api(&app).await;
+    for (body, field) in [
+        (json!({"person": {"email_addresses": [{"address": "nope"}]}}), "email_addresses[0].address"),
+        (json!({"person": {"given_name": "No contact"}}), "person.email_addresses"),
+        (json!({"person": {"phone_numbers": [{"number": "12"}]}}), "phone_numbers[0].number"),
+        (
+            json!({"person": {"email_addresses": [{"address": "a@example.org"}], "postal_addresses": [{"postal_code": "!!!"}]}}),
+            "postal_addresses[0].postal_code",
+        ),
+        (json!({"person": {"email_addresses": [{"address": "a@example.org", "status": "maybe"}]}}), "email_addresses[0].status"),
+        (json!({"nobody": 1}), "body"),
+    ] {
+        let (s, e) = api.post("people", body).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {e}");
+        assert!(e["error"].as_str().unwrap().contains(field), "{field}: {e}");
+    }
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/people", api.base))
+        .header("OSDI-API-Token", &api.token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(api.get("people").await.1["total_records"], 0, "nothing stored");
+}
+
+async fn tags_and_taggings_round_trip(app: TestApp) {
+    let api = organiser_api(&app).await;
+    let person = api.person("Priya", "priya@example.org").await;
+    let (_, tag) = api.post("tags", json!({"name": "Committee"})).await;
+    let (_, again) = api.post("tags", json!({"name": "committee"})).await;
+    assert_eq!(id_of(&tag), id_of(&again), "one tag per name");
+    let tag_id = id_of(&tag);
+    let (_, got) = api.get(&format!("tags/{tag_id}")).await;
+    assert_eq!(got["name"], "Committee");
+    let href = format!("https://actionnetwork.org/api/v2/people/{person}");
+    let (s, tagging) =
+        api.post(&format!("tags/{tag_id}/taggings?background_processing=true"), json!({"_links": {"osdi:person": {"href": href}}})).await;
+    assert_eq!(s, StatusCode::OK, "the host in the link is ignored: {tagging}");
+    let (_, list) = api.get(&format!("tags/{tag_id}/taggings")).await;
+    assert_eq!(list["total_records"], 1);
+    let t = &list["_embedded"]["osdi:taggings"][0];
+    assert!(t["_links"]["osdi:person"]["href"].as_str().unwrap().ends_with(&person));
+    let (_, one) = api.get(t["_links"]["self"]["href"].as_str().unwrap()).await;
+    assert_eq!(one["identifiers"], t["identifiers"]);
+    let (s, notice) = api.delete(&format!("tags/{tag_id}/taggings/{}", id_of(t))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(notice["notice"].is_string());
+    assert_eq!(api.get(&format!("tags/{tag_id}/taggings")).await.1["total_records"], 0);
+    let (s, _) = api.post("tags", json!({"name": ""})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}

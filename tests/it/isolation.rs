@@ -1,0 +1,215 @@
+//! Nobody reads across groups, and volunteers see only their assignments.
+//! Every refusal is a 404, so existence does not leak.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tredegar_db::{groups, people};
+use tredegar_domain::Role;
+
+use crate::helpers::{TestApp, id_of};
+
+crate::on_both_backends!(
+    another_group_cannot_reach_people_tags_or_taggings_in_the_pages,
+    another_groups_token_cannot_reach_people_tags_or_taggings,
+    a_volunteer_sees_only_assigned_people,
+    sharing_with_the_parent_is_off_until_turned_on_and_audited,
+);
+
+async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: TestApp) {
+    let a = app.group("Group A", None).await;
+    let b = app.group("Group B", None).await;
+    let mut alice = app.signed_in(&a, "alice@example.org", Role::Admin).await;
+    let mut bob = app.signed_in(&b, "bob@example.org", Role::Admin).await;
+    alice.get("/g/group-a/people/new").await;
+    let r = alice
+        .post_form(
+            "/g/group-a/people",
+            &[("given_name", "Secret"), ("family_name", "Member"), ("email_0", "secret@example.org"), ("postcode_0", "NP22 3AA")],
+        )
+        .await;
+    let id = r.location.unwrap().split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
+    alice.post_form(&format!("/g/group-a/people/{id}/tags"), &[("name", "Rent strike")]).await;
+    let tag_page = alice.get("/g/group-a/tags").await;
+    assert!(tag_page.body.contains("Rent strike"));
+
+    // Bob is not a member of A: every page of A is 404.
+    bob.get("/g/group-b").await;
+    for path in [
+        "/g/group-a".to_string(),
+        "/g/group-a/people".into(),
+        "/g/group-a/people?q=secret".into(),
+        "/g/group-a/people.csv".into(),
+        format!("/g/group-a/people/{id}"),
+        format!("/g/group-a/people/{id}/edit"),
+        "/g/group-a/tags".into(),
+        "/g/group-a/members".into(),
+        "/g/group-a/audit".into(),
+    ] {
+        assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
+    }
+    for path in [
+        format!("/g/group-a/people/{id}"),
+        format!("/g/group-a/people/{id}/delete"),
+        format!("/g/group-a/people/{id}/tags"),
+        "/g/group-a/people".into(),
+        "/g/group-a/tags".into(),
+    ] {
+        let r = bob.post_form(&path, &[("given_name", "Hacked"), ("name", "Hacked")]).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    // Nor through B's own pages, by id or by search.
+    for path in [format!("/g/group-b/people/{id}"), format!("/g/group-b/people/{id}/edit"), format!("/g/group-b/people/{id}/merge")] {
+        assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
+    }
+    for q in ["secret", "secret@example.org", "np22"] {
+        let list = bob.get(&format!("/g/group-b/people?q={q}")).await;
+        assert!(list.body.contains("0 people") && !list.body.contains("Secret"), "search {q}");
+    }
+    let r = bob.post_form(&format!("/g/group-b/people/{id}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let mine = bob.get("/g/group-b/tags").await;
+    assert!(!mine.body.contains("<span class=\"badge\">Rent strike</span>"));
+    let still = alice.get(&format!("/g/group-a/people/{id}")).await;
+    assert!(still.body.contains("Secret Member") && still.body.contains("Rent strike"), "nothing changed");
+}
+
+async fn another_groups_token_cannot_reach_people_tags_or_taggings(app: TestApp) {
+    let a = app.group("Group A", None).await;
+    let b = app.group("Group B", None).await;
+    let alice = app.user(&a, "alice@example.org", Role::Organiser).await;
+    let bob = app.user(&b, "bob@example.org", Role::Organiser).await;
+    let api_a = app.api(&app.token(&a, alice).await);
+    let api_b = app.api(&app.token(&b, bob).await);
+    let person = api_a.person("Secret", "secret@example.org").await;
+    let (_, tag) = api_a.post("tags", json!({"name": "Rent strike"})).await;
+    let tag = id_of(&tag);
+    let person_href = format!("{}/people/{person}", api_a.base);
+    let (s, tagging) = api_a.post(&format!("tags/{tag}/taggings"), json!({"_links": {"osdi:person": {"href": person_href}}})).await;
+    assert_eq!(s, StatusCode::OK);
+    let tagging = id_of(&tagging);
+
+    for path in [
+        format!("people/{person}"),
+        format!("people/{person}/taggings"),
+        format!("tags/{tag}"),
+        format!("tags/{tag}/taggings"),
+        format!("tags/{tag}/taggings/{tagging}"),
+    ] {
+        let (s, body) = api_b.get(&path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "GET {path}: {body}");
+        assert!(body["error"].as_str().unwrap().starts_with("Couldn't find"));
+    }
+    let (s, _) = api_b.put(&format!("people/{person}"), json!({"given_name": "Hacked"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = api_b.delete(&format!("tags/{tag}/taggings/{tagging}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = api_b.post(&format!("tags/{tag}/taggings"), json!({"_links": {"osdi:person": {"href": person_href}}})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, own_tag) = api_b.post("tags", json!({"name": "Mine"})).await;
+    let (s, _) = api_b.post(&format!("tags/{}/taggings", id_of(&own_tag)), json!({"_links": {"osdi:person": {"href": person_href}}})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "B's tag on A's person");
+    let (_, list) = api_b.get("people?filter=email_address+eq+'secret@example.org'").await;
+    assert_eq!(list["total_records"], 0);
+    let (_, tags) = api_b.get("tags").await;
+    assert_eq!(tags["total_records"], 1, "only B's own tag");
+    // Upserting A's email from B makes B's own person; A's is untouched.
+    let (s, created) = api_b
+        .post("people", json!({"person": {"given_name": "Bob's contact", "email_addresses": [{"address": "secret@example.org"}]}}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_ne!(id_of(&created), person);
+    let (_, still) = api_a.get(&format!("people/{person}")).await;
+    assert_eq!(still["given_name"], "Secret");
+    let (_, taggings) = api_a.get(&format!("tags/{tag}/taggings")).await;
+    assert_eq!(taggings["total_records"], 1);
+}
+
+async fn a_volunteer_sees_only_assigned_people(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let assigned = api.person("Assigned", "assigned@example.org").await;
+    let hidden = api.person("Hidden", "hidden@example.org").await;
+    let (_, tag) = api.post("tags", json!({"name": "Door knock"})).await;
+    let tag = id_of(&tag);
+    for p in [&assigned, &hidden] {
+        api.post(&format!("tags/{tag}/taggings"), json!({"_links": {"osdi:person": {"href": format!("{}/people/{p}", api.base)}}})).await;
+    }
+    let scope = app.scope(organiser, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    people::assign(&mut tx, &scope, assigned.parse().unwrap(), volunteer, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut vol = app.client();
+    vol.get("/login").await;
+    vol.post_form("/login", &[("email", "vol@example.org"), ("password", crate::helpers::PASSWORD)]).await;
+    let list = vol.get("/g/brookfield-estate/people").await;
+    assert!(list.body.contains("1 person") && list.body.contains("Assigned") && !list.body.contains("Hidden"), "{}", list.body);
+    assert!(!vol.get("/g/brookfield-estate/people?q=hidden").await.body.contains("Hidden"));
+    assert_eq!(vol.get(&format!("/g/brookfield-estate/people/{assigned}")).await.status(), StatusCode::OK);
+    for path in [
+        format!("/g/brookfield-estate/people/{hidden}"),
+        format!("/g/brookfield-estate/people/{hidden}/edit"),
+        "/g/brookfield-estate/people.csv".into(),
+        "/g/brookfield-estate/tags".into(),
+    ] {
+        assert_eq!(vol.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
+    }
+    for path in [format!("/g/brookfield-estate/people/{hidden}"), format!("/g/brookfield-estate/people/{hidden}/delete")] {
+        assert_eq!(vol.post_form(&path, &[("given_name", "Changed")]).await.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+
+    let vapi = app.api(&app.token(&group, volunteer).await);
+    let (_, list) = vapi.get("people").await;
+    assert_eq!(list["total_records"], 1);
+    assert_eq!(list["_embedded"]["osdi:people"][0]["given_name"], "Assigned");
+    let (s, _) = vapi.get(&format!("people/{hidden}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = vapi.put(&format!("people/{hidden}"), json!({"given_name": "Changed"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = vapi.put(&format!("people/{assigned}"), json!({"given_name": "Changed"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "volunteers read; they do not edit");
+    let (_, taggings) = vapi.get(&format!("tags/{tag}/taggings")).await;
+    assert_eq!(taggings["total_records"], 1, "only the assigned person's tagging");
+    let hidden_tagging = api.get(&format!("people/{hidden}/taggings")).await.1["_embedded"]["osdi:taggings"][0].clone();
+    let (s, _) = vapi.delete(&format!("tags/{tag}/taggings/{}", id_of(&hidden_tagging))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp) {
+    let national = app.group("National", None).await;
+    let branch = app.group("Riverside Branch", Some(national.id)).await;
+    let national_org = app.user(&national, "nat@example.org", Role::Organiser).await;
+    let branch_org = app.user(&branch, "branch@example.org", Role::Organiser).await;
+    let branch_api = app.api(&app.token(&branch, branch_org).await);
+    let national_api = app.api(&app.token(&national, national_org).await);
+    let person = branch_api.person("Local", "local@example.org").await;
+
+    let (s, _) = national_api.get(&format!("people/{person}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "off by default");
+    let mut admin = app.signed_in(&branch, "branchadmin@example.org", Role::Admin).await;
+    let settings = admin.get("/g/riverside-branch/settings").await;
+    assert!(settings.body.contains("Off."));
+    let r = admin.post_form("/g/riverside-branch/settings/sharing", &[("share", "yes")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let (s, p) = national_api.get(&format!("people/{person}")).await;
+    assert_eq!(s, StatusCode::OK, "shared: {p}");
+    let (_, list) = national_api.get("people").await;
+    assert_eq!(list["total_records"], 1);
+    let (s, _) = national_api.put(&format!("people/{person}"), json!({"given_name": "Changed"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a parent reads shared people; it does not change them");
+    // The parent's own people are not shared downwards.
+    national_api.person("Head office", "hq@example.org").await;
+    let (_, branch_list) = branch_api.get("people").await;
+    assert_eq!(branch_list["total_records"], 1);
+
+    admin.post_form("/g/riverside-branch/settings/sharing", &[("share", "no")]).await;
+    let (s, _) = national_api.get(&format!("people/{person}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let audit = admin.get("/g/riverside-branch/audit").await;
+    assert!(audit.body.contains("people are now shared with the parent group") && audit.body.contains("people are no longer shared"));
+    let mut tx = app.db.read().await.unwrap();
+    assert!(!groups::by_slug(&mut tx, "riverside-branch").await.unwrap().unwrap().share_with_parent);
+}

@@ -1,0 +1,307 @@
+//! People through the pages: add, view, edit, search, page, export, merge,
+//! custom fields, and every kind of bad input.
+
+use reqwest::StatusCode;
+use tredegar_domain::Role;
+
+use crate::helpers::{Client, TestApp};
+
+crate::on_both_backends!(
+    add_view_edit_and_search_people,
+    bad_input_is_named_and_nothing_is_stored,
+    a_duplicate_email_points_to_the_person_who_has_it,
+    a_body_over_the_limit_is_refused,
+    lists_are_paged_and_exported_as_csv_with_an_audit_line,
+    merging_keeps_both_histories,
+    custom_fields_are_checked_by_kind,
+    campaigns_tags_and_the_audit_log,
+);
+
+fn id_from_location(location: &str) -> String {
+    location.split('/').nth(4).unwrap().split('?').next().unwrap().to_string()
+}
+
+async fn add(c: &mut Client, slug: &str, fields: &[(&str, &str)]) -> String {
+    c.get(&format!("/g/{slug}/people/new")).await;
+    let r = c.post_form(&format!("/g/{slug}/people"), fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    id_from_location(r.location.as_deref().unwrap())
+}
+
+async fn add_view_edit_and_search_people(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let id = add(
+        &mut c,
+        "brookfield-estate",
+        &[
+            ("given_name", "Bronwen"),
+            ("family_name", "Davies"),
+            ("email_0", "Bron@Example.org"),
+            ("email_status_0", "subscribed"),
+            ("phone_0", "07700 900123"),
+            ("phone_type_0", "mobile"),
+            ("address_lines_0", "Flat 12, Attlee House"),
+            ("locality_0", "Tredegar"),
+            ("postcode_0", "np22 3aa"),
+            ("languages", "English, Welsh"),
+        ],
+    )
+    .await;
+    let show = c.get(&format!("/g/brookfield-estate/people/{id}?notice=added")).await;
+    assert_eq!(show.status(), StatusCode::OK);
+    for text in
+        ["Bronwen Davies", "Bron@Example.org", "07700 900123", "Flat 12, Attlee House, Tredegar, NP22 3AA", "English, Welsh", "Added."]
+    {
+        assert!(show.body.contains(text), "{text} in {}", show.body);
+    }
+
+    let edit = c.get(&format!("/g/brookfield-estate/people/{id}/edit")).await;
+    assert!(edit.body.contains("value=\"Bronwen\""));
+    let r = c
+        .post_form(
+            &format!("/g/brookfield-estate/people/{id}"),
+            &[("given_name", "Bron"), ("family_name", "Davies"), ("email_0", "bron@example.org"), ("phone_0", "07700 900123")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    let show = c.follow(&r).await;
+    assert!(show.body.contains("Bron Davies") && show.body.contains("Saved."));
+    assert!(!show.body.contains("Attlee House"), "an address left empty is removed");
+    assert!(show.body.contains("Details edited"), "history");
+
+    add(
+        &mut c,
+        "brookfield-estate",
+        &[("given_name", "Gareth"), ("family_name", "Jones"), ("email_0", "gj@example.org"), ("postcode_0", "NP22 4BB")],
+    )
+    .await;
+    for (q, expect, not) in [
+        ("bro", "Bron Davies", "Gareth"),
+        ("davi", "Bron Davies", "Gareth"),
+        ("gj@ex", "Gareth Jones", "Bron"),
+        ("07700 900", "Bron Davies", "Gareth"),
+        ("+447700900123", "Bron Davies", "Gareth"),
+        ("np22 4", "Gareth Jones", "Bron"),
+    ] {
+        let page = c.get(&format!("/g/brookfield-estate/people?q={}", q.replace('+', "%2B").replace(' ', "+"))).await;
+        assert!(page.body.contains(expect) && !page.body.contains(not), "search {q}: {}", page.body);
+        assert!(page.body.contains("1 person matching"), "search {q}");
+    }
+    let nobody = c.get("/g/brookfield-estate/people?q=zzz").await;
+    assert!(nobody.body.contains("Nobody matches that search"));
+}
+
+async fn people_count(c: &mut Client, slug: &str) -> String {
+    let page = c.get(&format!("/g/{slug}/people")).await;
+    let at = page.body.find("class=\"count\"").unwrap();
+    page.body[at..].split('>').nth(1).unwrap().split('<').next().unwrap().trim().to_string()
+}
+
+async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let scope = app.scope(app.user(&group, "org@example.org", Role::Organiser).await, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::fields::create(&mut tx, &scope, "joined", "Date joined", &tredegar_domain::people::FieldKind::Date, chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    c.get("/g/brookfield-estate/people/new").await;
+    let r = c
+        .post_form(
+            "/g/brookfield-estate/people",
+            &[
+                ("given_name", "Ann"),
+                ("email_0", "ann@"),
+                ("phone_0", "call me maybe"),
+                ("postcode_0", "!!"),
+                ("custom_joined", "2026-02-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    for msg in [
+        "Email: must look like name@example.org",
+        "Phone: must contain only digits",
+        "Postcode: must contain only letters",
+        "Custom joined: must be a real date written YYYY-MM-DD (got &#39;2026-02-30&#39;)",
+    ] {
+        assert!(r.body.contains(msg), "{msg} in {}", r.body);
+    }
+    assert!(r.body.contains("value=\"Ann\""), "what was typed is kept");
+    assert!(r.body.contains("href=\"#email_0\""), "summary links to the field");
+    let nobody = c.post_form("/g/brookfield-estate/people", &[("given_name", "")]).await;
+    assert!(nobody.body.contains("enter a name, an email address or a phone number"));
+    assert_eq!(people_count(&mut c, "brookfield-estate").await, "0 people");
+
+    // An edit with bad input leaves the stored person as they were.
+    let id = add(&mut c, "brookfield-estate", &[("given_name", "Ann"), ("email_0", "ann@example.org")]).await;
+    c.get(&format!("/g/brookfield-estate/people/{id}/edit")).await;
+    let r = c.post_form(&format!("/g/brookfield-estate/people/{id}"), &[("given_name", "Changed"), ("email_0", "not an email")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let show = c.get(&format!("/g/brookfield-estate/people/{id}")).await;
+    assert!(show.body.contains("ann@example.org") && !show.body.contains("Changed"));
+}
+
+async fn a_duplicate_email_points_to_the_person_who_has_it(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let first =
+        add(&mut c, "brookfield-estate", &[("given_name", "Ann"), ("email_0", "ann@example.org"), ("phone_0", "07700 900001")]).await;
+    c.get("/g/brookfield-estate/people/new").await;
+    let r = c.post_form("/g/brookfield-estate/people", &[("given_name", "Annie"), ("email_0", "ANN@example.org")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("ANN@example.org already belongs to someone else in this group"), "{}", r.body);
+    assert!(r.body.contains(&format!("href=\"/g/brookfield-estate/people/{first}\"")), "links to the existing person");
+    let r = c.post_form("/g/brookfield-estate/people", &[("given_name", "Annie"), ("phone_0", "+44 7700 900001")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "the same number written differently");
+    assert_eq!(people_count(&mut c, "brookfield-estate").await, "1 person");
+}
+
+async fn a_body_over_the_limit_is_refused(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    c.get("/g/brookfield-estate/people/new").await;
+    let huge = "x".repeat(100 * 1024);
+    let r = c.post_form("/g/brookfield-estate/people", &[("given_name", &huge)]).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("too large"));
+    let user = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, user).await);
+    let (s, body) =
+        api.post("people", serde_json::json!({"person": {"given_name": huge, "email_addresses": [{"address": "a@example.org"}]}})).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body["error"].as_str().unwrap().contains("too large"));
+    assert_eq!(people_count(&mut c, "brookfield-estate").await, "0 people");
+}
+
+async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let user = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, user).await);
+    for i in 0..55 {
+        api.person(&format!("Resident{i:02}"), &format!("r{i}@example.org")).await;
+    }
+    let first = c.get("/g/brookfield-estate/people").await;
+    assert!(first.body.contains("55 people") && first.body.contains("Page 1 of 2") && first.body.contains("Resident00"));
+    assert!(!first.body.contains("Resident54"));
+    let second = c.get("/g/brookfield-estate/people?q=&page=2").await;
+    assert!(second.body.contains("Resident54") && !second.body.contains("Resident00"));
+
+    let csv = c.http.get(format!("{}/g/brookfield-estate/people.csv?q=resident1", app.url)).send().await.unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("id,given_name,family_name,email,phone,postcode,created,modified"));
+    assert_eq!(text.lines().count(), 11, "header and Resident10..19: {text}");
+    let audit = c.get("/g/brookfield-estate/audit").await;
+    assert_eq!(audit.status(), StatusCode::NOT_FOUND, "organisers do not read the audit log");
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let audit = admin.get("/g/brookfield-estate/audit").await;
+    assert!(audit.body.contains("export") && audit.body.contains("10 people matching a search"), "{}", audit.body);
+}
+
+async fn merging_keeps_both_histories(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let keep = add(&mut c, "brookfield-estate", &[("given_name", "Olu"), ("family_name", "Okafor"), ("email_0", "olu@example.org")]).await;
+    let other = add(&mut c, "brookfield-estate", &[("family_name", "Okafor"), ("phone_0", "07700 900555"), ("languages", "Yoruba")]).await;
+    c.get(&format!("/g/brookfield-estate/people/{other}")).await;
+    c.post_form(&format!("/g/brookfield-estate/people/{other}/tags"), &[("name", "Rent strike pledge")]).await;
+
+    let search = c.get(&format!("/g/brookfield-estate/people/{keep}/merge?q=okafor")).await;
+    assert!(search.body.contains(&format!("/merge/{other}")) && !search.body.contains(&format!("/merge/{keep}\"")));
+    let confirm = c.get(&format!("/g/brookfield-estate/people/{keep}/merge/{other}")).await;
+    assert!(confirm.body.contains("will be merged into"));
+    let r = c.post_form(&format!("/g/brookfield-estate/people/{keep}/merge/{other}"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let show = c.follow(&r).await;
+    for text in [
+        "olu@example.org",
+        "07700 900555",
+        "Yoruba",
+        "Rent strike pledge",
+        "Merged with Okafor",
+        "Tagged Rent strike pledge",
+        "Added to the database",
+    ] {
+        assert!(show.body.contains(text), "{text} after merge");
+    }
+    assert_eq!(show.body.matches("Added to the database").count(), 2, "both people's histories");
+    assert_eq!(c.get(&format!("/g/brookfield-estate/people/{other}")).await.status(), StatusCode::NOT_FOUND);
+}
+
+async fn custom_fields_are_checked_by_kind(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    admin.get("/g/brookfield-estate/settings").await;
+    let r = admin.post_form("/g/brookfield-estate/fields", &[("label", "Tenancy"), ("kind", "choice"), ("choices", "")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("list at least one choice"));
+    for (label, kind, choices) in
+        [("Tenancy", "choice", "Council\nPrivate"), ("Rooms", "number", ""), ("Joined", "date", ""), ("Landlord", "text", "")]
+    {
+        let r = admin.post_form("/g/brookfield-estate/fields", &[("label", label), ("kind", kind), ("choices", choices)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}: {}", r.body);
+    }
+    let form = admin.get("/g/brookfield-estate/people/new").await;
+    assert!(form.body.contains("id=\"custom_joined\" name=\"custom_joined\" type=\"date\""));
+    let bad = admin
+        .post_form("/g/brookfield-estate/people", &[("given_name", "Ann"), ("custom_tenancy", "Squat"), ("custom_rooms", "two")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("must be one of: Council, Private") && bad.body.contains("must be a number"));
+    let id = add(
+        &mut admin,
+        "brookfield-estate",
+        &[
+            ("given_name", "Ann"),
+            ("custom_tenancy", "private"),
+            ("custom_rooms", "2"),
+            ("custom_joined", "2026-03-01"),
+            ("custom_landlord", "Acme Lettings"),
+        ],
+    )
+    .await;
+    let show = admin.get(&format!("/g/brookfield-estate/people/{id}")).await;
+    for v in ["Private", "2026-03-01", "Acme Lettings"] {
+        assert!(show.body.contains(v), "{v}");
+    }
+}
+
+async fn campaigns_tags_and_the_audit_log(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    c.get("/g/brookfield-estate/campaigns/new").await;
+    let bad = c.post_form("/g/brookfield-estate/campaigns", &[("title", ""), ("status", "winning")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("Title: must not be empty") && bad.body.contains("Status: must be one of"));
+    let r = c
+        .post_form(
+            "/g/brookfield-estate/campaigns",
+            &[("title", "Stop the demolition"), ("description", "Refurbish, don't demolish."), ("status", "active")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let show = c.follow(&r).await;
+    assert!(show.body.contains("Stop the demolition") && show.body.contains("active"));
+    let list = c.get("/g/brookfield-estate/campaigns").await;
+    assert!(list.body.contains("Stop the demolition"));
+
+    c.get("/g/brookfield-estate/tags").await;
+    assert_eq!(c.post_form("/g/brookfield-estate/tags", &[("name", "Block A")]).await.status(), StatusCode::SEE_OTHER);
+    let dup = c.post_form("/g/brookfield-estate/tags", &[("name", "block a")]).await;
+    assert_eq!(dup.status(), StatusCode::BAD_REQUEST);
+    assert!(dup.body.contains("there is already a tag called"));
+
+    let id = add(&mut c, "brookfield-estate", &[("given_name", "Ann")]).await;
+    c.get(&format!("/g/brookfield-estate/people/{id}")).await;
+    let r = c.post_form(&format!("/g/brookfield-estate/people/{id}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(c.get(&format!("/g/brookfield-estate/people/{id}")).await.status(), StatusCode::NOT_FOUND);
+    let audit = c.get("/g/brookfield-estate/audit").await;
+    assert!(audit.body.contains("view") && audit.body.contains("delete") && audit.body.contains(&format!("person {id}")));
+}
