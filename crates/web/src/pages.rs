@@ -167,3 +167,17 @@ fn defuse_formula(cell: String) -> String {
         _ => cell,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::defuse_formula;
+
+    #[test]
+    fn spreadsheet_formulas_are_defused_but_phone_numbers_kept() {
+        assert_eq!(defuse_formula("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_formula("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(defuse_formula("-2+3".into()), "'-2+3");
+        assert_eq!(defuse_formula("+44 7700 900123".into()), "+44 7700 900123");
+        assert_eq!(defuse_formula("Ann".into()), "Ann");
+    }
+}

@@ -155,3 +155,15 @@ async fn entry_point(api: Api, State(_): State<AppState>) -> Json<Value> {
         }
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::id_from_href;
+
+    #[test]
+    fn ids_come_from_the_last_segment_of_any_host() {
+        let id: Option<uuid::Uuid> = id_from_href("https://actionnetwork.org/api/v2/people/01a212da-f0dd-7125-8af1-8d9576e7d202/");
+        assert_eq!(id.map(|u| u.to_string()).as_deref(), Some("01a212da-f0dd-7125-8af1-8d9576e7d202"));
+        assert_eq!(id_from_href::<uuid::Uuid>("https://x.org/api/v2/people/not-an-id"), None);
+    }
+}
