@@ -125,8 +125,12 @@ fn people_column(field: &str) -> Option<FilterColumn> {
 pub const FILTER_FIELDS: &[&str] =
     &["identifier", "created_date", "modified_date", "family_name", "given_name", "email_address", "phone_number", "region", "postal_code"];
 
-/// The WHERE clause for a list: visibility, the search, and the filter.
-fn where_clause(scope: &Scope, search: &Search, filter: &Filter, args: &mut Vec<Arg>) -> Result<String> {
+/// The FROM and WHERE of a list: visibility, the search, and the filter.
+/// A search starts from the index of the key it matches (name, family name,
+/// email, phone or postcode) and joins to people: CROSS JOIN fixes that order
+/// in SQLite and is a plain join to PostgreSQL. So a search never walks the
+/// whole group, with or without planner statistics.
+fn from_where(scope: &Scope, search: &Search, filter: &Filter, args: &mut Vec<Arg>) -> Result<String> {
     let (group, everyone, user) = scope.people_args();
     args.extend([Arg::Id(group.0), Arg::Bool(everyone), Arg::Id(user.0)]);
     let range = |prefix: &str, args: &mut Vec<Arg>| {
@@ -134,37 +138,27 @@ fn where_clause(scope: &Scope, search: &Search, filter: &Filter, args: &mut Vec<
         args.push(Arg::Text(prefix_bound(prefix)));
         (args.len() - 1, args.len())
     };
-    let groups = |col: &str| scope.visible_groups(col);
-    let search_sql = match search {
-        Search::All => "TRUE".to_string(),
+    // People whose `key` in `table` starts with the prefix at $a..$b.
+    let starts = |table: &str, alias: &str, id: &str, key: &str, (a, b): (usize, usize)| {
+        let groups = scope.visible_groups(&format!("{alias}.group_id"));
+        format!("SELECT {alias}.{id} AS person_id FROM {table} {alias} WHERE {groups} AND {alias}.{key} >= ${a} AND {alias}.{key} < ${b}")
+    };
+    let matches = match search {
+        Search::All => None,
         Search::Name(n) => {
-            let (a, b) = range(n, args);
-            format!("((p.name_key >= ${a} AND p.name_key < ${b}) OR (p.family_key >= ${a} AND p.family_key < ${b}))")
+            let r = range(n, args);
+            Some(format!("{} UNION {}", starts("people", "n", "id", "name_key", r), starts("people", "f", "id", "family_key", r)))
         }
-        Search::Email(e) => {
-            let (a, b) = range(e, args);
-            format!(
-                "p.id IN (SELECT e.person_id FROM person_emails e WHERE {} AND e.address_key >= ${a} AND e.address_key < ${b})",
-                groups("e.group_id")
-            )
-        }
-        Search::Phone(k) => {
-            let (a, b) = range(k, args);
-            format!(
-                "p.id IN (SELECT ph.person_id FROM person_phones ph WHERE {} AND ph.number_key >= ${a} AND ph.number_key < ${b})",
-                groups("ph.group_id")
-            )
-        }
-        Search::Postcode(k) => {
-            let (a, b) = range(k, args);
-            format!(
-                "p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE {} AND ad.postcode_key >= ${a} AND ad.postcode_key < ${b})",
-                groups("ad.group_id")
-            )
-        }
+        Search::Email(e) => Some(starts("person_emails", "e", "person_id", "address_key", range(e, args))),
+        Search::Phone(k) => Some(starts("person_phones", "ph", "person_id", "number_key", range(k, args))),
+        Search::Postcode(k) => Some(starts("person_addresses", "ad", "person_id", "postcode_key", range(k, args))),
+    };
+    let from = match matches {
+        None => "people p WHERE TRUE".to_string(),
+        Some(m) => format!("(SELECT DISTINCT person_id FROM ({m}) s) m CROSS JOIN people p WHERE p.id = m.person_id"),
     };
     let filter_sql = filter_sql(filter, people_column, args)?;
-    Ok(format!("{} AND {search_sql} AND {filter_sql}", scope.visible_people()))
+    Ok(format!("{from} AND {} AND {filter_sql}", scope.visible_people()))
 }
 
 /// A page of the people this scope may see, matching the search and filter.
@@ -177,8 +171,8 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<PersonSummary>, i64)> {
     let mut args = Vec::new();
-    let cond = where_clause(scope, search, filter, &mut args)?;
-    let total = count_args(tx, format!("SELECT COUNT(*) FROM people p WHERE {cond}"), args.clone()).await?;
+    let from = from_where(scope, search, filter, &mut args)?;
+    let total = count_args(tx, format!("SELECT COUNT(*) FROM {from}"), args.clone()).await?;
     let order_by = match order {
         Order::Name => "p.name_key, p.id",
         Order::Created => "p.id",
@@ -186,7 +180,7 @@ pub async fn list(
     args.push(Arg::Int(page.per_page));
     args.push(Arg::Int(page.offset()));
     let n = args.len();
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM people p WHERE {cond} ORDER BY {order_by} LIMIT ${} OFFSET ${n}", n - 1);
+    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {from} ORDER BY {order_by} LIMIT ${} OFFSET ${n}", n - 1);
     let rows = fetch_all_args(tx, sql, args).await?;
     Ok((rows, total))
 }
@@ -658,6 +652,6 @@ pub async fn assignees(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
 /// How many people the scope can see, for the dashboard.
 pub async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64> {
     let mut args = Vec::new();
-    let cond = where_clause(scope, &Search::All, &Filter::default(), &mut args)?;
-    count_args(tx, format!("SELECT COUNT(*) FROM people p WHERE {cond}"), args).await
+    let from = from_where(scope, &Search::All, &Filter::default(), &mut args)?;
+    count_args(tx, format!("SELECT COUNT(*) FROM {from}"), args).await
 }

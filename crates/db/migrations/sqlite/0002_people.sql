@@ -11,8 +11,8 @@ CREATE TABLE people (
     created_at TEXT NOT NULL,
     modified_at TEXT NOT NULL
 );
-CREATE INDEX people_name ON people(group_id, name_key);
-CREATE INDEX people_family ON people(group_id, family_key);
+CREATE INDEX people_name ON people(group_id, name_key, id);
+CREATE INDEX people_family ON people(group_id, family_key, id);
 CREATE INDEX people_modified ON people(group_id, modified_at);
 CREATE INDEX people_created ON people(group_id, created_at);
 
@@ -56,7 +56,7 @@ CREATE TABLE person_addresses (
     is_primary BOOLEAN NOT NULL
 );
 CREATE INDEX person_addresses_person ON person_addresses(person_id);
-CREATE INDEX person_addresses_postcode ON person_addresses(group_id, postcode_key);
+CREATE INDEX person_addresses_postcode ON person_addresses(group_id, postcode_key, person_id);
 
 CREATE TABLE custom_fields (
     id BLOB PRIMARY KEY NOT NULL,
