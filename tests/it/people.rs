@@ -302,6 +302,9 @@ async fn campaigns_tags_and_the_audit_log(app: TestApp) {
     let r = c.post_form(&format!("/g/brookfield-estate/people/{id}/delete"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(c.get(&format!("/g/brookfield-estate/people/{id}")).await.status(), StatusCode::NOT_FOUND);
+    let members = c.http.get(format!("{}/g/brookfield-estate/members.csv", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(members.starts_with("id,name,email,role") && members.contains("admin@example.org,admin"), "{members}");
     let audit = c.get("/g/brookfield-estate/audit").await;
     assert!(audit.body.contains("view") && audit.body.contains("delete") && audit.body.contains(&format!("person {id}")));
+    assert!(audit.body.contains("1 members"), "the members export is audited");
 }

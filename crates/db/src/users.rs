@@ -91,6 +91,11 @@ pub async fn create_session(tx: &mut Tx, id_hash: &str, user: UserId, now: DateT
     Ok(())
 }
 
+pub async fn delete_expired_sessions(tx: &mut Tx, now: DateTime<Utc>) -> Result<()> {
+    execute!(tx, "DELETE FROM sessions WHERE expires_at <= $1", now)?;
+    Ok(())
+}
+
 pub async fn session_user(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
     Ok(fetch_optional!(
         tx,

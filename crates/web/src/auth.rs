@@ -57,6 +57,12 @@ pub async fn hash_password(password: Password) -> Result<String, AppError> {
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
+/// A real hash of a random password, made once, to check against when the account does not exist.
+async fn unknown_account_hash() -> Result<String, AppError> {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_try_init(|| async { hash_password(Password::parse("password", &random_token()?)?).await }).await.cloned()
+}
+
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
@@ -208,6 +214,7 @@ async fn start_session(state: &AppState, user: UserId, jar: CookieJar) -> Result
     let session = random_token()?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
+    users::delete_expired_sessions(&mut tx, now).await?;
     users::create_session(&mut tx, &token_hash(&session), user, now, now + Duration::days(SESSION_DAYS)).await?;
     tx.commit().await?;
     let session_cookie = Cookie::build((SESSION_COOKIE, session))
@@ -298,8 +305,10 @@ async fn login(
     let user = users::by_email(&mut tx, &email.key()).await?;
     drop(tx);
     // Check a hash even for unknown accounts, so timing does not tell which exist.
-    const UNKNOWN: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Y7mZVVYt8fJtX6J5mGk8Q6QqB2lqQ4m2b7zq7k6oXo";
-    let hash = user.as_ref().map_or(UNKNOWN.to_string(), |u| u.password_hash.clone());
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => unknown_account_hash().await?,
+    };
     let ok = verify_password(form.password.clone(), hash).await;
     let mut tx = state.db.write().await?;
     match user.filter(|_| ok) {

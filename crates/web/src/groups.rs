@@ -25,6 +25,7 @@ use crate::{AppError, AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/g/{slug}/members", get(members).post(add_member))
+        .route("/g/{slug}/members.csv", get(members_export))
         .route("/g/{slug}/members/{user}/role", post(change_role))
         .route("/g/{slug}/settings", get(settings))
         .route("/g/{slug}/settings/sharing", post(set_sharing))
@@ -135,6 +136,15 @@ async fn add_member(
     audit::record(&mut tx, &scope, "role", &format!("user {}", user.id), &format!("{} added as {}", user.name, role.label()), now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/members?notice=added", scope.group_slug())).into_response())
+}
+
+async fn members_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let members = users::members(&mut tx, &scope).await?;
+    audit::record(&mut tx, &scope, "export", "members", &format!("{} members", members.len()), state.clock.now()).await?;
+    tx.commit().await?;
+    let rows = members.into_iter().map(|m| vec![m.user_id.to_string(), m.name, m.email, m.role]).collect();
+    csv_response("members.csv", &["id", "name", "email", "role"], rows)
 }
 
 #[derive(Deserialize)]
