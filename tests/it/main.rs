@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod browser;
 mod helpers;
 mod isolation;
 mod ops;

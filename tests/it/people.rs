@@ -267,6 +267,7 @@ async fn custom_fields_are_checked_by_kind(app: TestApp) {
     )
     .await;
     let show = admin.get(&format!("/g/brookfield-estate/people/{id}")).await;
+    assert!(show.body.contains("<dt>Tenancy</dt>"), "values are shown under their labels");
     for v in ["Private", "2026-03-01", "Acme Lettings"] {
         assert!(show.body.contains(v), "{v}");
     }

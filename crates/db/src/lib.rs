@@ -330,7 +330,7 @@ pub(crate) fn filter_sql(
     args: &mut Vec<Arg>,
 ) -> Result<String> {
     use tredegar_domain::Problem;
-    if filter.0.iter().all(Vec::is_empty) {
+    if filter.is_empty() {
         return Ok("TRUE".into());
     }
     let mut alternatives = Vec::new();

@@ -125,40 +125,41 @@ fn people_column(field: &str) -> Option<FilterColumn> {
 pub const FILTER_FIELDS: &[&str] =
     &["identifier", "created_date", "modified_date", "family_name", "given_name", "email_address", "phone_number", "region", "postal_code"];
 
-/// The FROM and WHERE of a list: visibility, the search, and the filter.
-/// A search starts from the index of the key it matches (name, family name,
-/// email, phone or postcode) and joins to people: CROSS JOIN fixes that order
-/// in SQLite and is a plain join to PostgreSQL. So a search never walks the
-/// whole group, with or without planner statistics.
-fn from_where(scope: &Scope, search: &Search, filter: &Filter, args: &mut Vec<Arg>) -> Result<String> {
-    let (group, everyone, user) = scope.people_args();
-    args.extend([Arg::Id(group.0), Arg::Bool(everyone), Arg::Id(user.0)]);
-    let range = |prefix: &str, args: &mut Vec<Arg>| {
+/// The people a search matches, as `(person_id, sort_key)` rows in the
+/// scope's visible groups, read from the index of the key searched (name,
+/// family name, email, phone or postcode). `None` for no search.
+fn matches(scope: &Scope, search: &Search, args: &mut Vec<Arg>) -> Option<String> {
+    let mut range = |prefix: &str| {
         args.push(Arg::Text(prefix.to_string()));
         args.push(Arg::Text(prefix_bound(prefix)));
         (args.len() - 1, args.len())
     };
-    // People whose `key` in `table` starts with the prefix at $a..$b.
-    let starts = |table: &str, alias: &str, id: &str, key: &str, (a, b): (usize, usize)| {
+    // Names: both indexes carry (id, name_key), so this reads no table rows.
+    let in_people = |alias: &str, key: &str, (a, b): (usize, usize)| {
         let groups = scope.visible_groups(&format!("{alias}.group_id"));
-        format!("SELECT {alias}.{id} AS person_id FROM {table} {alias} WHERE {groups} AND {alias}.{key} >= ${a} AND {alias}.{key} < ${b}")
+        format!(
+            "SELECT {alias}.id AS person_id, {alias}.name_key AS sort_key FROM people {alias} WHERE {groups} AND {alias}.{key} >= ${a} AND {alias}.{key} < ${b}"
+        )
     };
-    let matches = match search {
-        Search::All => None,
+    // Other keys: the few matching rows, joined to their people for the sort key.
+    // CROSS JOIN fixes that order in SQLite; to PostgreSQL it is a plain join.
+    let in_table = |table: &str, alias: &str, key: &str, (a, b): (usize, usize)| {
+        let groups = scope.visible_groups(&format!("{alias}.group_id"));
+        format!(
+            "SELECT DISTINCT k.id AS person_id, k.name_key AS sort_key FROM {table} {alias} CROSS JOIN people k \
+             WHERE {groups} AND {alias}.{key} >= ${a} AND {alias}.{key} < ${b} AND k.id = {alias}.person_id"
+        )
+    };
+    Some(match search {
+        Search::All => return None,
         Search::Name(n) => {
-            let r = range(n, args);
-            Some(format!("{} UNION {}", starts("people", "n", "id", "name_key", r), starts("people", "f", "id", "family_key", r)))
+            let r = range(n);
+            format!("{} UNION {}", in_people("n", "name_key", r), in_people("f", "family_key", r))
         }
-        Search::Email(e) => Some(starts("person_emails", "e", "person_id", "address_key", range(e, args))),
-        Search::Phone(k) => Some(starts("person_phones", "ph", "person_id", "number_key", range(k, args))),
-        Search::Postcode(k) => Some(starts("person_addresses", "ad", "person_id", "postcode_key", range(k, args))),
-    };
-    let from = match matches {
-        None => "people p WHERE TRUE".to_string(),
-        Some(m) => format!("(SELECT DISTINCT person_id FROM ({m}) s) m CROSS JOIN people p WHERE p.id = m.person_id"),
-    };
-    let filter_sql = filter_sql(filter, people_column, args)?;
-    Ok(format!("{from} AND {} AND {filter_sql}", scope.visible_people()))
+        Search::Email(e) => in_table("person_emails", "e", "address_key", range(e)),
+        Search::Phone(k) => in_table("person_phones", "ph", "number_key", range(k)),
+        Search::Postcode(k) => in_table("person_addresses", "ad", "postcode_key", range(k)),
+    })
 }
 
 /// A page of the people this scope may see, matching the search and filter.
@@ -170,18 +171,52 @@ pub async fn list(
     order: Order,
     page: Page,
 ) -> Result<(Vec<PersonSummary>, i64)> {
-    let mut args = Vec::new();
-    let from = from_where(scope, search, filter, &mut args)?;
-    let total = count_args(tx, format!("SELECT COUNT(*) FROM {from}"), args.clone()).await?;
-    let order_by = match order {
-        Order::Name => "p.name_key, p.id",
-        Order::Created => "p.id",
+    let (order_by, sort) = match order {
+        Order::Name => ("p.name_key, p.id", "sort_key, person_id"),
+        Order::Created => ("p.id", "person_id"),
     };
-    args.push(Arg::Int(page.per_page));
-    args.push(Arg::Int(page.offset()));
-    let n = args.len();
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {from} ORDER BY {order_by} LIMIT ${} OFFSET ${n}", n - 1);
-    let rows = fetch_all_args(tx, sql, args).await?;
+    let mut args = Vec::new();
+    let (count_sql, rows_sql) = if scope.role().sees_everyone() && filter.is_empty() {
+        // An organiser sees everyone in the visible groups, which the matches
+        // already check: count and page from the index, join only the page.
+        args.push(Arg::Id(scope.group_id().0));
+        let groups = scope.visible_groups("p.group_id");
+        let found = matches(scope, search, &mut args);
+        args.extend([Arg::Int(page.per_page), Arg::Int(page.offset())]);
+        let (limit, offset) = (args.len() - 1, args.len());
+        match found {
+            None => (
+                format!("SELECT COUNT(*) FROM people p WHERE {groups}"),
+                format!("SELECT {SUMMARY_COLUMNS} FROM people p WHERE {groups} ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"),
+            ),
+            Some(m) => (
+                format!("SELECT COUNT(*) FROM ({m}) c"),
+                format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM (SELECT person_id FROM ({m}) c ORDER BY {sort} LIMIT ${limit} OFFSET ${offset}) m \
+                     CROSS JOIN people p WHERE p.id = m.person_id ORDER BY {order_by}"
+                ),
+            ),
+        }
+    } else {
+        // Volunteers (only their assignments) and OSDI filters check each person.
+        let (group, everyone, user) = scope.people_args();
+        args.extend([Arg::Id(group.0), Arg::Bool(everyone), Arg::Id(user.0)]);
+        let from = match matches(scope, search, &mut args) {
+            None => "people p WHERE TRUE".to_string(),
+            Some(m) => format!("({m}) m CROSS JOIN people p WHERE p.id = m.person_id"),
+        };
+        let cond = format!("{from} AND {} AND {}", scope.visible_people(), filter_sql(filter, people_column, &mut args)?);
+        args.extend([Arg::Int(page.per_page), Arg::Int(page.offset())]);
+        let (limit, offset) = (args.len() - 1, args.len());
+        (
+            format!("SELECT COUNT(*) FROM {cond}"),
+            format!("SELECT {SUMMARY_COLUMNS} FROM {cond} ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"),
+        )
+    };
+    // The count takes every value but the last two (limit and offset).
+    let count_args_only = args[..args.len() - 2].to_vec();
+    let total = count_args(tx, count_sql, count_args_only).await?;
+    let rows = fetch_all_args(tx, rows_sql, args).await?;
     Ok((rows, total))
 }
 
@@ -651,7 +686,5 @@ pub async fn assignees(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
 
 /// How many people the scope can see, for the dashboard.
 pub async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64> {
-    let mut args = Vec::new();
-    let from = from_where(scope, &Search::All, &Filter::default(), &mut args)?;
-    count_args(tx, format!("SELECT COUNT(*) FROM {from}"), args).await
+    Ok(list(tx, scope, &Search::All, &Filter::default(), Order::Name, Page::new(1, 1)).await?.1)
 }

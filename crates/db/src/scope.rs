@@ -13,6 +13,7 @@ pub struct Scope {
     group_id: GroupId,
     group_name: String,
     group_slug: String,
+    time_zone: String,
     role: Role,
     /// Whether a child group shares its people with this one.
     has_sharing_children: bool,
@@ -25,12 +26,13 @@ struct ScopeRow {
     group_id: GroupId,
     group_name: String,
     group_slug: String,
+    time_zone: String,
     role: String,
     sharing_children: i64,
 }
 
 const SCOPE_SELECT: &str = "SELECT u.id AS user_id, u.name AS user_name, g.id AS group_id, g.name AS group_name, \
-     g.slug AS group_slug, m.role AS role, \
+     g.slug AS group_slug, g.time_zone AS time_zone, m.role AS role, \
      (SELECT COUNT(*) FROM groups c WHERE c.parent_id = g.id AND c.share_with_parent) AS sharing_children \
      FROM memberships m JOIN users u ON u.id = m.user_id JOIN groups g ON g.id = m.group_id ";
 
@@ -42,6 +44,7 @@ impl Scope {
             group_id: r.group_id,
             group_name: r.group_name,
             group_slug: r.group_slug,
+            time_zone: r.time_zone,
             role: Role::parse(&r.role).map_err(|p| crate::DbError::Corrupt(p.to_string()))?,
             has_sharing_children: r.sharing_children > 0,
         })
@@ -75,6 +78,10 @@ impl Scope {
     }
     pub fn group_slug(&self) -> &str {
         &self.group_slug
+    }
+    /// The group's time zone (an IANA name such as Europe/London), for showing times.
+    pub fn time_zone(&self) -> &str {
+        &self.time_zone
     }
     pub fn role(&self) -> Role {
         self.role

@@ -31,6 +31,12 @@ pub struct Condition {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter(pub Vec<Vec<Condition>>);
 
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Vec::is_empty)
+    }
+}
+
 #[derive(Debug, PartialEq)]
 enum Token {
     Word(String),

@@ -56,6 +56,8 @@ impl Nav {
 
 pub struct Layout {
     pub title: String,
+    /// Times are stored in UTC and shown in the group's time zone.
+    pub time_zone: chrono_tz::Tz,
     pub user_name: Option<String>,
     pub nav: Option<Nav>,
     pub csrf: String,
@@ -64,16 +66,23 @@ pub struct Layout {
 
 impl Layout {
     pub fn public(title: &str, csrf: CsrfToken) -> Layout {
-        Layout { title: title.into(), user_name: None, nav: None, csrf: csrf.0, notice: None }
+        Layout { title: title.into(), time_zone: chrono_tz::Europe::London, user_name: None, nav: None, csrf: csrf.0, notice: None }
     }
 
     pub fn signed_in(title: &str, user_name: &str, nav: Option<Nav>, csrf: CsrfToken) -> Layout {
-        Layout { title: title.into(), user_name: Some(user_name.into()), nav, csrf: csrf.0, notice: None }
+        let public = Layout::public(title, csrf);
+        Layout { user_name: Some(user_name.into()), nav, ..public }
     }
 
     pub fn for_scope(title: &str, scope: &Scope, csrf: CsrfToken) -> Layout {
         let nav = Nav { slug: scope.group_slug().into(), group_name: scope.group_name().into(), role: scope.role() };
-        Layout::signed_in(title, scope.user_name(), Some(nav), csrf)
+        let time_zone = scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London);
+        Layout { time_zone, ..Layout::signed_in(title, scope.user_name(), Some(nav), csrf) }
+    }
+
+    /// A time as the group reads it: "25 Nov 2026, 14:05".
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.time_zone).format("%-d %b %Y, %H:%M").to_string()
     }
 
     /// Confirm what just happened, from the fixed list below (never echoing input).
@@ -170,7 +179,17 @@ fn defuse_formula(cell: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::defuse_formula;
+    use super::{Layout, defuse_formula};
+    use crate::auth::CsrfToken;
+
+    #[test]
+    fn times_show_in_the_groups_zone() {
+        let layout = Layout::public("t", CsrfToken(String::new()));
+        let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T12:00:00Z").map(|t| t.to_utc());
+        let winter = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z").map(|t| t.to_utc());
+        assert_eq!(summer.map(|t| layout.when(&t)).ok().as_deref(), Some("1 Jul 2026, 13:00"));
+        assert_eq!(winter.map(|t| layout.when(&t)).ok().as_deref(), Some("1 Dec 2026, 12:00"));
+    }
 
     #[test]
     fn spreadsheet_formulas_are_defused_but_phone_numbers_kept() {

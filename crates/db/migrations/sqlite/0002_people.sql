@@ -12,7 +12,7 @@ CREATE TABLE people (
     modified_at TEXT NOT NULL
 );
 CREATE INDEX people_name ON people(group_id, name_key, id);
-CREATE INDEX people_family ON people(group_id, family_key, id);
+CREATE INDEX people_family ON people(group_id, family_key, name_key, id);
 CREATE INDEX people_modified ON people(group_id, modified_at);
 CREATE INDEX people_created ON people(group_id, created_at);
 

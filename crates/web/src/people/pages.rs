@@ -245,6 +245,8 @@ struct ShowPage {
     assignees: Vec<Assignee>,
     volunteers: Vec<users::Member>,
     all_tags: Vec<tags::Tag>,
+    /// Custom field values under their labels.
+    custom: Vec<(String, String)>,
     can_edit: bool,
 }
 
@@ -261,6 +263,13 @@ pub async fn show(
     let name = person.display_name();
     audit::record(&mut tx, &scope, "view", &format!("person {id}"), &name, state.clock.now()).await?;
     let events = people::events(&mut tx, &person).await?;
+    let labels = fields::list(&mut tx, &scope).await?;
+    let custom = person
+        .details
+        .custom
+        .iter()
+        .map(|(name, value)| (labels.iter().find(|f| &f.name == name).map_or_else(|| name.clone(), |f| f.label.clone()), value.clone()))
+        .collect();
     let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
     let (assignees, volunteers, all_tags) = if can_edit {
         let members = users::members(&mut tx, &scope).await?;
@@ -279,6 +288,7 @@ pub async fn show(
         assignees,
         volunteers,
         all_tags,
+        custom,
         can_edit,
     })
 }

@@ -1,0 +1,132 @@
+//! Pages as a person uses them: real Chromium, 360 px wide, through chromedriver.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::helpers::{PASSWORD, TestApp};
+
+crate::on_both_backends!(a_new_group_sets_up_and_adds_someone_on_a_phone);
+
+/// chromedriver and a headless Chromium session; both end on drop.
+struct Browser {
+    driver: Child,
+    client: Client,
+}
+
+impl Browser {
+    /// None where Chromium is not installed, except in CI, where that is a failure.
+    async fn start() -> Option<Browser> {
+        let installed = ["/usr/bin/chromedriver", "/usr/bin/chromium"].iter().all(|p| std::path::Path::new(p).exists());
+        if !installed {
+            assert!(std::env::var("CI").is_err(), "CI must install chromium and chromium-driver for the browser tests");
+            eprintln!("chromium or chromedriver missing: skipping the browser test");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync"],
+                "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 800, "pixelRatio": 2.0, "touch": true}}
+            }
+        }))
+        .unwrap();
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if let Ok(client) = ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
+                return Some(Browser { driver, client });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not start");
+    }
+
+    async fn fill(&self, id: &str, text: &str) {
+        self.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    }
+
+    /// Click something that loads a new page, and wait until it has loaded.
+    async fn go(&self, locator: Locator<'_>) {
+        self.client.execute("window.beforeClick = true", vec![]).await.unwrap();
+        self.client.find(locator).await.unwrap().click().await.unwrap();
+        for _ in 0..250 {
+            let loaded = self.client.execute("return window.beforeClick === undefined && document.readyState === 'complete'", vec![]).await;
+            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no new page after the click");
+    }
+
+    async fn text(&self) -> String {
+        self.client.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
+    }
+
+    /// The page fits a 360 px phone: nothing scrolls sideways.
+    async fn fits_a_phone(&self) {
+        let widths = self.client.execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![]).await.unwrap();
+        let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(inner <= 360 && scroll <= inner, "page is {scroll}px wide in a {inner}px window");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn a_new_group_sets_up_and_adds_someone_on_a_phone(app: TestApp) {
+    let Some(b) = Browser::start().await else { return };
+    b.client.goto(&format!("{}/", app.url)).await.unwrap();
+    assert!(b.client.current_url().await.unwrap().as_str().ends_with("/setup"));
+    b.fits_a_phone().await;
+    b.fill("group_name", "Brookfield Tenants").await;
+    b.fill("name", "Ann Organiser").await;
+    b.fill("email", "ann@example.org").await;
+    b.fill("password", PASSWORD).await;
+    b.go(Locator::Css("form button.primary")).await;
+    assert!(b.text().await.contains("Welcome."), "{}", b.text().await);
+    b.fits_a_phone().await;
+
+    // On a phone the menu is a <details>: open it, then follow People.
+    b.click("nav.nav-phone summary").await;
+    b.go(Locator::LinkText("People")).await;
+    assert!(b.text().await.contains("No people yet"));
+    b.go(Locator::Css("a.button.primary")).await;
+    b.fill("given_name", "Bronwen").await;
+    b.fill("email_0", "bron.example.org").await;
+    b.go(Locator::Css("form button.primary")).await;
+    let page = b.text().await;
+    assert!(page.contains("There is a problem") && page.contains("Email: must look like name@example.org"), "{page}");
+    b.fits_a_phone().await;
+    // The summary links to the field.
+    b.client.find(Locator::Css(".error-summary a")).await.unwrap().click().await.unwrap();
+    let focused = b.client.execute("return document.activeElement.id || location.hash", vec![]).await.unwrap();
+    assert!(focused.as_str().unwrap().contains("email_0"), "{focused}");
+
+    let email = b.client.find(Locator::Id("email_0")).await.unwrap();
+    email.clear().await.unwrap();
+    email.send_keys("bron@example.org").await.unwrap();
+    b.go(Locator::Css("form button.primary")).await;
+    let page = b.text().await;
+    assert!(page.contains("Added.") && page.contains("Bronwen") && page.contains("bron@example.org"), "{page}");
+    b.fits_a_phone().await;
+    b.client.clone().close().await.unwrap();
+}
