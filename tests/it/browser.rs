@@ -11,8 +11,18 @@ crate::on_both_backends!(a_new_group_sets_up_and_adds_someone_on_a_phone);
 
 /// chromedriver and a headless Chromium session; both end on drop.
 struct Browser {
-    driver: Child,
     client: Client,
+    _driver: Driver,
+}
+
+/// The chromedriver process, ended and reaped on drop.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 impl Browser {
@@ -25,12 +35,14 @@ impl Browser {
             return None;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let driver = Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let driver = Driver(
+            Command::new("/usr/bin/chromedriver")
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
         let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -44,7 +56,7 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         for _ in 0..100 {
             if let Ok(client) = ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
-                return Some(Browser { driver, client });
+                return Some(Browser { client, _driver: driver });
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -82,13 +94,6 @@ impl Browser {
         let widths = self.client.execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![]).await.unwrap();
         let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
         assert!(inner <= 360 && scroll <= inner, "page is {scroll}px wide in a {inner}px window");
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
