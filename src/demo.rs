@@ -90,10 +90,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
     }
     let mut tag_ids = Vec::new();
     for t in ["Tenants' committee", "Rent strike pledge", "Repairs: damp", "Welsh speaker", "Can host meetings"] {
-        let tag = match tags::by_name(&mut tx, &scope, t).await? {
-            Some(tag) => tag,
-            None => tags::create(&mut tx, &scope, t, now).await?,
-        };
+        let tag = tags::find_or_create(&mut tx, &scope, t, now).await?;
         tag_ids.push(tag.id);
     }
 

@@ -54,6 +54,7 @@ async fn collections_page_and_filter_like_action_network(app: TestApp) {
     let (s, page3) = api.get("people?page=3").await;
     assert_eq!(s, StatusCode::OK, "past the end is an empty page");
     assert_eq!(page3["_embedded"]["osdi:people"], json!([]));
+    assert_eq!(page3["total_records"], 30, "the count is right past the end too");
     let (_, big) = api.get("people?per_page=100").await;
     assert_eq!(big["per_page"], 25, "25 at most");
 

@@ -88,6 +88,10 @@ async fn add_view_edit_and_search_people(app: TestApp) {
         assert!(page.body.contains(expect) && !page.body.contains(not), "search {q}: {}", page.body);
         assert!(page.body.contains("1 person matching"), "search {q}");
     }
+    // Matched by given and by family name, counted and listed once.
+    add(&mut c, "brookfield-estate", &[("given_name", "Morgan"), ("family_name", "Morgan")]).await;
+    let page = c.get("/g/brookfield-estate/people?q=morg").await;
+    assert!(page.body.contains("1 person matching") && page.body.matches(">Morgan Morgan<").count() == 1, "{}", page.body);
     let nobody = c.get("/g/brookfield-estate/people?q=zzz").await;
     assert!(nobody.body.contains("Nobody matches that search"));
 }

@@ -153,13 +153,24 @@ fn matches(scope: &Scope, search: &Search, args: &mut Vec<Arg>) -> Option<String
     Some(match search {
         Search::All => return None,
         Search::Name(n) => {
-            let r = range(n);
-            format!("{} UNION {}", in_people("n", "name_key", r), in_people("f", "family_key", r))
+            // Full names starting with it, then family names starting with it
+            // whose full name does not (so nobody is found twice).
+            let (a, b) = range(n);
+            let not_already = format!(" AND NOT (f.name_key >= ${a} AND f.name_key < ${b})");
+            format!("{} UNION ALL {}{not_already}", in_people("n", "name_key", (a, b)), in_people("f", "family_key", (a, b)))
         }
         Search::Email(e) => in_table("person_emails", "e", "address_key", range(e)),
         Search::Phone(k) => in_table("person_phones", "ph", "number_key", range(k)),
         Search::Postcode(k) => in_table("person_addresses", "ad", "postcode_key", range(k)),
     })
+}
+
+/// A page of people with the number of people on all pages.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    person: PersonSummary,
+    total: i64,
 }
 
 /// A page of the people this scope may see, matching the search and filter.
@@ -187,13 +198,17 @@ pub async fn list(
         match found {
             None => (
                 format!("SELECT COUNT(*) FROM people p WHERE {groups}"),
-                format!("SELECT {SUMMARY_COLUMNS} FROM people p WHERE {groups} ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"),
+                format!(
+                    "SELECT {SUMMARY_COLUMNS}, (SELECT COUNT(*) FROM people p WHERE {groups}) AS total FROM people p WHERE {groups} \
+                     ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"
+                ),
             ),
+            // The matches are found once: the window counts them before the page is cut.
             Some(m) => (
                 format!("SELECT COUNT(*) FROM ({m}) c"),
                 format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM (SELECT person_id FROM ({m}) c ORDER BY {sort} LIMIT ${limit} OFFSET ${offset}) m \
-                     CROSS JOIN people p WHERE p.id = m.person_id ORDER BY {order_by}"
+                    "SELECT {SUMMARY_COLUMNS}, m.total FROM (SELECT person_id, sort_key, COUNT(*) OVER () AS total FROM ({m}) c \
+                     ORDER BY {sort} LIMIT ${limit} OFFSET ${offset}) m CROSS JOIN people p WHERE p.id = m.person_id ORDER BY {order_by}"
                 ),
             ),
         }
@@ -210,14 +225,17 @@ pub async fn list(
         let (limit, offset) = (args.len() - 1, args.len());
         (
             format!("SELECT COUNT(*) FROM {cond}"),
-            format!("SELECT {SUMMARY_COLUMNS} FROM {cond} ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"),
+            format!("SELECT {SUMMARY_COLUMNS}, COUNT(*) OVER () AS total FROM {cond} ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"),
         )
     };
-    // The count takes every value but the last two (limit and offset).
-    let count_args_only = args[..args.len() - 2].to_vec();
-    let total = count_args(tx, count_sql, count_args_only).await?;
-    let rows = fetch_all_args(tx, rows_sql, args).await?;
-    Ok((rows, total))
+    let rows: Vec<Counted> = fetch_all_args(tx, rows_sql, args.clone()).await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        // Past the last page there is no row to carry the count.
+        None if page.offset() > 0 => count_args(tx, count_sql, args[..args.len() - 2].to_vec()).await?,
+        None => 0,
+    };
+    Ok((rows.into_iter().map(|r| r.person).collect(), total))
 }
 
 #[derive(sqlx::FromRow)]

@@ -90,6 +90,14 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, now: DateTime<Utc>) 
     }
 }
 
+/// The group's tag with this name (in any case), made if there is none.
+pub async fn find_or_create(tx: &mut Tx, scope: &Scope, name: &str, now: DateTime<Utc>) -> Result<Tag> {
+    match by_name(tx, scope, name).await? {
+        Some(t) => Ok(t),
+        None => create(tx, scope, name, now).await,
+    }
+}
+
 /// The tags on one person (the caller has checked the person is visible).
 pub async fn of_person(tx: &mut Tx, person: PersonId) -> Result<Vec<Tag>> {
     Ok(fetch_all!(

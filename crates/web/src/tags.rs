@@ -173,10 +173,7 @@ pub async fn create_api(State(state): State<AppState>, api: Api, Json(body): Jso
     let scope = api.organiser()?;
     let name = required_text("name", body.name.as_deref().unwrap_or(""), 100)?;
     let mut tx = state.db.write().await?;
-    let tag = match tags::by_name(&mut tx, scope, &name).await? {
-        Some(t) => t,
-        None => tags::create(&mut tx, scope, &name, state.clock.now()).await?,
-    };
+    let tag = tags::find_or_create(&mut tx, scope, &name, state.clock.now()).await?;
     tx.commit().await?;
     Ok(axum::Json(tag_json(&api, &tag)).into_response())
 }

@@ -185,8 +185,7 @@ async fn save_from_form(
     )
     .await?;
     tx.commit().await?;
-    let notice = if new { "added" } else { "saved" };
-    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice={notice}", scope.group_slug())).into_response())
+    Ok(back_to_person(scope, id, if new { "added" } else { "saved" }))
 }
 
 pub async fn create(
@@ -207,6 +206,11 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     own_person(&state, &scope, id).await?;
     save_from_form(&state, &scope, csrf, id, false, sent).await
+}
+
+/// After a change, back to the person's page, confirming it.
+fn back_to_person(scope: &Scope, id: PersonId, notice: &str) -> Response {
+    Redirect::to(&format!("/g/{}/people/{id}?notice={notice}", scope.group_slug())).into_response()
 }
 
 /// A person this scope may see, or 404.
@@ -406,7 +410,7 @@ pub async fn merge(
     people::add_event(&mut tx, &scope, keep.id, "merged", &summary, now).await?;
     audit::record(&mut tx, &scope, "merge", &format!("person {}", keep.id), &summary, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=merged", scope.group_slug())).into_response())
+    Ok(back_to_person(&scope, id, "merged"))
 }
 
 #[derive(Deserialize)]
@@ -426,14 +430,11 @@ pub async fn add_tag(
     let name = tredegar_domain::contact::required_text("name", &f.name, 100)?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    let tag = match tags::by_name(&mut tx, &scope, &name).await? {
-        Some(t) => t,
-        None => tags::create(&mut tx, &scope, &name, now).await?,
-    };
+    let tag = tags::find_or_create(&mut tx, &scope, &name, now).await?;
     tags::add(&mut tx, &scope, tag.id, id, now).await?;
     people::add_event(&mut tx, &scope, id, "tagged", &format!("Tagged {}", tag.name), now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+    Ok(back_to_person(&scope, id, "saved"))
 }
 
 pub async fn remove_tag(
@@ -446,7 +447,7 @@ pub async fn remove_tag(
     let mut tx = state.db.write().await?;
     tags::remove(&mut tx, &scope, tag, id, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+    Ok(back_to_person(&scope, id, "saved"))
 }
 
 #[derive(Deserialize)]
@@ -469,7 +470,7 @@ pub async fn assign(
     people::assign(&mut tx, &scope, id, f.user, now).await?;
     people::add_event(&mut tx, &scope, id, "assigned", &format!("Assigned to {}", member.name), now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+    Ok(back_to_person(&scope, id, "saved"))
 }
 
 pub async fn unassign(
@@ -481,5 +482,5 @@ pub async fn unassign(
     let mut tx = state.db.write().await?;
     people::unassign(&mut tx, &scope, id, user).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/people/{id}?notice=saved", scope.group_slug())).into_response())
+    Ok(back_to_person(&scope, id, "saved"))
 }
