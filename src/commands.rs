@@ -50,6 +50,7 @@ pub async fn serve(args: DbArgs, listen: Option<SocketAddr>, public_url: Option<
         public_url,
         body_limit: file.body_limit_kib.map_or(defaults.body_limit, |k| k * 1024),
         login_attempts: file.login_attempts.unwrap_or(defaults.login_attempts),
+        api_requests_per_minute: file.api_requests_per_minute,
     };
     let mut tx = db.read().await?;
     let first_run = users::count(&mut tx).await? == 0;

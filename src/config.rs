@@ -17,6 +17,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub login_attempts: Option<i64>,
     pub body_limit_kib: Option<usize>,
+    pub api_requests_per_minute: Option<u32>,
 }
 
 impl FileConfig {

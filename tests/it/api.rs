@@ -195,3 +195,36 @@ async fn tags_and_taggings_round_trip(app: TestApp) {
     let (s, _) = api.post("tags", json!({"name": ""})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+/// The limit is off by default (every other test shows that); when set, the
+/// request past it gets 429 with Retry-After, per token.
+async fn rate_limited(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let user = app.user(&group, "org@example.org", Role::Organiser).await;
+    let (a, b) = (app.api(&app.token(&group, user).await), app.api(&app.token(&group, user).await));
+    for _ in 0..3 {
+        assert_eq!(a.get("people").await.0, StatusCode::OK);
+    }
+    let r = a.http.get(format!("{}/people", a.base)).header("OSDI-API-Token", &a.token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait));
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("too many requests"));
+    assert_eq!(b.get("people").await.0, StatusCode::OK, "another token has its own allowance");
+}
+
+fn limited() -> tredegar_web::Config {
+    tredegar_web::Config { api_requests_per_minute: Some(3), ..crate::helpers::test_config() }
+}
+
+#[tokio::test]
+async fn api_rate_limit_sqlite() {
+    rate_limited(TestApp::sqlite_with(limited()).await).await;
+}
+
+#[tokio::test]
+async fn api_rate_limit_postgres() {
+    if let Some(app) = TestApp::postgres_with(limited()).await {
+        rate_limited(app).await;
+    }
+}

@@ -13,6 +13,11 @@ use tredegar_web::{AppState, Config, random_token, token_hash};
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The config tests run with: a small body limit, so the 413 test sends little.
+pub fn test_config() -> Config {
+    Config { body_limit: 64 * 1024, ..Config::default() }
+}
+
 /// Run each named `async fn(TestApp)` on SQLite, and on PostgreSQL when
 /// TREDEGAR_TEST_POSTGRES is set (CI always sets it; without it CI fails).
 #[macro_export]
@@ -60,27 +65,35 @@ pub fn postgres_admin_url() -> Option<String> {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
+        TestApp::sqlite_with(test_config()).await
+    }
+
+    pub async fn sqlite_with(config: Config) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("tredegar.db").display());
-        TestApp::start(&url, Some(dir), None).await
+        TestApp::start(&url, Some(dir), None, config).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
+        TestApp::postgres_with(test_config()).await
+    }
+
+    pub async fn postgres_with(config: Config) -> Option<TestApp> {
         let admin = postgres_admin_url()?;
         let name = format!("tredegar_test_{}", uuid::Uuid::now_v7().simple());
         let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("connect to TREDEGAR_TEST_POSTGRES");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create test database");
         let (base, _) = admin.rsplit_once('/').expect("TREDEGAR_TEST_POSTGRES must name a database");
         let url = format!("{base}/{name}");
-        Some(TestApp::start(&url, None, Some((admin, name))).await)
+        Some(TestApp::start(&url, None, Some((admin, name)), config).await)
     }
 
-    pub async fn start(db_url: &str, dir: Option<tempfile::TempDir>, pg: Option<(String, String)>) -> TestApp {
+    async fn start(db_url: &str, dir: Option<tempfile::TempDir>, pg: Option<(String, String)>, config: Config) -> TestApp {
         let db = Db::connect(db_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState::new(db.clone(), Config { body_limit: 64 * 1024, ..Config::default() });
+        let state = AppState::new(db.clone(), config);
         tokio::spawn(tredegar_web::serve(listener, state));
         TestApp { url: format!("http://{addr}"), db, _dir: dir, pg }
     }

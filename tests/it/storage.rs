@@ -166,3 +166,40 @@ fn postgres_backups_point_to_pg_dump() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
 }
+
+#[test]
+fn configuration_layers_file_then_environment_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("tredegar.toml"), "data_dir = \"from-file\"\n").unwrap();
+    assert!(tredegar(d, &["group", "create", "From File"]).status.success());
+    assert!(d.join("from-file/tredegar.db").exists(), "the file's data_dir is used");
+
+    let env = Command::new(env!("CARGO_BIN_EXE_tredegar"))
+        .current_dir(d)
+        .args(["group", "create", "From Env"])
+        .env("TREDEGAR_DATA_DIR", d.join("from-env"))
+        .env_remove("TREDEGAR_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(env.status.success());
+    assert!(d.join("from-env/tredegar.db").exists(), "the environment beats the file");
+
+    let url = format!("sqlite://{}", d.join("from-flag.db").display());
+    let flag = Command::new(env!("CARGO_BIN_EXE_tredegar"))
+        .current_dir(d)
+        .args(["group", "create", "From Flag", "--database-url", &url])
+        .env("TREDEGAR_DATA_DIR", d.join("from-env"))
+        .output()
+        .unwrap();
+    assert!(flag.status.success());
+    assert!(d.join("from-flag.db").exists(), "a flag beats both");
+
+    std::fs::write(d.join("tredegar.toml"), "data_dri = \"typo\"\n").unwrap();
+    let typo = tredegar(d, &["group", "create", "Typo"]);
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("unknown field `data_dri`"), "{}", String::from_utf8_lossy(&typo.stderr));
+    std::fs::remove_file(d.join("tredegar.toml")).unwrap();
+    let scheme = tredegar(d, &["group", "create", "X", "--database-url", "mysql://localhost/x"]);
+    assert!(String::from_utf8_lossy(&scheme.stderr).contains("must start with sqlite:// or postgres://"));
+}

@@ -3,7 +3,7 @@
 //! and gets `{"error": "..."}`. Internal detail is logged, never shown.
 
 use askama::Template;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tredegar_db::DbError;
 use tredegar_domain::{FieldErrors, PersonId};
@@ -24,6 +24,8 @@ pub enum AppError {
     Duplicate { field: String, message: String, existing: Option<PersonId> },
     #[error("the request body is too large{}", limit_text(*.0))]
     TooLarge(usize),
+    #[error("too many requests; try again in {0} seconds")]
+    TooManyRequests(u64),
     #[error("this form has expired or did not come from Tredegar; go back, reload the page and try again")]
     StaleForm,
     #[error("something went wrong on our side")]
@@ -43,6 +45,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -101,6 +104,7 @@ impl IntoResponse for AppError {
             StatusCode::FORBIDDEN => "You can't do that",
             StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "There is a problem",
             StatusCode::PAYLOAD_TOO_LARGE => "That was too much to send",
+            StatusCode::TOO_MANY_REQUESTS => "Too many requests",
             _ => "Sorry, something went wrong",
         };
         let page = ErrorPage { title, message: self.to_string() };
@@ -128,7 +132,11 @@ impl IntoResponse for ApiError {
             AppError::Duplicate { existing: Some(id), message, .. } => format!("{message} (person {id})"),
             other => other.to_string(),
         };
-        (e.status(), axum::Json(serde_json::json!({ "error": message }))).into_response()
+        let mut r = (e.status(), axum::Json(serde_json::json!({ "error": message }))).into_response();
+        if let AppError::TooManyRequests(seconds) = e {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        r
     }
 }
 

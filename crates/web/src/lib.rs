@@ -45,11 +45,13 @@ pub struct Config {
     pub body_limit: usize,
     /// Failed logins allowed per account (and per address) in 15 minutes.
     pub login_attempts: i64,
+    /// API requests allowed per token per minute; `None` for no limit.
+    pub api_requests_per_minute: Option<u32>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { public_url: None, secure_cookies: false, body_limit: 1024 * 1024, login_attempts: 5 }
+        Config { public_url: None, secure_cookies: false, body_limit: 1024 * 1024, login_attempts: 5, api_requests_per_minute: None }
     }
 }
 
@@ -70,11 +72,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     metrics: PrometheusHandle,
+    api_limit: Arc<api::RateLimit>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
-        AppState { db, config: Arc::new(config), clock: Clock, metrics: metrics_handle().clone() }
+        let api_limit = Arc::new(api::RateLimit::new(config.api_requests_per_minute));
+        AppState { db, config: Arc::new(config), clock: Clock, metrics: metrics_handle().clone(), api_limit }
     }
 }
 

@@ -45,10 +45,13 @@ impl FromRequestParts<AppState> for Api {
         let Some(token) = token else {
             return Err(ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())));
         };
+        let hash = token_hash(token);
         let mut tx = state.db.read().await?;
-        let scope = Scope::for_token(&mut tx, &token_hash(token))
+        let scope = Scope::for_token(&mut tx, &hash)
             .await?
             .ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
+        drop(tx);
+        state.api_limit.check(&hash)?;
         let base = match &state.config.public_url {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => {
@@ -73,6 +76,33 @@ impl Api {
         } else {
             Err(ApiError(AppError::Forbidden("a volunteer's token can only read".into())))
         }
+    }
+}
+
+/// Requests per token in fixed one-minute windows, counted in this process.
+pub struct RateLimit {
+    per_minute: Option<u32>,
+    windows: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+}
+
+impl RateLimit {
+    pub fn new(per_minute: Option<u32>) -> RateLimit {
+        RateLimit { per_minute, windows: Default::default() }
+    }
+
+    fn check(&self, token_hash: &str) -> Result<(), ApiError> {
+        let Some(limit) = self.per_minute else { return Ok(()) };
+        let now = std::time::Instant::now();
+        let minute = std::time::Duration::from_secs(60);
+        let mut windows = self.windows.lock().map_err(|_| ApiError(AppError::Internal("rate limit lock poisoned".into())))?;
+        windows.retain(|_, (start, _)| now.duration_since(*start) < minute);
+        let (start, count) = windows.entry(token_hash.to_string()).or_insert((now, 0));
+        if *count >= limit {
+            let wait = minute.saturating_sub(now.duration_since(*start)).as_secs().max(1);
+            return Err(ApiError(AppError::TooManyRequests(wait)));
+        }
+        *count += 1;
+        Ok(())
     }
 }
 
