@@ -206,6 +206,16 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let audit = admin.get("/g/brookfield-estate/audit").await;
     assert!(audit.body.contains("export") && audit.body.contains("10 people matching a search"), "{}", audit.body);
+
+    // A long audit log exports whole.
+    let scope = app.scope(user, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    for i in 0..600 {
+        tredegar_db::audit::record(&mut tx, &scope, "view", &format!("person {i}"), "", chrono::Utc::now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let csv = admin.http.get(format!("{}/g/brookfield-estate/audit.csv", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(csv.lines().count() > 600, "{} lines", csv.lines().count());
 }
 
 async fn merging_keeps_both_histories(app: TestApp) {

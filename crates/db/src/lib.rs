@@ -242,6 +242,11 @@ impl Page {
         Page { page: page.max(1), per_page: per_page.clamp(1, 500) }
     }
 
+    /// Every row: for exports.
+    pub fn everything() -> Page {
+        Page { page: 1, per_page: i64::MAX }
+    }
+
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }

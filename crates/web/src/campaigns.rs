@@ -39,7 +39,7 @@ struct IndexPage {
 
 async fn all(state: &AppState, scope: &Scope) -> Result<Vec<Campaign>, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(campaigns::list(&mut tx, scope, Page::new(1, 500)).await?.0)
+    Ok(campaigns::list(&mut tx, scope, Page::everything()).await?.0)
 }
 
 async fn index(

@@ -139,8 +139,10 @@ async fn add_member(
 }
 
 async fn members_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
-    let mut tx = state.db.write().await?;
+    let mut tx = state.db.read().await?;
     let members = users::members(&mut tx, &scope).await?;
+    drop(tx);
+    let mut tx = state.db.write().await?;
     audit::record(&mut tx, &scope, "export", "members", &format!("{} members", members.len()), state.clock.now()).await?;
     tx.commit().await?;
     let rows = members.into_iter().map(|m| vec![m.user_id.to_string(), m.name, m.email, m.role]).collect();
@@ -326,8 +328,10 @@ async fn audit_log(
 }
 
 async fn audit_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let (entries, _) = audit::list(&mut tx, &scope, Page::everything()).await?;
+    drop(tx);
     let mut tx = state.db.write().await?;
-    let (entries, _) = audit::list(&mut tx, &scope, Page::new(1, 100_000)).await?;
     audit::record(&mut tx, &scope, "export", "audit log", &format!("{} entries", entries.len()), state.clock.now()).await?;
     tx.commit().await?;
     let rows = entries.into_iter().map(|e| vec![e.at.to_rfc3339(), e.user_name, e.action, e.subject, e.detail]).collect();

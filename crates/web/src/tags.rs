@@ -47,7 +47,7 @@ struct IndexPage {
 
 async fn all_tags(state: &AppState, scope: &tredegar_db::Scope) -> Result<Vec<Tag>, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(tags::list(&mut tx, scope, &Default::default(), Page::new(1, 500)).await?.0)
+    Ok(tags::list(&mut tx, scope, &Default::default(), Page::everything()).await?.0)
 }
 
 async fn index(

@@ -72,13 +72,12 @@ pub async fn index(
 
 /// The people list, with its search, as CSV. Exports are audited.
 pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let mut tx = state.db.write().await?;
-    let search = Search::parse(&q.q);
-    let mut rows = Vec::new();
-    let mut page = Page::new(1, 500);
-    loop {
-        let (batch, total) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, page).await?;
-        rows.extend(batch.into_iter().map(|p| {
+    let mut tx = state.db.read().await?;
+    let (everyone, _) = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, Page::everything()).await?;
+    drop(tx);
+    let rows: Vec<Vec<String>> = everyone
+        .into_iter()
+        .map(|p| {
             vec![
                 p.id.to_string(),
                 p.given_name.unwrap_or_default(),
@@ -89,12 +88,10 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
                 p.created_at.to_rfc3339(),
                 p.modified_at.to_rfc3339(),
             ]
-        }));
-        if page.page >= page.total_pages(total) {
-            break;
-        }
-        page = Page::new(page.page + 1, 500);
-    }
+        })
+        .collect();
+    // The export is logged before anyone gets it.
+    let mut tx = state.db.write().await?;
     let detail = format!("{} people{}", rows.len(), if q.q.is_empty() { String::new() } else { " matching a search".into() });
     audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
     tx.commit().await?;
@@ -263,9 +260,8 @@ pub async fn show(
     Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
     let person = visible_person(&state, &scope, id).await?;
-    let mut tx = state.db.write().await?;
     let name = person.display_name();
-    audit::record(&mut tx, &scope, "view", &format!("person {id}"), &name, state.clock.now()).await?;
+    let mut tx = state.db.read().await?;
     let events = people::events(&mut tx, &person).await?;
     let labels = fields::list(&mut tx, &scope).await?;
     let custom = person
@@ -277,11 +273,15 @@ pub async fn show(
     let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
     let (assignees, volunteers, all_tags) = if can_edit {
         let members = users::members(&mut tx, &scope).await?;
-        let tags = tags::list(&mut tx, &scope, &Default::default(), Page::new(1, 500)).await?.0;
+        let tags = tags::list(&mut tx, &scope, &Default::default(), Page::everything()).await?.0;
         (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer.as_str()).collect(), tags)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
+    drop(tx);
+    // The view is logged before the page is sent.
+    let mut tx = state.db.write().await?;
+    audit::record(&mut tx, &scope, "view", &format!("person {id}"), &name, state.clock.now()).await?;
     tx.commit().await?;
     render(ShowPage {
         layout: Layout::for_scope(&name, &scope, csrf).notice(&notice),
