@@ -67,6 +67,46 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
     }
     let r = bob.post_form(&format!("/g/group-b/people/{id}/delete"), &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Every other route that names a person, a tag or a member, from both sides.
+    let alice_id = app.user(&a, "alice@example.org", Role::Admin).await;
+    let a_scope = app.scope(alice_id, &a).await;
+    let mut tx = app.db.read().await.unwrap();
+    let tag = tredegar_db::tags::by_name(&mut tx, &a_scope, "Rent strike").await.unwrap().unwrap().id;
+    drop(tx);
+    bob.get("/g/group-b/people/new").await;
+    let r = bob.post_form("/g/group-b/people", &[("given_name", "Bob's contact")]).await;
+    let bobs = r.location.unwrap().split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
+    for path in [
+        format!("/g/group-a/people/{id}/merge"),
+        format!("/g/group-a/people/{id}/merge/{bobs}"),
+        format!("/g/group-b/people/{bobs}/merge/{id}"),
+        "/g/group-a/tags.csv".into(),
+        "/g/group-a/settings".into(),
+    ] {
+        assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
+    }
+    bob.get("/g/group-b").await;
+    for path in [
+        format!("/g/group-a/people/{id}/merge/{bobs}"),
+        format!("/g/group-b/people/{bobs}/merge/{id}"),
+        format!("/g/group-b/people/{id}/tags"),
+        format!("/g/group-a/people/{id}/tags/{tag}/remove"),
+        format!("/g/group-b/people/{id}/tags/{tag}/remove"),
+        format!("/g/group-b/people/{bobs}/tags/{tag}/remove"),
+        format!("/g/group-a/people/{id}/assign"),
+        format!("/g/group-b/people/{id}/assign"),
+        format!("/g/group-a/people/{id}/unassign/{alice_id}"),
+        format!("/g/group-a/members/{alice_id}/role"),
+        "/g/group-a/settings/sharing".into(),
+        "/g/group-a/fields".into(),
+    ] {
+        let r = bob.post_form(&path, &[("name", "Hacked"), ("user", &alice_id.to_string()), ("role", "volunteer"), ("share", "yes")]).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    // Assigning someone from another group to your own person does nothing.
+    let r = bob.post_form(&format!("/g/group-b/people/{bobs}/assign"), &[("user", &alice_id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let mine = bob.get("/g/group-b/tags").await;
     assert!(!mine.body.contains("<span class=\"badge\">Rent strike</span>"));
     let still = alice.get(&format!("/g/group-a/people/{id}")).await;
