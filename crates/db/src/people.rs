@@ -554,13 +554,6 @@ fn unique_as_duplicate(r: std::result::Result<u64, sqlx::Error>, field: &str, va
     }
 }
 
-/// Mark a person changed (a tag added, say) so API clients syncing by
-/// `modified_date` see it.
-pub async fn touch(tx: &mut Tx, scope: &Scope, id: PersonId, now: DateTime<Utc>) -> Result<()> {
-    execute!(tx, "UPDATE people SET modified_at = $3 WHERE id = $1 AND group_id = $2", id, scope.group_id(), now)?;
-    Ok(())
-}
-
 /// Delete a person and everything about them. Erasure is a real delete.
 pub async fn delete(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<()> {
     let gone = execute!(tx, "DELETE FROM people WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
@@ -642,7 +635,8 @@ pub struct PersonEvent {
 pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: &str, summary: &str, now: DateTime<Utc>) -> Result<()> {
     execute!(
         tx,
-        "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) SELECT $1, $2, $3, $4, $5, $6, $7 \
+         WHERE EXISTS (SELECT 1 FROM people p WHERE p.id = $3 AND p.group_id = $2)",
         EventId::new(),
         scope.group_id(),
         person,
@@ -654,15 +648,15 @@ pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: &str,
     Ok(())
 }
 
-/// A person's history, newest first. The caller has already checked the
-/// scope may see the person.
-pub async fn events(tx: &mut Tx, person: &Person) -> Result<Vec<PersonEvent>> {
-    Ok(fetch_all!(
-        tx,
-        PersonEvent,
-        "SELECT kind, summary, user_name, at FROM person_events WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT 200",
-        person.id
-    )?)
+/// A person's history, newest first, if this scope may see them.
+pub async fn events(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<PersonEvent>> {
+    let (group, everyone, user) = scope.people_args();
+    let sql = format!(
+        "SELECT e.kind, e.summary, e.user_name, e.at FROM person_events e JOIN people p ON p.id = e.person_id \
+         WHERE e.person_id = $4 AND {} ORDER BY e.at DESC, e.id DESC LIMIT 200",
+        scope.visible_people()
+    );
+    Ok(fetch_all!(tx, PersonEvent, sqlx::AssertSqlSafe(sql), group, everyone, user, person)?)
 }
 
 /// Let a volunteer see a person.

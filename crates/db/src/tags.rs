@@ -98,8 +98,8 @@ pub async fn find_or_create(tx: &mut Tx, scope: &Scope, name: &str, now: DateTim
     }
 }
 
-/// The tags on one person (the caller has checked the person is visible).
-pub async fn of_person(tx: &mut Tx, person: PersonId) -> Result<Vec<Tag>> {
+/// The tags on one person; only `people::get` calls it, after checking the scope may see them.
+pub(crate) async fn of_person(tx: &mut Tx, person: PersonId) -> Result<Vec<Tag>> {
     Ok(fetch_all!(
         tx,
         Tag,

@@ -262,7 +262,7 @@ pub async fn show(
     let person = visible_person(&state, &scope, id).await?;
     let name = person.display_name();
     let mut tx = state.db.read().await?;
-    let events = people::events(&mut tx, &person).await?;
+    let events = people::events(&mut tx, &scope, id).await?;
     let labels = fields::list(&mut tx, &scope).await?;
     let custom = person
         .details
