@@ -28,4 +28,7 @@ async fn health_metrics_and_headers(app: TestApp) {
     }
     let missing = http.get(format!("{}/no/such/page", app.url)).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let id = missing.headers()["x-request-id"].to_str().unwrap().to_string();
+    let page = missing.text().await.unwrap();
+    assert!(page.contains("Page not found") && page.contains(&id), "the error page shows the request id {id}");
 }

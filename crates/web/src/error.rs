@@ -86,11 +86,23 @@ impl From<askama::Error> for AppError {
     }
 }
 
+tokio::task_local! {
+    /// This request's id, so an error page can show it for someone to quote.
+    static REQUEST_ID: String;
+}
+
+/// Make the request id (set by the request-id layer) known to error pages.
+pub async fn with_request_id(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    REQUEST_ID.scope(id, next.run(req)).await
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     title: &'a str,
     message: String,
+    request_id: String,
 }
 
 impl IntoResponse for AppError {
@@ -107,7 +119,8 @@ impl IntoResponse for AppError {
             StatusCode::TOO_MANY_REQUESTS => "Too many requests",
             _ => "Sorry, something went wrong",
         };
-        let page = ErrorPage { title, message: self.to_string() };
+        let request_id = REQUEST_ID.try_with(String::clone).unwrap_or_default();
+        let page = ErrorPage { title, message: self.to_string(), request_id };
         let body = page.render().unwrap_or_else(|_| self.to_string());
         (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(body)).into_response()
     }
