@@ -312,8 +312,10 @@ async fn campaigns_tags_and_the_audit_log(app: TestApp) {
     assert_eq!(dup.status(), StatusCode::BAD_REQUEST);
     assert!(dup.body.contains("there is already a tag called"));
 
-    let id = add(&mut c, "brookfield-estate", &[("given_name", "Ann")]).await;
+    let id = add(&mut c, "brookfield-estate", &[("given_name", "Zebedee"), ("email_0", "zeb@example.org")]).await;
     c.get(&format!("/g/brookfield-estate/people/{id}")).await;
+    let confirm = c.get(&format!("/g/brookfield-estate/people/{id}/delete")).await;
+    assert!(confirm.body.contains("It cannot be undone"));
     let r = c.post_form(&format!("/g/brookfield-estate/people/{id}/delete"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(c.get(&format!("/g/brookfield-estate/people/{id}")).await.status(), StatusCode::NOT_FOUND);
@@ -322,4 +324,12 @@ async fn campaigns_tags_and_the_audit_log(app: TestApp) {
     let audit = c.get("/g/brookfield-estate/audit").await;
     assert!(audit.body.contains("view") && audit.body.contains("delete") && audit.body.contains(&format!("person {id}")));
     assert!(audit.body.contains("1 members"), "the members export is audited");
+    assert!(!audit.body.contains("Zebedee") && !audit.body.contains("zeb@"), "erasure leaves no name in the audit log");
+    let mut tx = app.db.read().await.unwrap();
+    let scope = app.scope(app.user(&group, "admin@example.org", Role::Admin).await, &group).await;
+    let found =
+        tredegar_db::people::find_match(&mut tx, &scope, Some(&tredegar_domain::Email::parse("e", "zeb@example.org").unwrap()), None)
+            .await
+            .unwrap();
+    assert!(found.is_none(), "erasure is a real delete");
 }

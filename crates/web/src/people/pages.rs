@@ -281,7 +281,8 @@ pub async fn show(
     drop(tx);
     // The view is logged before the page is sent.
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "view", &format!("person {id}"), &name, state.clock.now()).await?;
+    // People are named by id in the audit log, so erasing someone erases their name.
+    audit::record(&mut tx, &scope, "view", &format!("person {id}"), "in the pages", state.clock.now()).await?;
     tx.commit().await?;
     render(ShowPage {
         layout: Layout::for_scope(&name, &scope, csrf).notice(&notice),
@@ -327,10 +328,10 @@ pub async fn delete(
     Organiser(scope): Organiser,
     Path((_, id)): Path<(String, PersonId)>,
 ) -> Result<Response, AppError> {
-    let person = own_person(&state, &scope, id).await?;
+    own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
     people::delete(&mut tx, &scope, id).await?;
-    audit::record(&mut tx, &scope, "delete", &format!("person {id}"), &person.display_name(), state.clock.now()).await?;
+    audit::record(&mut tx, &scope, "delete", &format!("person {id}"), "and everything recorded about them", state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/people?notice=deleted", scope.group_slug())).into_response())
 }
@@ -408,7 +409,7 @@ pub async fn merge(
     people::merge(&mut tx, &scope, &keep, &other, now).await?;
     let summary = format!("Merged with {} ({}); their history is included", other.display_name(), other.id);
     people::add_event(&mut tx, &scope, keep.id, "merged", &summary, now).await?;
-    audit::record(&mut tx, &scope, "merge", &format!("person {}", keep.id), &summary, now).await?;
+    audit::record(&mut tx, &scope, "merge", &format!("person {}", keep.id), &format!("person {} merged into them", other.id), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "merged"))
 }
