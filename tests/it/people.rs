@@ -245,6 +245,10 @@ async fn merging_keeps_both_histories(app: TestApp) {
         assert!(show.body.contains(text), "{text} after merge");
     }
     assert_eq!(show.body.matches("Added to the database").count(), 2, "both people's histories");
+    let tag = show.body.split("/tags/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let r = c.post_form(&format!("/g/brookfield-estate/people/{keep}/tags/{tag}/remove"), &[]).await;
+    let show = c.follow(&r).await;
+    assert!(show.body.contains("Tag Rent strike pledge removed") && !show.body.contains("<span class=\"badge\">Rent strike pledge</span>"));
     assert_eq!(c.get(&format!("/g/brookfield-estate/people/{other}")).await.status(), StatusCode::NOT_FOUND);
 }
 

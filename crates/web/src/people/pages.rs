@@ -446,7 +446,9 @@ pub async fn remove_tag(
     own_person(&state, &scope, id).await?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    tags::remove(&mut tx, &scope, tag, id, now).await?;
+    let tag = tags::get(&mut tx, &scope, tag).await?.ok_or_else(AppError::not_found)?;
+    tags::remove(&mut tx, &scope, tag.id, id, now).await?;
+    people::add_event(&mut tx, &scope, id, "untagged", &format!("Tag {} removed", tag.name), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "saved"))
 }
