@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
 
 mod accounts;
+mod admin;
 mod api;
 mod browser;
 mod helpers;

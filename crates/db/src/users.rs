@@ -58,6 +58,16 @@ pub async fn set_membership(tx: &mut Tx, group: GroupId, user: UserId, role: Rol
     Ok(())
 }
 
+/// Take a user out of the scope's group: their role, their API tokens for it
+/// and their assignments there all go.
+pub async fn remove_membership(tx: &mut Tx, scope: &Scope, user: UserId) -> Result<()> {
+    let group = scope.group_id();
+    execute!(tx, "DELETE FROM api_tokens WHERE group_id = $1 AND user_id = $2", group, user)?;
+    execute!(tx, "DELETE FROM assignments WHERE group_id = $1 AND user_id = $2", group, user)?;
+    let gone = execute!(tx, "DELETE FROM memberships WHERE group_id = $1 AND user_id = $2", group, user)?;
+    if gone == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Member {
     pub user_id: UserId,
@@ -84,6 +94,17 @@ pub async fn member(tx: &mut Tx, scope: &Scope, user: UserId) -> Result<Option<M
         scope.group_id(),
         user
     )?)
+}
+
+/// A new password, and every session of the user's ended: whoever else was signed in is signed out.
+pub async fn set_password(tx: &mut Tx, user: UserId, password_hash: &str) -> Result<()> {
+    execute!(tx, "UPDATE users SET password_hash = $2 WHERE id = $1", user, password_hash)?;
+    execute!(tx, "DELETE FROM sessions WHERE user_id = $1", user)?;
+    Ok(())
+}
+
+pub async fn by_id(tx: &mut Tx, user: UserId) -> Result<Option<User>> {
+    Ok(fetch_optional!(tx, User, "SELECT id, email, name, password_hash FROM users WHERE id = $1", user)?)
 }
 
 pub async fn create_session(tx: &mut Tx, id_hash: &str, user: UserId, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {

@@ -24,7 +24,8 @@ use tredegar_domain::contact::{Password, required_text};
 use tredegar_domain::groups::parse_group_name;
 use tredegar_domain::{Email, FieldErrors, Role, UserId};
 
-use crate::pages::{Layout, render};
+use crate::extract::Query;
+use crate::pages::{Layout, Notice, render};
 use crate::{AppError, AppState, random_token, token_hash};
 
 const SESSION_COOKIE: &str = "tredegar_session";
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/setup", get(setup_page).post(setup))
+        .route("/account", get(account_page).post(change_password))
 }
 
 // ---- passwords ----
@@ -389,4 +391,65 @@ async fn setup(State(state): State<AppState>, csrf: CsrfToken, jar: CookieJar, F
     tx.commit().await?;
     let jar = start_session(&state, user.id, jar).await?;
     Ok((jar, Redirect::to(&format!("/g/{}?notice=welcome", group.slug))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+    errors: FieldErrors,
+}
+
+async fn account(state: &AppState, user: &CurrentUser, csrf: CsrfToken, errors: FieldErrors) -> Result<AccountPage, AppError> {
+    let mut tx = state.db.read().await?;
+    let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
+    Ok(AccountPage { layout: Layout::signed_in("Your account", &user.name, None, csrf), email: me.email, errors })
+}
+
+async fn account_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let mut page = account(&state, &user, csrf, FieldErrors::default()).await?;
+    page.layout = page.layout.notice(&notice);
+    render(page)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Change your own password. Every other session of yours ends; this browser gets a new one.
+async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
+    drop(tx);
+    let mut errors = FieldErrors::default();
+    if !verify_password(form.current_password.clone(), me.password_hash).await {
+        errors.push(tredegar_domain::Problem::new("current_password", "is not your current password"));
+    }
+    let new = errors.check(Password::parse("new_password", &form.new_password));
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        let page = account(&state, &user, csrf, errors).await?;
+        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+    };
+    let hash = hash_password(new).await?;
+    let mut tx = state.db.write().await?;
+    users::set_password(&mut tx, user.id, &hash).await?;
+    tx.commit().await?;
+    let jar = start_session(&state, user.id, jar).await?;
+    Ok((jar, Redirect::to("/account?notice=saved")).into_response())
 }

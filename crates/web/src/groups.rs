@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/g/{slug}/members", get(members).post(add_member))
         .route("/g/{slug}/members.csv", get(members_export))
         .route("/g/{slug}/members/{user}/role", post(change_role))
+        .route("/g/{slug}/members/{user}/remove", get(confirm_remove).post(remove_member))
+        .route("/g/{slug}/groups", post(create_child))
         .route("/g/{slug}/settings", get(settings))
         .route("/g/{slug}/settings/sharing", post(set_sharing))
         .route("/g/{slug}/fields", post(add_field))
@@ -172,6 +174,73 @@ async fn change_role(
         .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/members?notice=role", scope.group_slug())).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/remove.html")]
+struct RemovePage {
+    layout: Layout,
+    slug: String,
+    member: Member,
+}
+
+/// A member of the scope's group other than the admin asking, or 404.
+async fn other_member(state: &AppState, scope: &Scope, user: UserId) -> Result<Member, AppError> {
+    if user == scope.user_id() {
+        return Err(Problem::new("user", "you cannot remove yourself; ask another admin").into());
+    }
+    let mut tx = state.db.read().await?;
+    users::member(&mut tx, scope, user).await?.ok_or_else(AppError::not_found)
+}
+
+async fn confirm_remove(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Path((_, user)): Path<(String, UserId)>,
+) -> Result<Response, AppError> {
+    let member = other_member(&state, &scope, user).await?;
+    render(RemovePage { layout: Layout::for_scope("Remove a member", &scope, csrf), slug: scope.group_slug().into(), member })
+}
+
+/// Revoking access: the membership, its API tokens and assignments go; the account stays.
+async fn remove_member(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, user)): Path<(String, UserId)>,
+) -> Result<Response, AppError> {
+    let member = other_member(&state, &scope, user).await?;
+    let mut tx = state.db.write().await?;
+    users::remove_membership(&mut tx, &scope, user).await?;
+    audit::record(
+        &mut tx,
+        &scope,
+        "role",
+        &format!("user {user}"),
+        &format!("{} removed from the group (was {})", member.name, member.role),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/members?notice=deleted-member", scope.group_slug())).into_response())
+}
+
+#[derive(Deserialize)]
+struct ChildForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// A group inside this one (an estate in a borough, a branch in a region), with the admin asking as its first admin.
+async fn create_child(State(state): State<AppState>, Admin(scope): Admin, Form(f): Form<ChildForm>) -> Result<Response, AppError> {
+    let (name, slug) = tredegar_domain::groups::parse_group_name("name", &f.name)?;
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    let child = groups::create(&mut tx, &name, &slug, Some(scope.group_id()), now).await?;
+    users::set_membership(&mut tx, child.id, scope.user_id(), Role::Admin, now).await?;
+    audit::record(&mut tx, &scope, "group", &child.name, "group created inside this one", now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/settings?notice=added", child.slug)).into_response())
 }
 
 #[derive(Template)]

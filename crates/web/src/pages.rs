@@ -93,6 +93,7 @@ impl Layout {
                 "saved" => "Saved.",
                 "added" => "Added.",
                 "deleted" => "Deleted. Everything about them has been removed.",
+                "deleted-member" => "Removed. They can no longer see this group.",
                 "merged" => "Merged. Both histories are kept on this person.",
                 "role" => "Role changed.",
                 "sharing" => "Sharing changed. This change is in the audit log.",

@@ -1,0 +1,94 @@
+//! Running a group and your own account: passwords, removing members, child groups.
+
+use reqwest::StatusCode;
+use tredegar_domain::Role;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+crate::on_both_backends!(
+    changing_your_password_signs_you_out_elsewhere,
+    removing_a_member_revokes_their_access,
+    an_admin_makes_a_group_inside_theirs
+);
+
+async fn changing_your_password_signs_you_out_elsewhere(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    let mut here = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let mut phone = app.client();
+    phone.get("/login").await;
+    phone.post_form("/login", &[("email", "org@example.org"), ("password", PASSWORD)]).await;
+
+    let page = here.get("/account").await;
+    assert!(page.body.contains("org@example.org"));
+    let wrong = here.post_form("/account", &[("current_password", "not my password"), ("new_password", "a brand new passphrase")]).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("Current password: is not your current password"));
+    let short = here.post_form("/account", &[("current_password", PASSWORD), ("new_password", "short")]).await;
+    assert!(short.body.contains("New password: must be at least 12 characters"));
+    let ok = here.post_form("/account", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert!(here.follow(&ok).await.body.contains("Saved."), "this browser stays signed in");
+    assert_eq!(phone.get("/g/riverside-branch").await.location.as_deref(), Some("/login"), "the other session ended");
+
+    let mut c = app.client();
+    c.get("/login").await;
+    assert_eq!(c.post_form("/login", &[("email", "org@example.org"), ("password", PASSWORD)]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        c.post_form("/login", &[("email", "org@example.org"), ("password", "a brand new passphrase")]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn removing_a_member_revokes_their_access(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let mut vol = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
+    let vol_id = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let admin_id = app.user(&group, "admin@example.org", Role::Admin).await;
+    let api = app.api(&app.token(&group, vol_id).await);
+    assert_eq!(api.get("people").await.0, StatusCode::OK);
+
+    let confirm = admin.get(&format!("/g/riverside-branch/members/{vol_id}/remove")).await;
+    assert!(confirm.body.contains("will no longer be able to see this group"));
+    assert_eq!(
+        admin.get(&format!("/g/riverside-branch/members/{admin_id}/remove")).await.status(),
+        StatusCode::BAD_REQUEST,
+        "not yourself"
+    );
+    let r = admin.post_form(&format!("/g/riverside-branch/members/{vol_id}/remove"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(admin.follow(&r).await.body.contains("Removed."));
+
+    assert_eq!(vol.get("/g/riverside-branch").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(api.get("people").await.0, StatusCode::UNAUTHORIZED, "their token stops working");
+    let audit = admin.get("/g/riverside-branch/audit").await;
+    assert!(audit.body.contains("removed from the group (was volunteer)"));
+    let again = admin.post_form(&format!("/g/riverside-branch/members/{vol_id}/remove"), &[]).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+}
+
+async fn an_admin_makes_a_group_inside_theirs(app: TestApp) {
+    let group = app.group("Tredegar Borough", None).await;
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let mut organiser = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    organiser.get("/g/tredegar-borough").await;
+    assert_eq!(organiser.post_form("/g/tredegar-borough/groups", &[("name", "Sneaky")]).await.status(), StatusCode::NOT_FOUND);
+
+    admin.get("/g/tredegar-borough/settings").await;
+    let bad = admin.post_form("/g/tredegar-borough/groups", &[("name", "!!!")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let r = admin.post_form("/g/tredegar-borough/groups", &[("name", "Brookfield Estate")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/g/brookfield-estate/settings?notice=added"));
+    let child = admin.follow(&r).await;
+    assert!(child.body.contains("Off.") && child.body.contains("Share this group"), "sharing starts off");
+    let parent = admin.get("/g/tredegar-borough/settings").await;
+    assert!(parent.body.contains("Brookfield Estate</a>: does not share its people"));
+    let dup = admin.post_form("/g/tredegar-borough/groups", &[("name", "Brookfield  Estate")]).await;
+    assert_eq!(dup.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        organiser.get("/g/brookfield-estate").await.status(),
+        StatusCode::NOT_FOUND,
+        "the parent's organisers are not members of the child"
+    );
+}
