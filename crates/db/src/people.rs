@@ -251,6 +251,7 @@ struct PersonRow {
 
 #[derive(sqlx::FromRow)]
 struct EmailRow {
+    person_id: PersonId,
     address: String,
     status: String,
     is_primary: bool,
@@ -258,6 +259,7 @@ struct EmailRow {
 
 #[derive(sqlx::FromRow)]
 struct PhoneRow {
+    person_id: PersonId,
     number: String,
     number_type: String,
     status: String,
@@ -266,6 +268,7 @@ struct PhoneRow {
 
 #[derive(sqlx::FromRow)]
 struct AddressRow {
+    person_id: PersonId,
     address_lines: String,
     locality: Option<String>,
     region: Option<String>,
@@ -278,8 +281,16 @@ struct AddressRow {
 
 #[derive(sqlx::FromRow)]
 struct CustomRow {
+    person_id: PersonId,
     name: String,
     value: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TagRow {
+    person_id: PersonId,
+    #[sqlx(flatten)]
+    tag: crate::tags::Tag,
 }
 
 fn corrupt(p: tredegar_domain::Problem) -> DbError {
@@ -288,82 +299,121 @@ fn corrupt(p: tredegar_domain::Problem) -> DbError {
 
 /// One person, if this scope may see them.
 pub async fn get(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<Option<Person>> {
+    Ok(get_many(tx, scope, &[id]).await?.pop())
+}
+
+/// The people with these ids that this scope may see, in the order given:
+/// six queries however many there are.
+pub async fn get_many(tx: &mut Tx, scope: &Scope, ids: &[PersonId]) -> Result<Vec<Person>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let (group, everyone, user) = scope.people_args();
+    let mut args = vec![Arg::Id(group.0), Arg::Bool(everyone), Arg::Id(user.0)];
+    let first = args.len() + 1;
+    args.extend(ids.iter().map(|id| Arg::Id(id.0)));
+    let list = (first..first + ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
     let sql = format!(
-        "SELECT p.id, p.group_id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at FROM people p WHERE p.id = $4 AND {}",
+        "SELECT p.id, p.group_id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at FROM people p WHERE p.id IN ({list}) AND {}",
         scope.visible_people()
     );
-    let Some(row) = fetch_optional!(tx, PersonRow, sqlx::AssertSqlSafe(sql), group, everyone, user, id)? else {
-        return Ok(None);
-    };
-    let emails = fetch_all!(
+    let rows: Vec<PersonRow> = fetch_all_args(tx, sql, args).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only the visible people's details are read, by their ids alone.
+    let seen: Vec<Arg> = rows.iter().map(|r| Arg::Id(r.id.0)).collect();
+    let list = (1..=seen.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let query =
+        |columns: &str, from: &str, order: &str| format!("SELECT {columns} FROM {from} WHERE x.person_id IN ({list}) ORDER BY {order}");
+    let emails: Vec<EmailRow> = fetch_all_args(
         tx,
-        EmailRow,
-        "SELECT address, status, is_primary FROM person_emails WHERE person_id = $1 ORDER BY is_primary DESC, address_key",
-        id
-    )?;
-    let phones = fetch_all!(
+        query("x.person_id, x.address, x.status, x.is_primary", "person_emails x", "x.is_primary DESC, x.address_key"),
+        seen.clone(),
+    )
+    .await?;
+    let phones: Vec<PhoneRow> = fetch_all_args(
         tx,
-        PhoneRow,
-        "SELECT number, number_type, status, is_primary FROM person_phones WHERE person_id = $1 ORDER BY is_primary DESC, number_key",
-        id
-    )?;
-    let addresses = fetch_all!(
+        query("x.person_id, x.number, x.number_type, x.status, x.is_primary", "person_phones x", "x.is_primary DESC, x.number_key"),
+        seen.clone(),
+    )
+    .await?;
+    let addresses: Vec<AddressRow> = fetch_all_args(
         tx,
-        AddressRow,
-        "SELECT address_lines, locality, region, postal_code, country, latitude, longitude, is_primary FROM person_addresses WHERE person_id = $1 ORDER BY is_primary DESC, id",
-        id
-    )?;
-    let custom = fetch_all!(
+        query(
+            "x.person_id, x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude, x.longitude, x.is_primary",
+            "person_addresses x",
+            "x.is_primary DESC, x.id",
+        ),
+        seen.clone(),
+    )
+    .await?;
+    let custom: Vec<CustomRow> = fetch_all_args(
         tx,
-        CustomRow,
-        "SELECT f.name AS name, v.value AS value FROM person_custom_values v JOIN custom_fields f ON f.id = v.field_id WHERE v.person_id = $1 ORDER BY f.name",
-        id
-    )?;
-    let details = PersonDetails {
-        given_name: row.given_name,
-        family_name: row.family_name,
-        emails: emails
-            .into_iter()
-            .map(|e| {
-                Ok(EmailEntry {
-                    email: Email::parse("email", &e.address).map_err(corrupt)?,
-                    status: SubscriptionStatus::parse("status", &e.status).map_err(corrupt)?,
-                    primary: e.is_primary,
+        query("x.person_id, f.name AS name, x.value", "person_custom_values x JOIN custom_fields f ON f.id = x.field_id", "f.name"),
+        seen.clone(),
+    )
+    .await?;
+    let tags: Vec<TagRow> = fetch_all_args(
+        tx,
+        query("x.person_id, t.id, t.name, t.created_at, t.modified_at", "taggings x JOIN tags t ON t.id = x.tag_id", "t.name_key"),
+        seen,
+    )
+    .await?;
+
+    let mut people = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id;
+        let details = PersonDetails {
+            given_name: row.given_name,
+            family_name: row.family_name,
+            emails: emails
+                .iter()
+                .filter(|e| e.person_id == id)
+                .map(|e| {
+                    Ok(EmailEntry {
+                        email: Email::parse("email", &e.address).map_err(corrupt)?,
+                        status: SubscriptionStatus::parse("status", &e.status).map_err(corrupt)?,
+                        primary: e.is_primary,
+                    })
                 })
-            })
-            .collect::<Result<_>>()?,
-        phones: phones
-            .into_iter()
-            .map(|p| {
-                Ok(PhoneEntry {
-                    phone: Phone::parse("phone", &p.number).map_err(corrupt)?,
-                    number_type: PhoneType::parse("number_type", &p.number_type).map_err(corrupt)?,
-                    status: SubscriptionStatus::parse("status", &p.status).map_err(corrupt)?,
-                    primary: p.is_primary,
+                .collect::<Result<_>>()?,
+            phones: phones
+                .iter()
+                .filter(|p| p.person_id == id)
+                .map(|p| {
+                    Ok(PhoneEntry {
+                        phone: Phone::parse("phone", &p.number).map_err(corrupt)?,
+                        number_type: PhoneType::parse("number_type", &p.number_type).map_err(corrupt)?,
+                        status: SubscriptionStatus::parse("status", &p.status).map_err(corrupt)?,
+                        primary: p.is_primary,
+                    })
                 })
-            })
-            .collect::<Result<_>>()?,
-        addresses: addresses
-            .into_iter()
-            .map(|a| {
-                Ok(Address {
-                    address_lines: a.address_lines.lines().map(String::from).collect(),
-                    locality: a.locality,
-                    region: a.region,
-                    postcode: a.postal_code.as_deref().map(|c| Postcode::parse("postcode", c)).transpose().map_err(corrupt)?,
-                    country: a.country,
-                    latitude: a.latitude,
-                    longitude: a.longitude,
-                    primary: a.is_primary,
+                .collect::<Result<_>>()?,
+            addresses: addresses
+                .iter()
+                .filter(|a| a.person_id == id)
+                .map(|a| {
+                    Ok(Address {
+                        address_lines: a.address_lines.lines().map(String::from).collect(),
+                        locality: a.locality.clone(),
+                        region: a.region.clone(),
+                        postcode: a.postal_code.as_deref().map(|c| Postcode::parse("postcode", c)).transpose().map_err(corrupt)?,
+                        country: a.country.clone(),
+                        latitude: a.latitude,
+                        longitude: a.longitude,
+                        primary: a.is_primary,
+                    })
                 })
-            })
-            .collect::<Result<_>>()?,
-        languages: row.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
-        custom: custom.into_iter().map(|c| (c.name, c.value)).collect(),
-    };
-    let tags = crate::tags::of_person(tx, id).await?;
-    Ok(Some(Person { id: row.id, group_id: row.group_id, details, tags, created_at: row.created_at, modified_at: row.modified_at }))
+                .collect::<Result<_>>()?,
+            languages: row.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
+            custom: custom.iter().filter(|c| c.person_id == id).map(|c| (c.name.clone(), c.value.clone())).collect(),
+        };
+        let tags = tags.iter().filter(|t| t.person_id == id).map(|t| t.tag.clone()).collect();
+        people.push(Person { id, group_id: row.group_id, details, tags, created_at: row.created_at, modified_at: row.modified_at });
+    }
+    people.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    Ok(people)
 }
 
 /// The person in the scope's own group who has this email or phone, for the

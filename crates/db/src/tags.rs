@@ -98,16 +98,6 @@ pub async fn find_or_create(tx: &mut Tx, scope: &Scope, name: &str, now: DateTim
     }
 }
 
-/// The tags on one person; only `people::get` calls it, after checking the scope may see them.
-pub(crate) async fn of_person(tx: &mut Tx, person: PersonId) -> Result<Vec<Tag>> {
-    Ok(fetch_all!(
-        tx,
-        Tag,
-        "SELECT t.id, t.name, t.created_at, t.modified_at FROM taggings g JOIN tags t ON t.id = g.tag_id WHERE g.person_id = $1 ORDER BY t.name_key",
-        person
-    )?)
-}
-
 /// Taggings of a tag, or of a person, that this scope may see.
 pub async fn taggings(tx: &mut Tx, scope: &Scope, tag: Option<TagId>, person: Option<PersonId>, page: Page) -> Result<(Vec<Tagging>, i64)> {
     let (group, everyone, user) = scope.people_args();

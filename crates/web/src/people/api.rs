@@ -71,12 +71,8 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
     let page = q.page();
     let mut tx = state.db.read().await?;
     let (rows, total) = people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(p) = people::get(&mut tx, &api.scope, row.id).await? {
-            items.push(person_json(&api, &p));
-        }
-    }
+    let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
+    let items = people::get_many(&mut tx, &api.scope, &ids).await?.iter().map(|p| person_json(&api, p)).collect();
     Ok(collection(&api, "osdi:people", "people", items, page, total).into_response())
 }
 
