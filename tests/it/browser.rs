@@ -34,15 +34,14 @@ impl Browser {
             eprintln!("chromium or chromedriver missing: skipping the browser test");
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let driver = Driver(
-            Command::new("/usr/bin/chromedriver")
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
+        // Port 0: chromedriver picks a free port and says which.
+        let mut driver =
+            Driver(Command::new("/usr/bin/chromedriver").arg("--port=0").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap());
+        let stdout = driver.0.stdout.take().unwrap();
+        let port = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+            .map_while(Result::ok)
+            .find_map(|line| line.split("started successfully on port ").nth(1).and_then(|p| p.trim_end_matches('.').parse::<u16>().ok()))
+            .expect("chromedriver reports its port");
         let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",

@@ -229,10 +229,6 @@ fn healthy(port: u16) -> bool {
     reply.starts_with("HTTP/1.1 200")
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 async fn serve_footprint(tredegar: Option<PathBuf>, runs: usize) -> anyhow::Result<()> {
     let bin = match tredegar {
         Some(p) => p,
@@ -247,14 +243,25 @@ async fn serve_footprint(tredegar: Option<PathBuf>, runs: usize) -> anyhow::Resu
     let mut starts = Vec::new();
     let mut rss = Vec::new();
     for _ in 0..runs {
-        let port = free_port()?;
         let t = Instant::now();
         let mut child = Command::new(&bin)
             .current_dir(dir.path())
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("TREDEGAR_LOG", "warn")
-            .stderr(Stdio::null())
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-json"])
+            .env("TREDEGAR_LOG", "info")
+            .stderr(Stdio::piped())
             .spawn()?;
+        // Port 0: the server picks a free port and logs which.
+        let stderr = child.stderr.take().context("serve's stderr")?;
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+        let port = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split("\"addr\":\"127.0.0.1:").nth(1).and_then(|rest| rest.split('"').next()).and_then(|p| p.parse::<u16>().ok())
+            })
+            .context("serve did not log its address")?;
+        // Keep reading its log so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
         while !healthy(port) {
             anyhow::ensure!(t.elapsed() < Duration::from_secs(10), "serve did not become healthy in 10 s");
             std::thread::sleep(Duration::from_millis(1));
