@@ -43,6 +43,8 @@ macro_rules! on_both_backends {
 pub struct TestApp {
     pub url: String,
     pub db: Db,
+    /// The database URL, for running the command line against the same data.
+    pub db_url: String,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
 }
@@ -95,7 +97,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let state = AppState::new(db.clone(), config);
         tokio::spawn(tredegar_web::serve(listener, state));
-        TestApp { url: format!("http://{addr}"), db, _dir: dir, pg }
+        TestApp { url: format!("http://{addr}"), db, db_url: db_url.to_string(), _dir: dir, pg }
     }
 
     pub fn client(&self) -> Client {

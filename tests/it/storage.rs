@@ -11,7 +11,7 @@ use tredegar_domain::Role;
 
 use crate::helpers::{TestApp, postgres_admin_url};
 
-crate::on_both_backends!(fifty_concurrent_writers_all_succeed);
+crate::on_both_backends!(fifty_concurrent_writers_all_succeed, cli_groups_users_tokens_and_demo);
 
 #[test]
 fn both_backends_have_the_same_migrations() {
@@ -116,42 +116,56 @@ fn backup_while_serving_then_restore() {
     assert!(String::from_utf8_lossy(&still.stderr).contains("already exists"), "a bad restore leaves the database alone");
 }
 
-#[test]
-fn cli_users_and_tokens() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    assert!(tredegar(d, &["group", "create", "National"]).status.success());
-    assert!(tredegar(d, &["group", "create", "Riverside", "--parent", "National"]).status.success());
-    let no_parent = tredegar(d, &["group", "create", "Lost", "--parent", "Nowhere"]);
-    assert!(String::from_utf8_lossy(&no_parent.stderr).contains("there is no group called 'Nowhere'"));
+/// The command line against a test app's database, on either backend.
+fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_tredegar"))
-        .current_dir(d)
-        .args(["user", "create", "--email", "ann@example.org", "--name", "Ann", "--group", "Riverside", "--role", "admin"])
+        .current_dir(dir)
+        .args(args)
+        .env("TREDEGAR_DATABASE_URL", &app.db_url)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("at least 12 characters"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tredegar"))
-        .current_dir(d)
-        .args(["user", "create", "--email", "ann@example.org", "--name", "Ann", "--group", "Riverside", "--role", "admin"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
-    let token = tredegar(d, &["token", "create", "--email", "ann@example.org", "--group", "Riverside"]);
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn cli_groups_users_tokens_and_demo(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str], stdin: &[u8]| cli(&app, d, args, stdin);
+    assert!(run(&["group", "create", "National"], b"").status.success());
+    assert!(run(&["group", "create", "Riverside", "--parent", "National"], b"").status.success());
+    let no_parent = run(&["group", "create", "Lost", "--parent", "Nowhere"], b"");
+    assert!(String::from_utf8_lossy(&no_parent.stderr).contains("there is no group called 'Nowhere'"));
+    let user = ["user", "create", "--email", "ann@example.org", "--name", "Ann", "--group", "Riverside", "--role", "admin"];
+    let short = run(&user, b"short\n");
+    assert!(!short.status.success() && String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    assert!(run(&user, b"a long enough password\n").status.success());
+    let token = run(&["token", "create", "--email", "ann@example.org", "--group", "Riverside"], b"");
     assert!(token.status.success());
-    assert_eq!(String::from_utf8_lossy(&token.stdout).trim().len(), 64);
-    let not_member = tredegar(d, &["token", "create", "--email", "ann@example.org", "--group", "National"]);
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
+    assert_eq!(token.len(), 64);
+    // The token works against the running server, in its group and role.
+    let (status, entry) = app.api(&token).get("").await;
+    assert_eq!(status, StatusCode::OK, "{entry}");
+    let not_member = run(&["token", "create", "--email", "ann@example.org", "--group", "National"], b"");
     assert!(String::from_utf8_lossy(&not_member.stderr).contains("is not a member"));
-    let help = tredegar(d, &["user", "create", "--help"]);
+    let help = run(&["user", "create", "--help"], b"");
     assert!(String::from_utf8_lossy(&help.stdout).contains("Reads the password from stdin"));
+
+    let demo = run(&["demo"], b"");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let again = run(&["demo"], b"");
+    assert!(again.status.success(), "demo runs twice");
+    let mut tx = app.db.read().await.unwrap();
+    let demo_group = tredegar_db::groups::by_slug(&mut tx, "brookfield-estate-residents").await.unwrap().expect("the demo group");
+    drop(tx);
+    let organiser = app.user(&demo_group, "organiser@brookfield.example.org", Role::Organiser).await;
+    let (_, people) = app.api(&app.token(&demo_group, organiser).await).get("people").await;
+    assert_eq!(people["total_records"], 55, "the demo adds nobody twice");
 }
 
 #[test]
