@@ -201,6 +201,9 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("id,given_name,family_name,email,phone,postcode,created,modified"));
     assert_eq!(text.lines().count(), 11, "header and Resident10..19: {text}");
+    let all = c.http.get(format!("{}/g/brookfield-estate/people.csv", app.url)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(all.lines().count(), 56, "everyone, streamed");
+    assert!(all.lines().nth(1).unwrap().contains(",Resident00,") && all.lines().last().unwrap().contains(",Resident54,"));
     let audit = c.get("/g/brookfield-estate/audit").await;
     assert_eq!(audit.status(), StatusCode::NOT_FOUND, "organisers do not read the audit log");
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;

@@ -303,6 +303,37 @@ where
     })
 }
 
+/// Each row of the query sent down `to` as it comes, never all held at once.
+/// Stops quietly when the receiver goes away (a download abandoned).
+pub(crate) async fn send_each<T, U>(
+    tx: &mut Tx,
+    sql: String,
+    args: Vec<Arg>,
+    to: &tokio::sync::mpsc::Sender<U>,
+    map: fn(T) -> U,
+) -> Result<()>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    use futures_util::TryStreamExt;
+    let sql = sqlx::AssertSqlSafe(sql);
+    macro_rules! send_rows {
+        ($c:expr) => {{
+            let mut rows = bind_args!(sqlx::query_as::<_, T>(sql), args).fetch(&mut **$c);
+            while let Some(row) = rows.try_next().await? {
+                if to.send(map(row)).await.is_err() {
+                    break;
+                }
+            }
+        }};
+    }
+    match tx {
+        Tx::Sqlite(c) => send_rows!(c),
+        Tx::Postgres(c) => send_rows!(c),
+    }
+    Ok(())
+}
+
 pub(crate) async fn count_args(tx: &mut Tx, sql: String, args: Vec<Arg>) -> Result<i64> {
     let sql = sqlx::AssertSqlSafe(sql);
     Ok(match tx {

@@ -173,15 +173,9 @@ struct Counted {
     total: i64,
 }
 
-/// A page of the people this scope may see, matching the search and filter.
-pub async fn list(
-    tx: &mut Tx,
-    scope: &Scope,
-    search: &Search,
-    filter: &Filter,
-    order: Order,
-    page: Page,
-) -> Result<(Vec<PersonSummary>, i64)> {
+/// The SQL for a page of people (each row also carrying the total), the SQL
+/// to count them when the page is past the end, and the values for both.
+fn list_sql(scope: &Scope, search: &Search, filter: &Filter, order: Order, page: Page) -> Result<(String, String, Vec<Arg>)> {
     let (order_by, sort) = match order {
         Order::Name => ("p.name_key, p.id", "sort_key, person_id"),
         Order::Created => ("p.id", "person_id"),
@@ -228,6 +222,19 @@ pub async fn list(
             format!("SELECT {SUMMARY_COLUMNS}, COUNT(*) OVER () AS total FROM {cond} ORDER BY {order_by} LIMIT ${limit} OFFSET ${offset}"),
         )
     };
+    Ok((count_sql, rows_sql, args))
+}
+
+/// A page of the people this scope may see, matching the search and filter.
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    search: &Search,
+    filter: &Filter,
+    order: Order,
+    page: Page,
+) -> Result<(Vec<PersonSummary>, i64)> {
+    let (count_sql, rows_sql, args) = list_sql(scope, search, filter, order, page)?;
     let rows: Vec<Counted> = fetch_all_args(tx, rows_sql, args.clone()).await?;
     let total = match rows.first() {
         Some(r) => r.total,
@@ -236,6 +243,13 @@ pub async fn list(
         None => 0,
     };
     Ok((rows.into_iter().map(|r| r.person).collect(), total))
+}
+
+/// Every person the scope may see that matches the search, in name order,
+/// sent down the channel one by one: an export of any size in little memory.
+pub async fn send_all(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<PersonSummary>) -> Result<()> {
+    let (_, rows_sql, args) = list_sql(scope, search, &Filter::default(), Order::Name, Page::everything())?;
+    crate::send_each(tx, rows_sql, args, &to, |row: Counted| row.person).await
 }
 
 #[derive(sqlx::FromRow)]

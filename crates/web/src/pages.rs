@@ -147,24 +147,60 @@ async fn dashboard(
     })
 }
 
-/// A CSV download. Every row is already scoped by the caller.
-pub fn csv_response(filename: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+/// Rows as CSV text.
+fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header_row).map_err(|e| AppError::Internal(e.to_string()))?;
     for row in rows {
-        let safe: Vec<String> = row.into_iter().map(defuse_formula).collect();
-        w.write_record(&safe).map_err(|e| AppError::Internal(e.to_string()))?;
+        w.write_record(row.into_iter().map(defuse_formula)).map_err(|e| AppError::Internal(e.to_string()))?;
     }
-    let bytes = w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    w.into_inner().map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn csv_headers(filename: &str) -> [(header::HeaderName, String); 3] {
+    [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        (header::CACHE_CONTROL, "no-store".to_string()),
+    ]
+}
+
+fn header_row(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+/// A CSV download of a short list. Every row is already scoped by the caller.
+pub fn csv_response(filename: &str, names: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+    let bytes = csv_bytes(std::iter::once(header_row(names)).chain(rows))?;
+    Ok((csv_headers(filename), bytes).into_response())
+}
+
+/// A CSV download of a list of any length: rows arrive down `rows` and go
+/// out in chunks as they come. When the sender stops, `done` says whether it
+/// finished; if it failed, the download is cut off, never silently short.
+pub fn csv_stream<T: Send + 'static>(
+    filename: &str,
+    names: &[&str],
+    rows: tokio::sync::mpsc::Receiver<T>,
+    done: tokio::sync::oneshot::Receiver<Result<(), String>>,
+    to_row: fn(T) -> Vec<String>,
+) -> Result<Response, AppError> {
+    let first = csv_bytes([header_row(names)])?;
+    let chunks = futures_util::stream::unfold((rows, Some(done), Some(first)), move |(mut rows, done, first)| async move {
+        if let Some(bytes) = first {
+            return Some((Ok(bytes), (rows, done, None)));
+        }
+        let mut batch = Vec::with_capacity(512);
+        if rows.recv_many(&mut batch, 512).await > 0 {
+            let bytes = csv_bytes(batch.into_iter().map(to_row)).map_err(|e| std::io::Error::other(e.to_string()));
+            return Some((bytes, (rows, done, None)));
+        }
+        match done?.await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some((Err(std::io::Error::other(e)), (rows, None, None))),
+            Err(_) => Some((Err(std::io::Error::other("the export stopped")), (rows, None, None))),
+        }
+    });
+    Ok((csv_headers(filename), axum::body::Body::from_stream(chunks)).into_response())
 }
 
 /// A spreadsheet runs a cell starting with = + - @ as a formula. Phone numbers

@@ -14,7 +14,7 @@ use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
 use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::pages::{Layout, Notice, csv_response, render};
+use crate::pages::{Layout, Notice, csv_stream, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -70,14 +70,37 @@ pub async fn index(
     })
 }
 
-/// The people list, with its search, as CSV. Exports are audited.
+/// The people list, with its search, as CSV, streamed so a group of any size
+/// exports in little memory. The export is logged before anyone gets it.
 pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let search = Search::parse(&q.q);
     let mut tx = state.db.read().await?;
-    let (everyone, _) = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, Page::everything()).await?;
+    let total = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, Page::new(1, 1)).await?.1;
     drop(tx);
-    let rows: Vec<Vec<String>> = everyone
-        .into_iter()
-        .map(|p| {
+    let detail = format!("{total} people{}", if q.q.is_empty() { String::new() } else { " matching a search".into() });
+    let mut tx = state.db.write().await?;
+    audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
+    tx.commit().await?;
+
+    let (rows, rows_out) = tokio::sync::mpsc::channel(1024);
+    let (done, done_out) = tokio::sync::oneshot::channel();
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let sent = async {
+            let mut tx = db.read().await?;
+            people::send_all(&mut tx, &scope, &search, rows).await
+        };
+        let _ = done.send(sent.await.map_err(|e| {
+            tracing::error!(error = %e, "people export failed");
+            "the export failed part way".to_string()
+        }));
+    });
+    csv_stream(
+        "people.csv",
+        &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"],
+        rows_out,
+        done_out,
+        |p: PersonSummary| {
             vec![
                 p.id.to_string(),
                 p.given_name.unwrap_or_default(),
@@ -88,14 +111,8 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
                 p.created_at.to_rfc3339(),
                 p.modified_at.to_rfc3339(),
             ]
-        })
-        .collect();
-    // The export is logged before anyone gets it.
-    let mut tx = state.db.write().await?;
-    let detail = format!("{} people{}", rows.len(), if q.q.is_empty() { String::new() } else { " matching a search".into() });
-    audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
-    tx.commit().await?;
-    csv_response("people.csv", &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"], rows)
+        },
+    )
 }
 
 #[derive(Template)]
