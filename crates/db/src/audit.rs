@@ -60,3 +60,9 @@ pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<AuditEn
     let total = scalar!(tx, i64, "SELECT COUNT(*) FROM audit_log WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
     Ok((rows, total))
 }
+
+/// The whole log, newest first, sent down the channel one entry at a time.
+pub async fn send_all(tx: &mut Tx, scope: &Scope, to: tokio::sync::mpsc::Sender<AuditEntry>) -> Result<()> {
+    let sql = "SELECT id, user_name, action, subject, detail, at FROM audit_log WHERE group_id = $1 ORDER BY at DESC, id DESC".to_string();
+    crate::send_each(tx, sql, vec![crate::Arg::Id(scope.group_id().0)], &to, |e: AuditEntry| e).await
+}

@@ -19,7 +19,7 @@ use tredegar_domain::{CustomFieldId, Email, FieldErrors, Problem, Role, UserId};
 
 use crate::auth::{Admin, CsrfToken, hash_password};
 use crate::extract::{Form, Path, Query};
-use crate::pages::{Layout, Notice, csv_response, render};
+use crate::pages::{Layout, Notice, csv_response, csv_stream, render};
 use crate::{AppError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -397,12 +397,17 @@ async fn audit_log(
 }
 
 async fn audit_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
-    let mut tx = state.db.read().await?;
-    let (entries, _) = audit::list(&mut tx, &scope, Page::everything()).await?;
-    drop(tx);
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "export", "audit log", &format!("{} entries", entries.len()), state.clock.now()).await?;
+    audit::record(&mut tx, &scope, "export", "audit log", "the whole log", state.clock.now()).await?;
     tx.commit().await?;
-    let rows = entries.into_iter().map(|e| vec![e.at.to_rfc3339(), e.user_name, e.action, e.subject, e.detail]).collect();
-    csv_response("audit-log.csv", &["at", "who", "action", "subject", "detail"], rows)
+    csv_stream(
+        &state,
+        "audit-log.csv",
+        &["at", "who", "action", "subject", "detail"],
+        |e: AuditEntry| vec![e.at.to_rfc3339(), e.user_name, e.action, e.subject, e.detail],
+        move |db, rows| async move {
+            let mut tx = db.read().await?;
+            audit::send_all(&mut tx, &scope, rows).await
+        },
+    )
 }

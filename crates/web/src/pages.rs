@@ -174,18 +174,30 @@ pub fn csv_response(filename: &str, names: &[&str], rows: Vec<Vec<String>>) -> R
     Ok((csv_headers(filename), bytes).into_response())
 }
 
-/// A CSV download of a list of any length: rows arrive down `rows` and go
-/// out in chunks as they come. When the sender stops, `done` says whether it
-/// finished; if it failed, the download is cut off, never silently short.
-pub fn csv_stream<T: Send + 'static>(
+/// A CSV download of a list of any length. `read` runs in its own task and
+/// sends rows as it reads them; they go out in chunks as they come. If it
+/// fails part way, the download is cut off, never silently short.
+pub fn csv_stream<T, R, F>(
+    state: &AppState,
     filename: &str,
     names: &[&str],
-    rows: tokio::sync::mpsc::Receiver<T>,
-    done: tokio::sync::oneshot::Receiver<Result<(), String>>,
     to_row: fn(T) -> Vec<String>,
-) -> Result<Response, AppError> {
+    read: R,
+) -> Result<Response, AppError>
+where
+    T: Send + 'static,
+    R: FnOnce(tredegar_db::Db, tokio::sync::mpsc::Sender<T>) -> F,
+    F: Future<Output = Result<(), tredegar_db::DbError>> + Send + 'static,
+{
+    let (rows, rows_out) = tokio::sync::mpsc::channel(1024);
+    let (done, done_out) = tokio::sync::oneshot::channel::<Result<(), ()>>();
+    let reading = read(state.db.clone(), rows);
+    tokio::spawn(async move {
+        let result = reading.await.map_err(|e| tracing::error!(error = %e, "export failed"));
+        let _ = done.send(result);
+    });
     let first = csv_bytes([header_row(names)])?;
-    let chunks = futures_util::stream::unfold((rows, Some(done), Some(first)), move |(mut rows, done, first)| async move {
+    let chunks = futures_util::stream::unfold((rows_out, Some(done_out), Some(first)), move |(mut rows, done, first)| async move {
         if let Some(bytes) = first {
             return Some((Ok(bytes), (rows, done, None)));
         }
@@ -196,8 +208,7 @@ pub fn csv_stream<T: Send + 'static>(
         }
         match done?.await {
             Ok(Ok(())) => None,
-            Ok(Err(e)) => Some((Err(std::io::Error::other(e)), (rows, None, None))),
-            Err(_) => Some((Err(std::io::Error::other("the export stopped")), (rows, None, None))),
+            _ => Some((Err(std::io::Error::other("the export failed part way")), (rows, None, None))),
         }
     });
     Ok((csv_headers(filename), axum::body::Body::from_stream(chunks)).into_response())

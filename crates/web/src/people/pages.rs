@@ -82,24 +82,10 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
     audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
     tx.commit().await?;
 
-    let (rows, rows_out) = tokio::sync::mpsc::channel(1024);
-    let (done, done_out) = tokio::sync::oneshot::channel();
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let sent = async {
-            let mut tx = db.read().await?;
-            people::send_all(&mut tx, &scope, &search, rows).await
-        };
-        let _ = done.send(sent.await.map_err(|e| {
-            tracing::error!(error = %e, "people export failed");
-            "the export failed part way".to_string()
-        }));
-    });
     csv_stream(
+        &state,
         "people.csv",
         &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"],
-        rows_out,
-        done_out,
         |p: PersonSummary| {
             vec![
                 p.id.to_string(),
@@ -111,6 +97,10 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
                 p.created_at.to_rfc3339(),
                 p.modified_at.to_rfc3339(),
             ]
+        },
+        move |db, rows| async move {
+            let mut tx = db.read().await?;
+            people::send_all(&mut tx, &scope, &search, rows).await
         },
     )
 }
