@@ -44,11 +44,16 @@ const BLOCKS: [(&str, &str, u32); 3] =
 const TENANCIES: [&str; 4] = ["Council", "Housing association", "Private", "Leaseholder"];
 const PASSWORD_WORDS: [&str; 8] = ["estate", "kettle", "picket", "ballot", "bread", "union", "garden", "stairwell"];
 
+/// The i-th word of a list, going round it again past the end.
+fn pick(list: &[&'static str], i: usize) -> &'static str {
+    list.get(i % list.len().max(1)).copied().unwrap_or_default()
+}
+
 /// A demo password people can type: four words from a short list, picked at random.
 fn demo_password() -> anyhow::Result<String> {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(bytes.iter().map(|b| PASSWORD_WORDS[usize::from(*b) % PASSWORD_WORDS.len()]).collect::<Vec<_>>().join("-"))
+    Ok(bytes.iter().map(|b| pick(&PASSWORD_WORDS, usize::from(*b))).collect::<Vec<_>>().join("-"))
 }
 
 pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
@@ -111,8 +116,8 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
             if flat.is_multiple_of(4) {
                 continue;
             }
-            let given = GIVEN[n % GIVEN.len()];
-            let family = FAMILY[(n * 7 + 3) % FAMILY.len()];
+            let given = pick(&GIVEN, n);
+            let family = pick(&FAMILY, n * 7 + 3);
             let email = format!("{}.{}{}@example.org", given.to_lowercase().replace('â', "a"), family.to_lowercase(), n);
             let details = PersonDetails {
                 given_name: Some(given.into()),
@@ -142,10 +147,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
                     ..Default::default()
                 }],
                 languages: if n.is_multiple_of(5) { vec!["English".into(), "Welsh".into()] } else { vec!["English".into()] },
-                custom: vec![
-                    ("tenancy".into(), TENANCIES[n % TENANCIES.len()].into()),
-                    ("joined".into(), format!("2026-0{}-1{}", 1 + n % 9, n % 10)),
-                ],
+                custom: vec![("tenancy".into(), pick(&TENANCIES, n).into()), ("joined".into(), format!("2026-0{}-1{}", 1 + n % 9, n % 10))],
             }
             .check()
             .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;

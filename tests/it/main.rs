@@ -1,6 +1,6 @@
 //! Tredegar's one integration test binary. Every test starts the real server
 //! on 127.0.0.1:0 and talks HTTP to it, on SQLite and on PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods, clippy::indexing_slicing)]
 
 mod accounts;
 mod admin;

@@ -2,6 +2,9 @@
 //! ends with one line `RESULT <scenario> key=value ...`, with every figure also
 //! given as a ratio to a baseline measured in the same run.
 
+// Generated data indexes fixed tables modulo their length, and slices short ASCII names.
+#![allow(clippy::indexing_slicing)]
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

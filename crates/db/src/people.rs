@@ -238,8 +238,9 @@ pub async fn list(
     let rows: Vec<Counted> = fetch_all_args(tx, rows_sql, args.clone()).await?;
     let total = match rows.first() {
         Some(r) => r.total,
-        // Past the last page there is no row to carry the count.
-        None if page.offset() > 0 => count_args(tx, count_sql, args[..args.len() - 2].to_vec()).await?,
+        // Past the last page there is no row to carry the count. The count
+        // takes every value but the last two (limit and offset).
+        None if page.offset() > 0 => count_args(tx, count_sql, args.iter().take(args.len().saturating_sub(2)).cloned().collect()).await?,
         None => 0,
     };
     Ok((rows.into_iter().map(|r| r.person).collect(), total))

@@ -133,14 +133,15 @@ impl Paging {
 pub fn collection(api: &Api, rel: &str, path: &str, items: Vec<Value>, page: Page, total: i64) -> Json<Value> {
     let total_pages = page.total_pages(total);
     let link = |n: i64| json!({ "href": format!("{}?page={n}&per_page={}", api.url(path), page.per_page) });
-    let mut links = json!({ "self": link(page.page) });
+    let mut links = serde_json::Map::new();
+    links.insert("self".into(), link(page.page));
     if page.page < total_pages {
-        links["next"] = link(page.page + 1);
+        links.insert("next".into(), link(page.page + 1));
     }
     if page.page > 1 {
-        links["prev"] = link(page.page - 1);
+        links.insert("prev".into(), link(page.page - 1));
     }
-    links[rel] = Value::Array(items.iter().filter_map(|i| i.pointer("/_links/self").cloned()).collect());
+    links.insert(rel.into(), Value::Array(items.iter().filter_map(|i| i.pointer("/_links/self").cloned()).collect()));
     Json(json!({
         "total_pages": total_pages,
         "per_page": page.per_page,
