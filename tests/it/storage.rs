@@ -42,13 +42,67 @@ async fn schema(db: &Db) -> BTreeSet<(String, String, bool)> {
     rows.into_iter().collect()
 }
 
+/// Indexes made with CREATE INDEX: (table, index, column, position).
+async fn indexes(db: &Db) -> BTreeSet<(String, String, String, i64)> {
+    let rows: Vec<(String, String, String, i64)> = match db {
+        Db::Sqlite { read, .. } => sqlx::query_as(
+            "SELECT m.name, il.name, ii.name, ii.seqno FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii \
+             WHERE m.type = 'table' AND il.origin = 'c'",
+        )
+        .fetch_all(read)
+        .await
+        .unwrap(),
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT t.relname::text, i.relname::text, a.attname::text, (k.ord - 1)::bigint FROM pg_index x \
+             JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) ON TRUE \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+             WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    rows.into_iter().collect()
+}
+
+/// Foreign keys: (table, column, referenced table, on delete).
+async fn foreign_keys(db: &Db) -> BTreeSet<(String, String, String, String)> {
+    let rows: Vec<(String, String, String, String)> = match db {
+        Db::Sqlite { read, .. } => sqlx::query_as(
+            "SELECT m.name, f.\"from\", f.\"table\", f.on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+        )
+        .fetch_all(read)
+        .await
+        .unwrap(),
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT t.relname::text, a.attname::text, r.relname::text, \
+             CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END \
+             FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (c.conkey) \
+             JOIN pg_namespace n ON n.oid = t.relnamespace WHERE c.contype = 'f' AND n.nspname = 'public'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    rows.into_iter().collect()
+}
+
 #[tokio::test]
-async fn both_backends_migrate_to_the_same_tables_and_columns() {
+async fn both_backends_migrate_to_the_same_schema() {
     let sqlite = TestApp::sqlite().await;
     let Some(postgres) = TestApp::postgres().await else { return };
     let (a, b) = (schema(&sqlite.db).await, schema(&postgres.db).await);
     assert!(a.len() > 50, "{a:?}");
-    assert_eq!(a, b);
+    assert_eq!(a, b, "tables, columns and nullability");
+    let (a, b) = (indexes(&sqlite.db).await, indexes(&postgres.db).await);
+    assert!(a.len() > 15, "{a:?}");
+    assert_eq!(a, b, "indexes");
+    let (a, b) = (foreign_keys(&sqlite.db).await, foreign_keys(&postgres.db).await);
+    assert!(a.len() > 15, "{a:?}");
+    assert_eq!(a, b, "foreign keys");
 }
 
 #[tokio::test]
