@@ -120,6 +120,8 @@ async fn a_new_group_sets_up_and_adds_someone_on_a_phone(app: TestApp) {
     let page = b.text().await;
     assert!(page.contains("There is a problem") && page.contains("Email: must look like name@example.org"), "{page}");
     b.fits_a_phone().await;
+    let focused = b.client.execute("return document.activeElement.className", vec![]).await.unwrap();
+    assert_eq!(focused.as_str(), Some("error-summary"), "focus starts on the list of problems");
     // The summary links to the field.
     b.client.find(Locator::Css(".error-summary a")).await.unwrap().click().await.unwrap();
     let focused = b.client.execute("return document.activeElement.id || location.hash", vec![]).await.unwrap();
