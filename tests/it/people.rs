@@ -219,6 +219,10 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     tx.commit().await.unwrap();
     let csv = admin.http.get(format!("{}/g/brookfield-estate/audit.csv", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(csv.lines().count() > 600, "{} lines", csv.lines().count());
+    let audit = admin.get("/g/brookfield-estate/audit").await;
+    assert!(audit.body.contains("Page 1 of 7") && audit.body.contains("href=\"/g/brookfield-estate/audit?page=2\" rel=\"next\">Older</a>"));
+    let last = admin.get("/g/brookfield-estate/audit?page=7").await;
+    assert!(last.body.contains("audit?page=6\" rel=\"prev\">Newer</a>") && !last.body.contains(">Older<"));
 }
 
 async fn merging_keeps_both_histories(app: TestApp) {

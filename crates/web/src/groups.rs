@@ -372,6 +372,12 @@ struct AuditPage {
     total: i64,
 }
 
+impl AuditPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("/g/{}/audit?page={page}", self.slug)
+    }
+}
+
 #[derive(Deserialize)]
 struct PageQuery {
     page: Option<i64>,

@@ -66,10 +66,11 @@ async fn index(
     })
 }
 
+/// A tag's name, from the tags page or a person's page.
 #[derive(Deserialize)]
-struct TagForm {
+pub struct TagForm {
     #[serde(default)]
-    name: String,
+    pub name: String,
 }
 
 async fn create(

@@ -15,6 +15,7 @@ use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::pages::{Layout, Notice, csv_stream, render};
+use crate::tags::TagForm;
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -419,12 +420,6 @@ pub async fn merge(
     audit::record(&mut tx, &scope, "merge", &format!("person {}", keep.id), &format!("person {} merged into them", other.id), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "merged"))
-}
-
-#[derive(Deserialize)]
-pub struct TagForm {
-    #[serde(default)]
-    name: String,
 }
 
 /// Tag a person, making the tag if the group has none by that name.
