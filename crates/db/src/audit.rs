@@ -63,6 +63,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<AuditEn
 
 /// The whole log, newest first, sent down the channel one entry at a time.
 pub async fn send_all(tx: &mut Tx, scope: &Scope, to: tokio::sync::mpsc::Sender<AuditEntry>) -> Result<()> {
-    let sql = "SELECT id, user_name, action, subject, detail, at FROM audit_log WHERE group_id = $1 ORDER BY at DESC, id DESC".to_string();
-    crate::send_each(tx, sql, vec![crate::Arg::Id(scope.group_id().0)], &to, |e: AuditEntry| e).await
+    let mut q = crate::Sql::new("SELECT id, user_name, action, subject, detail, at FROM audit_log WHERE group_id = ");
+    q.bind(scope.group_id()).push(" ORDER BY at DESC, id DESC");
+    q.send_each(tx, &to, |e: AuditEntry| e).await
 }

@@ -60,10 +60,12 @@ pub mod fields;
 pub mod groups;
 pub mod people;
 pub mod scope;
+pub mod sql;
 pub mod tags;
 pub mod users;
 
 pub use scope::Scope;
+pub use sql::Sql;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -238,8 +240,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The highest page number asked for; any further is as empty as this.
+    pub const LAST: i64 = 1_000_000;
+
     pub fn new(page: i64, per_page: i64) -> Page {
-        Page { page: page.max(1), per_page: per_page.clamp(1, 500) }
+        Page { page: page.clamp(1, Page::LAST), per_page: per_page.clamp(1, 500) }
     }
 
     /// Every row: for exports.
@@ -262,147 +267,4 @@ pub(crate) fn prefix_bound(prefix: &str) -> String {
     let mut s = prefix.to_string();
     s.push(char::MAX);
     s
-}
-
-/// A value for a query whose shape is decided at run time (OSDI filters).
-#[derive(Clone, Debug)]
-pub(crate) enum Arg {
-    Text(String),
-    Time(chrono::DateTime<chrono::Utc>),
-    Id(uuid::Uuid),
-    Bool(bool),
-    Int(i64),
-}
-
-macro_rules! bind_args {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::Text(v) => q.bind(v),
-                Arg::Time(v) => q.bind(v),
-                Arg::Id(v) => q.bind(v),
-                Arg::Bool(v) => q.bind(v),
-                Arg::Int(v) => q.bind(v),
-            };
-        }
-        q
-    }};
-}
-
-/// Rows for SQL built from fixed fragments plus bound values. The string is
-/// assembled only from constants in this crate; every value is bound.
-pub(crate) async fn fetch_all_args<T>(tx: &mut Tx, sql: String, args: Vec<Arg>) -> Result<Vec<T>>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    let sql = sqlx::AssertSqlSafe(sql);
-    Ok(match tx {
-        Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **c).await?,
-        Tx::Postgres(c) => bind_args!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **c).await?,
-    })
-}
-
-/// Each row of the query sent down `to` as it comes, never all held at once.
-/// Stops quietly when the receiver goes away (a download abandoned).
-pub(crate) async fn send_each<T, U>(
-    tx: &mut Tx,
-    sql: String,
-    args: Vec<Arg>,
-    to: &tokio::sync::mpsc::Sender<U>,
-    map: fn(T) -> U,
-) -> Result<()>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    use futures_util::TryStreamExt;
-    let sql = sqlx::AssertSqlSafe(sql);
-    macro_rules! send_rows {
-        ($c:expr) => {{
-            let mut rows = bind_args!(sqlx::query_as::<_, T>(sql), args).fetch(&mut **$c);
-            while let Some(row) = rows.try_next().await? {
-                if to.send(map(row)).await.is_err() {
-                    break;
-                }
-            }
-        }};
-    }
-    match tx {
-        Tx::Sqlite(c) => send_rows!(c),
-        Tx::Postgres(c) => send_rows!(c),
-    }
-    Ok(())
-}
-
-pub(crate) async fn count_args(tx: &mut Tx, sql: String, args: Vec<Arg>) -> Result<i64> {
-    let sql = sqlx::AssertSqlSafe(sql);
-    Ok(match tx {
-        Tx::Sqlite(c) => bind_args!(sqlx::query_scalar::<_, i64>(sql), args).fetch_one(&mut **c).await?,
-        Tx::Postgres(c) => bind_args!(sqlx::query_scalar::<_, i64>(sql), args).fetch_one(&mut **c).await?,
-    })
-}
-
-/// How a filterable field is compared: the SQL (with `{op}` and `{arg}` to
-/// fill in) and how its value is read.
-pub(crate) struct FilterColumn {
-    pub sql: &'static str,
-    pub kind: FilterKind,
-}
-
-#[derive(Clone, Copy)]
-pub(crate) enum FilterKind {
-    Id,
-    Time,
-    Text,
-    Lower,
-    PhoneKey,
-    PostcodeKey,
-}
-
-/// Turn an OSDI filter into SQL, appending its values to `args`.
-pub(crate) fn filter_sql(
-    filter: &tredegar_domain::filter::Filter,
-    column: impl Fn(&str) -> Option<FilterColumn>,
-    args: &mut Vec<Arg>,
-) -> Result<String> {
-    use tredegar_domain::Problem;
-    if filter.is_empty() {
-        return Ok("TRUE".into());
-    }
-    let mut alternatives = Vec::new();
-    for conds in &filter.0 {
-        let mut parts = Vec::new();
-        for c in conds {
-            let col = column(&c.field).ok_or_else(|| Problem::new("filter", format!("cannot filter by '{}'", c.field)))?;
-            let value = match col.kind {
-                FilterKind::Id => {
-                    let bare = c.value.rsplit(':').next().unwrap_or_default();
-                    Arg::Id(uuid::Uuid::parse_str(bare).map_err(|_| Problem::new("filter", format!("'{}' is not an identifier", c.value)))?)
-                }
-                FilterKind::Time => Arg::Time(parse_filter_time(&c.value)?),
-                FilterKind::Text => Arg::Text(c.value.clone()),
-                FilterKind::Lower => Arg::Text(c.value.to_lowercase()),
-                FilterKind::PhoneKey => Arg::Text(tredegar_domain::contact::phone_key_prefix(&c.value)),
-                FilterKind::PostcodeKey => Arg::Text(tredegar_domain::contact::postcode_key(&c.value)),
-            };
-            args.push(value);
-            parts.push(col.sql.replace("{op}", c.op.sql()).replace("{arg}", &format!("${}", args.len())));
-        }
-        alternatives.push(format!("({})", parts.join(" AND ")));
-    }
-    Ok(format!("({})", alternatives.join(" OR ")))
-}
-
-fn parse_filter_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&chrono::Utc));
-    }
-    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
-        return Ok(t.and_utc());
-    }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-        .ok_or_else(|| tredegar_domain::Problem::new("filter", format!("'{s}' is not a date (use YYYY-MM-DD or ISO 8601)")).into())
 }

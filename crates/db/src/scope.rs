@@ -4,7 +4,7 @@
 
 use tredegar_domain::{GroupId, Role, UserId};
 
-use crate::{Result, Tx};
+use crate::{Result, Sql, Tx};
 
 #[derive(Clone, Debug)]
 pub struct Scope {
@@ -87,27 +87,25 @@ impl Scope {
         self.role
     }
 
-    /// SQL for "this row's group is one this scope may read", against `$1`:
-    /// the scope's own group, plus children that chose to share with it.
-    pub(crate) fn visible_groups(&self, column: &str) -> String {
+    /// Appends "`alias.group_id` is a group this scope may read": its own
+    /// group, plus children that chose to share with it.
+    pub(crate) fn visible_groups(&self, q: &mut Sql, alias: &'static str) {
+        q.column(alias, "group_id");
         if self.has_sharing_children {
-            format!("{column} IN (SELECT g.id FROM groups g WHERE g.id = $1 OR (g.parent_id = $1 AND g.share_with_parent))")
+            q.push(" IN (SELECT g.id FROM groups g WHERE g.id = ").bind(self.group_id);
+            q.push(" OR (g.parent_id = ").bind(self.group_id).push(" AND g.share_with_parent))");
         } else {
-            format!("{column} = $1")
+            q.push(" = ").bind(self.group_id);
         }
     }
 
-    /// SQL for "this scope may read person `p`", against `$1` (group), `$2`
-    /// (sees everyone) and `$3` (user): volunteers see only their assignments.
-    pub(crate) fn visible_people(&self) -> String {
-        format!(
-            "{} AND ($2 OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = p.id AND a.user_id = $3))",
-            self.visible_groups("p.group_id")
-        )
-    }
-
-    /// The three values `visible_people` refers to, in order.
-    pub(crate) fn people_args(&self) -> (GroupId, bool, UserId) {
-        (self.group_id, self.role.sees_everyone(), self.user_id)
+    /// Appends "this scope may read the person `alias`": one of the visible
+    /// groups, and for volunteers only the people assigned to them.
+    pub(crate) fn visible_people(&self, q: &mut Sql, alias: &'static str) {
+        self.visible_groups(q, alias);
+        if !self.role.sees_everyone() {
+            q.push(" AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ").column(alias, "id");
+            q.push(" AND a.user_id = ").bind(self.user_id).push(")");
+        }
     }
 }

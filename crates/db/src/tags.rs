@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::filter::Filter;
 use tredegar_domain::{PersonId, TagId, TaggingId};
 
-use crate::{Arg, DbError, FilterColumn, FilterKind, Page, Result, Scope, Tx, count_args, fetch_all_args, filter_sql, is_unique_violation};
+use crate::sql::{FilterColumn, FilterKind};
+use crate::{DbError, Page, Result, Scope, Sql, Tx, is_unique_violation};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Tag {
@@ -27,27 +28,28 @@ pub struct Tagging {
 pub const FILTER_FIELDS: &[&str] = &["identifier", "created_date", "modified_date", "title"];
 
 fn tag_column(field: &str) -> Option<FilterColumn> {
-    let (sql, kind) = match field {
-        "identifier" => ("t.id {op} {arg}", FilterKind::Id),
-        "created_date" => ("t.created_at {op} {arg}", FilterKind::Time),
-        "modified_date" => ("t.modified_at {op} {arg}", FilterKind::Time),
-        "title" => ("t.name_key {op} {arg}", FilterKind::Lower),
+    let (column, kind) = match field {
+        "identifier" => ("t.id", FilterKind::Id),
+        "created_date" => ("t.created_at", FilterKind::Time),
+        "modified_date" => ("t.modified_at", FilterKind::Time),
+        "title" => ("t.name_key", FilterKind::Lower),
         _ => return None,
     };
-    Some(FilterColumn { sql, kind })
+    Some(FilterColumn::plain(column, kind))
 }
 
 pub async fn list(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page) -> Result<(Vec<Tag>, i64)> {
-    let mut args = vec![Arg::Id(scope.group_id().0)];
-    let cond = format!("t.group_id = $1 AND {}", filter_sql(filter, tag_column, &mut args)?);
-    let total = count_args(tx, format!("SELECT COUNT(*) FROM tags t WHERE {cond}"), args.clone()).await?;
-    args.extend([Arg::Int(page.per_page), Arg::Int(page.offset())]);
-    let n = args.len();
-    let sql = format!(
-        "SELECT t.id, t.name, t.created_at, t.modified_at FROM tags t WHERE {cond} ORDER BY t.name_key LIMIT ${} OFFSET ${n}",
-        n - 1
-    );
-    Ok((fetch_all_args(tx, sql, args).await?, total))
+    let cond = |q: &mut Sql| -> Result<()> {
+        q.push(" WHERE t.group_id = ").bind(scope.group_id()).push(" AND ").filter(filter, tag_column)?;
+        Ok(())
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM tags t");
+    cond(&mut count)?;
+    let total = count.count(tx).await?;
+    let mut q = Sql::new("SELECT t.id, t.name, t.created_at, t.modified_at FROM tags t");
+    cond(&mut q)?;
+    q.push(" ORDER BY t.name_key").page(page);
+    Ok((q.fetch_all(tx).await?, total))
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: TagId) -> Result<Option<Tag>> {
@@ -100,33 +102,31 @@ pub async fn find_or_create(tx: &mut Tx, scope: &Scope, name: &str, now: DateTim
 
 /// Taggings of a tag, or of a person, that this scope may see.
 pub async fn taggings(tx: &mut Tx, scope: &Scope, tag: Option<TagId>, person: Option<PersonId>, page: Page) -> Result<(Vec<Tagging>, i64)> {
-    let (group, everyone, user) = scope.people_args();
-    let mut args = vec![Arg::Id(group.0), Arg::Bool(everyone), Arg::Id(user.0)];
-    let mut cond = format!("{} AND g.group_id = $1", scope.visible_people());
-    if let Some(t) = tag {
-        args.push(Arg::Id(t.0));
-        cond.push_str(&format!(" AND g.tag_id = ${}", args.len()));
-    }
-    if let Some(p) = person {
-        args.push(Arg::Id(p.0));
-        cond.push_str(&format!(" AND g.person_id = ${}", args.len()));
-    }
-    let from = "FROM taggings g JOIN people p ON p.id = g.person_id";
-    let total = count_args(tx, format!("SELECT COUNT(*) {from} WHERE {cond}"), args.clone()).await?;
-    args.extend([Arg::Int(page.per_page), Arg::Int(page.offset())]);
-    let n = args.len();
-    let sql = format!("SELECT g.id, g.tag_id, g.person_id, g.created_at {from} WHERE {cond} ORDER BY g.id LIMIT ${} OFFSET ${n}", n - 1);
-    Ok((fetch_all_args(tx, sql, args).await?, total))
+    let cond = |q: &mut Sql| {
+        q.push(" FROM taggings g JOIN people p ON p.id = g.person_id WHERE g.group_id = ").bind(scope.group_id()).push(" AND ");
+        scope.visible_people(q, "p");
+        if let Some(t) = tag {
+            q.push(" AND g.tag_id = ").bind(t);
+        }
+        if let Some(p) = person {
+            q.push(" AND g.person_id = ").bind(p);
+        }
+    };
+    let mut count = Sql::new("SELECT COUNT(*)");
+    cond(&mut count);
+    let total = count.count(tx).await?;
+    let mut q = Sql::new("SELECT g.id, g.tag_id, g.person_id, g.created_at");
+    cond(&mut q);
+    q.push(" ORDER BY g.id").page(page);
+    Ok((q.fetch_all(tx).await?, total))
 }
 
 pub async fn tagging(tx: &mut Tx, scope: &Scope, tag: TagId, id: TaggingId) -> Result<Option<Tagging>> {
-    let (group, everyone, user) = scope.people_args();
-    let sql = format!(
-        "SELECT g.id, g.tag_id, g.person_id, g.created_at FROM taggings g JOIN people p ON p.id = g.person_id \
-         WHERE g.id = $4 AND g.tag_id = $5 AND g.group_id = $1 AND {}",
-        scope.visible_people()
-    );
-    Ok(fetch_optional!(tx, Tagging, sqlx::AssertSqlSafe(sql), group, everyone, user, id, tag)?)
+    let mut q =
+        Sql::new("SELECT g.id, g.tag_id, g.person_id, g.created_at FROM taggings g JOIN people p ON p.id = g.person_id WHERE g.id = ");
+    q.bind(id).push(" AND g.tag_id = ").bind(tag).push(" AND g.group_id = ").bind(scope.group_id()).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.fetch_optional(tx).await
 }
 
 /// Tag a person of the scope's own group. Tagging twice returns the first tagging.

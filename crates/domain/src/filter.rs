@@ -83,6 +83,10 @@ fn tokens(s: &str) -> Result<Vec<Token>, Problem> {
     Ok(out)
 }
 
+/// The most conditions one filter may hold: enough for any real query, and
+/// a bound on the SQL a request can make us build.
+pub const MAX_TERMS: usize = 20;
+
 /// Parse `s`, accepting only the fields in `allowed`.
 pub fn parse(s: &str, allowed: &[&str]) -> Result<Filter, Problem> {
     let bad = |m: String| Problem::new("filter", m);
@@ -112,6 +116,9 @@ pub fn parse(s: &str, allowed: &[&str]) -> Result<Filter, Problem> {
         };
         if let Some(last) = alternatives.last_mut() {
             last.push(Condition { field, op, value });
+        }
+        if alternatives.iter().map(Vec::len).sum::<usize>() > MAX_TERMS {
+            return Err(bad(format!("a filter may have at most {MAX_TERMS} conditions")));
         }
         match it.next() {
             None => break,
@@ -144,5 +151,12 @@ mod tests {
         assert!(parse("given_name eq 'Ann", FIELDS).is_err());
         assert!(parse("(given_name eq 'Ann')", FIELDS).is_err());
         assert!(parse("given_name eq 'Ann' given_name eq 'Bo'", FIELDS).is_err());
+    }
+
+    #[test]
+    fn at_most_twenty_conditions() {
+        let terms = |n: usize| vec!["given_name eq 'A'"; n].join(" or ");
+        assert!(parse(&terms(20), FIELDS).is_ok());
+        assert!(parse(&terms(21), FIELDS).is_err_and(|p| p.message.contains("at most 20")));
     }
 }

@@ -1,0 +1,42 @@
+//! A person's history: what was done with them, by whom, and when.
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::{EventId, PersonId};
+
+use crate::{Result, Scope, Sql, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PersonEvent {
+    pub kind: String,
+    pub summary: String,
+    pub user_name: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Add to a person's history.
+pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: &str, summary: &str, now: DateTime<Utc>) -> Result<()> {
+    execute!(
+        tx,
+        "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) SELECT $1, $2, $3, $4, $5, $6, $7 \
+         WHERE EXISTS (SELECT 1 FROM people p WHERE p.id = $3 AND p.group_id = $2)",
+        EventId::new(),
+        scope.group_id(),
+        person,
+        kind,
+        summary,
+        scope.user_name(),
+        now
+    )?;
+    Ok(())
+}
+
+/// A person's history, newest first, if this scope may see them.
+pub async fn events(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<PersonEvent>> {
+    let mut q = Sql::new(
+        "SELECT e.kind, e.summary, e.user_name, e.at FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.person_id = ",
+    );
+    q.bind(person).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.push(" ORDER BY e.at DESC, e.id DESC LIMIT 200");
+    q.fetch_all(tx).await
+}

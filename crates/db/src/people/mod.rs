@@ -1,0 +1,73 @@
+//! People: who they are, how to reach them, their custom field values and
+//! tags. Reads go through the scope's visibility rule (own group, sharing
+//! children, and for volunteers only their assignments); writes touch only
+//! the scope's own group.
+//!
+//! - `search`: pages of people matching a search or an OSDI filter;
+//! - `load`: everything about a few people at once;
+//! - `write`: saving, the one upsert, deleting and merging;
+//! - `history`: what happened to a person;
+//! - `assignments`: which volunteers may see whom (the seed of walk and call lists).
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::PersonId;
+use tredegar_domain::people::PersonDetails;
+
+mod assignments;
+mod history;
+mod load;
+mod search;
+mod write;
+
+pub use assignments::{Assignee, assign, assignees, unassign};
+pub use history::{PersonEvent, add_event, events};
+pub use load::{get, get_many};
+pub use search::{FILTER_FIELDS, Order, Search, count, list, send_all};
+pub use write::{delete, find_match, merge, save};
+
+/// A person as shown in a list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PersonSummary {
+    pub id: PersonId,
+    pub group_id: tredegar_domain::GroupId,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postcode: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+}
+
+impl PersonSummary {
+    pub fn display_name(&self) -> String {
+        display_name(self.given_name.as_deref(), self.family_name.as_deref(), self.email.as_deref())
+    }
+}
+
+/// Everything about one person.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: PersonId,
+    pub group_id: tredegar_domain::GroupId,
+    pub details: PersonDetails,
+    pub tags: Vec<crate::tags::Tag>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+}
+
+impl Person {
+    pub fn display_name(&self) -> String {
+        let d = &self.details;
+        display_name(d.given_name.as_deref(), d.family_name.as_deref(), d.primary_email().map(|e| e.email.as_str()))
+    }
+}
+
+fn display_name(given: Option<&str>, family: Option<&str>, email: Option<&str>) -> String {
+    let name = tredegar_domain::people::name_key(given, family);
+    if !name.is_empty() {
+        [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
+    } else {
+        email.unwrap_or("(no name)").to_string()
+    }
+}

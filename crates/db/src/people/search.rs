@@ -1,0 +1,237 @@
+//! Pages of people: a search box's words or an OSDI filter, each read from
+//! the index of the key it matches, counted in the same pass.
+
+use tredegar_domain::contact::{phone_key_prefix, postcode_key};
+use tredegar_domain::filter::Filter;
+
+use super::PersonSummary;
+use crate::sql::{FilterColumn, FilterKind};
+use crate::{Page, Result, Scope, Sql, Tx, prefix_bound};
+
+/// What a search box's words are taken to mean.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Search {
+    All,
+    Name(String),
+    Email(String),
+    Phone(String),
+    Postcode(String),
+}
+
+impl Search {
+    pub fn parse(q: &str) -> Search {
+        let q = q.trim();
+        if q.is_empty() {
+            Search::All
+        } else if q.contains('@') {
+            Search::Email(q.to_lowercase())
+        } else if q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && q.chars().filter(char::is_ascii_digit).count() >= 3 {
+            Search::Phone(phone_key_prefix(q))
+        } else if q.len() <= 8
+            && q.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && q.chars().any(|c| c.is_ascii_digit())
+            && q.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
+        {
+            Search::Postcode(postcode_key(q))
+        } else {
+            Search::Name(q.to_lowercase())
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Order {
+    /// Alphabetical, for people reading a list.
+    Name,
+    /// Oldest first, stable for API clients paging through.
+    Created,
+}
+
+impl Order {
+    fn people(self) -> &'static str {
+        match self {
+            Order::Name => " ORDER BY p.name_key, p.id",
+            Order::Created => " ORDER BY p.id",
+        }
+    }
+    fn matches(self) -> &'static str {
+        match self {
+            Order::Name => " ORDER BY sort_key, person_id",
+            Order::Created => " ORDER BY person_id",
+        }
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "SELECT p.id, p.group_id, p.given_name, p.family_name, \
+    (SELECT e.address FROM person_emails e WHERE e.person_id = p.id AND e.is_primary) AS email, \
+    (SELECT ph.number FROM person_phones ph WHERE ph.person_id = p.id AND ph.is_primary) AS phone, \
+    (SELECT ad.postal_code FROM person_addresses ad WHERE ad.person_id = p.id AND ad.is_primary) AS postcode, \
+    p.created_at, p.modified_at";
+
+fn people_column(field: &str) -> Option<FilterColumn> {
+    let in_table = |before, kind| Some(FilterColumn { before, after: ")", kind });
+    match field {
+        "identifier" => Some(FilterColumn::plain("p.id", FilterKind::Id)),
+        "created_date" => Some(FilterColumn::plain("p.created_at", FilterKind::Time)),
+        "modified_date" => Some(FilterColumn::plain("p.modified_at", FilterKind::Time)),
+        "family_name" => Some(FilterColumn::plain("p.family_name", FilterKind::Text)),
+        "given_name" => Some(FilterColumn::plain("p.given_name", FilterKind::Text)),
+        "email_address" => in_table("p.id IN (SELECT e.person_id FROM person_emails e WHERE e.address_key", FilterKind::Lower),
+        "phone_number" => in_table("p.id IN (SELECT ph.person_id FROM person_phones ph WHERE ph.number_key", FilterKind::PhoneKey),
+        "region" => in_table("p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE ad.region", FilterKind::Text),
+        "postal_code" => in_table("p.id IN (SELECT ad.person_id FROM person_addresses ad WHERE ad.postcode_key", FilterKind::PostcodeKey),
+        _ => None,
+    }
+}
+
+/// The fields OSDI clients may filter people by.
+pub const FILTER_FIELDS: &[&str] =
+    &["identifier", "created_date", "modified_date", "family_name", "given_name", "email_address", "phone_number", "region", "postal_code"];
+
+/// `alias.key` lies in the range of keys starting with `prefix`.
+fn push_prefix(q: &mut Sql, alias: &'static str, key: &'static str, prefix: &str) {
+    q.column(alias, key).push(" >= ").bind(prefix).push(" AND ").column(alias, key).push(" < ").bind(prefix_bound(prefix));
+}
+
+/// The people a search matches, as `(person_id, sort_key)` rows in the
+/// scope's visible groups, read from the index of the key searched (name,
+/// family name, email, phone or postcode). Nothing for no search.
+fn push_matches(q: &mut Sql, scope: &Scope, search: &Search) {
+    // Other keys: the few matching rows, joined to their people for the sort key.
+    // CROSS JOIN fixes that order in SQLite; to PostgreSQL it is a plain join.
+    let in_table = |q: &mut Sql, table: &'static str, alias: &'static str, key: &'static str, prefix: &str| {
+        q.push("SELECT DISTINCT k.id AS person_id, k.name_key AS sort_key FROM ").push(table).push(" ").push(alias);
+        q.push(" CROSS JOIN people k WHERE ");
+        scope.visible_groups(q, alias);
+        q.push(" AND ");
+        push_prefix(q, alias, key, prefix);
+        q.push(" AND k.id = ").column(alias, "person_id");
+    };
+    match search {
+        Search::All => {}
+        Search::Name(n) => {
+            // Names: both indexes carry (id, name_key), so this reads no table rows.
+            // Full names starting with it, then family names starting with it
+            // whose full name does not (so nobody is found twice).
+            q.push("SELECT n.id AS person_id, n.name_key AS sort_key FROM people n WHERE ");
+            scope.visible_groups(q, "n");
+            q.push(" AND ");
+            push_prefix(q, "n", "name_key", n);
+            q.push(" UNION ALL SELECT f.id AS person_id, f.name_key AS sort_key FROM people f WHERE ");
+            scope.visible_groups(q, "f");
+            q.push(" AND ");
+            push_prefix(q, "f", "family_key", n);
+            q.push(" AND NOT (");
+            push_prefix(q, "f", "name_key", n);
+            q.push(")");
+        }
+        Search::Email(e) => in_table(q, "person_emails", "e", "address_key", e),
+        Search::Phone(k) => in_table(q, "person_phones", "ph", "number_key", k),
+        Search::Postcode(k) => in_table(q, "person_addresses", "ad", "postcode_key", k),
+    }
+}
+
+/// A page of people with the number of people on all pages.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    person: PersonSummary,
+    total: i64,
+}
+
+/// What a list asks for.
+struct Wanted<'a> {
+    search: &'a Search,
+    filter: &'a Filter,
+    order: Order,
+}
+
+/// The SQL for a page of people, each row also carrying the total.
+fn page_sql(scope: &Scope, w: &Wanted, page: Page) -> Result<Sql> {
+    let mut q = Sql::new(SUMMARY_COLUMNS);
+    if scope.role().sees_everyone() && w.filter.is_empty() {
+        // An organiser sees everyone in the visible groups, which the matches
+        // already check: count and page from the index, join only the page.
+        if *w.search == Search::All {
+            q.push(", (SELECT COUNT(*) FROM people p WHERE ");
+            scope.visible_groups(&mut q, "p");
+            q.push(") AS total FROM people p WHERE ");
+            scope.visible_groups(&mut q, "p");
+            q.push(w.order.people()).page(page);
+        } else {
+            // The matches are found once: the window counts them before the page is cut.
+            q.push(", m.total FROM (SELECT person_id, sort_key, COUNT(*) OVER () AS total FROM (");
+            push_matches(&mut q, scope, w.search);
+            q.push(") c").push(w.order.matches()).page(page);
+            q.push(") m CROSS JOIN people p WHERE p.id = m.person_id").push(w.order.people());
+        }
+    } else {
+        q.push(", COUNT(*) OVER () AS total FROM ");
+        push_checked(&mut q, scope, w)?;
+        q.push(w.order.people()).page(page);
+    }
+    Ok(q)
+}
+
+/// Volunteers (only their assignments) and OSDI filters check each person.
+fn push_checked(q: &mut Sql, scope: &Scope, w: &Wanted) -> Result<()> {
+    if *w.search == Search::All {
+        q.push("people p WHERE ");
+    } else {
+        q.push("(");
+        push_matches(q, scope, w.search);
+        q.push(") m CROSS JOIN people p WHERE p.id = m.person_id AND ");
+    }
+    scope.visible_people(q, "p");
+    q.push(" AND ").filter(w.filter, people_column)?;
+    Ok(())
+}
+
+/// How many people match, for a page past the end (which has no row to carry the count).
+fn count_sql(scope: &Scope, w: &Wanted) -> Result<Sql> {
+    let mut q = Sql::new("SELECT COUNT(*) FROM ");
+    if scope.role().sees_everyone() && w.filter.is_empty() {
+        if *w.search == Search::All {
+            q.push("people p WHERE ");
+            scope.visible_groups(&mut q, "p");
+        } else {
+            q.push("(");
+            push_matches(&mut q, scope, w.search);
+            q.push(") c");
+        }
+    } else {
+        push_checked(&mut q, scope, w)?;
+    }
+    Ok(q)
+}
+
+/// A page of the people this scope may see, matching the search and filter.
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    search: &Search,
+    filter: &Filter,
+    order: Order,
+    page: Page,
+) -> Result<(Vec<PersonSummary>, i64)> {
+    let wanted = Wanted { search, filter, order };
+    let rows: Vec<Counted> = page_sql(scope, &wanted, page)?.fetch_all(tx).await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None if page.offset() > 0 => count_sql(scope, &wanted)?.count(tx).await?,
+        None => 0,
+    };
+    Ok((rows.into_iter().map(|r| r.person).collect(), total))
+}
+
+/// Every person the scope may see that matches the search, in name order,
+/// sent down the channel one by one: an export of any size in little memory.
+pub async fn send_all(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<PersonSummary>) -> Result<()> {
+    let wanted = Wanted { search, filter: &Filter::default(), order: Order::Name };
+    page_sql(scope, &wanted, Page::everything())?.send_each(tx, &to, |row: Counted| row.person).await
+}
+
+/// How many people the scope can see, for the dashboard.
+pub async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64> {
+    Ok(list(tx, scope, &Search::All, &Filter::default(), Order::Name, Page::new(1, 1)).await?.1)
+}

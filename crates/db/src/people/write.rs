@@ -1,0 +1,266 @@
+//! Saving people: create or replace, find who an email or phone belongs to,
+//! delete (a real delete) and merge.
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::people::PersonDetails;
+use tredegar_domain::{Email, PersonId, Phone, Postcode};
+
+use super::Person;
+use crate::{DbError, Result, Scope, Tx};
+
+/// The person in the scope's own group who has this email or phone, for the
+/// API's upsert: match by email first, then by phone.
+pub async fn find_match(tx: &mut Tx, scope: &Scope, email: Option<&Email>, phone: Option<&Phone>) -> Result<Option<PersonId>> {
+    if let Some(e) = email {
+        let found = scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_emails WHERE group_id = $1 AND address_key = $2",
+            scope.group_id(),
+            e.key()
+        )?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    if let Some(p) = phone {
+        return Ok(scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_phones WHERE group_id = $1 AND number_key = $2",
+            scope.group_id(),
+            p.key()
+        )?);
+    }
+    Ok(None)
+}
+
+/// Create a person, or replace what is stored about one, in the scope's own group.
+/// An email or phone that belongs to someone else in the group is refused,
+/// naming who has it.
+pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDetails, now: DateTime<Utc>, new: bool) -> Result<()> {
+    let group = scope.group_id();
+    for (i, e) in details.emails.iter().enumerate() {
+        let owner = scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_emails WHERE group_id = $1 AND address_key = $2 AND person_id <> $3",
+            group,
+            e.email.key(),
+            id
+        )?;
+        if let Some(owner) = owner {
+            return Err(DbError::Duplicate {
+                field: format!("email_{i}"),
+                message: format!("{} already belongs to someone else in this group", e.email.as_str()),
+                existing: Some(owner),
+            });
+        }
+    }
+    for (i, p) in details.phones.iter().enumerate() {
+        let owner = scalar!(
+            tx,
+            PersonId,
+            "SELECT person_id FROM person_phones WHERE group_id = $1 AND number_key = $2 AND person_id <> $3",
+            group,
+            p.phone.key(),
+            id
+        )?;
+        if let Some(owner) = owner {
+            return Err(DbError::Duplicate {
+                field: format!("phone_{i}"),
+                message: format!("{} already belongs to someone else in this group", p.phone.as_str()),
+                existing: Some(owner),
+            });
+        }
+    }
+    let fields = crate::fields::list(tx, scope).await?;
+    let mut values = Vec::new();
+    for (name, value) in &details.custom {
+        let field = fields
+            .iter()
+            .find(|f| &f.name == name)
+            .ok_or_else(|| tredegar_domain::Problem::new(format!("custom_{name}"), "is not a custom field of this group"))?;
+        if let Some(v) = field.kind.check(&format!("custom_{name}"), value)? {
+            values.push((field.id, v));
+        }
+    }
+
+    let name_key = details.name_key();
+    let family_key = details.family_name.as_deref().unwrap_or_default().to_lowercase();
+    let languages = details.languages.join(",");
+    if new {
+        execute!(
+            tx,
+            "INSERT INTO people (id, group_id, given_name, family_name, name_key, family_key, languages, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            id,
+            group,
+            &details.given_name,
+            &details.family_name,
+            name_key,
+            family_key,
+            languages,
+            now
+        )?;
+    } else {
+        let changed = execute!(
+            tx,
+            "UPDATE people SET given_name = $3, family_name = $4, name_key = $5, family_key = $6, languages = $7, modified_at = $8 WHERE id = $1 AND group_id = $2",
+            id,
+            group,
+            &details.given_name,
+            &details.family_name,
+            name_key,
+            family_key,
+            languages,
+            now
+        )?;
+        if changed == 0 {
+            return Err(DbError::NotFound);
+        }
+        for table in ["person_emails", "person_phones", "person_addresses", "person_custom_values"] {
+            execute!(tx, sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE person_id = $1")), id)?;
+        }
+    }
+    for e in &details.emails {
+        let r = execute!(
+            tx,
+            "INSERT INTO person_emails (id, group_id, person_id, address, address_key, status, is_primary) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            uuid::Uuid::now_v7(),
+            group,
+            id,
+            e.email.as_str(),
+            e.email.key(),
+            e.status.as_str(),
+            e.primary
+        );
+        unique_as_duplicate(r, "email_0", e.email.as_str())?;
+    }
+    for p in &details.phones {
+        let r = execute!(
+            tx,
+            "INSERT INTO person_phones (id, group_id, person_id, number, number_key, number_type, status, is_primary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            uuid::Uuid::now_v7(),
+            group,
+            id,
+            p.phone.as_str(),
+            p.phone.key(),
+            p.number_type.as_str(),
+            p.status.as_str(),
+            p.primary
+        );
+        unique_as_duplicate(r, "phone_0", p.phone.as_str())?;
+    }
+    for a in &details.addresses {
+        execute!(
+            tx,
+            "INSERT INTO person_addresses (id, group_id, person_id, address_lines, locality, region, postal_code, postcode_key, country, latitude, longitude, is_primary) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            uuid::Uuid::now_v7(),
+            group,
+            id,
+            a.address_lines.join("\n"),
+            &a.locality,
+            &a.region,
+            a.postcode.as_ref().map(|p| p.as_str().to_string()),
+            a.postcode.as_ref().map(Postcode::key).unwrap_or_default(),
+            &a.country,
+            a.latitude,
+            a.longitude,
+            a.primary
+        )?;
+    }
+    for (field, value) in values {
+        execute!(
+            tx,
+            "INSERT INTO person_custom_values (group_id, person_id, field_id, value) VALUES ($1, $2, $3, $4)",
+            group,
+            id,
+            field,
+            value
+        )?;
+    }
+    Ok(())
+}
+
+/// A concurrent save can take an address between our check and our insert.
+fn unique_as_duplicate(r: std::result::Result<u64, sqlx::Error>, field: &str, value: &str) -> Result<()> {
+    match r {
+        Err(e) if crate::is_unique_violation(&e) => Err(DbError::Duplicate {
+            field: field.into(),
+            message: format!("{value} already belongs to someone else in this group"),
+            existing: None,
+        }),
+        Err(e) => Err(e.into()),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Delete a person and everything about them. Erasure is a real delete.
+pub async fn delete(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<()> {
+    let gone = execute!(tx, "DELETE FROM people WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
+    if gone == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Merge `other` into `keep`: contact details, custom values, tags,
+/// assignments and history all move to `keep`, and `other` is deleted.
+pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, now: DateTime<Utc>) -> Result<()> {
+    let group = scope.group_id();
+    if keep.group_id != group || other.group_id != group || keep.id == other.id {
+        return Err(DbError::NotFound);
+    }
+    let (k, o) = (keep.id, other.id);
+    execute!(tx, "UPDATE person_emails SET person_id = $1, is_primary = FALSE WHERE person_id = $2", k, o)?;
+    execute!(tx, "UPDATE person_phones SET person_id = $1, is_primary = FALSE WHERE person_id = $2", k, o)?;
+    execute!(
+        tx,
+        "UPDATE person_addresses SET person_id = $1, is_primary = (NOT EXISTS (SELECT 1 FROM person_addresses x WHERE x.person_id = $1)) WHERE person_id = $2",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
+        "UPDATE person_custom_values SET person_id = $1 WHERE person_id = $2 AND field_id NOT IN (SELECT v.field_id FROM person_custom_values v WHERE v.person_id = $1)",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
+        "UPDATE taggings SET person_id = $1 WHERE person_id = $2 AND tag_id NOT IN (SELECT t.tag_id FROM taggings t WHERE t.person_id = $1)",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
+        "UPDATE assignments SET person_id = $1 WHERE person_id = $2 AND user_id NOT IN (SELECT a.user_id FROM assignments a WHERE a.person_id = $1)",
+        k,
+        o
+    )?;
+    execute!(tx, "UPDATE person_events SET person_id = $1 WHERE person_id = $2", k, o)?;
+    // If `keep` had no primary email or phone, the moved ones' first becomes it.
+    for table in ["person_emails", "person_phones"] {
+        let sql = format!(
+            "UPDATE {table} SET is_primary = TRUE WHERE id = (SELECT x.id FROM {table} x WHERE x.person_id = $1 ORDER BY x.id LIMIT 1) \
+             AND NOT EXISTS (SELECT 1 FROM {table} y WHERE y.person_id = $1 AND y.is_primary)"
+        );
+        execute!(tx, sqlx::AssertSqlSafe(sql), k)?;
+    }
+    let mut languages = keep.details.languages.clone();
+    languages.extend(other.details.languages.iter().filter(|l| !keep.details.languages.contains(l)).cloned());
+    let given = keep.details.given_name.clone().or_else(|| other.details.given_name.clone());
+    let family = keep.details.family_name.clone().or_else(|| other.details.family_name.clone());
+    let name_key = tredegar_domain::people::name_key(given.as_deref(), family.as_deref());
+    execute!(
+        tx,
+        "UPDATE people SET given_name = $2, family_name = $3, name_key = $4, family_key = $5, languages = $6, modified_at = $7 WHERE id = $1",
+        k,
+        given,
+        family.clone(),
+        name_key,
+        family.unwrap_or_default().to_lowercase(),
+        languages.join(","),
+        now
+    )?;
+    execute!(tx, "DELETE FROM people WHERE id = $1 AND group_id = $2", o, group)?;
+    Ok(())
+}
