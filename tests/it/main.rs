@@ -12,3 +12,4 @@ mod ops;
 mod parsons;
 mod people;
 mod storage;
+mod structure;

@@ -22,14 +22,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tredegar_db::Db;
 
+// The kits every capability uses; they import no capability.
 pub mod api;
 pub mod auth;
-pub mod campaigns;
 pub mod error;
 pub mod extract;
+pub mod ui;
+// Capabilities, each a folder with its router.
+pub mod account;
+pub mod campaigns;
 pub mod groups;
 pub mod ops;
-pub mod pages;
 pub mod people;
 pub mod tags;
 
@@ -106,8 +109,8 @@ pub fn app(state: AppState) -> NormalizePath<Router> {
     let body_limit = state.config.body_limit;
     let request_id = HeaderName::from_static("x-request-id");
     let router = Router::new()
-        .merge(pages::router(state.clone()))
-        .nest("/api", api::router())
+        .merge(pages(state.clone()))
+        .nest("/api", api())
         .merge(ops::router())
         .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(body_limit))
@@ -130,6 +133,36 @@ pub fn app(state: AppState) -> NormalizePath<Router> {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state);
     NormalizePathLayer::trim_trailing_slash().layer(router)
+}
+
+/// Every page, behind the CSRF layer; the stylesheet outside it.
+fn pages(state: AppState) -> Router<AppState> {
+    Router::new()
+        .merge(account::router())
+        .merge(groups::router())
+        .merge(people::router())
+        .merge(tags::pages_router())
+        .merge(campaigns::router())
+        .layer(middleware::from_fn_with_state(state, auth::csrf_layer))
+        .route("/static/app.css", axum::routing::get(ui::stylesheet))
+}
+
+/// The OSDI API under `/api/v2`, and its OpenAPI document.
+fn api() -> Router<AppState> {
+    let v2 = Router::new().route("/", axum::routing::get(api::entry_point)).merge(people::api::router()).merge(tags::api_router());
+    Router::new()
+        .nest("/v2", v2)
+        .route("/openapi.json", axum::routing::get(openapi_document))
+        .fallback(|| async { error::ApiError(AppError::NotFound("no such API endpoint".into())) })
+}
+
+/// The OpenAPI document: the API kit's frame, with each capability's paths merged in.
+async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
+    use utoipa::OpenApi;
+    let mut doc = api::openapi::frame();
+    doc.merge(people::api::Doc::openapi());
+    doc.merge(tags::api::Doc::openapi());
+    axum::Json(doc)
 }
 
 async fn record_metrics(req: Request, next: Next) -> Response {

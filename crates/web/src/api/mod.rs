@@ -1,12 +1,12 @@
-//! The Action Network compatible (OSDI) API under `/api/v2`, and its OpenAPI
-//! document. HAL+JSON, absolute links, token auth by `OSDI-API-Token`.
+//! The API kit: what every OSDI endpoint shares. Token auth by
+//! `OSDI-API-Token`, HAL+JSON collections with absolute links, paging, the
+//! rate limit, and the entry point. It imports no capability.
 
+use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -17,17 +17,9 @@ use tredegar_domain::filter::{self, Filter};
 use crate::error::ApiError;
 use crate::{AppError, AppState, token_hash};
 
-mod openapi;
+pub mod openapi;
 
 pub const MAX_PER_PAGE: i64 = 25;
-
-pub fn router() -> Router<AppState> {
-    let v2 = Router::new().route("/", get(entry_point)).merge(crate::people::api::router()).merge(crate::tags::api_router());
-    Router::new()
-        .nest("/v2", v2)
-        .route("/openapi.json", get(openapi::document))
-        .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint".into())) })
-}
 
 /// The caller of an API endpoint: the token's group and role, and the base
 /// that absolute links are built on.
@@ -170,7 +162,7 @@ pub fn deleted(notice: &str) -> Response {
     Json(json!({ "notice": notice })).into_response()
 }
 
-async fn entry_point(api: Api, State(_): State<AppState>) -> Json<Value> {
+pub async fn entry_point(api: Api, State(_): State<AppState>) -> Json<Value> {
     let link = |path: &str| json!({ "href": api.url(path) });
     Json(json!({
         "motd": "Tredegar: an Action Network compatible API (OSDI v2)",

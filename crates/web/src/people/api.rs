@@ -19,6 +19,11 @@ use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query};
 use crate::{AppError, AppState};
 
+/// This capability's paths in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, get_one, signup, update, taggings))]
+pub struct Doc;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(list).post(signup))
@@ -416,6 +421,6 @@ pub async fn taggings(
     let page = q.page();
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::taggings(&mut tx, &api.scope, None, Some(id), page).await?;
-    let items = rows.iter().map(|t| crate::tags::tagging_json(&api, t)).collect();
+    let items = rows.iter().map(|t| crate::tags::api::tagging_json(&api, t)).collect();
     Ok(collection(&api, "osdi:taggings", &format!("people/{id}/taggings"), items, page, total).into_response())
 }

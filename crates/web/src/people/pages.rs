@@ -14,8 +14,8 @@ use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
 use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::pages::{Layout, Notice, csv_stream, render};
 use crate::tags::TagForm;
+use crate::ui::{Layout, Notice, csv_stream, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;

@@ -1,118 +1,24 @@
-//! Tags and taggings: the tags page, and the OSDI tags and taggings endpoints.
+//! Tags and taggings in the OSDI API.
 
-use askama::Template;
-use axum::Router;
+use crate::api::{Api, Paging, collection, date, deleted, id_from_href, identifiers};
+use crate::error::ApiError;
+use crate::extract::api::{Json, Path, Query as ApiQuery};
+use crate::{AppError, AppState};
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tredegar_db::tags::{self, Tag, Tagging};
-use tredegar_db::{Page, audit, people};
+use tredegar_db::{audit, people};
 use tredegar_domain::contact::required_text;
-use tredegar_domain::{FieldErrors, PersonId, TagId, TaggingId};
+use tredegar_domain::{PersonId, TagId, TaggingId};
 
-use crate::api::{Api, Paging, collection, date, deleted, id_from_href, identifiers};
-use crate::auth::{CsrfToken, Organiser};
-use crate::error::ApiError;
-use crate::extract::api::{Json, Path, Query as ApiQuery};
-use crate::extract::{Form, Query};
-use crate::pages::{Layout, Notice, csv_response, render};
-use crate::{AppError, AppState};
+/// This capability's paths in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_api, create_api, get_api, taggings_api, tag_person_api, tagging_api, untag_api))]
+pub struct Doc;
 
-pub fn pages_router() -> Router<AppState> {
-    Router::new().route("/g/{slug}/tags", get(index).post(create)).route("/g/{slug}/tags.csv", get(export))
-}
-
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/tags", get(list_api).post(create_api))
-        .route("/tags/{id}", get(get_api))
-        .route("/tags/{id}/taggings", get(taggings_api).post(tag_person_api))
-        .route("/tags/{id}/taggings/{tagging}", get(tagging_api).delete(untag_api))
-}
-
-// ---- pages ----
-
-#[derive(Template)]
-#[template(path = "tags/index.html")]
-struct IndexPage {
-    layout: Layout,
-    slug: String,
-    tags: Vec<Tag>,
-    name: String,
-    errors: FieldErrors,
-}
-
-async fn all_tags(state: &AppState, scope: &tredegar_db::Scope) -> Result<Vec<Tag>, AppError> {
-    let mut tx = state.db.read().await?;
-    Ok(tags::list(&mut tx, scope, &Default::default(), Page::everything()).await?.0)
-}
-
-async fn index(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    csrf: CsrfToken,
-    Query(notice): Query<Notice>,
-) -> Result<Response, AppError> {
-    let tags = all_tags(&state, &scope).await?;
-    render(IndexPage {
-        layout: Layout::for_scope("Tags", &scope, csrf).notice(&notice),
-        slug: scope.group_slug().into(),
-        tags,
-        name: String::new(),
-        errors: FieldErrors::default(),
-    })
-}
-
-/// A tag's name, from the tags page or a person's page.
-#[derive(Deserialize)]
-pub struct TagForm {
-    #[serde(default)]
-    pub name: String,
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    csrf: CsrfToken,
-    Form(f): Form<TagForm>,
-) -> Result<Response, AppError> {
-    let result = match required_text("name", &f.name, 100) {
-        Ok(name) => {
-            let mut tx = state.db.write().await?;
-            let r = tags::create(&mut tx, &scope, &name, state.clock.now()).await;
-            if r.is_ok() {
-                tx.commit().await?;
-            }
-            r.map_err(AppError::from)
-        }
-        Err(p) => Err(p.into()),
-    };
-    let errors = match result {
-        Ok(_) => return Ok(Redirect::to(&format!("/g/{}/tags?notice=added", scope.group_slug())).into_response()),
-        Err(AppError::Duplicate { field, message, .. }) => tredegar_domain::Problem::new(field, message).into(),
-        Err(AppError::Invalid(errors)) => errors,
-        Err(e) => return Err(e),
-    };
-    let tags = all_tags(&state, &scope).await?;
-    let page = IndexPage { layout: Layout::for_scope("Tags", &scope, csrf), slug: scope.group_slug().into(), tags, name: f.name, errors };
-    render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
-}
-
-async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
-    let tags = all_tags(&state, &scope).await?;
-    let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "export", "tags", &format!("{} tags", tags.len()), state.clock.now()).await?;
-    tx.commit().await?;
-    let rows = tags.into_iter().map(|t| vec![t.id.to_string(), t.name, t.created_at.to_rfc3339()]).collect();
-    csv_response("tags.csv", &["id", "name", "created"], rows)
-}
-
-// ---- API ----
-
-fn tag_json(api: &Api, t: &Tag) -> Value {
+pub(super) fn tag_json(api: &Api, t: &Tag) -> Value {
     json!({
         "identifiers": identifiers(t.id),
         "created_date": date(t.created_at),
@@ -139,15 +45,15 @@ pub fn tagging_json(api: &Api, t: &Tagging) -> Value {
     })
 }
 
-fn tag_not_found(id: impl std::fmt::Display) -> ApiError {
+pub(super) fn tag_not_found(id: impl std::fmt::Display) -> ApiError {
     ApiError(AppError::NotFound(format!("Couldn't find tag with id = {id}")))
 }
 
-fn tagging_not_found(id: impl std::fmt::Display) -> ApiError {
+pub(super) fn tagging_not_found(id: impl std::fmt::Display) -> ApiError {
     ApiError(AppError::NotFound(format!("Couldn't find tagging with id = {id}")))
 }
 
-async fn the_tag(state: &AppState, api: &Api, id: &str) -> Result<Tag, ApiError> {
+pub(super) async fn the_tag(state: &AppState, api: &Api, id: &str) -> Result<Tag, ApiError> {
     let tag_id: TagId = id.parse().map_err(|_| tag_not_found(id))?;
     let mut tx = state.db.read().await?;
     tags::get(&mut tx, &api.scope, tag_id).await?.ok_or_else(|| tag_not_found(id))
@@ -235,7 +141,7 @@ pub async fn tag_person_api(
     Ok(axum::Json(tagging_json(&api, &tagging)).into_response())
 }
 
-async fn the_tagging(state: &AppState, api: &Api, id: &str, tagging: &str) -> Result<Tagging, ApiError> {
+pub(super) async fn the_tagging(state: &AppState, api: &Api, id: &str, tagging: &str) -> Result<Tagging, ApiError> {
     let tag = the_tag(state, api, id).await?;
     let tagging_id: TaggingId = tagging.parse().map_err(|_| tagging_not_found(tagging))?;
     let mut tx = state.db.read().await?;

@@ -1,35 +1,18 @@
-//! What every page shares: the layout (group name, menu by role, notices),
-//! rendering, the stylesheet, and the group dashboard. Capabilities add their
-//! own routers here, behind the CSRF layer.
+//! The page kit: what every page shares. The layout (group name, menu by
+//! role, notices), rendering, the stylesheet and CSV downloads. It imports no
+//! capability; capabilities import it.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::State;
 use axum::http::header;
-use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_domain::Role;
 
-use crate::auth::{CsrfToken, Member};
-use crate::extract::Query;
+use crate::auth::CsrfToken;
 use crate::{AppError, AppState};
 
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .merge(crate::auth::router())
-        .route("/g/{slug}", get(dashboard))
-        .merge(crate::groups::router())
-        .merge(crate::people::router())
-        .merge(crate::tags::pages_router())
-        .merge(crate::campaigns::router())
-        .layer(middleware::from_fn_with_state(state, crate::auth::csrf_layer))
-        .route("/static/app.css", get(stylesheet))
-}
-
-async fn stylesheet() -> Response {
+pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/app.css"),
@@ -113,38 +96,6 @@ pub struct Notice {
 pub fn render<T: Template>(page: T) -> Result<Response, AppError> {
     let html = page.render()?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct Dashboard {
-    layout: Layout,
-    slug: String,
-    people: i64,
-    tags: i64,
-    campaigns: i64,
-    volunteer: bool,
-}
-
-async fn dashboard(
-    State(state): State<AppState>,
-    Member(scope): Member,
-    csrf: CsrfToken,
-    Query(notice): Query<Notice>,
-) -> Result<Response, AppError> {
-    let mut tx = state.db.read().await?;
-    let people = tredegar_db::people::count(&mut tx, &scope).await?;
-    let one = tredegar_db::Page::new(1, 1);
-    let tags = tredegar_db::tags::list(&mut tx, &scope, &Default::default(), one).await?.1;
-    let campaigns = tredegar_db::campaigns::list(&mut tx, &scope, one).await?.1;
-    render(Dashboard {
-        layout: Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice),
-        slug: scope.group_slug().into(),
-        people,
-        tags,
-        campaigns,
-        volunteer: !scope.role().sees_everyone(),
-    })
 }
 
 /// Rows as CSV text.

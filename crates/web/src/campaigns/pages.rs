@@ -1,48 +1,35 @@
-//! Campaigns: an issue, what the group demands, and where it stands. Later
-//! capabilities (targets, actions, wins) attach to a campaign.
+//! Campaign pages: the list, one campaign, adding and editing.
 
+use crate::auth::{CsrfToken, Organiser};
+use crate::extract::{Form, Path, Query};
+use crate::ui::{Layout, Notice, csv_response, render};
+use crate::{AppError, AppState};
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use tredegar_db::campaigns::{self, Campaign};
 use tredegar_db::{Page, Scope};
 use tredegar_domain::contact::{optional_text, required_text};
 use tredegar_domain::{CampaignId, FieldErrors, Problem};
 
-use crate::auth::{CsrfToken, Organiser};
-use crate::extract::{Form, Path, Query};
-use crate::pages::{Layout, Notice, csv_response, render};
-use crate::{AppError, AppState};
-
-pub const STATUSES: [&str; 5] = ["planning", "active", "won", "lost", "paused"];
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/g/{slug}/campaigns", get(index).post(create))
-        .route("/g/{slug}/campaigns.csv", get(export))
-        .route("/g/{slug}/campaigns/new", get(new))
-        .route("/g/{slug}/campaigns/{id}", get(show).post(update))
-        .route("/g/{slug}/campaigns/{id}/edit", get(edit))
-}
+use super::STATUSES;
 
 #[derive(Template)]
 #[template(path = "campaigns/index.html")]
-struct IndexPage {
+pub(super) struct IndexPage {
     layout: Layout,
     slug: String,
     campaigns: Vec<Campaign>,
 }
 
-async fn all(state: &AppState, scope: &Scope) -> Result<Vec<Campaign>, AppError> {
+pub(super) async fn all(state: &AppState, scope: &Scope) -> Result<Vec<Campaign>, AppError> {
     let mut tx = state.db.read().await?;
     Ok(campaigns::list(&mut tx, scope, Page::everything()).await?.0)
 }
 
-async fn index(
+pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
@@ -52,7 +39,7 @@ async fn index(
     render(IndexPage { layout: Layout::for_scope("Campaigns", &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaigns })
 }
 
-async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
+pub(super) async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
     let rows = all(&state, &scope)
         .await?
         .into_iter()
@@ -62,7 +49,7 @@ async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> R
 }
 
 #[derive(Default, Deserialize)]
-struct CampaignForm {
+pub(super) struct CampaignForm {
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -73,7 +60,7 @@ struct CampaignForm {
 
 #[derive(Template)]
 #[template(path = "campaigns/form.html")]
-struct FormPage {
+pub(super) struct FormPage {
     layout: Layout,
     action: String,
     form: CampaignForm,
@@ -81,7 +68,7 @@ struct FormPage {
     statuses: [&'static str; 5],
 }
 
-async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
+pub(super) async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let form = CampaignForm { status: "planning".into(), ..Default::default() };
     let action = format!("/g/{}/campaigns", scope.group_slug());
     render(FormPage {
@@ -93,7 +80,7 @@ async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, A
     })
 }
 
-async fn save(
+pub(super) async fn save(
     state: &AppState,
     scope: &Scope,
     csrf: CsrfToken,
@@ -123,7 +110,7 @@ async fn save(
     Ok(Redirect::to(&format!("/g/{}/campaigns/{id}?notice=saved", scope.group_slug())).into_response())
 }
 
-async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
@@ -132,12 +119,12 @@ async fn create(
     save(&state, &scope, csrf, CampaignId::new(), true, form).await
 }
 
-async fn the_campaign(state: &AppState, scope: &Scope, id: CampaignId) -> Result<Campaign, AppError> {
+pub(super) async fn the_campaign(state: &AppState, scope: &Scope, id: CampaignId) -> Result<Campaign, AppError> {
     let mut tx = state.db.read().await?;
     campaigns::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)
 }
 
-async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
@@ -148,7 +135,7 @@ async fn update(
     save(&state, &scope, csrf, id, false, form).await
 }
 
-async fn edit(
+pub(super) async fn edit(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
@@ -168,13 +155,13 @@ async fn edit(
 
 #[derive(Template)]
 #[template(path = "campaigns/show.html")]
-struct ShowPage {
+pub(super) struct ShowPage {
     layout: Layout,
     slug: String,
     campaign: Campaign,
 }
 
-async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,

@@ -1,0 +1,249 @@
+//! Signing in and out, the first-run setup, the list of your groups, and
+//! your own account (changing your password).
+
+use crate::auth::{
+    CsrfToken, CurrentUser, LOGIN_WINDOW_MINUTES, end_session, hash_password, start_session, unknown_account_hash, verify_password,
+};
+use crate::extract::Form;
+use crate::extract::Query;
+use crate::ui::{Layout, Notice, render};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::Duration;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use tredegar_db::{groups, users};
+use tredegar_domain::contact::{Password, required_text};
+use tredegar_domain::groups::parse_group_name;
+use tredegar_domain::{Email, FieldErrors, Role};
+
+// ---- pages ----
+
+pub(super) async fn home(
+    State(state): State<AppState>,
+    user: Result<CurrentUser, AppError>,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    if users::count(&mut tx).await? == 0 {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    let user = user?;
+    let groups = groups::of_user(&mut tx, user.id).await?;
+    if let [(slug, _, _)] = groups.as_slice() {
+        return Ok(Redirect::to(&format!("/g/{slug}")).into_response());
+    }
+    render(HomePage { layout: Layout::signed_in("Your groups", &user.name, None, csrf), groups })
+}
+
+#[derive(Template)]
+#[template(path = "account/home.html")]
+pub(super) struct HomePage {
+    layout: Layout,
+    groups: Vec<(String, String, Role)>,
+}
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+pub(super) struct LoginPage {
+    layout: Layout,
+    email: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn login_page(csrf: CsrfToken) -> Result<Response, AppError> {
+    render(LoginPage { layout: Layout::public("Sign in", csrf), email: String::new(), errors: FieldErrors::default() })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(super) async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let again = |status: StatusCode, p: tredegar_domain::Problem, csrf: CsrfToken| {
+        let page = LoginPage { layout: Layout::public("Sign in", csrf), email: form.email.clone(), errors: p.into() };
+        render(page).map(|r| (status, r).into_response())
+    };
+    let email = match Email::parse("email", &form.email) {
+        Ok(e) => e,
+        Err(p) => return again(StatusCode::BAD_REQUEST, p, csrf),
+    };
+    let now = state.clock.now();
+    let ip = addr.ip().to_string();
+    let since = now - Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let mut tx = state.db.read().await?;
+    let (by_account, by_address) = users::failed_logins_since(&mut tx, &email.key(), &ip, since).await?;
+    let limit = state.config.login_attempts;
+    // An address gets more tries than an account: many people may share one.
+    if by_account >= limit || by_address >= limit * 10 {
+        let p =
+            tredegar_domain::Problem::new("email", format!("too many failed sign-ins; wait {LOGIN_WINDOW_MINUTES} minutes and try again"));
+        let mut r = again(StatusCode::TOO_MANY_REQUESTS, p, csrf)?;
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(LOGIN_WINDOW_MINUTES as u64 * 60));
+        return Ok(r);
+    }
+    let user = users::by_email(&mut tx, &email.key()).await?;
+    drop(tx);
+    // Check a hash even for unknown accounts, so timing does not tell which exist.
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => unknown_account_hash().await?,
+    };
+    let ok = verify_password(form.password.clone(), hash).await;
+    let mut tx = state.db.write().await?;
+    match user.filter(|_| ok) {
+        Some(user) => {
+            users::clear_failed_logins(&mut tx, &email.key(), since).await?;
+            tx.commit().await?;
+            let jar = start_session(&state, user.id, jar).await?;
+            Ok((jar, Redirect::to("/")).into_response())
+        }
+        None => {
+            users::record_failed_login(&mut tx, &email.key(), &ip, now).await?;
+            tx.commit().await?;
+            again(StatusCode::UNAUTHORIZED, tredegar_domain::Problem::new("password", "the email or password is wrong"), csrf)
+        }
+    }
+}
+
+pub(super) async fn logout(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Result<Response, AppError> {
+    let jar = end_session(&state, &user, jar).await?;
+    Ok((jar, Redirect::to("/login")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/setup.html")]
+pub(super) struct SetupPage {
+    layout: Layout,
+    form: SetupForm,
+    errors: FieldErrors,
+}
+
+#[derive(Default, Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    group_name: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The first-run page exists only while there are no users at all.
+pub(super) async fn no_users_yet(state: &AppState) -> Result<(), AppError> {
+    let mut tx = state.db.read().await?;
+    if users::count(&mut tx).await? > 0 { Err(AppError::not_found()) } else { Ok(()) }
+}
+
+pub(super) async fn setup_page(State(state): State<AppState>, csrf: CsrfToken) -> Result<Response, AppError> {
+    no_users_yet(&state).await?;
+    render(SetupPage { layout: Layout::public("Set up Tredegar", csrf), form: SetupForm::default(), errors: FieldErrors::default() })
+}
+
+pub(super) async fn setup(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, AppError> {
+    no_users_yet(&state).await?;
+    let mut errors = FieldErrors::default();
+    let group = errors.check(parse_group_name("group_name", &form.group_name));
+    let name = errors.check(required_text("name", &form.name, 120));
+    let email = errors.check(Email::parse("email", &form.email));
+    let password = errors.check(Password::parse("password", &form.password));
+    let (Some((group_name, slug)), Some(name), Some(email), Some(password)) = (group, name, email, password) else {
+        let page = SetupPage { layout: Layout::public("Set up Tredegar", csrf), form, errors };
+        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+    };
+    let hash = hash_password(password).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    if users::count(&mut tx).await? > 0 {
+        return Err(AppError::not_found());
+    }
+    let group = groups::create(&mut tx, &group_name, &slug, None, now).await?;
+    let user = users::create(&mut tx, &email, &name, &hash, now).await?;
+    users::set_membership(&mut tx, group.id, user.id, Role::Admin, now).await?;
+    tredegar_db::audit::record_cli(&mut tx, Some(group.id), "setup", &group.name, &format!("first admin {name} created"), now).await?;
+    tx.commit().await?;
+    let jar = start_session(&state, user.id, jar).await?;
+    Ok((jar, Redirect::to(&format!("/g/{}?notice=welcome", group.slug))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+pub(super) struct AccountPage {
+    layout: Layout,
+    email: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn account(state: &AppState, user: &CurrentUser, csrf: CsrfToken, errors: FieldErrors) -> Result<AccountPage, AppError> {
+    let mut tx = state.db.read().await?;
+    let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
+    Ok(AccountPage { layout: Layout::signed_in("Your account", &user.name, None, csrf), email: me.email, errors })
+}
+
+pub(super) async fn account_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let mut page = account(&state, &user, csrf, FieldErrors::default()).await?;
+    page.layout = page.layout.notice(&notice);
+    render(page)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Change your own password. Every other session of yours ends; this browser gets a new one.
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
+    drop(tx);
+    let mut errors = FieldErrors::default();
+    if !verify_password(form.current_password.clone(), me.password_hash).await {
+        errors.push(tredegar_domain::Problem::new("current_password", "is not your current password"));
+    }
+    let new = errors.check(Password::parse("new_password", &form.new_password));
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        let page = account(&state, &user, csrf, errors).await?;
+        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+    };
+    let hash = hash_password(new).await?;
+    let mut tx = state.db.write().await?;
+    users::set_password(&mut tx, user.id, &hash).await?;
+    tx.commit().await?;
+    let jar = start_session(&state, user.id, jar).await?;
+    Ok((jar, Redirect::to("/account?notice=saved")).into_response())
+}

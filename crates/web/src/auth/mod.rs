@@ -1,0 +1,14 @@
+//! Who is asking: passwords, sessions, CSRF protection, and the extractors
+//! that say who may call a handler (`CurrentUser`, then `Member`,
+//! `Organiser` and `Admin`, each holding the `Scope` that db functions
+//! need). The sign-in pages themselves are the `account` capability.
+
+mod csrf;
+mod extractors;
+mod passwords;
+mod sessions;
+
+pub use csrf::{CsrfToken, csrf_layer};
+pub use extractors::{Admin, CurrentUser, Member, Organiser};
+pub use passwords::{hash_password, unknown_account_hash, verify_password};
+pub use sessions::{LOGIN_WINDOW_MINUTES, end_session, start_session};

@@ -1,0 +1,69 @@
+//! The audit log, read and exported by admins.
+
+use crate::auth::{Admin, CsrfToken};
+use crate::extract::Query;
+use crate::ui::{Layout, csv_stream, render};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use tredegar_db::Page;
+use tredegar_db::audit::{self, AuditEntry};
+
+#[derive(Template)]
+#[template(path = "groups/audit.html")]
+pub(super) struct AuditPage {
+    layout: Layout,
+    slug: String,
+    entries: Vec<AuditEntry>,
+    page: i64,
+    pages: i64,
+    total: i64,
+}
+
+impl AuditPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("/g/{}/audit?page={page}", self.slug)
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct PageQuery {
+    page: Option<i64>,
+}
+
+pub(super) async fn audit_log(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let page = Page::new(q.page.unwrap_or(1), 100);
+    let mut tx = state.db.read().await?;
+    let (entries, total) = audit::list(&mut tx, &scope, page).await?;
+    render(AuditPage {
+        layout: Layout::for_scope("Audit log", &scope, csrf),
+        slug: scope.group_slug().into(),
+        entries,
+        page: page.page,
+        pages: page.total_pages(total),
+        total,
+    })
+}
+
+pub(super) async fn audit_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    audit::record(&mut tx, &scope, "export", "audit log", "the whole log", state.clock.now()).await?;
+    tx.commit().await?;
+    csv_stream(
+        &state,
+        "audit-log.csv",
+        &["at", "who", "action", "subject", "detail"],
+        |e: AuditEntry| vec![e.at.to_rfc3339(), e.user_name, e.action, e.subject, e.detail],
+        move |db, rows| async move {
+            let mut tx = db.read().await?;
+            audit::send_all(&mut tx, &scope, rows).await
+        },
+    )
+}

@@ -1,0 +1,205 @@
+//! Members of a group: adding them, their roles, removing them, and the
+//! members CSV.
+
+use crate::auth::{Admin, CsrfToken, hash_password};
+use crate::extract::{Form, Path, Query};
+use crate::ui::{Layout, Notice, csv_response, render};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tredegar_db::Scope;
+use tredegar_db::audit::{self};
+use tredegar_db::users::{self, Member};
+use tredegar_domain::contact::{Password, required_text};
+use tredegar_domain::{Email, FieldErrors, Problem, Role, UserId};
+
+#[derive(Template)]
+#[template(path = "groups/members.html")]
+pub(super) struct MembersPage {
+    layout: Layout,
+    slug: String,
+    me: UserId,
+    members: Vec<Member>,
+    roles: [Role; 3],
+    form: MemberForm,
+    errors: FieldErrors,
+}
+
+#[derive(Default, Deserialize)]
+pub(super) struct MemberForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(super) async fn members_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    form: MemberForm,
+    errors: FieldErrors,
+) -> Result<MembersPage, AppError> {
+    let mut tx = state.db.read().await?;
+    let members = users::members(&mut tx, scope).await?;
+    Ok(MembersPage {
+        layout: Layout::for_scope("Members", scope, csrf),
+        slug: scope.group_slug().into(),
+        me: scope.user_id(),
+        members,
+        roles: Role::ALL,
+        form,
+        errors,
+    })
+}
+
+pub(super) async fn members(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let mut page =
+        members_page(&state, &scope, csrf, MemberForm { role: "volunteer".into(), ..Default::default() }, FieldErrors::default()).await?;
+    page.layout = page.layout.notice(&notice);
+    render(page)
+}
+
+/// Add someone to the group: a new account, or an existing one by email.
+pub(super) async fn add_member(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let email = errors.check(Email::parse("email", &form.email));
+    let role = errors.check(Role::parse(&form.role));
+    let mut tx = state.db.write().await?;
+    let existing = match &email {
+        Some(e) => users::by_email(&mut tx, &e.key()).await?,
+        None => None,
+    };
+    let new_account = if existing.is_none() {
+        let name = errors.check(required_text("name", &form.name, 120));
+        let password = errors.check(Password::parse("password", &form.password));
+        name.zip(password)
+    } else {
+        None
+    };
+    let (Some(email), Some(role)) = (email, role) else {
+        drop(tx);
+        let page = members_page(&state, &scope, csrf, form, errors).await?;
+        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+    };
+    if !errors.is_empty() {
+        drop(tx);
+        let page = members_page(&state, &scope, csrf, form, errors).await?;
+        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+    }
+    let now = state.clock.now();
+    let user = match (existing, new_account) {
+        (Some(u), _) => u,
+        (None, Some((name, password))) => {
+            let hash = hash_password(password).await?;
+            users::create(&mut tx, &email, &name, &hash, now).await?
+        }
+        (None, None) => return Err(AppError::Internal("member form checked without an account".into())),
+    };
+    users::set_membership(&mut tx, scope.group_id(), user.id, role, now).await?;
+    audit::record(&mut tx, &scope, "role", &format!("user {}", user.id), &format!("{} added as {}", user.name, role.label()), now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/members?notice=added", scope.group_slug())).into_response())
+}
+
+pub(super) async fn members_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let members = users::members(&mut tx, &scope).await?;
+    drop(tx);
+    let mut tx = state.db.write().await?;
+    audit::record(&mut tx, &scope, "export", "members", &format!("{} members", members.len()), state.clock.now()).await?;
+    tx.commit().await?;
+    let rows = members.into_iter().map(|m| vec![m.user_id.to_string(), m.name, m.email, m.role]).collect();
+    csv_response("members.csv", &["id", "name", "email", "role"], rows)
+}
+
+#[derive(Deserialize)]
+pub(super) struct RoleForm {
+    role: String,
+}
+
+pub(super) async fn change_role(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, user)): Path<(String, UserId)>,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, AppError> {
+    let role = Role::parse(&f.role)?;
+    if user == scope.user_id() && role != Role::Admin {
+        return Err(Problem::new("role", "you cannot take away your own admin role; ask another admin").into());
+    }
+    let mut tx = state.db.write().await?;
+    let member = users::member(&mut tx, &scope, user).await?.ok_or_else(AppError::not_found)?;
+    let now = state.clock.now();
+    users::set_membership(&mut tx, scope.group_id(), user, role, now).await?;
+    audit::record(&mut tx, &scope, "role", &format!("user {user}"), &format!("{}: {} → {}", member.name, member.role, role.as_str()), now)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/members?notice=role", scope.group_slug())).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "groups/remove.html")]
+pub(super) struct RemovePage {
+    layout: Layout,
+    slug: String,
+    member: Member,
+}
+
+/// A member of the scope's group other than the admin asking, or 404.
+pub(super) async fn other_member(state: &AppState, scope: &Scope, user: UserId) -> Result<Member, AppError> {
+    if user == scope.user_id() {
+        return Err(Problem::new("user", "you cannot remove yourself; ask another admin").into());
+    }
+    let mut tx = state.db.read().await?;
+    users::member(&mut tx, scope, user).await?.ok_or_else(AppError::not_found)
+}
+
+pub(super) async fn confirm_remove(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Path((_, user)): Path<(String, UserId)>,
+) -> Result<Response, AppError> {
+    let member = other_member(&state, &scope, user).await?;
+    render(RemovePage { layout: Layout::for_scope("Remove a member", &scope, csrf), slug: scope.group_slug().into(), member })
+}
+
+/// Revoking access: the membership, its API tokens and assignments go; the account stays.
+pub(super) async fn remove_member(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, user)): Path<(String, UserId)>,
+) -> Result<Response, AppError> {
+    let member = other_member(&state, &scope, user).await?;
+    let mut tx = state.db.write().await?;
+    users::remove_membership(&mut tx, &scope, user).await?;
+    audit::record(
+        &mut tx,
+        &scope,
+        "role",
+        &format!("user {user}"),
+        &format!("{} removed from the group (was {})", member.name, member.role),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/g/{}/members?notice=deleted-member", scope.group_slug())).into_response())
+}
