@@ -3,6 +3,7 @@
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::Path;
+use tredegar_domain::AuditAction;
 
 use anyhow::{Context, anyhow, bail};
 use tredegar_db::{Db, audit, groups, users};
@@ -66,6 +67,11 @@ pub async fn serve(args: DbArgs, listen: Option<SocketAddr>, public_url: Option<
     Ok(())
 }
 
+/// The operator's scope in a group: the command line acting as its admin.
+pub async fn operator(tx: &mut tredegar_db::Tx, group: &groups::Group) -> anyhow::Result<tredegar_db::Scope> {
+    tredegar_db::Scope::for_operator(tx, &group.slug).await?.ok_or_else(|| anyhow!("the group '{}' has gone", group.name))
+}
+
 /// Find a group by its name (or slug).
 pub async fn find_group(db: &Db, name: &str) -> anyhow::Result<groups::Group> {
     let mut tx = db.read().await?;
@@ -82,7 +88,8 @@ pub async fn group_create(args: DbArgs, name: &str, parent: Option<&str>) -> any
     let now = Clock.now();
     let mut tx = db.write().await?;
     let group = groups::create(&mut tx, &name, &slug, parent, now).await?;
-    audit::record_cli(&mut tx, Some(group.id), "group", &group.name, "group created", now).await?;
+    let operator = operator(&mut tx, &group).await?;
+    audit::record(&mut tx, &operator, AuditAction::Group, &group.name, "group created", now).await?;
     tx.commit().await?;
     println!("Created group '{}' (/g/{})", group.name, group.slug);
     Ok(())
@@ -116,10 +123,11 @@ pub async fn user_create(args: DbArgs, email: &str, name: &str, group: &str, rol
     };
     let mut tx = db.write().await?;
     users::set_membership(&mut tx, group.id, user.id, role, now).await?;
-    audit::record_cli(
+    let operator = operator(&mut tx, &group).await?;
+    audit::record(
         &mut tx,
-        Some(group.id),
-        "role",
+        &operator,
+        AuditAction::Role,
         &format!("user {}", user.id),
         &format!("{} made {} from the command line", user.name, role.label()),
         now,
@@ -142,7 +150,8 @@ pub async fn token_create(args: DbArgs, email: &str, group: &str) -> anyhow::Res
     let token = random_token()?;
     let now = Clock.now();
     users::create_token(&mut tx, group.id, user.id, &token_hash(&token), now).await?;
-    audit::record_cli(&mut tx, Some(group.id), "token", &format!("user {}", user.id), "API token created", now).await?;
+    let operator = operator(&mut tx, &group).await?;
+    audit::record(&mut tx, &operator, AuditAction::Token, &format!("user {}", user.id), "API token created", now).await?;
     tx.commit().await?;
     println!("{token}");
     Ok(())

@@ -6,7 +6,9 @@ use anyhow::Context;
 use tredegar_db::campaigns::{self, CampaignText};
 use tredegar_db::{Scope, audit, fields, groups, people, tags, users};
 use tredegar_domain::groups::parse_group_name;
+use tredegar_domain::people::HistoryKind;
 use tredegar_domain::people::{Address, EmailEntry, FieldKind, PersonDetails, PhoneEntry, PhoneType};
+use tredegar_domain::{AuditAction, CampaignStatus};
 use tredegar_domain::{CampaignId, Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
@@ -153,7 +155,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
             let id = PersonId::new();
             people::save(&mut tx, &scope, id, &details, now, true).await?;
-            people::add_event(&mut tx, &scope, id, "created", &format!("Met on the door at Flat {flat}, {block}"), now).await?;
+            people::add_event(&mut tx, &scope, id, HistoryKind::Created, &format!("Met on the door at Flat {flat}, {block}"), now).await?;
             for (i, tag) in tag_ids.iter().enumerate() {
                 if (n + i).is_multiple_of(3 + i) {
                     tags::add(&mut tx, &scope, *tag, id, now).await?;
@@ -170,18 +172,19 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
             title: "Stop the demolition of Brookfield Estate",
             description: "The council plans to knock down Lansbury Tower and Bevan Court. We demand refurbishment, not demolition, \
                           and a ballot of every resident before any decision.",
-            status: "active",
+            status: CampaignStatus::Active,
         },
         CampaignText {
             title: "Fix the damp in Bevan Court",
             description: "Mould in half the flats. We demand a survey and repairs within 28 days.",
-            status: "planning",
+            status: CampaignStatus::Planning,
         },
     ];
     for text in &campaigns {
         campaigns::save(&mut tx, &scope, CampaignId::new(), text, now, true).await?;
     }
-    audit::record_cli(&mut tx, Some(group.id), "demo", &group.name, &format!("{n} demo residents added"), now).await?;
+    let operator = crate::commands::operator(&mut tx, &group).await?;
+    audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 
     println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags and 2 campaigns.", group.name);

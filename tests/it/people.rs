@@ -214,7 +214,9 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     let scope = app.scope(user, &group).await;
     let mut tx = app.db.write().await.unwrap();
     for i in 0..600 {
-        tredegar_db::audit::record(&mut tx, &scope, "view", &format!("person {i}"), "", chrono::Utc::now()).await.unwrap();
+        tredegar_db::audit::record(&mut tx, &scope, tredegar_domain::AuditAction::View, &format!("person {i}"), "", chrono::Utc::now())
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let csv = admin.http.get(format!("{}/g/brookfield-estate/audit.csv", app.url)).send().await.unwrap().text().await.unwrap();
@@ -313,7 +315,7 @@ async fn campaigns_tags_and_the_audit_log(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let show = c.follow(&r).await;
-    assert!(show.body.contains("Stop the demolition") && show.body.contains("active"));
+    assert!(show.body.contains("Stop the demolition") && show.body.contains("Active"));
     let list = c.get("/g/brookfield-estate/campaigns").await;
     assert!(list.body.contains("Stop the demolition"));
 

@@ -3,7 +3,7 @@
 //! as the action where there is one, so neither happens without the other.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::{AuditId, GroupId};
+use tredegar_domain::{AuditAction, AuditId};
 
 use crate::{Page, Result, Scope, Tx};
 
@@ -11,35 +11,21 @@ use crate::{Page, Result, Scope, Tx};
 pub struct AuditEntry {
     pub id: AuditId,
     pub user_name: String,
-    pub action: String,
+    pub action: AuditAction,
     pub subject: String,
     pub detail: String,
     pub at: DateTime<Utc>,
 }
 
-pub async fn record(tx: &mut Tx, scope: &Scope, action: &str, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
+/// Record an action, naming who took it: a member, the command line, or a public form.
+pub async fn record(tx: &mut Tx, scope: &Scope, action: AuditAction, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
     execute!(
         tx,
         "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         AuditId::new(),
         scope.group_id(),
         scope.user_id(),
-        scope.user_name(),
-        action,
-        subject,
-        detail,
-        now
-    )?;
-    Ok(())
-}
-
-/// For actions taken from the command line, where there is no signed-in user.
-pub async fn record_cli(tx: &mut Tx, group: Option<GroupId>, action: &str, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
-    execute!(
-        tx,
-        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at) VALUES ($1, $2, NULL, 'command line', $3, $4, $5, $6)",
-        AuditId::new(),
-        group,
+        scope.actor_name(),
         action,
         subject,
         detail,

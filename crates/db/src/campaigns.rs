@@ -2,7 +2,7 @@
 //! targets, actions) attach to these.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::CampaignId;
+use tredegar_domain::{CampaignId, CampaignStatus};
 
 use crate::{DbError, Page, Result, Scope, Tx};
 
@@ -11,7 +11,7 @@ pub struct Campaign {
     pub id: CampaignId,
     pub title: String,
     pub description: String,
-    pub status: String,
+    pub status: CampaignStatus,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
 }
@@ -43,7 +43,7 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Option<Ca
 pub struct CampaignText<'a> {
     pub title: &'a str,
     pub description: &'a str,
-    pub status: &'a str,
+    pub status: CampaignStatus,
 }
 
 pub async fn save(tx: &mut Tx, scope: &Scope, id: CampaignId, text: &CampaignText<'_>, now: DateTime<Utc>, new: bool) -> Result<()> {

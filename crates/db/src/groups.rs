@@ -73,20 +73,20 @@ pub async fn children(tx: &mut Tx, scope: &Scope) -> Result<Vec<Group>> {
     Ok(fetch_all!(tx, Group, sqlx::AssertSqlSafe(sql), scope.group_id())?)
 }
 
+/// A group a user belongs to, and their role there.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct MembershipRow {
+pub struct Membership {
     pub slug: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// The groups a user belongs to, for choosing one after login.
-pub async fn of_user(tx: &mut Tx, user: tredegar_domain::UserId) -> Result<Vec<(String, String, Role)>> {
-    let rows = fetch_all!(
+pub async fn of_user(tx: &mut Tx, user: tredegar_domain::UserId) -> Result<Vec<Membership>> {
+    Ok(fetch_all!(
         tx,
-        MembershipRow,
+        Membership,
         "SELECT g.slug AS slug, g.name AS name, m.role AS role FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name",
         user
-    )?;
-    rows.into_iter().map(|r| Ok((r.slug, r.name, Role::parse(&r.role).map_err(|p| DbError::Corrupt(p.to_string()))?))).collect()
+    )?)
 }

@@ -8,8 +8,7 @@ use crate::{Result, Sql, Tx};
 
 #[derive(Clone, Debug)]
 pub struct Scope {
-    user_id: UserId,
-    user_name: String,
+    actor: Actor,
     group_id: GroupId,
     group_name: String,
     group_slug: String,
@@ -19,56 +18,108 @@ pub struct Scope {
     has_sharing_children: bool,
 }
 
+/// Who acts through a scope. The audit log and a person's history name them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in member, or a member's API token.
+    Member { id: UserId, name: String },
+    /// An operator at the command line, acting as the group's admin.
+    CommandLine,
+    /// Someone without an account, through one of the group's public forms.
+    /// Such a scope sees nobody: it can only add people and their actions.
+    PublicForm,
+}
+
 #[derive(sqlx::FromRow)]
-struct ScopeRow {
-    user_id: UserId,
-    user_name: String,
+struct GroupRow {
     group_id: GroupId,
     group_name: String,
     group_slug: String,
     time_zone: String,
-    role: String,
     sharing_children: i64,
 }
 
-const SCOPE_SELECT: &str = "SELECT u.id AS user_id, u.name AS user_name, g.id AS group_id, g.name AS group_name, \
-     g.slug AS group_slug, g.time_zone AS time_zone, m.role AS role, \
-     (SELECT COUNT(*) FROM groups c WHERE c.parent_id = g.id AND c.share_with_parent) AS sharing_children \
-     FROM memberships m JOIN users u ON u.id = m.user_id JOIN groups g ON g.id = m.group_id ";
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    user_id: UserId,
+    user_name: String,
+    role: Role,
+    #[sqlx(flatten)]
+    group: GroupRow,
+}
+
+const GROUP_COLUMNS: &str = "g.id AS group_id, g.name AS group_name, g.slug AS group_slug, g.time_zone AS time_zone, \
+     (SELECT COUNT(*) FROM groups c WHERE c.parent_id = g.id AND c.share_with_parent) AS sharing_children";
+
+const MEMBER_SELECT: &str = "SELECT u.id AS user_id, u.name AS user_name, m.role AS role, ";
+const MEMBER_FROM: &str = " FROM memberships m JOIN users u ON u.id = m.user_id JOIN groups g ON g.id = m.group_id ";
 
 impl Scope {
-    fn from_row(r: ScopeRow) -> Result<Scope> {
-        Ok(Scope {
-            user_id: r.user_id,
-            user_name: r.user_name,
-            group_id: r.group_id,
-            group_name: r.group_name,
-            group_slug: r.group_slug,
-            time_zone: r.time_zone,
-            role: Role::parse(&r.role).map_err(|p| crate::DbError::Corrupt(p.to_string()))?,
-            has_sharing_children: r.sharing_children > 0,
-        })
+    fn new(g: GroupRow, actor: Actor, role: Role) -> Scope {
+        Scope {
+            actor,
+            group_id: g.group_id,
+            group_name: g.group_name,
+            group_slug: g.group_slug,
+            time_zone: g.time_zone,
+            role,
+            has_sharing_children: g.sharing_children > 0,
+        }
+    }
+
+    fn of_member(r: MemberRow) -> Scope {
+        Scope::new(r.group, Actor::Member { id: r.user_id, name: r.user_name }, r.role)
     }
 
     /// The user's membership of the group with this slug, if they have one.
     pub async fn for_member(tx: &mut Tx, user: UserId, group_slug: &str) -> Result<Option<Scope>> {
-        let sql = format!("{SCOPE_SELECT} WHERE m.user_id = $1 AND g.slug = $2");
-        let row = fetch_optional!(tx, ScopeRow, sqlx::AssertSqlSafe(sql), user, group_slug)?;
-        row.map(Scope::from_row).transpose()
+        let sql = format!("{MEMBER_SELECT}{GROUP_COLUMNS}{MEMBER_FROM} WHERE m.user_id = $1 AND g.slug = $2");
+        Ok(fetch_optional!(tx, MemberRow, sqlx::AssertSqlSafe(sql), user, group_slug)?.map(Scope::of_member))
+    }
+
+    /// An operator at the command line, acting as an admin of the group
+    /// with this slug. Only the binary's commands make one.
+    pub async fn for_operator(tx: &mut Tx, group_slug: &str) -> Result<Option<Scope>> {
+        Scope::for_group(tx, group_slug, Actor::CommandLine).await
+    }
+
+    /// The group's public forms (petitions, RSVPs, asking for help): it can
+    /// add people and record what they did, and reads nobody.
+    pub async fn for_public_form(tx: &mut Tx, group_slug: &str) -> Result<Option<Scope>> {
+        Scope::for_group(tx, group_slug, Actor::PublicForm).await
+    }
+
+    async fn for_group(tx: &mut Tx, group_slug: &str, actor: Actor) -> Result<Option<Scope>> {
+        let role = if actor == Actor::CommandLine { Role::Admin } else { Role::Volunteer };
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.slug = $1");
+        Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group_slug)?.map(|g| Scope::new(g, actor, role)))
     }
 
     /// The scope an API token carries: its group, and its user's role there.
     pub async fn for_token(tx: &mut Tx, token_hash: &str) -> Result<Option<Scope>> {
-        let sql = format!("{SCOPE_SELECT} JOIN api_tokens t ON t.user_id = m.user_id AND t.group_id = m.group_id WHERE t.token_hash = $1");
-        let row = fetch_optional!(tx, ScopeRow, sqlx::AssertSqlSafe(sql), token_hash)?;
-        row.map(Scope::from_row).transpose()
+        let sql = format!(
+            "{MEMBER_SELECT}{GROUP_COLUMNS}{MEMBER_FROM} JOIN api_tokens t ON t.user_id = m.user_id AND t.group_id = m.group_id WHERE t.token_hash = $1"
+        );
+        Ok(fetch_optional!(tx, MemberRow, sqlx::AssertSqlSafe(sql), token_hash)?.map(Scope::of_member))
     }
 
-    pub fn user_id(&self) -> UserId {
-        self.user_id
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
-    pub fn user_name(&self) -> &str {
-        &self.user_name
+    /// The member acting, if a member is.
+    pub fn user_id(&self) -> Option<UserId> {
+        match &self.actor {
+            Actor::Member { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+    /// Who acts, as the audit log and a person's history name them.
+    pub fn actor_name(&self) -> &str {
+        match &self.actor {
+            Actor::Member { name, .. } => name,
+            Actor::CommandLine => "command line",
+            Actor::PublicForm => "public form",
+        }
     }
     pub fn group_id(&self) -> GroupId {
         self.group_id
@@ -103,9 +154,15 @@ impl Scope {
     /// groups, and for volunteers only the people assigned to them.
     pub(crate) fn visible_people(&self, q: &mut Sql, alias: &'static str) {
         self.visible_groups(q, alias);
-        if !self.role.sees_everyone() {
-            q.push(" AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ").column(alias, "id");
-            q.push(" AND a.user_id = ").bind(self.user_id).push(")");
+        match (self.role.sees_everyone(), self.user_id()) {
+            (true, _) => {}
+            (false, Some(user)) => {
+                q.push(" AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ").column(alias, "id");
+                q.push(" AND a.user_id = ").bind(user).push(")");
+            }
+            (false, None) => {
+                q.push(" AND FALSE");
+            }
         }
     }
 }

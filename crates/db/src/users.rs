@@ -52,7 +52,7 @@ pub async fn set_membership(tx: &mut Tx, group: GroupId, user: UserId, role: Rol
         "INSERT INTO memberships (group_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role",
         group,
         user,
-        role.as_str(),
+        role,
         now
     )?;
     Ok(())
@@ -73,7 +73,7 @@ pub struct Member {
     pub user_id: UserId,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
 }
 
 pub async fn members(tx: &mut Tx, scope: &Scope) -> Result<Vec<Member>> {

@@ -2,6 +2,70 @@
 //! problems bad input has. No IO and no async: everything here is checked by
 //! unit tests and used by the db and web crates.
 
+/// A closed set of words stored as text: `as_str` for storing and showing,
+/// `from_stored` for reading back, `ALL` for choices, and sqlx encoding on
+/// both backends (a stored word that is not in the set is a decode error).
+#[macro_export]
+macro_rules! stored_as_text {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            pub fn from_stored(s: &str) -> Option<$name> {
+                match s {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            String: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: <DB as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let s = <String as sqlx::Decode<DB>>::decode(value)?;
+                $name::from_stored(&s).ok_or_else(|| format!("'{s}' is not a stored {}", stringify!($name)).into())
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
+        where
+            String: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(&self, buf: &mut <DB as sqlx::Database>::ArgumentBuffer) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <String as sqlx::Encode<DB>>::encode(self.as_str().to_string(), buf)
+            }
+        }
+    };
+}
+
+pub mod audit;
+pub mod campaigns;
 pub mod contact;
 pub mod filter;
 pub mod groups;
@@ -10,6 +74,8 @@ pub mod people;
 pub mod problems;
 pub mod roles;
 
+pub use audit::AuditAction;
+pub use campaigns::CampaignStatus;
 pub use contact::{Email, Phone, Postcode, SubscriptionStatus};
 pub use ids::*;
 pub use problems::{FieldErrors, Problem};

@@ -157,6 +157,26 @@ pub fn parse_languages(field: &str, s: &str) -> Result<Vec<String>, Problem> {
     Ok(out)
 }
 
+/// What happened to a person, in their history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryKind {
+    Created,
+    Edited,
+    Merged,
+    Tagged,
+    Untagged,
+    Assigned,
+}
+
+crate::stored_as_text!(HistoryKind {
+    Created = "created",
+    Edited = "edited",
+    Merged = "merged",
+    Tagged = "tagged",
+    Untagged = "untagged",
+    Assigned = "assigned",
+});
+
 /// The kinds of custom field a group can define.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldKind {

@@ -1,7 +1,5 @@
 //! A membership gives a user one role in one group.
 
-use std::fmt;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -14,22 +12,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Organiser, Role::Volunteer];
-
     pub fn parse(s: &str) -> Result<Role, crate::Problem> {
         match s.trim().to_ascii_lowercase().as_str() {
             "admin" => Ok(Role::Admin),
             "organiser" | "organizer" => Ok(Role::Organiser),
             "volunteer" => Ok(Role::Volunteer),
             _ => Err(crate::Problem::new("role", "must be admin, organiser or volunteer")),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Organiser => "organiser",
-            Role::Volunteer => "volunteer",
         }
     }
 
@@ -47,11 +35,7 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::stored_as_text!(Role { Volunteer = "volunteer", Organiser = "organiser", Admin = "admin" });
 
 #[cfg(test)]
 mod tests {

@@ -60,7 +60,7 @@ impl Layout {
     pub fn for_scope(title: &str, scope: &Scope, csrf: CsrfToken) -> Layout {
         let nav = Nav { slug: scope.group_slug().into(), group_name: scope.group_name().into(), role: scope.role() };
         let time_zone = scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London);
-        Layout { time_zone, ..Layout::signed_in(title, scope.user_name(), Some(nav), csrf) }
+        Layout { time_zone, ..Layout::signed_in(title, scope.actor_name(), Some(nav), csrf) }
     }
 
     /// A time as the group reads it: "25 Nov 2026, 14:05".

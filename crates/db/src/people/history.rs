@@ -1,20 +1,21 @@
 //! A person's history: what was done with them, by whom, and when.
 
 use chrono::{DateTime, Utc};
+use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{EventId, PersonId};
 
 use crate::{Result, Scope, Sql, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonEvent {
-    pub kind: String,
+    pub kind: HistoryKind,
     pub summary: String,
     pub user_name: String,
     pub at: DateTime<Utc>,
 }
 
 /// Add to a person's history.
-pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: &str, summary: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: HistoryKind, summary: &str, now: DateTime<Utc>) -> Result<()> {
     execute!(
         tx,
         "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) SELECT $1, $2, $3, $4, $5, $6, $7 \
@@ -24,7 +25,7 @@ pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: &str,
         person,
         kind,
         summary,
-        scope.user_name(),
+        scope.actor_name(),
         now
     )?;
     Ok(())

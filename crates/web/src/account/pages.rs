@@ -16,10 +16,10 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::Duration;
 use serde::Deserialize;
 use std::net::SocketAddr;
-use tredegar_db::{groups, users};
+use tredegar_db::{Scope, groups, users};
 use tredegar_domain::contact::{Password, required_text};
 use tredegar_domain::groups::parse_group_name;
-use tredegar_domain::{Email, FieldErrors, Role};
+use tredegar_domain::{AuditAction, Email, FieldErrors, Role};
 
 // ---- pages ----
 
@@ -34,8 +34,8 @@ pub(super) async fn home(
     }
     let user = user?;
     let groups = groups::of_user(&mut tx, user.id).await?;
-    if let [(slug, _, _)] = groups.as_slice() {
-        return Ok(Redirect::to(&format!("/g/{slug}")).into_response());
+    if let [only] = groups.as_slice() {
+        return Ok(Redirect::to(&format!("/g/{}", only.slug)).into_response());
     }
     render(HomePage { layout: Layout::signed_in("Your groups", &user.name, None, csrf), groups })
 }
@@ -44,7 +44,7 @@ pub(super) async fn home(
 #[template(path = "account/home.html")]
 pub(super) struct HomePage {
     layout: Layout,
-    groups: Vec<(String, String, Role)>,
+    groups: Vec<groups::Membership>,
 }
 
 #[derive(Template)]
@@ -181,7 +181,9 @@ pub(super) async fn setup(
     let group = groups::create(&mut tx, &group_name, &slug, None, now).await?;
     let user = users::create(&mut tx, &email, &name, &hash, now).await?;
     users::set_membership(&mut tx, group.id, user.id, Role::Admin, now).await?;
-    tredegar_db::audit::record_cli(&mut tx, Some(group.id), "setup", &group.name, &format!("first admin {name} created"), now).await?;
+    let scope = Scope::for_member(&mut tx, user.id, &group.slug).await?.ok_or_else(AppError::not_found)?;
+    tredegar_db::audit::record(&mut tx, &scope, AuditAction::Setup, &group.name, "the group and its first admin made at first run", now)
+        .await?;
     tx.commit().await?;
     let jar = start_session(&state, user.id, jar).await?;
     Ok((jar, Redirect::to(&format!("/g/{}?notice=welcome", group.slug))).into_response())

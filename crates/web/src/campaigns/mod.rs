@@ -8,8 +8,6 @@ use axum::routing::get;
 
 use crate::AppState;
 
-pub const STATUSES: [&str; 5] = ["planning", "active", "won", "lost", "paused"];
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/g/{slug}/campaigns", get(pages::index).post(pages::create))

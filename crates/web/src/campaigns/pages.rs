@@ -12,9 +12,7 @@ use serde::Deserialize;
 use tredegar_db::campaigns::{self, Campaign};
 use tredegar_db::{Page, Scope};
 use tredegar_domain::contact::{optional_text, required_text};
-use tredegar_domain::{CampaignId, FieldErrors, Problem};
-
-use super::STATUSES;
+use tredegar_domain::{CampaignId, CampaignStatus, FieldErrors};
 
 #[derive(Template)]
 #[template(path = "campaigns/index.html")]
@@ -43,7 +41,7 @@ pub(super) async fn export(State(state): State<AppState>, Organiser(scope): Orga
     let rows = all(&state, &scope)
         .await?
         .into_iter()
-        .map(|c| vec![c.id.to_string(), c.title, c.status, c.description, c.created_at.to_rfc3339()])
+        .map(|c| vec![c.id.to_string(), c.title, c.status.to_string(), c.description, c.created_at.to_rfc3339()])
         .collect();
     csv_response("campaigns.csv", &["id", "title", "status", "description", "created"], rows)
 }
@@ -65,7 +63,7 @@ pub(super) struct FormPage {
     action: String,
     form: CampaignForm,
     errors: FieldErrors,
-    statuses: [&'static str; 5],
+    statuses: &'static [CampaignStatus],
 }
 
 pub(super) async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
@@ -76,7 +74,7 @@ pub(super) async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<
         action,
         form,
         errors: FieldErrors::default(),
-        statuses: STATUSES,
+        statuses: CampaignStatus::ALL,
     })
 }
 
@@ -91,20 +89,18 @@ pub(super) async fn save(
     let mut errors = FieldErrors::default();
     let title = errors.check(required_text("title", &form.title, 200));
     let description = errors.check(optional_text("description", &form.description, 10_000)).flatten().unwrap_or_default();
-    if !STATUSES.contains(&form.status.as_str()) {
-        errors.push(Problem::new("status", format!("must be one of: {}", STATUSES.join(", "))));
-    }
-    let Some(title) = title.filter(|_| errors.is_empty()) else {
+    let status = errors.check(CampaignStatus::parse("status", &form.status));
+    let (Some(title), Some(status)) = (title, status) else {
         let (label, action) = if new {
             ("New campaign", format!("/g/{}/campaigns", scope.group_slug()))
         } else {
             ("Edit campaign", format!("/g/{}/campaigns/{id}", scope.group_slug()))
         };
-        let page = FormPage { layout: Layout::for_scope(label, scope, csrf), action, form, errors, statuses: STATUSES };
+        let page = FormPage { layout: Layout::for_scope(label, scope, csrf), action, form, errors, statuses: CampaignStatus::ALL };
         return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     };
     let mut tx = state.db.write().await?;
-    let text = campaigns::CampaignText { title: &title, description: &description, status: &form.status };
+    let text = campaigns::CampaignText { title: &title, description: &description, status };
     campaigns::save(&mut tx, scope, id, &text, state.clock.now(), new).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/campaigns/{id}?notice=saved", scope.group_slug())).into_response())
@@ -142,14 +138,14 @@ pub(super) async fn edit(
     Path((_, id)): Path<(String, CampaignId)>,
 ) -> Result<Response, AppError> {
     let c = the_campaign(&state, &scope, id).await?;
-    let form = CampaignForm { title: c.title, description: c.description, status: c.status };
+    let form = CampaignForm { title: c.title, description: c.description, status: c.status.to_string() };
     let action = format!("/g/{}/campaigns/{id}", scope.group_slug());
     render(FormPage {
         layout: Layout::for_scope("Edit campaign", &scope, csrf),
         action,
         form,
         errors: FieldErrors::default(),
-        statuses: STATUSES,
+        statuses: CampaignStatus::ALL,
     })
 }
 

@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use tredegar_db::Page;
 use tredegar_db::audit::{self, AuditEntry};
+use tredegar_domain::AuditAction;
 
 #[derive(Template)]
 #[template(path = "groups/audit.html")]
@@ -54,13 +55,13 @@ pub(super) async fn audit_log(
 
 pub(super) async fn audit_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "export", "audit log", "the whole log", state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::Export, "audit log", "the whole log", state.clock.now()).await?;
     tx.commit().await?;
     csv_stream(
         &state,
         "audit-log.csv",
         &["at", "who", "action", "subject", "detail"],
-        |e: AuditEntry| vec![e.at.to_rfc3339(), e.user_name, e.action, e.subject, e.detail],
+        |e: AuditEntry| vec![e.at.to_rfc3339(), e.user_name, e.action.to_string(), e.subject, e.detail],
         move |db, rows| async move {
             let mut tx = db.read().await?;
             audit::send_all(&mut tx, &scope, rows).await

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::audit::{self};
 use tredegar_db::users::{self, Member};
+use tredegar_domain::AuditAction;
 use tredegar_domain::contact::{Password, required_text};
 use tredegar_domain::{Email, FieldErrors, Problem, Role, UserId};
 
@@ -21,11 +22,17 @@ use tredegar_domain::{Email, FieldErrors, Problem, Role, UserId};
 pub(super) struct MembersPage {
     layout: Layout,
     slug: String,
-    me: UserId,
+    me: Option<UserId>,
     members: Vec<Member>,
-    roles: [Role; 3],
+    roles: &'static [Role],
     form: MemberForm,
     errors: FieldErrors,
+}
+
+impl MembersPage {
+    fn is_me(&self, m: &Member) -> bool {
+        self.me == Some(m.user_id)
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -114,7 +121,15 @@ pub(super) async fn add_member(
         (None, None) => return Err(AppError::Internal("member form checked without an account".into())),
     };
     users::set_membership(&mut tx, scope.group_id(), user.id, role, now).await?;
-    audit::record(&mut tx, &scope, "role", &format!("user {}", user.id), &format!("{} added as {}", user.name, role.label()), now).await?;
+    audit::record(
+        &mut tx,
+        &scope,
+        AuditAction::Role,
+        &format!("user {}", user.id),
+        &format!("{} added as {}", user.name, role.label()),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/members?notice=added", scope.group_slug())).into_response())
 }
@@ -124,9 +139,9 @@ pub(super) async fn members_export(State(state): State<AppState>, Admin(scope): 
     let members = users::members(&mut tx, &scope).await?;
     drop(tx);
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "export", "members", &format!("{} members", members.len()), state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::Export, "members", &format!("{} members", members.len()), state.clock.now()).await?;
     tx.commit().await?;
-    let rows = members.into_iter().map(|m| vec![m.user_id.to_string(), m.name, m.email, m.role]).collect();
+    let rows = members.into_iter().map(|m| vec![m.user_id.to_string(), m.name, m.email, m.role.to_string()]).collect();
     csv_response("members.csv", &["id", "name", "email", "role"], rows)
 }
 
@@ -142,15 +157,22 @@ pub(super) async fn change_role(
     Form(f): Form<RoleForm>,
 ) -> Result<Response, AppError> {
     let role = Role::parse(&f.role)?;
-    if user == scope.user_id() && role != Role::Admin {
+    if Some(user) == scope.user_id() && role != Role::Admin {
         return Err(Problem::new("role", "you cannot take away your own admin role; ask another admin").into());
     }
     let mut tx = state.db.write().await?;
     let member = users::member(&mut tx, &scope, user).await?.ok_or_else(AppError::not_found)?;
     let now = state.clock.now();
     users::set_membership(&mut tx, scope.group_id(), user, role, now).await?;
-    audit::record(&mut tx, &scope, "role", &format!("user {user}"), &format!("{}: {} → {}", member.name, member.role, role.as_str()), now)
-        .await?;
+    audit::record(
+        &mut tx,
+        &scope,
+        AuditAction::Role,
+        &format!("user {user}"),
+        &format!("{}: {} → {}", member.name, member.role, role.as_str()),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/members?notice=role", scope.group_slug())).into_response())
 }
@@ -165,7 +187,7 @@ pub(super) struct RemovePage {
 
 /// A member of the scope's group other than the admin asking, or 404.
 pub(super) async fn other_member(state: &AppState, scope: &Scope, user: UserId) -> Result<Member, AppError> {
-    if user == scope.user_id() {
+    if Some(user) == scope.user_id() {
         return Err(Problem::new("user", "you cannot remove yourself; ask another admin").into());
     }
     let mut tx = state.db.read().await?;
@@ -194,7 +216,7 @@ pub(super) async fn remove_member(
     audit::record(
         &mut tx,
         &scope,
-        "role",
+        AuditAction::Role,
         &format!("user {user}"),
         &format!("{} removed from the group (was {})", member.name, member.role),
         state.clock.now(),

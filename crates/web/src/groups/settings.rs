@@ -15,6 +15,7 @@ use tredegar_db::audit::{self};
 use tredegar_db::fields::{self, CustomField};
 use tredegar_db::groups::{self, Group};
 use tredegar_db::users::{self};
+use tredegar_domain::AuditAction;
 use tredegar_domain::contact::required_text;
 use tredegar_domain::people::{FieldKind, parse_field_name};
 use tredegar_domain::{CustomFieldId, FieldErrors, Problem, Role};
@@ -35,8 +36,9 @@ pub(super) async fn create_child(
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let child = groups::create(&mut tx, &name, &slug, Some(scope.group_id()), now).await?;
-    users::set_membership(&mut tx, child.id, scope.user_id(), Role::Admin, now).await?;
-    audit::record(&mut tx, &scope, "group", &child.name, "group created inside this one", now).await?;
+    let me = scope.user_id().ok_or(AppError::SignInNeeded)?;
+    users::set_membership(&mut tx, child.id, me, Role::Admin, now).await?;
+    audit::record(&mut tx, &scope, AuditAction::Group, &child.name, "group created inside this one", now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/settings?notice=added", child.slug)).into_response())
 }
@@ -114,7 +116,7 @@ pub(super) async fn set_sharing(
     }
     groups::set_sharing(&mut tx, &scope, share).await?;
     let detail = if share { "people are now shared with the parent group" } else { "people are no longer shared with the parent group" };
-    audit::record(&mut tx, &scope, "sharing", &group.name, detail, state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::Sharing, &group.name, detail, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/settings?notice=sharing", scope.group_slug())).into_response())
 }
@@ -157,8 +159,15 @@ pub(super) async fn delete_field(
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
     fields::delete(&mut tx, &scope, id).await?;
-    audit::record(&mut tx, &scope, "delete", &format!("custom field {id}"), "field and every person's value for it", state.clock.now())
-        .await?;
+    audit::record(
+        &mut tx,
+        &scope,
+        AuditAction::Delete,
+        &format!("custom field {id}"),
+        "field and every person's value for it",
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/settings?notice=deleted", scope.group_slug())).into_response())
 }

@@ -1,6 +1,8 @@
 //! OSDI people: list, get, the signup helper (upsert), and PUT.
 
 use std::collections::BTreeMap;
+use tredegar_domain::AuditAction;
+use tredegar_domain::people::HistoryKind;
 
 use axum::Router;
 use axum::extract::State;
@@ -86,7 +88,7 @@ pub async fn get_one(State(state): State<AppState>, api: Api, Path(id): Path<Str
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     let person = visible(&state, &api.scope, id).await?;
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &api.scope, "view", &format!("person {id}"), "through the API", state.clock.now()).await?;
+    audit::record(&mut tx, &api.scope, AuditAction::View, &format!("person {id}"), "through the API", state.clock.now()).await?;
     tx.commit().await?;
     Ok(axum::Json(person_json(&api, &person)).into_response())
 }
@@ -358,7 +360,8 @@ pub async fn signup(
     let details = body.person.apply(stored, &known)?;
     define_new_fields(&mut tx, &scope, &details, &mut known, now).await?;
     people::save(&mut tx, &scope, id, &details, now, new).await?;
-    people::add_event(&mut tx, &scope, id, if new { "created" } else { "edited" }, "Signed up through the API", now).await?;
+    people::add_event(&mut tx, &scope, id, if new { HistoryKind::Created } else { HistoryKind::Edited }, "Signed up through the API", now)
+        .await?;
     for name in &body.add_tags {
         if let Some(tag) = tags::by_name(&mut tx, &scope, name).await? {
             tags::add(&mut tx, &scope, tag.id, id, now).await?;
@@ -400,7 +403,7 @@ pub async fn update(
     let details = body.apply(person.details, &known)?;
     define_new_fields(&mut tx, &scope, &details, &mut known, now).await?;
     people::save(&mut tx, &scope, id, &details, now, false).await?;
-    people::add_event(&mut tx, &scope, id, "edited", "Updated through the API", now).await?;
+    people::add_event(&mut tx, &scope, id, HistoryKind::Edited, "Updated through the API", now).await?;
     let person = people::get(&mut tx, &scope, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     if q.background() {

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod form;
+mod merge;
 mod pages;
 
 use axum::Router;
@@ -20,8 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/g/{slug}/people/{id}", get(pages::show).post(pages::update))
         .route("/g/{slug}/people/{id}/edit", get(pages::edit))
         .route("/g/{slug}/people/{id}/delete", get(pages::confirm_delete).post(pages::delete))
-        .route("/g/{slug}/people/{id}/merge", get(pages::merge_search))
-        .route("/g/{slug}/people/{id}/merge/{other}", get(pages::confirm_merge).post(pages::merge))
+        .route("/g/{slug}/people/{id}/merge", get(merge::merge_search))
+        .route("/g/{slug}/people/{id}/merge/{other}", get(merge::confirm_merge).post(merge::merge))
         .route("/g/{slug}/people/{id}/tags", post(pages::add_tag))
         .route("/g/{slug}/people/{id}/tags/{tag}/remove", post(pages::remove_tag))
         .route("/g/{slug}/people/{id}/assign", post(pages::assign))

@@ -9,6 +9,8 @@ use serde::Deserialize;
 use tredegar_db::fields::{self, CustomField};
 use tredegar_db::people::{self, Assignee, Order, Person, PersonEvent, PersonSummary, Search};
 use tredegar_db::{Page, Scope, audit, tags, users};
+use tredegar_domain::AuditAction;
+use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
 
 use super::form::{self, PersonForm};
@@ -23,7 +25,7 @@ const PER_PAGE: i64 = 50;
 #[derive(Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
-    q: String,
+    pub(super) q: String,
     page: Option<i64>,
 }
 
@@ -80,7 +82,7 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
     drop(tx);
     let detail = format!("{total} people{}", if q.q.is_empty() { String::new() } else { " matching a search".into() });
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "export", "people", &detail, state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::Export, "people", &detail, state.clock.now()).await?;
     tx.commit().await?;
 
     csv_stream(
@@ -184,7 +186,7 @@ async fn save_from_form(
         &mut tx,
         scope,
         id,
-        if new { "created" } else { "edited" },
+        if new { HistoryKind::Created } else { HistoryKind::Edited },
         if new { "Added to the database" } else { "Details edited" },
         now,
     )
@@ -214,18 +216,18 @@ pub async fn update(
 }
 
 /// After a change, back to the person's page, confirming it.
-fn back_to_person(scope: &Scope, id: PersonId, notice: &str) -> Response {
+pub(super) fn back_to_person(scope: &Scope, id: PersonId, notice: &str) -> Response {
     Redirect::to(&format!("/g/{}/people/{id}?notice={notice}", scope.group_slug())).into_response()
 }
 
 /// A person this scope may see, or 404.
-async fn visible_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person, AppError> {
+pub(super) async fn visible_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person, AppError> {
     let mut tx = state.db.read().await?;
     people::get(&mut tx, scope, id).await?.ok_or_else(|| AppError::NotFound(format!("Couldn't find person with id = {id}")))
 }
 
 /// A person of the scope's own group (not a shared child's), or 404.
-async fn own_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person, AppError> {
+pub(super) async fn own_person(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person, AppError> {
     let p = visible_person(state, scope, id).await?;
     if p.group_id == scope.group_id() { Ok(p) } else { Err(AppError::NotFound(format!("Couldn't find person with id = {id}"))) }
 }
@@ -282,7 +284,7 @@ pub async fn show(
     let (assignees, volunteers, all_tags) = if can_edit {
         let members = users::members(&mut tx, &scope).await?;
         let tags = tags::list(&mut tx, &scope, &Default::default(), Page::everything()).await?.0;
-        (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer.as_str()).collect(), tags)
+        (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer).collect(), tags)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
@@ -290,7 +292,7 @@ pub async fn show(
     // The view is logged before the page is sent.
     let mut tx = state.db.write().await?;
     // People are named by id in the audit log, so erasing someone erases their name.
-    audit::record(&mut tx, &scope, "view", &format!("person {id}"), "in the pages", state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::View, &format!("person {id}"), "in the pages", state.clock.now()).await?;
     tx.commit().await?;
     render(ShowPage {
         layout: Layout::for_scope(&name, &scope, csrf).notice(&notice),
@@ -339,87 +341,10 @@ pub async fn delete(
     own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
     people::delete(&mut tx, &scope, id).await?;
-    audit::record(&mut tx, &scope, "delete", &format!("person {id}"), "and everything recorded about them", state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::Delete, &format!("person {id}"), "and everything recorded about them", state.clock.now())
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/g/{}/people?notice=deleted", scope.group_slug())).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "people/merge.html")]
-struct MergePage {
-    layout: Layout,
-    slug: String,
-    keep: Person,
-    keep_name: String,
-    q: String,
-    candidates: Vec<PersonSummary>,
-    other: Option<(Person, String)>,
-}
-
-pub async fn merge_search(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    csrf: CsrfToken,
-    Path((_, id)): Path<(String, PersonId)>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let keep = own_person(&state, &scope, id).await?;
-    let mut tx = state.db.read().await?;
-    let candidates = if q.q.trim().is_empty() {
-        Vec::new()
-    } else {
-        let found = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, Page::new(1, 20)).await?.0;
-        found.into_iter().filter(|p| p.id != id && p.group_id == scope.group_id()).collect()
-    };
-    render(MergePage {
-        layout: Layout::for_scope("Merge with another person", &scope, csrf),
-        slug: scope.group_slug().into(),
-        keep_name: keep.display_name(),
-        keep,
-        q: q.q,
-        candidates,
-        other: None,
-    })
-}
-
-pub async fn confirm_merge(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    csrf: CsrfToken,
-    Path((_, id, other)): Path<(String, PersonId, PersonId)>,
-) -> Result<Response, AppError> {
-    let keep = own_person(&state, &scope, id).await?;
-    let other = own_person(&state, &scope, other).await?;
-    let other_name = other.display_name();
-    render(MergePage {
-        layout: Layout::for_scope("Merge with another person", &scope, csrf),
-        slug: scope.group_slug().into(),
-        keep_name: keep.display_name(),
-        keep,
-        q: String::new(),
-        candidates: Vec::new(),
-        other: Some((other, other_name)),
-    })
-}
-
-pub async fn merge(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    Path((_, id, other)): Path<(String, PersonId, PersonId)>,
-) -> Result<Response, AppError> {
-    let keep = own_person(&state, &scope, id).await?;
-    let other = own_person(&state, &scope, other).await?;
-    if keep.id == other.id {
-        return Err(tredegar_domain::Problem::new("other", "choose a different person to merge with").into());
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.write().await?;
-    people::merge(&mut tx, &scope, &keep, &other, now).await?;
-    let summary = format!("Merged with {} ({}); their history is included", other.display_name(), other.id);
-    people::add_event(&mut tx, &scope, keep.id, "merged", &summary, now).await?;
-    audit::record(&mut tx, &scope, "merge", &format!("person {}", keep.id), &format!("person {} merged into them", other.id), now).await?;
-    tx.commit().await?;
-    Ok(back_to_person(&scope, id, "merged"))
 }
 
 /// Tag a person, making the tag if the group has none by that name.
@@ -435,7 +360,7 @@ pub async fn add_tag(
     let mut tx = state.db.write().await?;
     let tag = tags::find_or_create(&mut tx, &scope, &name, now).await?;
     tags::add(&mut tx, &scope, tag.id, id, now).await?;
-    people::add_event(&mut tx, &scope, id, "tagged", &format!("Tagged {}", tag.name), now).await?;
+    people::add_event(&mut tx, &scope, id, HistoryKind::Tagged, &format!("Tagged {}", tag.name), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "saved"))
 }
@@ -450,7 +375,7 @@ pub async fn remove_tag(
     let mut tx = state.db.write().await?;
     let tag = tags::get(&mut tx, &scope, tag).await?.ok_or_else(AppError::not_found)?;
     tags::remove(&mut tx, &scope, tag.id, id, now).await?;
-    people::add_event(&mut tx, &scope, id, "untagged", &format!("Tag {} removed", tag.name), now).await?;
+    people::add_event(&mut tx, &scope, id, HistoryKind::Untagged, &format!("Tag {} removed", tag.name), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "saved"))
 }
@@ -473,7 +398,7 @@ pub async fn assign(
         .ok_or_else(|| tredegar_domain::Problem::new("user", "is not a member of this group"))?;
     let now = state.clock.now();
     people::assign(&mut tx, &scope, id, f.user, now).await?;
-    people::add_event(&mut tx, &scope, id, "assigned", &format!("Assigned to {}", member.name), now).await?;
+    people::add_event(&mut tx, &scope, id, HistoryKind::Assigned, &format!("Assigned to {}", member.name), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "saved"))
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tredegar_db::tags::{self, Tag, Tagging};
 use tredegar_db::{audit, people};
+use tredegar_domain::AuditAction;
 use tredegar_domain::contact::required_text;
 use tredegar_domain::{PersonId, TagId, TaggingId};
 
@@ -168,7 +169,7 @@ pub async fn untag_api(State(state): State<AppState>, api: Api, Path((id, taggin
     audit::record(
         &mut tx,
         scope,
-        "delete",
+        AuditAction::Delete,
         &format!("tagging {}", t.id),
         &format!("tag {} removed from person {}", t.tag_id, t.person_id),
         now,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::tags::{self, Tag};
 use tredegar_db::{Page, audit};
+use tredegar_domain::AuditAction;
 use tredegar_domain::FieldErrors;
 use tredegar_domain::contact::required_text;
 
@@ -85,7 +86,7 @@ pub(super) async fn create(
 pub(super) async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
     let tags = all_tags(&state, &scope).await?;
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &scope, "export", "tags", &format!("{} tags", tags.len()), state.clock.now()).await?;
+    audit::record(&mut tx, &scope, AuditAction::Export, "tags", &format!("{} tags", tags.len()), state.clock.now()).await?;
     tx.commit().await?;
     let rows = tags.into_iter().map(|t| vec![t.id.to_string(), t.name, t.created_at.to_rfc3339()]).collect();
     csv_response("tags.csv", &["id", "name", "created"], rows)

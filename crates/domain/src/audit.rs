@@ -1,0 +1,40 @@
+//! What the audit log records.
+
+/// The kinds of action the audit log records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    /// Someone opened a person's page or read them through the API.
+    View,
+    /// A download of the group's data.
+    Export,
+    Delete,
+    Merge,
+    /// A member's role was set or changed.
+    Role,
+    /// A member added or removed.
+    Member,
+    /// Sharing with the parent group turned on or off.
+    Sharing,
+    /// A group made, inside this one or from the command line.
+    Group,
+    /// An API token issued.
+    Token,
+    /// The first-run setup.
+    Setup,
+    /// Demo data loaded.
+    Demo,
+}
+
+crate::stored_as_text!(AuditAction {
+    View = "view",
+    Export = "export",
+    Delete = "delete",
+    Merge = "merge",
+    Role = "role",
+    Member = "member",
+    Sharing = "sharing",
+    Group = "group",
+    Token = "token",
+    Setup = "setup",
+    Demo = "demo",
+});
