@@ -13,12 +13,21 @@ crate::on_both_backends!(
     put_changes_only_what_is_given,
     bad_api_input_names_the_field,
     tags_and_taggings_round_trip,
+    only_an_admins_token_defines_custom_fields,
 );
 
 async fn organiser_api(app: &TestApp) -> Api {
     let group = app.group("Brookfield Estate", None).await;
     let user = app.user(&group, "org@example.org", Role::Organiser).await;
     app.api(&app.token(&group, user).await)
+}
+
+/// The organiser's API and an admin's, in the same group.
+async fn organiser_and_admin_api(app: &TestApp) -> (Api, Api) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    (app.api(&app.token(&group, organiser).await), app.api(&app.token(&group, admin).await))
 }
 
 async fn tokens_are_required_and_read_case_insensitively(app: TestApp) {
@@ -116,7 +125,7 @@ async fn the_signup_helper_matches_by_email_then_phone(app: TestApp) {
 }
 
 async fn put_changes_only_what_is_given(app: TestApp) {
-    let api = organiser_api(&app).await;
+    let (_, api) = organiser_and_admin_api(&app).await;
     let (_, p) = api
         .post("people", json!({"person": {"given_name": "Kwame", "family_name": "Mensah", "email_addresses": [{"address": "k@example.org"}], "postal_addresses": [{"postal_code": "NP22 3AA", "locality": "Tredegar"}], "custom_fields": {"ward": "Georgetown"}}}))
         .await;
@@ -143,7 +152,7 @@ async fn bad_api_input_names_the_field(app: TestApp) {
     let api = organiser_api(&app).await;
     for (body, field) in [
         (json!({"person": {"email_addresses": [{"address": "nope"}]}}), "email_addresses[0].address"),
-        (json!({"person": {"given_name": "No contact"}}), "person.email_addresses"),
+        (json!({"person": {"given_name": "No contact"}}), "email_addresses"),
         (json!({"person": {"phone_numbers": [{"number": "12"}]}}), "phone_numbers[0].number"),
         (
             json!({"person": {"email_addresses": [{"address": "a@example.org"}], "postal_addresses": [{"postal_code": "!!!"}]}}),
@@ -227,4 +236,25 @@ async fn api_rate_limit_postgres() {
     if let Some(app) = TestApp::postgres_with(limited()).await {
         rate_limited(app).await;
     }
+}
+
+async fn only_an_admins_token_defines_custom_fields(app: TestApp) {
+    let (organiser, admin) = organiser_and_admin_api(&app).await;
+    let body = json!({"person": {"email_addresses": [{"address": "s@example.org"}], "custom_fields": {"shoe_size": "9"}}});
+    let (s, e) = organiser.post("people", body.clone()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("custom_fields.shoe_size"), "{e}");
+    let (s, _) = organiser.get("people?filter=email_address+eq+'s@example.org'").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, list) = organiser.get("people").await;
+    assert_eq!(list["total_records"], 0, "nothing half-written: {list}");
+    let (s, p) = admin.post("people", body.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["custom_fields"]["shoe_size"], "9");
+    // Once the admin has defined it, anyone's token may fill it in.
+    let (s, p) = organiser
+        .post("people", json!({"person": {"email_addresses": [{"address": "t@example.org"}], "custom_fields": {"shoe_size": "10"}}}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["custom_fields"]["shoe_size"], "10");
 }

@@ -114,10 +114,12 @@ pub fn postcode_key(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase()
 }
 
-/// OSDI's email and phone subscription statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// OSDI's email and phone subscription statuses. The default is
+/// unsubscribed: consent is never assumed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SubscriptionStatus {
     Subscribed,
+    #[default]
     Unsubscribed,
     Bouncing,
     SpamComplaint,

@@ -71,6 +71,7 @@ pub mod filter;
 pub mod groups;
 pub mod ids;
 pub mod people;
+pub mod person_update;
 pub mod problems;
 pub mod roles;
 

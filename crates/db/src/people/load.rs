@@ -82,6 +82,25 @@ fn details_sql(columns: &'static str, from: &'static str, order: &'static str, i
 
 /// The people with these ids that this scope may see, in the order given.
 pub async fn get_many(tx: &mut Tx, scope: &Scope, ids: &[PersonId]) -> Result<Vec<Person>> {
+    load(tx, scope, ids, Reach::Visible).await
+}
+
+/// A person of the scope's own group, whoever is asking: for the upsert,
+/// which must find the person it merges into even when the caller (a
+/// public form, a volunteer's token) may not read them. It is never shown.
+pub(super) async fn get_own(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<Option<Person>> {
+    Ok(load(tx, scope, &[id], Reach::OwnGroup).await?.pop())
+}
+
+/// Whom a load may return.
+enum Reach {
+    /// Whom the scope may read.
+    Visible,
+    /// Anyone in the scope's own group.
+    OwnGroup,
+}
+
+async fn load(tx: &mut Tx, scope: &Scope, ids: &[PersonId], reach: Reach) -> Result<Vec<Person>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -89,7 +108,12 @@ pub async fn get_many(tx: &mut Tx, scope: &Scope, ids: &[PersonId]) -> Result<Ve
         "SELECT p.id, p.group_id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at FROM people p WHERE p.id IN (",
     );
     q.bind_list(ids.iter().copied()).push(") AND ");
-    scope.visible_people(&mut q, "p");
+    match reach {
+        Reach::Visible => scope.visible_people(&mut q, "p"),
+        Reach::OwnGroup => {
+            q.push("p.group_id = ").bind(scope.group_id());
+        }
+    }
     let rows: Vec<PersonRow> = q.fetch_all(tx).await?;
     if rows.is_empty() {
         return Ok(Vec::new());

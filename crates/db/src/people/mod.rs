@@ -5,7 +5,8 @@
 //!
 //! - `search`: pages of people matching a search or an OSDI filter;
 //! - `load`: everything about a few people at once;
-//! - `write`: saving, the one upsert, deleting and merging;
+//! - `upsert`: the one way outside input becomes a person;
+//! - `write`: saving, deleting and merging;
 //! - `history`: what happened to a person;
 //! - `assignments`: which volunteers may see whom (the seed of walk and call lists).
 
@@ -17,12 +18,14 @@ mod assignments;
 mod history;
 mod load;
 mod search;
+mod upsert;
 mod write;
 
 pub use assignments::{Assignee, assign, assignees, unassign};
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
 pub use search::{FILTER_FIELDS, Order, Search, count, list, send_all};
+pub use upsert::{NewFields, Upserted, update, upsert};
 pub use write::{delete, find_match, merge, save};
 
 /// A person as shown in a list.

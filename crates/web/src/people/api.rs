@@ -1,8 +1,6 @@
 //! OSDI people: list, get, the signup helper (upsert), and PUT.
 
 use std::collections::BTreeMap;
-use tredegar_domain::AuditAction;
-use tredegar_domain::people::HistoryKind;
 
 use axum::Router;
 use axum::extract::State;
@@ -10,11 +8,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
-use tredegar_db::people::{self, Order, Person, Search};
-use tredegar_db::{Scope, audit, fields, tags};
+use tredegar_db::people::{self, NewFields, Order, Person, Search};
+use tredegar_db::{Scope, audit, tags};
 use tredegar_domain::contact::optional_text;
-use tredegar_domain::people::{Address, EmailEntry, FieldKind, PersonDetails, PhoneEntry, PhoneType, parse_field_name};
-use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Problem, SubscriptionStatus};
+use tredegar_domain::people::{Address, PhoneType, parse_field_name};
+use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
+use tredegar_domain::{AuditAction, Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 
 use crate::api::{Api, Paging, collection, date, identifiers};
 use crate::error::ApiError;
@@ -150,149 +149,89 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Only these two change an existing person's subscription.
-fn explicit_status(s: Option<&str>) -> Option<SubscriptionStatus> {
-    s.and_then(|s| SubscriptionStatus::parse("status", s).ok())
-        .filter(|s| matches!(s, SubscriptionStatus::Subscribed | SubscriptionStatus::Unsubscribed))
-}
-
 impl PersonIn {
-    fn email(&self) -> Result<Option<Email>, Problem> {
-        let first = self.email_addresses.as_ref().and_then(|l| l.as_ref()).and_then(|l| l.first()).and_then(|e| e.address.as_deref());
-        first.map(|a| Email::parse("email_addresses[0].address", a)).transpose()
-    }
-
-    fn phone(&self) -> Result<Option<Phone>, Problem> {
-        let first = self.phone_numbers.as_ref().and_then(|l| l.as_ref()).and_then(|l| l.first()).and_then(|p| p.number.as_ref());
-        first.map(|n| Phone::parse("phone_numbers[0].number", &value_text(n))).transpose()
-    }
-
-    /// Merge what was sent into what is stored.
-    fn apply(self, mut d: PersonDetails, custom_kinds: &[fields::CustomField]) -> Result<PersonDetails, FieldErrors> {
+    /// What was sent, checked field by field: every problem at once, each
+    /// naming its field. The merge rules are `PersonDetails::merge`.
+    fn into_update(self) -> Result<PersonUpdate, FieldErrors> {
         let mut errors = FieldErrors::default();
-        if let Some(v) = self.given_name {
-            d.given_name = errors.check(optional_text("given_name", v.as_deref().unwrap_or(""), 200)).flatten();
-        }
-        if let Some(v) = self.family_name {
-            d.family_name = errors.check(optional_text("family_name", v.as_deref().unwrap_or(""), 200)).flatten();
-        }
-        if let Some(list) = self.email_addresses {
+        let mut u = PersonUpdate::osdi();
+        let name = |errors: &mut FieldErrors, field: &str, v: Option<Option<String>>| {
+            v.map(|v| errors.check(optional_text(field, v.as_deref().unwrap_or(""), 200)).flatten())
+        };
+        u.given_name = name(&mut errors, "given_name", self.given_name);
+        u.family_name = name(&mut errors, "family_name", self.family_name);
+        u.emails = self.email_addresses.map(|list| {
             let list = list.unwrap_or_default();
-            if list.is_empty() {
-                d.emails.clear();
-            }
             // An entry with no address says nothing (Parsons sends `[{}]` for "no email").
-            for (i, e) in list.into_iter().enumerate().filter(|(_, e)| e.address.is_some()) {
-                let field = format!("email_addresses[{i}]");
-                let Some(email) = errors.check(Email::parse(&format!("{field}.address"), e.address.as_deref().unwrap_or(""))) else {
-                    continue;
-                };
-                if let Some(s) = e.status.as_deref() {
-                    errors.check(SubscriptionStatus::parse(&format!("{field}.status"), s));
-                }
-                let primary = e.primary.unwrap_or(false);
-                match d.emails.iter_mut().find(|x| x.email.key() == email.key()) {
-                    Some(existing) => {
-                        if let Some(s) = explicit_status(e.status.as_deref()) {
-                            existing.status = s;
-                        }
-                        existing.primary |= primary;
-                    }
-                    None => {
-                        let status = e
-                            .status
-                            .as_deref()
-                            .and_then(|s| SubscriptionStatus::parse("status", s).ok())
-                            .unwrap_or(SubscriptionStatus::Subscribed);
-                        d.emails.push(EmailEntry { email, status, primary });
-                    }
-                }
-                if primary {
-                    let key = d.emails.iter().rev().find(|x| x.primary).map(|x| x.email.key());
-                    d.emails.iter_mut().for_each(|x| x.primary = Some(x.email.key()) == key);
-                }
-            }
-        }
-        if let Some(list) = self.phone_numbers {
-            let list = list.unwrap_or_default();
-            if list.is_empty() {
-                d.phones.clear();
-            }
-            for (i, p) in list.into_iter().enumerate() {
-                let field = format!("phone_numbers[{i}]");
-                let number = p.number.as_ref().map(value_text).unwrap_or_default();
-                let Some(phone) = errors.check(Phone::parse(&format!("{field}.number"), &number)) else { continue };
-                if let Some(s) = p.status.as_deref() {
-                    errors.check(SubscriptionStatus::parse(&format!("{field}.status"), s));
-                }
-                let number_type = errors
-                    .check(PhoneType::parse(&format!("{field}.number_type"), p.number_type.as_deref().unwrap_or("")))
-                    .unwrap_or(PhoneType::Mobile);
-                match d.phones.iter_mut().find(|x| x.phone.key() == phone.key()) {
-                    Some(existing) => {
-                        if let Some(s) = explicit_status(p.status.as_deref()) {
-                            existing.status = s;
-                        }
-                        existing.primary |= p.primary.unwrap_or(false);
-                    }
-                    None => {
-                        let status = p
-                            .status
-                            .as_deref()
-                            .and_then(|s| SubscriptionStatus::parse("status", s).ok())
-                            .unwrap_or(SubscriptionStatus::Unsubscribed);
-                        d.phones.push(PhoneEntry { phone, number_type, status, primary: p.primary.unwrap_or(false) });
-                    }
-                }
-            }
-        }
-        if let Some(list) = self.postal_addresses {
-            d.addresses = list
-                .unwrap_or_default()
+            let given: Vec<(usize, EmailIn)> = list.into_iter().enumerate().filter(|(_, e)| e.address.is_some()).collect();
+            given
+                .into_iter()
+                .filter_map(|(i, e)| {
+                    let field = format!("email_addresses[{i}]");
+                    let email = errors.check(Email::parse(&format!("{field}.address"), e.address.as_deref().unwrap_or("")));
+                    let status = status(&mut errors, &format!("{field}.status"), e.status.as_deref());
+                    Some(EmailUpdate { email: email?, status, primary: e.primary.unwrap_or(false) })
+                })
+                .collect()
+        });
+        u.phones = self.phone_numbers.map(|list| {
+            list.unwrap_or_default()
                 .into_iter()
                 .enumerate()
-                .map(|(i, a)| {
-                    let field = |f: &str| format!("postal_addresses[{i}].{f}");
-                    let text = |errors: &mut FieldErrors, f: &str, v: Option<String>| {
-                        errors.check(optional_text(&field(f), v.as_deref().unwrap_or(""), 200)).flatten()
-                    };
-                    Address {
-                        address_lines: a.address_lines.into_iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
-                        locality: text(&mut errors, "locality", a.locality),
-                        region: text(&mut errors, "region", a.region),
-                        postcode: a
-                            .postal_code
-                            .filter(|p| !p.trim().is_empty())
-                            .and_then(|p| errors.check(Postcode::parse(&field("postal_code"), &p))),
-                        country: text(&mut errors, "country", a.country),
-                        latitude: a.location.as_ref().and_then(|l| l.latitude),
-                        longitude: a.location.as_ref().and_then(|l| l.longitude),
-                        primary: a.primary.unwrap_or(false),
-                    }
+                .filter_map(|(i, p)| {
+                    let field = format!("phone_numbers[{i}]");
+                    let number = p.number.as_ref().map(value_text).unwrap_or_default();
+                    let phone = errors.check(Phone::parse(&format!("{field}.number"), &number));
+                    let status = status(&mut errors, &format!("{field}.status"), p.status.as_deref());
+                    let number_type =
+                        errors.check(PhoneType::parse(&format!("{field}.number_type"), p.number_type.as_deref().unwrap_or("")));
+                    Some(PhoneUpdate { phone: phone?, number_type: number_type?, status, primary: p.primary.unwrap_or(false) })
                 })
-                .collect();
-        }
-        if let Some(list) = self.languages_spoken {
-            d.languages = list
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|l| errors.check(optional_text("languages_spoken", &l, 40)).flatten())
-                .collect();
-        }
+                .collect()
+        });
+        u.addresses = self
+            .postal_addresses
+            .map(|list| list.unwrap_or_default().into_iter().enumerate().map(|(i, a)| address(&mut errors, i, a)).collect());
+        u.languages = self.languages_spoken.map(|list| {
+            list.unwrap_or_default().into_iter().filter_map(|l| errors.check(optional_text("languages_spoken", &l, 40)).flatten()).collect()
+        });
         for (name, value) in self.custom_fields.unwrap_or_default() {
             let field = format!("custom_fields.{name}");
             let Some(name) = errors.check(parse_field_name(&field, &name)) else { continue };
-            d.custom.retain(|(n, _)| n != &name);
-            if value.is_null() {
-                continue;
+            // The value is checked against the field's kind by the upsert.
+            let value = (!value.is_null()).then(|| value_text(&value));
+            if let Some(v) = &value {
+                errors.check(optional_text(&field, v, 10_000));
             }
-            let kind = custom_kinds.iter().find(|f| f.name == name).map_or(FieldKind::Text, |f| f.kind.clone());
-            if let Some(Some(v)) = errors.check(kind.check(&field, &value_text(&value))) {
-                d.custom.push((name, v));
-            }
+            u.custom.push((name, value));
         }
         errors.into_result()?;
-        d.check()
+        Ok(u)
+    }
+}
+
+fn status(errors: &mut FieldErrors, field: &str, s: Option<&str>) -> Option<SubscriptionStatus> {
+    s.and_then(|s| errors.check(SubscriptionStatus::parse(field, s)))
+}
+
+/// One postal address, each line and part under the forms' rules.
+fn address(errors: &mut FieldErrors, i: usize, a: AddressIn) -> Address {
+    let field = |f: &str| format!("postal_addresses[{i}].{f}");
+    let mut text = |f: &str, v: Option<String>| errors.check(optional_text(&field(f), v.as_deref().unwrap_or(""), 200)).flatten();
+    let address_lines = a.address_lines.into_iter().filter_map(|l| text("address_lines", Some(l))).collect();
+    let locality = text("locality", a.locality);
+    let region = text("region", a.region);
+    let country = text("country", a.country);
+    let postcode = a.postal_code.filter(|p| !p.trim().is_empty()).and_then(|p| errors.check(Postcode::parse(&field("postal_code"), &p)));
+    Address {
+        address_lines,
+        locality,
+        region,
+        postcode,
+        country,
+        latitude: a.location.as_ref().and_then(|l| l.latitude),
+        longitude: a.location.as_ref().and_then(|l| l.longitude),
+        primary: a.primary.unwrap_or(false),
     }
 }
 
@@ -304,21 +243,10 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// Make text fields for custom field names the group has not defined yet, as
-/// Action Network does, so existing sync tools keep working.
-async fn define_new_fields(
-    tx: &mut tredegar_db::Tx,
-    scope: &Scope,
-    d: &PersonDetails,
-    known: &mut Vec<fields::CustomField>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), ApiError> {
-    for (name, _) in &d.custom {
-        if !known.iter().any(|f| &f.name == name) {
-            known.push(fields::create(tx, scope, name, name, &FieldKind::Text, now).await?);
-        }
-    }
-    Ok(())
+/// Only an admin's token defines new custom fields (as Action Network does
+/// for any token); anyone else's unknown field is refused, naming it.
+fn new_fields(scope: &Scope) -> NewFields {
+    if scope.role() >= Role::Admin { NewFields::Create } else { NewFields::Refuse }
 }
 
 #[derive(Debug, Deserialize)]
@@ -340,28 +268,10 @@ pub async fn signup(
     Json(body): Json<SignupIn>,
 ) -> Result<Response, ApiError> {
     let scope = api.organiser()?.clone();
-    let email = body.person.email()?;
-    let phone = if email.is_none() { body.person.phone()? } else { None };
-    if email.is_none() && phone.is_none() {
-        return Err(Problem::new("person.email_addresses", "a person needs an email address or a phone number").into());
-    }
+    let update = body.person.into_update()?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    let mut known = fields::list(&mut tx, &scope).await?;
-    let existing = match people::find_match(&mut tx, &scope, email.as_ref(), phone.as_ref()).await? {
-        Some(id) => people::get(&mut tx, &scope, id).await?,
-        None => None,
-    };
-    let (id, new, stored, now) = match &existing {
-        // Modified is always after created, so clients can tell an update from a create.
-        Some(p) => (p.id, false, p.details.clone(), now.max(p.created_at + chrono::Duration::milliseconds(1))),
-        None => (PersonId::new(), true, PersonDetails::default(), now),
-    };
-    let details = body.person.apply(stored, &known)?;
-    define_new_fields(&mut tx, &scope, &details, &mut known, now).await?;
-    people::save(&mut tx, &scope, id, &details, now, new).await?;
-    people::add_event(&mut tx, &scope, id, if new { HistoryKind::Created } else { HistoryKind::Edited }, "Signed up through the API", now)
-        .await?;
+    let id = people::upsert(&mut tx, &scope, update, new_fields(&scope), "Signed up through the API", now).await?.id;
     for name in &body.add_tags {
         if let Some(tag) = tags::by_name(&mut tx, &scope, name).await? {
             tags::add(&mut tx, &scope, tag.id, id, now).await?;
@@ -397,13 +307,9 @@ pub async fn update(
         return Err(not_found(id));
     }
     let scope = api.organiser()?.clone();
-    let now = state.clock.now().max(person.created_at + chrono::Duration::milliseconds(1));
+    let update = body.into_update()?;
     let mut tx = state.db.write().await?;
-    let mut known = fields::list(&mut tx, &scope).await?;
-    let details = body.apply(person.details, &known)?;
-    define_new_fields(&mut tx, &scope, &details, &mut known, now).await?;
-    people::save(&mut tx, &scope, id, &details, now, false).await?;
-    people::add_event(&mut tx, &scope, id, HistoryKind::Edited, "Updated through the API", now).await?;
+    people::update(&mut tx, &scope, id, update, new_fields(&scope), "Updated through the API", state.clock.now()).await?;
     let person = people::get(&mut tx, &scope, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     if q.background() {
