@@ -26,6 +26,18 @@ async fn health_metrics_and_headers(app: TestApp) {
     for path in ["/api/v2/people", "/api/v2/people/{id}", "/api/v2/tags", "/api/v2/tags/{id}/taggings/{tagging}"] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
+    // Every operation says what its 200 body is, and what an error looks like.
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for (method, op) in methods.as_object().unwrap() {
+            let ok = &op["responses"]["200"]["content"]["application/json"]["schema"];
+            assert!(ok.get("$ref").is_some(), "{method} {path} documents its body: {op}");
+            assert!(op["responses"].get("401").is_some(), "{method} {path} documents the error body");
+        }
+    }
+    let person = doc["components"]["schemas"]["PersonResource"].to_string();
+    assert!(person.contains("\"required\":[") && person.contains("\"custom_fields\""), "{person}");
+    let people = doc["components"]["schemas"]["PeopleEmbedded"].to_string();
+    assert!(people.contains("osdi:people"), "{people}");
     let missing = http.get(format!("{}/no/such/page", app.url)).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let id = missing.headers()["x-request-id"].to_str().unwrap().to_string();

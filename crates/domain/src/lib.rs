@@ -74,6 +74,7 @@ pub mod people;
 pub mod person_update;
 pub mod problems;
 pub mod roles;
+pub mod search;
 
 pub use audit::AuditAction;
 pub use campaigns::CampaignStatus;

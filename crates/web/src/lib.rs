@@ -160,6 +160,7 @@ fn api() -> Router<AppState> {
 async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     use utoipa::OpenApi;
     let mut doc = api::openapi::frame();
+    doc.merge(api::openapi::EntryDoc::openapi());
     doc.merge(people::api::Doc::openapi());
     doc.merge(tags::api::Doc::openapi());
     axum::Json(doc)

@@ -1,43 +1,12 @@
 //! Pages of people: a search box's words or an OSDI filter, each read from
 //! the index of the key it matches, counted in the same pass.
 
-use tredegar_domain::contact::{phone_key_prefix, postcode_key};
 use tredegar_domain::filter::Filter;
+pub use tredegar_domain::search::Search;
 
 use super::PersonSummary;
 use crate::sql::{FilterColumn, FilterKind};
 use crate::{Page, Result, Scope, Sql, Tx, prefix_bound};
-
-/// What a search box's words are taken to mean.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Search {
-    All,
-    Name(String),
-    Email(String),
-    Phone(String),
-    Postcode(String),
-}
-
-impl Search {
-    pub fn parse(q: &str) -> Search {
-        let q = q.trim();
-        if q.is_empty() {
-            Search::All
-        } else if q.contains('@') {
-            Search::Email(q.to_lowercase())
-        } else if q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && q.chars().filter(char::is_ascii_digit).count() >= 3 {
-            Search::Phone(phone_key_prefix(q))
-        } else if q.len() <= 8
-            && q.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && q.chars().any(|c| c.is_ascii_digit())
-            && q.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
-        {
-            Search::Postcode(postcode_key(q))
-        } else {
-            Search::Name(q.to_lowercase())
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug)]
 pub enum Order {

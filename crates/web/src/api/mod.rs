@@ -6,18 +6,19 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use tredegar_db::{Page, Scope};
 use tredegar_domain::Role;
 use tredegar_domain::filter::{self, Filter};
+use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::{AppError, AppState, token_hash};
 
+pub mod hal;
 pub mod openapi;
+
+use hal::Link;
 
 pub const MAX_PER_PAGE: i64 = 25;
 
@@ -121,62 +122,50 @@ impl Paging {
     }
 }
 
-/// An OSDI collection page: exactly one key under `_embedded`, always present.
-pub fn collection(api: &Api, rel: &str, path: &str, items: Vec<Value>, page: Page, total: i64) -> Json<Value> {
-    let total_pages = page.total_pages(total);
-    let link = |n: i64| json!({ "href": format!("{}?page={n}&per_page={}", api.url(path), page.per_page) });
-    let mut links = serde_json::Map::new();
-    links.insert("self".into(), link(page.page));
-    if page.page < total_pages {
-        links.insert("next".into(), link(page.page + 1));
-    }
-    if page.page > 1 {
-        links.insert("prev".into(), link(page.page - 1));
-    }
-    links.insert(rel.into(), Value::Array(items.iter().filter_map(|i| i.pointer("/_links/self").cloned()).collect()));
-    Json(json!({
-        "total_pages": total_pages,
-        "per_page": page.per_page,
-        "page": page.page,
-        "total_records": total,
-        "_links": links,
-        "_embedded": { rel: items },
-    }))
-}
-
-pub fn date(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// `action_network:<id>` for clients that look for it, and our own.
-pub fn identifiers(id: impl std::fmt::Display) -> Value {
-    json!([format!("action_network:{id}"), format!("tredegar:{id}")])
-}
-
 /// The id at the end of an OSDI link, whatever host the link names.
 pub fn id_from_href<T: std::str::FromStr>(href: &str) -> Option<T> {
     href.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse().ok())
 }
 
-pub fn deleted(notice: &str) -> Response {
-    Json(json!({ "notice": notice })).into_response()
+/// The answer to a DELETE.
+pub fn deleted(notice: &str) -> Json<hal::Notice> {
+    Json(hal::Notice { notice: notice.to_string() })
 }
 
-pub async fn entry_point(api: Api, State(_): State<AppState>) -> Json<Value> {
-    let link = |path: &str| json!({ "href": api.url(path) });
-    Json(json!({
-        "motd": "Tredegar: an Action Network compatible API (OSDI v2)",
-        "vendor_name": "Tredegar",
-        "product_name": "Tredegar",
-        "osdi_version": "1.1.1",
-        "max_pagesize": MAX_PER_PAGE,
-        "_links": {
-            "self": link(""),
-            "osdi:people": link("people"),
-            "osdi:tags": link("tags"),
-            "docs": { "href": format!("{}/api/openapi.json", api.url("").trim_end_matches("/api/v2/")) },
-        }
-    }))
+/// The API's front door: where each collection is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryPoint {
+    motd: &'static str,
+    vendor_name: &'static str,
+    product_name: &'static str,
+    osdi_version: &'static str,
+    max_pagesize: i64,
+    #[serde(rename = "_links")]
+    links: EntryLinks,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryLinks {
+    #[serde(rename = "self")]
+    this: Link,
+    #[serde(rename = "osdi:people")]
+    people: Link,
+    #[serde(rename = "osdi:tags")]
+    tags: Link,
+    docs: Link,
+}
+
+#[utoipa::path(get, path = "/api/v2", responses((status = 200, body = EntryPoint), (status = 401, body = hal::ErrorBody)))]
+pub async fn entry_point(api: Api, State(_): State<AppState>) -> Json<EntryPoint> {
+    let docs = Link { href: format!("{}/api/openapi.json", api.base) };
+    Json(EntryPoint {
+        motd: "Tredegar: an Action Network compatible API (OSDI v2)",
+        vendor_name: "Tredegar",
+        product_name: "Tredegar",
+        osdi_version: "1.1.1",
+        max_pagesize: MAX_PER_PAGE,
+        links: EntryLinks { this: Link::to(&api, ""), people: Link::to(&api, "people"), tags: Link::to(&api, "tags"), docs },
+    })
 }
 
 #[cfg(test)]

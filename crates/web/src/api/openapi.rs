@@ -9,6 +9,11 @@ use utoipa::OpenApi;
 )]
 struct Frame;
 
+/// The entry point's path.
+#[derive(OpenApi)]
+#[openapi(paths(super::entry_point))]
+pub struct EntryDoc;
+
 /// The document's frame (title, auth); each capability merges in its paths.
 pub fn frame() -> utoipa::openapi::OpenApi {
     Frame::openapi()

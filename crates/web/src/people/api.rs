@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 use tredegar_db::people::{self, NewFields, Order, Person, Search};
 use tredegar_db::{Scope, audit, tags};
@@ -14,10 +14,13 @@ use tredegar_domain::contact::optional_text;
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
 use tredegar_domain::{AuditAction, Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
+use utoipa::ToSchema;
 
-use crate::api::{Api, Paging, collection, date, identifiers};
+use crate::api::hal::{ErrorBody, Link, Meta, Resource};
+use crate::api::{Api, Paging};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query};
+use crate::tags::api::{TaggingResource, TaggingsCollection};
 use crate::{AppError, AppState};
 
 /// This capability's paths in the OpenAPI document.
@@ -32,33 +35,106 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}/taggings", get(taggings))
 }
 
-pub fn person_json(api: &Api, p: &Person) -> Value {
-    let d = &p.details;
-    let id = p.id;
-    json!({
-        "identifiers": identifiers(id),
-        "created_date": date(p.created_at),
-        "modified_date": date(p.modified_at),
-        "given_name": d.given_name,
-        "family_name": d.family_name,
-        "email_addresses": d.emails.iter().map(|e| json!({"address": e.email.as_str(), "primary": e.primary, "status": e.status.as_str()})).collect::<Vec<_>>(),
-        "phone_numbers": d.phones.iter().map(|p| json!({"number": p.phone.as_str(), "primary": p.primary, "number_type": p.number_type.as_str(), "status": p.status.as_str()})).collect::<Vec<_>>(),
-        "postal_addresses": d.addresses.iter().map(|a| json!({
-            "primary": a.primary,
-            "address_lines": a.address_lines,
-            "locality": a.locality,
-            "region": a.region,
-            "postal_code": a.postcode.as_ref().map(|p| p.as_str()),
-            "country": a.country,
-            "location": {"latitude": a.latitude, "longitude": a.longitude},
-        })).collect::<Vec<_>>(),
-        "languages_spoken": d.languages,
-        "custom_fields": d.custom.iter().cloned().collect::<BTreeMap<String, String>>(),
-        "_links": {
-            "self": {"href": api.url(&format!("people/{id}"))},
-            "osdi:taggings": {"href": api.url(&format!("people/{id}/taggings"))},
+/// A person, as OSDI clients read one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonResource {
+    #[serde(flatten)]
+    meta: Meta,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    email_addresses: Vec<EmailOut>,
+    phone_numbers: Vec<PhoneOut>,
+    postal_addresses: Vec<AddressOut>,
+    languages_spoken: Vec<String>,
+    /// Always present, even when empty.
+    custom_fields: BTreeMap<String, String>,
+    #[serde(rename = "_links")]
+    links: PersonLinks,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct EmailOut {
+    address: String,
+    primary: bool,
+    /// subscribed, unsubscribed, bouncing or spam complaint
+    status: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct PhoneOut {
+    number: String,
+    primary: bool,
+    /// mobile, home, work or other
+    number_type: &'static str,
+    status: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct AddressOut {
+    primary: bool,
+    address_lines: Vec<String>,
+    locality: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    location: LocationOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct LocationOut {
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct PersonLinks {
+    #[serde(rename = "self")]
+    this: Link,
+    #[serde(rename = "osdi:taggings")]
+    taggings: Link,
+}
+
+impl Resource for PersonResource {
+    fn self_link(&self) -> &Link {
+        &self.links.this
+    }
+}
+
+crate::osdi_collection!(PeopleCollection, PeopleLinks, PeopleEmbedded, "osdi:people", PersonResource);
+
+impl PersonResource {
+    pub fn new(api: &Api, p: &Person) -> PersonResource {
+        let d = &p.details;
+        let id = p.id;
+        let emails =
+            d.emails.iter().map(|e| EmailOut { address: e.email.as_str().to_string(), primary: e.primary, status: e.status.as_str() });
+        let phones = d.phones.iter().map(|p| PhoneOut {
+            number: p.phone.as_str().to_string(),
+            primary: p.primary,
+            number_type: p.number_type.as_str(),
+            status: p.status.as_str(),
+        });
+        let addresses = d.addresses.iter().map(|a| AddressOut {
+            primary: a.primary,
+            address_lines: a.address_lines.clone(),
+            locality: a.locality.clone(),
+            region: a.region.clone(),
+            postal_code: a.postcode.as_ref().map(|p| p.as_str().to_string()),
+            country: a.country.clone(),
+            location: LocationOut { latitude: a.latitude, longitude: a.longitude },
+        });
+        PersonResource {
+            meta: Meta::new(id, p.created_at, p.modified_at),
+            given_name: d.given_name.clone(),
+            family_name: d.family_name.clone(),
+            email_addresses: emails.collect(),
+            phone_numbers: phones.collect(),
+            postal_addresses: addresses.collect(),
+            languages_spoken: d.languages.clone(),
+            custom_fields: d.custom.iter().cloned().collect(),
+            links: PersonLinks { this: Link::to(api, &format!("people/{id}")), taggings: Link::to(api, &format!("people/{id}/taggings")) },
         }
-    })
+    }
 }
 
 fn not_found(id: impl std::fmt::Display) -> ApiError {
@@ -71,35 +147,35 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
     people::get(&mut tx, scope, id).await?.ok_or_else(|| not_found(id))
 }
 
-#[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query), ("filter" = Option<String>, Query)), responses((status = 200, description = "A page of people")))]
+#[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
     let page = q.page();
     let mut tx = state.db.read().await?;
     let (rows, total) = people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?;
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
-    let items = people::get_many(&mut tx, &api.scope, &ids).await?.iter().map(|p| person_json(&api, p)).collect();
-    Ok(collection(&api, "osdi:people", "people", items, page, total).into_response())
+    let items = people::get_many(&mut tx, &api.scope, &ids).await?.iter().map(|p| PersonResource::new(&api, p)).collect();
+    Ok(axum::Json(PeopleCollection::new(&api, "people", items, page, total)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}", responses((status = 200, description = "One person"), (status = 404, description = "No such person")))]
+#[utoipa::path(get, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), responses((status = 200, description = "One person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_one(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     let person = visible(&state, &api.scope, id).await?;
     let mut tx = state.db.write().await?;
     audit::record(&mut tx, &api.scope, AuditAction::View, &format!("person {id}"), "through the API", state.clock.now()).await?;
     tx.commit().await?;
-    Ok(axum::Json(person_json(&api, &person)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct EmailIn {
     address: Option<String>,
     primary: Option<bool>,
     status: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PhoneIn {
     number: Option<Value>,
     primary: Option<bool>,
@@ -107,13 +183,13 @@ pub struct PhoneIn {
     status: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct LocationIn {
     latitude: Option<f64>,
     longitude: Option<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AddressIn {
     primary: Option<bool>,
     #[serde(default)]
@@ -126,7 +202,7 @@ pub struct AddressIn {
 }
 
 /// A person as sent: an absent field is left alone, `null` removes it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PersonIn {
     #[serde(default, deserialize_with = "present")]
     given_name: Option<Option<String>>,
@@ -249,7 +325,7 @@ fn new_fields(scope: &Scope) -> NewFields {
     if scope.role() >= Role::Admin { NewFields::Create } else { NewFields::Refuse }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SignupIn {
     person: PersonIn,
     #[serde(default)]
@@ -260,7 +336,7 @@ pub struct SignupIn {
 
 /// The signup helper: match by email (or, with no email, by phone) within the
 /// token's group, update only the fields given, or create the person.
-#[utoipa::path(post, path = "/api/v2/people", responses((status = 200, description = "The person, created or updated")))]
+#[utoipa::path(post, path = "/api/v2/people", request_body = SignupIn, responses((status = 200, description = "The person, created or updated", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
     api: Api,
@@ -290,10 +366,10 @@ pub async fn signup(
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
-    Ok(axum::Json(person_json(&api, &person)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
-#[utoipa::path(put, path = "/api/v2/people/{id}", responses((status = 200, description = "The updated person"), (status = 404, description = "No such person")))]
+#[utoipa::path(put, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), request_body = PersonIn, responses((status = 200, description = "The updated person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     api: Api,
@@ -315,10 +391,10 @@ pub async fn update(
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
-    Ok(axum::Json(person_json(&api, &person)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/taggings", responses((status = 200, description = "The person's taggings")))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn taggings(
     State(state): State<AppState>,
     api: Api,
@@ -330,6 +406,6 @@ pub async fn taggings(
     let page = q.page();
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::taggings(&mut tx, &api.scope, None, Some(id), page).await?;
-    let items = rows.iter().map(|t| crate::tags::api::tagging_json(&api, t)).collect();
-    Ok(collection(&api, "osdi:taggings", &format!("people/{id}/taggings"), items, page, total).into_response())
+    let items = rows.iter().map(|t| TaggingResource::new(&api, t)).collect();
+    Ok(axum::Json(TaggingsCollection::new(&api, &format!("people/{id}/taggings"), items, page, total)).into_response())
 }

@@ -1,50 +1,104 @@
 //! Tags and taggings in the OSDI API.
 
-use crate::api::{Api, Paging, collection, date, deleted, id_from_href, identifiers};
+use crate::api::hal::{ErrorBody, Link, Meta, Notice, Resource};
+use crate::api::{Api, Paging, deleted, id_from_href};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query as ApiQuery};
 use crate::{AppError, AppState};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tredegar_db::tags::{self, Tag, Tagging};
 use tredegar_db::{audit, people};
 use tredegar_domain::AuditAction;
 use tredegar_domain::contact::required_text;
 use tredegar_domain::{PersonId, TagId, TaggingId};
+use utoipa::ToSchema;
 
 /// This capability's paths in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(list_api, create_api, get_api, taggings_api, tag_person_api, tagging_api, untag_api))]
 pub struct Doc;
 
-pub(super) fn tag_json(api: &Api, t: &Tag) -> Value {
-    json!({
-        "identifiers": identifiers(t.id),
-        "created_date": date(t.created_at),
-        "modified_date": date(t.modified_at),
-        "name": t.name,
-        "_links": {
-            "self": {"href": api.url(&format!("tags/{}", t.id))},
-            "osdi:taggings": {"href": api.url(&format!("tags/{}/taggings", t.id))},
-        }
-    })
+/// A tag, as OSDI clients read one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagResource {
+    #[serde(flatten)]
+    meta: Meta,
+    name: String,
+    #[serde(rename = "_links")]
+    links: TagLinks,
 }
 
-pub fn tagging_json(api: &Api, t: &Tagging) -> Value {
-    json!({
-        "identifiers": identifiers(t.id),
-        "created_date": date(t.created_at),
-        "modified_date": date(t.created_at),
-        "item_type": "osdi:person",
-        "_links": {
-            "self": {"href": api.url(&format!("tags/{}/taggings/{}", t.tag_id, t.id))},
-            "osdi:tag": {"href": api.url(&format!("tags/{}", t.tag_id))},
-            "osdi:person": {"href": api.url(&format!("people/{}", t.person_id))},
-        }
-    })
+#[derive(Debug, Serialize, ToSchema)]
+struct TagLinks {
+    #[serde(rename = "self")]
+    this: Link,
+    #[serde(rename = "osdi:taggings")]
+    taggings: Link,
 }
+
+impl TagResource {
+    fn new(api: &Api, t: &Tag) -> TagResource {
+        TagResource {
+            meta: Meta::new(t.id, t.created_at, t.modified_at),
+            name: t.name.clone(),
+            links: TagLinks { this: Link::to(api, &format!("tags/{}", t.id)), taggings: Link::to(api, &format!("tags/{}/taggings", t.id)) },
+        }
+    }
+}
+
+impl Resource for TagResource {
+    fn self_link(&self) -> &Link {
+        &self.links.this
+    }
+}
+
+crate::osdi_collection!(TagsCollection, TagsLinks, TagsEmbedded, "osdi:tags", TagResource);
+
+/// A tag on a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaggingResource {
+    #[serde(flatten)]
+    meta: Meta,
+    /// Always `osdi:person`.
+    item_type: &'static str,
+    #[serde(rename = "_links")]
+    links: TaggingLinks,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct TaggingLinks {
+    #[serde(rename = "self")]
+    this: Link,
+    #[serde(rename = "osdi:tag")]
+    tag: Link,
+    #[serde(rename = "osdi:person")]
+    person: Link,
+}
+
+impl TaggingResource {
+    pub fn new(api: &Api, t: &Tagging) -> TaggingResource {
+        TaggingResource {
+            meta: Meta::new(t.id, t.created_at, t.created_at),
+            item_type: "osdi:person",
+            links: TaggingLinks {
+                this: Link::to(api, &format!("tags/{}/taggings/{}", t.tag_id, t.id)),
+                tag: Link::to(api, &format!("tags/{}", t.tag_id)),
+                person: Link::to(api, &format!("people/{}", t.person_id)),
+            },
+        }
+    }
+}
+
+impl Resource for TaggingResource {
+    fn self_link(&self) -> &Link {
+        &self.links.this
+    }
+}
+
+crate::osdi_collection!(TaggingsCollection, TaggingsLinks, TaggingsEmbedded, "osdi:taggings", TaggingResource);
 
 pub(super) fn tag_not_found(id: impl std::fmt::Display) -> ApiError {
     ApiError(AppError::NotFound(format!("Couldn't find tag with id = {id}")))
@@ -60,39 +114,39 @@ pub(super) async fn the_tag(state: &AppState, api: &Api, id: &str) -> Result<Tag
     tags::get(&mut tx, &api.scope, tag_id).await?.ok_or_else(|| tag_not_found(id))
 }
 
-#[utoipa::path(get, path = "/api/v2/tags", responses((status = 200, description = "A page of tags")))]
+#[utoipa::path(get, path = "/api/v2/tags", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of tags", body = TagsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(tags::FILTER_FIELDS)?;
     let page = q.page();
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::list(&mut tx, &api.scope, &filter, page).await?;
-    let items = rows.iter().map(|t| tag_json(&api, t)).collect();
-    Ok(collection(&api, "osdi:tags", "tags", items, page, total).into_response())
+    let items = rows.iter().map(|t| TagResource::new(&api, t)).collect();
+    Ok(axum::Json(TagsCollection::new(&api, "tags", items, page, total)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TagIn {
     name: Option<String>,
 }
 
 /// Create a tag; a tag with the same name is returned as it is.
-#[utoipa::path(post, path = "/api/v2/tags", responses((status = 200, description = "The tag")))]
+#[utoipa::path(post, path = "/api/v2/tags", request_body = TagIn, responses((status = 200, description = "The tag", body = TagResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody)))]
 pub async fn create_api(State(state): State<AppState>, api: Api, Json(body): Json<TagIn>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     let name = required_text("name", body.name.as_deref().unwrap_or(""), 100)?;
     let mut tx = state.db.write().await?;
     let tag = tags::find_or_create(&mut tx, scope, &name, state.clock.now()).await?;
     tx.commit().await?;
-    Ok(axum::Json(tag_json(&api, &tag)).into_response())
+    Ok(axum::Json(TagResource::new(&api, &tag)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/tags/{id}", responses((status = 200, description = "One tag"), (status = 404, description = "No such tag")))]
+#[utoipa::path(get, path = "/api/v2/tags/{id}", params(("id" = String, Path, description = "The id")), responses((status = 200, description = "One tag", body = TagResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let tag = the_tag(&state, &api, &id).await?;
-    Ok(axum::Json(tag_json(&api, &tag)).into_response())
+    Ok(axum::Json(TagResource::new(&api, &tag)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/tags/{id}/taggings", responses((status = 200, description = "The tag's taggings")))]
+#[utoipa::path(get, path = "/api/v2/tags/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The tag's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn taggings_api(
     State(state): State<AppState>,
     api: Api,
@@ -104,17 +158,17 @@ pub async fn taggings_api(
     let page = q.page();
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::taggings(&mut tx, &api.scope, Some(tag.id), None, page).await?;
-    let items = rows.iter().map(|t| tagging_json(&api, t)).collect();
-    Ok(collection(&api, "osdi:taggings", &format!("tags/{}/taggings", tag.id), items, page, total).into_response())
+    let items = rows.iter().map(|t| TaggingResource::new(&api, t)).collect();
+    Ok(axum::Json(TaggingsCollection::new(&api, &format!("tags/{}/taggings", tag.id), items, page, total)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TaggingIn {
     #[serde(rename = "_links")]
     links: Option<Value>,
 }
 
-#[utoipa::path(post, path = "/api/v2/tags/{id}/taggings", responses((status = 200, description = "The tagging")))]
+#[utoipa::path(post, path = "/api/v2/tags/{id}/taggings", params(("id" = String, Path, description = "The id")), request_body = TaggingIn, responses((status = 200, description = "The tagging", body = TaggingResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn tag_person_api(
     State(state): State<AppState>,
     api: Api,
@@ -139,7 +193,7 @@ pub async fn tag_person_api(
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
-    Ok(axum::Json(tagging_json(&api, &tagging)).into_response())
+    Ok(axum::Json(TaggingResource::new(&api, &tagging)).into_response())
 }
 
 pub(super) async fn the_tagging(state: &AppState, api: &Api, id: &str, tagging: &str) -> Result<Tagging, ApiError> {
@@ -149,17 +203,17 @@ pub(super) async fn the_tagging(state: &AppState, api: &Api, id: &str, tagging: 
     tags::tagging(&mut tx, &api.scope, tag.id, tagging_id).await?.ok_or_else(|| tagging_not_found(tagging))
 }
 
-#[utoipa::path(get, path = "/api/v2/tags/{id}/taggings/{tagging}", responses((status = 200, description = "One tagging")))]
+#[utoipa::path(get, path = "/api/v2/tags/{id}/taggings/{tagging}", params(("id" = String, Path, description = "The id"), ("tagging" = String, Path)), responses((status = 200, description = "One tagging", body = TaggingResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn tagging_api(
     State(state): State<AppState>,
     api: Api,
     Path((id, tagging)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let t = the_tagging(&state, &api, &id, &tagging).await?;
-    Ok(axum::Json(tagging_json(&api, &t)).into_response())
+    Ok(axum::Json(TaggingResource::new(&api, &t)).into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v2/tags/{id}/taggings/{tagging}", responses((status = 200, description = "Deleted")))]
+#[utoipa::path(delete, path = "/api/v2/tags/{id}/taggings/{tagging}", params(("id" = String, Path, description = "The id"), ("tagging" = String, Path)), responses((status = 200, description = "Deleted", body = Notice), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn untag_api(State(state): State<AppState>, api: Api, Path((id, tagging)): Path<(String, String)>) -> Result<Response, ApiError> {
     let t = the_tagging(&state, &api, &id, &tagging).await?;
     let scope = api.organiser()?;
@@ -176,5 +230,5 @@ pub async fn untag_api(State(state): State<AppState>, api: Api, Path((id, taggin
     )
     .await?;
     tx.commit().await?;
-    Ok(deleted("The tagging was deleted."))
+    Ok(deleted("The tagging was deleted.").into_response())
 }
