@@ -2,9 +2,11 @@
 
 use reqwest::StatusCode;
 
+use tredegar_domain::Role;
+
 use crate::helpers::TestApp;
 
-crate::on_both_backends!(health_metrics_and_headers);
+crate::on_both_backends!(health_metrics_and_headers, a_page_body_renders_alone_as_a_partial);
 
 async fn health_metrics_and_headers(app: TestApp) {
     let http = reqwest::Client::new();
@@ -43,4 +45,20 @@ async fn health_metrics_and_headers(app: TestApp) {
     let id = missing.headers()["x-request-id"].to_str().unwrap().to_string();
     let page = missing.text().await.unwrap();
     assert!(page.contains("Page not found") && page.contains(&id), "the error page shows the request id {id}");
+}
+
+async fn a_page_body_renders_alone_as_a_partial(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let url = format!("{}/g/brookfield-estate/people", app.url);
+    let whole = c.http.get(&url).send().await.unwrap();
+    assert_eq!(whole.headers()["vary"], "HX-Request");
+    let whole = whole.text().await.unwrap();
+    assert!(whole.contains("<html") && whole.contains("<h1>People</h1>"), "{whole}");
+    let partial = c.http.get(&url).header("HX-Request", "true").send().await.unwrap();
+    assert_eq!(partial.status(), StatusCode::OK);
+    assert_eq!(partial.headers()["cache-control"], "no-store");
+    let partial = partial.text().await.unwrap();
+    assert!(!partial.contains("<html") && !partial.contains("Sign out"), "no layout in a partial: {partial}");
+    assert!(partial.contains("<h1>People</h1>"), "{partial}");
 }

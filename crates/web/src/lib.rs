@@ -143,6 +143,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(people::router())
         .merge(tags::pages_router())
         .merge(campaigns::router())
+        .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state, auth::csrf_layer))
         .route("/static/app.css", axum::routing::get(ui::stylesheet))
 }

@@ -63,9 +63,9 @@ impl Layout {
         Layout { time_zone, ..Layout::signed_in(title, scope.actor_name(), Some(nav), csrf) }
     }
 
-    /// A time as the group reads it: "25 Nov 2026, 14:05".
-    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&self.time_zone).format("%-d %b %Y, %H:%M").to_string()
+    /// The group's time zone, for a body that shows times.
+    pub fn zone(&self) -> Zone {
+        Zone(self.time_zone)
     }
 
     /// Confirm what just happened, from the fixed list below (never echoing input).
@@ -87,15 +87,74 @@ impl Layout {
     }
 }
 
+/// Times are stored in UTC and shown in the group's time zone.
+#[derive(Clone, Copy, Debug)]
+pub struct Zone(chrono_tz::Tz);
+
+impl Zone {
+    /// A time as the group reads it: "25 Nov 2026, 14:05".
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.0).format("%-d %b %Y, %H:%M").to_string()
+    }
+}
+
+/// A whole page: the layout (title, menu, notice) around a body. The body is
+/// a template of its own, so it also renders alone, as a partial, when the
+/// request says `HX-Request: true` (for small live updates and the offline
+/// canvassing app).
+pub struct Page<P> {
+    pub layout: Layout,
+    pub body: P,
+}
+
+impl<P> Page<P> {
+    /// The body is made with the layout at hand, for what it shows of it
+    /// (the CSRF token for its forms, the title, the time zone).
+    pub fn new(layout: Layout, body: impl FnOnce(&Layout) -> P) -> Page<P> {
+        let body = body(&layout);
+        Page { layout, body }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "page.html")]
+struct Shell<'a> {
+    layout: &'a Layout,
+    body: &'a str,
+}
+
+/// The body of a page, kept on its response so that `partials` can send it
+/// alone when the request asks for a partial.
+#[derive(Clone)]
+struct Partial(String);
+
+/// Send only the body when the request asks for a partial.
+pub async fn partials(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let wants_partial = req.headers().get("hx-request").is_some_and(|v| v == "true");
+    let mut response = next.run(req).await;
+    if let Some(Partial(body)) = response.extensions_mut().remove::<Partial>()
+        && wants_partial
+    {
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::from(body));
+    }
+    response
+}
+
 #[derive(Default, Deserialize)]
 pub struct Notice {
     pub notice: Option<String>,
 }
 
-/// Render a page. Pages hold personal data: never cache them.
-pub fn render<T: Template>(page: T) -> Result<Response, AppError> {
-    let html = page.render()?;
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+/// Render a page, keeping its body for a partial. Pages hold personal
+/// data: never cache them; and the answer depends on `HX-Request`.
+pub fn render<P: Template>(page: Page<P>) -> Result<Response, AppError> {
+    let body = page.body.render()?;
+    let html = Shell { layout: &page.layout, body: &body }.render()?;
+    let mut response = ([(header::CACHE_CONTROL, "no-store"), (header::VARY, "HX-Request")], Html(html)).into_response();
+    response.extensions_mut().insert(Partial(body));
+    Ok(response)
 }
 
 /// Rows as CSV text.
@@ -183,7 +242,7 @@ mod tests {
 
     #[test]
     fn times_show_in_the_groups_zone() {
-        let layout = Layout::public("t", CsrfToken(String::new()));
+        let layout = Layout::public("t", CsrfToken(String::new())).zone();
         let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T12:00:00Z").map(|t| t.to_utc());
         let winter = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z").map(|t| t.to_utc());
         assert_eq!(summer.map(|t| layout.when(&t)).ok().as_deref(), Some("1 Jul 2026, 13:00"));

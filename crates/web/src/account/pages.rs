@@ -6,7 +6,7 @@ use crate::auth::{
 };
 use crate::extract::Form;
 use crate::extract::Query;
-use crate::ui::{Layout, Notice, render};
+use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
@@ -37,26 +37,29 @@ pub(super) async fn home(
     if let [only] = groups.as_slice() {
         return Ok(Redirect::to(&format!("/g/{}", only.slug)).into_response());
     }
-    render(HomePage { layout: Layout::signed_in("Your groups", &user.name, None, csrf), groups })
+    render(Page::new(Layout::signed_in("Your groups", &user.name, None, csrf), |_| HomePage { groups }))
 }
 
 #[derive(Template)]
 #[template(path = "account/home.html")]
 pub(super) struct HomePage {
-    layout: Layout,
     groups: Vec<groups::Membership>,
 }
 
 #[derive(Template)]
 #[template(path = "account/login.html")]
 pub(super) struct LoginPage {
-    layout: Layout,
+    csrf: String,
     email: String,
     errors: FieldErrors,
 }
 
 pub(super) async fn login_page(csrf: CsrfToken) -> Result<Response, AppError> {
-    render(LoginPage { layout: Layout::public("Sign in", csrf), email: String::new(), errors: FieldErrors::default() })
+    render(Page::new(Layout::public("Sign in", csrf), |layout| LoginPage {
+        csrf: layout.csrf.clone(),
+        email: String::new(),
+        errors: FieldErrors::default(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -75,7 +78,11 @@ pub(super) async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let again = |status: StatusCode, p: tredegar_domain::Problem, csrf: CsrfToken| {
-        let page = LoginPage { layout: Layout::public("Sign in", csrf), email: form.email.clone(), errors: p.into() };
+        let page = Page::new(Layout::public("Sign in", csrf), |layout| LoginPage {
+            csrf: layout.csrf.clone(),
+            email: form.email.clone(),
+            errors: p.into(),
+        });
         render(page).map(|r| (status, r).into_response())
     };
     let email = match Email::parse("email", &form.email) {
@@ -128,7 +135,7 @@ pub(super) async fn logout(State(state): State<AppState>, user: CurrentUser, jar
 #[derive(Template)]
 #[template(path = "account/setup.html")]
 pub(super) struct SetupPage {
-    layout: Layout,
+    csrf: String,
     form: SetupForm,
     errors: FieldErrors,
 }
@@ -153,7 +160,11 @@ pub(super) async fn no_users_yet(state: &AppState) -> Result<(), AppError> {
 
 pub(super) async fn setup_page(State(state): State<AppState>, csrf: CsrfToken) -> Result<Response, AppError> {
     no_users_yet(&state).await?;
-    render(SetupPage { layout: Layout::public("Set up Tredegar", csrf), form: SetupForm::default(), errors: FieldErrors::default() })
+    render(Page::new(Layout::public("Set up Tredegar", csrf), |layout| SetupPage {
+        csrf: layout.csrf.clone(),
+        form: SetupForm::default(),
+        errors: FieldErrors::default(),
+    }))
 }
 
 pub(super) async fn setup(
@@ -169,7 +180,7 @@ pub(super) async fn setup(
     let email = errors.check(Email::parse("email", &form.email));
     let password = errors.check(Password::parse("password", &form.password));
     let (Some((group_name, slug)), Some(name), Some(email), Some(password)) = (group, name, email, password) else {
-        let page = SetupPage { layout: Layout::public("Set up Tredegar", csrf), form, errors };
+        let page = Page::new(Layout::public("Set up Tredegar", csrf), |layout| SetupPage { csrf: layout.csrf.clone(), form, errors });
         return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     };
     let hash = hash_password(password).await?;
@@ -192,15 +203,24 @@ pub(super) async fn setup(
 #[derive(Template)]
 #[template(path = "account/account.html")]
 pub(super) struct AccountPage {
-    layout: Layout,
+    csrf: String,
     email: String,
     errors: FieldErrors,
 }
 
-pub(super) async fn account(state: &AppState, user: &CurrentUser, csrf: CsrfToken, errors: FieldErrors) -> Result<AccountPage, AppError> {
+pub(super) async fn account(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: CsrfToken,
+    errors: FieldErrors,
+) -> Result<Page<AccountPage>, AppError> {
     let mut tx = state.db.read().await?;
     let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
-    Ok(AccountPage { layout: Layout::signed_in("Your account", &user.name, None, csrf), email: me.email, errors })
+    Ok(Page::new(Layout::signed_in("Your account", &user.name, None, csrf), |layout| AccountPage {
+        csrf: layout.csrf.clone(),
+        email: me.email,
+        errors,
+    }))
 }
 
 pub(super) async fn account_page(

@@ -2,29 +2,28 @@
 
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, csv_response, render};
+use crate::ui::{Layout, Notice, Page, csv_response, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tredegar_db::Scope;
 use tredegar_db::campaigns::{self, Campaign};
-use tredegar_db::{Page, Scope};
 use tredegar_domain::contact::{optional_text, required_text};
 use tredegar_domain::{CampaignId, CampaignStatus, FieldErrors};
 
 #[derive(Template)]
 #[template(path = "campaigns/index.html")]
 pub(super) struct IndexPage {
-    layout: Layout,
     slug: String,
     campaigns: Vec<Campaign>,
 }
 
 pub(super) async fn all(state: &AppState, scope: &Scope) -> Result<Vec<Campaign>, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(campaigns::list(&mut tx, scope, Page::everything()).await?.0)
+    Ok(campaigns::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0)
 }
 
 pub(super) async fn index(
@@ -34,7 +33,10 @@ pub(super) async fn index(
     Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
     let campaigns = all(&state, &scope).await?;
-    render(IndexPage { layout: Layout::for_scope("Campaigns", &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaigns })
+    render(Page::new(Layout::for_scope("Campaigns", &scope, csrf).notice(&notice), |_| IndexPage {
+        slug: scope.group_slug().into(),
+        campaigns,
+    }))
 }
 
 pub(super) async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
@@ -59,7 +61,8 @@ pub(super) struct CampaignForm {
 #[derive(Template)]
 #[template(path = "campaigns/form.html")]
 pub(super) struct FormPage {
-    layout: Layout,
+    csrf: String,
+    title: String,
     action: String,
     form: CampaignForm,
     errors: FieldErrors,
@@ -69,13 +72,14 @@ pub(super) struct FormPage {
 pub(super) async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let form = CampaignForm { status: "planning".into(), ..Default::default() };
     let action = format!("/g/{}/campaigns", scope.group_slug());
-    render(FormPage {
-        layout: Layout::for_scope("New campaign", &scope, csrf),
+    render(Page::new(Layout::for_scope("New campaign", &scope, csrf), |layout| FormPage {
+        csrf: layout.csrf.clone(),
+        title: layout.title.clone(),
         action,
         form,
         errors: FieldErrors::default(),
         statuses: CampaignStatus::ALL,
-    })
+    }))
 }
 
 pub(super) async fn save(
@@ -96,7 +100,14 @@ pub(super) async fn save(
         } else {
             ("Edit campaign", format!("/g/{}/campaigns/{id}", scope.group_slug()))
         };
-        let page = FormPage { layout: Layout::for_scope(label, scope, csrf), action, form, errors, statuses: CampaignStatus::ALL };
+        let page = Page::new(Layout::for_scope(label, scope, csrf), |layout| FormPage {
+            csrf: layout.csrf.clone(),
+            title: layout.title.clone(),
+            action,
+            form,
+            errors,
+            statuses: CampaignStatus::ALL,
+        });
         return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     };
     let mut tx = state.db.write().await?;
@@ -140,19 +151,19 @@ pub(super) async fn edit(
     let c = the_campaign(&state, &scope, id).await?;
     let form = CampaignForm { title: c.title, description: c.description, status: c.status.to_string() };
     let action = format!("/g/{}/campaigns/{id}", scope.group_slug());
-    render(FormPage {
-        layout: Layout::for_scope("Edit campaign", &scope, csrf),
+    render(Page::new(Layout::for_scope("Edit campaign", &scope, csrf), |layout| FormPage {
+        csrf: layout.csrf.clone(),
+        title: layout.title.clone(),
         action,
         form,
         errors: FieldErrors::default(),
         statuses: CampaignStatus::ALL,
-    })
+    }))
 }
 
 #[derive(Template)]
 #[template(path = "campaigns/show.html")]
 pub(super) struct ShowPage {
-    layout: Layout,
     slug: String,
     campaign: Campaign,
 }
@@ -165,5 +176,8 @@ pub(super) async fn show(
     Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
     let campaign = the_campaign(&state, &scope, id).await?;
-    render(ShowPage { layout: Layout::for_scope(&campaign.title, &scope, csrf).notice(&notice), slug: scope.group_slug().into(), campaign })
+    render(Page::new(Layout::for_scope(&campaign.title, &scope, csrf).notice(&notice), |_| ShowPage {
+        slug: scope.group_slug().into(),
+        campaign,
+    }))
 }

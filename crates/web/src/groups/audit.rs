@@ -2,20 +2,19 @@
 
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::Query;
-use crate::ui::{Layout, csv_stream, render};
+use crate::ui::{Layout, Page, Zone, csv_stream, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use tredegar_db::Page;
 use tredegar_db::audit::{self, AuditEntry};
 use tredegar_domain::AuditAction;
 
 #[derive(Template)]
 #[template(path = "groups/audit.html")]
 pub(super) struct AuditPage {
-    layout: Layout,
+    zone: Zone,
     slug: String,
     entries: Vec<AuditEntry>,
     page: i64,
@@ -40,17 +39,17 @@ pub(super) async fn audit_log(
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let page = Page::new(q.page.unwrap_or(1), 100);
+    let page = tredegar_db::Page::new(q.page.unwrap_or(1), 100);
     let mut tx = state.db.read().await?;
     let (entries, total) = audit::list(&mut tx, &scope, page).await?;
-    render(AuditPage {
-        layout: Layout::for_scope("Audit log", &scope, csrf),
+    render(Page::new(Layout::for_scope("Audit log", &scope, csrf), |layout| AuditPage {
+        zone: layout.zone(),
         slug: scope.group_slug().into(),
         entries,
         page: page.page,
         pages: page.total_pages(total),
         total,
-    })
+    }))
 }
 
 pub(super) async fn audit_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {

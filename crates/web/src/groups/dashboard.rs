@@ -6,13 +6,13 @@ use axum::response::Response;
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::Query;
-use crate::ui::{Layout, Notice, render};
+use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "groups/dashboard.html")]
 pub(super) struct Dashboard {
-    layout: Layout,
+    title: String,
     slug: String,
     people: i64,
     tags: i64,
@@ -31,12 +31,12 @@ pub(super) async fn dashboard(
     let one = tredegar_db::Page::new(1, 1);
     let tags = tredegar_db::tags::list(&mut tx, &scope, &Default::default(), one).await?.1;
     let campaigns = tredegar_db::campaigns::list(&mut tx, &scope, one).await?.1;
-    render(Dashboard {
-        layout: Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice),
+    render(Page::new(Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice), |layout| Dashboard {
+        title: layout.title.clone(),
         slug: scope.group_slug().into(),
         people,
         tags,
         campaigns,
         volunteer: !scope.role().sees_everyone(),
-    })
+    }))
 }

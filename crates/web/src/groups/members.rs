@@ -3,7 +3,7 @@
 
 use crate::auth::{Admin, CsrfToken, hash_password};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, csv_response, render};
+use crate::ui::{Layout, Notice, Page, csv_response, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -20,7 +20,7 @@ use tredegar_domain::{Email, FieldErrors, Problem, Role, UserId};
 #[derive(Template)]
 #[template(path = "groups/members.html")]
 pub(super) struct MembersPage {
-    layout: Layout,
+    csrf: String,
     slug: String,
     me: Option<UserId>,
     members: Vec<Member>,
@@ -53,18 +53,18 @@ pub(super) async fn members_page(
     csrf: CsrfToken,
     form: MemberForm,
     errors: FieldErrors,
-) -> Result<MembersPage, AppError> {
+) -> Result<Page<MembersPage>, AppError> {
     let mut tx = state.db.read().await?;
     let members = users::members(&mut tx, scope).await?;
-    Ok(MembersPage {
-        layout: Layout::for_scope("Members", scope, csrf),
+    Ok(Page::new(Layout::for_scope("Members", scope, csrf), |layout| MembersPage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         me: scope.user_id(),
         members,
         roles: Role::ALL,
         form,
         errors,
-    })
+    }))
 }
 
 pub(super) async fn members(
@@ -180,7 +180,7 @@ pub(super) async fn change_role(
 #[derive(Template)]
 #[template(path = "groups/remove.html")]
 pub(super) struct RemovePage {
-    layout: Layout,
+    csrf: String,
     slug: String,
     member: Member,
 }
@@ -201,7 +201,11 @@ pub(super) async fn confirm_remove(
     Path((_, user)): Path<(String, UserId)>,
 ) -> Result<Response, AppError> {
     let member = other_member(&state, &scope, user).await?;
-    render(RemovePage { layout: Layout::for_scope("Remove a member", &scope, csrf), slug: scope.group_slug().into(), member })
+    render(Page::new(Layout::for_scope("Remove a member", &scope, csrf), |layout| RemovePage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        member,
+    }))
 }
 
 /// Revoking access: the membership, its API tokens and assignments go; the account stays.

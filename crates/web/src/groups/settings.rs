@@ -3,7 +3,7 @@
 
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, render};
+use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -46,7 +46,7 @@ pub(super) async fn create_child(
 #[derive(Template)]
 #[template(path = "groups/settings.html")]
 pub(super) struct SettingsPage {
-    layout: Layout,
+    csrf: String,
     slug: String,
     group: Group,
     children: Vec<Group>,
@@ -71,17 +71,20 @@ pub(super) async fn settings_page(
     csrf: CsrfToken,
     form: FieldForm,
     errors: FieldErrors,
-) -> Result<SettingsPage, AppError> {
+) -> Result<Page<SettingsPage>, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(SettingsPage {
-        layout: Layout::for_scope("Settings", scope, csrf),
+    let group = groups::current(&mut tx, scope).await?;
+    let children = groups::children(&mut tx, scope).await?;
+    let fields = fields::list(&mut tx, scope).await?;
+    Ok(Page::new(Layout::for_scope("Settings", scope, csrf), |layout| SettingsPage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
-        group: groups::current(&mut tx, scope).await?,
-        children: groups::children(&mut tx, scope).await?,
-        fields: fields::list(&mut tx, scope).await?,
+        group,
+        children,
+        fields,
         form,
         errors,
-    })
+    }))
 }
 
 pub(super) async fn settings(

@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use tredegar_db::audit;
 use tredegar_db::people::{self, Order, Person, PersonSummary, Search};
-use tredegar_db::{Page, audit};
 use tredegar_domain::AuditAction;
 use tredegar_domain::PersonId;
 use tredegar_domain::people::HistoryKind;
@@ -12,13 +12,13 @@ use tredegar_domain::people::HistoryKind;
 use super::pages::{ListQuery, back_to_person, own_person};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Path, Query};
-use crate::ui::{Layout, render};
+use crate::ui::{Layout, Page, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "people/merge.html")]
 struct MergePage {
-    layout: Layout,
+    csrf: String,
     slug: String,
     keep: Person,
     keep_name: String,
@@ -39,18 +39,19 @@ pub async fn merge_search(
     let candidates = if q.q.trim().is_empty() {
         Vec::new()
     } else {
-        let found = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, Page::new(1, 20)).await?.0;
+        let found =
+            people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, tredegar_db::Page::new(1, 20)).await?.0;
         found.into_iter().filter(|p| p.id != id && p.group_id == scope.group_id()).collect()
     };
-    render(MergePage {
-        layout: Layout::for_scope("Merge with another person", &scope, csrf),
+    render(Page::new(Layout::for_scope("Merge with another person", &scope, csrf), |layout| MergePage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         keep_name: keep.display_name(),
         keep,
         q: q.q,
         candidates,
         other: None,
-    })
+    }))
 }
 
 pub async fn confirm_merge(
@@ -62,15 +63,15 @@ pub async fn confirm_merge(
     let keep = own_person(&state, &scope, id).await?;
     let other = own_person(&state, &scope, other).await?;
     let other_name = other.display_name();
-    render(MergePage {
-        layout: Layout::for_scope("Merge with another person", &scope, csrf),
+    render(Page::new(Layout::for_scope("Merge with another person", &scope, csrf), |layout| MergePage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         keep_name: keep.display_name(),
         keep,
         q: String::new(),
         candidates: Vec::new(),
         other: Some((other, other_name)),
-    })
+    }))
 }
 
 pub async fn merge(

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::fields::{self, CustomField};
 use tredegar_db::people::{self, Assignee, Order, Person, PersonEvent, PersonSummary, Search};
-use tredegar_db::{Page, Scope, audit, tags, users};
+use tredegar_db::{Scope, audit, tags, users};
 use tredegar_domain::AuditAction;
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
@@ -17,7 +17,7 @@ use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::tags::TagForm;
-use crate::ui::{Layout, Notice, csv_stream, render};
+use crate::ui::{Layout, Notice, Page, Zone, csv_stream, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -32,7 +32,6 @@ pub struct ListQuery {
 #[derive(Template)]
 #[template(path = "people/index.html")]
 struct IndexPage {
-    layout: Layout,
     slug: String,
     q: String,
     people: Vec<PersonSummary>,
@@ -58,11 +57,10 @@ pub async fn index(
     csrf: CsrfToken,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let page = Page::new(q.page.unwrap_or(1), PER_PAGE);
+    let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
     let mut tx = state.db.read().await?;
     let (people, total) = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, page).await?;
-    render(IndexPage {
-        layout: Layout::for_scope("People", &scope, csrf),
+    render(Page::new(Layout::for_scope("People", &scope, csrf), |_| IndexPage {
         slug: scope.group_slug().into(),
         q: q.q,
         people,
@@ -70,7 +68,7 @@ pub async fn index(
         page: page.page,
         pages: page.total_pages(total),
         organiser: scope.role().sees_everyone(),
-    })
+    }))
 }
 
 /// The people list, with its search, as CSV, streamed so a group of any size
@@ -78,7 +76,7 @@ pub async fn index(
 pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let search = Search::parse(&q.q);
     let mut tx = state.db.read().await?;
-    let total = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, Page::new(1, 1)).await?.1;
+    let total = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, tredegar_db::Page::new(1, 1)).await?.1;
     drop(tx);
     let detail = format!("{total} people{}", if q.q.is_empty() { String::new() } else { " matching a search".into() });
     let mut tx = state.db.write().await?;
@@ -111,7 +109,8 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
 #[derive(Template)]
 #[template(path = "people/form.html")]
 struct FormPage {
-    layout: Layout,
+    csrf: String,
+    title: String,
     slug: String,
     action: String,
     form: PersonForm,
@@ -130,9 +129,10 @@ fn form_page(
     form: PersonForm,
     errors: FieldErrors,
     existing: Option<PersonId>,
-) -> FormPage {
-    FormPage {
-        layout: Layout::for_scope(title, scope, csrf),
+) -> Page<FormPage> {
+    Page::new(Layout::for_scope(title, scope, csrf), |layout| FormPage {
+        csrf: layout.csrf.clone(),
+        title: layout.title.clone(),
         slug: scope.group_slug().into(),
         action,
         form,
@@ -140,7 +140,7 @@ fn form_page(
         existing,
         statuses: tredegar_domain::SubscriptionStatus::ALL.iter().map(|s| s.as_str()).collect(),
         phone_types: tredegar_domain::people::PhoneType::ALL.iter().map(|t| t.as_str()).collect(),
-    }
+    })
 }
 
 pub async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
@@ -248,7 +248,8 @@ pub async fn edit(
 #[derive(Template)]
 #[template(path = "people/show.html")]
 struct ShowPage {
-    layout: Layout,
+    csrf: String,
+    zone: Zone,
     slug: String,
     person: Person,
     name: String,
@@ -283,7 +284,7 @@ pub async fn show(
     let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
     let (assignees, volunteers, all_tags) = if can_edit {
         let members = users::members(&mut tx, &scope).await?;
-        let tags = tags::list(&mut tx, &scope, &Default::default(), Page::everything()).await?.0;
+        let tags = tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0;
         (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer).collect(), tags)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
@@ -294,8 +295,9 @@ pub async fn show(
     // People are named by id in the audit log, so erasing someone erases their name.
     audit::record(&mut tx, &scope, AuditAction::View, &format!("person {id}"), "in the pages", state.clock.now()).await?;
     tx.commit().await?;
-    render(ShowPage {
-        layout: Layout::for_scope(&name, &scope, csrf).notice(&notice),
+    render(Page::new(Layout::for_scope(&name, &scope, csrf).notice(&notice), |layout| ShowPage {
+        csrf: layout.csrf.clone(),
+        zone: layout.zone(),
         slug: scope.group_slug().into(),
         name,
         person,
@@ -305,13 +307,13 @@ pub async fn show(
         all_tags,
         custom,
         can_edit,
-    })
+    }))
 }
 
 #[derive(Template)]
 #[template(path = "people/delete.html")]
 struct DeletePage {
-    layout: Layout,
+    csrf: String,
     slug: String,
     id: PersonId,
     name: String,
@@ -324,12 +326,12 @@ pub async fn confirm_delete(
     Path((_, id)): Path<(String, PersonId)>,
 ) -> Result<Response, AppError> {
     let person = own_person(&state, &scope, id).await?;
-    render(DeletePage {
-        layout: Layout::for_scope("Delete person", &scope, csrf),
+    render(Page::new(Layout::for_scope("Delete person", &scope, csrf), |layout| DeletePage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         id,
         name: person.display_name(),
-    })
+    }))
 }
 
 /// Erasure is a real delete: the person and everything about them goes.

@@ -2,15 +2,15 @@
 
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Query};
-use crate::ui::{Layout, Notice, csv_response, render};
+use crate::ui::{Layout, Notice, Page, csv_response, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tredegar_db::audit;
 use tredegar_db::tags::{self, Tag};
-use tredegar_db::{Page, audit};
 use tredegar_domain::AuditAction;
 use tredegar_domain::FieldErrors;
 use tredegar_domain::contact::required_text;
@@ -20,7 +20,7 @@ use tredegar_domain::contact::required_text;
 #[derive(Template)]
 #[template(path = "tags/index.html")]
 pub(super) struct IndexPage {
-    layout: Layout,
+    csrf: String,
     slug: String,
     tags: Vec<Tag>,
     name: String,
@@ -29,7 +29,7 @@ pub(super) struct IndexPage {
 
 pub(super) async fn all_tags(state: &AppState, scope: &tredegar_db::Scope) -> Result<Vec<Tag>, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(tags::list(&mut tx, scope, &Default::default(), Page::everything()).await?.0)
+    Ok(tags::list(&mut tx, scope, &Default::default(), tredegar_db::Page::everything()).await?.0)
 }
 
 pub(super) async fn index(
@@ -39,13 +39,13 @@ pub(super) async fn index(
     Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
     let tags = all_tags(&state, &scope).await?;
-    render(IndexPage {
-        layout: Layout::for_scope("Tags", &scope, csrf).notice(&notice),
+    render(Page::new(Layout::for_scope("Tags", &scope, csrf).notice(&notice), |layout| IndexPage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         tags,
         name: String::new(),
         errors: FieldErrors::default(),
-    })
+    }))
 }
 
 /// A tag's name, from the tags page or a person's page.
@@ -79,7 +79,13 @@ pub(super) async fn create(
         Err(e) => return Err(e),
     };
     let tags = all_tags(&state, &scope).await?;
-    let page = IndexPage { layout: Layout::for_scope("Tags", &scope, csrf), slug: scope.group_slug().into(), tags, name: f.name, errors };
+    let page = Page::new(Layout::for_scope("Tags", &scope, csrf), |layout| IndexPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        tags,
+        name: f.name,
+        errors,
+    });
     render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
 }
 
