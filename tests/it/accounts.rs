@@ -4,6 +4,8 @@ use reqwest::StatusCode;
 use tredegar_db::users;
 use tredegar_domain::Role;
 
+use tredegar_web::paths;
+
 use crate::helpers::{PASSWORD, TestApp};
 
 crate::on_both_backends!(
@@ -43,7 +45,7 @@ async fn first_run_setup_makes_the_group_and_admin_then_is_gone(app: TestApp) {
         )
         .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    assert_eq!(ok.location.as_deref(), Some("/g/brookfield-tenants?notice=welcome"));
+    assert_eq!(ok.location, Some(format!("{}?notice=welcome", paths::dashboard("brookfield-tenants"))));
     let dash = c.follow(&ok).await;
     assert_eq!(dash.status(), StatusCode::OK);
     assert!(dash.body.contains("Brookfield Tenants"));
@@ -79,13 +81,13 @@ async fn sign_in_gives_a_fresh_session_and_sign_out_ends_it(app: TestApp) {
     assert!(!session.contains("Secure"), "plain http in tests");
     assert!(cookies.iter().any(|c| c.starts_with("tredegar_csrf=")), "a new CSRF token at sign-in");
 
-    let dash = c.get("/g/riverside-branch").await;
+    let dash = c.get(paths::dashboard("riverside-branch")).await;
     assert_eq!(dash.status(), StatusCode::OK);
     assert!(dash.body.contains("Sign out"));
 
     let out = c.post_form("/logout", &[]).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    let after = c.get("/g/riverside-branch").await;
+    let after = c.get(paths::dashboard("riverside-branch")).await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
     assert_eq!(after.location.as_deref(), Some("/login"));
 }
@@ -93,24 +95,24 @@ async fn sign_in_gives_a_fresh_session_and_sign_out_ends_it(app: TestApp) {
 async fn a_stale_csrf_token_is_refused_and_changes_nothing(app: TestApp) {
     let group = app.group("Riverside Branch", None).await;
     let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
-    c.get("/g/riverside-branch/people/new").await;
+    c.get(paths::new_person("riverside-branch")).await;
     c.csrf = "0".repeat(64);
-    let r = c.post_form("/g/riverside-branch/people", &[("given_name", "Dai"), ("email_0", "dai@example.org")]).await;
+    let r = c.post_form(paths::people("riverside-branch"), &[("given_name", "Dai"), ("email_0", "dai@example.org")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.body.contains("form has expired"), "{}", r.body);
 
     // A token from before signing in again is stale too.
-    c.get("/g/riverside-branch/people/new").await;
+    c.get(paths::new_person("riverside-branch")).await;
     let old = c.csrf.clone();
     c.post_form("/logout", &[]).await;
     c.get("/login").await;
     c.post_form("/login", &[("email", "org@example.org"), ("password", PASSWORD)]).await;
     c.csrf = old;
-    let r = c.post_form("/g/riverside-branch/people", &[("given_name", "Dai"), ("email_0", "dai@example.org")]).await;
+    let r = c.post_form(paths::people("riverside-branch"), &[("given_name", "Dai"), ("email_0", "dai@example.org")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-    c.get("/g/riverside-branch/people").await;
-    let list = c.get("/g/riverside-branch/people").await;
+    c.get(paths::people("riverside-branch")).await;
+    let list = c.get(paths::people("riverside-branch")).await;
     assert!(list.body.contains("0 people"), "nothing was saved");
 }
 

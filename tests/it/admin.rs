@@ -3,6 +3,8 @@
 use reqwest::StatusCode;
 use tredegar_domain::Role;
 
+use tredegar_web::paths;
+
 use crate::helpers::{PASSWORD, TestApp};
 
 crate::on_both_backends!(
@@ -28,7 +30,7 @@ async fn changing_your_password_signs_you_out_elsewhere(app: TestApp) {
     let ok = here.post_form("/account", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert!(here.follow(&ok).await.body.contains("Saved."), "this browser stays signed in");
-    assert_eq!(phone.get("/g/riverside-branch").await.location.as_deref(), Some("/login"), "the other session ended");
+    assert_eq!(phone.get(paths::dashboard("riverside-branch")).await.location.as_deref(), Some("/login"), "the other session ended");
 
     let mut c = app.client();
     c.get("/login").await;
@@ -48,22 +50,18 @@ async fn removing_a_member_revokes_their_access(app: TestApp) {
     let api = app.api(&app.token(&group, vol_id).await);
     assert_eq!(api.get("people").await.0, StatusCode::OK);
 
-    let confirm = admin.get(&format!("/g/riverside-branch/members/{vol_id}/remove")).await;
+    let confirm = admin.get(&paths::member_remove("riverside-branch", vol_id)).await;
     assert!(confirm.body.contains("will no longer be able to see this group"));
-    assert_eq!(
-        admin.get(&format!("/g/riverside-branch/members/{admin_id}/remove")).await.status(),
-        StatusCode::BAD_REQUEST,
-        "not yourself"
-    );
-    let r = admin.post_form(&format!("/g/riverside-branch/members/{vol_id}/remove"), &[]).await;
+    assert_eq!(admin.get(&paths::member_remove("riverside-branch", admin_id)).await.status(), StatusCode::BAD_REQUEST, "not yourself");
+    let r = admin.post_form(&paths::member_remove("riverside-branch", vol_id), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(admin.follow(&r).await.body.contains("Removed."));
 
-    assert_eq!(vol.get("/g/riverside-branch").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(vol.get(paths::dashboard("riverside-branch")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(api.get("people").await.0, StatusCode::UNAUTHORIZED, "their token stops working");
-    let audit = admin.get("/g/riverside-branch/audit").await;
+    let audit = admin.get(paths::audit("riverside-branch")).await;
     assert!(audit.body.contains("removed from the group (was volunteer)"));
-    let again = admin.post_form(&format!("/g/riverside-branch/members/{vol_id}/remove"), &[]).await;
+    let again = admin.post_form(&paths::member_remove("riverside-branch", vol_id), &[]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
 }
 
@@ -71,23 +69,23 @@ async fn an_admin_makes_a_group_inside_theirs(app: TestApp) {
     let group = app.group("Tredegar Borough", None).await;
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let mut organiser = app.signed_in(&group, "org@example.org", Role::Organiser).await;
-    organiser.get("/g/tredegar-borough").await;
-    assert_eq!(organiser.post_form("/g/tredegar-borough/groups", &[("name", "Sneaky")]).await.status(), StatusCode::NOT_FOUND);
+    organiser.get(paths::dashboard("tredegar-borough")).await;
+    assert_eq!(organiser.post_form(paths::child_groups("tredegar-borough"), &[("name", "Sneaky")]).await.status(), StatusCode::NOT_FOUND);
 
-    admin.get("/g/tredegar-borough/settings").await;
-    let bad = admin.post_form("/g/tredegar-borough/groups", &[("name", "!!!")]).await;
+    admin.get(paths::settings("tredegar-borough")).await;
+    let bad = admin.post_form(paths::child_groups("tredegar-borough"), &[("name", "!!!")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    let r = admin.post_form("/g/tredegar-borough/groups", &[("name", "Brookfield Estate")]).await;
+    let r = admin.post_form(paths::child_groups("tredegar-borough"), &[("name", "Brookfield Estate")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.location.as_deref(), Some("/g/brookfield-estate/settings?notice=added"));
+    assert_eq!(r.location, Some(format!("{}?notice=added", paths::settings("brookfield-estate"))));
     let child = admin.follow(&r).await;
     assert!(child.body.contains("Off.") && child.body.contains("Share this group"), "sharing starts off");
-    let parent = admin.get("/g/tredegar-borough/settings").await;
+    let parent = admin.get(paths::settings("tredegar-borough")).await;
     assert!(parent.body.contains("Brookfield Estate</a>: does not share its people"));
-    let dup = admin.post_form("/g/tredegar-borough/groups", &[("name", "Brookfield  Estate")]).await;
+    let dup = admin.post_form(paths::child_groups("tredegar-borough"), &[("name", "Brookfield  Estate")]).await;
     assert_eq!(dup.status(), StatusCode::CONFLICT);
     assert_eq!(
-        organiser.get("/g/brookfield-estate").await.status(),
+        organiser.get(paths::dashboard("brookfield-estate")).await.status(),
         StatusCode::NOT_FOUND,
         "the parent's organisers are not members of the child"
     );

@@ -207,17 +207,18 @@ impl Client {
         Page { status, location, body }
     }
 
-    pub async fn get(&mut self, path: &str) -> Page {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await.expect("GET");
+    /// GET a path (from `tredegar_web::paths`).
+    pub async fn get(&mut self, path: impl AsRef<str>) -> Page {
+        let r = self.http.get(format!("{}{}", self.base, path.as_ref())).send().await.expect("GET");
         self.read(r).await
     }
 
     /// POST a form with this client's current CSRF token.
-    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub async fn post_form(&mut self, path: impl AsRef<str>, fields: &[(&str, &str)]) -> Page {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         let csrf = self.csrf.clone();
         all.push(("csrf_token", &csrf));
-        let r = self.http.post(format!("{}{path}", self.base)).form(&all).send().await.expect("POST");
+        let r = self.http.post(format!("{}{}", self.base, path.as_ref())).form(&all).send().await.expect("POST");
         self.read(r).await
     }
 

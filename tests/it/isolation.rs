@@ -6,6 +6,8 @@ use serde_json::json;
 use tredegar_db::{groups, people};
 use tredegar_domain::Role;
 
+use tredegar_web::paths;
+
 use crate::helpers::{TestApp, id_of};
 
 crate::on_both_backends!(
@@ -20,52 +22,52 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
     let b = app.group("Group B", None).await;
     let mut alice = app.signed_in(&a, "alice@example.org", Role::Admin).await;
     let mut bob = app.signed_in(&b, "bob@example.org", Role::Admin).await;
-    alice.get("/g/group-a/people/new").await;
+    alice.get(paths::new_person("group-a")).await;
     let r = alice
         .post_form(
-            "/g/group-a/people",
+            paths::people("group-a"),
             &[("given_name", "Secret"), ("family_name", "Member"), ("email_0", "secret@example.org"), ("postcode_0", "NP22 3AA")],
         )
         .await;
     let id = r.location.unwrap().split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
-    alice.post_form(&format!("/g/group-a/people/{id}/tags"), &[("name", "Rent strike")]).await;
-    let tag_page = alice.get("/g/group-a/tags").await;
+    alice.post_form(&paths::person_tags("group-a", &id), &[("name", "Rent strike")]).await;
+    let tag_page = alice.get(paths::tags("group-a")).await;
     assert!(tag_page.body.contains("Rent strike"));
 
     // Bob is not a member of A: every page of A is 404.
-    bob.get("/g/group-b").await;
+    bob.get(paths::dashboard("group-b")).await;
     for path in [
-        "/g/group-a".to_string(),
-        "/g/group-a/people".into(),
-        "/g/group-a/people?q=secret".into(),
-        "/g/group-a/people.csv".into(),
-        format!("/g/group-a/people/{id}"),
-        format!("/g/group-a/people/{id}/edit"),
-        "/g/group-a/tags".into(),
-        "/g/group-a/members".into(),
-        "/g/group-a/audit".into(),
+        paths::dashboard("group-a").to_string(),
+        paths::people("group-a"),
+        format!("{}?q=secret", paths::people("group-a")),
+        paths::people_csv("group-a"),
+        paths::person("group-a", &id),
+        paths::person_edit("group-a", &id),
+        paths::tags("group-a"),
+        paths::members("group-a"),
+        paths::audit("group-a"),
     ] {
         assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
     }
     for path in [
-        format!("/g/group-a/people/{id}"),
-        format!("/g/group-a/people/{id}/delete"),
-        format!("/g/group-a/people/{id}/tags"),
-        "/g/group-a/people".into(),
-        "/g/group-a/tags".into(),
+        paths::person("group-a", &id),
+        paths::person_delete("group-a", &id),
+        paths::person_tags("group-a", &id),
+        paths::people("group-a"),
+        paths::tags("group-a"),
     ] {
         let r = bob.post_form(&path, &[("given_name", "Hacked"), ("name", "Hacked")]).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
     // Nor through B's own pages, by id or by search.
-    for path in [format!("/g/group-b/people/{id}"), format!("/g/group-b/people/{id}/edit"), format!("/g/group-b/people/{id}/merge")] {
+    for path in [paths::person("group-b", &id), paths::person_edit("group-b", &id), paths::person_merge("group-b", &id)] {
         assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
     }
     for q in ["secret", "secret@example.org", "np22"] {
-        let list = bob.get(&format!("/g/group-b/people?q={q}")).await;
+        let list = bob.get(&format!("{}?q={q}", paths::people("group-b"))).await;
         assert!(list.body.contains("0 people") && !list.body.contains("Secret"), "search {q}");
     }
-    let r = bob.post_form(&format!("/g/group-b/people/{id}/delete"), &[]).await;
+    let r = bob.post_form(&paths::person_delete("group-b", &id), &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // Every other route that names a person, a tag or a member, from both sides.
@@ -74,42 +76,42 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
     let mut tx = app.db.read().await.unwrap();
     let tag = tredegar_db::tags::by_name(&mut tx, &a_scope, "Rent strike").await.unwrap().unwrap().id;
     drop(tx);
-    bob.get("/g/group-b/people/new").await;
-    let r = bob.post_form("/g/group-b/people", &[("given_name", "Bob's contact")]).await;
+    bob.get(paths::new_person("group-b")).await;
+    let r = bob.post_form(paths::people("group-b"), &[("given_name", "Bob's contact")]).await;
     let bobs = r.location.unwrap().split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
     for path in [
-        format!("/g/group-a/people/{id}/merge"),
-        format!("/g/group-a/people/{id}/merge/{bobs}"),
-        format!("/g/group-b/people/{bobs}/merge/{id}"),
-        "/g/group-a/tags.csv".into(),
-        "/g/group-a/settings".into(),
+        paths::person_merge("group-a", &id),
+        paths::person_merge_with("group-a", &id, &bobs),
+        paths::person_merge_with("group-b", &bobs, &id),
+        paths::tags_csv("group-a"),
+        paths::settings("group-a"),
     ] {
         assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
     }
-    bob.get("/g/group-b").await;
+    bob.get(paths::dashboard("group-b")).await;
     for path in [
-        format!("/g/group-a/people/{id}/merge/{bobs}"),
-        format!("/g/group-b/people/{bobs}/merge/{id}"),
-        format!("/g/group-b/people/{id}/tags"),
-        format!("/g/group-a/people/{id}/tags/{tag}/remove"),
-        format!("/g/group-b/people/{id}/tags/{tag}/remove"),
-        format!("/g/group-b/people/{bobs}/tags/{tag}/remove"),
-        format!("/g/group-a/people/{id}/assign"),
-        format!("/g/group-b/people/{id}/assign"),
-        format!("/g/group-a/people/{id}/unassign/{alice_id}"),
-        format!("/g/group-a/members/{alice_id}/role"),
-        "/g/group-a/settings/sharing".into(),
-        "/g/group-a/fields".into(),
+        paths::person_merge_with("group-a", &id, &bobs),
+        paths::person_merge_with("group-b", &bobs, &id),
+        paths::person_tags("group-b", &id),
+        paths::person_tag_remove("group-a", &id, tag),
+        paths::person_tag_remove("group-b", &id, tag),
+        paths::person_tag_remove("group-b", &bobs, tag),
+        paths::person_assign("group-a", &id),
+        paths::person_assign("group-b", &id),
+        paths::person_unassign("group-a", &id, alice_id),
+        paths::member_role("group-a", alice_id),
+        paths::sharing("group-a"),
+        paths::fields("group-a"),
     ] {
         let r = bob.post_form(&path, &[("name", "Hacked"), ("user", &alice_id.to_string()), ("role", "volunteer"), ("share", "yes")]).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
     // Assigning someone from another group to your own person does nothing.
-    let r = bob.post_form(&format!("/g/group-b/people/{bobs}/assign"), &[("user", &alice_id.to_string())]).await;
+    let r = bob.post_form(&paths::person_assign("group-b", &bobs), &[("user", &alice_id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let mine = bob.get("/g/group-b/tags").await;
+    let mine = bob.get(paths::tags("group-b")).await;
     assert!(!mine.body.contains("<span class=\"badge\">Rent strike</span>"));
-    let still = alice.get(&format!("/g/group-a/people/{id}")).await;
+    let still = alice.get(&paths::person("group-a", &id)).await;
     assert!(still.body.contains("Secret Member") && still.body.contains("Rent strike"), "nothing changed");
 }
 
@@ -184,19 +186,19 @@ async fn a_volunteer_sees_only_assigned_people(app: TestApp) {
     let mut vol = app.client();
     vol.get("/login").await;
     vol.post_form("/login", &[("email", "vol@example.org"), ("password", crate::helpers::PASSWORD)]).await;
-    let list = vol.get("/g/brookfield-estate/people").await;
+    let list = vol.get(paths::people("brookfield-estate")).await;
     assert!(list.body.contains("1 person") && list.body.contains("Assigned") && !list.body.contains("Hidden"), "{}", list.body);
-    assert!(!vol.get("/g/brookfield-estate/people?q=hidden").await.body.contains("Hidden"));
-    assert_eq!(vol.get(&format!("/g/brookfield-estate/people/{assigned}")).await.status(), StatusCode::OK);
+    assert!(!vol.get(format!("{}?q=hidden", paths::people("brookfield-estate"))).await.body.contains("Hidden"));
+    assert_eq!(vol.get(&paths::person("brookfield-estate", &assigned)).await.status(), StatusCode::OK);
     for path in [
-        format!("/g/brookfield-estate/people/{hidden}"),
-        format!("/g/brookfield-estate/people/{hidden}/edit"),
-        "/g/brookfield-estate/people.csv".into(),
-        "/g/brookfield-estate/tags".into(),
+        paths::person("brookfield-estate", &hidden),
+        paths::person_edit("brookfield-estate", &hidden),
+        paths::people_csv("brookfield-estate"),
+        paths::tags("brookfield-estate"),
     ] {
         assert_eq!(vol.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
     }
-    for path in [format!("/g/brookfield-estate/people/{hidden}"), format!("/g/brookfield-estate/people/{hidden}/delete")] {
+    for path in [paths::person("brookfield-estate", &hidden), paths::person_delete("brookfield-estate", &hidden)] {
         assert_eq!(vol.post_form(&path, &[("given_name", "Changed")]).await.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
 
@@ -229,9 +231,9 @@ async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp
     let (s, _) = national_api.get(&format!("people/{person}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "off by default");
     let mut admin = app.signed_in(&branch, "branchadmin@example.org", Role::Admin).await;
-    let settings = admin.get("/g/riverside-branch/settings").await;
+    let settings = admin.get(paths::settings("riverside-branch")).await;
     assert!(settings.body.contains("Off."));
-    let r = admin.post_form("/g/riverside-branch/settings/sharing", &[("share", "yes")]).await;
+    let r = admin.post_form(paths::sharing("riverside-branch"), &[("share", "yes")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     let (s, p) = national_api.get(&format!("people/{person}")).await;
@@ -245,10 +247,10 @@ async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp
     let (_, branch_list) = branch_api.get("people").await;
     assert_eq!(branch_list["total_records"], 1);
 
-    admin.post_form("/g/riverside-branch/settings/sharing", &[("share", "no")]).await;
+    admin.post_form(paths::sharing("riverside-branch"), &[("share", "no")]).await;
     let (s, _) = national_api.get(&format!("people/{person}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let audit = admin.get("/g/riverside-branch/audit").await;
+    let audit = admin.get(paths::audit("riverside-branch")).await;
     assert!(audit.body.contains("people are now shared with the parent group") && audit.body.contains("people are no longer shared"));
     let mut tx = app.db.read().await.unwrap();
     assert!(!groups::by_slug(&mut tx, "riverside-branch").await.unwrap().unwrap().share_with_parent);

@@ -3,6 +3,8 @@
 use reqwest::StatusCode;
 use tredegar_domain::Role;
 
+use tredegar_web::paths;
+
 use crate::helpers::TestApp;
 
 crate::on_both_backends!(add_a_tag_and_refuse_a_duplicate);
@@ -10,9 +12,9 @@ crate::on_both_backends!(add_a_tag_and_refuse_a_duplicate);
 async fn add_a_tag_and_refuse_a_duplicate(app: TestApp) {
     let group = app.group("Brookfield Estate", None).await;
     let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
-    c.get("/g/brookfield-estate/tags").await;
-    assert_eq!(c.post_form("/g/brookfield-estate/tags", &[("name", "Block A")]).await.status(), StatusCode::SEE_OTHER);
-    let dup = c.post_form("/g/brookfield-estate/tags", &[("name", "block a")]).await;
+    c.get(paths::tags("brookfield-estate")).await;
+    assert_eq!(c.post_form(paths::tags("brookfield-estate"), &[("name", "Block A")]).await.status(), StatusCode::SEE_OTHER);
+    let dup = c.post_form(paths::tags("brookfield-estate"), &[("name", "block a")]).await;
     assert_eq!(dup.status(), StatusCode::BAD_REQUEST);
     assert!(dup.body.contains("there is already a tag called"));
 }

@@ -109,7 +109,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         if matches!(self, AppError::SignInNeeded) {
-            return Redirect::to("/login").into_response();
+            return Redirect::to(&crate::paths::login()).into_response();
         }
         let title = match self.status() {
             StatusCode::NOT_FOUND => "Page not found",

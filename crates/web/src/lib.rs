@@ -27,6 +27,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod paths;
 pub mod ui;
 // Capabilities, each a folder with its router.
 pub mod account;

@@ -7,12 +7,13 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::paths;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::home))
-        .route("/login", get(pages::login_page).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/setup", get(pages::setup_page).post(pages::setup))
-        .route("/account", get(pages::account_page).post(pages::change_password))
+        .route(paths::HOME, get(pages::home))
+        .route(paths::LOGIN, get(pages::login_page).post(pages::login))
+        .route(paths::LOGOUT, post(pages::logout))
+        .route(paths::SETUP, get(pages::setup_page).post(pages::setup))
+        .route(paths::ACCOUNT, get(pages::account_page).post(pages::change_password))
 }

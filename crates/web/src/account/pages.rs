@@ -6,6 +6,7 @@ use crate::auth::{
 };
 use crate::extract::Form;
 use crate::extract::Query;
+use crate::paths;
 use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -30,12 +31,12 @@ pub(super) async fn home(
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     if users::count(&mut tx).await? == 0 {
-        return Ok(Redirect::to("/setup").into_response());
+        return Ok(Redirect::to(&paths::setup()).into_response());
     }
     let user = user?;
     let groups = groups::of_user(&mut tx, user.id).await?;
     if let [only] = groups.as_slice() {
-        return Ok(Redirect::to(&format!("/g/{}", only.slug)).into_response());
+        return Ok(Redirect::to(&paths::dashboard(&only.slug)).into_response());
     }
     render(Page::new(Layout::signed_in("Your groups", &user.name, None, csrf), |_| HomePage { groups }))
 }
@@ -117,7 +118,7 @@ pub(super) async fn login(
             users::clear_failed_logins(&mut tx, &email.key(), since).await?;
             tx.commit().await?;
             let jar = start_session(&state, user.id, jar).await?;
-            Ok((jar, Redirect::to("/")).into_response())
+            Ok((jar, Redirect::to(&paths::home())).into_response())
         }
         None => {
             users::record_failed_login(&mut tx, &email.key(), &ip, now).await?;
@@ -129,7 +130,7 @@ pub(super) async fn login(
 
 pub(super) async fn logout(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Result<Response, AppError> {
     let jar = end_session(&state, &user, jar).await?;
-    Ok((jar, Redirect::to("/login")).into_response())
+    Ok((jar, Redirect::to(&paths::login())).into_response())
 }
 
 #[derive(Template)]
@@ -197,7 +198,7 @@ pub(super) async fn setup(
         .await?;
     tx.commit().await?;
     let jar = start_session(&state, user.id, jar).await?;
-    Ok((jar, Redirect::to(&format!("/g/{}?notice=welcome", group.slug))).into_response())
+    Ok((jar, Redirect::to(&format!("{}?notice=welcome", paths::dashboard(group.slug)))).into_response())
 }
 
 #[derive(Template)]
@@ -267,5 +268,5 @@ pub(super) async fn change_password(
     users::set_password(&mut tx, user.id, &hash).await?;
     tx.commit().await?;
     let jar = start_session(&state, user.id, jar).await?;
-    Ok((jar, Redirect::to("/account?notice=saved")).into_response())
+    Ok((jar, Redirect::to(&format!("{}?notice=saved", paths::account()))).into_response())
 }

@@ -7,12 +7,13 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::paths;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/g/{slug}/campaigns", get(pages::index).post(pages::create))
-        .route("/g/{slug}/campaigns.csv", get(pages::export))
-        .route("/g/{slug}/campaigns/new", get(pages::new))
-        .route("/g/{slug}/campaigns/{id}", get(pages::show).post(pages::update))
-        .route("/g/{slug}/campaigns/{id}/edit", get(pages::edit))
+        .route(paths::CAMPAIGNS, get(pages::index).post(pages::create))
+        .route(paths::CAMPAIGNS_CSV, get(pages::export))
+        .route(paths::NEW_CAMPAIGN, get(pages::new))
+        .route(paths::CAMPAIGN, get(pages::show).post(pages::update))
+        .route(paths::CAMPAIGN_EDIT, get(pages::edit))
 }

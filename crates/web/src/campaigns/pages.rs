@@ -2,6 +2,7 @@
 
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
+use crate::paths;
 use crate::ui::{Layout, Notice, Page, csv_response, render};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -71,7 +72,7 @@ pub(super) struct FormPage {
 
 pub(super) async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let form = CampaignForm { status: "planning".into(), ..Default::default() };
-    let action = format!("/g/{}/campaigns", scope.group_slug());
+    let action = paths::campaigns(scope.group_slug());
     render(Page::new(Layout::for_scope("New campaign", &scope, csrf), |layout| FormPage {
         csrf: layout.csrf.clone(),
         title: layout.title.clone(),
@@ -96,9 +97,9 @@ pub(super) async fn save(
     let status = errors.check(CampaignStatus::parse("status", &form.status));
     let (Some(title), Some(status)) = (title, status) else {
         let (label, action) = if new {
-            ("New campaign", format!("/g/{}/campaigns", scope.group_slug()))
+            ("New campaign", paths::campaigns(scope.group_slug()))
         } else {
-            ("Edit campaign", format!("/g/{}/campaigns/{id}", scope.group_slug()))
+            ("Edit campaign", paths::campaign(scope.group_slug(), id))
         };
         let page = Page::new(Layout::for_scope(label, scope, csrf), |layout| FormPage {
             csrf: layout.csrf.clone(),
@@ -114,7 +115,7 @@ pub(super) async fn save(
     let text = campaigns::CampaignText { title: &title, description: &description, status };
     campaigns::save(&mut tx, scope, id, &text, state.clock.now(), new).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/campaigns/{id}?notice=saved", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::campaign(scope.group_slug(), id))).into_response())
 }
 
 pub(super) async fn create(
@@ -150,7 +151,7 @@ pub(super) async fn edit(
 ) -> Result<Response, AppError> {
     let c = the_campaign(&state, &scope, id).await?;
     let form = CampaignForm { title: c.title, description: c.description, status: c.status.to_string() };
-    let action = format!("/g/{}/campaigns/{id}", scope.group_slug());
+    let action = paths::campaign(scope.group_slug(), id);
     render(Page::new(Layout::for_scope("Edit campaign", &scope, csrf), |layout| FormPage {
         csrf: layout.csrf.clone(),
         title: layout.title.clone(),

@@ -2,6 +2,7 @@
 
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::Query;
+use crate::paths;
 use crate::ui::{Layout, Page, Zone, csv_stream, render};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -24,7 +25,7 @@ pub(super) struct AuditPage {
 
 impl AuditPage {
     fn page_link(&self, page: i64) -> String {
-        format!("/g/{}/audit?page={page}", self.slug)
+        format!("{}?page={page}", paths::audit(&self.slug))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::auth::{Admin, CsrfToken, hash_password};
 use crate::extract::{Form, Path, Query};
+use crate::paths;
 use crate::ui::{Layout, Notice, Page, csv_response, render};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -131,7 +132,7 @@ pub(super) async fn add_member(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/members?notice=added", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=added", paths::members(scope.group_slug()))).into_response())
 }
 
 pub(super) async fn members_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {
@@ -174,7 +175,7 @@ pub(super) async fn change_role(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/members?notice=role", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=role", paths::members(scope.group_slug()))).into_response())
 }
 
 #[derive(Template)]
@@ -227,5 +228,5 @@ pub(super) async fn remove_member(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/members?notice=deleted-member", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=deleted-member", paths::members(scope.group_slug()))).into_response())
 }

@@ -10,19 +10,20 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::paths;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/g/{slug}", get(dashboard::dashboard))
-        .route("/g/{slug}/members", get(members::members).post(members::add_member))
-        .route("/g/{slug}/members.csv", get(members::members_export))
-        .route("/g/{slug}/members/{user}/role", post(members::change_role))
-        .route("/g/{slug}/members/{user}/remove", get(members::confirm_remove).post(members::remove_member))
-        .route("/g/{slug}/groups", post(settings::create_child))
-        .route("/g/{slug}/settings", get(settings::settings))
-        .route("/g/{slug}/settings/sharing", post(settings::set_sharing))
-        .route("/g/{slug}/fields", post(settings::add_field))
-        .route("/g/{slug}/fields/{id}/delete", post(settings::delete_field))
-        .route("/g/{slug}/audit", get(audit::audit_log))
-        .route("/g/{slug}/audit.csv", get(audit::audit_export))
+        .route(paths::DASHBOARD, get(dashboard::dashboard))
+        .route(paths::MEMBERS, get(members::members).post(members::add_member))
+        .route(paths::MEMBERS_CSV, get(members::members_export))
+        .route(paths::MEMBER_ROLE, post(members::change_role))
+        .route(paths::MEMBER_REMOVE, get(members::confirm_remove).post(members::remove_member))
+        .route(paths::CHILD_GROUPS, post(settings::create_child))
+        .route(paths::SETTINGS, get(settings::settings))
+        .route(paths::SHARING, post(settings::set_sharing))
+        .route(paths::FIELDS, post(settings::add_field))
+        .route(paths::FIELD_DELETE, post(settings::delete_field))
+        .route(paths::AUDIT, get(audit::audit_log))
+        .route(paths::AUDIT_CSV, get(audit::audit_export))
 }

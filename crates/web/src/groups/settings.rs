@@ -3,6 +3,7 @@
 
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::{Form, Path, Query};
+use crate::paths;
 use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -40,7 +41,7 @@ pub(super) async fn create_child(
     users::set_membership(&mut tx, child.id, me, Role::Admin, now).await?;
     audit::record(&mut tx, &scope, AuditAction::Group, &child.name, "group created inside this one", now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/settings?notice=added", child.slug)).into_response())
+    Ok(Redirect::to(&format!("{}?notice=added", paths::settings(child.slug))).into_response())
 }
 
 #[derive(Template)]
@@ -121,7 +122,7 @@ pub(super) async fn set_sharing(
     let detail = if share { "people are now shared with the parent group" } else { "people are no longer shared with the parent group" };
     audit::record(&mut tx, &scope, AuditAction::Sharing, &group.name, detail, state.clock.now()).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/settings?notice=sharing", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=sharing", paths::settings(scope.group_slug()))).into_response())
 }
 
 pub(super) async fn add_field(
@@ -146,7 +147,9 @@ pub(super) async fn add_field(
         _ => Ok(()),
     };
     match result {
-        Ok(()) if errors.is_empty() => return Ok(Redirect::to(&format!("/g/{}/settings?notice=added", scope.group_slug())).into_response()),
+        Ok(()) if errors.is_empty() => {
+            return Ok(Redirect::to(&format!("{}?notice=added", paths::settings(scope.group_slug()))).into_response());
+        }
         Ok(()) => {}
         Err(tredegar_db::DbError::Duplicate { message, .. }) => errors.push(Problem::new("label", message)),
         Err(e) => return Err(e.into()),
@@ -172,5 +175,5 @@ pub(super) async fn delete_field(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/settings?notice=deleted", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=deleted", paths::settings(scope.group_slug()))).into_response())
 }

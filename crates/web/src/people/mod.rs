@@ -10,21 +10,22 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::paths;
 
 pub use form::PersonForm;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/g/{slug}/people", get(pages::index).post(pages::create))
-        .route("/g/{slug}/people.csv", get(pages::export))
-        .route("/g/{slug}/people/new", get(pages::new))
-        .route("/g/{slug}/people/{id}", get(pages::show).post(pages::update))
-        .route("/g/{slug}/people/{id}/edit", get(pages::edit))
-        .route("/g/{slug}/people/{id}/delete", get(pages::confirm_delete).post(pages::delete))
-        .route("/g/{slug}/people/{id}/merge", get(merge::merge_search))
-        .route("/g/{slug}/people/{id}/merge/{other}", get(merge::confirm_merge).post(merge::merge))
-        .route("/g/{slug}/people/{id}/tags", post(pages::add_tag))
-        .route("/g/{slug}/people/{id}/tags/{tag}/remove", post(pages::remove_tag))
-        .route("/g/{slug}/people/{id}/assign", post(pages::assign))
-        .route("/g/{slug}/people/{id}/unassign/{user}", post(pages::unassign))
+        .route(paths::PEOPLE, get(pages::index).post(pages::create))
+        .route(paths::PEOPLE_CSV, get(pages::export))
+        .route(paths::NEW_PERSON, get(pages::new))
+        .route(paths::PERSON, get(pages::show).post(pages::update))
+        .route(paths::PERSON_EDIT, get(pages::edit))
+        .route(paths::PERSON_DELETE, get(pages::confirm_delete).post(pages::delete))
+        .route(paths::PERSON_MERGE, get(merge::merge_search))
+        .route(paths::PERSON_MERGE_WITH, get(merge::confirm_merge).post(merge::merge))
+        .route(paths::PERSON_TAGS, post(pages::add_tag))
+        .route(paths::PERSON_TAG_REMOVE, post(pages::remove_tag))
+        .route(paths::PERSON_ASSIGN, post(pages::assign))
+        .route(paths::PERSON_UNASSIGN, post(pages::unassign))
 }

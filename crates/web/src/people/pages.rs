@@ -16,6 +16,7 @@ use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
 use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
+use crate::paths;
 use crate::tags::TagForm;
 use crate::ui::{Layout, Notice, Page, Zone, csv_stream, render};
 use crate::{AppError, AppState};
@@ -43,7 +44,7 @@ struct IndexPage {
 
 impl IndexPage {
     fn page_link(&self, page: i64) -> String {
-        format!("/g/{}/people?q={}&page={page}", self.slug, urlencode(&self.q))
+        format!("{}?q={}&page={page}", paths::people(&self.slug), urlencode(&self.q))
     }
 }
 
@@ -146,7 +147,7 @@ fn form_page(
 pub async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let fields = fields::list(&mut tx, &scope).await?;
-    let action = format!("/g/{}/people", scope.group_slug());
+    let action = paths::people(scope.group_slug());
     render(form_page(&scope, csrf, "Add a person", action, PersonForm::blank(&fields), FieldErrors::default(), None))
 }
 
@@ -161,11 +162,8 @@ async fn save_from_form(
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
     let fields = fields::list(&mut tx, scope).await?;
-    let (title, action) = if new {
-        ("Add a person", format!("/g/{}/people", scope.group_slug()))
-    } else {
-        ("Edit person", format!("/g/{}/people/{id}", scope.group_slug()))
-    };
+    let (title, action) =
+        if new { ("Add a person", paths::people(scope.group_slug())) } else { ("Edit person", paths::person(scope.group_slug(), id)) };
     let again = |errors: FieldErrors, existing: Option<PersonId>, fields: &[CustomField]| {
         let page = form_page(scope, csrf.clone(), title, action.clone(), PersonForm::from_sent(&sent, fields), errors, existing);
         render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
@@ -217,7 +215,7 @@ pub async fn update(
 
 /// After a change, back to the person's page, confirming it.
 pub(super) fn back_to_person(scope: &Scope, id: PersonId, notice: &str) -> Response {
-    Redirect::to(&format!("/g/{}/people/{id}?notice={notice}", scope.group_slug())).into_response()
+    Redirect::to(&format!("{}?notice={notice}", paths::person(scope.group_slug(), id))).into_response()
 }
 
 /// A person this scope may see, or 404.
@@ -241,7 +239,7 @@ pub async fn edit(
     let person = own_person(&state, &scope, id).await?;
     let mut tx = state.db.read().await?;
     let fields = fields::list(&mut tx, &scope).await?;
-    let action = format!("/g/{}/people/{id}", scope.group_slug());
+    let action = paths::person(scope.group_slug(), id);
     render(form_page(&scope, csrf, "Edit person", action, PersonForm::from_person(&person, &fields), FieldErrors::default(), None))
 }
 
@@ -346,7 +344,7 @@ pub async fn delete(
     audit::record(&mut tx, &scope, AuditAction::Delete, &format!("person {id}"), "and everything recorded about them", state.clock.now())
         .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/g/{}/people?notice=deleted", scope.group_slug())).into_response())
+    Ok(Redirect::to(&format!("{}?notice=deleted", paths::people(scope.group_slug()))).into_response())
 }
 
 /// Tag a person, making the tag if the group has none by that name.

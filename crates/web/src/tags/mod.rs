@@ -8,11 +8,12 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::paths;
 
 pub use pages::TagForm;
 
 pub fn pages_router() -> Router<AppState> {
-    Router::new().route("/g/{slug}/tags", get(pages::index).post(pages::create)).route("/g/{slug}/tags.csv", get(pages::export))
+    Router::new().route(paths::TAGS, get(pages::index).post(pages::create)).route(paths::TAGS_CSV, get(pages::export))
 }
 
 pub fn api_router() -> Router<AppState> {

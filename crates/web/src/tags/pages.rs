@@ -2,6 +2,7 @@
 
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Query};
+use crate::paths;
 use crate::ui::{Layout, Notice, Page, csv_response, render};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -73,7 +74,7 @@ pub(super) async fn create(
         Err(p) => Err(p.into()),
     };
     let errors = match result {
-        Ok(_) => return Ok(Redirect::to(&format!("/g/{}/tags?notice=added", scope.group_slug())).into_response()),
+        Ok(_) => return Ok(Redirect::to(&format!("{}?notice=added", paths::tags(scope.group_slug()))).into_response()),
         Err(AppError::Duplicate { field, message, .. }) => tredegar_domain::Problem::new(field, message).into(),
         Err(AppError::Invalid(errors)) => errors,
         Err(e) => return Err(e),

@@ -1,0 +1,85 @@
+//! Every page's path, spelled once. Each line gives the route template the
+//! routers use (`PERSON`) and the function that fills it in for a link, a
+//! redirect, a template or a test (`person(slug, id)`).
+
+use std::fmt::Display;
+
+/// The template with each `{name}` replaced by the next value, in order.
+fn fill(template: &str, values: &[&dyn Display]) -> String {
+    let mut values = values.iter();
+    let mut parts = template.split('{');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        if let Some(v) = values.next() {
+            out.push_str(&v.to_string());
+        }
+        out.push_str(part.split_once('}').map_or("", |(_, rest)| rest));
+    }
+    out
+}
+
+macro_rules! paths {
+    ($($(#[$doc:meta])* $konst:ident, $func:ident = $template:literal ($($arg:ident),*);)*) => {$(
+        $(#[$doc])*
+        pub const $konst: &str = $template;
+        $(#[$doc])*
+        pub fn $func($($arg: impl Display),*) -> String {
+            fill($template, &[$(&$arg),*])
+        }
+    )*};
+}
+
+paths! {
+    /// Your groups, or the first-run page.
+    HOME, home = "/" ();
+    LOGIN, login = "/login" ();
+    LOGOUT, logout = "/logout" ();
+    SETUP, setup = "/setup" ();
+    ACCOUNT, account = "/account" ();
+
+    DASHBOARD, dashboard = "/g/{slug}" (slug);
+    MEMBERS, members = "/g/{slug}/members" (slug);
+    MEMBERS_CSV, members_csv = "/g/{slug}/members.csv" (slug);
+    MEMBER_ROLE, member_role = "/g/{slug}/members/{user}/role" (slug, user);
+    MEMBER_REMOVE, member_remove = "/g/{slug}/members/{user}/remove" (slug, user);
+    /// Groups inside this one.
+    CHILD_GROUPS, child_groups = "/g/{slug}/groups" (slug);
+    SETTINGS, settings = "/g/{slug}/settings" (slug);
+    SHARING, sharing = "/g/{slug}/settings/sharing" (slug);
+    FIELDS, fields = "/g/{slug}/fields" (slug);
+    FIELD_DELETE, field_delete = "/g/{slug}/fields/{id}/delete" (slug, id);
+    AUDIT, audit = "/g/{slug}/audit" (slug);
+    AUDIT_CSV, audit_csv = "/g/{slug}/audit.csv" (slug);
+
+    PEOPLE, people = "/g/{slug}/people" (slug);
+    PEOPLE_CSV, people_csv = "/g/{slug}/people.csv" (slug);
+    NEW_PERSON, new_person = "/g/{slug}/people/new" (slug);
+    PERSON, person = "/g/{slug}/people/{id}" (slug, id);
+    PERSON_EDIT, person_edit = "/g/{slug}/people/{id}/edit" (slug, id);
+    PERSON_DELETE, person_delete = "/g/{slug}/people/{id}/delete" (slug, id);
+    PERSON_MERGE, person_merge = "/g/{slug}/people/{id}/merge" (slug, id);
+    PERSON_MERGE_WITH, person_merge_with = "/g/{slug}/people/{id}/merge/{other}" (slug, id, other);
+    PERSON_TAGS, person_tags = "/g/{slug}/people/{id}/tags" (slug, id);
+    PERSON_TAG_REMOVE, person_tag_remove = "/g/{slug}/people/{id}/tags/{tag}/remove" (slug, id, tag);
+    PERSON_ASSIGN, person_assign = "/g/{slug}/people/{id}/assign" (slug, id);
+    PERSON_UNASSIGN, person_unassign = "/g/{slug}/people/{id}/unassign/{user}" (slug, id, user);
+
+    TAGS, tags = "/g/{slug}/tags" (slug);
+    TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);
+
+    CAMPAIGNS, campaigns = "/g/{slug}/campaigns" (slug);
+    CAMPAIGNS_CSV, campaigns_csv = "/g/{slug}/campaigns.csv" (slug);
+    NEW_CAMPAIGN, new_campaign = "/g/{slug}/campaigns/new" (slug);
+    CAMPAIGN, campaign = "/g/{slug}/campaigns/{id}" (slug, id);
+    CAMPAIGN_EDIT, campaign_edit = "/g/{slug}/campaigns/{id}/edit" (slug, id);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_template_is_filled_in_order() {
+        assert_eq!(super::person_merge_with("brookfield", 1, 2), "/g/brookfield/people/1/merge/2");
+        assert_eq!(super::home(), "/");
+        assert_eq!(super::PERSON, "/g/{slug}/people/{id}");
+    }
+}
