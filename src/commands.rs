@@ -1,7 +1,6 @@
 //! The subcommands other than `demo`.
 
 use std::io::BufRead;
-use std::net::SocketAddr;
 use std::path::Path;
 use tredegar_domain::AuditAction;
 
@@ -38,31 +37,45 @@ fn redact(url: &str) -> String {
     }
 }
 
-pub async fn serve(args: DbArgs, listen: Option<SocketAddr>, public_url: Option<String>) -> anyhow::Result<()> {
+/// What `serve` is told on its command line.
+pub struct ServeArgs {
+    pub listen: Option<String>,
+    pub public_url: Option<String>,
+    pub metrics_listen: Option<String>,
+}
+
+pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
     let (db, file) = open(&args).await?;
-    let listen = match listen.or(file.listen) {
-        Some(a) => a,
-        None => config::DEFAULT_LISTEN.parse()?,
-    };
-    let public_url = public_url.or(file.public_url.clone());
+    let listen = serve.listen.or(file.listen.clone()).unwrap_or_else(|| config::DEFAULT_LISTEN.to_string());
+    let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let public_url = tredegar_web::public_url_for(addr, serve.public_url.or(file.public_url.clone()).as_deref()).map_err(|e| anyhow!(e))?;
     let defaults = Config::default();
     let config = Config {
-        secure_cookies: public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
-        public_url,
+        secure_cookies: public_url.starts_with("https://"),
+        public_url: public_url.clone(),
         body_limit: file.body_limit_kib.map_or(defaults.body_limit, |k| k * 1024),
         login_attempts: file.login_attempts.unwrap_or(defaults.login_attempts),
         api_requests_per_minute: file.api_requests_per_minute,
+        trusted_proxies: file.trusted_proxies.clone().unwrap_or_default(),
+        metrics_token: std::env::var("TREDEGAR_METRICS_TOKEN").ok().filter(|t| !t.is_empty()).or(file.metrics_token.clone()),
     };
     let mut tx = db.read().await?;
     let first_run = users::count(&mut tx).await? == 0;
     drop(tx);
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
-    let addr = listener.local_addr()?;
+    let state = AppState::new(db.clone(), config);
+    if let Some(metrics_listen) = serve.metrics_listen.or(file.metrics_listen.clone()) {
+        let metrics = tokio::net::TcpListener::bind(&metrics_listen).await.with_context(|| format!("listening on {metrics_listen}"))?;
+        tracing::info!(addr = %metrics.local_addr()?, "metrics are served here");
+        tokio::spawn(tredegar_web::serve_metrics(metrics, state.clone()));
+    }
     tracing::info!(%addr, "Tredegar is listening");
     if first_run {
-        tracing::info!("First run: open http://{addr}/setup to create your group and its first admin");
+        println!("Tredegar is running. Open {public_url}/setup to name your group and create its first admin.");
+    } else {
+        println!("Tredegar is running. Open {public_url}/ to sign in.");
     }
-    tredegar_web::serve(listener, AppState::new(db.clone(), config)).await?;
+    tredegar_web::serve(listener, state).await?;
     db.close().await;
     Ok(())
 }

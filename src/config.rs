@@ -1,7 +1,6 @@
 //! Configuration: defaults < `tredegar.toml` < `TREDEGAR_*` environment < flags.
 //! clap handles the last two; this file adds the file and the defaults.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -13,8 +12,13 @@ use serde::Deserialize;
 pub struct FileConfig {
     pub database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
-    pub listen: Option<SocketAddr>,
+    pub listen: Option<String>,
     pub public_url: Option<String>,
+    pub metrics_listen: Option<String>,
+    /// `/metrics` on the main address answers only `Authorization: Bearer` this.
+    pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
     pub login_attempts: Option<i64>,
     pub body_limit_kib: Option<usize>,
     pub api_requests_per_minute: Option<u32>,

@@ -5,7 +5,6 @@ mod commands;
 mod config;
 mod demo;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -37,12 +36,16 @@ pub struct DbArgs {
 enum Command {
     /// Run the web server (migrates the database first).
     Serve {
-        /// Address to listen on [default: 127.0.0.1:8080]
+        /// Address to listen on, as host:port [default: 127.0.0.1:8080]
         #[arg(long, env = "TREDEGAR_LISTEN")]
-        listen: Option<SocketAddr>,
-        /// Public base URL, used for links in the API (https://... turns on Secure cookies)
+        listen: Option<String>,
+        /// Public base URL of every link (https://... turns on Secure cookies); needed
+        /// unless listening on a loopback address
         #[arg(long, env = "TREDEGAR_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Serve /metrics on this separate address (for example 127.0.0.1:9090)
+        #[arg(long, env = "TREDEGAR_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
         /// Log as JSON lines instead of text
         #[arg(long, env = "TREDEGAR_LOG_JSON")]
         log_json: bool,
@@ -113,7 +116,9 @@ async fn main() -> std::process::ExitCode {
     let log_json = matches!(cli.command, Command::Serve { log_json: true, .. });
     init_logging(log_json);
     let result = match cli.command {
-        Command::Serve { listen, public_url, .. } => commands::serve(cli.db, listen, public_url).await,
+        Command::Serve { listen, public_url, metrics_listen, .. } => {
+            commands::serve(cli.db, commands::ServeArgs { listen, public_url, metrics_listen }).await
+        }
         Command::Group(GroupCommand::Create { name, parent }) => commands::group_create(cli.db, &name, parent.as_deref()).await,
         Command::User(UserCommand::Create { email, name, group, role }) => {
             commands::user_create(cli.db, &email, &name, &group, &role).await

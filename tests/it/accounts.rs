@@ -87,9 +87,10 @@ async fn sign_in_gives_a_fresh_session_and_sign_out_ends_it(app: TestApp) {
 
     let out = c.post_form("/logout", &[]).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(c.follow(&out).await.body.contains("You have signed out."));
     let after = c.get(paths::dashboard("riverside-branch")).await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
-    assert_eq!(after.location.as_deref(), Some("/login"));
+    assert_eq!(after.location.as_deref(), Some("/login?next=%2Fg%2Friverside-branch"), "back here after signing in");
 }
 
 async fn a_stale_csrf_token_is_refused_and_changes_nothing(app: TestApp) {

@@ -30,7 +30,11 @@ async fn changing_your_password_signs_you_out_elsewhere(app: TestApp) {
     let ok = here.post_form("/account", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert!(here.follow(&ok).await.body.contains("Saved."), "this browser stays signed in");
-    assert_eq!(phone.get(paths::dashboard("riverside-branch")).await.location.as_deref(), Some("/login"), "the other session ended");
+    assert_eq!(
+        phone.get(paths::dashboard("riverside-branch")).await.location.as_deref(),
+        Some("/login?next=%2Fg%2Friverside-branch"),
+        "the other session ended"
+    );
 
     let mut c = app.client();
     c.get("/login").await;

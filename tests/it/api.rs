@@ -33,6 +33,11 @@ async fn organiser_and_admin_api(app: &TestApp) -> (Api, Api) {
 async fn tokens_are_required_and_read_case_insensitively(app: TestApp) {
     let api = organiser_api(&app).await;
     let http = reqwest::Client::new();
+    // Links come from the configured public URL, whatever Host a request names.
+    let r =
+        http.get(format!("{}/people", api.base)).header("OSDI-API-Token", &api.token).header("Host", "evil.example").send().await.unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["_links"]["self"]["href"].as_str().unwrap().starts_with(&app.url), "{body}");
     let r = http.get(format!("{}/people", api.base)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("OSDI-API-Token"));

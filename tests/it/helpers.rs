@@ -13,9 +13,12 @@ use tredegar_web::{AppState, Config, random_token, token_hash};
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The token tests read `/metrics` with.
+pub const METRICS_TOKEN: &str = "metrics-secret-for-tests";
+
 /// The config tests run with: a small body limit, so the 413 test sends little.
 pub fn test_config() -> Config {
-    Config { body_limit: 64 * 1024, ..Config::default() }
+    Config { body_limit: 64 * 1024, metrics_token: Some(METRICS_TOKEN.into()), ..Config::default() }
 }
 
 /// Run each named `async fn(TestApp)` on SQLite, and on PostgreSQL when
@@ -95,7 +98,8 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState::new(db.clone(), config);
+        let public_url = tredegar_web::public_url_for(addr, None).expect("a loopback address needs no public URL");
+        let state = AppState::new(db.clone(), Config { public_url, ..config });
         tokio::spawn(tredegar_web::serve(listener, state));
         TestApp { url: format!("http://{addr}"), db, db_url: db_url.to_string(), _dir: dir, pg }
     }

@@ -15,3 +15,4 @@ mod people;
 mod storage;
 mod structure;
 mod tags;
+mod throttle;

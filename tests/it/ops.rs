@@ -4,9 +4,9 @@ use reqwest::StatusCode;
 
 use tredegar_domain::Role;
 
-use crate::helpers::TestApp;
+use crate::helpers::{METRICS_TOKEN, TestApp, test_config};
 
-crate::on_both_backends!(health_metrics_and_headers, a_page_body_renders_alone_as_a_partial);
+crate::on_both_backends!(health_metrics_and_headers, a_page_body_renders_alone_as_a_partial, metrics_are_not_served_without_a_token);
 
 async fn health_metrics_and_headers(app: TestApp) {
     let http = reqwest::Client::new();
@@ -21,8 +21,15 @@ async fn health_metrics_and_headers(app: TestApp) {
     assert!(!body.contains("<script") && !body.contains("style=\""), "no inline script or style");
     let css = http.get(format!("{}/static/app.css", app.url)).send().await.unwrap();
     assert_eq!(css.status(), StatusCode::OK);
-    let metrics = http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+    let odd = http.request(reqwest::Method::from_bytes(b"BREW").unwrap(), format!("{}/people/12345/tea", app.url)).send().await.unwrap();
+    assert_eq!(odd.status(), StatusCode::NOT_FOUND);
+    assert_eq!(http.get(format!("{}/metrics", app.url)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let wrong = http.get(format!("{}/metrics", app.url)).bearer_auth("guess").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let metrics = http.get(format!("{}/metrics", app.url)).bearer_auth(METRICS_TOKEN).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("http_requests_total") && metrics.contains("path=\"/login\""), "{metrics}");
+    assert!(metrics.contains("method=\"other\"") && !metrics.contains("BREW"), "methods from a fixed set: {metrics}");
+    assert!(!metrics.contains("12345"), "routes, never raw paths: {metrics}");
     let doc: serde_json::Value = http.get(format!("{}/api/openapi.json", app.url)).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in ["/api/v2/people", "/api/v2/people/{id}", "/api/v2/tags", "/api/v2/tags/{id}/taggings/{tagging}"] {
@@ -61,4 +68,11 @@ async fn a_page_body_renders_alone_as_a_partial(app: TestApp) {
     let partial = partial.text().await.unwrap();
     assert!(!partial.contains("<html") && !partial.contains("Sign out"), "no layout in a partial: {partial}");
     assert!(partial.contains("<h1>People</h1>"), "{partial}");
+}
+
+async fn metrics_are_not_served_without_a_token(app: TestApp) {
+    drop(app);
+    let app = TestApp::sqlite_with(tredegar_web::Config { metrics_token: None, ..test_config() }).await;
+    let r = reqwest::get(format!("{}/metrics", app.url)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

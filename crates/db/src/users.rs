@@ -146,20 +146,28 @@ pub async fn create_token(tx: &mut Tx, group: GroupId, user: UserId, token_hash:
     Ok(id)
 }
 
-pub async fn record_failed_login(tx: &mut Tx, email_key: &str, ip: &str, now: DateTime<Utc>) -> Result<()> {
-    execute!(tx, "INSERT INTO login_attempts (id, email_key, ip, at) VALUES ($1, $2, $3, $4)", uuid::Uuid::now_v7(), email_key, ip, now)?;
-    Ok(())
+/// Count one attempt against `key` in its window of `window` length, and
+/// say how many there have been in the window, this one included, and when
+/// the window ends. One statement: parallel attempts queue on the row.
+pub async fn count_attempt(tx: &mut Tx, key: &str, now: DateTime<Utc>, window: chrono::Duration) -> Result<(i64, DateTime<Utc>)> {
+    let row = fetch_optional!(
+        tx,
+        (i64, DateTime<Utc>),
+        "INSERT INTO attempt_counters (key, window_start, attempts) VALUES ($1, $2, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+           attempts = CASE WHEN attempt_counters.window_start <= $3 THEN 1 ELSE attempt_counters.attempts + 1 END, \
+           window_start = CASE WHEN attempt_counters.window_start <= $3 THEN $2 ELSE attempt_counters.window_start END \
+         RETURNING attempts, window_start",
+        key,
+        now,
+        now - window
+    )?;
+    let (attempts, start) = row.ok_or(DbError::NotFound)?;
+    Ok((attempts, start + window))
 }
 
-/// Failed logins for this account, or from this address, since `since`.
-pub async fn failed_logins_since(tx: &mut Tx, email_key: &str, ip: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
-    let by_account =
-        scalar!(tx, i64, "SELECT COUNT(*) FROM login_attempts WHERE email_key = $1 AND at > $2", email_key, since)?.unwrap_or(0);
-    let by_address = scalar!(tx, i64, "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2", ip, since)?.unwrap_or(0);
-    Ok((by_account, by_address))
-}
-
-pub async fn clear_failed_logins(tx: &mut Tx, email_key: &str, before: DateTime<Utc>) -> Result<()> {
-    execute!(tx, "DELETE FROM login_attempts WHERE email_key = $1 OR at < $2", email_key, before)?;
+/// Forget the attempts against `key` (a success), and counters whose window ended long ago.
+pub async fn clear_attempts(tx: &mut Tx, key: &str, stale_before: DateTime<Utc>) -> Result<()> {
+    execute!(tx, "DELETE FROM attempt_counters WHERE key = $1 OR window_start < $2", key, stale_before)?;
     Ok(())
 }

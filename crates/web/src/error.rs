@@ -89,12 +89,16 @@ impl From<askama::Error> for AppError {
 tokio::task_local! {
     /// This request's id, so an error page can show it for someone to quote.
     static REQUEST_ID: String;
+    /// The page a GET asked for, to come back to after signing in.
+    static REQUEST_PATH: Option<String>;
 }
 
-/// Make the request id (set by the request-id layer) known to error pages.
+/// Make the request id (set by the request-id layer) and the page asked for
+/// known to error pages.
 pub async fn with_request_id(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    REQUEST_ID.scope(id, next.run(req)).await
+    let path = (req.method() == axum::http::Method::GET).then(|| req.uri().path_and_query().map(|p| p.as_str().to_string())).flatten();
+    REQUEST_ID.scope(id, REQUEST_PATH.scope(path, next.run(req))).await
 }
 
 #[derive(Template)]
@@ -109,7 +113,13 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         if matches!(self, AppError::SignInNeeded) {
-            return Redirect::to(&crate::paths::login()).into_response();
+            // Back to this page after signing in; a GET only, so nothing is re-sent.
+            let next = REQUEST_PATH.try_with(Clone::clone).ok().flatten();
+            let to = match next {
+                Some(path) => format!("{}?next={}", crate::paths::login(), crate::paths::encode(&path)),
+                None => crate::paths::login(),
+            };
+            return Redirect::to(&to).into_response();
         }
         let title = match self.status() {
             StatusCode::NOT_FOUND => "Page not found",

@@ -42,9 +42,9 @@ pub use error::AppError;
 /// Settings the web layer needs; the binary fills them from its config.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Base of absolute links in the API (`https://organise.example.org`).
-    /// Without it, links are built from the request's Host header.
-    pub public_url: Option<String>,
+    /// Base of every absolute link: the API's, redirects', emails'
+    /// (`https://organise.example.org`). Never taken from a request's Host.
+    pub public_url: String,
     /// Mark cookies Secure: on when public_url is https.
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
@@ -53,11 +53,24 @@ pub struct Config {
     pub login_attempts: i64,
     /// API requests allowed per token per minute; `None` for no limit.
     pub api_requests_per_minute: Option<u32>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// With it, `/metrics` answers requests bearing it; without it, `/metrics`
+    /// is not served on the main address at all.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { public_url: None, secure_cookies: false, body_limit: 1024 * 1024, login_attempts: 5, api_requests_per_minute: None }
+        Config {
+            public_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+            login_attempts: 5,
+            api_requests_per_minute: None,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+        }
     }
 }
 
@@ -171,13 +184,40 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
 async fn record_metrics(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
+    // Labels come from fixed sets, so no request can make new series.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_string();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("path", path), ("status", status)];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
     response
+}
+
+/// The base of links when none is configured: `http://` and the listen
+/// address, which is right only on a loopback address. Anywhere else links
+/// would name an address others cannot reach, or trust a request's Host, so
+/// there is no default.
+pub fn public_url_for(listen: std::net::SocketAddr, given: Option<&str>) -> Result<String, String> {
+    match given {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => Ok(url.trim_end_matches('/').to_string()),
+        Some(url) => Err(format!("the public URL must start with http:// or https:// (got '{url}')")),
+        None if listen.ip().is_loopback() => Ok(format!("http://{listen}")),
+        None => Err(format!(
+            "set the public URL (--public-url or TREDEGAR_PUBLIC_URL) when listening on {listen}, which is not a loopback address: \
+             links in the API, redirects and emails are built from it, never from a request's Host header. \
+             For example: --public-url https://organise.example.org"
+        )),
+    }
+}
+
+/// Serve `/metrics` alone on its own address (`--metrics-listen`).
+pub async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, ops::metrics_router().with_state(state)).with_graceful_shutdown(shutdown_signal()).await
 }
 
 /// Serve until ctrl-c or SIGTERM, finishing requests in flight.
@@ -218,4 +258,19 @@ pub fn random_token() -> Result<String, AppError> {
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_url_for;
+
+    #[test]
+    fn links_need_a_public_url_except_on_loopback() {
+        let local = "127.0.0.1:8080".parse().unwrap_or_else(|_| std::process::abort());
+        let open = "0.0.0.0:8080".parse().unwrap_or_else(|_| std::process::abort());
+        assert_eq!(public_url_for(local, None).as_deref(), Ok("http://127.0.0.1:8080"));
+        assert!(public_url_for(open, None).is_err_and(|e| e.contains("--public-url") && e.contains("Host")));
+        assert_eq!(public_url_for(open, Some("https://organise.example.org/")).as_deref(), Ok("https://organise.example.org"));
+        assert!(public_url_for(open, Some("organise.example.org")).is_err());
+    }
 }

@@ -18,6 +18,11 @@ fn fill(template: &str, values: &[&dyn Display]) -> String {
     out
 }
 
+/// A value made safe to put in a query string.
+pub fn encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_string()).unwrap_or_default()
+}
+
 macro_rules! paths {
     ($($(#[$doc:meta])* $konst:ident, $func:ident = $template:literal ($($arg:ident),*);)*) => {$(
         $(#[$doc])*

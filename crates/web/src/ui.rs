@@ -72,6 +72,7 @@ impl Layout {
     pub fn notice(mut self, notice: &Notice) -> Layout {
         self.notice = notice.notice.as_deref().and_then(|code| {
             Some(match code {
+                "signed-out" => "You have signed out.",
                 "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
                 "saved" => "Saved.",
                 "added" => "Added.",

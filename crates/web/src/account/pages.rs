@@ -1,22 +1,19 @@
 //! Signing in and out, the first-run setup, the list of your groups, and
 //! your own account (changing your password).
 
-use crate::auth::{
-    CsrfToken, CurrentUser, LOGIN_WINDOW_MINUTES, end_session, hash_password, start_session, unknown_account_hash, verify_password,
-};
+use crate::auth::throttle::{self, ClientAddr, Limit};
+use crate::auth::{CsrfToken, CurrentUser, end_session, hash_password, start_session, unknown_account_hash, verify_password};
 use crate::extract::Form;
 use crate::extract::Query;
 use crate::paths;
 use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use chrono::Duration;
 use serde::Deserialize;
-use std::net::SocketAddr;
 use tredegar_db::{Scope, groups, users};
 use tredegar_domain::contact::{Password, required_text};
 use tredegar_domain::groups::parse_group_name;
@@ -52,13 +49,31 @@ pub(super) struct HomePage {
 pub(super) struct LoginPage {
     csrf: String,
     email: String,
+    next: String,
     errors: FieldErrors,
 }
 
-pub(super) async fn login_page(csrf: CsrfToken) -> Result<Response, AppError> {
-    render(Page::new(Layout::public("Sign in", csrf), |layout| LoginPage {
+/// Where to go after signing in: a path on this site, or the start page.
+/// Anything else (`//evil.example`, `https://...`) is ignored, so the link
+/// cannot send anyone off-site.
+fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']);
+    local.then_some(next)
+}
+
+#[derive(Default, Deserialize)]
+pub(super) struct LoginQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+pub(super) async fn login_page(csrf: CsrfToken, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+    let notice = Notice { notice: q.notice };
+    let next = q.next.as_deref().and_then(local_path).unwrap_or_default().to_string();
+    render(Page::new(Layout::public("Sign in", csrf).notice(&notice), |layout| LoginPage {
         csrf: layout.csrf.clone(),
         email: String::new(),
+        next,
         errors: FieldErrors::default(),
     }))
 }
@@ -69,11 +84,13 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub(super) async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(ip): ClientAddr,
     csrf: CsrfToken,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
@@ -82,6 +99,7 @@ pub(super) async fn login(
         let page = Page::new(Layout::public("Sign in", csrf), |layout| LoginPage {
             csrf: layout.csrf.clone(),
             email: form.email.clone(),
+            next: local_path(&form.next).unwrap_or_default().to_string(),
             errors: p.into(),
         });
         render(page).map(|r| (status, r).into_response())
@@ -90,20 +108,19 @@ pub(super) async fn login(
         Ok(e) => e,
         Err(p) => return again(StatusCode::BAD_REQUEST, p, csrf),
     };
-    let now = state.clock.now();
-    let ip = addr.ip().to_string();
-    let since = now - Duration::minutes(LOGIN_WINDOW_MINUTES);
-    let mut tx = state.db.read().await?;
-    let (by_account, by_address) = users::failed_logins_since(&mut tx, &email.key(), &ip, since).await?;
-    let limit = state.config.login_attempts;
-    // An address gets more tries than an account: many people may share one.
-    if by_account >= limit || by_address >= limit * 10 {
-        let p =
-            tredegar_domain::Problem::new("email", format!("too many failed sign-ins; wait {LOGIN_WINDOW_MINUTES} minutes and try again"));
-        let mut r = again(StatusCode::TOO_MANY_REQUESTS, p, csrf)?;
-        r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(LOGIN_WINDOW_MINUTES as u64 * 60));
-        return Ok(r);
+    let account = Limit::account(&state, &email.key());
+    match throttle::attempt(&state, &[Limit::address(&state, ip), Limit::account(&state, &email.key())]).await {
+        Ok(()) => {}
+        Err(AppError::TooManyRequests(wait)) => {
+            let minutes = wait.div_ceil(60);
+            let p = tredegar_domain::Problem::new("email", format!("too many failed sign-ins; wait {minutes} minutes and try again"));
+            let mut r = again(StatusCode::TOO_MANY_REQUESTS, p, csrf)?;
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+            return Ok(r);
+        }
+        Err(e) => return Err(e),
     }
+    let mut tx = state.db.read().await?;
     let user = users::by_email(&mut tx, &email.key()).await?;
     drop(tx);
     // Check a hash even for unknown accounts, so timing does not tell which exist.
@@ -112,25 +129,20 @@ pub(super) async fn login(
         None => unknown_account_hash().await?,
     };
     let ok = verify_password(form.password.clone(), hash).await;
-    let mut tx = state.db.write().await?;
     match user.filter(|_| ok) {
         Some(user) => {
-            users::clear_failed_logins(&mut tx, &email.key(), since).await?;
-            tx.commit().await?;
+            throttle::succeeded(&state, &account).await?;
             let jar = start_session(&state, user.id, jar).await?;
-            Ok((jar, Redirect::to(&paths::home())).into_response())
+            let to = local_path(&form.next).map_or_else(paths::home, String::from);
+            Ok((jar, Redirect::to(&to)).into_response())
         }
-        None => {
-            users::record_failed_login(&mut tx, &email.key(), &ip, now).await?;
-            tx.commit().await?;
-            again(StatusCode::UNAUTHORIZED, tredegar_domain::Problem::new("password", "the email or password is wrong"), csrf)
-        }
+        None => again(StatusCode::UNAUTHORIZED, tredegar_domain::Problem::new("password", "the email or password is wrong"), csrf),
     }
 }
 
 pub(super) async fn logout(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Result<Response, AppError> {
     let jar = end_session(&state, &user, jar).await?;
-    Ok((jar, Redirect::to(&paths::login())).into_response())
+    Ok((jar, Redirect::to(&format!("{}?notice=signed-out", paths::login()))).into_response())
 }
 
 #[derive(Template)]
@@ -254,8 +266,12 @@ pub(super) async fn change_password(
     let mut tx = state.db.read().await?;
     let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
     drop(tx);
+    let limit = Limit::password_change(&state, user.id);
+    throttle::attempt(&state, std::slice::from_ref(&limit)).await?;
     let mut errors = FieldErrors::default();
-    if !verify_password(form.current_password.clone(), me.password_hash).await {
+    if verify_password(form.current_password.clone(), me.password_hash).await {
+        throttle::succeeded(&state, &limit).await?;
+    } else {
         errors.push(tredegar_domain::Problem::new("current_password", "is not your current password"));
     }
     let new = errors.check(Password::parse("new_password", &form.new_password));

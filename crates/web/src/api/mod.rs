@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
-use axum::http::header;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use tredegar_db::{Page, Scope};
@@ -45,13 +44,7 @@ impl FromRequestParts<AppState> for Api {
             .ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
         drop(tx);
         state.api_limit.check(&hash)?;
-        let base = match &state.config.public_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => {
-                let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-                format!("http://{host}")
-            }
-        };
+        let base = state.config.public_url.trim_end_matches('/').to_string();
         Ok(Api { scope, base })
     }
 }

@@ -5,8 +5,17 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use tredegar_domain::contact::Password;
 
+/// Hashes made or checked at once: each takes 19 MiB and a core, so a flood
+/// of sign-ins waits here instead of using up the memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    HASHING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// Argon2id with the crate's default (OWASP) parameters, off the async threads.
 pub async fn hash_password(password: Password) -> Result<String, AppError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -27,6 +36,7 @@ pub async fn unknown_account_hash() -> Result<String, AppError> {
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_slot) = hashing_slot().await else { return false };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })

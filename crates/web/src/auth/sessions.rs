@@ -11,7 +11,6 @@ use tredegar_domain::UserId;
 pub(super) const SESSION_COOKIE: &str = "tredegar_session";
 pub(super) const CSRF_COOKIE: &str = "tredegar_csrf";
 const SESSION_DAYS: i64 = 30;
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
 /// Start a signed-in session with a fresh id, and a fresh CSRF token.
 pub async fn start_session(state: &AppState, user: UserId, jar: CookieJar) -> Result<CookieJar, AppError> {

@@ -44,12 +44,8 @@ struct IndexPage {
 
 impl IndexPage {
     fn page_link(&self, page: i64) -> String {
-        format!("{}?q={}&page={page}", paths::people(&self.slug), urlencode(&self.q))
+        format!("{}?q={}&page={page}", paths::people(&self.slug), paths::encode(&self.q))
     }
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_string()).unwrap_or_default()
 }
 
 pub async fn index(
