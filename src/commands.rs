@@ -59,6 +59,7 @@ pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
         api_requests_per_minute: file.api_requests_per_minute,
         trusted_proxies: file.trusted_proxies.clone().unwrap_or_default(),
         metrics_token: std::env::var("TREDEGAR_METRICS_TOKEN").ok().filter(|t| !t.is_empty()).or(file.metrics_token.clone()),
+        invitation_days: file.invitation_days.unwrap_or(defaults.invitation_days),
     };
     let mut tx = db.read().await?;
     let first_run = users::count(&mut tx).await? == 0;
@@ -108,9 +109,17 @@ pub async fn group_create(args: DbArgs, name: &str, parent: Option<&str>) -> any
     Ok(())
 }
 
+/// The password from stdin: in a terminal a prompt that does not echo it,
+/// otherwise the first line (for scripts).
 fn read_password() -> anyhow::Result<Password> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+    use std::io::IsTerminal;
+    let line = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Password (at least {} characters): ", Password::MIN_CHARS)).context("reading the password")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+        line
+    };
     Ok(Password::parse("password", line.trim_end_matches(['\n', '\r']))?)
 }
 
@@ -124,14 +133,14 @@ pub async fn user_create(args: DbArgs, email: &str, name: &str, group: &str, rol
     let existing = users::by_email(&mut tx, &email.key()).await?;
     drop(tx);
     let now = Clock.now();
-    let user = match existing {
-        Some(u) => u,
+    let (user, made) = match existing {
+        Some(u) => (u, false),
         None => {
             let hash = tredegar_web::auth::hash_password(read_password()?).await?;
             let mut tx = db.write().await?;
             let u = users::create(&mut tx, &email, &name, &hash, now).await?;
             tx.commit().await?;
-            u
+            (u, true)
         }
     };
     let mut tx = db.write().await?;
@@ -147,7 +156,29 @@ pub async fn user_create(args: DbArgs, email: &str, name: &str, group: &str, rol
     )
     .await?;
     tx.commit().await?;
+    if !made {
+        println!(
+            "An account for {} already exists: its name and password are unchanged (to reset the password, use `tredegar user set-password --email {}`).",
+            user.email, user.email
+        );
+    }
     println!("{} is now {} of '{}'", user.email, role.label().to_lowercase(), group.name);
+    Ok(())
+}
+
+/// Give an account a new password (read like `user create` reads one) and
+/// end all its sessions: how an operator resets a lost password.
+pub async fn user_set_password(args: DbArgs, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse("--email", email)?;
+    let (db, _) = open(&args).await?;
+    let mut tx = db.read().await?;
+    let user = users::by_email(&mut tx, &email.key()).await?.ok_or_else(|| anyhow!("there is no account with email {}", email.as_str()))?;
+    drop(tx);
+    let hash = tredegar_web::auth::hash_password(read_password()?).await?;
+    let mut tx = db.write().await?;
+    users::set_password(&mut tx, user.id, &hash).await?;
+    tx.commit().await?;
+    println!("New password set for {}; every session of theirs has ended.", user.email);
     Ok(())
 }
 

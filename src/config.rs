@@ -19,6 +19,8 @@ pub struct FileConfig {
     pub metrics_token: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// Days an invitation link works (default 7).
+    pub invitation_days: Option<i64>,
     pub login_attempts: Option<i64>,
     pub body_limit_kib: Option<usize>,
     pub api_requests_per_minute: Option<u32>,

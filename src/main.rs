@@ -84,7 +84,8 @@ enum GroupCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create a user (or add an existing one) with a role in a group. Reads the password from stdin.
+    /// Create a user with a role in a group (the password is read from stdin, or prompted for in a terminal);
+    /// for an existing account, only set the role.
     Create {
         #[arg(long)]
         email: String,
@@ -96,6 +97,11 @@ enum UserCommand {
         /// admin, organiser or volunteer
         #[arg(long)]
         role: String,
+    },
+    /// Set a new password for an account (read from stdin, or prompted for in a terminal) and end its sessions.
+    SetPassword {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -123,6 +129,7 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Create { email, name, group, role }) => {
             commands::user_create(cli.db, &email, &name, &group, &role).await
         }
+        Command::User(UserCommand::SetPassword { email }) => commands::user_set_password(cli.db, &email).await,
         Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,

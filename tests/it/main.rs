@@ -8,6 +8,7 @@ mod api;
 mod browser;
 mod campaigns;
 mod helpers;
+mod invitations;
 mod isolation;
 mod ops;
 mod parsons;

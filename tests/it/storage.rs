@@ -208,7 +208,28 @@ async fn cli_groups_users_tokens_and_demo(app: TestApp) {
     let not_member = run(&["token", "create", "--email", "ann@example.org", "--group", "National"], b"");
     assert!(String::from_utf8_lossy(&not_member.stderr).contains("is not a member"));
     let help = run(&["user", "create", "--help"], b"");
-    assert!(String::from_utf8_lossy(&help.stdout).contains("Reads the password from stdin"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("password is read from stdin"));
+    // An existing account: the role is set, and it says the password is unchanged.
+    let again = run(&user, b"another password entirely\n");
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already exists: its name and password are unchanged"));
+    let mut tx = app.db.read().await.unwrap();
+    let ann = tredegar_db::users::by_email(&mut tx, "ann@example.org").await.unwrap().unwrap();
+    drop(tx);
+    assert!(tredegar_web::auth::verify_password("a long enough password".into(), ann.password_hash.clone()).await, "password unchanged");
+    // The last admin stays: the command line cannot demote her.
+    let demote =
+        run(&["user", "create", "--email", "ann@example.org", "--name", "Ann", "--group", "Riverside", "--role", "volunteer"], b"");
+    assert!(!demote.status.success() && String::from_utf8_lossy(&demote.stderr).contains("at least one admin"), "{demote:?}");
+    // An operator resets a lost password.
+    let reset = run(&["user", "set-password", "--email", "ann@example.org"], b"a brand new long password\n");
+    assert!(reset.status.success(), "{reset:?}");
+    let mut tx = app.db.read().await.unwrap();
+    let ann = tredegar_db::users::by_email(&mut tx, "ann@example.org").await.unwrap().unwrap();
+    drop(tx);
+    assert!(tredegar_web::auth::verify_password("a brand new long password".into(), ann.password_hash).await);
+    let nobody = run(&["user", "set-password", "--email", "nobody@example.org"], b"a brand new long password\n");
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("there is no account"));
 
     let demo = run(&["demo"], b"");
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));

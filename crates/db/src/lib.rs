@@ -58,6 +58,7 @@ pub mod backup;
 pub mod campaigns;
 pub mod fields;
 pub mod groups;
+pub mod invitations;
 pub mod people;
 pub mod scope;
 pub mod sql;

@@ -63,7 +63,7 @@ macro_rules! id_args {
         }
     )*};
 }
-id_args!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId);
+id_args!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, InvitationId);
 
 /// SQL being built, with its values.
 #[derive(Clone, Debug, Default)]

@@ -47,6 +47,9 @@ pub async fn by_email(tx: &mut Tx, email_key: &str) -> Result<Option<User>> {
 
 /// Give a user a role in a group, or change the role they have.
 pub async fn set_membership(tx: &mut Tx, group: GroupId, user: UserId, role: Role, now: DateTime<Utc>) -> Result<()> {
+    if role != Role::Admin {
+        not_the_last_admin(tx, group, user).await?;
+    }
     execute!(
         tx,
         "INSERT INTO memberships (group_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role",
@@ -58,12 +61,28 @@ pub async fn set_membership(tx: &mut Tx, group: GroupId, user: UserId, role: Rol
     Ok(())
 }
 
+/// No change may take away a group's last admin: nobody could then run it.
+/// Checked inside the changing transaction.
+async fn not_the_last_admin(tx: &mut Tx, group: GroupId, user: UserId) -> Result<()> {
+    let others =
+        scalar!(tx, i64, "SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND role = 'admin' AND user_id <> $2", group, user)?
+            .unwrap_or(0);
+    let is_admin =
+        scalar!(tx, i64, "SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND user_id = $2 AND role = 'admin'", group, user)?
+            .unwrap_or(0);
+    if is_admin > 0 && others == 0 {
+        return Err(tredegar_domain::Problem::new("role", "a group needs at least one admin: make someone else an admin first").into());
+    }
+    Ok(())
+}
+
 /// Take a user out of the scope's group: their role, their API tokens for it
 /// and their assignments there all go.
 pub async fn remove_membership(tx: &mut Tx, scope: &Scope, user: UserId) -> Result<()> {
     let group = scope.group_id();
     execute!(tx, "DELETE FROM api_tokens WHERE group_id = $1 AND user_id = $2", group, user)?;
     execute!(tx, "DELETE FROM assignments WHERE group_id = $1 AND user_id = $2", group, user)?;
+    not_the_last_admin(tx, group, user).await?;
     let gone = execute!(tx, "DELETE FROM memberships WHERE group_id = $1 AND user_id = $2", group, user)?;
     if gone == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }

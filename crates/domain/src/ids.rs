@@ -38,4 +38,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, TokenId, AuditId, EventId,);
+id_type!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, TokenId, AuditId, EventId, InvitationId,);

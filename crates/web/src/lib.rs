@@ -58,6 +58,8 @@ pub struct Config {
     /// With it, `/metrics` answers requests bearing it; without it, `/metrics`
     /// is not served on the main address at all.
     pub metrics_token: Option<String>,
+    /// Days an invitation's link works.
+    pub invitation_days: i64,
 }
 
 impl Default for Config {
@@ -70,6 +72,7 @@ impl Default for Config {
             api_requests_per_minute: None,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            invitation_days: 7,
         }
     }
 }

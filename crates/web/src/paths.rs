@@ -47,6 +47,11 @@ paths! {
     MEMBERS_CSV, members_csv = "/g/{slug}/members.csv" (slug);
     MEMBER_ROLE, member_role = "/g/{slug}/members/{user}/role" (slug, user);
     MEMBER_REMOVE, member_remove = "/g/{slug}/members/{user}/remove" (slug, user);
+    INVITATIONS, invitations = "/g/{slug}/invitations" (slug);
+    INVITATION_REVOKE, invitation_revoke = "/g/{slug}/invitations/{id}/revoke" (slug, id);
+    /// An invitation's link: the token is the proof.
+    INVITATION, invitation = "/invitations/{token}" (token);
+    INVITATION_REGISTER, invitation_register = "/invitations/{token}/register" (token);
     /// Groups inside this one.
     CHILD_GROUPS, child_groups = "/g/{slug}/groups" (slug);
     SETTINGS, settings = "/g/{slug}/settings" (slug);

@@ -73,6 +73,9 @@ impl Layout {
         self.notice = notice.notice.as_deref().and_then(|code| {
             Some(match code {
                 "signed-out" => "You have signed out.",
+                "invited" => "Invitation made. Copy the link below and send it to them; it works once.",
+                "joined" => "Welcome. You are now a member of this group.",
+                "revoked" => "Invitation withdrawn. Its link no longer works.",
                 "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
                 "saved" => "Saved.",
                 "added" => "Added.",

@@ -12,3 +12,20 @@ CREATE TABLE attempt_counters (
 -- show their name while they exist and only the id once they are erased.
 ALTER TABLE audit_log ADD COLUMN person_id BLOB;
 CREATE INDEX audit_log_person ON audit_log(person_id);
+
+-- Adding a member is an invitation: a single-use link that expires. Only the
+-- token's hash is kept. The group learns nothing about an account until its
+-- owner accepts.
+CREATE TABLE invitations (
+    id BLOB PRIMARY KEY NOT NULL,
+    group_id BLOB NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    accepted_at TEXT
+);
+CREATE INDEX invitations_group ON invitations(group_id, created_at);

@@ -1,11 +1,11 @@
-//! Members of a group: adding them, their roles, removing them, and the
+//! Members of a group: inviting them, their roles, removing them, and the
 //! members CSV.
 
-use crate::auth::{Admin, CsrfToken, hash_password};
+use crate::auth::{Admin, CsrfToken};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, csv_response, render};
-use crate::{AppError, AppState};
+use crate::ui::{Layout, Notice, Page, Zone, csv_response, render};
+use crate::{AppError, AppState, random_token, token_hash};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::audit::{self};
+use tredegar_db::invitations::{self, Invitation};
 use tredegar_db::users::{self, Member};
 use tredegar_domain::AuditAction;
-use tredegar_domain::contact::{Password, required_text};
-use tredegar_domain::{Email, FieldErrors, Problem, Role, UserId};
+use tredegar_domain::{Email, FieldErrors, InvitationId, Problem, Role, UserId};
 
 #[derive(Template)]
 #[template(path = "groups/members.html")]
@@ -25,8 +25,12 @@ pub(super) struct MembersPage {
     slug: String,
     me: Option<UserId>,
     members: Vec<Member>,
+    invitations: Vec<Invitation>,
+    zone: Zone,
+    /// The link of an invitation just made: shown once, to copy.
+    new_link: Option<String>,
     roles: &'static [Role],
-    form: MemberForm,
+    form: InviteForm,
     errors: FieldErrors,
 }
 
@@ -37,31 +41,32 @@ impl MembersPage {
 }
 
 #[derive(Default, Deserialize)]
-pub(super) struct MemberForm {
-    #[serde(default)]
-    name: String,
+pub(super) struct InviteForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
     role: String,
-    #[serde(default)]
-    password: String,
 }
 
-pub(super) async fn members_page(
+async fn members_page(
     state: &AppState,
     scope: &Scope,
     csrf: CsrfToken,
-    form: MemberForm,
+    form: InviteForm,
     errors: FieldErrors,
+    new_link: Option<String>,
 ) -> Result<Page<MembersPage>, AppError> {
     let mut tx = state.db.read().await?;
     let members = users::members(&mut tx, scope).await?;
+    let invitations = invitations::pending(&mut tx, scope, state.clock.now()).await?;
     Ok(Page::new(Layout::for_scope("Members", scope, csrf), |layout| MembersPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         me: scope.user_id(),
         members,
+        invitations,
+        zone: layout.zone(),
+        new_link,
         roles: Role::ALL,
         form,
         errors,
@@ -74,65 +79,54 @@ pub(super) async fn members(
     csrf: CsrfToken,
     Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
-    let mut page =
-        members_page(&state, &scope, csrf, MemberForm { role: "volunteer".into(), ..Default::default() }, FieldErrors::default()).await?;
+    let form = InviteForm { role: "volunteer".into(), ..Default::default() };
+    let mut page = members_page(&state, &scope, csrf, form, FieldErrors::default(), None).await?;
     page.layout = page.layout.notice(&notice);
     render(page)
 }
 
-/// Add someone to the group: a new account, or an existing one by email.
-pub(super) async fn add_member(
+/// Invite someone: a single-use link that expires, for the admin to pass on.
+/// Nothing about any account is looked up, so nothing about one is shown.
+pub(super) async fn invite(
     State(state): State<AppState>,
     Admin(scope): Admin,
     csrf: CsrfToken,
-    Form(form): Form<MemberForm>,
+    Form(form): Form<InviteForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let email = errors.check(Email::parse("email", &form.email));
     let role = errors.check(Role::parse(&form.role));
-    let mut tx = state.db.write().await?;
-    let existing = match &email {
-        Some(e) => users::by_email(&mut tx, &e.key()).await?,
-        None => None,
-    };
-    let new_account = if existing.is_none() {
-        let name = errors.check(required_text("name", &form.name, 120));
-        let password = errors.check(Password::parse("password", &form.password));
-        name.zip(password)
-    } else {
-        None
-    };
     let (Some(email), Some(role)) = (email, role) else {
-        drop(tx);
-        let page = members_page(&state, &scope, csrf, form, errors).await?;
+        let page = members_page(&state, &scope, csrf, form, errors, None).await?;
         return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     };
-    if !errors.is_empty() {
-        drop(tx);
-        let page = members_page(&state, &scope, csrf, form, errors).await?;
-        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
-    }
+    let token = random_token()?;
     let now = state.clock.now();
-    let user = match (existing, new_account) {
-        (Some(u), _) => u,
-        (None, Some((name, password))) => {
-            let hash = hash_password(password).await?;
-            users::create(&mut tx, &email, &name, &hash, now).await?
-        }
-        (None, None) => return Err(AppError::Internal("member form checked without an account".into())),
-    };
-    users::set_membership(&mut tx, scope.group_id(), user.id, role, now).await?;
-    audit::record(
-        &mut tx,
-        &scope,
-        AuditAction::Role,
-        &format!("user {}", user.id),
-        &format!("{} added as {}", user.name, role.label()),
-        now,
-    )
-    .await?;
+    let expires = now + chrono::Duration::days(state.config.invitation_days);
+    let mut tx = state.db.write().await?;
+    let invitation = invitations::create(&mut tx, &scope, &email, role, &token_hash(&token), now, expires).await?;
+    let detail = format!("{} invited as {}", invitation.email, role.label());
+    audit::record(&mut tx, &scope, AuditAction::Member, "invitation", &detail, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice=added", paths::members(scope.group_slug()))).into_response())
+    let link = format!("{}{}", state.config.public_url, paths::invitation(&token));
+    let form = InviteForm { role: role.as_str().into(), ..Default::default() };
+    let mut page = members_page(&state, &scope, csrf, form, FieldErrors::default(), Some(link)).await?;
+    page.layout = page.layout.notice(&Notice { notice: Some("invited".into()) });
+    render(page)
+}
+
+/// Withdraw an invitation: its link stops working.
+pub(super) async fn revoke_invitation(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, id)): Path<(String, InvitationId)>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    let gone = invitations::revoke(&mut tx, &scope, id).await?;
+    audit::record(&mut tx, &scope, AuditAction::Member, "invitation", &format!("invitation to {} withdrawn", gone.email), now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=revoked", paths::members(scope.group_slug()))).into_response())
 }
 
 pub(super) async fn members_export(State(state): State<AppState>, Admin(scope): Admin) -> Result<Response, AppError> {

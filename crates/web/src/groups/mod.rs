@@ -15,7 +15,9 @@ use crate::paths;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(paths::DASHBOARD, get(dashboard::dashboard))
-        .route(paths::MEMBERS, get(members::members).post(members::add_member))
+        .route(paths::MEMBERS, get(members::members))
+        .route(paths::INVITATIONS, post(members::invite))
+        .route(paths::INVITATION_REVOKE, post(members::revoke_invitation))
         .route(paths::MEMBERS_CSV, get(members::members_export))
         .route(paths::MEMBER_ROLE, post(members::change_role))
         .route(paths::MEMBER_REMOVE, get(members::confirm_remove).post(members::remove_member))
