@@ -14,6 +14,7 @@ crate::on_both_backends!(
     bad_api_input_names_the_field,
     tags_and_taggings_round_trip,
     only_an_admins_token_defines_custom_fields,
+    a_volunteers_token_reads_only_its_people_and_no_tags,
 );
 
 async fn organiser_api(app: &TestApp) -> Api {
@@ -36,6 +37,7 @@ async fn tokens_are_required_and_read_case_insensitively(app: TestApp) {
     // Links come from the configured public URL, whatever Host a request names.
     let r =
         http.get(format!("{}/people", api.base)).header("OSDI-API-Token", &api.token).header("Host", "evil.example").send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store", "personal data is never cached");
     let body: serde_json::Value = r.json().await.unwrap();
     assert!(body["_links"]["self"]["href"].as_str().unwrap().starts_with(&app.url), "{body}");
     let r = http.get(format!("{}/people", api.base)).send().await.unwrap();
@@ -262,4 +264,17 @@ async fn only_an_admins_token_defines_custom_fields(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{p}");
     assert_eq!(p["custom_fields"]["shoe_size"], "10");
+}
+
+async fn a_volunteers_token_reads_only_its_people_and_no_tags(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.api(&app.token(&group, app.user(&group, "org@example.org", Role::Organiser).await).await);
+    organiser.post("tags", json!({"name": "Rent strike pledge"})).await;
+    organiser.person("Ann", "ann@example.org").await;
+    let volunteer = app.api(&app.token(&group, app.user(&group, "vol@example.org", Role::Volunteer).await).await);
+    let (s, e) = volunteer.get("tags").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (s, people) = volunteer.get("people").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(people["total_records"], 0, "nobody is assigned to them");
 }

@@ -18,6 +18,20 @@ pub struct Group {
 
 const COLUMNS: &str = "id, parent_id, name, slug, share_with_parent, time_zone, created_at";
 
+/// A group inside `parent`, at the first free slug (`riverside`,
+/// `riverside-2`, ...): whether a group elsewhere has the name is not the
+/// asking admin's business, so it is never refused for that.
+pub async fn create_inside(tx: &mut Tx, name: &str, slug: &str, parent: GroupId, now: DateTime<Utc>) -> Result<Group> {
+    let mut free = slug.to_string();
+    for n in 2.. {
+        if by_slug(tx, &free).await?.is_none() {
+            break;
+        }
+        free = format!("{slug}-{n}");
+    }
+    create(tx, name, &free, Some(parent), now).await
+}
+
 pub async fn create(tx: &mut Tx, name: &str, slug: &str, parent: Option<GroupId>, now: DateTime<Utc>) -> Result<Group> {
     let id = GroupId::new();
     let r = execute!(

@@ -172,6 +172,8 @@ fn api() -> Router<AppState> {
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
         .fallback(|| async { error::ApiError(AppError::NotFound("no such API endpoint".into())) })
+        // People's data: never kept by a browser or a proxy.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
 }
 
 /// The OpenAPI document: the API kit's frame, with each capability's paths merged in.

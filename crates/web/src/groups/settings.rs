@@ -31,12 +31,20 @@ pub(super) struct ChildForm {
 pub(super) async fn create_child(
     State(state): State<AppState>,
     Admin(scope): Admin,
+    csrf: CsrfToken,
     Form(f): Form<ChildForm>,
 ) -> Result<Response, AppError> {
-    let (name, slug) = tredegar_domain::groups::parse_group_name("name", &f.name)?;
+    let (name, slug) = match tredegar_domain::groups::parse_group_name("name", &f.name) {
+        Ok(parsed) => parsed,
+        Err(p) => {
+            let form = FieldForm { kind: "text".into(), ..Default::default() };
+            let page = settings_page(&state, &scope, csrf, form, p.into()).await?;
+            return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+        }
+    };
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    let child = groups::create(&mut tx, &name, &slug, Some(scope.group_id()), now).await?;
+    let child = groups::create_inside(&mut tx, &name, &slug, scope.group_id(), now).await?;
     let me = scope.user_id().ok_or(AppError::SignInNeeded)?;
     users::set_membership(&mut tx, child.id, me, Role::Admin, now).await?;
     audit::record(&mut tx, &scope, AuditAction::Group, &child.name, "group created inside this one", now).await?;

@@ -116,6 +116,8 @@ pub(super) async fn the_tag(state: &AppState, api: &Api, id: &str) -> Result<Tag
 
 #[utoipa::path(get, path = "/api/v2/tags", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of tags", body = TagsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
+    // The group's tags say what it organises around: not for a volunteer's token.
+    api.organiser()?;
     let filter = q.filter(tags::FILTER_FIELDS)?;
     let page = q.page();
     let mut tx = state.db.read().await?;
