@@ -277,4 +277,11 @@ async fn a_volunteers_token_reads_only_its_people_and_no_tags(app: TestApp) {
     let (s, people) = volunteer.get("people").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(people["total_records"], 0, "nobody is assigned to them");
+    // An organiser's list is a bulk read: one audit entry names everyone on the page.
+    let (_, listed) = organiser.get("people").await;
+    let ann = crate::helpers::id_of(&listed["_embedded"]["osdi:people"][0]);
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let audit = admin.get(tredegar_web::paths::audit("brookfield-estate")).await;
+    assert!(audit.body.contains("listed through the API") && audit.body.contains(">Ann</a>"), "{}", audit.body);
+    assert!(audit.body.contains(&ann), "named by id too");
 }

@@ -252,6 +252,10 @@ async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp
     assert_eq!(s, StatusCode::NOT_FOUND);
     let audit = admin.get(paths::audit("riverside-branch")).await;
     assert!(audit.body.contains("people are now shared with the parent group") && audit.body.contains("people are no longer shared"));
+    // The child's log shows who used the sharing, and whom they read, by name while they exist.
+    assert!(audit.body.contains("through sharing with the parent group"), "{}", audit.body);
+    assert!(audit.body.contains("nat@example.org of National"), "{}", audit.body);
+    assert!(audit.body.contains(&format!("<a href=\"{}\">Local</a>", paths::person("riverside-branch", &person))), "{}", audit.body);
     let mut tx = app.db.read().await.unwrap();
     assert!(!groups::by_slug(&mut tx, "riverside-branch").await.unwrap().unwrap().share_with_parent);
 }

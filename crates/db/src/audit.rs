@@ -3,9 +3,9 @@
 //! as the action where there is one, so neither happens without the other.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::{AuditAction, AuditId};
+use tredegar_domain::{AuditAction, AuditId, GroupId, PersonId};
 
-use crate::{Page, Result, Scope, Tx};
+use crate::{Page, Result, Scope, Sql, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -15,7 +15,16 @@ pub struct AuditEntry {
     pub subject: String,
     pub detail: String,
     pub at: DateTime<Utc>,
+    /// The person the entry is about, if one is.
+    pub person_id: Option<PersonId>,
+    /// Their name while they exist; after erasure only the id is left.
+    pub person_name: Option<String>,
 }
+
+/// The columns of an entry, with the name of its person while they exist.
+const ENTRY: &str = "SELECT a.id, a.user_name, a.action, a.subject, a.detail, a.at, a.person_id, \
+    NULLIF(TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')), '') AS person_name \
+    FROM audit_log a LEFT JOIN people p ON p.id = a.person_id WHERE a.group_id = ";
 
 /// Record an action, naming who took it: a member, the command line, or a public form.
 pub async fn record(tx: &mut Tx, scope: &Scope, action: AuditAction, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
@@ -34,22 +43,76 @@ pub async fn record(tx: &mut Tx, scope: &Scope, action: AuditAction, subject: &s
     Ok(())
 }
 
-pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
-    let rows = fetch_all!(
+/// Record that people were read, and how. One entry in the scope's own log,
+/// naming each person by id; and, for people of a child group that shares
+/// with this one, an entry in that group's log too, so the child's admins see
+/// who used the sharing they turned on.
+pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, GroupId)], how: &str, now: DateTime<Utc>) -> Result<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let mut groups: Vec<GroupId> = people.iter().map(|(_, g)| *g).collect();
+    groups.sort();
+    groups.dedup();
+    for group in groups {
+        let theirs: Vec<PersonId> = people.iter().filter(|(_, g)| *g == group).map(|(p, _)| *p).collect();
+        let one = if let [only] = theirs.as_slice() { Some(*only) } else { None };
+        let subject = match one {
+            Some(p) => format!("person {p}"),
+            None => format!("{} people", theirs.len()),
+        };
+        let ids = if one.is_some() { String::new() } else { format!(": {}", theirs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) };
+        let (who, detail) = if group == scope.group_id() {
+            (scope.actor_name().to_string(), format!("{how}{ids}"))
+        } else {
+            (format!("{} of {}", scope.actor_name(), scope.group_name()), format!("{how}, through sharing with the parent group{ids}"))
+        };
+        execute!(
+            tx,
+            "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            AuditId::new(),
+            group,
+            scope.user_id(),
+            who,
+            AuditAction::View,
+            subject,
+            detail,
+            now,
+            one
+        )?;
+    }
+    Ok(())
+}
+
+/// Record an action on one person of the scope's own group (deleting, merging).
+pub async fn record_about(tx: &mut Tx, scope: &Scope, action: AuditAction, person: PersonId, detail: &str, now: DateTime<Utc>) -> Result<()> {
+    execute!(
         tx,
-        AuditEntry,
-        "SELECT id, user_name, action, subject, detail, at FROM audit_log WHERE group_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
+        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        AuditId::new(),
         scope.group_id(),
-        page.per_page,
-        page.offset()
+        scope.user_id(),
+        scope.actor_name(),
+        action,
+        format!("person {person}"),
+        detail,
+        now,
+        person
     )?;
+    Ok(())
+}
+
+pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
+    let mut q = Sql::new(ENTRY);
+    q.bind(scope.group_id()).push(" ORDER BY a.at DESC, a.id DESC").page(page);
+    let rows = q.fetch_all(tx).await?;
     let total = scalar!(tx, i64, "SELECT COUNT(*) FROM audit_log WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
     Ok((rows, total))
 }
 
 /// The whole log, newest first, sent down the channel one entry at a time.
 pub async fn send_all(tx: &mut Tx, scope: &Scope, to: tokio::sync::mpsc::Sender<AuditEntry>) -> Result<()> {
-    let mut q = crate::Sql::new("SELECT id, user_name, action, subject, detail, at FROM audit_log WHERE group_id = ");
-    q.bind(scope.group_id()).push(" ORDER BY at DESC, id DESC");
+    let mut q = Sql::new(ENTRY);
+    q.bind(scope.group_id()).push(" ORDER BY a.at DESC, a.id DESC");
     q.send_each(tx, &to, |e: AuditEntry| e).await
 }

@@ -13,7 +13,7 @@ use tredegar_db::{Scope, audit, tags};
 use tredegar_domain::contact::optional_text;
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
-use tredegar_domain::{AuditAction, Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
+use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use utoipa::ToSchema;
 
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
@@ -154,7 +154,14 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
     let mut tx = state.db.read().await?;
     let (rows, total) = people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?;
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
-    let items = people::get_many(&mut tx, &api.scope, &ids).await?.iter().map(|p| PersonResource::new(&api, p)).collect();
+    let found = people::get_many(&mut tx, &api.scope, &ids).await?;
+    drop(tx);
+    // One entry per page names everyone it returned.
+    let read: Vec<_> = found.iter().map(|p| (p.id, p.group_id)).collect();
+    let mut tx = state.db.write().await?;
+    audit::record_reads(&mut tx, &api.scope, &read, "listed through the API", state.clock.now()).await?;
+    tx.commit().await?;
+    let items = found.iter().map(|p| PersonResource::new(&api, p)).collect();
     Ok(axum::Json(PeopleCollection::new(&api, "people", items, page, total)).into_response())
 }
 
@@ -163,7 +170,7 @@ pub async fn get_one(State(state): State<AppState>, api: Api, Path(id): Path<Str
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     let person = visible(&state, &api.scope, id).await?;
     let mut tx = state.db.write().await?;
-    audit::record(&mut tx, &api.scope, AuditAction::View, &format!("person {id}"), "through the API", state.clock.now()).await?;
+    audit::record_reads(&mut tx, &api.scope, &[(id, person.group_id)], "through the API", state.clock.now()).await?;
     tx.commit().await?;
     Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }

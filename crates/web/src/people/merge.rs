@@ -89,15 +89,7 @@ pub async fn merge(
     people::merge(&mut tx, &scope, &keep, &other, now).await?;
     let summary = format!("Merged with {} ({}); their history is included", other.display_name(), other.id);
     people::add_event(&mut tx, &scope, keep.id, HistoryKind::Merged, &summary, now).await?;
-    audit::record(
-        &mut tx,
-        &scope,
-        AuditAction::Merge,
-        &format!("person {}", keep.id),
-        &format!("person {} merged into them", other.id),
-        now,
-    )
-    .await?;
+    audit::record_about(&mut tx, &scope, AuditAction::Merge, keep.id, &format!("person {} merged into them", other.id), now).await?;
     tx.commit().await?;
     Ok(back_to_person(&scope, id, "merged"))
 }

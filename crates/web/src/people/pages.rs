@@ -287,7 +287,7 @@ pub async fn show(
     // The view is logged before the page is sent.
     let mut tx = state.db.write().await?;
     // People are named by id in the audit log, so erasing someone erases their name.
-    audit::record(&mut tx, &scope, AuditAction::View, &format!("person {id}"), "in the pages", state.clock.now()).await?;
+    audit::record_reads(&mut tx, &scope, &[(id, person.group_id)], "in the pages", state.clock.now()).await?;
     tx.commit().await?;
     render(Page::new(Layout::for_scope(&name, &scope, csrf).notice(&notice), |layout| ShowPage {
         csrf: layout.csrf.clone(),
@@ -337,8 +337,7 @@ pub async fn delete(
     own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
     people::delete(&mut tx, &scope, id).await?;
-    audit::record(&mut tx, &scope, AuditAction::Delete, &format!("person {id}"), "and everything recorded about them", state.clock.now())
-        .await?;
+    audit::record_about(&mut tx, &scope, AuditAction::Delete, id, "and everything recorded about them", state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=deleted", paths::people(scope.group_slug()))).into_response())
 }
