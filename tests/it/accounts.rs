@@ -13,7 +13,17 @@ crate::on_both_backends!(
     sign_in_gives_a_fresh_session_and_sign_out_ends_it,
     a_stale_csrf_token_is_refused_and_changes_nothing,
     repeated_wrong_passwords_are_rate_limited,
+    a_csrf_token_works_only_with_its_own_session,
 );
+
+/// Over https, cookies are named `__Host-` so the browser keeps them to this host.
+#[tokio::test]
+async fn cookies_are_host_only_over_https() {
+    let app = TestApp::sqlite_with(tredegar_web::Config { secure_cookies: true, ..crate::helpers::test_config() }).await;
+    let r = reqwest::get(format!("{}{}", app.url, paths::login())).await.unwrap();
+    let set = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(set.iter().any(|c| c.starts_with("__Host-tredegar_csrf=") && c.contains("Secure") && c.contains("Path=/")), "{set:?}");
+}
 
 async fn user_count(app: &TestApp) -> i64 {
     let mut tx = app.db.read().await.unwrap();
@@ -135,4 +145,21 @@ async fn repeated_wrong_passwords_are_rate_limited(app: TestApp) {
     app.user(&group, "other@example.org", Role::Volunteer).await;
     let r = c.post_form("/login", &[("email", "other@example.org"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+async fn a_csrf_token_works_only_with_its_own_session(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    let mut ann = app.signed_in(&group, "ann@example.org", Role::Organiser).await;
+    let mut bob = app.signed_in(&group, "bob@example.org", Role::Organiser).await;
+    ann.get(paths::new_person("riverside-branch")).await;
+    bob.get(paths::new_person("riverside-branch")).await;
+    assert_ne!(ann.csrf, bob.csrf, "each session has its own token");
+    // Bob's browser with Ann's token: refused, and nothing is stored.
+    bob.csrf = ann.csrf.clone();
+    let r = bob.post_form(paths::people("riverside-branch"), &[("given_name", "Forged")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = ann.post_form(paths::people("riverside-branch"), &[("given_name", "Real")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = ann.get(paths::people("riverside-branch")).await;
+    assert!(list.body.contains("Real") && !list.body.contains("Forged"));
 }

@@ -61,7 +61,11 @@ pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, Group
             Some(p) => format!("person {p}"),
             None => format!("{} people", theirs.len()),
         };
-        let ids = if one.is_some() { String::new() } else { format!(": {}", theirs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) };
+        let ids = if one.is_some() {
+            String::new()
+        } else {
+            format!(": {}", theirs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+        };
         let (who, detail) = if group == scope.group_id() {
             (scope.actor_name().to_string(), format!("{how}{ids}"))
         } else {
@@ -85,7 +89,14 @@ pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, Group
 }
 
 /// Record an action on one person of the scope's own group (deleting, merging).
-pub async fn record_about(tx: &mut Tx, scope: &Scope, action: AuditAction, person: PersonId, detail: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn record_about(
+    tx: &mut Tx,
+    scope: &Scope,
+    action: AuditAction,
+    person: PersonId,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     execute!(
         tx,
         "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

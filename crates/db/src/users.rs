@@ -190,3 +190,9 @@ pub async fn clear_attempts(tx: &mut Tx, key: &str, stale_before: DateTime<Utc>)
     execute!(tx, "DELETE FROM attempt_counters WHERE key = $1 OR window_start < $2", key, stale_before)?;
     Ok(())
 }
+
+/// The server's secret called `name`, made from `fresh` the first time it is asked for.
+pub async fn server_secret(tx: &mut Tx, name: &str, fresh: &str) -> Result<String> {
+    execute!(tx, "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", name, fresh)?;
+    scalar!(tx, String, "SELECT value FROM server_secrets WHERE name = $1", name)?.ok_or(DbError::NotFound)
+}

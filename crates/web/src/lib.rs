@@ -95,12 +95,14 @@ pub struct AppState {
     pub clock: Clock,
     metrics: PrometheusHandle,
     api_limit: Arc<api::RateLimit>,
+    /// The key CSRF tokens are signed with, read from the database once.
+    csrf_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
         let api_limit = Arc::new(api::RateLimit::new(config.api_requests_per_minute));
-        AppState { db, config: Arc::new(config), clock: Clock, metrics: metrics_handle().clone(), api_limit }
+        AppState { db, config: Arc::new(config), clock: Clock, metrics: metrics_handle().clone(), api_limit, csrf_key: Default::default() }
     }
 }
 

@@ -29,3 +29,10 @@ CREATE TABLE invitations (
     accepted_at TIMESTAMPTZ
 );
 CREATE INDEX invitations_group ON invitations(group_id, created_at);
+
+-- Keys the server signs with (CSRF tokens), made once per database so every
+-- app server and every restart agree.
+CREATE TABLE server_secrets (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);

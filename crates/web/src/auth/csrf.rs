@@ -1,7 +1,10 @@
-//! CSRF protection for every state-changing request to the pages.
+//! CSRF protection for every state-changing request to the pages. A form's
+//! token is an HMAC, under a key the server keeps in its database, of the
+//! browser's session id when signed in, or of a random per-browser nonce
+//! before (sign-in, setup, accepting an invitation): so no row is written per
+//! visitor, and the token changes at sign-in and sign-out. Public forms
+//! (petitions, help requests) rely on their honeypot and rate limits instead.
 
-use super::sessions::CSRF_COOKIE;
-use crate::{AppError, AppState, random_token};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::Method;
@@ -9,6 +12,10 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use hmac::{KeyInit, Mac};
+
+use super::sessions::{NONCE_COOKIE, SESSION_COOKIE};
+use crate::{AppError, AppState, random_token, token_hash};
 
 /// The CSRF token to put in this page's forms.
 #[derive(Clone, Debug)]
@@ -21,53 +28,90 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     }
 }
 
-/// Every state-changing request to the pages must carry the token from its
-/// browser's CSRF cookie, as the form field `csrf_token` or the header
-/// `X-CSRF-Token`. The token changes at sign-in and sign-out, so an old form
-/// is refused rather than acted on.
+/// The signing key, read from the database once per process.
+async fn key(state: &AppState) -> Result<&[u8], AppError> {
+    let key = state
+        .csrf_key
+        .get_or_try_init(|| async {
+            let mut tx = state.db.write().await?;
+            let key = tredegar_db::users::server_secret(&mut tx, "csrf", &random_token()?).await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(key)
+        })
+        .await?;
+    Ok(key.as_bytes())
+}
+
+/// HMAC-SHA256 of `what` under the key, as hex.
+fn sign(key: &[u8], what: &str) -> Result<String, AppError> {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
+    mac.update(what.as_bytes());
+    Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Every state-changing request to the pages must carry the token of its
+/// browser's session (or nonce), as the form field `csrf_token` or the
+/// header `X-CSRF-Token`. A form from before a sign-in or sign-out is
+/// refused rather than acted on.
 pub async fn csrf_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match check(&state, req, next).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn check(state: &AppState, req: Request, next: Next) -> Result<Response, Response> {
     let jar = CookieJar::from_headers(req.headers());
-    let existing = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64);
-    let token = match &existing {
-        Some(t) => t.clone(),
-        None => match random_token() {
-            Ok(t) => t,
-            Err(e) => return e.into_response(),
-        },
+    let key = key(state).await.map_err(IntoResponse::into_response)?;
+    let session = jar.get(&cookie_name(state, SESSION_COOKIE)).map(|c| c.value().to_string());
+    let nonce = jar.get(&cookie_name(state, NONCE_COOKIE)).map(|c| c.value().to_string()).filter(|v| v.len() == 64);
+    let fresh_nonce = match (&session, &nonce) {
+        (None, None) => Some(random_token().map_err(IntoResponse::into_response)?),
+        _ => None,
     };
+    let bound_to = match (&session, &nonce, &fresh_nonce) {
+        (Some(s), _, _) => format!("session:{}", token_hash(s)),
+        (None, Some(n), _) | (None, None, Some(n)) => format!("visitor:{n}"),
+        (None, None, None) => return Err(AppError::Internal("no nonce".into()).into_response()),
+    };
+    let token = sign(key, &bound_to).map_err(IntoResponse::into_response)?;
     let mut req = req;
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let (parts, body) = req.into_parts();
         let limit = state.config.body_limit;
-        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-            return AppError::TooLarge(limit).into_response();
-        };
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge(limit).into_response())?;
         let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from).or_else(|| {
             serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()
                 .and_then(|fields| fields.into_iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v))
         });
-        let matches = existing.as_deref().zip(sent.as_deref()).is_some_and(|(a, b)| constant_time_eq(a.as_bytes(), b.as_bytes()));
-        if !matches {
-            return AppError::StaleForm.into_response();
+        if fresh_nonce.is_some() || !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes())) {
+            return Err(AppError::StaleForm.into_response());
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
-    req.extensions_mut().insert(CsrfToken(token.clone()));
+    req.extensions_mut().insert(CsrfToken(token));
     let response = next.run(req).await;
-    if existing.is_none()
-        && !response.headers().get_all(axum::http::header::SET_COOKIE).iter().any(|c| c.as_bytes().starts_with(CSRF_COOKIE.as_bytes()))
-    {
-        let jar = CookieJar::new().add(cookie(&state, CSRF_COOKIE, token));
-        return (jar, response).into_response();
+    match fresh_nonce {
+        Some(n) => Ok((CookieJar::new().add(cookie(state, NONCE_COOKIE, n)), response).into_response()),
+        None => Ok(response),
     }
-    response
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Over https a cookie is named `__Host-...`: the browser then insists it
+/// is Secure, for this host only, on every path.
+pub(super) fn cookie_name(state: &AppState, name: &str) -> String {
+    if state.config.secure_cookies { format!("__Host-{name}") } else { name.to_string() }
+}
+
 pub(super) fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
-    Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(state.config.secure_cookies).build()
+    Cookie::build((cookie_name(state, name), value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .build()
 }

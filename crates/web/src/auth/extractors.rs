@@ -1,5 +1,6 @@
 //! The extractors that say who may call a handler.
 
+use super::csrf::cookie_name;
 use super::sessions::SESSION_COOKIE;
 use crate::{AppError, AppState, token_hash};
 use axum::extract::{FromRequestParts, RawPathParams};
@@ -23,7 +24,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user.clone());
         }
         let jar = CookieJar::from_headers(&parts.headers);
-        let cookie = jar.get(SESSION_COOKIE).ok_or(AppError::SignInNeeded)?;
+        let cookie = jar.get(&cookie_name(state, SESSION_COOKIE)).ok_or(AppError::SignInNeeded)?;
         let hash = token_hash(cookie.value());
         let mut tx = state.db.read().await?;
         let user = users::session_user(&mut tx, &hash, state.clock.now()).await?.ok_or(AppError::SignInNeeded)?;
