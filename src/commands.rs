@@ -229,6 +229,7 @@ pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     // old database stays whole until the final rename.
     let staging = format!("{target}.restoring");
     std::fs::copy(path, &staging).with_context(|| format!("copying {}", path.display()))?;
+    tredegar_db::owner_only(Path::new(&staging))?;
     let checked = async {
         let copy = Db::connect(&format!("sqlite://{staging}")).await?;
         let mut tx = copy.read().await?;

@@ -131,8 +131,21 @@ async fn fifty_concurrent_writers_all_succeed(app: TestApp) {
     assert_eq!(app.api(&token).get("people").await.1["total_records"], 50);
 }
 
+/// The binary, run with the loosest umask, so the files it makes show the modes it sets itself.
 fn tredegar(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tredegar")).current_dir(dir).args(args).env_remove("TREDEGAR_DATABASE_URL").output().unwrap()
+    Command::new("sh")
+        .current_dir(dir)
+        .args(["-c", "umask 000 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_tredegar")])
+        .args(args)
+        .env_remove("TREDEGAR_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 #[test]
@@ -151,6 +164,13 @@ fn backup_while_serving_then_restore() {
     assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
     let again = tredegar(d, &["backup", "snapshot.db"]);
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    #[cfg(unix)]
+    for file in ["tredegar-data/tredegar.db", "tredegar-data/tredegar.db-wal", "snapshot.db"] {
+        let path = d.join(file);
+        if path.exists() || !file.ends_with("-wal") {
+            assert_eq!(mode(&path), 0o600, "{file} is the owner's alone");
+        }
+    }
 
     let made = tredegar(d, &["group", "create", "Made After Backup"]);
     assert!(made.status.success());

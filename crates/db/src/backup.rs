@@ -15,6 +15,8 @@ pub async fn snapshot(db: &Db, to: &Path) -> Result<()> {
         return Err(DbError::Unsupported(POSTGRES_HOW_TO));
     };
     let path = to.to_str().ok_or(DbError::Unsupported("the backup path must be valid UTF-8"))?;
+    // VACUUM INTO fills an empty file: made first, it is the owner's alone.
+    crate::owner_only(to).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
     sqlx::query("VACUUM INTO $1").bind(path).execute(write).await?;
     Ok(())
 }

@@ -149,6 +149,10 @@ impl Db {
             {
                 std::fs::create_dir_all(&dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
             }
+            if let Some(path) = sqlite_path(url) {
+                // SQLite makes the WAL and shared-memory files with the database file's mode.
+                owner_only(std::path::Path::new(path)).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+            }
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -224,6 +228,19 @@ impl Db {
             Db::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// Make `path` readable and writable by its owner only (0600), creating it
+/// empty if it is missing, whatever the umask: it holds people's data.
+pub fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(())
 }
 
 /// The file path inside a `sqlite://PATH` URL, without query options.
