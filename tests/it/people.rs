@@ -17,6 +17,7 @@ crate::on_both_backends!(
     merging_keeps_both_histories,
     custom_fields_are_checked_by_kind,
     deleting_a_person_leaves_only_an_id_in_the_audit_log,
+    the_people_export_carries_every_field,
 );
 
 fn id_from_location(location: &str) -> String {
@@ -201,7 +202,7 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     assert_eq!(csv.status(), StatusCode::OK);
     assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let text = csv.text().await.unwrap();
-    assert!(text.starts_with("id,given_name,family_name,email,phone,postcode,created,modified"));
+    assert!(text.starts_with("\u{feff}id,given_name,family_name,emails,phones,addresses,languages,tags,"), "{text}");
     assert_eq!(text.lines().count(), 11, "header and Resident10..19: {text}");
     let all = c.http.get(format!("{}/g/brookfield-estate/people.csv", app.url)).send().await.unwrap().text().await.unwrap();
     assert_eq!(all.lines().count(), 56, "everyone, streamed");
@@ -314,7 +315,7 @@ async fn deleting_a_person_leaves_only_an_id_in_the_audit_log(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(c.get(&paths::person("brookfield-estate", &id)).await.status(), StatusCode::NOT_FOUND);
     let members = c.http.get(format!("{}/g/brookfield-estate/members.csv", app.url)).send().await.unwrap().text().await.unwrap();
-    assert!(members.starts_with("id,name,email,role") && members.contains("admin@example.org,admin"), "{members}");
+    assert!(members.starts_with("\u{feff}id,name,email,role") && members.contains("admin@example.org,admin"), "{members}");
     let audit = c.get(paths::audit("brookfield-estate")).await;
     assert!(audit.body.contains("view") && audit.body.contains("delete") && audit.body.contains(&format!("person {id}")));
     assert!(audit.body.contains("1 members"), "the members export is audited");
@@ -326,4 +327,48 @@ async fn deleting_a_person_leaves_only_an_id_in_the_audit_log(app: TestApp) {
             .await
             .unwrap();
     assert!(found.is_none(), "erasure is a real delete");
+}
+
+async fn the_people_export_carries_every_field(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let admin_id = app.user(&group, "admin@example.org", Role::Admin).await;
+    let api = app.api(&app.token(&group, admin_id).await);
+    api.post("tags", serde_json::json!({"name": "Rent strike"})).await;
+    let (s, p) = api
+        .post(
+            "people",
+            serde_json::json!({
+                "person": {
+                    "given_name": "Siân", "family_name": "Jones",
+                    "email_addresses": [{"address": "sian@example.org"}, {"address": "sj@example.org", "status": "unsubscribed"}],
+                    "phone_numbers": [{"number": "07700 900123", "number_type": "home"}],
+                    "postal_addresses": [{"address_lines": ["Flat 3", "Bevan Court"], "locality": "Tredegar", "postal_code": "NP22 3AA"}],
+                    "languages_spoken": ["Welsh", "English"],
+                    "custom_fields": {"tenancy": "council"}
+                },
+                "add_tags": ["Rent strike"]
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let csv = c.http.get(format!("{}{}", app.url, paths::people_csv("brookfield-estate"))).send().await.unwrap();
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a byte-order mark, so spreadsheets read UTF-8");
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("id,given_name,family_name,emails,phones,addresses,languages,tags,tenancy,created,modified"));
+    let row = lines.next().unwrap();
+    for part in [
+        ",Siân,Jones,",
+        "sian@example.org (subscribed); sj@example.org (unsubscribed)",
+        "07700 900123 (home, unsubscribed)",
+        "\"Flat 3, Bevan Court, Tredegar, NP22 3AA\"",
+        "\"Welsh, English\"",
+        ",Rent strike,council,",
+    ] {
+        assert!(row.contains(part), "{part} in {row}");
+    }
+    let created = row.rsplit(',').nth(1).unwrap();
+    assert!(created.len() == 20 && created.ends_with('Z'), "ISO 8601 to the second: {created}");
 }

@@ -182,24 +182,28 @@ fn header_row(names: &[&str]) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
 }
 
+/// Marks the file as UTF-8, so a spreadsheet shows "Siân", not "SiÃ¢n".
+const BOM: &str = "\u{feff}";
+
+/// A time in a CSV: ISO 8601 in UTC, to the second.
+pub fn csv_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// A CSV download of a short list. Every row is already scoped by the caller.
 pub fn csv_response(filename: &str, names: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
-    let bytes = csv_bytes(std::iter::once(header_row(names)).chain(rows))?;
+    let mut bytes = BOM.as_bytes().to_vec();
+    bytes.extend(csv_bytes(std::iter::once(header_row(names)).chain(rows))?);
     Ok((csv_headers(filename), bytes).into_response())
 }
 
 /// A CSV download of a list of any length. `read` runs in its own task and
 /// sends rows as it reads them; they go out in chunks as they come. If it
 /// fails part way, the download is cut off, never silently short.
-pub fn csv_stream<T, R, F>(
-    state: &AppState,
-    filename: &str,
-    names: &[&str],
-    to_row: fn(T) -> Vec<String>,
-    read: R,
-) -> Result<Response, AppError>
+pub fn csv_stream<T, M, R, F>(state: &AppState, filename: &str, header: Vec<String>, to_row: M, read: R) -> Result<Response, AppError>
 where
     T: Send + 'static,
+    M: Fn(T) -> Vec<String> + Send + Sync + 'static,
     R: FnOnce(tredegar_db::Db, tokio::sync::mpsc::Sender<T>) -> F,
     F: Future<Output = Result<(), tredegar_db::DbError>> + Send + 'static,
 {
@@ -210,19 +214,24 @@ where
         let result = reading.await.map_err(|e| tracing::error!(error = %e, "export failed"));
         let _ = done.send(result);
     });
-    let first = csv_bytes([header_row(names)])?;
-    let chunks = futures_util::stream::unfold((rows_out, Some(done_out), Some(first)), move |(mut rows, done, first)| async move {
-        if let Some(bytes) = first {
-            return Some((Ok(bytes), (rows, done, None)));
-        }
-        let mut batch = Vec::with_capacity(512);
-        if rows.recv_many(&mut batch, 512).await > 0 {
-            let bytes = csv_bytes(batch.into_iter().map(to_row)).map_err(|e| std::io::Error::other(e.to_string()));
-            return Some((bytes, (rows, done, None)));
-        }
-        match done?.await {
-            Ok(Ok(())) => None,
-            _ => Some((Err(std::io::Error::other("the export failed part way")), (rows, None, None))),
+    let mut first = BOM.as_bytes().to_vec();
+    first.extend(csv_bytes([header])?);
+    let to_row = std::sync::Arc::new(to_row);
+    let chunks = futures_util::stream::unfold((rows_out, Some(done_out), Some(first)), move |(mut rows, done, first)| {
+        let to_row = to_row.clone();
+        async move {
+            if let Some(bytes) = first {
+                return Some((Ok(bytes), (rows, done, None)));
+            }
+            let mut batch = Vec::with_capacity(512);
+            if rows.recv_many(&mut batch, 512).await > 0 {
+                let bytes = csv_bytes(batch.into_iter().map(|row| to_row(row))).map_err(|e| std::io::Error::other(e.to_string()));
+                return Some((bytes, (rows, done, None)));
+            }
+            match done?.await {
+                Ok(Ok(())) => None,
+                _ => Some((Err(std::io::Error::other("the export failed part way")), (rows, None, None))),
+            }
         }
     });
     Ok((csv_headers(filename), axum::body::Body::from_stream(chunks)).into_response())

@@ -24,7 +24,7 @@ mod write;
 pub use assignments::{Assignee, assign, assignees, unassign};
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
-pub use search::{FILTER_FIELDS, Order, Search, count, list, send_all};
+pub use search::{ExportRow, FILTER_FIELDS, Order, Search, count, list, send_export};
 pub use upsert::{NewFields, Upserted, update, upsert};
 pub use write::{delete, find_match, merge, save};
 

@@ -117,7 +117,12 @@ struct Wanted<'a> {
 
 /// The SQL for a page of people, each row also carrying the total.
 fn page_sql(scope: &Scope, w: &Wanted, page: Page) -> Result<Sql> {
-    let mut q = Sql::new(SUMMARY_COLUMNS);
+    columns_sql(scope, w, page, SUMMARY_COLUMNS)
+}
+
+/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted.
+fn columns_sql(scope: &Scope, w: &Wanted, page: Page, columns: &'static str) -> Result<Sql> {
+    let mut q = Sql::new(columns);
     if scope.role().sees_everyone() && w.filter.is_empty() {
         // An organiser sees everyone in the visible groups, which the matches
         // already check: count and page from the index, join only the page.
@@ -193,11 +198,52 @@ pub async fn list(
     Ok((rows.into_iter().map(|r| r.person).collect(), total))
 }
 
-/// Every person the scope may see that matches the search, in name order,
-/// sent down the channel one by one: an export of any size in little memory.
-pub async fn send_all(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<PersonSummary>) -> Result<()> {
+/// Everything about a person, one row each, for the CSV export: every
+/// email and phone with its status, every address, tags, and custom values.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: tredegar_domain::PersonId,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// "address (status)", "; " between them, the primary first.
+    pub emails: Option<String>,
+    /// "number (type, status)", "; " between them, the primary first.
+    pub phones: Option<String>,
+    /// Each address on one line, " | " between them, the primary first.
+    pub addresses: Option<String>,
+    pub languages: String,
+    /// Tag names, "; " between them.
+    pub tags: Option<String>,
+    /// "name\u{1f}value" pairs, "\u{1e}" between them (values hold no control characters).
+    pub custom: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub modified_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ExportRow {
+    /// The person's value for each custom field name.
+    pub fn custom_values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.custom.as_deref().unwrap_or_default().split('\u{1e}').filter_map(|pair| pair.split_once('\u{1f}'))
+    }
+}
+
+const EXPORT_COLUMNS: &str = "SELECT p.id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at, \
+    (SELECT string_agg(e.address || ' (' || e.status || ')', '; ' ORDER BY e.is_primary DESC, e.address_key) \
+       FROM person_emails e WHERE e.person_id = p.id) AS emails, \
+    (SELECT string_agg(ph.number || ' (' || ph.number_type || ', ' || ph.status || ')', '; ' ORDER BY ph.is_primary DESC, ph.number_key) \
+       FROM person_phones ph WHERE ph.person_id = p.id) AS phones, \
+    (SELECT string_agg(REPLACE(ad.address_lines, '\n', ', ') || COALESCE(', ' || ad.locality, '') || COALESCE(', ' || ad.region, '') \
+       || COALESCE(', ' || ad.postal_code, '') || COALESCE(', ' || ad.country, ''), ' | ' ORDER BY ad.is_primary DESC, ad.id) \
+       FROM person_addresses ad WHERE ad.person_id = p.id) AS addresses, \
+    (SELECT string_agg(t.name, '; ' ORDER BY t.name_key) FROM taggings g JOIN tags t ON t.id = g.tag_id WHERE g.person_id = p.id) AS tags, \
+    (SELECT string_agg(f.name || '\u{1f}' || v.value, '\u{1e}' ORDER BY f.name) \
+       FROM person_custom_values v JOIN custom_fields f ON f.id = v.field_id WHERE v.person_id = p.id) AS custom";
+
+/// Everything about every person the scope may see that matches the search,
+/// in name order, sent down the channel one by one.
+pub async fn send_export(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<ExportRow>) -> Result<()> {
     let wanted = Wanted { search, filter: &Filter::default(), order: Order::Name };
-    page_sql(scope, &wanted, Page::everything())?.send_each(tx, &to, |row: Counted| row.person).await
+    columns_sql(scope, &wanted, Page::everything(), EXPORT_COLUMNS)?.send_each(tx, &to, |row: ExportRow| row).await
 }
 
 /// How many people the scope can see, for the dashboard.

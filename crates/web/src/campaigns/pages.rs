@@ -3,7 +3,7 @@
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, csv_response, render};
+use crate::ui::{Layout, Notice, Page, csv_response, csv_time, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -41,10 +41,14 @@ pub(super) async fn index(
 }
 
 pub(super) async fn export(State(state): State<AppState>, Organiser(scope): Organiser) -> Result<Response, AppError> {
-    let rows = all(&state, &scope)
-        .await?
+    let campaigns = all(&state, &scope).await?;
+    let mut tx = state.db.write().await?;
+    let detail = format!("{} campaigns", campaigns.len());
+    tredegar_db::audit::record(&mut tx, &scope, tredegar_domain::AuditAction::Export, "campaigns", &detail, state.clock.now()).await?;
+    tx.commit().await?;
+    let rows = campaigns
         .into_iter()
-        .map(|c| vec![c.id.to_string(), c.title, c.status.to_string(), c.description, c.created_at.to_rfc3339()])
+        .map(|c| vec![c.id.to_string(), c.title, c.status.to_string(), c.description, csv_time(c.created_at)])
         .collect();
     csv_response("campaigns.csv", &["id", "title", "status", "description", "created"], rows)
 }

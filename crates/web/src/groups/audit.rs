@@ -3,7 +3,7 @@
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::Query;
 use crate::paths;
-use crate::ui::{Layout, Page, Zone, csv_stream, render};
+use crate::ui::{Layout, Page, Zone, csv_stream, csv_time, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -60,8 +60,8 @@ pub(super) async fn audit_export(State(state): State<AppState>, Admin(scope): Ad
     csv_stream(
         &state,
         "audit-log.csv",
-        &["at", "who", "action", "subject", "detail"],
-        |e: AuditEntry| vec![e.at.to_rfc3339(), e.user_name, e.action.to_string(), e.subject, e.detail],
+        ["at", "who", "action", "subject", "detail"].map(String::from).to_vec(),
+        |e: AuditEntry| vec![csv_time(e.at), e.user_name, e.action.to_string(), e.subject, e.detail],
         move |db, rows| async move {
             let mut tx = db.read().await?;
             audit::send_all(&mut tx, &scope, rows).await

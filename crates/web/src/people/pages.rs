@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::fields::{self, CustomField};
-use tredegar_db::people::{self, Assignee, Order, Person, PersonEvent, PersonSummary, Search};
+use tredegar_db::people::{self, Assignee, ExportRow, Order, Person, PersonEvent, PersonSummary, Search};
 use tredegar_db::{Scope, audit, tags, users};
 use tredegar_domain::AuditAction;
 use tredegar_domain::people::HistoryKind;
@@ -18,7 +18,7 @@ use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
 use crate::tags::TagForm;
-use crate::ui::{Layout, Notice, Page, Zone, csv_stream, render};
+use crate::ui::{Layout, Notice, Page, Zone, csv_stream, csv_time, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -80,25 +80,37 @@ pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, 
     audit::record(&mut tx, &scope, AuditAction::Export, "people", &detail, state.clock.now()).await?;
     tx.commit().await?;
 
+    let mut tx = state.db.read().await?;
+    let fields = fields::list(&mut tx, &scope).await?;
+    drop(tx);
+    let mut header: Vec<String> =
+        ["id", "given_name", "family_name", "emails", "phones", "addresses", "languages", "tags"].map(String::from).to_vec();
+    header.extend(fields.iter().map(|f| f.label.clone()));
+    header.extend(["created", "modified"].map(String::from));
+    let names: Vec<String> = fields.into_iter().map(|f| f.name).collect();
     csv_stream(
         &state,
         "people.csv",
-        &["id", "given_name", "family_name", "email", "phone", "postcode", "created", "modified"],
-        |p: PersonSummary| {
-            vec![
+        header,
+        move |p: ExportRow| {
+            let custom: Vec<(&str, &str)> = p.custom_values().collect();
+            let mut row = vec![
                 p.id.to_string(),
-                p.given_name.unwrap_or_default(),
-                p.family_name.unwrap_or_default(),
-                p.email.unwrap_or_default(),
-                p.phone.unwrap_or_default(),
-                p.postcode.unwrap_or_default(),
-                p.created_at.to_rfc3339(),
-                p.modified_at.to_rfc3339(),
-            ]
+                p.given_name.clone().unwrap_or_default(),
+                p.family_name.clone().unwrap_or_default(),
+                p.emails.clone().unwrap_or_default(),
+                p.phones.clone().unwrap_or_default(),
+                p.addresses.clone().unwrap_or_default(),
+                p.languages.replace(',', ", "),
+                p.tags.clone().unwrap_or_default(),
+            ];
+            row.extend(names.iter().map(|n| custom.iter().find(|(k, _)| k == n).map(|(_, v)| v.to_string()).unwrap_or_default()));
+            row.extend([csv_time(p.created_at), csv_time(p.modified_at)]);
+            row
         },
         move |db, rows| async move {
             let mut tx = db.read().await?;
-            people::send_all(&mut tx, &scope, &search, rows).await
+            people::send_export(&mut tx, &scope, &search, rows).await
         },
     )
 }

@@ -3,7 +3,7 @@
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, csv_response, render};
+use crate::ui::{Layout, Notice, Page, csv_response, csv_time, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -95,6 +95,6 @@ pub(super) async fn export(State(state): State<AppState>, Organiser(scope): Orga
     let mut tx = state.db.write().await?;
     audit::record(&mut tx, &scope, AuditAction::Export, "tags", &format!("{} tags", tags.len()), state.clock.now()).await?;
     tx.commit().await?;
-    let rows = tags.into_iter().map(|t| vec![t.id.to_string(), t.name, t.created_at.to_rfc3339()]).collect();
+    let rows = tags.into_iter().map(|t| vec![t.id.to_string(), t.name, csv_time(t.created_at)]).collect();
     csv_response("tags.csv", &["id", "name", "created"], rows)
 }
