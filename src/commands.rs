@@ -201,6 +201,28 @@ pub async fn token_create(args: DbArgs, email: &str, group: &str) -> anyhow::Res
     Ok(())
 }
 
+/// Everything a group holds, as `DIR/<group>-<date>.zip`, readable by its owner only.
+pub async fn export(args: DbArgs, group: &str, dir: &Path) -> anyhow::Result<()> {
+    let (db, _) = open(&args).await?;
+    let group = find_group(&db, group).await?;
+    let now = Clock.now();
+    std::fs::create_dir_all(dir).with_context(|| format!("making {}", dir.display()))?;
+    let path = dir.join(format!("{}-{}.zip", group.slug, now.format("%Y-%m-%d-%H%M%S")));
+    if path.exists() {
+        bail!("{} already exists", path.display());
+    }
+    tredegar_db::owner_only(&path)?;
+    let file = std::fs::OpenOptions::new().write(true).truncate(true).open(&path).with_context(|| format!("writing {}", path.display()))?;
+    let mut tx = db.write().await?;
+    let operator = operator(&mut tx, &group).await?;
+    audit::record(&mut tx, &operator, AuditAction::Export, "everything", "the whole group, as a zip archive", now).await?;
+    tx.commit().await?;
+    let mut tx = db.read().await?;
+    tredegar_db::export::write_archive(&mut tx, &operator, file, now).await?;
+    println!("Wrote everything '{}' holds to {}", group.name, path.display());
+    Ok(())
+}
+
 pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     sqlite_only(&args)?;
     let (db, _) = open(&args).await?;

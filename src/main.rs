@@ -59,6 +59,14 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write everything a group holds to DIR as one zip archive of CSV files, with a README.
+    Export {
+        /// Name of the group
+        #[arg(long)]
+        group: String,
+        /// Folder to write the archive into
+        dir: PathBuf,
+    },
     /// Write a consistent snapshot of the database to PATH, safe while the server runs.
     Backup { path: PathBuf },
     /// Replace the database with a snapshot made by `backup`. Stop the server first.
@@ -131,6 +139,7 @@ async fn main() -> std::process::ExitCode {
         }
         Command::User(UserCommand::SetPassword { email }) => commands::user_set_password(cli.db, &email).await,
         Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
+        Command::Export { group, dir } => commands::export(cli.db, &group, &dir).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,
         Command::Demo { group } => demo::run(cli.db, &group).await,

@@ -22,7 +22,7 @@ fn both_backends_have_the_same_migrations() {
 }
 
 /// Tables, columns and nullability, as each backend reports them.
-async fn schema(db: &Db) -> BTreeSet<(String, String, bool)> {
+pub async fn schema(db: &Db) -> BTreeSet<(String, String, bool)> {
     let rows: Vec<(String, String, bool)> = match db {
         Db::Sqlite { read, .. } => sqlx::query_as(
             "SELECT m.name, p.name, p.\"notnull\" OR p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p \

@@ -56,6 +56,7 @@ macro_rules! execute {
 pub mod audit;
 pub mod backup;
 pub mod campaigns;
+pub mod export;
 pub mod fields;
 pub mod groups;
 pub mod invitations;

@@ -75,6 +75,7 @@ pub mod person_update;
 pub mod problems;
 pub mod roles;
 pub mod search;
+pub mod spreadsheet;
 
 pub use audit::AuditAction;
 pub use campaigns::CampaignStatus;

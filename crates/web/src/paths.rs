@@ -58,6 +58,8 @@ paths! {
     SHARING, sharing = "/g/{slug}/settings/sharing" (slug);
     FIELDS, fields = "/g/{slug}/fields" (slug);
     FIELD_DELETE, field_delete = "/g/{slug}/fields/{id}/delete" (slug, id);
+    /// Everything the group holds, as one zip archive.
+    EXPORT, export = "/g/{slug}/export.zip" (slug);
     AUDIT, audit = "/g/{slug}/audit" (slug);
     AUDIT_CSV, audit_csv = "/g/{slug}/audit.csv" (slug);
 

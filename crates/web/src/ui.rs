@@ -165,7 +165,7 @@ pub fn render<P: Template>(page: Page<P>) -> Result<Response, AppError> {
 fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        w.write_record(row.into_iter().map(defuse_formula)).map_err(|e| AppError::Internal(e.to_string()))?;
+        w.write_record(row.into_iter().map(tredegar_domain::spreadsheet::defuse_formula)).map_err(|e| AppError::Internal(e.to_string()))?;
     }
     w.into_inner().map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -237,20 +237,9 @@ where
     Ok((csv_headers(filename), axum::body::Body::from_stream(chunks)).into_response())
 }
 
-/// A spreadsheet runs a cell starting with = + - @ as a formula. Phone numbers
-/// like +44 7700 900123 are left alone; anything else gets a leading quote.
-fn defuse_formula(cell: String) -> String {
-    let plain_number = cell.chars().skip(1).all(|c| c.is_ascii_digit() || " ()-".contains(c));
-    match cell.chars().next() {
-        Some('=' | '@') => format!("'{cell}"),
-        Some('+' | '-') if !plain_number => format!("'{cell}"),
-        _ => cell,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Layout, defuse_formula};
+    use super::Layout;
     use crate::auth::CsrfToken;
 
     #[test]
@@ -260,14 +249,5 @@ mod tests {
         let winter = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z").map(|t| t.to_utc());
         assert_eq!(summer.map(|t| layout.when(&t)).ok().as_deref(), Some("1 Jul 2026, 13:00"));
         assert_eq!(winter.map(|t| layout.when(&t)).ok().as_deref(), Some("1 Dec 2026, 12:00"));
-    }
-
-    #[test]
-    fn spreadsheet_formulas_are_defused_but_phone_numbers_kept() {
-        assert_eq!(defuse_formula("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
-        assert_eq!(defuse_formula("@SUM(A1)".into()), "'@SUM(A1)");
-        assert_eq!(defuse_formula("-2+3".into()), "'-2+3");
-        assert_eq!(defuse_formula("+44 7700 900123".into()), "+44 7700 900123");
-        assert_eq!(defuse_formula("Ann".into()), "Ann");
     }
 }

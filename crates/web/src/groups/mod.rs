@@ -3,6 +3,7 @@
 
 mod audit;
 mod dashboard;
+mod export;
 mod members;
 mod settings;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::SHARING, post(settings::set_sharing))
         .route(paths::FIELDS, post(settings::add_field))
         .route(paths::FIELD_DELETE, post(settings::delete_field))
+        .route(paths::EXPORT, get(export::export))
         .route(paths::AUDIT, get(audit::audit_log))
         .route(paths::AUDIT_CSV, get(audit::audit_export))
 }
