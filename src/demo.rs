@@ -58,8 +58,33 @@ fn demo_password() -> anyhow::Result<String> {
     Ok(bytes.iter().map(|b| pick(&PASSWORD_WORDS, usize::from(*b))).collect::<Vec<_>>().join("-"))
 }
 
-pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
-    let (db, _) = open(&args).await?;
+/// The demo's accounts: email, name, role, and what the role sees.
+const ACCOUNTS: [(&str, &str, Role, &str); 3] = [
+    ("admin@brookfield.example.org", "Aled Admin", Role::Admin, "admin: members, settings, the audit log"),
+    ("organiser@brookfield.example.org", "Olwen Organiser", Role::Organiser, "organiser: sees everyone"),
+    ("volunteer@brookfield.example.org", "Val Volunteer", Role::Volunteer, "volunteer: sees only 5 assigned residents"),
+];
+
+/// Where to sign in: the configured public URL, or the address `serve` listens on by default.
+fn sign_in_url(file: &crate::config::FileConfig) -> String {
+    let base = match (&file.public_url, &file.listen) {
+        (Some(url), _) => url.trim_end_matches('/').to_string(),
+        (None, Some(listen)) => format!("http://{listen}"),
+        (None, None) => format!("http://{}", crate::config::DEFAULT_LISTEN),
+    };
+    format!("{base}/login")
+}
+
+fn print_logins(url: &str, password: &str) {
+    println!("Start the server with `cargo run --release -- serve`, open {url} and sign in with the password {password} as:");
+    for (email, _, _, sees) in ACCOUNTS {
+        println!("  {email}  ({sees})");
+    }
+}
+
+pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::Result<()> {
+    let (db, file) = open(&args).await?;
+    let url = sign_in_url(&file);
     let (name, slug) = parse_group_name("--group", group_name)?;
     let now = Clock.now();
     let password = demo_password()?;
@@ -73,7 +98,19 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
     if let (Some(g), Some(o)) = (&existing, &organiser)
         && Scope::for_member(&mut tx, o.id, &g.slug).await?.is_some()
     {
-        println!("The demo has already filled '{}'; nothing changed.", g.name);
+        if !new_password {
+            println!("The demo has already filled '{}'; nothing changed.", g.name);
+            println!("Lost the password? `cargo run --release -- demo --new-password` gives its accounts a new one.");
+            return Ok(());
+        }
+        for (email, ..) in ACCOUNTS {
+            if let Some(user) = users::by_email(&mut tx, &Email::parse("email", email)?.key()).await? {
+                users::set_password(&mut tx, user.id, &hash).await?;
+            }
+        }
+        tx.commit().await?;
+        println!("The demo accounts of '{}' have a new password.", g.name);
+        print_logins(&url, &password);
         return Ok(());
     }
     let group = match existing {
@@ -81,10 +118,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
         None => groups::create(&mut tx, &name, &slug, None, now).await?,
     };
     let mut accounts = Vec::new();
-    for (email, person, role) in [
-        ("organiser@brookfield.example.org", "Olwen Organiser", Role::Organiser),
-        ("volunteer@brookfield.example.org", "Val Volunteer", Role::Volunteer),
-    ] {
+    for (email, person, role, _) in ACCOUNTS {
         let email = Email::parse("email", email)?;
         let user = match users::by_email(&mut tx, &email.key()).await? {
             Some(u) => u,
@@ -93,7 +127,7 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
         users::set_membership(&mut tx, group.id, user.id, role, now).await?;
         accounts.push(user);
     }
-    let [organiser, volunteer] = accounts.as_slice() else { anyhow::bail!("demo accounts missing") };
+    let [_, organiser, volunteer] = accounts.as_slice() else { anyhow::bail!("demo accounts missing") };
     let scope = Scope::for_member(&mut tx, organiser.id, &group.slug).await?.context("demo organiser has no membership")?;
 
     let mut field_names = Vec::new();
@@ -188,8 +222,6 @@ pub async fn run(args: DbArgs, group_name: &str) -> anyhow::Result<()> {
     tx.commit().await?;
 
     println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags and 2 campaigns.", group.name);
-    println!("Sign in at /login as either account, with the password: {password}");
-    println!("  organiser@brookfield.example.org  (organiser: sees everyone)");
-    println!("  volunteer@brookfield.example.org  (volunteer: sees only 5 assigned residents)");
+    print_logins(&url, &password);
     Ok(())
 }

@@ -76,6 +76,9 @@ enum Command {
         /// The group to fill (made if missing)
         #[arg(long, default_value = "Brookfield Estate Residents")]
         group: String,
+        /// Already filled? Give the demo accounts a new password and print it
+        #[arg(long)]
+        new_password: bool,
     },
 }
 
@@ -142,7 +145,7 @@ async fn main() -> std::process::ExitCode {
         Command::Export { group, dir } => commands::export(cli.db, &group, &dir).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,
-        Command::Demo { group } => demo::run(cli.db, &group).await,
+        Command::Demo { group, new_password } => demo::run(cli.db, &group, new_password).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -253,8 +253,18 @@ async fn cli_groups_users_tokens_and_demo(app: TestApp) {
 
     let demo = run(&["demo"], b"");
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let said = String::from_utf8_lossy(&demo.stdout).to_string();
+    assert!(said.contains("open http://127.0.0.1:8080/login") && said.contains("admin@brookfield.example.org"), "{said}");
     let again = run(&["demo"], b"");
     assert!(again.status.success(), "demo runs twice");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("demo --new-password"), "it says how to get a login back");
+    let renewed = run(&["demo", "--new-password"], b"");
+    let said = String::from_utf8_lossy(&renewed.stdout).to_string();
+    let password = said.split("with the password ").nth(1).and_then(|r| r.split(' ').next()).expect("a password").to_string();
+    let mut c = app.client();
+    c.get(tredegar_web::paths::login()).await;
+    let r = c.post_form(tredegar_web::paths::login(), &[("email", "admin@brookfield.example.org"), ("password", &password)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the new password signs the admin in");
     let mut tx = app.db.read().await.unwrap();
     let demo_group = tredegar_db::groups::by_slug(&mut tx, "brookfield-estate-residents").await.unwrap().expect("the demo group");
     drop(tx);
