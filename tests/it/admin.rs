@@ -10,7 +10,8 @@ use crate::helpers::{PASSWORD, TestApp};
 crate::on_both_backends!(
     changing_your_password_signs_you_out_elsewhere,
     removing_a_member_revokes_their_access,
-    an_admin_makes_a_group_inside_theirs
+    an_admin_makes_a_group_inside_theirs,
+    deleting_a_custom_field_says_how_many_values_go_first,
 );
 
 async fn changing_your_password_signs_you_out_elsewhere(app: TestApp) {
@@ -96,4 +97,25 @@ async fn an_admin_makes_a_group_inside_theirs(app: TestApp) {
         StatusCode::NOT_FOUND,
         "the parent's organisers are not members of the child"
     );
+}
+
+async fn deleting_a_custom_field_says_how_many_values_go_first(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    let api = app.api(&app.token(&group, admin).await);
+    for (i, tenancy) in ["council", "private"].iter().enumerate() {
+        let body = serde_json::json!({"person": {"email_addresses": [{"address": format!("p{i}@example.org")}], "custom_fields": {"tenancy": tenancy}}});
+        assert_eq!(api.post("people", body).await.0, StatusCode::OK);
+    }
+    let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let settings = c.get(paths::settings("brookfield-estate")).await;
+    let at = settings.body.find("/fields/").unwrap() + "/fields/".len();
+    let id = &settings.body[at..at + 36];
+    let confirm = c.get(paths::field_delete("brookfield-estate", id)).await;
+    assert_eq!(confirm.status(), StatusCode::OK);
+    assert!(confirm.body.contains("2 people have a value for tenancy") && confirm.body.contains("cannot be undone"), "{}", confirm.body);
+    let r = c.post_form(paths::field_delete("brookfield-estate", id), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, p) = api.get("people").await;
+    assert_eq!(p["_embedded"]["osdi:people"][0]["custom_fields"], serde_json::json!({}), "the values went with it");
 }

@@ -65,3 +65,11 @@ pub async fn delete(tx: &mut Tx, scope: &Scope, id: CustomFieldId) -> Result<()>
     let gone = execute!(tx, "DELETE FROM custom_fields WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
     if gone == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
+
+/// A field of the scope's group, with how many people have a value for it.
+pub async fn with_count(tx: &mut Tx, scope: &Scope, id: tredegar_domain::CustomFieldId) -> Result<Option<(CustomField, i64)>> {
+    let Some(field) = list(tx, scope).await?.into_iter().find(|f| f.id == id) else { return Ok(None) };
+    let n = scalar!(tx, i64, "SELECT COUNT(*) FROM person_custom_values WHERE group_id = $1 AND field_id = $2", scope.group_id(), id)?
+        .unwrap_or(0);
+    Ok(Some((field, n)))
+}

@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::SETTINGS, get(settings::settings))
         .route(paths::SHARING, post(settings::set_sharing))
         .route(paths::FIELDS, post(settings::add_field))
-        .route(paths::FIELD_DELETE, post(settings::delete_field))
+        .route(paths::FIELD_DELETE, get(settings::confirm_delete_field).post(settings::delete_field))
         .route(paths::EXPORT, get(export::export))
         .route(paths::AUDIT, get(audit::audit_log))
         .route(paths::AUDIT_CSV, get(audit::audit_export))

@@ -166,6 +166,33 @@ pub(super) async fn add_field(
     render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
 }
 
+#[derive(Template)]
+#[template(path = "groups/delete_field.html")]
+pub(super) struct DeleteFieldPage {
+    csrf: String,
+    slug: String,
+    field: CustomField,
+    people: i64,
+}
+
+/// Deleting a field loses every person's value for it: say how many first.
+pub(super) async fn confirm_delete_field(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, CustomFieldId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let (field, people) = fields::with_count(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    let title = format!("Delete the field {}?", field.label);
+    render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| DeleteFieldPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        field,
+        people,
+    }))
+}
+
 pub(super) async fn delete_field(
     State(state): State<AppState>,
     Admin(scope): Admin,
