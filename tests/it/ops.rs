@@ -3,10 +3,16 @@
 use reqwest::StatusCode;
 
 use tredegar_domain::Role;
+use tredegar_web::paths;
 
 use crate::helpers::{METRICS_TOKEN, TestApp, test_config};
 
-crate::on_both_backends!(health_metrics_and_headers, a_page_body_renders_alone_as_a_partial, metrics_are_not_served_without_a_token);
+crate::on_both_backends!(
+    health_metrics_and_headers,
+    a_page_body_renders_alone_as_a_partial,
+    metrics_are_not_served_without_a_token,
+    a_signed_in_error_page_keeps_the_group_header
+);
 
 async fn health_metrics_and_headers(app: TestApp) {
     let http = reqwest::Client::new();
@@ -75,4 +81,20 @@ async fn metrics_are_not_served_without_a_token(app: TestApp) {
     let app = TestApp::sqlite_with(tredegar_web::Config { metrics_token: None, ..test_config() }).await;
     let r = reqwest::get(format!("{}/metrics", app.url)).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn a_signed_in_error_page_keeps_the_group_header(app: TestApp) {
+    let group = app.group("Riverside Branch", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let missing = c.get("/g/riverside-branch/no-such-page").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Riverside Branch") && missing.body.contains("Sign out"), "{}", missing.body);
+    let main = missing.body.split("<main").nth(1).unwrap();
+    assert_eq!(main.matches("Page not found").count(), 1, "said once: {main}");
+    let not_theirs = c.get(paths::person("riverside-branch", "01a21772-9d33-7392-8709-588129778194")).await;
+    assert_eq!(not_theirs.status(), StatusCode::NOT_FOUND);
+    assert!(not_theirs.body.contains("Sign out"));
+    // Anyone else gets the plain page.
+    let r = reqwest::get(format!("{}/no/such/page", app.url)).await.unwrap().text().await.unwrap();
+    assert!(r.contains("Page not found") && !r.contains("Sign out"));
 }

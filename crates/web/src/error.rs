@@ -34,7 +34,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn not_found() -> AppError {
-        AppError::NotFound("Page not found".into())
+        AppError::NotFound("there is nothing at this address, or it is not yours to see".into())
     }
 
     pub fn status(&self) -> StatusCode {
@@ -101,12 +101,21 @@ pub async fn with_request_id(req: axum::extract::Request, next: axum::middleware
     REQUEST_ID.scope(id, REQUEST_PATH.scope(path, next.run(req))).await
 }
 
+/// What an error page says. Kept on the response, so that a signed-in
+/// person's error page can be drawn again inside their group's layout.
+#[derive(Clone, Debug, Template)]
+#[template(path = "error_body.html")]
+pub struct ErrorBody {
+    pub title: &'static str,
+    pub message: String,
+    pub request_id: String,
+}
+
+/// The error page on its own, for anyone.
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    title: &'a str,
-    message: String,
-    request_id: String,
+    body: &'a ErrorBody,
 }
 
 impl IntoResponse for AppError {
@@ -130,9 +139,11 @@ impl IntoResponse for AppError {
             _ => "Sorry, something went wrong",
         };
         let request_id = REQUEST_ID.try_with(String::clone).unwrap_or_default();
-        let page = ErrorPage { title, message: self.to_string(), request_id };
-        let body = page.render().unwrap_or_else(|_| self.to_string());
-        (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(body)).into_response()
+        let body = ErrorBody { title, message: self.to_string(), request_id };
+        let html = ErrorPage { body: &body }.render().unwrap_or_else(|_| self.to_string());
+        let mut response = (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response();
+        response.extensions_mut().insert(body);
+        response
     }
 }
 

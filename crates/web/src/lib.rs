@@ -131,7 +131,6 @@ pub fn app(state: AppState) -> NormalizePath<Router> {
         .merge(pages(state.clone()))
         .nest("/api", api())
         .merge(ops::router())
-        .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn(record_metrics))
         .layer(middleware::from_fn(error::with_request_id))
@@ -162,7 +161,9 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(people::router())
         .merge(tags::pages_router())
         .merge(campaigns::router())
+        .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
+        .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))
         .layer(middleware::from_fn_with_state(state, auth::csrf_layer))
         .route("/static/app.css", axum::routing::get(ui::stylesheet))
 }

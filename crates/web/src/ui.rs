@@ -3,6 +3,7 @@
 //! capability; capabilities import it.
 
 use askama::Template;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -144,6 +145,41 @@ pub async fn partials(req: axum::extract::Request, next: axum::middleware::Next)
         return Response::from_parts(parts, axum::body::Body::from(body));
     }
     response
+}
+
+/// A signed-in person's error page keeps their group's header and menu: the
+/// error is drawn again inside the layout of the group in the path (or of
+/// their account, outside a group).
+pub async fn signed_in_errors(State(state): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let csrf = req.extensions().get::<CsrfToken>().cloned();
+    let headers = req.headers().clone();
+    let path = req.uri().path().to_string();
+    let mut response = next.run(req).await;
+    let (Some(body), Some(csrf)) = (response.extensions_mut().remove::<crate::error::ErrorBody>(), csrf) else {
+        return response;
+    };
+    let Some(layout) = signed_in_layout(&state, headers, &path, body.title, csrf).await else {
+        return response;
+    };
+    match render(Page { layout, body }) {
+        Ok(page) => (response.status(), page).into_response(),
+        Err(_) => response,
+    }
+}
+
+async fn signed_in_layout(state: &AppState, headers: axum::http::HeaderMap, path: &str, title: &str, csrf: CsrfToken) -> Option<Layout> {
+    use axum::extract::FromRequestParts;
+    let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+    parts.headers = headers;
+    let user = crate::auth::CurrentUser::from_request_parts(&mut parts, state).await.ok()?;
+    let slug = path.strip_prefix("/g/").and_then(|rest| rest.split('/').next()).filter(|s| !s.is_empty());
+    if let Some(slug) = slug {
+        let mut tx = state.db.read().await.ok()?;
+        if let Ok(Some(scope)) = Scope::for_member(&mut tx, user.id, slug).await {
+            return Some(Layout::for_scope(title, &scope, csrf));
+        }
+    }
+    Some(Layout::signed_in(title, &user.name, None, csrf))
 }
 
 #[derive(Default, Deserialize)]

@@ -75,7 +75,8 @@ async fn check(state: &AppState, req: Request, next: Next) -> Result<Response, R
     };
     let token = sign(key, &bound_to).map_err(IntoResponse::into_response)?;
     let mut req = req;
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // The methods our pages change things with; no page answers any other.
+    if matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         let (parts, body) = req.into_parts();
         let limit = state.config.body_limit;
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge(limit).into_response())?;
