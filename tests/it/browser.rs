@@ -118,7 +118,7 @@ async fn a_new_group_sets_up_and_adds_someone_on_a_phone(app: TestApp) {
     b.fill("email_0", "bron.example.org").await;
     b.go(Locator::Css("form button.primary")).await;
     let page = b.text().await;
-    assert!(page.contains("There is a problem") && page.contains("Email: must look like name@example.org"), "{page}");
+    assert!(page.contains("There is a problem") && page.contains("Email 1: must look like name@example.org"), "{page}");
     b.fits_a_phone().await;
     let focused = b.client.execute("return document.activeElement.className", vec![]).await.unwrap();
     assert_eq!(focused.as_str(), Some("error-summary"), "focus starts on the list of problems");

@@ -130,8 +130,8 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     for msg in [
-        "Email: must look like name@example.org",
-        "Phone: must contain only digits",
+        "Email 1: must look like name@example.org",
+        "Phone 1: must contain only digits",
         "Postcode: must contain only letters",
         "Custom joined: must be a real date written YYYY-MM-DD (got &#39;2026-02-30&#39;)",
     ] {
@@ -164,7 +164,27 @@ async fn a_duplicate_email_points_to_the_person_who_has_it(app: TestApp) {
     assert!(r.body.contains(&format!("href=\"{}\"", paths::person("brookfield-estate", &first))), "links to the existing person");
     let r = c.post_form(paths::people("brookfield-estate"), &[("given_name", "Annie"), ("phone_0", "+44 7700 900001")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "the same number written differently");
+    // Every duplicate is reported at once.
+    let r = c
+        .post_form(
+            paths::people("brookfield-estate"),
+            &[("given_name", "Annie"), ("email_0", "ann@example.org"), ("phone_0", "07700900001")],
+        )
+        .await;
+    assert!(
+        r.body.contains("Email 1: ann@example.org already belongs") && r.body.contains("Phone 1: 07700900001 already belongs"),
+        "{}",
+        r.body
+    );
     assert_eq!(people_count(&mut c, "brookfield-estate").await, "1 person");
+    // The person's page makes email and phone one tap away.
+    let show = c.get(paths::person("brookfield-estate", &first)).await;
+    assert!(show.body.contains("href=\"mailto:ann@example.org\"") && show.body.contains("href=\"tel:+447700900001\""), "{}", show.body);
+    // A new email is not subscribed unless someone says so; a second email and phone are always there to fill in.
+    let form = c.get(paths::new_person("brookfield-estate")).await;
+    assert!(form.body.contains("name=\"email_1\"") && form.body.contains("name=\"phone_1\""));
+    assert!(form.body.contains("<option value=\"unsubscribed\" selected>Not subscribed</option>"), "{}", form.body);
+    assert!(form.body.contains("Subscribed: they agreed to hear from us"));
 }
 
 async fn a_body_over_the_limit_is_refused(app: TestApp) {
@@ -299,7 +319,7 @@ async fn custom_fields_are_checked_by_kind(app: TestApp) {
     .await;
     let show = admin.get(&paths::person("brookfield-estate", &id)).await;
     assert!(show.body.contains("<dt>Tenancy</dt>"), "values are shown under their labels");
-    for v in ["Private", "2026-03-01", "Acme Lettings"] {
+    for v in ["Private", "1 Mar 2026", "Acme Lettings"] {
         assert!(show.body.contains(v), "{v}");
     }
 }

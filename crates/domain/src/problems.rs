@@ -14,9 +14,22 @@ impl Problem {
         Self { field: field.into(), message: message.into() }
     }
 
-    /// The field as a person reads it: `given_name` → "Given name", `email_0` → "Email".
+    /// The field in the form's own words: `given_name` → "First name",
+    /// `email_0` → "Email 1", `postcode_0` → "Postcode".
     pub fn label(&self) -> String {
-        let words = self.field.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').replace(['_', '.'], " ");
+        let base = self.field.trim_end_matches(|c: char| c.is_ascii_digit());
+        let row: Option<usize> = self.field.get(base.len()..).and_then(|n| n.parse().ok());
+        let base = base.trim_end_matches('_');
+        // The forms' own words for their fields; rows count from 1, as the form shows them.
+        let words = match (base, row) {
+            ("given_name", _) => "First name".to_string(),
+            ("family_name", _) => "Last name".to_string(),
+            ("email", Some(n)) => format!("Email {}", n + 1),
+            ("phone", Some(n)) => format!("Phone {}", n + 1),
+            ("address_lines", _) => "Address".to_string(),
+            ("locality", _) => "Town or city".to_string(),
+            _ => base.replace(['_', '.'], " "),
+        };
         let mut chars = words.chars();
         chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
     }
@@ -83,3 +96,17 @@ impl fmt::Display for FieldErrors {
 }
 
 impl std::error::Error for FieldErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::Problem;
+
+    #[test]
+    fn a_problem_names_its_field_as_the_form_does() {
+        assert_eq!(Problem::new("given_name", "x").label(), "First name");
+        assert_eq!(Problem::new("email_0", "x").label(), "Email 1");
+        assert_eq!(Problem::new("phone_2", "x").label(), "Phone 3");
+        assert_eq!(Problem::new("postcode_0", "x").label(), "Postcode");
+        assert_eq!(Problem::new("email", "x").label(), "Email");
+    }
+}

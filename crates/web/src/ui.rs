@@ -103,6 +103,11 @@ impl Zone {
     }
 }
 
+/// A stored date (YYYY-MM-DD) as people read it: "10 Jan 2026".
+pub fn date_in_words(stored: &str) -> String {
+    chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d").map_or_else(|_| stored.to_string(), |d| d.format("%-d %b %Y").to_string())
+}
+
 /// A whole page: the layout (title, menu, notice) around a body. The body is
 /// a template of its own, so it also renders alone, as a partial, when the
 /// request says `HX-Request: true` (for small live updates and the offline
@@ -277,6 +282,12 @@ where
 mod tests {
     use super::Layout;
     use crate::auth::CsrfToken;
+
+    #[test]
+    fn dates_read_in_words() {
+        assert_eq!(super::date_in_words("2026-01-10"), "10 Jan 2026");
+        assert_eq!(super::date_in_words("not a date"), "not a date");
+    }
 
     #[test]
     fn times_show_in_the_groups_zone() {

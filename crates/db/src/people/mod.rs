@@ -26,7 +26,7 @@ pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
 pub use search::{ExportRow, FILTER_FIELDS, Order, Search, count, list, send_export};
 pub use upsert::{NewFields, Upserted, update, upsert};
-pub use write::{delete, find_match, merge, save};
+pub use write::{delete, find_match, merge, save, taken};
 
 /// A person as shown in a list.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -35,11 +35,17 @@ pub async fn find_match(tx: &mut Tx, scope: &Scope, email: Option<&Email>, phone
     Ok(None)
 }
 
-/// Create a person, or replace what is stored about one, in the scope's own group.
-/// An email or phone that belongs to someone else in the group is refused,
-/// naming who has it.
-pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDetails, now: DateTime<Utc>, new: bool) -> Result<()> {
+/// Every email and phone of `details` that belongs to someone other than
+/// `id` in the scope's group, each as a `Duplicate` naming its field and
+/// who has it: all of them at once, so a form can say so in one go.
+pub async fn taken(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDetails) -> Result<Vec<DbError>> {
     let group = scope.group_id();
+    let taken_by = |field: String, value: &str, owner: PersonId| DbError::Duplicate {
+        field,
+        message: format!("{value} already belongs to someone else in this group"),
+        existing: Some(owner),
+    };
+    let mut found = Vec::new();
     for (i, e) in details.emails.iter().enumerate() {
         let owner = scalar!(
             tx,
@@ -49,13 +55,7 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDeta
             e.email.key(),
             id
         )?;
-        if let Some(owner) = owner {
-            return Err(DbError::Duplicate {
-                field: format!("email_{i}"),
-                message: format!("{} already belongs to someone else in this group", e.email.as_str()),
-                existing: Some(owner),
-            });
-        }
+        found.extend(owner.map(|o| taken_by(format!("email_{i}"), e.email.as_str(), o)));
     }
     for (i, p) in details.phones.iter().enumerate() {
         let owner = scalar!(
@@ -66,13 +66,18 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDeta
             p.phone.key(),
             id
         )?;
-        if let Some(owner) = owner {
-            return Err(DbError::Duplicate {
-                field: format!("phone_{i}"),
-                message: format!("{} already belongs to someone else in this group", p.phone.as_str()),
-                existing: Some(owner),
-            });
-        }
+        found.extend(owner.map(|o| taken_by(format!("phone_{i}"), p.phone.as_str(), o)));
+    }
+    Ok(found)
+}
+
+/// Create a person, or replace what is stored about one, in the scope's own group.
+/// An email or phone that belongs to someone else in the group is refused,
+/// naming who has it.
+pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDetails, now: DateTime<Utc>, new: bool) -> Result<()> {
+    let group = scope.group_id();
+    if let Some(first) = taken(tx, scope, id, details).await?.into_iter().next() {
+        return Err(first);
     }
     let fields = crate::fields::list(tx, scope).await?;
     let mut values = Vec::new();

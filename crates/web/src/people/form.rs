@@ -114,9 +114,16 @@ impl PersonForm {
         .with_spares()
     }
 
+    /// Empty rows to fill in: one more than there are, and at least two, so a
+    /// second email or phone is always there to type. A new email is not
+    /// subscribed until someone says they agreed.
     fn with_spares(mut self) -> PersonForm {
-        self.emails.push((String::new(), "subscribed".into()));
-        self.phones.push((String::new(), "mobile".into()));
+        while self.emails.len() < 2 || self.emails.last().is_some_and(|(a, _)| !a.is_empty()) {
+            self.emails.push((String::new(), "unsubscribed".into()));
+        }
+        while self.phones.len() < 2 || self.phones.last().is_some_and(|(n, _)| !n.is_empty()) {
+            self.phones.push((String::new(), "mobile".into()));
+        }
         if self.addresses.is_empty() {
             self.addresses.push(AddressRow::default());
         }

@@ -180,6 +180,18 @@ async fn save_from_form(
         Ok(d) => d,
         Err(errors) => return again(errors, None, &fields),
     };
+    // Every email and phone someone else has, all at once.
+    let mut taken = FieldErrors::default();
+    let mut existing = None;
+    for d in people::taken(&mut tx, scope, id, &details).await? {
+        if let tredegar_db::DbError::Duplicate { field, message, existing: owner } = d {
+            taken.push(tredegar_domain::Problem::new(field, message));
+            existing = existing.or(owner);
+        }
+    }
+    if !taken.is_empty() {
+        return again(taken, existing, &fields);
+    }
     let now = state.clock.now();
     match people::save(&mut tx, scope, id, &details, now, new).await {
         Ok(()) => {}
@@ -285,7 +297,12 @@ pub async fn show(
         .details
         .custom
         .iter()
-        .map(|(name, value)| (labels.iter().find(|f| &f.name == name).map_or_else(|| name.clone(), |f| f.label.clone()), value.clone()))
+        .map(|(name, value)| match labels.iter().find(|f| &f.name == name) {
+            // Dates in words, as everywhere: "10 Jan 2026".
+            Some(f) if f.kind == tredegar_domain::people::FieldKind::Date => (f.label.clone(), crate::ui::date_in_words(value)),
+            Some(f) => (f.label.clone(), value.clone()),
+            None => (name.clone(), value.clone()),
+        })
         .collect();
     let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
     let (assignees, volunteers, all_tags) = if can_edit {
