@@ -60,10 +60,19 @@ pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: file.trusted_proxies.clone().unwrap_or_default(),
         metrics_token: std::env::var("TREDEGAR_METRICS_TOKEN").ok().filter(|t| !t.is_empty()).or(file.metrics_token.clone()),
         invitation_days: file.invitation_days.unwrap_or(defaults.invitation_days),
+        header_timeout: file.header_timeout_seconds.map_or(defaults.header_timeout, std::time::Duration::from_secs),
+        max_connections: file.max_connections.unwrap_or(defaults.max_connections),
     };
     let mut tx = db.read().await?;
     let first_run = users::count(&mut tx).await? == 0;
     drop(tx);
+    // Each connection is a file handle: make room for the cap and the database's own.
+    let wanted = u64::try_from(config.max_connections).unwrap_or(u64::MAX).saturating_add(256);
+    match rlimit::increase_nofile_limit(wanted) {
+        Ok(got) if got < wanted => tracing::warn!(got, wanted, "the open-file limit is lower than max_connections needs"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not raise the open-file limit"),
+    }
     let state = AppState::new(db.clone(), config);
     if let Some(metrics_listen) = serve.metrics_listen.or(file.metrics_listen.clone()) {
         let metrics = tokio::net::TcpListener::bind(&metrics_listen).await.with_context(|| format!("listening on {metrics_listen}"))?;

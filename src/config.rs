@@ -21,6 +21,10 @@ pub struct FileConfig {
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
     /// Days an invitation link works (default 7).
     pub invitation_days: Option<i64>,
+    /// Seconds a client has to send a request's headers (default 10).
+    pub header_timeout_seconds: Option<u64>,
+    /// Connections open at once (default 4096).
+    pub max_connections: Option<usize>,
     pub login_attempts: Option<i64>,
     pub body_limit_kib: Option<usize>,
     pub api_requests_per_minute: Option<u32>,

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod browser;
 mod campaigns;
+mod edge;
 mod export;
 mod helpers;
 mod invitations;

@@ -6,7 +6,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::Router;
-use axum::ServiceExt;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
@@ -35,6 +34,7 @@ pub mod campaigns;
 pub mod groups;
 pub mod ops;
 pub mod people;
+mod serve;
 pub mod tags;
 
 pub use error::AppError;
@@ -60,6 +60,11 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Days an invitation's link works.
     pub invitation_days: i64,
+    /// How long a client has to send a request's headers (and an idle
+    /// kept-alive connection to start its next request).
+    pub header_timeout: std::time::Duration,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -73,6 +78,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             invitation_days: 7,
+            header_timeout: std::time::Duration::from_secs(10),
+            max_connections: 4096,
         }
     }
 }
@@ -230,8 +237,9 @@ pub async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) -
 
 /// Serve until ctrl-c or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let app = ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(app(state));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    let (timeout, max) = (state.config.header_timeout, state.config.max_connections);
+    let app = Router::new().fallback_service(app(state));
+    serve::connections(listener, app, timeout, max, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {
