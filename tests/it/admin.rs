@@ -83,7 +83,7 @@ async fn an_admin_makes_a_group_inside_theirs(app: TestApp) {
     assert!(bad.body.contains("Sign out") && bad.body.contains("<a href=\"#name\">"), "an inline error on the same page");
     let r = admin.post_form(paths::child_groups("tredegar-borough"), &[("name", "Brookfield Estate")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.location, Some(format!("{}?notice=added", paths::settings("brookfield-estate"))));
+    assert_eq!(r.location, Some(format!("{}?notice=added", paths::settings("tredegar-borough-brookfield-estate"))));
     let child = admin.follow(&r).await;
     assert!(child.body.contains("Off.") && child.body.contains("Share this group"), "sharing starts off");
     let parent = admin.get(paths::settings("tredegar-borough")).await;
@@ -91,9 +91,9 @@ async fn an_admin_makes_a_group_inside_theirs(app: TestApp) {
     // A name taken elsewhere on the instance is neither refused nor revealed.
     app.group("Secret Branch", None).await;
     let r = admin.post_form(paths::child_groups("tredegar-borough"), &[("name", "Secret Branch")]).await;
-    assert_eq!(r.location, Some(format!("{}?notice=added", paths::settings("secret-branch-2"))));
+    assert_eq!(r.location, Some(format!("{}?notice=added", paths::settings("tredegar-borough-secret-branch"))));
     assert_eq!(
-        organiser.get(paths::dashboard("brookfield-estate")).await.status(),
+        organiser.get(paths::dashboard("tredegar-borough-brookfield-estate")).await.status(),
         StatusCode::NOT_FOUND,
         "the parent's organisers are not members of the child"
     );

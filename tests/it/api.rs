@@ -274,6 +274,11 @@ async fn a_volunteers_token_reads_only_its_people_and_no_tags(app: TestApp) {
     let volunteer = app.api(&app.token(&group, app.user(&group, "vol@example.org", Role::Volunteer).await).await);
     let (s, e) = volunteer.get("tags").await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (_, tags) = organiser.get("tags").await;
+    let tag = crate::helpers::id_of(&tags["_embedded"]["osdi:tags"][0]);
+    for path in [format!("tags/{tag}"), format!("tags/{tag}/taggings")] {
+        assert_eq!(volunteer.get(&path).await.0, StatusCode::FORBIDDEN, "{path}");
+    }
     let (s, people) = volunteer.get("people").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(people["total_records"], 0, "nobody is assigned to them");

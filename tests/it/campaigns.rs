@@ -27,4 +27,10 @@ async fn add_and_list_campaigns(app: TestApp) {
     assert!(show.body.contains("Stop the demolition") && show.body.contains("Active"));
     let list = c.get(paths::campaigns("brookfield-estate")).await;
     assert!(list.body.contains("Stop the demolition"));
+    // A description that breaks the rules is refused, never saved empty.
+    let long = "d".repeat(10_001);
+    let bad =
+        c.post_form(paths::campaigns("brookfield-estate"), &[("title", "Too long"), ("description", &long), ("status", "active")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("Description: is too long"));
 }

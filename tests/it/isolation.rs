@@ -212,11 +212,16 @@ async fn a_volunteer_sees_only_assigned_people(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = vapi.put(&format!("people/{assigned}"), json!({"given_name": "Changed"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "volunteers read; they do not edit");
-    let (_, taggings) = vapi.get(&format!("tags/{tag}/taggings")).await;
-    assert_eq!(taggings["total_records"], 1, "only the assigned person's tagging");
+    // The group's tags are not a volunteer's to read; their own people's taggings are.
+    let (s, _) = vapi.get(&format!("tags/{tag}/taggings")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, taggings) = vapi.get(&format!("people/{assigned}/taggings")).await;
+    assert_eq!(taggings["total_records"], 1, "the assigned person's tagging");
+    let (s, _) = vapi.get(&format!("people/{hidden}/taggings")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     let hidden_tagging = api.get(&format!("people/{hidden}/taggings")).await.1["_embedded"]["osdi:taggings"][0].clone();
     let (s, _) = vapi.delete(&format!("tags/{tag}/taggings/{}", id_of(&hidden_tagging))).await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
 async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp) {

@@ -124,6 +124,7 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
                 ("email_0", "ann@"),
                 ("phone_0", "call me maybe"),
                 ("postcode_0", "!!"),
+                ("address_lines_0", "Flat 3\u{7}\u{1b}[31m"),
                 ("custom_joined", "2026-02-30"),
             ],
         )
@@ -132,6 +133,7 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
     for msg in [
         "Email 1: must look like name@example.org",
         "Phone 1: must contain only digits",
+        "Address: contains control characters",
         "Postcode: must contain only letters",
         "Custom joined: must be a real date written YYYY-MM-DD (got &#39;2026-02-30&#39;)",
     ] {

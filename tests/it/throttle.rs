@@ -85,7 +85,7 @@ async fn signing_in_returns_only_to_a_local_page(app: TestApp) {
     let r =
         c.post_form(paths::login(), &[("email", "org@example.org"), ("password", PASSWORD), ("next", "/g/riverside-branch/people")]).await;
     assert_eq!(r.location.as_deref(), Some("/g/riverside-branch/people"));
-    for off_site in ["//evil.example/x", "https://evil.example/", "/\\evil.example"] {
+    for off_site in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "/\u{1}x", "/\n/evil.example"] {
         let mut c = app.client();
         c.get(format!("{}?next={}", paths::login(), paths::encode(off_site))).await;
         let r = c.post_form(paths::login(), &[("email", "org@example.org"), ("password", PASSWORD), ("next", off_site)]).await;

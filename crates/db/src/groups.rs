@@ -18,11 +18,16 @@ pub struct Group {
 
 const COLUMNS: &str = "id, parent_id, name, slug, share_with_parent, time_zone, created_at";
 
-/// A group inside `parent`, at the first free slug (`riverside`,
-/// `riverside-2`, ...): whether a group elsewhere has the name is not the
-/// asking admin's business, so it is never refused for that.
+/// A group inside `parent`. Its address starts with the parent's
+/// (`national-riverside`), so it can only clash with the parent's own
+/// groups: whether a group elsewhere has the name is not the asking admin's
+/// business. A clash takes the next number (`national-riverside-2`).
 pub async fn create_inside(tx: &mut Tx, name: &str, slug: &str, parent: GroupId, now: DateTime<Utc>) -> Result<Group> {
-    let mut free = slug.to_string();
+    let parent_slug = fetch_optional!(tx, Group, sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM groups WHERE id = $1")), parent)?
+        .ok_or(DbError::NotFound)?
+        .slug;
+    let slug = format!("{parent_slug}-{slug}");
+    let mut free = slug.clone();
     for n in 2.. {
         if by_slug(tx, &free).await?.is_none() {
             break;

@@ -64,6 +64,10 @@ pub async fn set_membership(tx: &mut Tx, group: GroupId, user: UserId, role: Rol
 /// No change may take away a group's last admin: nobody could then run it.
 /// Checked inside the changing transaction.
 async fn not_the_last_admin(tx: &mut Tx, group: GroupId, user: UserId) -> Result<()> {
+    // Two admins stepping each other down at once must not both succeed:
+    // touching the group's row makes such changes take turns (PostgreSQL's
+    // row lock; SQLite has one writer anyway).
+    execute!(tx, "UPDATE groups SET share_with_parent = share_with_parent WHERE id = $1", group)?;
     let others =
         scalar!(tx, i64, "SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND role = 'admin' AND user_id <> $2", group, user)?
             .unwrap_or(0);

@@ -142,6 +142,9 @@ impl IntoResponse for AppError {
         let body = ErrorBody { title, message: self.to_string(), request_id };
         let html = ErrorPage { body: &body }.render().unwrap_or_else(|_| self.to_string());
         let mut response = (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response();
+        if let AppError::TooManyRequests(seconds) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response.extensions_mut().insert(body);
         response
     }

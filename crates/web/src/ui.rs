@@ -74,6 +74,7 @@ impl Layout {
         self.notice = notice.notice.as_deref().and_then(|code| {
             Some(match code {
                 "signed-out" => "You have signed out.",
+                "field-deleted" => "Deleted the field and every person's value for it.",
                 "invited" => "Invitation made. Copy the link below and send it to them; it works once.",
                 "joined" => "Welcome. You are now a member of this group.",
                 "revoked" => "Invitation withdrawn. Its link no longer works.",

@@ -57,7 +57,9 @@ pub(super) struct LoginPage {
 /// Anything else (`//evil.example`, `https://...`) is ignored, so the link
 /// cannot send anyone off-site.
 fn local_path(next: &str) -> Option<&str> {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']);
+    // Browsers drop tabs and newlines from a URL and read a backslash as a
+    // slash, so any of those could turn "/..." into "//elsewhere".
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.chars().any(|c| c.is_control() || c == '\\');
     local.then_some(next)
 }
 

@@ -99,7 +99,11 @@ pub(super) async fn save(
     let title = errors.check(required_text("title", &form.title, 200));
     let description = errors.check(optional_text("description", &form.description, 10_000)).flatten().unwrap_or_default();
     let status = errors.check(CampaignStatus::parse("status", &form.status));
-    let (Some(title), Some(status)) = (title, status) else {
+    let ready = match (title, status) {
+        (Some(t), Some(s)) if errors.is_empty() => Some((t, s)),
+        _ => None,
+    };
+    let Some((title, status)) = ready else {
         let (label, action) = if new {
             ("New campaign", paths::campaigns(scope.group_slug()))
         } else {

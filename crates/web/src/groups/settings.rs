@@ -199,16 +199,10 @@ pub(super) async fn delete_field(
     Path((_, id)): Path<(String, CustomFieldId)>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
+    let (field, values) = fields::with_count(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     fields::delete(&mut tx, &scope, id).await?;
-    audit::record(
-        &mut tx,
-        &scope,
-        AuditAction::Delete,
-        &format!("custom field {id}"),
-        "field and every person's value for it",
-        state.clock.now(),
-    )
-    .await?;
+    let detail = format!("the field and {values} people's values for it");
+    audit::record(&mut tx, &scope, AuditAction::Delete, &format!("custom field {}", field.label), &detail, state.clock.now()).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice=deleted", paths::settings(scope.group_slug()))).into_response())
+    Ok(Redirect::to(&format!("{}?notice=field-deleted", paths::settings(scope.group_slug()))).into_response())
 }

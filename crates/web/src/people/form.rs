@@ -150,7 +150,7 @@ pub fn parse(sent: &[(String, String)], fields: &[CustomField]) -> Result<Person
             let email = errors.check(Email::parse(&format!("email_{i}"), address));
             let status = errors.check(SubscriptionStatus::parse(
                 &format!("email_status_{i}"),
-                or(field(sent, &format!("email_status_{i}")), "subscribed"),
+                or(field(sent, &format!("email_status_{i}")), "unsubscribed"),
             ));
             if let (Some(email), Some(status)) = (email, status) {
                 d.emails.push(EmailEntry { email, status, primary: false });
@@ -168,7 +168,10 @@ pub fn parse(sent: &[(String, String)], fields: &[CustomField]) -> Result<Person
         let f = |name: &str| format!("{name}_{i}");
         let postcode = field(sent, &f("postcode"));
         let address = Address {
-            address_lines: field(sent, &f("address_lines")).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+            address_lines: field(sent, &f("address_lines"))
+                .lines()
+                .filter_map(|l| errors.check(optional_text(&f("address_lines"), l, 200)).flatten())
+                .collect(),
             locality: errors.check(optional_text(&f("locality"), field(sent, &f("locality")), 200)).flatten(),
             region: errors.check(optional_text(&f("region"), field(sent, &f("region")), 200)).flatten(),
             postcode: if postcode.trim().is_empty() { None } else { errors.check(Postcode::parse(&f("postcode"), postcode)) },

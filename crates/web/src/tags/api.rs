@@ -109,6 +109,8 @@ pub(super) fn tagging_not_found(id: impl std::fmt::Display) -> ApiError {
 }
 
 pub(super) async fn the_tag(state: &AppState, api: &Api, id: &str) -> Result<Tag, ApiError> {
+    // The group's tags say what it organises around: not for a volunteer's token.
+    api.organiser()?;
     let tag_id: TagId = id.parse().map_err(|_| tag_not_found(id))?;
     let mut tx = state.db.read().await?;
     tags::get(&mut tx, &api.scope, tag_id).await?.ok_or_else(|| tag_not_found(id))
