@@ -287,3 +287,21 @@ pub fn id_of(resource: &serde_json::Value) -> String {
     let href = resource.pointer("/_links/self/href").and_then(|h| h.as_str()).expect("self link");
     href.rsplit('/').next().expect("id").to_string()
 }
+
+/// A Python with `package` installed: a virtualenv made once, under the
+/// target directory, named after the package. `import` checks it works.
+pub fn python_with(package: &str, import: &str) -> std::path::PathBuf {
+    use std::process::Command;
+    let venv = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(package.replace("==", "-"));
+    let python = venv.join("bin/python");
+    // One test at a time installs; the others wait on the lock file.
+    let lock = std::fs::File::create(venv.with_extension("lock")).expect("lock file");
+    lock.lock().expect("lock");
+    if !python.exists() || !Command::new(&python).args(["-c", &format!("import {import}")]).status().is_ok_and(|s| s.success()) {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 must be installed");
+        assert!(made.success(), "python3 -m venv failed");
+        let pip = Command::new(venv.join("bin/pip")).args(["install", "--quiet", package]).status().expect("pip");
+        assert!(pip.success(), "pip install {package} failed");
+    }
+    python
+}

@@ -15,6 +15,7 @@ mod isolation;
 mod ops;
 mod parsons;
 mod people;
+mod schemathesis;
 mod storage;
 mod structure;
 mod tags;

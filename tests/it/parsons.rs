@@ -6,28 +6,16 @@ use std::process::Command;
 
 use tredegar_domain::Role;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, python_with};
 
 crate::on_both_backends!(parsons_works_against_tredegar);
 
 /// A Python with Parsons 6.1.0: TREDEGAR_TEST_PYTHON if set, else a virtualenv made here.
 fn parsons_python() -> PathBuf {
-    if let Ok(p) = std::env::var("TREDEGAR_TEST_PYTHON") {
-        return PathBuf::from(p);
+    match std::env::var("TREDEGAR_TEST_PYTHON") {
+        Ok(p) => PathBuf::from(p),
+        Err(_) => python_with("parsons==6.1.0", "parsons"),
     }
-    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("parsons-6.1.0");
-    let python = venv.join("bin/python");
-    // One test at a time installs; the others wait on the lock file.
-    let lock = std::fs::File::create(venv.with_extension("lock")).expect("lock file");
-    lock.lock().expect("lock");
-    if !python.exists() || !Command::new(&python).args(["-c", "import parsons"]).status().is_ok_and(|s| s.success()) {
-        let made =
-            Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 must be installed for the Parsons test");
-        assert!(made.success(), "python3 -m venv failed");
-        let pip = Command::new(venv.join("bin/pip")).args(["install", "--quiet", "parsons==6.1.0"]).status().expect("pip");
-        assert!(pip.success(), "pip install parsons==6.1.0 failed");
-    }
-    python
 }
 
 async fn parsons_works_against_tredegar(app: TestApp) {
