@@ -10,8 +10,8 @@ use crate::helpers::{PASSWORD, TestApp};
 crate::on_both_backends!(a_new_group_sets_up_and_adds_someone_on_a_phone);
 
 /// chromedriver and a headless Chromium session; both end on drop.
-struct Browser {
-    client: Client,
+pub struct Browser {
+    pub client: Client,
     _driver: Driver,
 }
 
@@ -26,8 +26,13 @@ impl Drop for Driver {
 }
 
 impl Browser {
-    /// None where Chromium is not installed, except in CI, where that is a failure.
+    /// A phone: 360 px wide, light mode.
     async fn start() -> Option<Browser> {
+        Browser::start_with(360, false).await
+    }
+
+    /// None where Chromium is not installed, except in CI, where that is a failure.
+    pub async fn start_with(width: u32, dark: bool) -> Option<Browser> {
         let installed = ["/usr/bin/chromedriver", "/usr/bin/chromium"].iter().all(|p| std::path::Path::new(p).exists());
         if !installed {
             assert!(std::env::var("CI").is_err(), "CI must install chromium and chromium-driver for the browser tests");
@@ -42,15 +47,28 @@ impl Browser {
             .map_while(Result::ok)
             .find_map(|line| line.split("started successfully on port ").nth(1).and_then(|p| p.trim_end_matches('.').parse::<u16>().ok()))
             .expect("chromedriver reports its port");
-        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync"],
-                "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 800, "pixelRatio": 2.0, "touch": true}}
-            }
-        }))
-        .unwrap();
+        let mut args = vec![
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ];
+        if dark {
+            args.push("--force-dark-mode");
+        }
+        let mut options = serde_json::json!({"binary": "/usr/bin/chromium", "args": args});
+        if width <= 480 {
+            options["mobileEmulation"] =
+                serde_json::json!({"deviceMetrics": {"width": width, "height": 800, "pixelRatio": 2.0, "touch": true}});
+        } else if let Some(args) = options["args"].as_array_mut() {
+            args.push(serde_json::json!(format!("--window-size={width},900")));
+        }
+        let caps: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_value(serde_json::json!({"goog:chromeOptions": options})).unwrap();
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let url = format!("http://127.0.0.1:{port}");
         for _ in 0..100 {
@@ -62,7 +80,7 @@ impl Browser {
         panic!("chromedriver did not start");
     }
 
-    async fn fill(&self, id: &str, text: &str) {
+    pub async fn fill(&self, id: &str, text: &str) {
         self.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
     }
 
@@ -71,7 +89,7 @@ impl Browser {
     }
 
     /// Click something that loads a new page, and wait until it has loaded.
-    async fn go(&self, locator: Locator<'_>) {
+    pub async fn go(&self, locator: Locator<'_>) {
         self.client.execute("window.beforeClick = true", vec![]).await.unwrap();
         self.client.find(locator).await.unwrap().click().await.unwrap();
         for _ in 0..250 {

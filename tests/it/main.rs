@@ -2,6 +2,7 @@
 //! on 127.0.0.1:0 and talks HTTP to it, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods, clippy::indexing_slicing)]
 
+mod accessibility;
 mod accounts;
 mod admin;
 mod api;
