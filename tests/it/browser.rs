@@ -129,6 +129,8 @@ async fn a_new_group_sets_up_and_adds_someone_on_a_phone(app: TestApp) {
 
     // On a phone the menu is a <details>: open it, then follow People.
     b.click("nav.nav-phone summary").await;
+    let inside = b.client.find(Locator::Css("nav.nav-phone details .signout button")).await.unwrap();
+    assert!(inside.is_displayed().await.unwrap(), "Sign out is in the phone menu");
     b.go(Locator::LinkText("People")).await;
     assert!(b.text().await.contains("No people yet"));
     b.go(Locator::Css("a.button.primary")).await;

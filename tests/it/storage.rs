@@ -155,9 +155,16 @@ fn backup_while_serving_then_restore() {
     let demo = tredegar(d, &["demo"]);
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
     assert!(String::from_utf8_lossy(&demo.stdout).contains("residents of Brookfield Estate"));
-    let mut server =
-        Command::new(env!("CARGO_BIN_EXE_tredegar")).current_dir(d).args(["serve", "--listen", "127.0.0.1:0"]).spawn().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_tredegar"))
+        .current_dir(d)
+        .args(["serve", "--listen", "localhost:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It says where to go, as soon as it listens.
+    let mut said = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut said).unwrap();
+    assert!(said.contains("Tredegar is running. Open http://") && said.contains("/ to sign in"), "{said}");
     let backup = tredegar(d, &["backup", "snapshot.db"]);
     server.kill().unwrap();
     server.wait().unwrap();

@@ -278,6 +278,14 @@ struct ShowPage {
     /// Custom field values under their labels.
     custom: Vec<(String, String)>,
     can_edit: bool,
+    /// Why the last tag typed was not added, beside the tag field.
+    tag_error: Option<&'static str>,
+}
+
+#[derive(Default, Deserialize)]
+pub struct ShowQuery {
+    notice: Option<String>,
+    tag_error: Option<String>,
 }
 
 /// Viewing a person is audited: their record may hold special-category data.
@@ -286,8 +294,10 @@ pub async fn show(
     Member(scope): Member,
     csrf: CsrfToken,
     Path((_, id)): Path<(String, PersonId)>,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
+    let notice = Notice { notice: q.notice };
+    let tag_error = q.tag_error.as_deref().map(|_| "type the tag's name to add it");
     let person = visible_person(&state, &scope, id).await?;
     let name = person.display_name();
     let mut tx = state.db.read().await?;
@@ -330,6 +340,7 @@ pub async fn show(
         all_tags,
         custom,
         can_edit,
+        tag_error,
     }))
 }
 
@@ -379,7 +390,11 @@ pub async fn add_tag(
     Form(f): Form<TagForm>,
 ) -> Result<Response, AppError> {
     own_person(&state, &scope, id).await?;
-    let name = tredegar_domain::contact::required_text("name", &f.name, 100)?;
+    let Ok(name) = tredegar_domain::contact::required_text("name", &f.name, 100) else {
+        // Back to the person, the problem shown beside the tag field.
+        let to = format!("{}?tag_error=name#tag-name", paths::person(scope.group_slug(), id));
+        return Ok(Redirect::to(&to).into_response());
+    };
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let tag = tags::find_or_create(&mut tx, &scope, &name, now).await?;
