@@ -123,7 +123,7 @@ impl IntoResponse for AppError {
         self.log();
         if matches!(self, AppError::SignInNeeded) {
             // Back to this page after signing in; a GET only, so nothing is re-sent.
-            let next = REQUEST_PATH.try_with(Clone::clone).ok().flatten();
+            let next = REQUEST_PATH.try_with(Clone::clone).ok().flatten().filter(|p| p != "/");
             let to = match next {
                 Some(path) => format!("{}?next={}", crate::paths::login(), crate::paths::encode(&path)),
                 None => crate::paths::login(),
