@@ -135,7 +135,7 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
         "Phone 1: must contain only digits",
         "Address: contains control characters",
         "Postcode: must contain only letters",
-        "Custom joined: must be a real date written YYYY-MM-DD (got &#39;2026-02-30&#39;)",
+        "Date joined: must be a real date written YYYY-MM-DD (got &#39;2026-02-30&#39;)",
     ] {
         assert!(r.body.contains(msg), "{msg} in {}", r.body);
     }

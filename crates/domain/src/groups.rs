@@ -14,15 +14,40 @@ pub fn parse_group_name(field: &str, s: &str) -> Result<(String, String), Proble
 
 /// "Brookfield Estate Residents' Association" → "brookfield-estate-residents-association".
 pub fn slugify(s: &str) -> String {
-    let mut slug = String::new();
+    joined(s, '-', 60)
+}
+
+/// A name as lower-case ASCII words joined by `sep`: accented letters lose
+/// their accents (Tŷ Newydd → ty newydd), other signs are dropped.
+pub fn joined(s: &str, sep: char, max: usize) -> String {
+    let mut out = String::new();
     for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
+        if let Some(plain) = plain_letter(c) {
+            out.push(plain);
+        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !out.is_empty() && !out.ends_with(sep) {
+            out.push(sep);
         }
     }
-    slug.trim_end_matches('-').chars().take(60).collect()
+    out.trim_end_matches(sep).chars().take(max).collect::<String>().trim_end_matches(sep).to_string()
+}
+
+/// The ASCII letter or digit a character is written as without its accent.
+fn plain_letter(c: char) -> Option<char> {
+    if c.is_ascii_alphanumeric() {
+        return Some(c);
+    }
+    Some(match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ŵ' => 'w',
+        'ŷ' | 'ý' | 'ÿ' => 'y',
+        'ç' => 'c',
+        'ñ' => 'n',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -33,5 +58,6 @@ mod tests {
     fn slugs() {
         assert_eq!(slugify("Brookfield Estate Residents' Association"), "brookfield-estate-residents-association");
         assert!(parse_group_name("name", "!!!").is_err());
+        assert_eq!(slugify("Cymdeithas Tenantiaid Tŷ Newydd"), "cymdeithas-tenantiaid-ty-newydd");
     }
 }

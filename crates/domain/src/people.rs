@@ -249,6 +249,13 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Problem> {
 }
 
 /// A custom field name is a short key clients can use: letters, digits, `_`.
+/// The name a custom field is kept under, made from the label an organiser
+/// types: "Rent arrears (£)" → "rent_arrears", "Tŷ" → "ty".
+pub fn field_name_from_label(field: &str, label: &str) -> Result<String, Problem> {
+    let name = crate::groups::joined(label, '_', 60);
+    if name.is_empty() { Err(Problem::new(field, "must contain at least one letter or digit")) } else { Ok(name) }
+}
+
 pub fn parse_field_name(field: &str, s: &str) -> Result<String, Problem> {
     let name = s.trim().to_lowercase().replace([' ', '-'], "_");
     if name.is_empty() || name.len() > 60 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -260,6 +267,14 @@ pub fn parse_field_name(field: &str, s: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_names_come_from_any_label() {
+        assert_eq!(field_name_from_label("label", "Rent arrears (£)").as_deref(), Ok("rent_arrears"));
+        assert_eq!(field_name_from_label("label", "Tŷ").as_deref(), Ok("ty"));
+        assert_eq!(field_name_from_label("label", "Flat no.").as_deref(), Ok("flat_no"));
+        assert!(field_name_from_label("label", "(£)").is_err());
+    }
 
     #[test]
     fn custom_field_kinds_check_values() {

@@ -7,16 +7,27 @@ use std::fmt;
 pub struct Problem {
     pub field: String,
     pub message: String,
+    /// The field's label on its form, where the form chose it (custom fields).
+    pub shown_as: Option<String>,
 }
 
 impl Problem {
+    /// The same problem, named by the label its form shows.
+    pub fn shown_as(mut self, label: impl Into<String>) -> Self {
+        self.shown_as = Some(label.into());
+        self
+    }
+
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), shown_as: None }
     }
 
     /// The field in the form's own words: `given_name` → "First name",
     /// `email_0` → "Email 1", `postcode_0` → "Postcode".
     pub fn label(&self) -> String {
+        if let Some(label) = &self.shown_as {
+            return label.clone();
+        }
         let base = self.field.trim_end_matches(|c: char| c.is_ascii_digit());
         let row: Option<usize> = self.field.get(base.len()..).and_then(|n| n.parse().ok());
         let base = base.trim_end_matches('_');
@@ -28,6 +39,7 @@ impl Problem {
             ("phone", Some(n)) => format!("Phone {}", n + 1),
             ("address_lines", _) => "Address".to_string(),
             ("locality", _) => "Town or city".to_string(),
+            ("label", _) => "Field name".to_string(),
             _ => base.replace(['_', '.'], " "),
         };
         let mut chars = words.chars();

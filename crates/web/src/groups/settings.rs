@@ -18,7 +18,7 @@ use tredegar_db::groups::{self, Group};
 use tredegar_db::users::{self};
 use tredegar_domain::AuditAction;
 use tredegar_domain::contact::required_text;
-use tredegar_domain::people::{FieldKind, parse_field_name};
+use tredegar_domain::people::{FieldKind, field_name_from_label};
 use tredegar_domain::{CustomFieldId, FieldErrors, Problem, Role};
 
 #[derive(Deserialize)]
@@ -141,7 +141,7 @@ pub(super) async fn add_field(
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let label = errors.check(required_text("label", &form.label, 100));
-    let name = label.as_deref().and_then(|l| errors.check(parse_field_name("label", l)));
+    let name = label.as_deref().and_then(|l| errors.check(field_name_from_label("label", l)));
     let kind = errors.check(FieldKind::parse("kind", &form.kind, &form.choices));
     let result = match (label, name, kind) {
         (Some(label), Some(name), Some(kind)) => {

@@ -184,7 +184,7 @@ pub fn parse(sent: &[(String, String)], fields: &[CustomField]) -> Result<Person
     }
     for f in fields {
         let name = format!("custom_{}", f.name);
-        if let Some(Some(v)) = errors.check(f.kind.check(&name, field(sent, &name))) {
+        if let Some(Some(v)) = errors.check(f.kind.check(&name, field(sent, &name)).map_err(|p| p.shown_as(&f.label))) {
             d.custom.push((f.name.clone(), v));
         }
     }
