@@ -109,7 +109,11 @@ async fn invitations_are_listed_revoked_and_single_use(app: TestApp) {
     let bad = admin.post_form(paths::invitations("riverside-branch"), &[("email", "not an email"), ("role", "boss")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("Role: must be admin, organiser or volunteer"));
+    let stale = path_of(&invite(&mut admin, "maybe@example.org", "organiser").await, &app);
     let link = path_of(&invite(&mut admin, "maybe@example.org", "volunteer").await, &app);
+    assert_eq!(app.client().get(&stale).await.status(), StatusCode::NOT_FOUND, "a new link for the same address replaces the old");
+    let member = admin.post_form(paths::invitations("riverside-branch"), &[("email", "admin@example.org"), ("role", "volunteer")]).await;
+    assert!(member.body.contains("is already a member of this group"), "{}", member.body);
     let members = admin.get(paths::members("riverside-branch")).await;
     assert!(members.body.contains("maybe@example.org") && members.body.contains("Withdraw"));
     let mut tx = app.db.read().await.unwrap();

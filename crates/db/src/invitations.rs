@@ -41,6 +41,8 @@ pub async fn create(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<Invitation> {
+    // A new link for the same address replaces any still open.
+    execute!(tx, "DELETE FROM invitations WHERE group_id = $1 AND email_key = $2 AND accepted_at IS NULL", scope.group_id(), email.key())?;
     let id = InvitationId::new();
     execute!(
         tx,

@@ -96,7 +96,18 @@ pub(super) async fn invite(
     let mut errors = FieldErrors::default();
     let email = errors.check(Email::parse("email", &form.email));
     let role = errors.check(Role::parse(&form.role));
-    let (Some(email), Some(role)) = (email, role) else {
+    // The group's own members are the admin's to know; nobody else's accounts are looked up.
+    let mut tx = state.db.read().await?;
+    let members = users::members(&mut tx, &scope).await?;
+    drop(tx);
+    if email.as_ref().is_some_and(|e| members.iter().any(|m| m.email.eq_ignore_ascii_case(e.as_str()))) {
+        errors.push(Problem::new("email", "is already a member of this group"));
+    }
+    let ready = match (email, role) {
+        (Some(e), Some(r)) if errors.is_empty() => Some((e, r)),
+        _ => None,
+    };
+    let Some((email, role)) = ready else {
         let page = members_page(&state, &scope, csrf, form, errors, None).await?;
         return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     };
