@@ -166,6 +166,10 @@ async fn bad_api_input_names_the_field(app: TestApp) {
             "postal_addresses[0].postal_code",
         ),
         (json!({"person": {"email_addresses": [{"address": "a@example.org", "status": "maybe"}]}}), "email_addresses[0].status"),
+        (
+            json!({"person": {"email_addresses": [{"address": "a@example.org"}], "postal_addresses": [{"address_lines": ["Flat 1\nBevan Court"]}]}}),
+            "postal_addresses[0].address_lines",
+        ),
         (json!({"nobody": 1}), "body"),
     ] {
         let (s, e) = api.post("people", body).await;

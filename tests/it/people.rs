@@ -133,7 +133,7 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
     for msg in [
         "Email 1: must look like name@example.org",
         "Phone 1: must contain only digits",
-        "Address: contains control characters",
+        "Address: must be one line, without control characters",
         "Postcode: must contain only letters",
         "Date joined: must be a real date written YYYY-MM-DD (got &#39;2026-02-30&#39;)",
     ] {

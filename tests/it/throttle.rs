@@ -70,8 +70,12 @@ async fn wrong_current_passwords_are_limited_too(app: TestApp) {
         let r = c.post_form(paths::account(), &[("current_password", "not my password"), ("new_password", "a brand new passphrase")]).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
-    let r = c.post_form(paths::account(), &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
+    let form = [("current_password", PASSWORD), ("new_password", "a brand new passphrase"), ("csrf_token", &c.csrf)];
+    let r = c.http.post(format!("{}{}", app.url, paths::account())).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "the signed-in error page keeps Retry-After: {wait}");
+    assert!(r.text().await.unwrap().contains("Sign out"), "inside the layout");
 }
 
 async fn signing_in_returns_only_to_a_local_page(app: TestApp) {

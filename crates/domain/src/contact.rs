@@ -183,6 +183,15 @@ pub fn optional_text(field: &str, s: &str, max: usize) -> Result<Option<String>,
     Ok((!t.is_empty()).then(|| t.to_string()))
 }
 
+/// Text that must fit on one line: no control character at all, not even a
+/// tab or a line break.
+pub fn one_line_text(field: &str, s: &str, max: usize) -> Result<Option<String>, Problem> {
+    if s.chars().any(char::is_control) {
+        return Err(Problem::new(field, "must be one line, without control characters"));
+    }
+    optional_text(field, s, max)
+}
+
 /// Trimmed text that must be present.
 pub fn required_text(field: &str, s: &str, max: usize) -> Result<String, Problem> {
     optional_text(field, s, max)?.ok_or_else(|| Problem::new(field, "must not be empty"))

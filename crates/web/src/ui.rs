@@ -168,7 +168,16 @@ pub async fn signed_in_errors(State(state): State<AppState>, req: axum::extract:
         return response;
     };
     match render(Page { layout, body }) {
-        Ok(page) => (response.status(), page).into_response(),
+        Ok(mut page) => {
+            // Keep what the error said beyond its body: its status, Retry-After and the like.
+            *page.status_mut() = response.status();
+            for (name, value) in response.headers() {
+                if !page.headers().contains_key(name) {
+                    page.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            page
+        }
         Err(_) => response,
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 use tredegar_db::people::{self, NewFields, Order, Person, Search};
 use tredegar_db::{Scope, audit, tags};
-use tredegar_domain::contact::optional_text;
+use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
 use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
@@ -300,8 +300,9 @@ fn status(errors: &mut FieldErrors, field: &str, s: Option<&str>) -> Option<Subs
 /// One postal address, each line and part under the forms' rules.
 fn address(errors: &mut FieldErrors, i: usize, a: AddressIn) -> Address {
     let field = |f: &str| format!("postal_addresses[{i}].{f}");
+    let address_lines =
+        a.address_lines.into_iter().filter_map(|l| errors.check(one_line_text(&field("address_lines"), &l, 200)).flatten()).collect();
     let mut text = |f: &str, v: Option<String>| errors.check(optional_text(&field(f), v.as_deref().unwrap_or(""), 200)).flatten();
-    let address_lines = a.address_lines.into_iter().filter_map(|l| text("address_lines", Some(l))).collect();
     let locality = text("locality", a.locality);
     let region = text("region", a.region);
     let country = text("country", a.country);

@@ -4,7 +4,7 @@
 
 use tredegar_db::fields::CustomField;
 use tredegar_db::people::Person;
-use tredegar_domain::contact::optional_text;
+use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, PhoneType, parse_languages};
 use tredegar_domain::{Email, FieldErrors, Phone, Postcode, SubscriptionStatus};
 
@@ -170,7 +170,7 @@ pub fn parse(sent: &[(String, String)], fields: &[CustomField]) -> Result<Person
         let address = Address {
             address_lines: field(sent, &f("address_lines"))
                 .lines()
-                .filter_map(|l| errors.check(optional_text(&f("address_lines"), l, 200)).flatten())
+                .filter_map(|l| errors.check(one_line_text(&f("address_lines"), l, 200)).flatten())
                 .collect(),
             locality: errors.check(optional_text(&f("locality"), field(sent, &f("locality")), 200)).flatten(),
             region: errors.check(optional_text(&f("region"), field(sent, &f("region")), 200)).flatten(),
