@@ -12,6 +12,8 @@ pub enum Search {
     Email(String),
     Phone(String),
     Postcode(String),
+    /// Everyone with this tag.
+    Tagged(crate::TagId),
 }
 
 impl Search {

@@ -97,6 +97,12 @@ fn push_matches(q: &mut Sql, scope: &Scope, search: &Search) {
         Search::Email(e) => in_table(q, "person_emails", "e", "address_key", e),
         Search::Phone(k) => in_table(q, "person_phones", "ph", "number_key", k),
         Search::Postcode(k) => in_table(q, "person_addresses", "ad", "postcode_key", k),
+        // From the (tag, person) index: one row per person.
+        Search::Tagged(tag) => {
+            q.push("SELECT k.id AS person_id, k.name_key AS sort_key FROM taggings g CROSS JOIN people k WHERE ");
+            scope.visible_groups(q, "g");
+            q.push(" AND g.tag_id = ").bind(*tag).push(" AND k.id = g.person_id");
+        }
     }
 }
 

@@ -28,6 +28,19 @@ pub struct ListQuery {
     #[serde(default)]
     pub(super) q: String,
     page: Option<i64>,
+    /// Everyone with this tag, instead of a search.
+    tag: Option<TagId>,
+}
+
+impl ListQuery {
+    /// What the list shows: everyone with the tag, or what the words match;
+    /// and the tag's name, for the heading.
+    async fn search(&self, state: &AppState, scope: &Scope) -> Result<(Search, Option<String>), AppError> {
+        let Some(tag) = self.tag else { return Ok((Search::parse(&self.q), None)) };
+        let mut tx = state.db.read().await?;
+        let found = tags::get(&mut tx, scope, tag).await?.ok_or_else(AppError::not_found)?;
+        Ok((Search::Tagged(tag), Some(found.name)))
+    }
 }
 
 #[derive(Template)]
@@ -35,6 +48,8 @@ pub struct ListQuery {
 struct IndexPage {
     slug: String,
     q: String,
+    /// The tag the list is of, if it is.
+    tag: Option<(TagId, String)>,
     people: Vec<PersonSummary>,
     total: i64,
     page: i64,
@@ -44,7 +59,15 @@ struct IndexPage {
 
 impl IndexPage {
     fn page_link(&self, page: i64) -> String {
-        format!("{}?q={}&page={page}", paths::people(&self.slug), paths::encode(&self.q))
+        format!("{}?{}&page={page}", paths::people(&self.slug), self.query())
+    }
+
+    /// The list's own query, for its pages and its CSV.
+    fn query(&self) -> String {
+        match &self.tag {
+            Some((id, _)) => format!("tag={id}"),
+            None => format!("q={}", paths::encode(&self.q)),
+        }
     }
 }
 
@@ -55,11 +78,13 @@ pub async fn index(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
+    let (search, tag_name) = q.search(&state, &scope).await?;
     let mut tx = state.db.read().await?;
-    let (people, total) = people::list(&mut tx, &scope, &Search::parse(&q.q), &Default::default(), Order::Name, page).await?;
+    let (people, total) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, page).await?;
     render(Page::new(Layout::for_scope("People", &scope, csrf), |_| IndexPage {
         slug: scope.group_slug().into(),
         q: q.q,
+        tag: q.tag.zip(tag_name),
         people,
         total,
         page: page.page,
@@ -71,11 +96,11 @@ pub async fn index(
 /// The people list, with its search, as CSV, streamed so a group of any size
 /// exports in little memory. The export is logged before anyone gets it.
 pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let search = Search::parse(&q.q);
+    let (search, _) = q.search(&state, &scope).await?;
     let mut tx = state.db.read().await?;
     let total = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, tredegar_db::Page::new(1, 1)).await?.1;
     drop(tx);
-    let detail = format!("{total} people{}", if q.q.is_empty() { String::new() } else { " matching a search".into() });
+    let detail = format!("{total} people{}", if search == Search::All { String::new() } else { " matching a search".into() });
     let mut tx = state.db.write().await?;
     audit::record(&mut tx, &scope, AuditAction::Export, "people", &detail, state.clock.now()).await?;
     tx.commit().await?;
