@@ -39,3 +39,25 @@ async fn half_sent_requests_are_cut_off_and_crowd_out_nobody() {
     }
     assert_eq!(closed, 500, "every half-sent request is closed after the timeout");
 }
+
+/// A kept-alive connection that goes quiet after its answer is closed once
+/// the header timeout passes: idle connections do not pile up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_kept_alive_connection_is_closed() {
+    let config = tredegar_web::Config { header_timeout: Duration::from_secs(1), ..test_config() };
+    let app = TestApp::sqlite_with(config).await;
+    let addr = app.url.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"), "answered, and kept alive");
+    let closed = tokio::time::timeout(Duration::from_secs(3), async {
+        while let Ok(n) = s.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    });
+    assert!(closed.await.is_ok(), "the idle connection is closed after the timeout");
+}
