@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use fantoccini::Locator;
+use tredegar_web::paths;
 
 use crate::browser::Browser;
 use crate::helpers::TestApp;
@@ -91,25 +92,25 @@ async fn every_page_meets_wcag_2_2_aa_on_a_phone_and_a_laptop_in_light_and_dark(
     for (width, dark) in [(360, false), (360, true), (1280, false), (1280, true)] {
         let Some(b) = Browser::start_with(width, dark).await else { return };
         let mode = format!("{width}px {}", if dark { "dark" } else { "light" });
-        b.client.goto(&format!("{}/login", app.url)).await.unwrap();
+        b.client.goto(&format!("{}{}", app.url, paths::login())).await.unwrap();
         let scheme = b.client.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await.unwrap();
         assert_eq!(scheme.as_bool(), Some(dark), "{mode}: the page is in that colour scheme");
         let mut here = BTreeMap::new();
         // Before signing in.
-        crawl(&b, &app.url, &["/login".to_string(), "/no/such/page".to_string()], &axe, &mut here).await;
+        crawl(&b, &app.url, &[paths::login(), "/no/such/page".to_string()], &axe, &mut here).await;
         // Signed in as the admin, who can reach every page; and a form showing its errors.
-        b.client.goto(&format!("{}/login", app.url)).await.unwrap();
+        b.client.goto(&format!("{}{}", app.url, paths::login())).await.unwrap();
         b.fill("email", "admin@brookfield.example.org").await;
         b.fill("password", &password).await;
         b.go(Locator::Css("form button.primary")).await;
-        b.client.goto(&format!("{}/g/brookfield-estate-residents/people/new", app.url)).await.unwrap();
+        b.client.goto(&format!("{}{}", app.url, paths::new_person("brookfield-estate-residents"))).await.unwrap();
         b.fill("email_0", "not an email").await;
         b.go(Locator::Css("form button.primary")).await;
         let errors = violations(&b, &axe).await;
         if !errors.is_empty() {
             here.insert("add a person, with errors".to_string(), errors);
         }
-        crawl(&b, &app.url, &["/g/brookfield-estate-residents".to_string()], &axe, &mut here).await;
+        crawl(&b, &app.url, &[paths::dashboard("brookfield-estate-residents")], &axe, &mut here).await;
         found.extend(here.into_iter().map(|(page, v)| (format!("{mode} {page}"), v)));
         b.client.clone().close().await.unwrap();
     }

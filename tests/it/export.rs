@@ -46,7 +46,7 @@ async fn the_archive_holds_every_table_of_the_group_and_nothing_else(app: TestAp
     theirs.person("Someone Else", "else@example.org").await;
 
     let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
-    let settings = c.get(paths::settings("brookfield-estate")).await;
+    let settings = c.settings("brookfield-estate").await;
     assert!(settings.body.contains(&paths::export("brookfield-estate")), "a button on the settings page");
     let organiser = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     let r = organiser.http.get(format!("{}{}", app.url, paths::export("brookfield-estate"))).send().await.unwrap();

@@ -17,8 +17,8 @@ crate::on_both_backends!(
 
 /// Invite `email` as `role`, and read the link off the page.
 async fn invite(admin: &mut Client, email: &str, role: &str) -> String {
-    admin.get(paths::members("riverside-branch")).await;
-    let page = admin.post_form(paths::invitations("riverside-branch"), &[("email", email), ("role", role)]).await;
+    admin.members("riverside-branch").await;
+    let page = admin.post_invitations("riverside-branch", &[("email", email), ("role", role)]).await;
     assert_eq!(page.status(), StatusCode::OK, "{}", page.body);
     let at = page.body.find("id=\"new-link\" readonly value=\"").expect("the link is shown") + "id=\"new-link\" readonly value=\"".len();
     let link = &page.body[at..];
@@ -47,13 +47,13 @@ async fn a_new_person_accepts_with_the_invited_address(app: TestApp) {
     assert_eq!(ok.status(), StatusCode::SEE_OTHER, "{}", ok.body);
     let dash = stranger.follow(&ok).await;
     assert!(dash.body.contains("You are now a member of this group"), "{}", dash.body);
-    assert_eq!(stranger.get(paths::tags("riverside-branch")).await.status(), StatusCode::OK, "an organiser");
+    assert_eq!(stranger.tags("riverside-branch").await.status(), StatusCode::OK, "an organiser");
     // Used once.
     let mut other = app.client();
     assert_eq!(other.get(&link).await.status(), StatusCode::NOT_FOUND);
-    let members = admin.get(paths::members("riverside-branch")).await;
+    let members = admin.members("riverside-branch").await;
     assert!(members.body.contains("Nia Newcomer") && members.body.contains("None."), "listed, and no longer pending");
-    let audit = admin.get(paths::audit("riverside-branch")).await;
+    let audit = admin.audit("riverside-branch").await;
     assert!(audit.body.contains("joined as Organiser by invitation"), "{}", audit.body);
 }
 
@@ -64,7 +64,7 @@ async fn an_existing_account_accepts_signed_in_and_keeps_its_password(app: TestA
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let link = path_of(&invite(&mut admin, "veteran@example.org", "volunteer").await, &app);
     // The group learns nothing about the account before it accepts.
-    let members = admin.get(paths::members("riverside-branch")).await;
+    let members = admin.members("riverside-branch").await;
     assert!(members.body.contains("veteran@example.org") && !members.body.contains("Elsewhere"));
     assert!(!members.body.contains("<td data-label=\"Email\">veteran@example.org"), "only as a pending invitation");
     assert!(!members.body.contains("already has an account"));
@@ -89,39 +89,39 @@ async fn an_existing_account_accepts_signed_in_and_keeps_its_password(app: TestA
     let login = format!("{}?next={}", paths::login(), paths::encode(&link));
     assert!(asked.body.contains(&login.replace('&', "&amp;")) || asked.body.contains(&login), "{}", asked.body);
     v.get(&login).await;
-    let signed_in = v.post_form(paths::login(), &[("email", "veteran@example.org"), ("password", PASSWORD), ("next", &link)]).await;
+    let signed_in = v.post_login(&[("email", "veteran@example.org"), ("password", PASSWORD), ("next", &link)]).await;
     assert_eq!(signed_in.location.as_deref(), Some(link.as_str()));
     let page = v.follow(&signed_in).await;
     assert!(page.body.contains("Join Riverside Branch</button>"), "{}", page.body);
     let joined = v.post_form(&link, &[]).await;
     assert_eq!(joined.status(), StatusCode::SEE_OTHER);
-    assert_eq!(v.get(paths::people("riverside-branch")).await.status(), StatusCode::OK);
+    assert_eq!(v.people("riverside-branch").await.status(), StatusCode::OK);
     let mut again = app.client();
-    again.get(paths::login()).await;
-    let r = again.post_form(paths::login(), &[("email", "veteran@example.org"), ("password", PASSWORD)]).await;
+    again.login().await;
+    let r = again.post_login(&[("email", "veteran@example.org"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "the password is unchanged");
 }
 
 async fn invitations_are_listed_revoked_and_single_use(app: TestApp) {
     let group = app.group("Riverside Branch", None).await;
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
-    admin.get(paths::members("riverside-branch")).await;
-    let bad = admin.post_form(paths::invitations("riverside-branch"), &[("email", "not an email"), ("role", "boss")]).await;
+    admin.members("riverside-branch").await;
+    let bad = admin.post_invitations("riverside-branch", &[("email", "not an email"), ("role", "boss")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("Role: must be admin, organiser or volunteer"));
     let stale = path_of(&invite(&mut admin, "maybe@example.org", "organiser").await, &app);
     let link = path_of(&invite(&mut admin, "maybe@example.org", "volunteer").await, &app);
     assert_eq!(app.client().get(&stale).await.status(), StatusCode::NOT_FOUND, "a new link for the same address replaces the old");
-    let member = admin.post_form(paths::invitations("riverside-branch"), &[("email", "admin@example.org"), ("role", "volunteer")]).await;
+    let member = admin.post_invitations("riverside-branch", &[("email", "admin@example.org"), ("role", "volunteer")]).await;
     assert!(member.body.contains("is already a member of this group"), "{}", member.body);
-    let members = admin.get(paths::members("riverside-branch")).await;
+    let members = admin.members("riverside-branch").await;
     assert!(members.body.contains("maybe@example.org") && members.body.contains("Withdraw"));
     let mut tx = app.db.read().await.unwrap();
     let scope = app.scope(app.user(&group, "admin@example.org", Role::Admin).await, &group).await;
     let pending = tredegar_db::invitations::pending(&mut tx, &scope, chrono::Utc::now()).await.unwrap();
     drop(tx);
     let id = pending[0].id;
-    let r = admin.post_form(paths::invitation_revoke("riverside-branch", id), &[]).await;
+    let r = admin.post_invitation_revoke("riverside-branch", id, &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mut c = app.client();
     let gone = c.get(&link).await;
@@ -134,8 +134,8 @@ async fn invitations_are_listed_revoked_and_single_use(app: TestApp) {
     let mut tx = app.db.read().await.unwrap();
     let id = tredegar_db::invitations::pending(&mut tx, &scope, chrono::Utc::now()).await.unwrap()[0].id;
     drop(tx);
-    other.get(paths::members("other-branch")).await;
-    let r = other.post_form(paths::invitation_revoke("other-branch", id), &[]).await;
+    other.members("other-branch").await;
+    let r = other.post_invitation_revoke("other-branch", id, &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
@@ -143,9 +143,9 @@ async fn the_last_admin_stays(app: TestApp) {
     let group = app.group("Riverside Branch", None).await;
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let other = app.user(&group, "second@example.org", Role::Admin).await;
-    admin.get(paths::members("riverside-branch")).await;
+    admin.members("riverside-branch").await;
     // Two admins: one may step down the other.
-    let r = admin.post_form(paths::member_role("riverside-branch", other), &[("role", "organiser")]).await;
+    let r = admin.post_member_role("riverside-branch", other, &[("role", "organiser")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // Now the last admin cannot be demoted through any door: the db refuses it.
     let me = app.user(&group, "admin@example.org", Role::Admin).await;

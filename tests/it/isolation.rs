@@ -22,7 +22,7 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
     let b = app.group("Group B", None).await;
     let mut alice = app.signed_in(&a, "alice@example.org", Role::Admin).await;
     let mut bob = app.signed_in(&b, "bob@example.org", Role::Admin).await;
-    alice.get(paths::new_person("group-a")).await;
+    alice.new_person("group-a").await;
     let r = alice
         .post_form(
             paths::people("group-a"),
@@ -30,12 +30,12 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
         )
         .await;
     let id = r.location.unwrap().split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
-    alice.post_form(&paths::person_tags("group-a", &id), &[("name", "Rent strike")]).await;
-    let tag_page = alice.get(paths::tags("group-a")).await;
+    alice.post_person_tags("group-a", &id, &[("name", "Rent strike")]).await;
+    let tag_page = alice.tags("group-a").await;
     assert!(tag_page.body.contains("Rent strike"));
 
     // Bob is not a member of A: every page of A is 404.
-    bob.get(paths::dashboard("group-b")).await;
+    bob.dashboard("group-b").await;
     for path in [
         paths::dashboard("group-a").to_string(),
         paths::people("group-a"),
@@ -67,7 +67,7 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
         let list = bob.get(&format!("{}?q={q}", paths::people("group-b"))).await;
         assert!(list.body.contains("0 people") && !list.body.contains("Secret"), "search {q}");
     }
-    let r = bob.post_form(&paths::person_delete("group-b", &id), &[]).await;
+    let r = bob.post_person_delete("group-b", &id, &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // Every other route that names a person, a tag or a member, from both sides.
@@ -76,8 +76,8 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
     let mut tx = app.db.read().await.unwrap();
     let tag = tredegar_db::tags::by_name(&mut tx, &a_scope, "Rent strike").await.unwrap().unwrap().id;
     drop(tx);
-    bob.get(paths::new_person("group-b")).await;
-    let r = bob.post_form(paths::people("group-b"), &[("given_name", "Bob's contact")]).await;
+    bob.new_person("group-b").await;
+    let r = bob.post_people("group-b", &[("given_name", "Bob's contact")]).await;
     let bobs = r.location.unwrap().split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
     for path in [
         paths::person_merge("group-a", &id),
@@ -88,7 +88,7 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
     ] {
         assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "GET {path}");
     }
-    bob.get(paths::dashboard("group-b")).await;
+    bob.dashboard("group-b").await;
     for path in [
         paths::person_merge_with("group-a", &id, &bobs),
         paths::person_merge_with("group-b", &bobs, &id),
@@ -107,11 +107,11 @@ async fn another_group_cannot_reach_people_tags_or_taggings_in_the_pages(app: Te
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
     // Assigning someone from another group to your own person does nothing.
-    let r = bob.post_form(&paths::person_assign("group-b", &bobs), &[("user", &alice_id.to_string())]).await;
+    let r = bob.post_person_assign("group-b", &bobs, &[("user", &alice_id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let mine = bob.get(paths::tags("group-b")).await;
+    let mine = bob.tags("group-b").await;
     assert!(!mine.body.contains("<span class=\"badge\">Rent strike</span>"));
-    let still = alice.get(&paths::person("group-a", &id)).await;
+    let still = alice.person("group-a", &id).await;
     assert!(still.body.contains("Secret Member") && still.body.contains("Rent strike"), "nothing changed");
 }
 
@@ -184,12 +184,12 @@ async fn a_volunteer_sees_only_assigned_people(app: TestApp) {
     tx.commit().await.unwrap();
 
     let mut vol = app.client();
-    vol.get("/login").await;
-    vol.post_form("/login", &[("email", "vol@example.org"), ("password", crate::helpers::PASSWORD)]).await;
-    let list = vol.get(paths::people("brookfield-estate")).await;
+    vol.login().await;
+    vol.post_login(&[("email", "vol@example.org"), ("password", crate::helpers::PASSWORD)]).await;
+    let list = vol.people("brookfield-estate").await;
     assert!(list.body.contains("1 person") && list.body.contains("Assigned") && !list.body.contains("Hidden"), "{}", list.body);
     assert!(!vol.get(format!("{}?q=hidden", paths::people("brookfield-estate"))).await.body.contains("Hidden"));
-    assert_eq!(vol.get(&paths::person("brookfield-estate", &assigned)).await.status(), StatusCode::OK);
+    assert_eq!(vol.person("brookfield-estate", &assigned).await.status(), StatusCode::OK);
     for path in [
         paths::person("brookfield-estate", &hidden),
         paths::person_edit("brookfield-estate", &hidden),
@@ -236,9 +236,9 @@ async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp
     let (s, _) = national_api.get(&format!("people/{person}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "off by default");
     let mut admin = app.signed_in(&branch, "branchadmin@example.org", Role::Admin).await;
-    let settings = admin.get(paths::settings("riverside-branch")).await;
+    let settings = admin.settings("riverside-branch").await;
     assert!(settings.body.contains("Off."));
-    let r = admin.post_form(paths::sharing("riverside-branch"), &[("share", "yes")]).await;
+    let r = admin.post_sharing("riverside-branch", &[("share", "yes")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     let (s, p) = national_api.get(&format!("people/{person}")).await;
@@ -252,10 +252,10 @@ async fn sharing_with_the_parent_is_off_until_turned_on_and_audited(app: TestApp
     let (_, branch_list) = branch_api.get("people").await;
     assert_eq!(branch_list["total_records"], 1);
 
-    admin.post_form(paths::sharing("riverside-branch"), &[("share", "no")]).await;
+    admin.post_sharing("riverside-branch", &[("share", "no")]).await;
     let (s, _) = national_api.get(&format!("people/{person}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let audit = admin.get(paths::audit("riverside-branch")).await;
+    let audit = admin.audit("riverside-branch").await;
     assert!(audit.body.contains("people are now shared with the parent group") && audit.body.contains("people are no longer shared"));
     // The child's log shows who used the sharing, and whom they read, by name while they exist.
     assert!(audit.body.contains("through sharing with the parent group"), "{}", audit.body);

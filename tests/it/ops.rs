@@ -3,7 +3,6 @@
 use reqwest::StatusCode;
 
 use tredegar_domain::Role;
-use tredegar_web::paths;
 
 use crate::helpers::{METRICS_TOKEN, TestApp, test_config};
 
@@ -91,7 +90,7 @@ async fn a_signed_in_error_page_keeps_the_group_header(app: TestApp) {
     assert!(missing.body.contains("Riverside Branch") && missing.body.contains("Sign out"), "{}", missing.body);
     let main = missing.body.split("<main").nth(1).unwrap();
     assert_eq!(main.matches("Page not found").count(), 1, "said once: {main}");
-    let not_theirs = c.get(paths::person("riverside-branch", "01a21772-9d33-7392-8709-588129778194")).await;
+    let not_theirs = c.person("riverside-branch", "01a21772-9d33-7392-8709-588129778194").await;
     assert_eq!(not_theirs.status(), StatusCode::NOT_FOUND);
     assert!(not_theirs.body.contains("Sign out"));
     // Anyone else gets the plain page.

@@ -25,8 +25,8 @@ fn id_from_location(location: &str) -> String {
 }
 
 async fn add(c: &mut Client, slug: &str, fields: &[(&str, &str)]) -> String {
-    c.get(&paths::new_person(slug)).await;
-    let r = c.post_form(&paths::people(slug), fields).await;
+    c.new_person(slug).await;
+    let r = c.post_people(slug, fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
     id_from_location(r.location.as_deref().unwrap())
 }
@@ -59,7 +59,7 @@ async fn add_view_edit_and_search_people(app: TestApp) {
         assert!(show.body.contains(text), "{text} in {}", show.body);
     }
 
-    let edit = c.get(&paths::person_edit("brookfield-estate", &id)).await;
+    let edit = c.person_edit("brookfield-estate", &id).await;
     assert!(edit.body.contains("value=\"Bronwen\""));
     let r = c
         .post_form(
@@ -100,7 +100,7 @@ async fn add_view_edit_and_search_people(app: TestApp) {
 }
 
 async fn people_count(c: &mut Client, slug: &str) -> String {
-    let page = c.get(&paths::people(slug)).await;
+    let page = c.people(slug).await;
     let at = page.body.find("class=\"count\"").unwrap();
     page.body[at..].split('>').nth(1).unwrap().split('<').next().unwrap().trim().to_string()
 }
@@ -115,7 +115,7 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
         .unwrap();
     tx.commit().await.unwrap();
 
-    c.get(paths::new_person("brookfield-estate")).await;
+    c.new_person("brookfield-estate").await;
     let r = c
         .post_form(
             paths::people("brookfield-estate"),
@@ -141,16 +141,16 @@ async fn bad_input_is_named_and_nothing_is_stored(app: TestApp) {
     }
     assert!(r.body.contains("value=\"Ann\""), "what was typed is kept");
     assert!(r.body.contains("href=\"#email_0\""), "summary links to the field");
-    let nobody = c.post_form(paths::people("brookfield-estate"), &[("given_name", "")]).await;
+    let nobody = c.post_people("brookfield-estate", &[("given_name", "")]).await;
     assert!(nobody.body.contains("enter a name, an email address or a phone number"));
     assert_eq!(people_count(&mut c, "brookfield-estate").await, "0 people");
 
     // An edit with bad input leaves the stored person as they were.
     let id = add(&mut c, "brookfield-estate", &[("given_name", "Ann"), ("email_0", "ann@example.org")]).await;
-    c.get(&paths::person_edit("brookfield-estate", &id)).await;
-    let r = c.post_form(&paths::person("brookfield-estate", &id), &[("given_name", "Changed"), ("email_0", "not an email")]).await;
+    c.person_edit("brookfield-estate", &id).await;
+    let r = c.post_person("brookfield-estate", &id, &[("given_name", "Changed"), ("email_0", "not an email")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let show = c.get(&paths::person("brookfield-estate", &id)).await;
+    let show = c.person("brookfield-estate", &id).await;
     assert!(show.body.contains("ann@example.org") && !show.body.contains("Changed"));
 }
 
@@ -159,12 +159,12 @@ async fn a_duplicate_email_points_to_the_person_who_has_it(app: TestApp) {
     let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     let first =
         add(&mut c, "brookfield-estate", &[("given_name", "Ann"), ("email_0", "ann@example.org"), ("phone_0", "07700 900001")]).await;
-    c.get(paths::new_person("brookfield-estate")).await;
-    let r = c.post_form(paths::people("brookfield-estate"), &[("given_name", "Annie"), ("email_0", "ANN@example.org")]).await;
+    c.new_person("brookfield-estate").await;
+    let r = c.post_people("brookfield-estate", &[("given_name", "Annie"), ("email_0", "ANN@example.org")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.body.contains("ANN@example.org already belongs to someone else in this group"), "{}", r.body);
     assert!(r.body.contains(&format!("href=\"{}\"", paths::person("brookfield-estate", &first))), "links to the existing person");
-    let r = c.post_form(paths::people("brookfield-estate"), &[("given_name", "Annie"), ("phone_0", "+44 7700 900001")]).await;
+    let r = c.post_people("brookfield-estate", &[("given_name", "Annie"), ("phone_0", "+44 7700 900001")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "the same number written differently");
     // Every duplicate is reported at once.
     let r = c
@@ -180,10 +180,10 @@ async fn a_duplicate_email_points_to_the_person_who_has_it(app: TestApp) {
     );
     assert_eq!(people_count(&mut c, "brookfield-estate").await, "1 person");
     // The person's page makes email and phone one tap away.
-    let show = c.get(paths::person("brookfield-estate", &first)).await;
+    let show = c.person("brookfield-estate", &first).await;
     assert!(show.body.contains("href=\"mailto:ann@example.org\"") && show.body.contains("href=\"tel:+447700900001\""), "{}", show.body);
     // A new email is not subscribed unless someone says so; a second email and phone are always there to fill in.
-    let form = c.get(paths::new_person("brookfield-estate")).await;
+    let form = c.new_person("brookfield-estate").await;
     assert!(form.body.contains("name=\"email_1\"") && form.body.contains("name=\"phone_1\""));
     assert!(form.body.contains("<option value=\"unsubscribed\" selected>Not subscribed</option>"), "{}", form.body);
     assert!(form.body.contains("Subscribed: they agreed to hear from us"));
@@ -192,9 +192,9 @@ async fn a_duplicate_email_points_to_the_person_who_has_it(app: TestApp) {
 async fn a_body_over_the_limit_is_refused(app: TestApp) {
     let group = app.group("Brookfield Estate", None).await;
     let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
-    c.get(paths::new_person("brookfield-estate")).await;
+    c.new_person("brookfield-estate").await;
     let huge = "x".repeat(100 * 1024);
-    let r = c.post_form(paths::people("brookfield-estate"), &[("given_name", &huge)]).await;
+    let r = c.post_people("brookfield-estate", &[("given_name", &huge)]).await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("too large"));
     let user = app.user(&group, "org@example.org", Role::Organiser).await;
@@ -214,7 +214,7 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     for i in 0..55 {
         api.person(&format!("Resident{i:02}"), &format!("r{i}@example.org")).await;
     }
-    let first = c.get(paths::people("brookfield-estate")).await;
+    let first = c.people("brookfield-estate").await;
     assert!(first.body.contains("55 people") && first.body.contains("Page 1 of 2") && first.body.contains("Resident00"));
     assert!(!first.body.contains("Resident54"));
     let second = c.get(format!("{}?q=&page=2", paths::people("brookfield-estate"))).await;
@@ -229,10 +229,10 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     let all = c.http.get(format!("{}/g/brookfield-estate/people.csv", app.url)).send().await.unwrap().text().await.unwrap();
     assert_eq!(all.lines().count(), 56, "everyone, streamed");
     assert!(all.lines().nth(1).unwrap().contains(",Resident00,") && all.lines().last().unwrap().contains(",Resident54,"));
-    let audit = c.get(paths::audit("brookfield-estate")).await;
+    let audit = c.audit("brookfield-estate").await;
     assert_eq!(audit.status(), StatusCode::NOT_FOUND, "organisers do not read the audit log");
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
-    let audit = admin.get(paths::audit("brookfield-estate")).await;
+    let audit = admin.audit("brookfield-estate").await;
     assert!(audit.body.contains("export") && audit.body.contains("10 people matching a search"), "{}", audit.body);
 
     // A long audit log exports whole.
@@ -246,7 +246,7 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     tx.commit().await.unwrap();
     let csv = admin.http.get(format!("{}/g/brookfield-estate/audit.csv", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(csv.lines().count() > 600, "{} lines", csv.lines().count());
-    let audit = admin.get(paths::audit("brookfield-estate")).await;
+    let audit = admin.audit("brookfield-estate").await;
     let next = format!("href=\"{}?page=2\" rel=\"next\">Older</a>", paths::audit("brookfield-estate"));
     assert!(audit.body.contains("Page 1 of 7") && audit.body.contains(&next));
     let last = admin.get(format!("{}?page=7", paths::audit("brookfield-estate"))).await;
@@ -258,14 +258,14 @@ async fn merging_keeps_both_histories(app: TestApp) {
     let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     let keep = add(&mut c, "brookfield-estate", &[("given_name", "Olu"), ("family_name", "Okafor"), ("email_0", "olu@example.org")]).await;
     let other = add(&mut c, "brookfield-estate", &[("family_name", "Okafor"), ("phone_0", "07700 900555"), ("languages", "Yoruba")]).await;
-    c.get(&paths::person("brookfield-estate", &other)).await;
-    c.post_form(&paths::person_tags("brookfield-estate", &other), &[("name", "Rent strike pledge")]).await;
+    c.person("brookfield-estate", &other).await;
+    c.post_person_tags("brookfield-estate", &other, &[("name", "Rent strike pledge")]).await;
 
     let search = c.get(&format!("{}?q=okafor", paths::person_merge("brookfield-estate", &keep))).await;
     assert!(search.body.contains(&format!("/merge/{other}")) && !search.body.contains(&format!("/merge/{keep}\"")));
-    let confirm = c.get(&paths::person_merge_with("brookfield-estate", &keep, &other)).await;
+    let confirm = c.person_merge_with("brookfield-estate", &keep, &other).await;
     assert!(confirm.body.contains("will be merged into"));
-    let r = c.post_form(&paths::person_merge_with("brookfield-estate", &keep, &other), &[]).await;
+    let r = c.post_person_merge_with("brookfield-estate", &keep, &other, &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let show = c.follow(&r).await;
     for text in [
@@ -281,30 +281,28 @@ async fn merging_keeps_both_histories(app: TestApp) {
     }
     assert_eq!(show.body.matches("Added to the database").count(), 2, "both people's histories");
     let tag = show.body.split("/tags/").nth(1).unwrap().split('/').next().unwrap().to_string();
-    let r = c.post_form(&paths::person_tag_remove("brookfield-estate", &keep, &tag), &[]).await;
+    let r = c.post_person_tag_remove("brookfield-estate", &keep, &tag, &[]).await;
     let show = c.follow(&r).await;
     assert!(show.body.contains("Tag Rent strike pledge removed") && !show.body.contains("<span class=\"badge\">Rent strike pledge</span>"));
-    assert_eq!(c.get(&paths::person("brookfield-estate", &other)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(c.person("brookfield-estate", &other).await.status(), StatusCode::NOT_FOUND);
 }
 
 async fn custom_fields_are_checked_by_kind(app: TestApp) {
     let group = app.group("Brookfield Estate", None).await;
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
-    admin.get(paths::settings("brookfield-estate")).await;
-    let r = admin.post_form(paths::fields("brookfield-estate"), &[("label", "Tenancy"), ("kind", "choice"), ("choices", "")]).await;
+    admin.settings("brookfield-estate").await;
+    let r = admin.post_fields("brookfield-estate", &[("label", "Tenancy"), ("kind", "choice"), ("choices", "")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.body.contains("list at least one choice"));
     for (label, kind, choices) in
         [("Tenancy", "choice", "Council\nPrivate"), ("Rooms", "number", ""), ("Joined", "date", ""), ("Landlord", "text", "")]
     {
-        let r = admin.post_form(paths::fields("brookfield-estate"), &[("label", label), ("kind", kind), ("choices", choices)]).await;
+        let r = admin.post_fields("brookfield-estate", &[("label", label), ("kind", kind), ("choices", choices)]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}: {}", r.body);
     }
-    let form = admin.get(paths::new_person("brookfield-estate")).await;
+    let form = admin.new_person("brookfield-estate").await;
     assert!(form.body.contains("id=\"custom_joined\" name=\"custom_joined\" type=\"date\""));
-    let bad = admin
-        .post_form(paths::people("brookfield-estate"), &[("given_name", "Ann"), ("custom_tenancy", "Squat"), ("custom_rooms", "two")])
-        .await;
+    let bad = admin.post_people("brookfield-estate", &[("given_name", "Ann"), ("custom_tenancy", "Squat"), ("custom_rooms", "two")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("must be one of: Council, Private") && bad.body.contains("must be a number"));
     let id = add(
@@ -319,7 +317,7 @@ async fn custom_fields_are_checked_by_kind(app: TestApp) {
         ],
     )
     .await;
-    let show = admin.get(&paths::person("brookfield-estate", &id)).await;
+    let show = admin.person("brookfield-estate", &id).await;
     assert!(show.body.contains("<dt>Tenancy</dt>"), "values are shown under their labels");
     for v in ["Private", "1 Mar 2026", "Acme Lettings"] {
         assert!(show.body.contains(v), "{v}");
@@ -330,15 +328,15 @@ async fn deleting_a_person_leaves_only_an_id_in_the_audit_log(app: TestApp) {
     let group = app.group("Brookfield Estate", None).await;
     let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let id = add(&mut c, "brookfield-estate", &[("given_name", "Zebedee"), ("email_0", "zeb@example.org")]).await;
-    c.get(&paths::person("brookfield-estate", &id)).await;
-    let confirm = c.get(&paths::person_delete("brookfield-estate", &id)).await;
+    c.person("brookfield-estate", &id).await;
+    let confirm = c.person_delete("brookfield-estate", &id).await;
     assert!(confirm.body.contains("It cannot be undone"));
-    let r = c.post_form(&paths::person_delete("brookfield-estate", &id), &[]).await;
+    let r = c.post_person_delete("brookfield-estate", &id, &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(c.get(&paths::person("brookfield-estate", &id)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(c.person("brookfield-estate", &id).await.status(), StatusCode::NOT_FOUND);
     let members = c.http.get(format!("{}/g/brookfield-estate/members.csv", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(members.starts_with("\u{feff}id,name,email,role") && members.contains("admin@example.org,admin"), "{members}");
-    let audit = c.get(paths::audit("brookfield-estate")).await;
+    let audit = c.audit("brookfield-estate").await;
     assert!(audit.body.contains("view") && audit.body.contains("delete") && audit.body.contains(&format!("person {id}")));
     assert!(audit.body.contains("1 members"), "the members export is audited");
     assert!(!audit.body.contains("Zebedee") && !audit.body.contains("zeb@"), "erasure leaves no name in the audit log");

@@ -19,7 +19,7 @@ async fn sixty_parallel_guesses_verify_at_most_five(app: TestApp) {
     let group = app.group("Riverside Branch", None).await;
     app.user(&group, "org@example.org", Role::Organiser).await;
     let mut c = app.client();
-    c.get(paths::login()).await;
+    c.login().await;
     let guesses = (0..60).map(|i| {
         let (http, url, csrf) = (c.http.clone(), format!("{}{}", app.url, paths::login()), c.csrf.clone());
         tokio::spawn(async move {
@@ -35,7 +35,7 @@ async fn sixty_parallel_guesses_verify_at_most_five(app: TestApp) {
     assert!(checked <= 5, "at most the limit are checked, got {checked}");
     assert!(refused.iter().all(|(_, wait)| wait.is_some_and(|w| (1..=900).contains(&w))), "429 says when to come back: {refused:?}");
     // The right password waits too, until the window ends.
-    let r = c.post_form(paths::login(), &[("email", "org@example.org"), ("password", PASSWORD)]).await;
+    let r = c.post_login(&[("email", "org@example.org"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -46,7 +46,7 @@ async fn the_address_limit_reads_the_client_behind_a_trusted_proxy(app: TestApp)
     let group = app.group("Riverside Branch", None).await;
     app.user(&group, "org@example.org", Role::Organiser).await;
     let mut c = app.client();
-    c.get(paths::login()).await;
+    c.login().await;
     let attempt = |c: &crate::helpers::Client, email: String, from: &'static str| {
         let form = [("email", email), ("password", "wrong guess!!".to_string()), ("csrf_token", c.csrf.clone())];
         c.http.post(format!("{}{}", app.url, paths::login())).header("X-Forwarded-For", format!("{from}, 127.0.0.1")).form(&form).send()
@@ -65,9 +65,9 @@ async fn the_address_limit_reads_the_client_behind_a_trusted_proxy(app: TestApp)
 async fn wrong_current_passwords_are_limited_too(app: TestApp) {
     let group = app.group("Riverside Branch", None).await;
     let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
-    c.get(paths::account()).await;
+    c.account().await;
     for _ in 0..5 {
-        let r = c.post_form(paths::account(), &[("current_password", "not my password"), ("new_password", "a brand new passphrase")]).await;
+        let r = c.post_account(&[("current_password", "not my password"), ("new_password", "a brand new passphrase")]).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
     let form = [("current_password", PASSWORD), ("new_password", "a brand new passphrase"), ("csrf_token", &c.csrf)];
@@ -82,17 +82,16 @@ async fn signing_in_returns_only_to_a_local_page(app: TestApp) {
     let group = app.group("Riverside Branch", None).await;
     app.user(&group, "org@example.org", Role::Organiser).await;
     let mut c = app.client();
-    let asked = c.get(paths::people("riverside-branch")).await;
+    let asked = c.people("riverside-branch").await;
     assert_eq!(asked.location.as_deref(), Some("/login?next=%2Fg%2Friverside-branch%2Fpeople"));
     let login = c.follow(&asked).await;
     assert!(login.body.contains("name=\"next\" value=\"/g/riverside-branch/people\""), "{}", login.body);
-    let r =
-        c.post_form(paths::login(), &[("email", "org@example.org"), ("password", PASSWORD), ("next", "/g/riverside-branch/people")]).await;
+    let r = c.post_login(&[("email", "org@example.org"), ("password", PASSWORD), ("next", "/g/riverside-branch/people")]).await;
     assert_eq!(r.location.as_deref(), Some("/g/riverside-branch/people"));
     for off_site in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "/\u{1}x", "/\n/evil.example"] {
         let mut c = app.client();
         c.get(format!("{}?next={}", paths::login(), paths::encode(off_site))).await;
-        let r = c.post_form(paths::login(), &[("email", "org@example.org"), ("password", PASSWORD), ("next", off_site)]).await;
+        let r = c.post_login(&[("email", "org@example.org"), ("password", PASSWORD), ("next", off_site)]).await;
         assert_eq!(r.location.as_deref(), Some("/"), "{off_site} is not followed");
     }
 }
