@@ -16,6 +16,7 @@ mod isolation;
 mod ops;
 mod parsons;
 mod people;
+mod routes;
 mod schemathesis;
 mod storage;
 mod structure;
