@@ -26,21 +26,37 @@ const ENTRY: &str = "SELECT a.id, a.user_name, a.action, a.subject, a.detail, a.
     NULLIF(TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')), '') AS person_name \
     FROM audit_log a LEFT JOIN people p ON p.id = a.person_id WHERE a.group_id = ";
 
-/// Record an action, naming who took it: a member, the command line, or a public form.
-pub async fn record(tx: &mut Tx, scope: &Scope, action: AuditAction, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
+/// One entry of a group's log.
+struct Entry<'a> {
+    group: GroupId,
+    who: &'a str,
+    action: AuditAction,
+    subject: &'a str,
+    detail: &'a str,
+    person: Option<PersonId>,
+}
+
+async fn insert(tx: &mut Tx, scope: &Scope, e: Entry<'_>, now: DateTime<Utc>) -> Result<()> {
     execute!(
         tx,
-        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         AuditId::new(),
-        scope.group_id(),
+        e.group,
         scope.user_id(),
-        scope.actor_name(),
-        action,
-        subject,
-        detail,
-        now
+        e.who,
+        e.action,
+        e.subject,
+        e.detail,
+        now,
+        e.person
     )?;
     Ok(())
+}
+
+/// Record an action, naming who took it: a member, the command line, or a public form.
+pub async fn record(tx: &mut Tx, scope: &Scope, action: AuditAction, subject: &str, detail: &str, now: DateTime<Utc>) -> Result<()> {
+    let entry = Entry { group: scope.group_id(), who: scope.actor_name(), action, subject, detail, person: None };
+    insert(tx, scope, entry, now).await
 }
 
 /// Record that people were read, and how. One entry in the scope's own log,
@@ -71,19 +87,8 @@ pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, Group
         } else {
             (format!("{} of {}", scope.actor_name(), scope.group_name()), format!("{how}, through sharing with the parent group{ids}"))
         };
-        execute!(
-            tx,
-            "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            AuditId::new(),
-            group,
-            scope.user_id(),
-            who,
-            AuditAction::View,
-            subject,
-            detail,
-            now,
-            one
-        )?;
+        let entry = Entry { group, who: &who, action: AuditAction::View, subject: &subject, detail: &detail, person: one };
+        insert(tx, scope, entry, now).await?;
     }
     Ok(())
 }
@@ -97,20 +102,9 @@ pub async fn record_about(
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    execute!(
-        tx,
-        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        AuditId::new(),
-        scope.group_id(),
-        scope.user_id(),
-        scope.actor_name(),
-        action,
-        format!("person {person}"),
-        detail,
-        now,
-        person
-    )?;
-    Ok(())
+    let subject = format!("person {person}");
+    let entry = Entry { group: scope.group_id(), who: scope.actor_name(), action, subject: &subject, detail, person: Some(person) };
+    insert(tx, scope, entry, now).await
 }
 
 pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<AuditEntry>, i64)> {

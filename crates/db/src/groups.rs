@@ -18,15 +18,12 @@ pub struct Group {
 
 const COLUMNS: &str = "id, parent_id, name, slug, share_with_parent, time_zone, created_at";
 
-/// A group inside `parent`. Its address starts with the parent's
+/// A group inside the scope's group. Its address starts with the parent's
 /// (`national-riverside`), so it can only clash with the parent's own
 /// groups: whether a group elsewhere has the name is not the asking admin's
 /// business. A clash takes the next number (`national-riverside-2`).
-pub async fn create_inside(tx: &mut Tx, name: &str, slug: &str, parent: GroupId, now: DateTime<Utc>) -> Result<Group> {
-    let parent_slug = fetch_optional!(tx, Group, sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM groups WHERE id = $1")), parent)?
-        .ok_or(DbError::NotFound)?
-        .slug;
-    let slug = format!("{parent_slug}-{slug}");
+pub async fn create_inside(tx: &mut Tx, parent: &Scope, name: &str, slug: &str, now: DateTime<Utc>) -> Result<Group> {
+    let slug = format!("{}-{slug}", parent.group_slug());
     let mut free = slug.clone();
     for n in 2.. {
         if by_slug(tx, &free).await?.is_none() {
@@ -34,7 +31,7 @@ pub async fn create_inside(tx: &mut Tx, name: &str, slug: &str, parent: GroupId,
         }
         free = format!("{slug}-{n}");
     }
-    create(tx, name, &free, Some(parent), now).await
+    create(tx, name, &free, Some(parent.group_id()), now).await
 }
 
 pub async fn create(tx: &mut Tx, name: &str, slug: &str, parent: Option<GroupId>, now: DateTime<Utc>) -> Result<Group> {

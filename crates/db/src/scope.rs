@@ -20,7 +20,7 @@ pub struct Scope {
 
 /// Who acts through a scope. The audit log and a person's history name them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Actor {
+enum Actor {
     /// A signed-in member, or a member's API token.
     Member { id: UserId, name: String },
     /// An operator at the command line, acting as the group's admin.
@@ -103,9 +103,6 @@ impl Scope {
         Ok(fetch_optional!(tx, MemberRow, sqlx::AssertSqlSafe(sql), token_hash)?.map(Scope::of_member))
     }
 
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
     /// The member acting, if a member is.
     pub fn user_id(&self) -> Option<UserId> {
         match &self.actor {

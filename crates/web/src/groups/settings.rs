@@ -44,7 +44,7 @@ pub(super) async fn create_child(
     };
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    let child = groups::create_inside(&mut tx, &name, &slug, scope.group_id(), now).await?;
+    let child = groups::create_inside(&mut tx, &scope, &name, &slug, now).await?;
     let me = scope.user_id().ok_or(AppError::SignInNeeded)?;
     users::set_membership(&mut tx, child.id, me, Role::Admin, now).await?;
     audit::record(&mut tx, &scope, AuditAction::Group, &child.name, "group created inside this one", now).await?;
