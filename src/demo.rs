@@ -145,6 +145,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
         tag_ids.push(tag.id);
     }
 
+    let mut residents = Vec::new();
     let mut n = 0usize;
     for (block, postcode, flats) in BLOCKS {
         for flat in 1..=flats {
@@ -195,9 +196,11 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
                     tags::add(&mut tx, &scope, *tag, id, now).await?;
                 }
             }
-            if block == "Bevan Court" && flat <= 6 {
+            let assigned = block == "Bevan Court" && flat <= 6;
+            if assigned {
                 people::assign(&mut tx, &scope, id, volunteer.id, now).await?;
             }
+            residents.push((id, assigned));
             n += 1;
         }
     }
@@ -214,14 +217,107 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
             status: CampaignStatus::Planning,
         },
     ];
+    let mut campaign_ids = Vec::new();
     for text in &campaigns {
-        campaigns::save(&mut tx, &scope, CampaignId::new(), text, now, true).await?;
+        let id = CampaignId::new();
+        campaigns::save(&mut tx, &scope, id, text, now, true).await?;
+        campaign_ids.push(id);
     }
+    let volunteer_scope = Scope::for_member(&mut tx, volunteer.id, &group.slug).await?.context("demo volunteer has no membership")?;
+    let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
     let operator = crate::commands::operator(&mut tx, &group).await?;
     audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 
-    println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags and 2 campaigns.", group.name);
+    println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags, 2 campaigns and {talked} conversations.", group.name);
     print_logins(&url, &password);
     Ok(())
+}
+
+const THEMES: [&str; 7] =
+    ["Damp and mould", "Repairs not done", "Demolition", "Rent rises", "Broken lifts", "Antisocial behaviour", "Service charges"];
+const CARES: [&str; 6] = [
+    "Her children's asthma, from the mould in the back bedroom",
+    "Keeping the flat his mother lived in for forty years",
+    "Cannot afford another rent rise on a carer's allowance",
+    "The lift: she uses a wheelchair and has been stuck indoors",
+    "Being moved off the estate, away from her family and school",
+    "Waiting two years for the council to fix a leaking roof",
+];
+const ASKS: [&str; 3] =
+    ["Come to the residents' meeting on Thursday", "Sign the pledge against demolition", "Knock on doors in your block with us"];
+
+/// Conversations over the last four months: the organiser knocks on most
+/// doors, the volunteer rings the people assigned to them. Each conversation
+/// raises themes, makes an ask, moves the assessment on the demolition
+/// campaign, and some leave a follow-up (a few overdue).
+async fn conversations(
+    tx: &mut tredegar_db::Tx,
+    [organiser, volunteer]: [&Scope; 2],
+    residents: &[(PersonId, bool)],
+    campaigns: &[CampaignId],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<usize> {
+    use tredegar_db::{assessments, conversations, follow_ups};
+    use tredegar_domain::{Answer, ConversationKind, Level};
+    let [demolition, damp] = campaigns else { anyhow::bail!("demo campaigns missing") };
+    let mut count = 0;
+    for (i, (person, assigned)) in residents.iter().enumerate().filter(|(i, _)| i % 5 != 4) {
+        let (scope, kind) = if *assigned { (volunteer, ConversationKind::PhoneCall) } else { (organiser, ConversationKind::DoorKnock) };
+        let first = now - chrono::Duration::days(120 - (i as i64 * 7) % 110) - chrono::Duration::hours((i % 9) as i64);
+        let answer = if i % 4 == 2 {
+            Answer::No
+        } else if i % 4 == 1 {
+            Answer::Maybe
+        } else {
+            Answer::Yes
+        };
+        let themes = vec![pick(&THEMES, i).to_string(), pick(&THEMES, i * 3 + 1).to_string()];
+        let c = conversations::NewConversation {
+            kind,
+            held_at: first,
+            place: if *assigned { String::new() } else { "On the doorstep".into() },
+            self_interest: pick(&CARES, i).into(),
+            themes,
+            ask: pick(&ASKS, i).into(),
+            answer: Some(answer),
+            commitments: if answer == Answer::Yes { "Will come, and bring a neighbour".into() } else { String::new() },
+            notes: if i % 3 == 0 { "Works nights; best after 6pm.".into() } else { String::new() },
+        };
+        let conversation = conversations::log(tx, scope, *person, &c, first).await?;
+        count += 1;
+        let level = Level::try_from(1 + (i as i64 * 3 + 2) % 5).map_err(anyhow::Error::msg)?;
+        assessments::set(tx, scope, *person, *demolition, level, "first conversation", first).await?;
+        if i % 4 == 1 {
+            assessments::set(tx, scope, *person, *damp, Level::try_from(2).map_err(anyhow::Error::msg)?, "mould in the flat", first)
+                .await?;
+        }
+        // A second conversation a few weeks later moves some people up.
+        if i % 3 == 0 && first < now - chrono::Duration::days(30) {
+            let later = first + chrono::Duration::days(21);
+            let again = conversations::NewConversation {
+                held_at: later,
+                kind: ConversationKind::OneToOne,
+                place: "At the community centre".into(),
+                ..c
+            };
+            conversations::log(tx, scope, *person, &again, later).await?;
+            count += 1;
+            let up = Level::try_from((i64::from(level.number()) - 1).max(1)).map_err(anyhow::Error::msg)?;
+            assessments::set(tx, scope, *person, *demolition, up, "came to the meeting", later).await?;
+        }
+        if i % 4 == 0 {
+            let assignee = scope.user_id().context("a demo member")?;
+            let due = now.date_naive() + chrono::Duration::days((i % 12) as i64 - 4);
+            let f = follow_ups::NewFollowUp {
+                person: *person,
+                conversation: Some(conversation),
+                assignee,
+                what: "Drop round a membership form",
+                due_on: due,
+            };
+            follow_ups::add(tx, scope, &f, first).await?;
+        }
+    }
+    Ok(count)
 }

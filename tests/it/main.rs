@@ -8,6 +8,7 @@ mod admin;
 mod api;
 mod browser;
 mod campaigns;
+mod conversations;
 mod edge;
 mod export;
 mod helpers;

@@ -186,4 +186,58 @@ impl Client {
     pub async fn post_tags(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
         self.post_form(tredegar_web::paths::tags(slug), fields).await
     }
+
+    pub async fn campaign(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::campaign(slug, id)).await
+    }
+
+    pub async fn new_conversation(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::new_conversation(slug, id)).await
+    }
+
+    pub async fn post_person_conversations(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::person_conversations(slug, id), fields).await
+    }
+
+    pub async fn post_person_assessments(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::person_assessments(slug, id), fields).await
+    }
+
+    pub async fn assessment_levels(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::assessment_levels(slug)).await
+    }
+
+    pub async fn post_assessment_levels(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::assessment_levels(slug), fields).await
+    }
+
+    pub async fn themes(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::themes(slug)).await
+    }
+
+    pub async fn post_themes(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::themes(slug), fields).await
+    }
+
+    pub async fn post_theme(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::theme(slug, id), fields).await
+    }
+
+    pub async fn follow_ups(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::follow_ups(slug)).await
+    }
+
+    pub async fn post_follow_up_done(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::follow_up_done(slug, id), fields).await
+    }
 }

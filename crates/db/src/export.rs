@@ -83,6 +83,34 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM person_events WHERE group_id = $1",
     ),
     table("campaigns", "The group's campaigns and where each stands.", "SELECT * FROM campaigns WHERE group_id = $1"),
+    table("themes", "The group's issue list: the themes people raise in conversations.", "SELECT * FROM themes WHERE group_id = $1"),
+    table(
+        "conversations",
+        "Every conversation logged: with whom (person_id), who held it, how, when and where, what the person cares about, \
+         the ask and the answer, commitments and notes. Notes may hold special-category data.",
+        "SELECT * FROM conversations WHERE group_id = $1",
+    ),
+    table(
+        "conversation_themes",
+        "Which themes (theme_id, in themes) each conversation raised, with its time and postcode district.",
+        "SELECT * FROM conversation_themes WHERE group_id = $1",
+    ),
+    table(
+        "follow_ups",
+        "What someone is to do next about a person, who (assignee, a user_id), by when, and when it was done.",
+        "SELECT * FROM follow_ups WHERE group_id = $1",
+    ),
+    table(
+        "assessment_levels",
+        "The group's own names for the assessment levels 1 to 5.",
+        "SELECT * FROM assessment_levels WHERE group_id = $1",
+    ),
+    table("assessments", "Each person's current level (1 to 5) on each campaign.", "SELECT * FROM assessments WHERE group_id = $1"),
+    table(
+        "assessment_changes",
+        "Every change of an assessment: from what level to what, why, who made it, and when.",
+        "SELECT * FROM assessment_changes WHERE group_id = $1",
+    ),
     table("audit_log", "Who viewed, exported, deleted or changed access to what, and when.", "SELECT * FROM audit_log WHERE group_id = $1"),
 ];
 
@@ -179,6 +207,7 @@ where
     for<'r> i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> chrono::NaiveDate: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     use sqlx::TypeInfo;
     let Ok(raw) = row.try_get_raw(i) else { return String::new() };
@@ -189,6 +218,7 @@ where
     match raw.type_info().name() {
         "BLOB" | "UUID" => text(row.try_get::<uuid::Uuid, _>(i).map(|v| v.to_string())),
         "TIMESTAMPTZ" => text(row.try_get::<DateTime<Utc>, _>(i).map(|v| v.to_rfc3339_opts(SecondsFormat::Secs, true))),
+        "DATE" => text(row.try_get::<chrono::NaiveDate, _>(i).map(|v| v.to_string())),
         "BOOL" | "BOOLEAN" => text(row.try_get::<bool, _>(i).map(|v| v.to_string())),
         "INT4" => text(row.try_get::<i32, _>(i).map(|v| v.to_string())),
         "INTEGER" | "INT8" => text(row.try_get::<i64, _>(i).map(|v| v.to_string())),

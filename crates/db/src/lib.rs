@@ -53,17 +53,21 @@ macro_rules! execute {
     };
 }
 
+pub mod assessments;
 pub mod audit;
 pub mod backup;
 pub mod campaigns;
+pub mod conversations;
 pub mod export;
 pub mod fields;
+pub mod follow_ups;
 pub mod groups;
 pub mod invitations;
 pub mod people;
 pub mod scope;
 pub mod sql;
 pub mod tags;
+pub mod timeline;
 pub mod users;
 
 pub use scope::Scope;

@@ -114,6 +114,21 @@ pub fn postcode_key(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase()
 }
 
+/// The district of a UK postcode key, its outward code ("CF101AA" → "CF10"):
+/// the area the listening report counts by. A key that is not a UK postcode
+/// is its own district.
+pub fn postcode_district(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    match chars.as_slice() {
+        [outward @ .., d, a, b]
+            if (2..=4).contains(&outward.len()) && d.is_ascii_digit() && a.is_ascii_alphabetic() && b.is_ascii_alphabetic() =>
+        {
+            outward.iter().collect()
+        }
+        _ => key.to_string(),
+    }
+}
+
 /// OSDI's email and phone subscription statuses. The default is
 /// unsubscribed: consent is never assumed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -213,6 +228,14 @@ pub fn phone_key_prefix(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_postcode_district_is_its_outward_code() {
+        assert_eq!(super::postcode_district("CF101AA"), "CF10");
+        assert_eq!(super::postcode_district("SW1A1AA"), "SW1A");
+        assert_eq!(super::postcode_district("M11AE"), "M1");
+        assert_eq!(super::postcode_district("75011"), "75011");
+    }
+
     use super::*;
 
     #[test]

@@ -38,4 +38,20 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, TokenId, AuditId, EventId, InvitationId,);
+id_type!(
+    GroupId,
+    UserId,
+    PersonId,
+    TagId,
+    TaggingId,
+    CampaignId,
+    CustomFieldId,
+    TokenId,
+    AuditId,
+    EventId,
+    InvitationId,
+    ConversationId,
+    ThemeId,
+    FollowUpId,
+    AssessmentChangeId,
+);

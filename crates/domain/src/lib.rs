@@ -64,9 +64,11 @@ macro_rules! stored_as_text {
     };
 }
 
+pub mod assessments;
 pub mod audit;
 pub mod campaigns;
 pub mod contact;
+pub mod conversations;
 pub mod filter;
 pub mod groups;
 pub mod ids;
@@ -77,9 +79,11 @@ pub mod roles;
 pub mod search;
 pub mod spreadsheet;
 
+pub use assessments::Level;
 pub use audit::AuditAction;
 pub use campaigns::CampaignStatus;
 pub use contact::{Email, Phone, Postcode, SubscriptionStatus};
+pub use conversations::{Answer, ConversationKind};
 pub use ids::*;
 pub use problems::{FieldErrors, Problem};
 pub use roles::Role;

@@ -40,6 +40,12 @@ impl Problem {
             ("address_lines", _) => "Address".to_string(),
             ("locality", _) => "Town or city".to_string(),
             ("label", _) => "Field name".to_string(),
+            ("held_at", _) => "When".to_string(),
+            ("self_interest", _) => "What they care about".to_string(),
+            ("new_themes", _) => "Other issues".to_string(),
+            ("follow_up", _) => "Follow-up".to_string(),
+            ("assignee", _) => "Who follows up".to_string(),
+            ("due_on", _) => "By when".to_string(),
             _ => base.replace(['_', '.'], " "),
         };
         let mut chars = words.chars();

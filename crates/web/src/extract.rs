@@ -1,9 +1,10 @@
 //! axum's extractors, with their rejections turned into `AppError`, so a bad
 //! id, form or body gets the same clear answer as any other bad input.
 
-use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
+use axum_extra::extract::FormRejection;
 use tredegar_domain::Problem;
 
 use crate::AppError;
@@ -16,8 +17,9 @@ pub struct Path<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct Query<T>(pub T);
 
+/// A form, where a name may repeat (checkboxes) and fills a `Vec`.
 #[derive(FromRequest)]
-#[from_request(via(axum::Form), rejection(AppError))]
+#[from_request(via(axum_extra::extract::Form), rejection(AppError))]
 pub struct Form<T>(pub T);
 
 #[derive(FromRequest)]

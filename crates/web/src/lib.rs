@@ -24,13 +24,16 @@ use tredegar_db::Db;
 // The kits every capability uses; they import no capability.
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod error;
 pub mod extract;
 pub mod paths;
 pub mod ui;
 // Capabilities, each a folder with its router.
 pub mod account;
+pub mod assessments;
 pub mod campaigns;
+pub mod conversations;
 pub mod groups;
 pub mod ops;
 pub mod people;
@@ -168,6 +171,8 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(people::router())
         .merge(tags::pages_router())
         .merge(campaigns::router())
+        .merge(conversations::router())
+        .merge(assessments::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))

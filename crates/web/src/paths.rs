@@ -75,6 +75,19 @@ paths! {
     PERSON_TAG_REMOVE, person_tag_remove = "/g/{slug}/people/{id}/tags/{tag}/remove" (slug, id, tag);
     PERSON_ASSIGN, person_assign = "/g/{slug}/people/{id}/assign" (slug, id);
     PERSON_UNASSIGN, person_unassign = "/g/{slug}/people/{id}/unassign/{user}" (slug, id, user);
+    PERSON_CONVERSATIONS, person_conversations = "/g/{slug}/people/{id}/conversations" (slug, id);
+    NEW_CONVERSATION, new_conversation = "/g/{slug}/people/{id}/conversations/new" (slug, id);
+    PERSON_ASSESSMENTS, person_assessments = "/g/{slug}/people/{id}/assessments" (slug, id);
+
+    CONVERSATION, conversation = "/g/{slug}/conversations/{id}" (slug, id);
+    /// The issue list: themes people raise.
+    THEMES, themes = "/g/{slug}/themes" (slug);
+    THEME, theme = "/g/{slug}/themes/{id}" (slug, id);
+    /// The signed-in member's follow-ups.
+    FOLLOW_UPS, follow_ups = "/g/{slug}/follow-ups" (slug);
+    FOLLOW_UP_DONE, follow_up_done = "/g/{slug}/follow-ups/{id}/done" (slug, id);
+    /// The group's names for assessment levels 1 to 5.
+    ASSESSMENT_LEVELS, assessment_levels = "/g/{slug}/settings/levels" (slug);
 
     TAGS, tags = "/g/{slug}/tags" (slug);
     TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);

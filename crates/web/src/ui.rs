@@ -60,8 +60,7 @@ impl Layout {
 
     pub fn for_scope(title: &str, scope: &Scope, csrf: CsrfToken) -> Layout {
         let nav = Nav { slug: scope.group_slug().into(), group_name: scope.group_name().into(), role: scope.role() };
-        let time_zone = scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London);
-        Layout { time_zone, ..Layout::signed_in(title, scope.actor_name(), Some(nav), csrf) }
+        Layout { time_zone: Zone::of(scope).0, ..Layout::signed_in(title, scope.actor_name(), Some(nav), csrf) }
     }
 
     /// The group's time zone, for a body that shows times.
@@ -80,6 +79,9 @@ impl Layout {
                 "revoked" => "Invitation withdrawn. Its link no longer works.",
                 "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
                 "saved" => "Saved.",
+                "conversation" => "Conversation saved. It is on their timeline below.",
+                "assessed" => "Assessment saved.",
+                "done" => "Marked done.",
                 "added" => "Added.",
                 "deleted" => "Deleted. Everything about them has been removed.",
                 "deleted-member" => "Removed. They can no longer see this group.",
@@ -98,9 +100,39 @@ impl Layout {
 pub struct Zone(chrono_tz::Tz);
 
 impl Zone {
+    /// The scope's group's zone (London if the stored name is unknown).
+    pub fn of(scope: &Scope) -> Zone {
+        Zone(scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London))
+    }
+
     /// A time as the group reads it: "25 Nov 2026, 14:05".
     pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&self.0).format("%-d %b %Y, %H:%M").to_string()
+    }
+
+    /// A time as a `datetime-local` input shows it ("2026-11-25T14:05").
+    pub fn input_value(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.0).format("%Y-%m-%dT%H:%M").to_string()
+    }
+
+    /// A time typed into a `datetime-local` input, read in the group's zone.
+    pub fn parse_input(&self, field: &str, s: &str) -> Result<chrono::DateTime<chrono::Utc>, tredegar_domain::Problem> {
+        use chrono::TimeZone;
+        chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
+            .ok()
+            .and_then(|t| self.0.from_local_datetime(&t).earliest())
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .ok_or_else(|| tredegar_domain::Problem::new(field, "must be a date and time, such as 2026-11-25T14:05"))
+    }
+
+    /// The group's calendar day at this moment.
+    pub fn today(&self, now: &chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.0).date_naive()
+    }
+
+    /// A day as people read it: "10 Jan 2026".
+    pub fn day(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%-d %b %Y").to_string()
     }
 }
 

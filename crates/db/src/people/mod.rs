@@ -28,6 +28,15 @@ pub use search::{ExportRow, FILTER_FIELDS, Order, Search, count, list, send_expo
 pub use upsert::{NewFields, Upserted, update, upsert};
 pub use write::{delete, find_match, merge, save, taken};
 
+/// Whether the scope may record things about this person (a conversation,
+/// an assessment, a follow-up): one of its own group's people that it may see.
+pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId) -> crate::Result<bool> {
+    let mut q = crate::Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
+    q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    Ok(q.count(tx).await? > 0)
+}
+
 /// A person as shown in a list.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonSummary {
@@ -66,7 +75,7 @@ impl Person {
     }
 }
 
-fn display_name(given: Option<&str>, family: Option<&str>, email: Option<&str>) -> String {
+pub(crate) fn display_name(given: Option<&str>, family: Option<&str>, email: Option<&str>) -> String {
     let name = tredegar_domain::people::name_key(given, family);
     if !name.is_empty() {
         [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")

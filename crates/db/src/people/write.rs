@@ -208,7 +208,7 @@ pub async fn delete(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<()> {
 }
 
 /// Merge `other` into `keep`: contact details, custom values, tags,
-/// assignments and history all move to `keep`, and `other` is deleted.
+/// assignments, conversations, follow-ups, assessments and history all move to `keep`, and `other` is deleted.
 pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, now: DateTime<Utc>) -> Result<()> {
     let group = scope.group_id();
     if keep.group_id != group || other.group_id != group || keep.id == other.id {
@@ -241,7 +241,17 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         k,
         o
     )?;
-    execute!(tx, "UPDATE person_events SET person_id = $1 WHERE person_id = $2", k, o)?;
+    // Conversations, follow-ups and assessment history all move; where both
+    // were assessed on a campaign, `keep`'s current level stands.
+    for table in ["person_events", "conversations", "follow_ups", "assessment_changes"] {
+        execute!(tx, sqlx::AssertSqlSafe(format!("UPDATE {table} SET person_id = $1 WHERE person_id = $2")), k, o)?;
+    }
+    execute!(
+        tx,
+        "UPDATE assessments SET person_id = $1 WHERE person_id = $2 AND campaign_id NOT IN (SELECT a.campaign_id FROM assessments a WHERE a.person_id = $1)",
+        k,
+        o
+    )?;
     // If `keep` had no primary email or phone, the moved ones' first becomes it.
     for table in ["person_emails", "person_phones"] {
         let sql = format!(

@@ -1,5 +1,6 @@
 //! Campaign pages: the list, one campaign, adding and editing.
 
+use crate::assessments::{LevelChart, level_chart};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
@@ -175,6 +176,14 @@ pub(super) async fn edit(
 pub(super) struct ShowPage {
     slug: String,
     campaign: Campaign,
+    levels: LevelChart,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ShowQuery {
+    notice: Option<String>,
+    /// The period the assessment chart covers, in days back from today.
+    days: Option<i64>,
 }
 
 pub(super) async fn show(
@@ -182,11 +191,16 @@ pub(super) async fn show(
     Organiser(scope): Organiser,
     csrf: CsrfToken,
     Path((_, id)): Path<(String, CampaignId)>,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let campaign = the_campaign(&state, &scope, id).await?;
+    let mut tx = state.db.read().await?;
+    let levels = level_chart(&mut tx, &scope, id, q.days.unwrap_or(90), state.clock.now()).await?;
+    drop(tx);
+    let notice = Notice { notice: q.notice };
     render(Page::new(Layout::for_scope(&campaign.title, &scope, csrf).notice(&notice), |_| ShowPage {
         slug: scope.group_slug().into(),
         campaign,
+        levels,
     }))
 }

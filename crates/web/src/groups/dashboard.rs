@@ -1,39 +1,79 @@
-//! A group's front page: how many people, tags and campaigns it has.
+//! A group's front page says what to do next: the member's follow-ups that
+//! are due, supporters nobody has spoken to lately, and the latest
+//! conversations, then the group's figures.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+use tredegar_db::conversations::{self, Conversation, OutOfTouch};
+use tredegar_db::follow_ups::{self, FollowUp};
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::Query;
-use crate::ui::{Layout, Notice, Page, render};
+use crate::ui::{Layout, Notice, Page, Zone, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "groups/dashboard.html")]
 pub(super) struct Dashboard {
     title: String,
+    csrf: String,
     slug: String,
+    zone: Zone,
+    today: NaiveDate,
+    /// Follow-ups due within a week, or overdue.
+    due: Vec<FollowUp>,
+    more_follow_ups: usize,
+    out_of_touch: Vec<OutOfTouch>,
+    days: i64,
+    recent: Vec<Conversation>,
     people: i64,
     tags: i64,
     campaigns: i64,
     volunteer: bool,
 }
 
+#[derive(Deserialize)]
+pub(super) struct DashboardQuery {
+    notice: Option<String>,
+    /// "Not contacted in N days".
+    days: Option<i64>,
+}
+
 pub(super) async fn dashboard(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<DashboardQuery>,
 ) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let zone = Zone::of(&scope);
+    let today = zone.today(&now);
+    let days = q.days.unwrap_or(30).clamp(1, 3650);
     let mut tx = state.db.read().await?;
+    let (open, _) = follow_ups::mine(&mut tx, &scope).await?;
+    let week = today + Duration::days(7);
+    let (due, later): (Vec<FollowUp>, Vec<FollowUp>) = open.into_iter().partition(|f| f.due_on <= week);
+    let out_of_touch = conversations::out_of_touch(&mut tx, &scope, now - Duration::days(days), 10).await?;
+    let recent = conversations::recent(&mut tx, &scope, 5).await?;
     let people = tredegar_db::people::count(&mut tx, &scope).await?;
     let one = tredegar_db::Page::new(1, 1);
     let tags = tredegar_db::tags::list(&mut tx, &scope, &Default::default(), one).await?.1;
     let campaigns = tredegar_db::campaigns::list(&mut tx, &scope, one).await?.1;
+    let notice = Notice { notice: q.notice };
     render(Page::new(Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice), |layout| Dashboard {
         title: layout.title.clone(),
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
+        zone: layout.zone(),
+        today,
+        due,
+        more_follow_ups: later.len(),
+        out_of_touch,
+        days,
+        recent,
         people,
         tags,
         campaigns,

@@ -5,6 +5,7 @@ pub mod api;
 mod form;
 mod merge;
 mod pages;
+mod show;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -19,7 +20,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::PEOPLE, get(pages::index).post(pages::create))
         .route(paths::PEOPLE_CSV, get(pages::export))
         .route(paths::NEW_PERSON, get(pages::new))
-        .route(paths::PERSON, get(pages::show).post(pages::update))
+        .route(paths::PERSON, get(show::show).post(pages::update))
         .route(paths::PERSON_EDIT, get(pages::edit))
         .route(paths::PERSON_DELETE, get(pages::confirm_delete).post(pages::delete))
         .route(paths::PERSON_MERGE, get(merge::merge_search))

@@ -7,18 +7,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::fields::{self, CustomField};
-use tredegar_db::people::{self, Assignee, ExportRow, Order, Person, PersonEvent, PersonSummary, Search};
+use tredegar_db::people::{self, ExportRow, Order, Person, PersonSummary, Search};
 use tredegar_db::{Scope, audit, tags, users};
 use tredegar_domain::AuditAction;
 use tredegar_domain::people::HistoryKind;
-use tredegar_domain::{FieldErrors, PersonId, Role, TagId, UserId};
+use tredegar_domain::{FieldErrors, PersonId, TagId, UserId};
 
 use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
 use crate::tags::TagForm;
-use crate::ui::{Layout, Notice, Page, Zone, csv_stream, csv_time, render};
+use crate::ui::{Layout, Page, csv_stream, csv_time, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -286,87 +286,6 @@ pub async fn edit(
     let fields = fields::list(&mut tx, &scope).await?;
     let action = paths::person(scope.group_slug(), id);
     render(form_page(&scope, csrf, "Edit person", action, PersonForm::from_person(&person, &fields), FieldErrors::default(), None))
-}
-
-#[derive(Template)]
-#[template(path = "people/show.html")]
-struct ShowPage {
-    csrf: String,
-    zone: Zone,
-    slug: String,
-    person: Person,
-    name: String,
-    events: Vec<PersonEvent>,
-    assignees: Vec<Assignee>,
-    volunteers: Vec<users::Member>,
-    all_tags: Vec<tags::Tag>,
-    /// Custom field values under their labels.
-    custom: Vec<(String, String)>,
-    can_edit: bool,
-    /// Why the last tag typed was not added, beside the tag field.
-    tag_error: Option<&'static str>,
-}
-
-#[derive(Default, Deserialize)]
-pub struct ShowQuery {
-    notice: Option<String>,
-    tag_error: Option<String>,
-}
-
-/// Viewing a person is audited: their record may hold special-category data.
-pub async fn show(
-    State(state): State<AppState>,
-    Member(scope): Member,
-    csrf: CsrfToken,
-    Path((_, id)): Path<(String, PersonId)>,
-    Query(q): Query<ShowQuery>,
-) -> Result<Response, AppError> {
-    let notice = Notice { notice: q.notice };
-    let tag_error = q.tag_error.as_deref().map(|_| "type the tag's name to add it");
-    let person = visible_person(&state, &scope, id).await?;
-    let name = person.display_name();
-    let mut tx = state.db.read().await?;
-    let events = people::events(&mut tx, &scope, id).await?;
-    let labels = fields::list(&mut tx, &scope).await?;
-    let custom = person
-        .details
-        .custom
-        .iter()
-        .map(|(name, value)| match labels.iter().find(|f| &f.name == name) {
-            // Dates in words, as everywhere: "10 Jan 2026".
-            Some(f) if f.kind == tredegar_domain::people::FieldKind::Date => (f.label.clone(), crate::ui::date_in_words(value)),
-            Some(f) => (f.label.clone(), value.clone()),
-            None => (name.clone(), value.clone()),
-        })
-        .collect();
-    let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
-    let (assignees, volunteers, all_tags) = if can_edit {
-        let members = users::members(&mut tx, &scope).await?;
-        let tags = tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0;
-        (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer).collect(), tags)
-    } else {
-        (Vec::new(), Vec::new(), Vec::new())
-    };
-    drop(tx);
-    // The view is logged before the page is sent.
-    let mut tx = state.db.write().await?;
-    // People are named by id in the audit log, so erasing someone erases their name.
-    audit::record_reads(&mut tx, &scope, &[(id, person.group_id)], "in the pages", state.clock.now()).await?;
-    tx.commit().await?;
-    render(Page::new(Layout::for_scope(&name, &scope, csrf).notice(&notice), |layout| ShowPage {
-        csrf: layout.csrf.clone(),
-        zone: layout.zone(),
-        slug: scope.group_slug().into(),
-        name,
-        person,
-        events,
-        assignees,
-        volunteers,
-        all_tags,
-        custom,
-        can_edit,
-        tag_error,
-    }))
 }
 
 #[derive(Template)]

@@ -1,0 +1,232 @@
+//! Conversations, the themes they raise, and the group's issue list. A
+//! conversation is recorded only about one of the scope's own people it may
+//! see, and read back only by those who may see its person. Its notes may hold
+//! special-category data, so the pages audit every read.
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::conversations::theme_key;
+use tredegar_domain::{Answer, ConversationId, ConversationKind, PersonId, ThemeId};
+
+use crate::{DbError, Result, Scope, Sql, Tx, is_unique_violation};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Theme {
+    pub id: ThemeId,
+    pub name: String,
+}
+
+/// The group's issue list, A to Z.
+pub async fn themes(tx: &mut Tx, scope: &Scope) -> Result<Vec<Theme>> {
+    Ok(fetch_all!(tx, Theme, "SELECT id, name FROM themes WHERE group_id = $1 ORDER BY name_key", scope.group_id())?)
+}
+
+/// The theme with this name, added to the issue list if it is new.
+pub async fn theme(tx: &mut Tx, scope: &Scope, name: &str, now: DateTime<Utc>) -> Result<ThemeId> {
+    let key = theme_key(name);
+    execute!(
+        tx,
+        "INSERT INTO themes (id, group_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id, name_key) DO NOTHING",
+        ThemeId::new(),
+        scope.group_id(),
+        name.trim(),
+        &key,
+        now
+    )?;
+    scalar!(tx, ThemeId, "SELECT id FROM themes WHERE group_id = $1 AND name_key = $2", scope.group_id(), &key)?.ok_or(DbError::NotFound)
+}
+
+/// Rename a theme; every conversation that raised it follows.
+pub async fn rename_theme(tx: &mut Tx, scope: &Scope, id: ThemeId, name: &str) -> Result<()> {
+    let r = execute!(
+        tx,
+        "UPDATE themes SET name = $3, name_key = $4 WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id(),
+        name.trim(),
+        theme_key(name)
+    );
+    match r {
+        Ok(0) => Err(DbError::NotFound),
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(tredegar_domain::Problem::new("name", "there is already a theme with that name").into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A conversation as it is shown and exported.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub person_id: PersonId,
+    /// The person's group: the scope's own, or a child's that shares with it.
+    pub group_id: tredegar_domain::GroupId,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub held_by_name: String,
+    pub kind: ConversationKind,
+    pub held_at: DateTime<Utc>,
+    pub place: String,
+    pub area: String,
+    pub self_interest: String,
+    pub ask: String,
+    pub answer: Option<Answer>,
+    pub commitments: String,
+    pub notes: String,
+    /// The themes raised, filled in after the row is read.
+    #[sqlx(skip)]
+    pub themes: Vec<String>,
+}
+
+impl Conversation {
+    pub fn person_name(&self) -> String {
+        crate::people::display_name(self.given_name.as_deref(), self.family_name.as_deref(), None)
+    }
+}
+
+/// What someone records about a conversation they held.
+#[derive(Clone, Debug)]
+pub struct NewConversation {
+    pub kind: ConversationKind,
+    pub held_at: DateTime<Utc>,
+    pub place: String,
+    pub self_interest: String,
+    pub themes: Vec<String>,
+    pub ask: String,
+    pub answer: Option<Answer>,
+    pub commitments: String,
+    pub notes: String,
+}
+
+/// Record a conversation with one of the scope's own people it may see.
+/// `NotFound` if it may not.
+pub async fn log(tx: &mut Tx, scope: &Scope, person: PersonId, c: &NewConversation, now: DateTime<Utc>) -> Result<ConversationId> {
+    if !crate::people::acts_on(tx, scope, person).await? {
+        return Err(DbError::NotFound);
+    }
+    let id = ConversationId::new();
+    let area = area_of(tx, person).await?;
+    execute!(
+        tx,
+        "INSERT INTO conversations (id, group_id, person_id, held_by, held_by_name, kind, held_at, place, area, self_interest, ask, answer, commitments, notes, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        id,
+        scope.group_id(),
+        person,
+        scope.user_id(),
+        scope.actor_name(),
+        c.kind,
+        c.held_at,
+        &c.place,
+        &area,
+        &c.self_interest,
+        &c.ask,
+        c.answer,
+        &c.commitments,
+        &c.notes,
+        now
+    )?;
+    for name in &c.themes {
+        let theme = theme(tx, scope, name, now).await?;
+        execute!(
+            tx,
+            "INSERT INTO conversation_themes (conversation_id, theme_id, group_id, held_at, area) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            id,
+            theme,
+            scope.group_id(),
+            c.held_at,
+            &area
+        )?;
+    }
+    Ok(id)
+}
+
+/// The postcode district of the person's main address ("CF10" of "CF10 1AA"),
+/// or "" when it is not known: where the listening report counts them.
+async fn area_of(tx: &mut Tx, person: PersonId) -> Result<String> {
+    let key =
+        scalar!(tx, String, "SELECT postcode_key FROM person_addresses WHERE person_id = $1 ORDER BY is_primary DESC, id LIMIT 1", person)?;
+    Ok(key.map(|k| tredegar_domain::contact::postcode_district(&k)).unwrap_or_default())
+}
+
+const SELECT: &str = "SELECT c.id, c.person_id, p.group_id, p.given_name, p.family_name, c.held_by_name, c.kind, c.held_at, c.place, c.area, \
+     c.self_interest, c.ask, c.answer, c.commitments, c.notes FROM conversations c JOIN people p ON p.id = c.person_id";
+
+/// A person's conversations, newest first, if the scope may see them.
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Conversation>> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE c.person_id = ").bind(person).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.push(" ORDER BY c.held_at DESC, c.id DESC LIMIT 200");
+    with_themes(tx, &q).await
+}
+
+/// One conversation, if the scope may see its person.
+pub async fn get(tx: &mut Tx, scope: &Scope, id: ConversationId) -> Result<Option<Conversation>> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE c.id = ").bind(id).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    Ok(with_themes(tx, &q).await?.pop())
+}
+
+/// The latest conversations the scope may see, for the dashboard.
+pub async fn recent(tx: &mut Tx, scope: &Scope, limit: i64) -> Result<Vec<Conversation>> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE c.group_id = ").bind(scope.group_id()).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.push(" ORDER BY c.held_at DESC, c.id DESC LIMIT ").bind(limit);
+    with_themes(tx, &q).await
+}
+
+/// The conversations `q` finds, each with the themes it raised.
+async fn with_themes(tx: &mut Tx, q: &Sql) -> Result<Vec<Conversation>> {
+    let mut found: Vec<Conversation> = q.fetch_all(tx).await?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    #[derive(sqlx::FromRow)]
+    struct Raised {
+        conversation_id: ConversationId,
+        name: String,
+    }
+    let mut q = Sql::new(
+        "SELECT ct.conversation_id, t.name FROM conversation_themes ct JOIN themes t ON t.id = ct.theme_id WHERE ct.conversation_id IN (",
+    );
+    q.bind_list(found.iter().map(|c| c.id)).push(") ORDER BY t.name_key");
+    let raised: Vec<Raised> = q.fetch_all(tx).await?;
+    for c in &mut found {
+        c.themes = raised.iter().filter(|r| r.conversation_id == c.id).map(|r| r.name.clone()).collect();
+    }
+    Ok(found)
+}
+
+/// A supporter nobody has spoken to lately.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutOfTouch {
+    pub person_id: PersonId,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// Their best level on any campaign.
+    pub level: tredegar_domain::Level,
+    pub last_contact: Option<DateTime<Utc>>,
+}
+
+impl OutOfTouch {
+    pub fn name(&self) -> String {
+        crate::people::display_name(self.given_name.as_deref(), self.family_name.as_deref(), None)
+    }
+}
+
+/// People at level 1 or 2 on some campaign with no conversation since
+/// `since`, never-contacted first, then the longest out of touch.
+pub async fn out_of_touch(tx: &mut Tx, scope: &Scope, since: DateTime<Utc>, limit: i64) -> Result<Vec<OutOfTouch>> {
+    let mut q = Sql::new(
+        "SELECT p.id AS person_id, p.given_name, p.family_name, MIN(a.level) AS level, \
+         (SELECT MAX(c.held_at) FROM conversations c WHERE c.person_id = p.id) AS last_contact \
+         FROM assessments a JOIN people p ON p.id = a.person_id WHERE a.group_id = ",
+    );
+    q.bind(scope.group_id()).push(" AND a.level <= 2 AND ");
+    scope.visible_people(&mut q, "p");
+    q.push(" AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.person_id = p.id AND c.held_at >= ").bind(since);
+    q.push(") GROUP BY p.id, p.given_name, p.family_name ORDER BY last_contact NULLS FIRST, p.id LIMIT ").bind(limit);
+    q.fetch_all(tx).await
+}

@@ -1,0 +1,125 @@
+//! Follow-ups: what someone promised to do next about a person, by when. A
+//! follow-up goes to a member who may see the person: an organiser, or a
+//! volunteer the person is assigned to.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tredegar_domain::{ConversationId, FollowUpId, PersonId, Problem, UserId};
+
+use crate::people::Assignee;
+use crate::{DbError, Result, Scope, Sql, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FollowUp {
+    pub id: FollowUpId,
+    pub person_id: PersonId,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub conversation_id: Option<ConversationId>,
+    pub assignee: Option<UserId>,
+    pub assignee_name: Option<String>,
+    pub what: String,
+    pub due_on: NaiveDate,
+    pub done_at: Option<DateTime<Utc>>,
+    pub created_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl FollowUp {
+    pub fn person_name(&self) -> String {
+        crate::people::display_name(self.given_name.as_deref(), self.family_name.as_deref(), None)
+    }
+    /// Still to do, and its day has passed.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.done_at.is_none() && self.due_on < today
+    }
+}
+
+/// The members a follow-up about this person can go to, by name.
+pub async fn possible_assignees(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Assignee>> {
+    Ok(fetch_all!(
+        tx,
+        Assignee,
+        "SELECT u.id AS user_id, u.name AS name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 \
+         AND (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = $2 AND a.user_id = m.user_id)) ORDER BY u.name",
+        scope.group_id(),
+        person
+    )?)
+}
+
+pub struct NewFollowUp<'a> {
+    pub person: PersonId,
+    pub conversation: Option<ConversationId>,
+    pub assignee: UserId,
+    pub what: &'a str,
+    pub due_on: NaiveDate,
+}
+
+pub async fn add(tx: &mut Tx, scope: &Scope, f: &NewFollowUp<'_>, now: DateTime<Utc>) -> Result<FollowUpId> {
+    if !crate::people::acts_on(tx, scope, f.person).await? {
+        return Err(DbError::NotFound);
+    }
+    if !possible_assignees(tx, scope, f.person).await?.iter().any(|a| a.user_id == f.assignee) {
+        return Err(Problem::new("assignee", "must be an organiser, or a volunteer this person is assigned to").into());
+    }
+    let id = FollowUpId::new();
+    execute!(
+        tx,
+        "INSERT INTO follow_ups (id, group_id, person_id, conversation_id, assignee, what, due_on, created_by_name, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        id,
+        scope.group_id(),
+        f.person,
+        f.conversation,
+        f.assignee,
+        f.what,
+        f.due_on,
+        scope.actor_name(),
+        now
+    )?;
+    Ok(id)
+}
+
+const SELECT: &str = "SELECT f.id, f.person_id, p.given_name, p.family_name, f.conversation_id, f.assignee, u.name AS assignee_name, f.what, \
+     f.due_on, f.done_at, f.created_by_name, f.created_at FROM follow_ups f JOIN people p ON p.id = f.person_id LEFT JOIN users u ON u.id = f.assignee";
+
+/// The scope's member's follow-ups: everything still to do, oldest due
+/// first, then the last twenty done.
+pub async fn mine(tx: &mut Tx, scope: &Scope) -> Result<(Vec<FollowUp>, Vec<FollowUp>)> {
+    let Some(user) = scope.user_id() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let query = |done: bool| {
+        let mut q = Sql::new(SELECT);
+        q.push(" WHERE f.assignee = ").bind(user).push(" AND f.group_id = ").bind(scope.group_id()).push(" AND ");
+        scope.visible_people(&mut q, "p");
+        if done {
+            q.push(" AND f.done_at IS NOT NULL ORDER BY f.done_at DESC LIMIT 20");
+        } else {
+            q.push(" AND f.done_at IS NULL ORDER BY f.due_on, f.id LIMIT 500");
+        }
+        q
+    };
+    Ok((query(false).fetch_all(tx).await?, query(true).fetch_all(tx).await?))
+}
+
+/// A person's follow-ups, newest first, if the scope may see them.
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<FollowUp>> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE f.person_id = ").bind(person).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.push(" ORDER BY f.created_at DESC LIMIT 200");
+    q.fetch_all(tx).await
+}
+
+/// Mark a follow-up done: its assignee may, and so may organisers.
+pub async fn mark_done(tx: &mut Tx, scope: &Scope, id: FollowUpId, now: DateTime<Utc>) -> Result<FollowUp> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE f.id = ").bind(id).push(" AND f.group_id = ").bind(scope.group_id()).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    let found: Option<FollowUp> = q.fetch_all(tx).await?.pop();
+    let Some(f) = found.filter(|f| scope.role().sees_everyone() || f.assignee.is_some() && f.assignee == scope.user_id()) else {
+        return Err(DbError::NotFound);
+    };
+    execute!(tx, "UPDATE follow_ups SET done_at = $2 WHERE id = $1 AND done_at IS NULL", id, now)?;
+    Ok(f)
+}

@@ -1,0 +1,41 @@
+//! A person's whole timeline, newest first: their history of edits and tags,
+//! conversations, assessment changes and follow-ups, in one list. Later
+//! capabilities (signatures, attendance, help given) add their kinds here.
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::PersonId;
+
+use crate::assessments::{self, AssessmentChange};
+use crate::conversations::{self, Conversation};
+use crate::follow_ups::{self, FollowUp};
+use crate::people::{self, PersonEvent};
+use crate::{Result, Scope, Tx};
+
+#[derive(Clone, Debug)]
+pub enum Entry {
+    Event(PersonEvent),
+    Conversation(Box<Conversation>),
+    Assessment(AssessmentChange),
+    FollowUp(FollowUp),
+}
+
+impl Entry {
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Entry::Event(e) => e.at,
+            Entry::Conversation(c) => c.held_at,
+            Entry::Assessment(a) => a.at,
+            Entry::FollowUp(f) => f.created_at,
+        }
+    }
+}
+
+/// Everything on a person's timeline that the scope may see, newest first.
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Entry>> {
+    let mut all: Vec<Entry> = people::events(tx, scope, person).await?.into_iter().map(Entry::Event).collect();
+    all.extend(conversations::of_person(tx, scope, person).await?.into_iter().map(|c| Entry::Conversation(Box::new(c))));
+    all.extend(assessments::changes_of_person(tx, scope, person).await?.into_iter().map(Entry::Assessment));
+    all.extend(follow_ups::of_person(tx, scope, person).await?.into_iter().map(Entry::FollowUp));
+    all.sort_by_key(|e| std::cmp::Reverse(e.at()));
+    Ok(all)
+}

@@ -1,0 +1,98 @@
+//! Charts drawn on the server as SVG: no script, they print, and a screen
+//! reader gets the title and a description. Colours come from the stylesheet
+//! (`.series-N`), so they follow light and dark mode.
+
+use askama::Template;
+
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub series: usize,
+    pub title: String,
+}
+
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "charts/chart.svg", escape = "html")]
+struct Chart<'a> {
+    /// Names the title and description, unique on the page.
+    id: String,
+    width: f64,
+    height: f64,
+    title: &'a str,
+    description: String,
+    rects: Vec<Rect>,
+    labels: Vec<Label>,
+    legend: Vec<(usize, &'a str)>,
+}
+
+const WIDTH: f64 = 640.0;
+const PLOT_TOP: f64 = 10.0;
+const PLOT_HEIGHT: f64 = 220.0;
+
+/// Stacked columns, one per moment (`columns`: its label and a count per
+/// series), each series a colour named in the legend.
+pub fn stacked_columns(title: &str, series: &[String], columns: &[(String, Vec<i64>)]) -> String {
+    let max = columns.iter().map(|(_, v)| v.iter().sum::<i64>()).max().unwrap_or(0).max(1) as f64;
+    let n = columns.len().max(1) as f64;
+    let slot = WIDTH / n;
+    let w = (slot * 0.7).max(2.0);
+    let mut rects = Vec::new();
+    let mut labels = Vec::new();
+    let mut description = Vec::new();
+    for (i, (label, values)) in columns.iter().enumerate() {
+        let x = i as f64 * slot + (slot - w) / 2.0;
+        let mut y = PLOT_TOP + PLOT_HEIGHT;
+        for (s, v) in values.iter().enumerate() {
+            let h = *v as f64 / max * PLOT_HEIGHT;
+            y -= h;
+            let name = series.get(s).map_or("", String::as_str);
+            rects.push(Rect { x, y, w, h, series: s, title: format!("{label}: {name} {v}") });
+        }
+        labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 18.0, text: label.clone() });
+        let parts: Vec<String> =
+            values.iter().enumerate().map(|(s, v)| format!("{} {v}", series.get(s).map_or("", String::as_str))).collect();
+        description.push(format!("{label}: {}", parts.join(", ")));
+    }
+    let height = PLOT_TOP + PLOT_HEIGHT + 30.0 + 22.0 * series.len() as f64;
+    draw(title, height, description.join("; "), rects, labels, series)
+}
+
+/// Horizontal bars, one per row, longest first as given.
+pub fn bars(title: &str, rows: &[(String, i64)]) -> String {
+    let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
+    let row_height = 28.0;
+    let label_width = 200.0;
+    let mut rects = Vec::new();
+    let mut labels = Vec::new();
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let y = PLOT_TOP + i as f64 * row_height;
+        let w = *v as f64 / max * (WIDTH - label_width - 60.0);
+        rects.push(Rect { x: label_width, y, w, h: row_height * 0.75, series: 0, title: format!("{label}: {v}") });
+        labels.push(Label { x: label_width - 8.0, y: y + row_height * 0.55, text: label.clone() });
+        labels.push(Label { x: label_width + w + 30.0, y: y + row_height * 0.55, text: v.to_string() });
+    }
+    let description = rows.iter().map(|(l, v)| format!("{l} {v}")).collect::<Vec<_>>().join("; ");
+    let height = PLOT_TOP + rows.len() as f64 * row_height + 10.0;
+    draw(title, height, description, rects, labels, &[])
+}
+
+fn draw(title: &str, height: f64, description: String, rects: Vec<Rect>, labels: Vec<Label>, series: &[String]) -> String {
+    let legend = series.iter().enumerate().map(|(i, s)| (i, s.as_str())).collect();
+    let id = format!("chart-{}", tredegar_domain::groups::slugify(title));
+    let chart = Chart { id, width: WIDTH, height, title, description, rects, labels, legend };
+    chart.render().unwrap_or_default()
+}
+
+impl Chart<'_> {
+    fn legend_y(&self, i: &usize) -> f64 {
+        PLOT_TOP + PLOT_HEIGHT + 34.0 + 22.0 * *i as f64
+    }
+}

@@ -1,0 +1,124 @@
+//! One person's page: their details, tags, assessments per campaign, who is
+//! assigned to them, and their whole timeline. Viewing it is audited: the
+//! record may hold special-category data.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use tredegar_db::assessments::{self, Assessment};
+use tredegar_db::campaigns::{self, Campaign};
+use tredegar_db::people::{self, Assignee, Person};
+use tredegar_db::timeline::{self, Entry};
+use tredegar_db::{audit, fields, tags, users};
+use tredegar_domain::assessments::LevelNames;
+use tredegar_domain::{Level, PersonId, Role};
+
+use super::pages::visible_person;
+use crate::auth::{CsrfToken, Member};
+use crate::extract::{Path, Query};
+use crate::ui::{Layout, Notice, Page, Zone, render};
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "people/show.html")]
+struct ShowPage {
+    csrf: String,
+    zone: Zone,
+    slug: String,
+    person: Person,
+    name: String,
+    timeline: Vec<Entry>,
+    assessments: Vec<Assessment>,
+    campaigns: Vec<Campaign>,
+    levels: LevelNames,
+    assignees: Vec<Assignee>,
+    volunteers: Vec<users::Member>,
+    all_tags: Vec<tags::Tag>,
+    /// Custom field values under their labels.
+    custom: Vec<(String, String)>,
+    /// An organiser of the person's own group: may edit, tag and assign.
+    can_edit: bool,
+    /// May log a conversation and set an assessment (organisers, and the
+    /// volunteers the person is assigned to).
+    can_log: bool,
+    /// Why the last tag typed was not added, beside the tag field.
+    tag_error: Option<&'static str>,
+}
+
+impl ShowPage {
+    fn all_levels(&self) -> [Level; 5] {
+        Level::ALL
+    }
+}
+
+#[derive(Default, Deserialize)]
+pub struct ShowQuery {
+    notice: Option<String>,
+    tag_error: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, PersonId)>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, AppError> {
+    let notice = Notice { notice: q.notice };
+    let tag_error = q.tag_error.as_deref().map(|_| "type the tag's name to add it");
+    let person = visible_person(&state, &scope, id).await?;
+    let name = person.display_name();
+    let mut tx = state.db.read().await?;
+    let timeline = timeline::of_person(&mut tx, &scope, id).await?;
+    let labels = fields::list(&mut tx, &scope).await?;
+    let custom = person
+        .details
+        .custom
+        .iter()
+        .map(|(name, value)| match labels.iter().find(|f| &f.name == name) {
+            // Dates in words, as everywhere: "10 Jan 2026".
+            Some(f) if f.kind == tredegar_domain::people::FieldKind::Date => (f.label.clone(), crate::ui::date_in_words(value)),
+            Some(f) => (f.label.clone(), value.clone()),
+            None => (name.clone(), value.clone()),
+        })
+        .collect();
+    let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
+    let can_log = people::acts_on(&mut tx, &scope, id).await?;
+    let (assignees, volunteers, all_tags) = if can_edit {
+        let members = users::members(&mut tx, &scope).await?;
+        let tags = tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0;
+        (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer).collect(), tags)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let assessments = assessments::of_person(&mut tx, &scope, id).await?;
+    let campaigns = if can_log { campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
+    let levels = assessments::level_names(&mut tx, &scope).await?;
+    drop(tx);
+    // The view is logged before the page is sent.
+    let mut tx = state.db.write().await?;
+    // People are named by id in the audit log, so erasing someone erases their name.
+    let conversations = timeline.iter().filter(|e| matches!(e, Entry::Conversation(_))).count();
+    let how = format!("in the pages, with {conversations} conversations");
+    audit::record_reads(&mut tx, &scope, &[(id, person.group_id)], &how, state.clock.now()).await?;
+    tx.commit().await?;
+    render(Page::new(Layout::for_scope(&name, &scope, csrf).notice(&notice), |layout| ShowPage {
+        csrf: layout.csrf.clone(),
+        zone: layout.zone(),
+        slug: scope.group_slug().into(),
+        name,
+        person,
+        timeline,
+        assessments,
+        campaigns,
+        levels,
+        assignees,
+        volunteers,
+        all_tags,
+        custom,
+        can_edit,
+        can_log,
+        tag_error,
+    }))
+}
