@@ -14,6 +14,7 @@ mod export;
 mod helpers;
 mod invitations;
 mod isolation;
+mod listening;
 mod ops;
 mod parsons;
 mod people;

@@ -148,7 +148,7 @@ async fn area_of(tx: &mut Tx, person: PersonId) -> Result<String> {
     Ok(key.map(|k| tredegar_domain::contact::postcode_district(&k)).unwrap_or_default())
 }
 
-const SELECT: &str = "SELECT c.id, c.person_id, p.group_id, p.given_name, p.family_name, c.held_by_name, c.kind, c.held_at, c.place, c.area, \
+pub(crate) const SELECT: &str = "SELECT c.id, c.person_id, p.group_id, p.given_name, p.family_name, c.held_by_name, c.kind, c.held_at, c.place, c.area, \
      c.self_interest, c.ask, c.answer, c.commitments, c.notes FROM conversations c JOIN people p ON p.id = c.person_id";
 
 /// A person's conversations, newest first, if the scope may see them.
@@ -178,7 +178,7 @@ pub async fn recent(tx: &mut Tx, scope: &Scope, limit: i64) -> Result<Vec<Conver
 }
 
 /// The conversations `q` finds, each with the themes it raised.
-async fn with_themes(tx: &mut Tx, q: &Sql) -> Result<Vec<Conversation>> {
+pub(crate) async fn with_themes(tx: &mut Tx, q: &Sql) -> Result<Vec<Conversation>> {
     let mut found: Vec<Conversation> = q.fetch_all(tx).await?;
     if found.is_empty() {
         return Ok(found);

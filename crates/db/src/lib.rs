@@ -63,6 +63,7 @@ pub mod fields;
 pub mod follow_ups;
 pub mod groups;
 pub mod invitations;
+pub mod listening;
 pub mod people;
 pub mod scope;
 pub mod sql;

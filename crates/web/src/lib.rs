@@ -35,6 +35,7 @@ pub mod assessments;
 pub mod campaigns;
 pub mod conversations;
 pub mod groups;
+pub mod listening;
 pub mod ops;
 pub mod people;
 mod serve;
@@ -173,6 +174,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(campaigns::router())
         .merge(conversations::router())
         .merge(assessments::router())
+        .merge(listening::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))

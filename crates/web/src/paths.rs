@@ -86,6 +86,10 @@ paths! {
     /// The signed-in member's follow-ups.
     FOLLOW_UPS, follow_ups = "/g/{slug}/follow-ups" (slug);
     FOLLOW_UP_DONE, follow_up_done = "/g/{slug}/follow-ups/{id}/done" (slug, id);
+    /// What people raise, by theme and area, over a period.
+    LISTENING, listening = "/g/{slug}/listening" (slug);
+    LISTENING_CSV, listening_csv = "/g/{slug}/listening.csv" (slug);
+    LISTENING_THEME, listening_theme = "/g/{slug}/listening/{theme}" (slug, theme);
     /// The group's names for assessment levels 1 to 5.
     ASSESSMENT_LEVELS, assessment_levels = "/g/{slug}/settings/levels" (slug);
 

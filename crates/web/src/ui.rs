@@ -130,6 +130,13 @@ impl Zone {
         now.with_timezone(&self.0).date_naive()
     }
 
+    /// The moment a day starts in the group's zone.
+    pub fn start_of(&self, day: &chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        let midnight = day.and_time(chrono::NaiveTime::MIN);
+        self.0.from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
+    }
+
     /// A day as people read it: "10 Jan 2026".
     pub fn day(&self, d: &chrono::NaiveDate) -> String {
         d.format("%-d %b %Y").to_string()

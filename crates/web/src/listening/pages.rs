@@ -1,0 +1,181 @@
+//! The listening report's pages. Organisers only: the counts cover the
+//! whole group. The drill-down shows what each person cares about, so it is
+//! audited like any read of people.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use tredegar_db::conversations::Conversation;
+use tredegar_db::listening::{self, AreaCount, ThemeCount};
+use tredegar_db::{Scope, audit};
+use tredegar_domain::conversations::parse_date;
+use tredegar_domain::{AuditAction, FieldErrors, ThemeId};
+
+use crate::auth::{CsrfToken, Organiser};
+use crate::extract::{Path, Query};
+use crate::paths::{self, encode};
+use crate::ui::{Layout, Page, Zone, csv_response, render};
+use crate::{AppError, AppState};
+
+#[derive(Default, Deserialize)]
+pub(super) struct PeriodQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    area: Option<String>,
+}
+
+/// The period asked for, both days included: the last 90 days by default.
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl Period {
+    fn read(q: &PeriodQuery, zone: Zone, now: DateTime<Utc>) -> Result<Period, FieldErrors> {
+        let today = zone.today(&now);
+        let mut errors = FieldErrors::default();
+        let from = if q.from.trim().is_empty() { Some(today - Duration::days(89)) } else { errors.check(parse_date("from", &q.from)) };
+        let to = if q.to.trim().is_empty() { Some(today) } else { errors.check(parse_date("to", &q.to)) };
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            errors.push(tredegar_domain::Problem::new("from", "must be on or before the end of the period"));
+        }
+        errors.into_result()?;
+        let (Some(from), Some(to)) = (from, to) else { return Err(FieldErrors::default()) };
+        Ok(Period { from, to, start: zone.start_of(&from), end: zone.start_of(&(to + Duration::days(1))) })
+    }
+
+    fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// The query string that keeps this period on links.
+    fn query(&self) -> String {
+        format!("from={}&to={}", self.from, self.to)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "listening/report.html")]
+struct ReportPage {
+    slug: String,
+    period: Period,
+    ranking: Vec<ThemeCount>,
+    areas: Vec<AreaCount>,
+    chart: String,
+}
+
+impl ReportPage {
+    fn area_link(&self, a: &AreaCount) -> String {
+        format!("{}?{}&area={}", paths::listening_theme(&self.slug, a.theme_id), self.period.query(), encode(&a.area))
+    }
+}
+
+pub(super) async fn report(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = Period::read(&q, Zone::of(&scope), state.clock.now())?;
+    let mut tx = state.db.read().await?;
+    let ranking = listening::ranking(&mut tx, &scope, period.start, period.end).await?;
+    let areas = listening::by_area(&mut tx, &scope, period.start, period.end).await?;
+    let rows: Vec<(String, i64)> = ranking.iter().filter(|t| t.count > 0).take(12).map(|t| (t.name.clone(), t.count)).collect();
+    let chart = crate::charts::bars("Issues raised, most first", &rows);
+    render(Page::new(Layout::for_scope("What people raise", &scope, csrf), |_| ReportPage {
+        slug: scope.group_slug().into(),
+        period,
+        ranking,
+        areas,
+        chart,
+    }))
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = Period::read(&q, Zone::of(&scope), state.clock.now())?;
+    let mut tx = state.db.read().await?;
+    let ranking = listening::ranking(&mut tx, &scope, period.start, period.end).await?;
+    let areas = listening::by_area(&mut tx, &scope, period.start, period.end).await?;
+    drop(tx);
+    record_export(&state, &scope, &period).await?;
+    let span = format!("{} to {}", period.from, period.to);
+    let mut rows: Vec<Vec<String>> = ranking
+        .iter()
+        .map(|t| vec![t.name.clone(), "all areas".into(), t.count.to_string(), t.previous.to_string(), span.clone()])
+        .collect();
+    rows.extend(areas.iter().map(|a| vec![a.theme.clone(), area_name(&a.area), a.count.to_string(), String::new(), span.clone()]));
+    csv_response(
+        &format!("listening-{}-to-{}.csv", period.from, period.to),
+        &["theme", "area", "conversations", "previous period", "period"],
+        rows,
+    )
+}
+
+async fn record_export(state: &AppState, scope: &Scope, period: &Period) -> Result<(), AppError> {
+    let mut tx = state.db.write().await?;
+    let detail = format!("listening report {} to {}", period.from, period.to);
+    audit::record(&mut tx, scope, AuditAction::Export, "listening", &detail, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An area as people read it.
+fn area_name(area: &str) -> String {
+    if area.is_empty() { "no known address".into() } else { area.to_string() }
+}
+
+#[derive(Template)]
+#[template(path = "listening/theme.html")]
+struct ThemePage {
+    slug: String,
+    zone: Zone,
+    theme: String,
+    area: Option<String>,
+    period: Period,
+    conversations: Vec<Conversation>,
+}
+
+pub(super) async fn theme(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, theme)): Path<(String, ThemeId)>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = Period::read(&q, Zone::of(&scope), state.clock.now())?;
+    let mut tx = state.db.read().await?;
+    let name = tredegar_db::conversations::themes(&mut tx, &scope)
+        .await?
+        .into_iter()
+        .find(|t| t.id == theme)
+        .ok_or_else(AppError::not_found)?
+        .name;
+    let area = q.area.clone();
+    let conversations = listening::conversations(&mut tx, &scope, theme, area.as_deref(), period.start, period.end).await?;
+    drop(tx);
+    let read: Vec<_> = conversations.iter().map(|c| (c.person_id, c.group_id)).collect();
+    let mut tx = state.db.write().await?;
+    audit::record_reads(&mut tx, &scope, &read, &format!("listening report: who raised {name}"), state.clock.now()).await?;
+    tx.commit().await?;
+    let title = format!("Who raised {name}");
+    render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| ThemePage {
+        slug: scope.group_slug().into(),
+        zone: layout.zone(),
+        theme: name,
+        area: area.map(|a| area_name(&a)),
+        period,
+        conversations,
+    }))
+}
