@@ -14,6 +14,7 @@ crate::on_both_backends!(
     bad_conversations_are_refused_and_nothing_is_kept,
     assessments_keep_their_history,
     volunteers_log_only_for_their_people,
+    conversations_in_the_api,
 );
 
 const SLUG: &str = "brookfield-estate";
@@ -259,4 +260,49 @@ async fn volunteers_log_only_for_their_people(app: TestApp) {
     assert_eq!(stranger.get(&hidden_link).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(stranger.get(hidden_link.replace(SLUG, "other-branch")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(stranger.new_conversation("other-branch", &hidden).await.status(), StatusCode::NOT_FOUND);
+}
+
+async fn conversations_in_the_api(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let ann = api.person("Ann", "ann@example.org").await;
+    let bob = api.person("Bob", "bob@example.org").await;
+    let body = serde_json::json!({"kind": "phone_call", "held_at": "2026-11-20T18:30:00Z", "self_interest": "The lifts",
+        "issues": ["Broken lifts"], "ask": "Come on Thursday", "answer": "maybe", "notes": "Call after 6"});
+    let (status, made) = api.post(&format!("people/{ann}/conversations"), body).await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!(made["kind"], "phone_call");
+    assert_eq!(made["issues"][0], "Broken lifts");
+    assert_eq!(made["answer"], "maybe");
+    assert_eq!(made["held_by"], "org@example.org");
+    assert!(made["_links"]["osdi:person"]["href"].as_str().unwrap().ends_with(&format!("/api/v2/people/{ann}")));
+    let (_, list) = api.get(&format!("people/{ann}/conversations")).await;
+    assert_eq!(list["total_records"], 1);
+    assert_eq!(list["_embedded"]["tredegar:conversations"][0]["notes"], "Call after 6");
+    let one = made["_links"]["self"]["href"].as_str().unwrap().split("/api/v2/").nth(1).unwrap().to_string();
+    assert_eq!(api.get(&one).await.1["self_interest"], "The lifts");
+    // Bad input names the field; nothing is written.
+    let (status, err) = api.post(&format!("people/{ann}/conversations"), serde_json::json!({"kind": "chat", "answer": "perhaps"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(err["error"].as_str().unwrap().contains("kind") && err["error"].as_str().unwrap().contains("answer"), "{err}");
+    assert_eq!(api.get(&format!("people/{ann}/conversations")).await.1["total_records"], 1);
+    // A volunteer's token reaches only the people assigned to them; another group's, nobody here.
+    let scope = app.scope(organiser, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    people::assign(&mut tx, &scope, bob.parse().unwrap(), volunteer, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let vapi = app.api(&app.token(&group, volunteer).await);
+    assert_eq!(vapi.get(&one).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(vapi.get(&format!("people/{ann}/conversations")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(vapi.post(&format!("people/{ann}/conversations"), serde_json::json!({"kind": "meeting"})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(vapi.post(&format!("people/{bob}/conversations"), serde_json::json!({"kind": "meeting"})).await.0, StatusCode::OK);
+    let other = app.group("Other Branch", None).await;
+    let stranger = app.api(&app.token(&other, app.user(&other, "b@example.org", Role::Admin).await).await);
+    assert_eq!(stranger.get(&one).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get(&format!("people/{ann}/conversations")).await.0, StatusCode::NOT_FOUND);
+    // The reads are in the audit log.
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    assert!(admin.audit(SLUG).await.body.contains(" in the API"));
 }

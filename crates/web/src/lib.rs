@@ -184,7 +184,11 @@ fn pages(state: AppState) -> Router<AppState> {
 
 /// The OSDI API under `/api/v2`, and its OpenAPI document.
 fn api() -> Router<AppState> {
-    let v2 = Router::new().route("/", axum::routing::get(api::entry_point)).merge(people::api::router()).merge(tags::api_router());
+    let v2 = Router::new()
+        .route("/", axum::routing::get(api::entry_point))
+        .merge(people::api::router())
+        .merge(tags::api_router())
+        .merge(conversations::api::router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -200,6 +204,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(api::openapi::EntryDoc::openapi());
     doc.merge(people::api::Doc::openapi());
     doc.merge(tags::api::Doc::openapi());
+    doc.merge(conversations::api::Doc::openapi());
     axum::Json(doc)
 }
 

@@ -3,6 +3,7 @@
 //! notes, an assessment and a follow-up) in one form; reading one back;
 //! the member's follow-ups; and the group's issue list.
 
+pub mod api;
 mod follow_ups;
 pub mod form;
 mod pages;
