@@ -20,6 +20,7 @@ mod parsons;
 mod people;
 mod routes;
 mod schemathesis;
+mod search;
 mod storage;
 mod structure;
 mod tags;

@@ -115,8 +115,10 @@ pub const TABLES: &[Table] = &[
 ];
 
 /// Tables holding group data that the export leaves out, and why.
-pub const LEFT_OUT: &[(&str, &str)] =
-    &[("api_tokens", "only hashes of secret tokens, which are useless outside this server; tokens are issued again, never moved")];
+pub const LEFT_OUT: &[(&str, &str)] = &[
+    ("api_tokens", "only hashes of secret tokens, which are useless outside this server; tokens are issued again, never moved"),
+    ("person_terms", "the search index: words taken from people's names, emails and addresses, which are all in the files above"),
+];
 
 /// The README at the top of the archive.
 pub fn readme(group_name: &str, at: DateTime<Utc>) -> String {

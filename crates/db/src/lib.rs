@@ -72,6 +72,9 @@ pub mod timeline;
 pub mod users;
 
 pub use scope::Scope;
+
+/// The migration that added `person_terms`.
+const SEARCH_TERMS: i64 = 5;
 pub use sql::Sql;
 
 #[derive(Debug, thiserror::Error)]
@@ -179,11 +182,27 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<()> {
+        let had_terms = self.has_migration(SEARCH_TERMS).await;
         match self {
             Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        // Search terms are folded in Rust, so the migration that made their
+        // table cannot fill it: the people already here are indexed now.
+        if !had_terms {
+            let n = people::index_unsearchable(self).await?;
+            if n > 0 {
+                tracing::info!(people = n, "indexed the people already stored for search");
+            }
+        }
         Ok(())
+    }
+
+    /// Whether the migration with this version has run.
+    async fn has_migration(&self, version: i64) -> bool {
+        let Ok(mut tx) = self.read().await else { return false };
+        let ran = scalar!(&mut tx, i64, "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = $1 AND success", version);
+        matches!(ran, Ok(Some(n)) if n > 0)
     }
 
     /// The versions each backend's migrations reach; a test keeps them equal.

@@ -172,6 +172,26 @@ impl Sql {
         })
     }
 
+    /// A statement; the number of rows it changed.
+    pub async fn execute(&self, tx: &mut Tx) -> Result<u64> {
+        let args = self.args.clone();
+        Ok(match tx {
+            Tx::Sqlite(c) => bind_args!(sqlx::query(self.text()), args).execute(&mut **c).await?.rows_affected(),
+            Tx::Postgres(c) => bind_args!(sqlx::query(self.text()), args).execute(&mut **c).await?.rows_affected(),
+        })
+    }
+
+    /// How SQLite will run this: one line per step of `EXPLAIN QUERY PLAN`,
+    /// such as "SEARCH t USING COVERING INDEX person_terms_search (group_id=? AND term>? AND term<?)".
+    /// Empty on PostgreSQL, whose plans depend on its statistics.
+    pub async fn sqlite_plan(&self, tx: &mut Tx) -> Result<Vec<String>> {
+        let Tx::Sqlite(c) = tx else { return Ok(Vec::new()) };
+        let args = self.args.clone();
+        let text = sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {}", self.text));
+        let rows: Vec<(i64, i64, i64, String)> = bind_args!(sqlx::query_as(text), args).fetch_all(&mut **c).await?;
+        Ok(rows.into_iter().map(|r| r.3).collect())
+    }
+
     /// Each row sent down `to` as it comes, never all held at once. Stops
     /// quietly when the receiver goes away (a download abandoned).
     pub async fn send_each<T, U>(&self, tx: &mut Tx, to: &tokio::sync::mpsc::Sender<U>, map: fn(T) -> U) -> Result<()>

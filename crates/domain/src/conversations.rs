@@ -60,9 +60,9 @@ impl Answer {
     }
 }
 
-/// A theme's key: folded so "Damp", "damp " and "DAMP" are one theme.
+/// A theme's key: folded so "Damp", "damp " and "DÂMP" are one theme.
 pub fn theme_key(name: &str) -> String {
-    crate::groups::joined(name, ' ', 200)
+    crate::text::words(name).join(" ")
 }
 
 /// A date typed in a form (`2026-12-01`).

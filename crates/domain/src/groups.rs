@@ -17,37 +17,25 @@ pub fn slugify(s: &str) -> String {
     joined(s, '-', 60)
 }
 
-/// A name as lower-case ASCII words joined by `sep`: accented letters lose
-/// their accents (Tŷ Newydd → ty newydd), other signs are dropped.
+/// A name as lower-case ASCII words joined by `sep`, folded as searches
+/// fold them (Tŷ Newydd → ty newydd); other signs are dropped.
 pub fn joined(s: &str, sep: char, max: usize) -> String {
+    let words = crate::text::words(s)
+        .into_iter()
+        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+        .filter(|w| !w.is_empty());
     let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if let Some(plain) = plain_letter(c) {
-            out.push(plain);
-        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !out.is_empty() && !out.ends_with(sep) {
+    for w in words {
+        let room = max.saturating_sub(out.chars().count() + usize::from(!out.is_empty()));
+        if room == 0 {
+            break;
+        }
+        if !out.is_empty() {
             out.push(sep);
         }
+        out.extend(w.chars().take(room));
     }
-    out.trim_end_matches(sep).chars().take(max).collect::<String>().trim_end_matches(sep).to_string()
-}
-
-/// The ASCII letter or digit a character is written as without its accent.
-fn plain_letter(c: char) -> Option<char> {
-    if c.is_ascii_alphanumeric() {
-        return Some(c);
-    }
-    Some(match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ŵ' => 'w',
-        'ŷ' | 'ý' | 'ÿ' => 'y',
-        'ç' => 'c',
-        'ñ' => 'n',
-        _ => return None,
-    })
+    out.trim_end_matches(sep).to_string()
 }
 
 #[cfg(test)]

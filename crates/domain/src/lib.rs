@@ -78,6 +78,7 @@ pub mod problems;
 pub mod roles;
 pub mod search;
 pub mod spreadsheet;
+pub mod text;
 
 pub use assessments::Level;
 pub use audit::AuditAction;

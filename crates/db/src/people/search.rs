@@ -1,5 +1,7 @@
 //! Pages of people: a search box's words or an OSDI filter, each read from
-//! the index of the key it matches, counted in the same pass.
+//! the index of the key it matches, counted in the same pass. Words are
+//! found through `person_terms`: every word typed starts one of a person's
+//! words (a name, a part of an email, a word of an address).
 
 use tredegar_domain::filter::Filter;
 pub use tredegar_domain::search::Search;
@@ -78,21 +80,20 @@ fn push_matches(q: &mut Sql, scope: &Scope, search: &Search) {
     };
     match search {
         Search::All => {}
-        Search::Name(n) => {
-            // Names: both indexes carry (id, name_key), so this reads no table rows.
-            // Full names starting with it, then family names starting with it
-            // whose full name does not (so nobody is found twice).
-            q.push("SELECT n.id AS person_id, n.name_key AS sort_key FROM people n WHERE ");
-            scope.visible_groups(q, "n");
-            q.push(" AND ");
-            push_prefix(q, "n", "name_key", n);
-            q.push(" UNION ALL SELECT f.id AS person_id, f.name_key AS sort_key FROM people f WHERE ");
-            scope.visible_groups(q, "f");
-            q.push(" AND ");
-            push_prefix(q, "f", "family_key", n);
-            q.push(" AND NOT (");
-            push_prefix(q, "f", "name_key", n);
-            q.push(")");
+        Search::Words(words) => {
+            // Each word is a range of the terms index; a person must match
+            // every word, in any order. Only the matches are joined to people.
+            q.push("SELECT k.id AS person_id, k.name_key AS sort_key FROM (");
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    q.push(" INTERSECT ");
+                }
+                q.push("SELECT DISTINCT t.person_id FROM person_terms t WHERE ");
+                scope.visible_groups(q, "t");
+                q.push(" AND ");
+                push_prefix(q, "t", "term", w);
+            }
+            q.push(") w CROSS JOIN people k WHERE k.id = w.person_id");
         }
         Search::Email(e) => in_table(q, "person_emails", "e", "address_key", e),
         Search::Phone(k) => in_table(q, "person_phones", "ph", "number_key", k),
@@ -183,6 +184,13 @@ fn count_sql(scope: &Scope, w: &Wanted) -> Result<Sql> {
         push_checked(&mut q, scope, w)?;
     }
     Ok(q)
+}
+
+/// How SQLite runs the first page of a search, step by step (empty on
+/// PostgreSQL): for tests and the benchmark, to see that it starts from an index.
+pub async fn plan(tx: &mut Tx, scope: &Scope, search: &Search) -> Result<Vec<String>> {
+    let w = Wanted { search, filter: &Filter::default(), order: Order::Name };
+    page_sql(scope, &w, Page::new(1, 50))?.sqlite_plan(tx).await
 }
 
 /// A page of the people this scope may see, matching the search and filter.

@@ -185,6 +185,7 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDeta
             value
         )?;
     }
+    super::terms::index(tx, group, id, &tredegar_domain::search::terms(details)).await?;
     Ok(())
 }
 
@@ -277,5 +278,5 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         now
     )?;
     execute!(tx, "DELETE FROM people WHERE id = $1 AND group_id = $2", o, group)?;
-    Ok(())
+    super::terms::reindex(tx, &[k]).await
 }

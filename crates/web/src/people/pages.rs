@@ -55,6 +55,8 @@ struct IndexPage {
     page: i64,
     pages: i64,
     organiser: bool,
+    /// The group's tags, to list everyone with one (organisers only).
+    all_tags: Vec<tags::Tag>,
 }
 
 impl IndexPage {
@@ -81,6 +83,9 @@ pub async fn index(
     let (search, tag_name) = q.search(&state, &scope).await?;
     let mut tx = state.db.read().await?;
     let (people, total) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, page).await?;
+    let organiser = scope.role().sees_everyone();
+    let all_tags =
+        if organiser { tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
     render(Page::new(Layout::for_scope("People", &scope, csrf), |_| IndexPage {
         slug: scope.group_slug().into(),
         q: q.q,
@@ -89,7 +94,8 @@ pub async fn index(
         total,
         page: page.page,
         pages: page.total_pages(total),
-        organiser: scope.role().sees_everyone(),
+        organiser,
+        all_tags,
     }))
 }
 
