@@ -21,6 +21,7 @@ mod people;
 mod routes;
 mod schemathesis;
 mod search;
+mod segments;
 mod storage;
 mod structure;
 mod tags;

@@ -64,6 +64,7 @@ pub mod follow_ups;
 pub mod groups;
 pub mod invitations;
 pub mod listening;
+pub mod lists;
 pub mod people;
 pub mod scope;
 pub mod sql;

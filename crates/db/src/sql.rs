@@ -63,7 +63,7 @@ macro_rules! id_args {
         }
     )*};
 }
-id_args!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, InvitationId, ConversationId, ThemeId, FollowUpId);
+id_args!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, InvitationId, ConversationId, ThemeId, FollowUpId, ListId);
 
 /// SQL being built, with its values.
 #[derive(Clone, Debug, Default)]

@@ -54,4 +54,5 @@ id_type!(
     ThemeId,
     FollowUpId,
     AssessmentChangeId,
+    ListId,
 );

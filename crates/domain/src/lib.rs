@@ -77,6 +77,7 @@ pub mod person_update;
 pub mod problems;
 pub mod roles;
 pub mod search;
+pub mod segments;
 pub mod spreadsheet;
 pub mod text;
 

@@ -43,6 +43,9 @@ pub enum Search {
     Postcode(String),
     /// Everyone with this tag.
     Tagged(crate::TagId),
+    /// Everyone a segment's definition matches, other lists already
+    /// resolved into it (static lists stay as `OnList`).
+    Segment(crate::segments::Node),
 }
 
 impl Search {

@@ -18,6 +18,7 @@ mod assignments;
 mod history;
 mod load;
 mod search;
+mod segment;
 mod terms;
 mod upsert;
 mod write;

@@ -98,6 +98,7 @@ fn push_matches(q: &mut Sql, scope: &Scope, search: &Search) {
         Search::Email(e) => in_table(q, "person_emails", "e", "address_key", e),
         Search::Phone(k) => in_table(q, "person_phones", "ph", "number_key", k),
         Search::Postcode(k) => in_table(q, "person_addresses", "ad", "postcode_key", k),
+        Search::Segment(node) => super::segment::push_matches(q, scope, node),
         // From the (tag, person) index: one row per person.
         Search::Tagged(tag) => {
             q.push("SELECT k.id AS person_id, k.name_key AS sort_key FROM taggings g CROSS JOIN people k WHERE ");

@@ -249,6 +249,12 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
     }
     execute!(
         tx,
+        "UPDATE list_members SET person_id = $1 WHERE person_id = $2 AND list_id NOT IN (SELECT m.list_id FROM list_members m WHERE m.person_id = $1)",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
         "UPDATE assessments SET person_id = $1 WHERE person_id = $2 AND campaign_id NOT IN (SELECT a.campaign_id FROM assessments a WHERE a.person_id = $1)",
         k,
         o

@@ -1,0 +1,200 @@
+//! Segments against brute force: generated people with tags, assessments,
+//! conversations, postcodes, contact details, custom values and lists; every
+//! rule alone, every pair with and and with or, and nested and/or/not trees,
+//! each checked against the same rule worked out in Rust.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use tredegar_db::people::{self, Order, Search};
+use tredegar_db::{Page, Scope, assessments, campaigns, conversations, fields, lists, tags};
+use tredegar_domain::people::{Address, EmailEntry, FieldKind, PersonDetails, PhoneEntry, PhoneType};
+use tredegar_domain::segments::{ListKind, Node, Rule};
+use tredegar_domain::{CampaignId, CampaignStatus, ConversationKind, Email, Level, PersonId, Phone, Postcode, Role, SubscriptionStatus};
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(segments_match_brute_force);
+
+/// What the brute force knows of each person.
+#[derive(Default)]
+struct Known {
+    tagged: bool,
+    level: Option<i64>,
+    raised_damp: bool,
+    postcode: String,
+    last_contact: Option<chrono::DateTime<Utc>>,
+    email: bool,
+    subscribed: bool,
+    phone: bool,
+    tenancy: Option<&'static str>,
+    listed: bool,
+}
+
+const PEOPLE: usize = 1200;
+
+/// A small deterministic generator, so a failure can be rerun.
+fn roll(i: usize, salt: usize, sides: usize) -> usize {
+    (i.wrapping_mul(2_654_435_761).wrapping_add(salt.wrapping_mul(40_503)) >> 7) % sides
+}
+
+async fn segments_match_brute_force(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    let scope: Scope = app.scope(admin, &group).await;
+    let now = Utc::now();
+    let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let since = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap());
+    let mut tx = app.db.write().await.unwrap();
+    let tag = tags::find_or_create(&mut tx, &scope, "Rent strike", now).await.unwrap();
+    let campaign = CampaignId::new();
+    let text = campaigns::CampaignText { title: "Fix the lifts", description: "", status: CampaignStatus::Active };
+    campaigns::save(&mut tx, &scope, campaign, &text, now, true).await.unwrap();
+    let tenancy = fields::create(&mut tx, &scope, "tenancy", "Tenancy", &FieldKind::Choice(vec!["Council".into(), "Private".into()]), now)
+        .await
+        .unwrap();
+    let static_list = lists::create(&mut tx, &scope, "Committee", ListKind::Static, &Node::default(), now).await.unwrap();
+    let mut known: Vec<(PersonId, Known)> = Vec::new();
+    for i in 0..PEOPLE {
+        let mut k = Known { postcode: ["CF10 1AA", "CF11 2BB", "NP22 3CC", "CF10 4DD"][roll(i, 1, 4)].into(), ..Known::default() };
+        k.email = roll(i, 2, 3) > 0;
+        k.subscribed = k.email && roll(i, 3, 2) == 0;
+        k.phone = roll(i, 4, 2) == 0;
+        k.tenancy = [None, Some("Council"), Some("Private")][roll(i, 5, 3)];
+        let details = PersonDetails {
+            given_name: Some(format!("Person{i}")),
+            emails: if k.email {
+                let status = if k.subscribed { SubscriptionStatus::Subscribed } else { SubscriptionStatus::Unsubscribed };
+                vec![EmailEntry { email: Email::parse("e", &format!("p{i}@example.org")).unwrap(), status, primary: true }]
+            } else {
+                vec![]
+            },
+            phones: if k.phone {
+                let phone = Phone::parse("p", &format!("07700 9{i:05}")).unwrap();
+                vec![PhoneEntry { phone, number_type: PhoneType::Mobile, status: SubscriptionStatus::Unsubscribed, primary: true }]
+            } else {
+                vec![]
+            },
+            addresses: vec![Address {
+                address_lines: vec!["1 High St".into()],
+                postcode: Some(Postcode::parse("p", &k.postcode).unwrap()),
+                primary: true,
+                ..Default::default()
+            }],
+            custom: k.tenancy.map(|t| vec![("tenancy".to_string(), t.to_string())]).unwrap_or_default(),
+            ..Default::default()
+        };
+        let id = PersonId::new();
+        people::save(&mut tx, &scope, id, &details, now, true).await.unwrap();
+        if roll(i, 6, 3) == 0 {
+            k.tagged = true;
+            tags::add(&mut tx, &scope, tag.id, id, now).await.unwrap();
+        }
+        if roll(i, 7, 6) > 0 {
+            let level = 1 + i64::try_from(roll(i, 8, 5)).unwrap();
+            k.level = Some(level);
+            assessments::set(&mut tx, &scope, id, campaign, Level::try_from(level).unwrap(), "", now).await.unwrap();
+        }
+        for c in 0..roll(i, 9, 3) {
+            let at = since + Duration::days(i64::try_from(roll(i, 10 + c, 120)).unwrap()) - Duration::days(60);
+            let damp = roll(i, 20 + c, 2) == 0;
+            k.raised_damp |= damp;
+            k.last_contact = k.last_contact.max(Some(at));
+            let new = conversations::NewConversation {
+                kind: ConversationKind::DoorKnock,
+                held_at: at,
+                place: String::new(),
+                self_interest: String::new(),
+                themes: if damp { vec!["Damp".into()] } else { vec!["Lifts".into()] },
+                ask: String::new(),
+                answer: None,
+                commitments: String::new(),
+                notes: String::new(),
+            };
+            conversations::log(&mut tx, &scope, id, &new, now).await.unwrap();
+        }
+        if roll(i, 30, 5) == 0 {
+            k.listed = true;
+            lists::add_people(&mut tx, &scope, static_list, &[id], now).await.unwrap();
+        }
+        known.push((id, k));
+    }
+    let damp = conversations::themes(&mut tx, &scope).await.unwrap().into_iter().find(|t| t.name == "Damp").unwrap().id;
+    // A segment that other segments name: tagged, or at level 1.
+    let inner = Node::Any(vec![
+        Node::Rule(Rule::Tag { tag: tag.id }),
+        Node::Rule(Rule::Assessment { campaign, levels: vec![Level::try_from(1).unwrap()] }),
+    ]);
+    let inner_list = lists::create(&mut tx, &scope, "Supporters", ListKind::Segment, &inner, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let rules: Vec<(Rule, Box<dyn Fn(&Known) -> bool>)> = vec![
+        (Rule::Tag { tag: tag.id }, Box::new(|k: &Known| k.tagged)),
+        (
+            Rule::Assessment { campaign, levels: vec![Level::try_from(1).unwrap(), Level::try_from(2).unwrap()] },
+            Box::new(|k: &Known| matches!(k.level, Some(1 | 2))),
+        ),
+        (Rule::Issue { theme: damp }, Box::new(|k: &Known| k.raised_damp)),
+        (Rule::Postcode { prefix: "cf10".into() }, Box::new(|k: &Known| k.postcode.starts_with("CF10"))),
+        (Rule::NotContactedSince { day }, Box::new(move |k: &Known| k.last_contact.is_none_or(|t| t < since))),
+        (Rule::ContactedSince { day }, Box::new(move |k: &Known| k.last_contact.is_some_and(|t| t >= since))),
+        (Rule::NeverContacted, Box::new(|k: &Known| k.last_contact.is_none())),
+        (Rule::HasEmail, Box::new(|k: &Known| k.email)),
+        (Rule::HasPhone, Box::new(|k: &Known| k.phone)),
+        (Rule::Subscribed, Box::new(|k: &Known| k.subscribed)),
+        (Rule::Custom { field: tenancy.id, value: "Council".into() }, Box::new(|k: &Known| k.tenancy == Some("Council"))),
+        (Rule::OnList { list: static_list }, Box::new(|k: &Known| k.listed)),
+        (Rule::OnList { list: inner_list }, Box::new(|k: &Known| k.tagged || k.level == Some(1))),
+    ];
+    let ctx = Ctx { app: &app, scope: &scope, known: &known };
+    for (rule, f) in &rules {
+        check(&ctx, Node::Rule(rule.clone()), |k| f(k)).await;
+        check(&ctx, Node::Not(Box::new(Node::Rule(rule.clone()))), |k| !f(k)).await;
+    }
+    for (i, (a, fa)) in rules.iter().enumerate() {
+        for (b, fb) in rules.iter().skip(i + 1) {
+            let pair = vec![Node::Rule(a.clone()), Node::Rule(b.clone())];
+            check(&ctx, Node::All(pair.clone()), |k| fa(k) && fb(k)).await;
+            check(&ctx, Node::Any(pair), |k| fa(k) || fb(k)).await;
+        }
+    }
+    let r = |i: usize| Node::Rule(rules[i].0.clone());
+    let f = |i: usize, k: &Known| (rules[i].1)(k);
+    check(&ctx, Node::All(vec![r(0), Node::Not(Box::new(Node::Any(vec![r(3), r(7)]))), r(1)]), |k| {
+        f(0, k) && !(f(3, k) || f(7, k)) && f(1, k)
+    })
+    .await;
+    check(&ctx, Node::Any(vec![Node::All(vec![r(2), r(4)]), Node::Not(Box::new(r(12))), r(11)]), |k| {
+        (f(2, k) && f(4, k)) || !f(12, k) || f(11, k)
+    })
+    .await;
+    check(&ctx, Node::Not(Box::new(Node::All(vec![r(3), Node::Any(vec![r(9), Node::Not(Box::new(r(10)))])]))), |k| {
+        !(f(3, k) && (f(9, k) || !f(10, k)))
+    })
+    .await;
+    check(&ctx, Node::All(vec![]), |_| true).await;
+    check(&ctx, Node::Any(vec![]), |_| false).await;
+    // A segment that names itself is refused.
+    let mut tx = app.db.write().await.unwrap();
+    let looped = lists::update(&mut tx, &scope, inner_list, "Supporters", &Node::Rule(Rule::OnList { list: inner_list }), now).await;
+    assert!(looped.is_err_and(|e| e.to_string().contains("cannot include itself")));
+}
+
+struct Ctx<'a> {
+    app: &'a TestApp,
+    scope: &'a Scope,
+    known: &'a [(PersonId, Known)],
+}
+
+/// The segment's people, through the real query, are exactly those `expect` picks.
+async fn check(ctx: &Ctx<'_>, node: Node, expect: impl Fn(&Known) -> bool) {
+    let mut tx = ctx.app.db.read().await.unwrap();
+    let resolved = lists::resolve(&mut tx, ctx.scope, &node).await.unwrap();
+    let search = Search::Segment(resolved);
+    let (rows, total) = people::list(&mut tx, ctx.scope, &search, &Default::default(), Order::Name, Page::everything()).await.unwrap();
+    let got: BTreeSet<PersonId> = rows.into_iter().map(|p| p.id).collect();
+    let want: BTreeSet<PersonId> = ctx.known.iter().filter(|(_, k)| expect(k)).map(|(id, _)| *id).collect();
+    assert_eq!(got.len(), want.len(), "{node:?}");
+    assert_eq!(got, want, "{node:?}");
+    assert_eq!(usize::try_from(total).unwrap(), want.len(), "the count agrees: {node:?}");
+}
