@@ -33,6 +33,9 @@ struct Known {
 
 const PEOPLE: usize = 1200;
 
+/// The brute force's answer to a rule.
+type Expect = Box<dyn Fn(&Known) -> bool>;
+
 /// A small deterministic generator, so a failure can be rerun.
 fn roll(i: usize, salt: usize, sides: usize) -> usize {
     (i.wrapping_mul(2_654_435_761).wrapping_add(salt.wrapping_mul(40_503)) >> 7) % sides
@@ -128,7 +131,7 @@ async fn segments_match_brute_force(app: TestApp) {
     let inner_list = lists::create(&mut tx, &scope, "Supporters", ListKind::Segment, &inner, now).await.unwrap();
     tx.commit().await.unwrap();
 
-    let rules: Vec<(Rule, Box<dyn Fn(&Known) -> bool>)> = vec![
+    let rules: Vec<(Rule, Expect)> = vec![
         (Rule::Tag { tag: tag.id }, Box::new(|k: &Known| k.tagged)),
         (
             Rule::Assessment { campaign, levels: vec![Level::try_from(1).unwrap(), Level::try_from(2).unwrap()] },
