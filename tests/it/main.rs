@@ -15,6 +15,7 @@ mod helpers;
 mod invitations;
 mod isolation;
 mod listening;
+mod lists;
 mod ops;
 mod parsons;
 mod people;

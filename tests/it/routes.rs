@@ -240,4 +240,42 @@ impl Client {
     pub async fn post_follow_up_done(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
         self.post_form(tredegar_web::paths::follow_up_done(slug, id), fields).await
     }
+
+    pub async fn new_segment(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::new_segment(slug)).await
+    }
+
+    pub async fn post_new_segment(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::new_segment(slug), fields).await
+    }
+
+    pub async fn list(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::list(slug, id)).await
+    }
+
+    pub async fn list_edit(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::list_edit(slug, id)).await
+    }
+
+    pub async fn post_list_edit(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::list_edit(slug, id), fields).await
+    }
+
+    pub async fn post_lists(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::lists(slug), fields).await
+    }
+
+    pub async fn post_put_on_list(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::put_on_list(slug), fields).await
+    }
+
+    pub async fn post_list_person_remove(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        person: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::list_person_remove(slug, id, person), fields).await
+    }
 }

@@ -101,6 +101,12 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM follow_ups WHERE group_id = $1",
     ),
     table(
+        "lists",
+        "Segments (saved searches: definition is their rules, as JSON) and static lists (people put on them by hand).",
+        "SELECT * FROM lists WHERE group_id = $1",
+    ),
+    table("list_members", "Who is on each static list (list_id, in lists).", "SELECT * FROM list_members WHERE group_id = $1"),
+    table(
         "assessment_levels",
         "The group's own names for the assessment levels 1 to 5.",
         "SELECT * FROM assessment_levels WHERE group_id = $1",

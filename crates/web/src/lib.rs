@@ -36,6 +36,7 @@ pub mod campaigns;
 pub mod conversations;
 pub mod groups;
 pub mod listening;
+pub mod lists;
 pub mod ops;
 pub mod people;
 mod serve;
@@ -175,6 +176,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(conversations::router())
         .merge(assessments::router())
         .merge(listening::router())
+        .merge(lists::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))
@@ -188,7 +190,8 @@ fn api() -> Router<AppState> {
         .route("/", axum::routing::get(api::entry_point))
         .merge(people::api::router())
         .merge(tags::api_router())
-        .merge(conversations::api::router());
+        .merge(conversations::api::router())
+        .merge(lists::api::router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -205,6 +208,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(people::api::Doc::openapi());
     doc.merge(tags::api::Doc::openapi());
     doc.merge(conversations::api::Doc::openapi());
+    doc.merge(lists::api::Doc::openapi());
     axum::Json(doc)
 }
 

@@ -86,6 +86,15 @@ paths! {
     /// The signed-in member's follow-ups.
     FOLLOW_UPS, follow_ups = "/g/{slug}/follow-ups" (slug);
     FOLLOW_UP_DONE, follow_up_done = "/g/{slug}/follow-ups/{id}/done" (slug, id);
+    /// Segments and static lists.
+    LISTS, lists = "/g/{slug}/lists" (slug);
+    NEW_SEGMENT, new_segment = "/g/{slug}/lists/segment" (slug);
+    LIST, list = "/g/{slug}/lists/{id}" (slug, id);
+    LIST_EDIT, list_edit = "/g/{slug}/lists/{id}/edit" (slug, id);
+    LIST_DELETE, list_delete = "/g/{slug}/lists/{id}/delete" (slug, id);
+    LIST_PERSON_REMOVE, list_person_remove = "/g/{slug}/lists/{id}/people/{person}/remove" (slug, id, person);
+    /// Put a person, or everyone a search finds, on a static list.
+    PUT_ON_LIST, put_on_list = "/g/{slug}/put-on-list" (slug);
     /// What people raise, by theme and area, over a period.
     LISTENING, listening = "/g/{slug}/listening" (slug);
     LISTENING_CSV, listening_csv = "/g/{slug}/listening.csv" (slug);

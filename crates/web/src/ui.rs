@@ -82,6 +82,7 @@ impl Layout {
                 "conversation" => "Conversation saved. It is on their timeline below.",
                 "assessed" => "Assessment saved.",
                 "done" => "Marked done.",
+                "deleted-list" => "Deleted. The people on it are not changed.",
                 "added" => "Added.",
                 "deleted" => "Deleted. Everything about them has been removed.",
                 "deleted-member" => "Removed. They can no longer see this group.",

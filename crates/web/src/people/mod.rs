@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::paths;
 
 pub use form::PersonForm;
+pub use pages::ListQuery;
 
 pub fn router() -> Router<AppState> {
     Router::new()

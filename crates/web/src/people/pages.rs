@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::fields::{self, CustomField};
 use tredegar_db::people::{self, ExportRow, Order, Person, PersonSummary, Search};
-use tredegar_db::{Scope, audit, tags, users};
+use tredegar_db::{Scope, audit, lists, tags, users};
 use tredegar_domain::AuditAction;
 use tredegar_domain::people::HistoryKind;
-use tredegar_domain::{FieldErrors, PersonId, TagId, UserId};
+use tredegar_domain::{FieldErrors, ListId, PersonId, TagId, UserId};
 
 use super::form::{self, PersonForm};
 use crate::auth::{CsrfToken, Member, Organiser};
@@ -30,26 +30,49 @@ pub struct ListQuery {
     page: Option<i64>,
     /// Everyone with this tag, instead of a search.
     tag: Option<TagId>,
+    /// Everyone on this list or segment, instead of a search.
+    list: Option<ListId>,
 }
 
 impl ListQuery {
-    /// What the list shows: everyone with the tag, or what the words match;
-    /// and the tag's name, for the heading.
-    async fn search(&self, state: &AppState, scope: &Scope) -> Result<(Search, Option<String>), AppError> {
-        let Some(tag) = self.tag else { return Ok((Search::parse(&self.q), None)) };
-        let mut tx = state.db.read().await?;
-        let found = tags::get(&mut tx, scope, tag).await?.ok_or_else(AppError::not_found)?;
-        Ok((Search::Tagged(tag), Some(found.name)))
+    /// What the list shows: everyone with the tag, or on the list, or what
+    /// the words match.
+    pub(crate) async fn search(&self, state: &AppState, scope: &Scope) -> Result<Search, AppError> {
+        Ok(self.heading(state, scope).await?.0)
     }
+
+    /// The search, and the tag or list it is of, for the heading.
+    async fn heading(&self, state: &AppState, scope: &Scope) -> Result<(Search, Option<Of>), AppError> {
+        let mut tx = state.db.read().await?;
+        if let Some(tag) = self.tag {
+            let found = tags::get(&mut tx, scope, tag).await?.ok_or_else(AppError::not_found)?;
+            return Ok((Search::Tagged(tag), Some(Of::Tag(tag, found.name))));
+        }
+        if let Some(list) = self.list {
+            // Lists are the organisers': a volunteer finds none.
+            let found = lists::get(&mut tx, scope, list).await?.filter(|_| scope.role().sees_everyone()).ok_or_else(AppError::not_found)?;
+            return Ok((lists::search(&mut tx, scope, &found).await?, Some(Of::List(list, found.name))));
+        }
+        Ok((Search::parse(&self.q), None))
+    }
+}
+
+/// What a page of people is of, when it is not a search.
+enum Of {
+    Tag(TagId, String),
+    List(ListId, String),
 }
 
 #[derive(Template)]
 #[template(path = "people/index.html")]
 struct IndexPage {
+    csrf: String,
     slug: String,
     q: String,
-    /// The tag the list is of, if it is.
-    tag: Option<(TagId, String)>,
+    /// The tag or list the page is of, if it is.
+    of: Option<Of>,
+    /// Static lists the people found can be put on.
+    static_lists: Vec<tredegar_db::lists::List>,
     people: Vec<PersonSummary>,
     total: i64,
     page: i64,
@@ -66,10 +89,15 @@ impl IndexPage {
 
     /// The list's own query, for its pages and its CSV.
     fn query(&self) -> String {
-        match &self.tag {
-            Some((id, _)) => format!("tag={id}"),
+        match &self.of {
+            Some(Of::Tag(id, _)) => format!("tag={id}"),
+            Some(Of::List(id, _)) => format!("list={id}"),
             None => format!("q={}", paths::encode(&self.q)),
         }
+    }
+
+    fn tag_chosen(&self, tag: &TagId) -> bool {
+        matches!(&self.of, Some(Of::Tag(id, _)) if id == tag)
     }
 }
 
@@ -80,16 +108,24 @@ pub async fn index(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
-    let (search, tag_name) = q.search(&state, &scope).await?;
+    let (search, of) = q.heading(&state, &scope).await?;
     let mut tx = state.db.read().await?;
     let (people, total) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, page).await?;
     let organiser = scope.role().sees_everyone();
-    let all_tags =
-        if organiser { tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
-    render(Page::new(Layout::for_scope("People", &scope, csrf), |_| IndexPage {
+    let everything = tredegar_db::Page::everything();
+    let all_tags = if organiser { tags::list(&mut tx, &scope, &Default::default(), everything).await?.0 } else { Vec::new() };
+    let static_lists = if organiser {
+        let all = lists::list(&mut tx, &scope, everything).await?.0;
+        all.into_iter().filter(|l| l.kind == tredegar_domain::segments::ListKind::Static).collect()
+    } else {
+        Vec::new()
+    };
+    render(Page::new(Layout::for_scope("People", &scope, csrf), |layout| IndexPage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         q: q.q,
-        tag: q.tag.zip(tag_name),
+        of,
+        static_lists,
         people,
         total,
         page: page.page,
@@ -102,7 +138,7 @@ pub async fn index(
 /// The people list, with its search, as CSV, streamed so a group of any size
 /// exports in little memory. The export is logged before anyone gets it.
 pub async fn export(State(state): State<AppState>, Organiser(scope): Organiser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let (search, _) = q.search(&state, &scope).await?;
+    let search = q.search(&state, &scope).await?;
     let mut tx = state.db.read().await?;
     let total = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, tredegar_db::Page::new(1, 1)).await?.1;
     drop(tx);
