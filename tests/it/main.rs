@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod api;
 mod browser;
+mod calls;
 mod campaigns;
 mod conversations;
 mod edge;

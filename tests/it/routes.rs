@@ -278,4 +278,39 @@ impl Client {
     ) -> Page {
         self.post_form(tredegar_web::paths::list_person_remove(slug, id, person), fields).await
     }
+
+    pub async fn call_lists(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::call_lists(slug)).await
+    }
+
+    pub async fn post_call_lists(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::call_lists(slug), fields).await
+    }
+
+    pub async fn call_list(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::call_list(slug, id)).await
+    }
+
+    pub async fn post_call_list_status(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::call_list_status(slug, id), fields).await
+    }
+
+    pub async fn call_next(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::call_next(slug, id)).await
+    }
+
+    pub async fn post_call_record(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        person: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::call_record(slug, id, person), fields).await
+    }
 }

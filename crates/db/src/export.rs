@@ -106,6 +106,13 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM lists WHERE group_id = $1",
     ),
     table("list_members", "Who is on each static list (list_id, in lists).", "SELECT * FROM list_members WHERE group_id = $1"),
+    table("call_lists", "Call lists: their names, scripts, and whether they are open.", "SELECT * FROM call_lists WHERE group_id = $1"),
+    table(
+        "call_list_people",
+        "Who is on each call list, their caller (a user_id), and how the call went.",
+        "SELECT * FROM call_list_people WHERE group_id = $1",
+    ),
+    table("do_not_call", "People who asked not to be called, who recorded it and when.", "SELECT * FROM do_not_call WHERE group_id = $1"),
     table(
         "assessment_levels",
         "The group's own names for the assessment levels 1 to 5.",

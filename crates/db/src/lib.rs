@@ -56,6 +56,7 @@ macro_rules! execute {
 pub mod assessments;
 pub mod audit;
 pub mod backup;
+pub mod calls;
 pub mod campaigns;
 pub mod conversations;
 pub mod export;

@@ -21,6 +21,15 @@ pub enum Arg {
     Id(uuid::Uuid),
     Bool(bool),
     Int(i64),
+    /// An id or a time that may be NULL, typed so PostgreSQL knows what it is.
+    MaybeId(Option<uuid::Uuid>),
+    MaybeTime(Option<DateTime<Utc>>),
+}
+
+impl From<Option<DateTime<Utc>>> for Arg {
+    fn from(v: Option<DateTime<Utc>>) -> Arg {
+        Arg::MaybeTime(v)
+    }
 }
 
 impl From<&str> for Arg {
@@ -61,9 +70,28 @@ macro_rules! id_args {
                 Arg::Id(v.0)
             }
         }
+        impl From<Option<tredegar_domain::$id>> for Arg {
+            fn from(v: Option<tredegar_domain::$id>) -> Arg {
+                Arg::MaybeId(v.map(|v| v.0))
+            }
+        }
     )*};
 }
-id_args!(GroupId, UserId, PersonId, TagId, TaggingId, CampaignId, CustomFieldId, InvitationId, ConversationId, ThemeId, FollowUpId, ListId);
+id_args!(
+    GroupId,
+    UserId,
+    PersonId,
+    TagId,
+    TaggingId,
+    CampaignId,
+    CustomFieldId,
+    InvitationId,
+    ConversationId,
+    ThemeId,
+    FollowUpId,
+    ListId,
+    CallListId
+);
 
 /// SQL being built, with its values.
 #[derive(Clone, Debug, Default)]
@@ -228,6 +256,8 @@ macro_rules! bind_args {
                 Arg::Id(v) => q.bind(v),
                 Arg::Bool(v) => q.bind(v),
                 Arg::Int(v) => q.bind(v),
+                Arg::MaybeId(v) => q.bind(v),
+                Arg::MaybeTime(v) => q.bind(v),
             };
         }
         q

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::PersonId;
 
 use crate::assessments::{self, AssessmentChange};
+use crate::calls::{self, Call};
 use crate::conversations::{self, Conversation};
 use crate::follow_ups::{self, FollowUp};
 use crate::people::{self, PersonEvent};
@@ -17,6 +18,7 @@ pub enum Entry {
     Conversation(Box<Conversation>),
     Assessment(AssessmentChange),
     FollowUp(FollowUp),
+    Call(Call),
 }
 
 impl Entry {
@@ -26,6 +28,7 @@ impl Entry {
             Entry::Conversation(c) => c.held_at,
             Entry::Assessment(a) => a.at,
             Entry::FollowUp(f) => f.created_at,
+            Entry::Call(c) => c.called_at,
         }
     }
 }
@@ -36,6 +39,7 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     all.extend(conversations::of_person(tx, scope, person).await?.into_iter().map(|c| Entry::Conversation(Box::new(c))));
     all.extend(assessments::changes_of_person(tx, scope, person).await?.into_iter().map(Entry::Assessment));
     all.extend(follow_ups::of_person(tx, scope, person).await?.into_iter().map(Entry::FollowUp));
+    all.extend(calls::of_person(tx, scope, person).await?.into_iter().map(Entry::Call));
     all.sort_by_key(|e| std::cmp::Reverse(e.at()));
     Ok(all)
 }

@@ -55,4 +55,5 @@ id_type!(
     FollowUpId,
     AssessmentChangeId,
     ListId,
+    CallListId,
 );

@@ -66,6 +66,7 @@ macro_rules! stored_as_text {
 
 pub mod assessments;
 pub mod audit;
+pub mod calls;
 pub mod campaigns;
 pub mod contact;
 pub mod conversations;

@@ -61,6 +61,8 @@ pub enum Rule {
     OnList {
         list: ListId,
     },
+    /// Asked not to be called.
+    DoNotCall,
 }
 
 /// A definition: rules combined.

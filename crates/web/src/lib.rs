@@ -32,6 +32,7 @@ pub mod ui;
 // Capabilities, each a folder with its router.
 pub mod account;
 pub mod assessments;
+pub mod calls;
 pub mod campaigns;
 pub mod conversations;
 pub mod groups;
@@ -177,6 +178,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(assessments::router())
         .merge(listening::router())
         .merge(lists::router())
+        .merge(calls::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))

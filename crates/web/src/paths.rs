@@ -95,6 +95,12 @@ paths! {
     LIST_PERSON_REMOVE, list_person_remove = "/g/{slug}/lists/{id}/people/{person}/remove" (slug, id, person);
     /// Put a person, or everyone a search finds, on a static list.
     PUT_ON_LIST, put_on_list = "/g/{slug}/put-on-list" (slug);
+    /// Call lists: the organiser's view, and the caller's screen.
+    CALL_LISTS, call_lists = "/g/{slug}/calls" (slug);
+    CALL_LIST, call_list = "/g/{slug}/calls/{id}" (slug, id);
+    CALL_LIST_STATUS, call_list_status = "/g/{slug}/calls/{id}/status" (slug, id);
+    CALL_NEXT, call_next = "/g/{slug}/calls/{id}/next" (slug, id);
+    CALL_RECORD, call_record = "/g/{slug}/calls/{id}/people/{person}" (slug, id, person);
     /// What people raise, by theme and area, over a period.
     LISTENING, listening = "/g/{slug}/listening" (slug);
     LISTENING_CSV, listening_csv = "/g/{slug}/listening.csv" (slug);

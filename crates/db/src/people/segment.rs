@@ -90,6 +90,10 @@ fn push_rule(q: &mut Sql, rule: &Rule) {
             exists(q, "list_members m WHERE m.person_id");
             q.push(" AND m.list_id = ").bind(*list).push(")");
         }
+        Rule::DoNotCall => {
+            exists(q, "do_not_call x WHERE x.person_id");
+            q.push(")");
+        }
     }
 }
 

@@ -249,6 +249,18 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
     }
     execute!(
         tx,
+        "UPDATE call_list_people SET person_id = $1 WHERE person_id = $2 AND call_list_id NOT IN (SELECT c.call_list_id FROM call_list_people c WHERE c.person_id = $1)",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
+        "INSERT INTO do_not_call (person_id, group_id, by_name, at) SELECT $1, group_id, by_name, at FROM do_not_call WHERE person_id = $2 ON CONFLICT (person_id) DO NOTHING",
+        k,
+        o
+    )?;
+    execute!(
+        tx,
         "UPDATE list_members SET person_id = $1 WHERE person_id = $2 AND list_id NOT IN (SELECT m.list_id FROM list_members m WHERE m.person_id = $1)",
         k,
         o

@@ -1,14 +1,16 @@
 //! A group's front page says what to do next: the member's follow-ups that
-//! are due, supporters nobody has spoken to lately, and the latest
-//! conversations, then the group's figures.
+//! are due, supporters nobody has spoken to lately, the latest conversations
+//! and the call lists in progress, then the group's figures.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
+use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::conversations::{self, Conversation, OutOfTouch};
 use tredegar_db::follow_ups::{self, FollowUp};
+use tredegar_domain::calls::CallListStatus;
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::Query;
@@ -29,6 +31,8 @@ pub(super) struct Dashboard {
     out_of_touch: Vec<OutOfTouch>,
     days: i64,
     recent: Vec<Conversation>,
+    /// Open call lists and how far each has got (for a volunteer, their part).
+    calling: Vec<(CallList, Progress)>,
     people: i64,
     tags: i64,
     campaigns: i64,
@@ -58,6 +62,15 @@ pub(super) async fn dashboard(
     let (due, later): (Vec<FollowUp>, Vec<FollowUp>) = open.into_iter().partition(|f| f.due_on <= week);
     let out_of_touch = conversations::out_of_touch(&mut tx, &scope, now - Duration::days(days), 10).await?;
     let recent = conversations::recent(&mut tx, &scope, 5).await?;
+    let mut calling = Vec::new();
+    for c in calls::list(&mut tx, &scope).await?.into_iter().filter(|c| c.status == CallListStatus::Open) {
+        let p = if scope.role().sees_everyone() {
+            calls::progress(&mut tx, &scope, c.id).await?.0
+        } else {
+            calls::my_progress(&mut tx, &scope, c.id).await?
+        };
+        calling.push((c, p));
+    }
     let people = tredegar_db::people::count(&mut tx, &scope).await?;
     let one = tredegar_db::Page::new(1, 1);
     let tags = tredegar_db::tags::list(&mut tx, &scope, &Default::default(), one).await?.1;
@@ -74,6 +87,7 @@ pub(super) async fn dashboard(
         out_of_touch,
         days,
         recent,
+        calling,
         people,
         tags,
         campaigns,

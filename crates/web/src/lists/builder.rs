@@ -73,6 +73,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("subscribed", "Subscribed to emails"),
     ("custom", "A custom field has a value"),
     ("on_list", "Is on another list or segment"),
+    ("do_not_call", "Asked not to be called"),
 ];
 
 fn id<T: std::str::FromStr>(field: &str, s: &str, what: &str) -> Result<T, Problem> {
@@ -124,6 +125,7 @@ impl BuilderForm {
                 Rule::Custom { field, value }
             }
             "on_list" => Rule::OnList { list: id("list", &self.list, "a list")? },
+            "do_not_call" => Rule::DoNotCall,
             _ => return Err(Problem::new("kind", "choose what to look for")),
         })
     }
@@ -225,6 +227,7 @@ impl Names {
             Rule::Custom { field, value } => {
                 format!("has {} “{value}”", self.fields.iter().find(|f| f.id == *field).map_or("(deleted field)", |f| f.label.as_str()))
             }
+            Rule::DoNotCall => "asked not to be called".into(),
             Rule::OnList { list } => {
                 let l = self.lists.iter().find(|l| l.id == *list);
                 let what = if l.is_some_and(|l| l.kind == ListKind::Static) { "list" } else { "segment" };

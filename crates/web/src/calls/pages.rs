@@ -1,0 +1,178 @@
+//! Making call lists and following their progress.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tredegar_db::calls::{self, CallList, Progress};
+use tredegar_db::lists::{self, List};
+use tredegar_db::{Scope, users};
+use tredegar_domain::calls::CallListStatus;
+use tredegar_domain::contact::{one_line_text, optional_text};
+use tredegar_domain::segments::{Node, Rule};
+use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
+
+use crate::auth::{CsrfToken, Member, Organiser};
+use crate::extract::{Form, Path, Query};
+use crate::paths;
+use crate::ui::{Layout, Notice, Page, render};
+use crate::{AppError, AppState};
+
+#[derive(Default, Deserialize)]
+pub(super) struct NewCallList {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    script: String,
+    #[serde(default)]
+    list: String,
+    #[serde(default)]
+    callers: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "calls/index.html")]
+struct IndexPage {
+    csrf: String,
+    slug: String,
+    organiser: bool,
+    call_lists: Vec<(CallList, Progress)>,
+    lists: Vec<List>,
+    members: Vec<users::Member>,
+    form: NewCallList,
+    errors: FieldErrors,
+}
+
+impl IndexPage {
+    fn caller_chosen(&self, user: &UserId) -> bool {
+        self.form.callers.iter().any(|c| *c == user.to_string())
+    }
+}
+
+async fn index_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    notice: &Notice,
+    form: NewCallList,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let organiser = scope.role().sees_everyone();
+    let mut call_lists = Vec::new();
+    for c in calls::list(&mut tx, scope).await? {
+        let p = if organiser { calls::progress(&mut tx, scope, c.id).await?.0 } else { calls::my_progress(&mut tx, scope, c.id).await? };
+        call_lists.push((c, p));
+    }
+    let (lists, members) = if organiser {
+        (lists::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0, users::members(&mut tx, scope).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = Page::new(Layout::for_scope("Call lists", scope, csrf).notice(notice), |layout| IndexPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        organiser,
+        call_lists,
+        lists,
+        members,
+        form,
+        errors,
+    });
+    render(page).map(|r| (status, r).into_response())
+}
+
+pub(super) async fn index(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    index_page(&state, &scope, csrf, &notice, NewCallList::default(), FieldErrors::default()).await
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Form(form): Form<NewCallList>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check(one_line_text("name", &form.name, 200)).flatten();
+    if name.is_none() && errors.is_empty() {
+        errors.push(Problem::new("name", "must not be empty"));
+    }
+    let script = errors.check(optional_text("script", &form.script, 10_000)).flatten().unwrap_or_default();
+    let list = errors.check(form.list.trim().parse::<ListId>().map_err(|_| Problem::new("list", "choose the list or segment to call")));
+    let callers: Vec<UserId> = form.callers.iter().filter_map(|c| c.parse().ok()).collect();
+    if callers.is_empty() {
+        errors.push(Problem::new("callers", "choose at least one caller"));
+    }
+    let (Some(name), Some(list)) = (name.filter(|_| errors.is_empty()), list) else {
+        return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await;
+    };
+    let mut tx = state.db.write().await?;
+    let people = lists::resolve(&mut tx, &scope, &Node::Rule(Rule::OnList { list })).await?;
+    let made = calls::create(&mut tx, &scope, &name, &script, people, &callers, state.clock.now()).await;
+    match made {
+        Ok((id, _)) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("{}?notice=added", paths::call_list(scope.group_slug(), id))).into_response())
+        }
+        Err(tredegar_db::DbError::Invalid(errors)) => {
+            drop(tx);
+            index_page(&state, &scope, csrf, &Notice::default(), form, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "calls/show.html")]
+struct ShowPage {
+    csrf: String,
+    slug: String,
+    list: CallList,
+    whole: Progress,
+    callers: Vec<Progress>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, CallListId)>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let list = calls::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    let (whole, callers) = calls::progress(&mut tx, &scope, id).await?;
+    render(Page::new(Layout::for_scope(&list.name, &scope, csrf).notice(&notice), |layout| ShowPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        list,
+        whole,
+        callers,
+    }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+pub(super) async fn set_status(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, CallListId)>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, AppError> {
+    let status = CallListStatus::from_stored(form.status.trim()).ok_or_else(|| Problem::new("status", "must be open or closed"))?;
+    let mut tx = state.db.write().await?;
+    calls::set_status(&mut tx, &scope, id, status).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::call_list(scope.group_slug(), id))).into_response())
+}
