@@ -225,6 +225,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     }
     let volunteer_scope = Scope::for_member(&mut tx, volunteer.id, &group.slug).await?.context("demo volunteer has no membership")?;
     let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
+    lists_and_calls(&mut tx, &scope, &tag_ids, &campaign_ids, volunteer.id, now).await?;
     let operator = crate::commands::operator(&mut tx, &group).await?;
     audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
@@ -320,4 +321,34 @@ async fn conversations(
         }
     }
     Ok(count)
+}
+
+/// A segment of supporters nobody has spoken to for a month, a static list
+/// of the tenants' committee, and a call list of the segment for the volunteer.
+async fn lists_and_calls(
+    tx: &mut tredegar_db::Tx,
+    scope: &Scope,
+    tags: &[tredegar_domain::TagId],
+    campaigns: &[CampaignId],
+    volunteer: tredegar_domain::UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use tredegar_db::{calls, lists};
+    use tredegar_domain::Level;
+    use tredegar_domain::segments::{ListKind, Node, Rule};
+    let (Some(demolition), Some(committee)) = (campaigns.first(), tags.first()) else { anyhow::bail!("demo campaigns or tags missing") };
+    let levels = [1, 2].into_iter().map(Level::try_from).collect::<Result<Vec<_>, _>>().map_err(anyhow::Error::msg)?;
+    let month_ago = (now - chrono::Duration::days(30)).date_naive();
+    let supporters = Node::All(vec![
+        Node::Rule(Rule::Assessment { campaign: *demolition, levels }),
+        Node::Rule(Rule::NotContactedSince { day: month_ago }),
+    ]);
+    let segment = lists::create(tx, scope, "Supporters not spoken to for a month", ListKind::Segment, &supporters, now).await?;
+    let static_list = lists::create(tx, scope, "Tenants' committee", ListKind::Static, &Node::default(), now).await?;
+    let members = people::list(tx, scope, &people::Search::Tagged(*committee), &Default::default(), people::Order::Name, tredegar_db::Page::everything()).await?.0;
+    lists::add_people(tx, scope, static_list, &members.iter().map(|p| p.id).collect::<Vec<_>>(), now).await?;
+    let script = "Hello, it's the Brookfield Estate Residents about the demolition plans. Have you heard about the ballot? \
+                  Can you come to the meeting on Thursday at 7pm in the community centre?";
+    calls::create(tx, scope, "Demolition ring-round", script, Node::Rule(Rule::OnList { list: segment }), &[volunteer], now).await?;
+    Ok(())
 }

@@ -7,7 +7,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::helpers::{PASSWORD, TestApp};
 
-crate::on_both_backends!(a_new_group_sets_up_and_adds_someone_on_a_phone);
+crate::on_both_backends!(a_new_group_sets_up_and_adds_someone_on_a_phone, a_volunteer_works_a_call_list_on_a_phone);
 
 /// chromedriver and a headless Chromium session; both end on drop.
 pub struct Browser {
@@ -155,4 +155,64 @@ async fn a_new_group_sets_up_and_adds_someone_on_a_phone(app: TestApp) {
     assert!(page.contains("Added.") && page.contains("Bronwen") && page.contains("bron@example.org"), "{page}");
     b.fits_a_phone().await;
     b.client.clone().close().await.unwrap();
+}
+
+async fn a_volunteer_works_a_call_list_on_a_phone(app: TestApp) {
+    use tredegar_domain::segments::{ListKind, Node, Rule};
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", tredegar_domain::Role::Organiser).await;
+    let volunteer = app.user(&group, "vol@example.org", tredegar_domain::Role::Volunteer).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let body =
+        serde_json::json!({"person": {"given_name": "Siân", "family_name": "Hughes", "phone_numbers": [{"number": "07700 900123"}]}});
+    let (_, made) = api.post("people", body).await;
+    let person = crate::helpers::id_of(&made);
+    let scope = app.scope(organiser, &group).await;
+    let now = chrono::Utc::now();
+    let mut tx = app.db.write().await.unwrap();
+    let campaign = tredegar_domain::CampaignId::new();
+    let text =
+        tredegar_db::campaigns::CampaignText { title: "Fix the lifts", description: "", status: tredegar_domain::CampaignStatus::Active };
+    tredegar_db::campaigns::save(&mut tx, &scope, campaign, &text, now, true).await.unwrap();
+    let list = tredegar_db::lists::create(&mut tx, &scope, "Lifts", ListKind::Static, &Node::default(), now).await.unwrap();
+    tredegar_db::lists::add_people(&mut tx, &scope, list, &[person.parse().unwrap()], now).await.unwrap();
+    let people = Node::Rule(Rule::OnList { list });
+    let script = "Hello, it's the tenants' union about the lifts.";
+    tredegar_db::calls::create(&mut tx, &scope, "Lift ring-round", script, people, &[volunteer], now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let Some(b) = Browser::start().await else { return };
+    b.client.goto(&format!("{}/login", app.url)).await.unwrap();
+    b.fill("email", "vol@example.org").await;
+    b.fill("password", PASSWORD).await;
+    b.go(Locator::Css("form button.primary")).await;
+    b.client.goto(&format!("{}{}", app.url, tredegar_web::paths::call_lists("brookfield-estate"))).await.unwrap();
+    b.go(Locator::LinkText("Start calling")).await;
+    let page = b.text().await;
+    assert!(page.contains("Siân Hughes") && page.contains("tenants' union about the lifts"), "{page}");
+    let call = b.client.find(Locator::Css("a.call-button")).await.unwrap();
+    assert!(call.attr("href").await.unwrap().unwrap_or_default().starts_with("tel:"), "tap to call");
+    b.fits_a_phone().await;
+    // The outcome, the conversation and the assessment, on the one screen.
+    b.click("input[name=outcome][value=spoke]").await;
+    b.click("form details summary").await;
+    b.fill("self_interest", "The lift has been broken for a month").await;
+    b.fill("new_themes", "Broken lifts").await;
+    b.client.find(Locator::Css("#campaign option:nth-child(2)")).await.unwrap().click().await.unwrap();
+    b.client.find(Locator::Css("#level option[value='2']")).await.unwrap().click().await.unwrap();
+    b.fits_a_phone().await;
+    b.go(Locator::Css("form > button.primary")).await;
+    assert!(b.text().await.contains("You have called everyone"), "{}", b.text().await);
+    b.client.clone().close().await.unwrap();
+
+    // The person's timeline shows all three.
+    let mut org = app.signed_in(&group, "org@example.org", tredegar_domain::Role::Organiser).await;
+    let page = org.person("brookfield-estate", &person).await;
+    for shown in [
+        "Lift ring-round: <strong>Spoke to them</strong>",
+        "Cares about: The lift has been broken for a month",
+        "Fix the lifts: 2 · Active supporter (after a phone call)",
+    ] {
+        assert!(page.body.contains(shown), "{shown}: {}", page.body);
+    }
 }

@@ -40,7 +40,7 @@ impl Progress {
     }
 }
 
-/// Make a call list of everyone `search` finds who has a phone and has not
+/// Make a call list of everyone `people` matches (lists in it worked out) who has a phone and has not
 /// asked not to be called, shared out in turn among `callers` (members of
 /// the group). Returns its id and how many people are on it.
 pub async fn create(
@@ -59,6 +59,7 @@ pub async fn create(
     if callers.iter().any(|c| !members.iter().any(|m| m.user_id == *c)) {
         return Err(Problem::new("callers", "must be members of the group").into());
     }
+    let people = crate::lists::resolve(tx, scope, &people).await?;
     let callable = Node::All(vec![people, Node::Rule(Rule::HasPhone), Node::Not(Box::new(Node::Rule(Rule::DoNotCall)))]);
     let found =
         crate::people::list(tx, scope, &Search::Segment(callable), &Default::default(), Order::Name, crate::Page::everything()).await?.0;

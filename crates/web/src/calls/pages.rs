@@ -114,7 +114,7 @@ pub(super) async fn create(
         return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await;
     };
     let mut tx = state.db.write().await?;
-    let people = lists::resolve(&mut tx, &scope, &Node::Rule(Rule::OnList { list })).await?;
+    let people = Node::Rule(Rule::OnList { list });
     let made = calls::create(&mut tx, &scope, &name, &script, people, &callers, state.clock.now()).await;
     match made {
         Ok((id, _)) => {
