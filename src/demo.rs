@@ -345,7 +345,16 @@ async fn lists_and_calls(
     ]);
     let segment = lists::create(tx, scope, "Supporters not spoken to for a month", ListKind::Segment, &supporters, now).await?;
     let static_list = lists::create(tx, scope, "Tenants' committee", ListKind::Static, &Node::default(), now).await?;
-    let members = people::list(tx, scope, &people::Search::Tagged(*committee), &Default::default(), people::Order::Name, tredegar_db::Page::everything()).await?.0;
+    let members = people::list(
+        tx,
+        scope,
+        &people::Search::Tagged(*committee),
+        &Default::default(),
+        people::Order::Name,
+        tredegar_db::Page::everything(),
+    )
+    .await?
+    .0;
     lists::add_people(tx, scope, static_list, &members.iter().map(|p| p.id).collect::<Vec<_>>(), now).await?;
     let script = "Hello, it's the Brookfield Estate Residents about the demolition plans. Have you heard about the ballot? \
                   Can you come to the meeting on Thursday at 7pm in the community centre?";

@@ -20,6 +20,7 @@ mod lists;
 mod ops;
 mod parsons;
 mod people;
+mod relationships;
 mod routes;
 mod schemathesis;
 mod search;

@@ -313,4 +313,21 @@ impl Client {
     ) -> Page {
         self.post_form(tredegar_web::paths::call_record(slug, id, person), fields).await
     }
+
+    pub async fn post_relationship_kinds(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::relationship_kinds(slug), fields).await
+    }
+
+    pub async fn post_person_relationships(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::person_relationships(slug, id), fields).await
+    }
+
+    pub async fn who_knows(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::who_knows(slug, id)).await
+    }
 }

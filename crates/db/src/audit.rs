@@ -71,7 +71,10 @@ pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, Group
     groups.sort();
     groups.dedup();
     for group in groups {
-        let theirs: Vec<PersonId> = people.iter().filter(|(_, g)| *g == group).map(|(p, _)| *p).collect();
+        let mut theirs: Vec<PersonId> = people.iter().filter(|(_, g)| *g == group).map(|(p, _)| *p).collect();
+        // A person read twice (two of their conversations) is named once.
+        theirs.sort();
+        theirs.dedup();
         let one = if let [only] = theirs.as_slice() { Some(*only) } else { None };
         let subject = match one {
             Some(p) => format!("person {p}"),

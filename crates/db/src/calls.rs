@@ -173,12 +173,6 @@ pub async fn next(tx: &mut Tx, scope: &Scope, id: CallListId, now: DateTime<Utc>
     q.fetch_optional(tx).await
 }
 
-/// Whether the person is on one of the member's open call lists.
-pub(crate) fn push_on_my_open_list(q: &mut Sql, scope: &Scope, alias: &'static str) {
-    q.push("EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id WHERE ol.status = 'open' AND oc.person_id = ");
-    q.column(alias, "id").push(" AND oc.caller = ").bind(scope.user_id()).push(")");
-}
-
 /// Record how a call went. The caller it was given to may, and organisers.
 pub async fn record(
     tx: &mut Tx,

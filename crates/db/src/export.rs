@@ -114,6 +114,12 @@ pub const TABLES: &[Table] = &[
     ),
     table("do_not_call", "People who asked not to be called, who recorded it and when.", "SELECT * FROM do_not_call WHERE group_id = $1"),
     table(
+        "relationships",
+        "Links between people: person_id is <kind> of other_id (recruited_by and influences read that way), strength 1 to 5.",
+        "SELECT * FROM relationships WHERE group_id = $1",
+    ),
+    table("relationship_kinds", "The group's own kinds of relationship.", "SELECT * FROM relationship_kinds WHERE group_id = $1"),
+    table(
         "assessment_levels",
         "The group's own names for the assessment levels 1 to 5.",
         "SELECT * FROM assessment_levels WHERE group_id = $1",

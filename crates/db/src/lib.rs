@@ -67,6 +67,7 @@ pub mod invitations;
 pub mod listening;
 pub mod lists;
 pub mod people;
+pub mod relationships;
 pub mod scope;
 pub mod sql;
 pub mod tags;

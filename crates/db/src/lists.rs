@@ -38,6 +38,10 @@ pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<List>, 
     Ok((rows, total))
 }
 
+async fn list_all(tx: &mut Tx, scope: &Scope) -> Result<Vec<List>> {
+    Ok(list(tx, scope, Page::everything()).await?.0)
+}
+
 pub async fn get(tx: &mut Tx, scope: &Scope, id: ListId) -> Result<Option<List>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE id = ").bind(id).push(" AND group_id = ").bind(scope.group_id());
@@ -83,8 +87,16 @@ pub async fn update(tx: &mut Tx, scope: &Scope, id: ListId, name: &str, node: &N
         definition,
         now
     )?;
-    // A segment may not end up inside itself.
-    resolve(tx, scope, &Node::Rule(Rule::OnList { list: id })).await?;
+    // No segment may end up inside itself, too deep or too large: this one,
+    // or any that names it.
+    for other in list_all(tx, scope).await?.into_iter().filter(|l| l.kind == ListKind::Segment) {
+        if let Err(DbError::Invalid(mut errors)) = resolve(tx, scope, &Node::Rule(Rule::OnList { list: other.id })).await {
+            if other.id != id {
+                errors.0.iter_mut().for_each(|p| p.message = format!("{} (in the segment “{}”, which names this one)", p.message, other.name));
+            }
+            return Err(DbError::Invalid(errors));
+        }
+    }
     Ok(())
 }
 
@@ -129,7 +141,9 @@ pub async fn search(tx: &mut Tx, scope: &Scope, list: &List) -> Result<Search> {
 /// gone matches nobody; a segment that names itself, at any depth, is refused.
 pub async fn resolve(tx: &mut Tx, scope: &Scope, node: &Node) -> Result<Node> {
     let mut path = Vec::new();
-    Box::pin(resolve_in(tx, scope, node, &mut path)).await
+    let resolved = Box::pin(resolve_in(tx, scope, node, &mut path)).await?;
+    resolved.check_rules()?;
+    Ok(resolved)
 }
 
 async fn resolve_in(tx: &mut Tx, scope: &Scope, node: &Node, path: &mut Vec<ListId>) -> Result<Node> {

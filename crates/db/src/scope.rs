@@ -162,4 +162,11 @@ impl Scope {
             }
         }
     }
+
+    /// Appends "the person `alias` is on one of this member's open call
+    /// lists": what a caller may record about, though not read.
+    pub(crate) fn on_my_open_call_list(&self, q: &mut Sql, alias: &'static str) {
+        q.push("EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id WHERE ol.status = 'open' AND oc.person_id = ");
+        q.column(alias, "id").push(" AND oc.caller = ").bind(self.user_id()).push(")");
+    }
 }

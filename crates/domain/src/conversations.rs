@@ -65,9 +65,17 @@ pub fn theme_key(name: &str) -> String {
     crate::text::words(name).join(" ")
 }
 
+/// The years a typed date may fall in: wide enough for any organising,
+/// narrow enough that arithmetic on them never overflows.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 /// A date typed in a form (`2026-12-01`).
 pub fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Problem> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Problem::new(field, "must be a date, such as 2026-12-01"))
+    use chrono::Datelike;
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
+        .ok_or_else(|| Problem::new(field, "must be a date, such as 2026-12-01"))
 }
 
 #[cfg(test)]
@@ -94,5 +102,6 @@ mod tests {
     fn dates_are_iso_days() {
         assert_eq!(parse_date("due", "2026-12-01").map(|d| d.to_string()), Ok("2026-12-01".into()));
         assert!(parse_date("due", "1/12/26").is_err_and(|p| p.field == "due"));
+        assert!(parse_date("due", "+262142-12-31").is_err() && parse_date("due", "1066-10-14").is_err());
     }
 }

@@ -56,4 +56,5 @@ id_type!(
     AssessmentChangeId,
     ListId,
     CallListId,
+    RelationshipId,
 );

@@ -76,6 +76,7 @@ pub mod ids;
 pub mod people;
 pub mod person_update;
 pub mod problems;
+pub mod relationships;
 pub mod roles;
 pub mod search;
 pub mod segments;

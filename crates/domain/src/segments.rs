@@ -86,6 +86,9 @@ impl Default for Node {
 /// How deep a definition may nest, lists within lists included.
 pub const MAX_DEPTH: usize = 8;
 
+/// The most rules a definition may hold, lists within it worked out.
+pub const MAX_RULES: usize = 100;
+
 impl Node {
     /// The rules in this tree, in order.
     pub fn rules(&self) -> Vec<&Rule> {
@@ -109,8 +112,19 @@ impl Node {
         if self.depth() > MAX_DEPTH {
             return Err(Problem::new("definition", format!("nests more than {MAX_DEPTH} deep")));
         }
+        self.check_rules()
+    }
+
+    /// Its rules are sound, and not too many: for a definition with the
+    /// lists it names worked out into it.
+    pub fn check_rules(&self) -> Result<(), Problem> {
+        if self.rules().len() > MAX_RULES {
+            return Err(Problem::new("definition", format!("has more than {MAX_RULES} rules, lists within it included")));
+        }
         for r in self.rules() {
             match r {
+                Rule::Custom { value, .. } if value.chars().count() > 500 => return Err(Problem::new("value", "is too long (500 characters at most)")),
+                Rule::Postcode { prefix } if prefix.chars().count() > 10 => return Err(Problem::new("postcode", "is too long for a postcode")),
                 Rule::Assessment { levels, .. } if levels.is_empty() => return Err(Problem::new("levels", "choose at least one level")),
                 Rule::Postcode { prefix } if crate::contact::postcode_key(prefix).is_empty() => {
                     return Err(Problem::new("postcode", "type a postcode or the start of one, such as CF10"));

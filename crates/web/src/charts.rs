@@ -96,3 +96,56 @@ impl Chart<'_> {
         PLOT_TOP + PLOT_HEIGHT + 34.0 + 22.0 * *i as f64
     }
 }
+
+/// A person placed on a network drawing.
+pub struct Node {
+    pub x: f64,
+    pub y: f64,
+    pub name: String,
+    pub step: usize,
+}
+
+/// A link drawn between two placed people.
+pub struct Edge {
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
+    pub title: String,
+}
+
+#[derive(Template)]
+#[template(path = "charts/network.svg", escape = "html")]
+struct NetworkChart<'a> {
+    id: String,
+    title: &'a str,
+    description: String,
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+}
+
+/// People around someone, in rings by how many steps away they are (the
+/// person at the centre, step 0), with their links as lines.
+pub fn network(title: &str, people: &[(String, usize)], links: &[(usize, usize, String)]) -> String {
+    let (cx, cy) = (WIDTH / 2.0, 250.0);
+    let mut nodes: Vec<Node> = Vec::with_capacity(people.len());
+    for (name, step) in people {
+        let ring = people.iter().filter(|(_, s)| s == step).count().max(1);
+        let place = people.iter().take(nodes.len()).filter(|(_, s)| s == step).count();
+        // Each ring starts at the top and goes round; the second is turned half a place.
+        let turn = (place as f64 + if *step == 2 { 0.5 } else { 0.0 }) / ring as f64;
+        let angle = turn * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
+        let radius = (*step).min(2) as f64 * 110.0;
+        nodes.push(Node { x: cx + radius * angle.cos(), y: cy + radius * angle.sin(), name: name.clone(), step: *step });
+    }
+    let edges = links
+        .iter()
+        .filter_map(|(a, b, kind)| {
+            let (a, b) = (nodes.get(*a)?, nodes.get(*b)?);
+            Some(Edge { x1: a.x, y1: a.y, x2: b.x, y2: b.y, title: format!("{} – {}: {kind}", a.name, b.name) })
+        })
+        .collect::<Vec<_>>();
+    let description = edges.iter().map(|e| e.title.clone()).collect::<Vec<_>>().join("; ");
+    let id = format!("chart-{}", tredegar_domain::groups::slugify(title));
+    NetworkChart { id, title, description, nodes, edges }.render().unwrap_or_default()
+}

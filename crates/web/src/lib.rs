@@ -40,6 +40,7 @@ pub mod listening;
 pub mod lists;
 pub mod ops;
 pub mod people;
+pub mod relationships;
 mod serve;
 pub mod tags;
 
@@ -179,6 +180,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(listening::router())
         .merge(lists::router())
         .merge(calls::router())
+        .merge(relationships::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))

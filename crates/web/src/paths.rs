@@ -78,6 +78,11 @@ paths! {
     PERSON_CONVERSATIONS, person_conversations = "/g/{slug}/people/{id}/conversations" (slug, id);
     NEW_CONVERSATION, new_conversation = "/g/{slug}/people/{id}/conversations/new" (slug, id);
     PERSON_ASSESSMENTS, person_assessments = "/g/{slug}/people/{id}/assessments" (slug, id);
+    PERSON_RELATIONSHIPS, person_relationships = "/g/{slug}/people/{id}/relationships" (slug, id);
+    /// "Who do we know who knows this person?"
+    WHO_KNOWS, who_knows = "/g/{slug}/people/{id}/who-knows" (slug, id);
+    RELATIONSHIP_REMOVE, relationship_remove = "/g/{slug}/relationships/{id}/remove" (slug, id);
+    RELATIONSHIP_KINDS, relationship_kinds = "/g/{slug}/relationship-kinds" (slug);
 
     CONVERSATION, conversation = "/g/{slug}/conversations/{id}" (slug, id);
     /// The issue list: themes people raise.

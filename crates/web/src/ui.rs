@@ -119,8 +119,10 @@ impl Zone {
     /// A time typed into a `datetime-local` input, read in the group's zone.
     pub fn parse_input(&self, field: &str, s: &str) -> Result<chrono::DateTime<chrono::Utc>, tredegar_domain::Problem> {
         use chrono::TimeZone;
+        use chrono::Datelike;
         chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
             .ok()
+            .filter(|t| tredegar_domain::conversations::YEARS.contains(&t.year()))
             .and_then(|t| self.0.from_local_datetime(&t).earliest())
             .map(|t| t.with_timezone(&chrono::Utc))
             .ok_or_else(|| tredegar_domain::Problem::new(field, "must be a date and time, such as 2026-11-25T14:05"))

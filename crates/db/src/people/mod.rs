@@ -39,7 +39,7 @@ pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId)
     q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ((");
     scope.visible_people(&mut q, "p");
     q.push(") OR ");
-    crate::calls::push_on_my_open_list(&mut q, scope, "p");
+    scope.on_my_open_call_list(&mut q, "p");
     q.push(")");
     Ok(q.count(tx).await? > 0)
 }

@@ -259,6 +259,15 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         k,
         o
     )?;
+    // Links between the two disappear; their links to others move.
+    execute!(tx, "DELETE FROM relationships WHERE (person_id = $1 AND other_id = $2) OR (person_id = $2 AND other_id = $1)", k, o)?;
+    for (col, other) in [("person_id", "other_id"), ("other_id", "person_id")] {
+        let sql = format!(
+            "UPDATE relationships SET {col} = $1 WHERE {col} = $2 AND NOT EXISTS \
+             (SELECT 1 FROM relationships x WHERE x.{col} = $1 AND x.{other} = relationships.{other} AND x.kind = relationships.kind)"
+        );
+        execute!(tx, sqlx::AssertSqlSafe(sql), k, o)?;
+    }
     execute!(
         tx,
         "UPDATE list_members SET person_id = $1 WHERE person_id = $2 AND list_id NOT IN (SELECT m.list_id FROM list_members m WHERE m.person_id = $1)",

@@ -114,6 +114,11 @@ pub(super) async fn create(
         return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await;
     };
     let mut tx = state.db.write().await?;
+    if lists::get(&mut tx, &scope, list).await?.is_none() {
+        drop(tx);
+        let errors = Problem::new("list", "is not one of the group's lists").into();
+        return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await;
+    }
     let people = Node::Rule(Rule::OnList { list });
     let made = calls::create(&mut tx, &scope, &name, &script, people, &callers, state.clock.now()).await;
     match made {

@@ -126,7 +126,7 @@ pub async fn list_api(
 /// A conversation to log.
 #[derive(Deserialize, ToSchema)]
 pub struct ConversationIn {
-    /// one_to_one, door_knock, phone_call or meeting.
+    /// one_to_one (when absent), door_knock, phone_call or meeting.
     kind: Option<String>,
     /// ISO 8601; now when absent.
     held_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -145,7 +145,10 @@ pub struct ConversationIn {
 impl ConversationIn {
     fn check(self, now: chrono::DateTime<chrono::Utc>) -> Result<NewConversation, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let kind = errors.check(ConversationKind::parse("kind", self.kind.as_deref().unwrap_or("")));
+        let kind = match self.kind.as_deref() {
+            None => Some(ConversationKind::OneToOne),
+            Some(k) => errors.check(ConversationKind::parse("kind", k)),
+        };
         let text = |errors: &mut FieldErrors, field: &str, v: Option<String>, max: usize| {
             errors.check(optional_text(field, v.as_deref().unwrap_or(""), max)).flatten().unwrap_or_default()
         };
@@ -153,14 +156,24 @@ impl ConversationIn {
         let ask = errors.check(one_line_text("ask", self.ask.as_deref().unwrap_or(""), 500)).flatten().unwrap_or_default();
         let answer = errors.check(Answer::parse_optional("answer", self.answer.as_deref().unwrap_or(""))).flatten();
         let mut themes = Vec::new();
-        for (i, t) in self.issues.iter().enumerate() {
+        if self.issues.len() > super::form::MAX_THEMES {
+            errors.push(tredegar_domain::Problem::new("issues", format!("name at most {} issues for one conversation", super::form::MAX_THEMES)));
+        }
+        for (i, t) in self.issues.iter().enumerate().take(super::form::MAX_THEMES) {
             if let Some(t) = errors.check(one_line_text(&format!("issues.{i}"), t, 100)).flatten() {
                 themes.push(t);
             }
         }
         let conversation = NewConversation {
             kind: kind.unwrap_or(ConversationKind::OneToOne),
-            held_at: self.held_at.unwrap_or(now),
+            held_at: match self.held_at {
+                Some(t) if tredegar_domain::conversations::YEARS.contains(&chrono::Datelike::year(&t)) => t,
+                Some(_) => {
+                    errors.push(tredegar_domain::Problem::new("held_at", "must be a time between 1900 and 2200"));
+                    now
+                }
+                None => now,
+            },
             place,
             self_interest: text(&mut errors, "self_interest", self.self_interest, 5_000),
             themes,
@@ -184,6 +197,10 @@ pub async fn create_api(
     let now = state.clock.now();
     let new = body.check(now)?;
     let mut tx = state.db.write().await?;
+    // The API logs only for people the token reads (call-list people are logged on the call screen).
+    if people::get(&mut tx, &api.scope, person).await?.is_none() {
+        return Err(not_found("person", person));
+    }
     let logged = match conversations::log(&mut tx, &api.scope, person, &new, now).await {
         Err(tredegar_db::DbError::NotFound) => return Err(not_found("person", person)),
         other => other?,

@@ -16,6 +16,10 @@ use tredegar_domain::{Answer, CampaignId, ConversationId, ConversationKind, Fiel
 
 use crate::ui::Zone;
 
+/// The most issues one conversation raises: enough for any doorstep, few
+/// enough that nobody floods the group's issue list.
+pub const MAX_THEMES: usize = 12;
+
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ConversationForm {
     #[serde(default)]
@@ -98,6 +102,9 @@ impl ConversationForm {
                 Some(t) if !themes.contains(&t) => themes.push(t),
                 _ => {}
             }
+        }
+        if themes.len() > MAX_THEMES {
+            errors.push(Problem::new("new_themes", format!("name at most {MAX_THEMES} issues for one conversation")));
         }
         let assessment = match (self.campaign.trim(), self.level.trim()) {
             ("", "") => None,

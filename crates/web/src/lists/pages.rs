@@ -117,7 +117,11 @@ async fn builder_page(
     let names = Names::read(&mut tx, scope).await?;
     let definition = node(&parts, form.any());
     // The count of what is built so far; a broken nesting shows as an error instead.
-    let (count, errors) = match lists::resolve(&mut tx, scope, &definition).await {
+    let resolved = match definition.check() {
+        Ok(()) => lists::resolve(&mut tx, scope, &definition).await,
+        Err(p) => Err(p.into()),
+    };
+    let (count, errors) = match resolved {
         Ok(resolved) => {
             let n =
                 people::list(&mut tx, scope, &Search::Segment(resolved), &Default::default(), Order::Name, tredegar_db::Page::new(1, 1))

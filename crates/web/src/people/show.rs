@@ -44,6 +44,16 @@ struct ShowPage {
     can_log: bool,
     /// Why the last tag typed was not added, beside the tag field.
     tag_error: Option<&'static str>,
+    /// The people linked to this one, in words, and the network drawn.
+    links: Vec<LinkShown>,
+    network: String,
+}
+
+/// One relationship as this person's page reads it.
+struct LinkShown {
+    id: tredegar_domain::RelationshipId,
+    other: PersonId,
+    words: String,
 }
 
 impl ShowPage {
@@ -95,6 +105,22 @@ pub async fn show(
     let assessments = assessments::of_person(&mut tx, &scope, id).await?;
     let campaigns = if can_log { campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
     let levels = assessments::level_names(&mut tx, &scope).await?;
+    let (net, network) = crate::relationships::network_svg(&mut tx, &scope, id).await?;
+    let links = net
+        .links
+        .iter()
+        .filter_map(|l| {
+            let kind = tredegar_domain::relationships::kind_label(&l.kind);
+            let (other, words) = if l.person_id == id {
+                (l.other_id, format!("{kind} of {}", net.name(l.other_id)))
+            } else if l.other_id == id {
+                (l.person_id, format!("{}: {kind} of {name}", net.name(l.person_id)))
+            } else {
+                return None;
+            };
+            Some(LinkShown { id: l.id, other, words: format!("{words} (closeness {} of 5)", l.strength) })
+        })
+        .collect();
     drop(tx);
     // The view is logged before the page is sent.
     let mut tx = state.db.write().await?;
@@ -120,5 +146,7 @@ pub async fn show(
         can_edit,
         can_log,
         tag_error,
+        links,
+        network,
     }))
 }
