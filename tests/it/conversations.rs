@@ -152,6 +152,12 @@ async fn bad_conversations_are_refused_and_nothing_is_kept(app: TestApp) {
     ] {
         assert!(bad.body.contains(named), "names {named}: {}", bad.body);
     }
+    // A conversation that has not happened yet, or says nothing, is refused.
+    let future =
+        org.post_person_conversations(SLUG, &id, &[("kind", "meeting"), ("held_at", "2199-01-01T10:00"), ("notes", "Next year")]).await;
+    assert!(future.status() == StatusCode::BAD_REQUEST && future.body.contains("When: is in the future"), "{}", future.body);
+    let empty = org.post_person_conversations(SLUG, &id, &[("kind", "meeting"), ("held_at", "2026-11-20T18:30")]).await;
+    assert!(empty.status() == StatusCode::BAD_REQUEST && empty.body.contains("say something about the conversation"), "{}", empty.body);
     // A follow-up for someone who cannot see the person is refused, and the whole form with it.
     let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
     let bad = org
@@ -164,6 +170,7 @@ async fn bad_conversations_are_refused_and_nothing_is_kept(app: TestApp) {
                 ("follow_up", "Call back"),
                 ("assignee", &volunteer.to_string()),
                 ("due_on", "2026-12-01"),
+                ("notes", "Rang about the meeting"),
             ],
         )
         .await;
@@ -243,6 +250,7 @@ async fn volunteers_log_only_for_their_people(app: TestApp) {
                 ("follow_up", "Ring back"),
                 ("assignee", &volunteer.to_string()),
                 ("due_on", "2030-01-01"),
+                ("notes", "No answer twice"),
             ],
         )
         .await;
@@ -251,7 +259,7 @@ async fn volunteers_log_only_for_their_people(app: TestApp) {
     // Nothing about the people not assigned to them: not the form, not a conversation, not a post.
     assert_eq!(vol.new_conversation(SLUG, &hidden).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(vol.get(&hidden_link).await.status(), StatusCode::NOT_FOUND);
-    let r = vol.post_person_conversations(SLUG, &hidden, &[("kind", "meeting"), ("held_at", "2026-11-20T18:30")]).await;
+    let r = vol.post_person_conversations(SLUG, &hidden, &[("kind", "meeting"), ("held_at", "2026-11-20T18:30"), ("notes", "x")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(!vol.dashboard(SLUG).await.body.contains("Hidden"));
     // Another group's organiser reads nothing either.

@@ -63,6 +63,9 @@ pub async fn create(
     let callable = Node::All(vec![people, Node::Rule(Rule::HasPhone), Node::Not(Box::new(Node::Rule(Rule::DoNotCall)))]);
     let found =
         crate::people::list(tx, scope, &Search::Segment(callable), &Default::default(), Order::Name, crate::Page::everything()).await?.0;
+    if found.iter().all(|p| p.group_id != scope.group_id()) {
+        return Err(Problem::new("list", "has nobody to call: nobody on it has a phone number, or all asked not to be called").into());
+    }
     let id = CallListId::new();
     execute!(
         tx,

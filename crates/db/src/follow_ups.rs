@@ -1,6 +1,6 @@
 //! Follow-ups: what someone promised to do next about a person, by when. A
 //! follow-up goes to a member who may see the person: an organiser, or a
-//! volunteer the person is assigned to.
+//! volunteer the person is assigned to or who is calling them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tredegar_domain::{ConversationId, FollowUpId, PersonId, Problem, UserId};
@@ -40,7 +40,9 @@ pub async fn possible_assignees(tx: &mut Tx, scope: &Scope, person: PersonId) ->
         tx,
         Assignee,
         "SELECT u.id AS user_id, u.name AS name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 \
-         AND (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = $2 AND a.user_id = m.user_id)) ORDER BY u.name",
+         AND (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = $2 AND a.user_id = m.user_id) \
+         OR EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id \
+                    WHERE oc.person_id = $2 AND oc.caller = m.user_id AND ol.status = 'open')) ORDER BY u.name",
         scope.group_id(),
         person
     )?)

@@ -92,7 +92,10 @@ pub async fn update(tx: &mut Tx, scope: &Scope, id: ListId, name: &str, node: &N
     for other in list_all(tx, scope).await?.into_iter().filter(|l| l.kind == ListKind::Segment) {
         if let Err(DbError::Invalid(mut errors)) = resolve(tx, scope, &Node::Rule(Rule::OnList { list: other.id })).await {
             if other.id != id {
-                errors.0.iter_mut().for_each(|p| p.message = format!("{} (in the segment “{}”, which names this one)", p.message, other.name));
+                errors
+                    .0
+                    .iter_mut()
+                    .for_each(|p| p.message = format!("{} (in the segment “{}”, which names this one)", p.message, other.name));
             }
             return Err(DbError::Invalid(errors));
         }

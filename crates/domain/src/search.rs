@@ -32,6 +32,13 @@ pub fn terms_of<'a>(text: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
+/// One or two letters then a digit: the start of a UK postcode ("NP22",
+/// "CF10 1A", "M1"), and not "Flat 23" or "davies0".
+fn looks_like_postcode(key: &str) -> bool {
+    let letters = key.chars().take_while(char::is_ascii_alphabetic).count();
+    (1..=2).contains(&letters) && key.chars().nth(letters).is_some_and(|c| c.is_ascii_digit())
+}
+
 /// What a search box's words are taken to mean.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Search {
@@ -57,11 +64,7 @@ impl Search {
             Search::Email(q.to_lowercase())
         } else if q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && q.chars().filter(char::is_ascii_digit).count() >= 3 {
             Search::Phone(phone_key_prefix(q))
-        } else if q.len() <= 8
-            && q.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && q.chars().any(|c| c.is_ascii_digit())
-            && q.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
-        {
+        } else if q.len() <= 8 && q.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') && looks_like_postcode(&postcode_key(q)) {
             Search::Postcode(postcode_key(q))
         } else {
             let words: Vec<String> = words(q).into_iter().take(8).map(|w| w.chars().take(TERM_MAX).collect()).collect();
@@ -97,6 +100,9 @@ mod tests {
     fn a_short_mix_of_letters_and_digits_is_a_postcode() {
         assert_eq!(Search::parse("np22 3"), Search::Postcode("NP223".into()));
         assert_eq!(Search::parse("NP22"), Search::Postcode("NP22".into()));
+        assert_eq!(Search::parse("m1 1ae"), Search::Postcode("M11AE".into()));
+        assert_eq!(Search::parse("Flat 23"), words(&["flat", "23"]), "not a postcode");
+        assert_eq!(Search::parse("davies0"), words(&["davies0"]));
     }
 
     fn words(ws: &[&str]) -> Search {

@@ -123,8 +123,12 @@ impl Node {
         }
         for r in self.rules() {
             match r {
-                Rule::Custom { value, .. } if value.chars().count() > 500 => return Err(Problem::new("value", "is too long (500 characters at most)")),
-                Rule::Postcode { prefix } if prefix.chars().count() > 10 => return Err(Problem::new("postcode", "is too long for a postcode")),
+                Rule::Custom { value, .. } if value.chars().count() > 500 => {
+                    return Err(Problem::new("value", "is too long (500 characters at most)"));
+                }
+                Rule::Postcode { prefix } if prefix.chars().count() > 10 => {
+                    return Err(Problem::new("postcode", "is too long for a postcode"));
+                }
                 Rule::Assessment { levels, .. } if levels.is_empty() => return Err(Problem::new("levels", "choose at least one level")),
                 Rule::Postcode { prefix } if crate::contact::postcode_key(prefix).is_empty() => {
                     return Err(Problem::new("postcode", "type a postcode or the start of one, such as CF10"));

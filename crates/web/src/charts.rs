@@ -36,6 +36,8 @@ struct Chart<'a> {
 const WIDTH: f64 = 640.0;
 const PLOT_TOP: f64 = 10.0;
 const PLOT_HEIGHT: f64 = 220.0;
+/// The legend's line height, for text 22 units high.
+const LEGEND_ROW: f64 = 30.0;
 
 /// Stacked columns, one per moment (`columns`: its label and a count per
 /// series), each series a colour named in the legend.
@@ -56,20 +58,20 @@ pub fn stacked_columns(title: &str, series: &[String], columns: &[(String, Vec<i
             let name = series.get(s).map_or("", String::as_str);
             rects.push(Rect { x, y, w, h, series: s, title: format!("{label}: {name} {v}") });
         }
-        labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 18.0, text: label.clone() });
+        labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 26.0, text: label.clone() });
         let parts: Vec<String> =
             values.iter().enumerate().map(|(s, v)| format!("{} {v}", series.get(s).map_or("", String::as_str))).collect();
         description.push(format!("{label}: {}", parts.join(", ")));
     }
-    let height = PLOT_TOP + PLOT_HEIGHT + 30.0 + 22.0 * series.len() as f64;
+    let height = PLOT_TOP + PLOT_HEIGHT + 44.0 + LEGEND_ROW * series.len() as f64;
     draw(title, height, description.join("; "), rects, labels, series)
 }
 
 /// Horizontal bars, one per row, longest first as given.
 pub fn bars(title: &str, rows: &[(String, i64)]) -> String {
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
-    let row_height = 28.0;
-    let label_width = 200.0;
+    let row_height = 36.0;
+    let label_width = 260.0;
     let mut rects = Vec::new();
     let mut labels = Vec::new();
     for (i, (label, v)) in rows.iter().enumerate() {
@@ -93,7 +95,7 @@ fn draw(title: &str, height: f64, description: String, rects: Vec<Rect>, labels:
 
 impl Chart<'_> {
     fn legend_y(&self, i: &usize) -> f64 {
-        PLOT_TOP + PLOT_HEIGHT + 34.0 + 22.0 * *i as f64
+        PLOT_TOP + PLOT_HEIGHT + 60.0 + LEGEND_ROW * *i as f64
     }
 }
 

@@ -118,8 +118,8 @@ impl Zone {
 
     /// A time typed into a `datetime-local` input, read in the group's zone.
     pub fn parse_input(&self, field: &str, s: &str) -> Result<chrono::DateTime<chrono::Utc>, tredegar_domain::Problem> {
-        use chrono::TimeZone;
         use chrono::Datelike;
+        use chrono::TimeZone;
         chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
             .ok()
             .filter(|t| tredegar_domain::conversations::YEARS.contains(&t.year()))

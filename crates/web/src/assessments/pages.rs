@@ -150,8 +150,11 @@ pub async fn level_chart(tx: &mut Tx, scope: &Scope, campaign: CampaignId, days:
     let moments: Vec<DateTime<Utc>> = (0..steps).map(|i| now - Duration::days(days) * (steps - 1 - i) / (steps - 1)).collect();
     let counts = assessments::counts_over_time(tx, scope, campaign, &moments).await?;
     let zone = Zone::of(scope);
-    let columns: Vec<(String, Vec<i64>)> =
-        moments.iter().zip(counts).map(|(at, c)| (zone.today(at).format("%-d %b").to_string(), c.to_vec())).collect();
+    let columns: Vec<(String, Vec<i64>)> = moments
+        .iter()
+        .zip(counts)
+        .map(|(at, c)| (zone.today(at).format(if days > 180 { "%b %y" } else { "%-d %b" }).to_string(), c.to_vec()))
+        .collect();
     let series: Vec<String> = Level::ALL.iter().map(|l| l.numbered_in(&names)).collect();
     let svg = crate::charts::stacked_columns(&format!("Assessments over the last {days} days"), &series, &columns);
     let now = assessments::counts(tx, scope, campaign).await?;

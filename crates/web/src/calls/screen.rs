@@ -122,7 +122,7 @@ pub(super) async fn record(
     let call_back_at =
         if outcome == Some(Outcome::CallBack) { errors.check(zone.parse_input("call_back_at", &outcome_form.call_back_at)) } else { None };
     let conversation = if outcome == Some(Outcome::Spoke) {
-        match form.check(zone) {
+        match form.check(zone, now) {
             Ok(c) => Some(c),
             Err(e) => {
                 e.0.into_iter().for_each(|p| errors.push(p));

@@ -157,7 +157,10 @@ impl ConversationIn {
         let answer = errors.check(Answer::parse_optional("answer", self.answer.as_deref().unwrap_or(""))).flatten();
         let mut themes = Vec::new();
         if self.issues.len() > super::form::MAX_THEMES {
-            errors.push(tredegar_domain::Problem::new("issues", format!("name at most {} issues for one conversation", super::form::MAX_THEMES)));
+            errors.push(tredegar_domain::Problem::new(
+                "issues",
+                format!("name at most {} issues for one conversation", super::form::MAX_THEMES),
+            ));
         }
         for (i, t) in self.issues.iter().enumerate().take(super::form::MAX_THEMES) {
             if let Some(t) = errors.check(one_line_text(&format!("issues.{i}"), t, 100)).flatten() {

@@ -80,10 +80,14 @@ pub struct Conversation {
 }
 
 impl ConversationForm {
-    pub fn check(&self, zone: Zone) -> Result<Conversation, FieldErrors> {
+    pub fn check(&self, zone: Zone, now: DateTime<Utc>) -> Result<Conversation, FieldErrors> {
         let mut errors = FieldErrors::default();
         let kind = errors.check(ConversationKind::parse("kind", &self.kind));
         let held_at = errors.check(zone.parse_input("held_at", &self.held_at));
+        // A conversation is logged after it happens; an hour's grace for clocks.
+        if held_at.is_some_and(|t| t > now + chrono::Duration::hours(1)) {
+            errors.push(Problem::new("held_at", "is in the future: log a conversation once it has happened"));
+        }
         let text = |errors: &mut FieldErrors, field: &str, value: &str, max: usize| {
             errors.check(optional_text(field, value, max)).flatten().unwrap_or_default()
         };
@@ -128,6 +132,13 @@ impl ConversationForm {
                 assignee.zip(due).map(|(a, d)| (what, a, d))
             }
         };
+        let said = [&self_interest, &ask, &commitments, &notes].iter().any(|t| !t.is_empty()) || !themes.is_empty();
+        if !said && errors.is_empty() {
+            errors.push(Problem::new(
+                "self_interest",
+                "say something about the conversation: what they care about, an issue, the ask or a note",
+            ));
+        }
         errors.into_result()?;
         let (Some(kind), Some(held_at)) = (kind, held_at) else {
             return Err(Problem::new("form", "is incomplete").into());

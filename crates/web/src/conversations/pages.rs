@@ -82,7 +82,7 @@ pub(super) async fn create(
     let refused = |errors: FieldErrors, form: ConversationForm, choices: Choices| {
         render(form_page(&scope, csrf, id, name, choices, form, errors)).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
     };
-    let checked = match form.check(Zone::of(&scope)) {
+    let checked = match form.check(Zone::of(&scope), state.clock.now()) {
         Ok(c) => c,
         Err(errors) => return refused(errors, form, choices),
     };

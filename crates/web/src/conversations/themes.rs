@@ -101,7 +101,14 @@ pub(super) async fn rename(
     };
     match renamed {
         Ok(()) => Ok(Redirect::to(&format!("{}?notice=saved", paths::themes(scope.group_slug()))).into_response()),
-        Err(tredegar_db::DbError::Invalid(errors)) => page(&state, &scope, csrf, &Notice::default(), errors).await,
+        Err(tredegar_db::DbError::Invalid(errors)) => {
+            // Shown beside the theme being renamed, not the field that adds one.
+            let mut beside = FieldErrors::default();
+            for p in errors.0 {
+                beside.push(p.at(format!("theme-{id}")).shown_as("Rename"));
+            }
+            page(&state, &scope, csrf, &Notice::default(), beside).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::NEW_SEGMENT, get(pages::new_segment).post(pages::build_new))
         .route(paths::LIST, get(pages::show))
         .route(paths::LIST_EDIT, get(pages::edit).post(pages::build_existing))
-        .route(paths::LIST_DELETE, post(pages::delete))
+        .route(paths::LIST_DELETE, get(pages::confirm_delete).post(pages::delete))
         .route(paths::LIST_PERSON_REMOVE, post(pages::remove_person))
         .route(paths::PUT_ON_LIST, post(pages::add_people))
 }

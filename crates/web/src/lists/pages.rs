@@ -273,6 +273,29 @@ pub(super) async fn show(
     }))
 }
 
+#[derive(Template)]
+#[template(path = "lists/delete.html")]
+struct DeletePage {
+    csrf: String,
+    slug: String,
+    list: List,
+}
+
+pub(super) async fn confirm_delete(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, ListId)>,
+) -> Result<Response, AppError> {
+    let list = the_list(&state, &scope, id).await?;
+    let title = format!("Delete {}?", list.name);
+    render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| DeletePage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        list,
+    }))
+}
+
 pub(super) async fn delete(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
