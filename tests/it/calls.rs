@@ -89,6 +89,13 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
     assert!(r.body.contains(&a_name));
     let r = first.post_call_record(SLUG, &list, &a, &[("outcome", "do_not_call")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // An old form sent again does not overwrite what was recorded.
+    let again = first.post_call_record(SLUG, &list, &a, &[("outcome", "no_answer")]).await;
+    assert!(
+        again.status() == StatusCode::BAD_REQUEST && again.body.contains("already recorded for this call: Do not call"),
+        "{}",
+        again.body
+    );
     let (c, _) = callee(&mut first, &list).await.unwrap();
     let spoke = [
         ("outcome", "spoke"),

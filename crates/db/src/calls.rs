@@ -190,6 +190,12 @@ pub async fn record(
     if list.status != CallListStatus::Open {
         return Err(Problem::new("call_list", "is closed").into());
     }
+    // Only a call still to make (or to make again) is recorded: a form sent
+    // twice, or from an old page, does not overwrite what was recorded.
+    match next_or_called(tx, scope, id, person).await?.ok_or(DbError::NotFound)?.outcome {
+        None | Some(Outcome::CallBack) => {}
+        Some(done) => return Err(Problem::new("outcome", format!("was already recorded for this call: {}", done.label())).into()),
+    }
     if outcome == Outcome::CallBack && call_back_at.is_none() {
         return Err(Problem::new("call_back_at", "say when to call back").into());
     }

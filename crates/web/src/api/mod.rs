@@ -55,12 +55,15 @@ impl Api {
         format!("{}/api/v2/{path}", self.base)
     }
 
-    /// Writes need an organiser; a volunteer's token can only read what they are assigned.
+    /// Writes, and the group's own workings (tags, lists), need an organiser;
+    /// a volunteer's token reads only the people assigned to them.
     pub fn organiser(&self) -> Result<&Scope, ApiError> {
         if self.scope.role() >= Role::Organiser {
             Ok(&self.scope)
         } else {
-            Err(ApiError(AppError::Forbidden("a volunteer's token can only read".into())))
+            Err(ApiError(AppError::Forbidden(
+                "this needs an organiser's token: a volunteer's token reads only the people assigned to them".into(),
+            )))
         }
     }
 }
