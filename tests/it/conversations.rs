@@ -99,6 +99,11 @@ async fn log_a_conversation_and_see_it_everywhere(app: TestApp) {
     let theme = themes.body.split(&format!("/g/{SLUG}/themes/")).nth(1).unwrap()[..36].to_string();
     assert_eq!(admin.post_theme(SLUG, &theme, &[("name", "Lifts out of order")]).await.status(), StatusCode::SEE_OTHER);
     assert!(org.get(&link).await.body.contains("Lifts out of order"));
+    // And takes one off the list: the conversation keeps the rest.
+    assert_eq!(org.post_theme_delete(SLUG, &theme, &[]).await.status(), StatusCode::NOT_FOUND, "admins only");
+    assert_eq!(admin.post_theme_delete(SLUG, &theme, &[]).await.status(), StatusCode::SEE_OTHER);
+    let read = org.get(&link).await;
+    assert!(!read.body.contains("Lifts out of order") && read.body.contains("Damp and mould"), "{}", read.body);
     // The follow-up is overdue on the dashboard and in "my follow-ups", until done.
     let dash = org.dashboard(SLUG).await;
     assert!(dash.body.contains("Remind her about Thursday") && dash.body.contains("Overdue"), "{}", dash.body);

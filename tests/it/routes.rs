@@ -330,4 +330,8 @@ impl Client {
     pub async fn who_knows(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
         self.get(tredegar_web::paths::who_knows(slug, id)).await
     }
+
+    pub async fn post_theme_delete(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::theme_delete(slug, id), fields).await
+    }
 }

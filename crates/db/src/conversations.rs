@@ -53,6 +53,13 @@ pub async fn rename_theme(tx: &mut Tx, scope: &Scope, id: ThemeId, name: &str) -
     }
 }
 
+/// Take a theme off the issue list; conversations that raised it keep the
+/// rest of what they recorded.
+pub async fn delete_theme(tx: &mut Tx, scope: &Scope, id: ThemeId) -> Result<()> {
+    let gone = execute!(tx, "DELETE FROM themes WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
+    if gone == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
 /// A conversation as it is shown and exported.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Conversation {

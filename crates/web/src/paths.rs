@@ -88,6 +88,7 @@ paths! {
     /// The issue list: themes people raise.
     THEMES, themes = "/g/{slug}/themes" (slug);
     THEME, theme = "/g/{slug}/themes/{id}" (slug, id);
+    THEME_DELETE, theme_delete = "/g/{slug}/themes/{id}/delete" (slug, id);
     /// The signed-in member's follow-ups.
     FOLLOW_UPS, follow_ups = "/g/{slug}/follow-ups" (slug);
     FOLLOW_UP_DONE, follow_up_done = "/g/{slug}/follow-ups/{id}/done" (slug, id);

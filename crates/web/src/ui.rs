@@ -82,6 +82,7 @@ impl Layout {
                 "conversation" => "Conversation saved. It is on their timeline below.",
                 "assessed" => "Assessment saved.",
                 "done" => "Marked done.",
+                "deleted-theme" => "Taken off the list. Conversations that raised it no longer count it.",
                 "deleted-list" => "Deleted. The people on it are not changed.",
                 "added" => "Added.",
                 "deleted" => "Deleted. Everything about them has been removed.",

@@ -24,4 +24,5 @@ pub fn router() -> Router<AppState> {
         .route(paths::FOLLOW_UP_DONE, post(follow_ups::done))
         .route(paths::THEMES, get(themes::index).post(themes::add))
         .route(paths::THEME, post(themes::rename))
+        .route(paths::THEME_DELETE, post(themes::delete))
 }

@@ -1,5 +1,5 @@
 //! The group's issue list: the themes people raise in conversations. Anyone
-//! logging a conversation can add one; admins rename them.
+//! logging a conversation can add one; admins rename and remove them.
 
 use askama::Template;
 use axum::extract::State;
@@ -111,4 +111,17 @@ pub(super) async fn rename(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Take a theme off the list (a mistake, or a duplicate): the conversations
+/// that raised it no longer count it.
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, id)): Path<(String, ThemeId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    conversations::delete_theme(&mut tx, &scope, id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=deleted-theme", paths::themes(scope.group_slug()))).into_response())
 }
