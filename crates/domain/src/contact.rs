@@ -207,6 +207,11 @@ pub fn one_line_text(field: &str, s: &str, max: usize) -> Result<Option<String>,
     optional_text(field, s, max)
 }
 
+/// One line of text that must be present.
+pub fn required_line(field: &str, s: &str, max: usize) -> Result<String, Problem> {
+    one_line_text(field, s, max)?.ok_or_else(|| Problem::new(field, "must not be empty"))
+}
+
 /// Trimmed text that must be present.
 pub fn required_text(field: &str, s: &str, max: usize) -> Result<String, Problem> {
     optional_text(field, s, max)?.ok_or_else(|| Problem::new(field, "must not be empty"))

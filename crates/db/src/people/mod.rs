@@ -44,6 +44,15 @@ pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId)
     Ok(q.count(tx).await? > 0)
 }
 
+/// The person, if the scope may both read them and record things about
+/// them (log a conversation, link them to others).
+pub async fn to_act_on(tx: &mut crate::Tx, scope: &crate::Scope, id: PersonId) -> crate::Result<Option<Person>> {
+    match get(tx, scope, id).await? {
+        Some(p) if acts_on(tx, scope, id).await? => Ok(Some(p)),
+        _ => Ok(None),
+    }
+}
+
 /// A person as shown in a list.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonSummary {

@@ -9,7 +9,7 @@ use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::lists::{self, List};
 use tredegar_db::{Scope, users};
 use tredegar_domain::calls::CallListStatus;
-use tredegar_domain::contact::{one_line_text, optional_text};
+use tredegar_domain::contact::{optional_text, required_line};
 use tredegar_domain::segments::{Node, Rule};
 use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
 
@@ -100,10 +100,7 @@ pub(super) async fn create(
     Form(form): Form<NewCallList>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
-    let name = errors.check(one_line_text("name", &form.name, 200)).flatten();
-    if name.is_none() && errors.is_empty() {
-        errors.push(Problem::new("name", "must not be empty"));
-    }
+    let name = errors.check(required_line("name", &form.name, 200));
     let script = errors.check(optional_text("script", &form.script, 10_000)).flatten().unwrap_or_default();
     let list = errors.check(form.list.trim().parse::<ListId>().map_err(|_| Problem::new("list", "choose the list or segment to call")));
     let callers: Vec<UserId> = form.callers.iter().filter_map(|c| c.parse().ok()).collect();

@@ -29,14 +29,12 @@ struct FormPage {
     choices: Choices,
 }
 
-/// The person, if the scope may record a conversation with them.
-async fn person_name(state: &AppState, scope: &Scope, id: PersonId) -> Result<(String, Choices), AppError> {
+/// The person's name and the form's choices, if the scope may record a
+/// conversation with them.
+async fn person_and_choices(state: &AppState, scope: &Scope, id: PersonId) -> Result<(String, Choices), AppError> {
     let mut tx = state.db.read().await?;
-    let person = people::get(&mut tx, scope, id).await?;
-    match person {
-        Some(p) if people::acts_on(&mut tx, scope, id).await? => Ok((p.display_name(), Choices::read(&mut tx, scope, id).await?)),
-        _ => Err(AppError::not_found()),
-    }
+    let person = people::to_act_on(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    Ok((person.display_name(), Choices::read(&mut tx, scope, id).await?))
 }
 
 fn form_page(
@@ -66,7 +64,7 @@ pub(super) async fn new(
     csrf: CsrfToken,
     Path((_, id)): Path<(String, PersonId)>,
 ) -> Result<Response, AppError> {
-    let (name, choices) = person_name(&state, &scope, id).await?;
+    let (name, choices) = person_and_choices(&state, &scope, id).await?;
     let form = ConversationForm::blank(&scope, Zone::of(&scope), state.clock.now(), ConversationKind::OneToOne);
     render(form_page(&scope, csrf, id, name, choices, form, FieldErrors::default()))
 }
@@ -78,7 +76,7 @@ pub(super) async fn create(
     Path((_, id)): Path<(String, PersonId)>,
     Form(form): Form<ConversationForm>,
 ) -> Result<Response, AppError> {
-    let (name, choices) = person_name(&state, &scope, id).await?;
+    let (name, choices) = person_and_choices(&state, &scope, id).await?;
     let refused = |errors: FieldErrors, form: ConversationForm, choices: Choices| {
         render(form_page(&scope, csrf, id, name, choices, form, errors)).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
     };

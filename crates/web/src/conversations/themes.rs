@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::conversations::{self, Theme};
-use tredegar_domain::contact::one_line_text;
+use tredegar_domain::contact::required_line;
 use tredegar_domain::{FieldErrors, Problem, ThemeId};
 
 use crate::auth::{Admin, CsrfToken, Organiser};
@@ -62,7 +62,7 @@ pub(super) struct ThemeForm {
 }
 
 fn theme_name(form: &ThemeForm) -> Result<String, Problem> {
-    one_line_text("name", &form.name, 100)?.ok_or_else(|| Problem::new("name", "must not be empty"))
+    required_line("name", &form.name, 100)
 }
 
 pub(super) async fn add(

@@ -120,8 +120,7 @@ impl BuilderForm {
             "subscribed" => Rule::Subscribed,
             "custom" => {
                 let field = id("field", &self.field, "a custom field")?;
-                let value = tredegar_domain::contact::one_line_text("value", &self.value, 500)?
-                    .ok_or_else(|| Problem::new("value", "must not be empty"))?;
+                let value = tredegar_domain::contact::required_line("value", &self.value, 500)?;
                 Rule::Custom { field, value }
             }
             "on_list" => Rule::OnList { list: id("list", &self.list, "a list")? },

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tredegar_db::lists::{self, List};
 use tredegar_db::people::{self, Order, Search};
 use tredegar_db::{Scope, Tx};
-use tredegar_domain::contact::one_line_text;
+use tredegar_domain::contact::required_line;
 use tredegar_domain::segments::{ListKind, Node};
 use tredegar_domain::{FieldErrors, ListId, PersonId, Problem};
 
@@ -68,7 +68,7 @@ pub(super) struct NameForm {
 }
 
 fn list_name(name: &str) -> Result<String, Problem> {
-    one_line_text("name", name, 200)?.ok_or_else(|| Problem::new("name", "must not be empty"))
+    required_line("name", name, 200)
 }
 
 /// Start a static list.

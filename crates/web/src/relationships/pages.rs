@@ -8,9 +8,9 @@ use serde::Deserialize;
 use tredegar_db::people::{self, Order, PersonSummary, Search};
 use tredegar_db::relationships::{self, Network};
 use tredegar_db::{Scope, Tx};
-use tredegar_domain::contact::one_line_text;
+use tredegar_domain::contact::required_line;
 use tredegar_domain::relationships::{Strength, kind_label};
-use tredegar_domain::{PersonId, Problem, RelationshipId};
+use tredegar_domain::{PersonId, RelationshipId};
 
 use crate::auth::{Admin, CsrfToken, Member};
 use crate::extract::{Form, Path, Query};
@@ -35,10 +35,7 @@ pub async fn network_svg(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result
 
 async fn person_name(state: &AppState, scope: &Scope, id: PersonId) -> Result<String, AppError> {
     let mut tx = state.db.read().await?;
-    match people::get(&mut tx, scope, id).await? {
-        Some(p) if people::acts_on(&mut tx, scope, id).await? => Ok(p.display_name()),
-        _ => Err(AppError::not_found()),
-    }
+    Ok(people::to_act_on(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?.display_name())
 }
 
 #[derive(Default, Deserialize)]
@@ -153,7 +150,7 @@ pub(super) struct KindForm {
 }
 
 pub(super) async fn add_kind(State(state): State<AppState>, Admin(scope): Admin, Form(form): Form<KindForm>) -> Result<Response, AppError> {
-    let name = one_line_text("kind", &form.kind, 60)?.ok_or_else(|| Problem::new("kind", "must not be empty"))?;
+    let name = required_line("kind", &form.kind, 60)?;
     let mut tx = state.db.write().await?;
     relationships::add_kind(&mut tx, &scope, &name).await?;
     tx.commit().await?;
