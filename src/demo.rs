@@ -224,6 +224,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
         campaign_ids.push(id);
     }
     let volunteer_scope = Scope::for_member(&mut tx, volunteer.id, &group.slug).await?.context("demo volunteer has no membership")?;
+    ladder(&mut tx, &scope, now).await?;
     let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
     lists_and_calls(&mut tx, &scope, &tag_ids, &campaign_ids, volunteer.id, now).await?;
     let operator = crate::commands::operator(&mut tx, &group).await?;
@@ -359,5 +360,22 @@ async fn lists_and_calls(
     let script = "Hello, it's the Brookfield Estate Residents about the demolition plans. Have you heard about the ballot? \
                   Can you come to the meeting on Thursday at 7pm in the community centre?";
     calls::create(tx, scope, "Demolition ring-round", script, Node::Rule(Rule::OnList { list: segment }), &[volunteer], now).await?;
+    Ok(())
+}
+
+/// A ladder of engagement: people climb it as the conversations are logged.
+async fn ladder(tx: &mut tredegar_db::Tx, scope: &Scope, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    use tredegar_domain::ladder::RungRule;
+    let leader = tredegar_domain::Level::try_from(1).map_err(anyhow::Error::msg)?;
+    let rungs = [
+        ("Contacted", RungRule::Conversations { at_least: 1 }),
+        ("Came to a meeting", RungRule::Meetings { at_least: 1 }),
+        ("Took action", RungRule::SaidYes { at_least: 1 }),
+        ("Brought others", RungRule::Recruited { at_least: 1 }),
+        ("Leader", RungRule::AssessedAtMost { level: leader }),
+    ];
+    for (name, rule) in &rungs {
+        tredegar_db::ladder::add_rung(tx, scope, name, Some(rule), now).await?;
+    }
     Ok(())
 }

@@ -15,6 +15,7 @@ mod export;
 mod helpers;
 mod invitations;
 mod isolation;
+mod ladder;
 mod listening;
 mod lists;
 mod ops;

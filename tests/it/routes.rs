@@ -334,4 +334,25 @@ impl Client {
     pub async fn post_theme_delete(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
         self.post_form(tredegar_web::paths::theme_delete(slug, id), fields).await
     }
+
+    pub async fn ladder(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::ladder(slug)).await
+    }
+
+    pub async fn post_ladder_rungs(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::ladder_rungs(slug), fields).await
+    }
+
+    pub async fn post_ladder_rung_delete(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::ladder_rung_delete(slug, id), fields).await
+    }
+
+    pub async fn post_person_rung(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::person_rung(slug, id), fields).await
+    }
 }

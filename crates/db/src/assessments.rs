@@ -122,6 +122,7 @@ pub async fn set(
         scope.actor_name(),
         now
     )?;
+    crate::ladder::refresh(tx, scope, person, "after an assessment", now).await?;
     Ok(true)
 }
 

@@ -144,6 +144,7 @@ pub async fn log(tx: &mut Tx, scope: &Scope, person: PersonId, c: &NewConversati
             &area
         )?;
     }
+    crate::ladder::refresh(tx, scope, person, "after a conversation", now).await?;
     Ok(id)
 }
 

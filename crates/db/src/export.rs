@@ -120,6 +120,21 @@ pub const TABLES: &[Table] = &[
     ),
     table("relationship_kinds", "The group's own kinds of relationship.", "SELECT * FROM relationship_kinds WHERE group_id = $1"),
     table(
+        "ladder_rungs",
+        "The group's ladder of engagement: its rungs in order, and the rule (JSON) that earns each.",
+        "SELECT * FROM ladder_rungs WHERE group_id = $1",
+    ),
+    table(
+        "ladder_placements",
+        "Each person's rung now, whether set by hand, and why.",
+        "SELECT * FROM ladder_placements WHERE group_id = $1",
+    ),
+    table(
+        "ladder_moves",
+        "Every move up or down the ladder: from and to which rung, why, by whom, when.",
+        "SELECT * FROM ladder_moves WHERE group_id = $1",
+    ),
+    table(
         "assessment_levels",
         "The group's own names for the assessment levels 1 to 5.",
         "SELECT * FROM assessment_levels WHERE group_id = $1",

@@ -64,6 +64,7 @@ pub mod fields;
 pub mod follow_ups;
 pub mod groups;
 pub mod invitations;
+pub mod ladder;
 pub mod listening;
 pub mod lists;
 pub mod people;

@@ -78,6 +78,8 @@ pub async fn link(
         scope.actor_name(),
         now
     )?;
+    // Bringing someone in can earn the one who did it a rung.
+    crate::ladder::refresh(tx, scope, other, "after bringing someone in", now).await?;
     Ok(())
 }
 

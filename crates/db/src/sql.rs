@@ -90,7 +90,8 @@ id_args!(
     ThemeId,
     FollowUpId,
     ListId,
-    CallListId
+    CallListId,
+    RungId
 );
 
 /// SQL being built, with its values.

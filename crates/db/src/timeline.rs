@@ -9,6 +9,7 @@ use crate::assessments::{self, AssessmentChange};
 use crate::calls::{self, Call};
 use crate::conversations::{self, Conversation};
 use crate::follow_ups::{self, FollowUp};
+use crate::ladder::{self, Move};
 use crate::people::{self, PersonEvent};
 use crate::{Result, Scope, Tx};
 
@@ -19,6 +20,7 @@ pub enum Entry {
     Assessment(AssessmentChange),
     FollowUp(FollowUp),
     Call(Call),
+    Rung(Move),
 }
 
 impl Entry {
@@ -29,6 +31,7 @@ impl Entry {
             Entry::Assessment(a) => a.at,
             Entry::FollowUp(f) => f.created_at,
             Entry::Call(c) => c.called_at,
+            Entry::Rung(m) => m.at,
         }
     }
 }
@@ -40,6 +43,7 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     all.extend(assessments::changes_of_person(tx, scope, person).await?.into_iter().map(Entry::Assessment));
     all.extend(follow_ups::of_person(tx, scope, person).await?.into_iter().map(Entry::FollowUp));
     all.extend(calls::of_person(tx, scope, person).await?.into_iter().map(Entry::Call));
+    all.extend(ladder::moves_of_person(tx, scope, person).await?.into_iter().map(Entry::Rung));
     all.sort_by_key(|e| std::cmp::Reverse(e.at()));
     Ok(all)
 }

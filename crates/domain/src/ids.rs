@@ -57,4 +57,5 @@ id_type!(
     ListId,
     CallListId,
     RelationshipId,
+    RungId,
 );

@@ -73,6 +73,7 @@ pub mod conversations;
 pub mod filter;
 pub mod groups;
 pub mod ids;
+pub mod ladder;
 pub mod people;
 pub mod person_update;
 pub mod problems;

@@ -63,6 +63,10 @@ pub enum Rule {
     },
     /// Asked not to be called.
     DoNotCall,
+    /// Stands on this rung of the ladder.
+    Rung {
+        rung: crate::RungId,
+    },
 }
 
 /// A definition: rules combined.

@@ -36,6 +36,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod conversations;
 pub mod groups;
+pub mod ladder;
 pub mod listening;
 pub mod lists;
 pub mod ops;
@@ -181,6 +182,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(lists::router())
         .merge(calls::router())
         .merge(relationships::router())
+        .merge(ladder::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))

@@ -92,6 +92,11 @@ paths! {
     /// The signed-in member's follow-ups.
     FOLLOW_UPS, follow_ups = "/g/{slug}/follow-ups" (slug);
     FOLLOW_UP_DONE, follow_up_done = "/g/{slug}/follow-ups/{id}/done" (slug, id);
+    /// The ladder of engagement: its funnel, leaders, and rungs.
+    LADDER, ladder = "/g/{slug}/ladder" (slug);
+    LADDER_RUNGS, ladder_rungs = "/g/{slug}/ladder/rungs" (slug);
+    LADDER_RUNG_DELETE, ladder_rung_delete = "/g/{slug}/ladder/rungs/{id}/delete" (slug, id);
+    PERSON_RUNG, person_rung = "/g/{slug}/people/{id}/rung" (slug, id);
     /// Segments and static lists.
     LISTS, lists = "/g/{slug}/lists" (slug);
     NEW_SEGMENT, new_segment = "/g/{slug}/lists/segment" (slug);

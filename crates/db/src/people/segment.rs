@@ -94,6 +94,10 @@ fn push_rule(q: &mut Sql, rule: &Rule) {
             exists(q, "do_not_call x WHERE x.person_id");
             q.push(")");
         }
+        Rule::Rung { rung } => {
+            exists(q, "ladder_placements lp WHERE lp.person_id");
+            q.push(" AND lp.rung_id = ").bind(*rung).push(")");
+        }
     }
 }
 

@@ -268,6 +268,13 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         );
         execute!(tx, sqlx::AssertSqlSafe(sql), k, o)?;
     }
+    execute!(tx, "UPDATE ladder_moves SET person_id = $1 WHERE person_id = $2", k, o)?;
+    execute!(
+        tx,
+        "UPDATE ladder_placements SET person_id = $1 WHERE person_id = $2 AND NOT EXISTS (SELECT 1 FROM ladder_placements x WHERE x.person_id = $1)",
+        k,
+        o
+    )?;
     execute!(
         tx,
         "UPDATE list_members SET person_id = $1 WHERE person_id = $2 AND list_id NOT IN (SELECT m.list_id FROM list_members m WHERE m.person_id = $1)",

@@ -57,6 +57,8 @@ pub struct BuilderForm {
     pub value: String,
     #[serde(default)]
     pub list: String,
+    #[serde(default)]
+    pub rung: String,
 }
 
 /// The kinds of rule the builder offers, with their words.
@@ -74,6 +76,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("custom", "A custom field has a value"),
     ("on_list", "Is on another list or segment"),
     ("do_not_call", "Asked not to be called"),
+    ("rung", "Stands on a rung of the ladder"),
 ];
 
 fn id<T: std::str::FromStr>(field: &str, s: &str, what: &str) -> Result<T, Problem> {
@@ -125,6 +128,7 @@ impl BuilderForm {
             }
             "on_list" => Rule::OnList { list: id("list", &self.list, "a list")? },
             "do_not_call" => Rule::DoNotCall,
+            "rung" => Rule::Rung { rung: id("rung", &self.rung, "a rung")? },
             _ => return Err(Problem::new("kind", "choose what to look for")),
         })
     }
@@ -183,6 +187,7 @@ pub struct Names {
     pub fields: Vec<CustomField>,
     pub lists: Vec<List>,
     pub levels: LevelNames,
+    pub rungs: Vec<tredegar_db::ladder::Rung>,
 }
 
 impl Names {
@@ -195,6 +200,7 @@ impl Names {
             fields: tredegar_db::fields::list(tx, scope).await?,
             lists: tredegar_db::lists::list(tx, scope, all).await?.0,
             levels: tredegar_db::assessments::level_names(tx, scope).await?,
+            rungs: tredegar_db::ladder::rungs(tx, scope).await?,
         })
     }
 
@@ -227,6 +233,9 @@ impl Names {
                 format!("has {} “{value}”", self.fields.iter().find(|f| f.id == *field).map_or("(deleted field)", |f| f.label.as_str()))
             }
             Rule::DoNotCall => "asked not to be called".into(),
+            Rule::Rung { rung } => {
+                format!("stands on the rung “{}”", self.rungs.iter().find(|r| r.id == *rung).map_or("(deleted)", |r| r.name.as_str()))
+            }
             Rule::OnList { list } => {
                 let l = self.lists.iter().find(|l| l.id == *list);
                 let what = if l.is_some_and(|l| l.kind == ListKind::Static) { "list" } else { "segment" };

@@ -47,6 +47,9 @@ struct ShowPage {
     /// The people linked to this one, in words, and the network drawn.
     links: Vec<LinkShown>,
     network: String,
+    /// The group's ladder, and where this person stands on it.
+    rungs: Vec<tredegar_db::ladder::Rung>,
+    placement: Option<tredegar_db::ladder::Placement>,
 }
 
 /// One relationship as this person's page reads it.
@@ -59,6 +62,12 @@ struct LinkShown {
 impl ShowPage {
     fn all_levels(&self) -> [Level; 5] {
         Level::ALL
+    }
+
+    /// The name of the rung the person stands on.
+    fn rung_name(&self) -> Option<&str> {
+        let on = self.placement.as_ref()?.rung_id?;
+        self.rungs.iter().find(|r| r.id == on).map(|r| r.name.as_str())
     }
 }
 
@@ -106,6 +115,8 @@ pub async fn show(
     let campaigns = if can_log { campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
     let levels = assessments::level_names(&mut tx, &scope).await?;
     let (net, network) = crate::relationships::network_svg(&mut tx, &scope, id).await?;
+    let rungs = tredegar_db::ladder::rungs(&mut tx, &scope).await?;
+    let placement = tredegar_db::ladder::placement(&mut tx, &scope, id).await?;
     let links = net
         .links
         .iter()
@@ -148,5 +159,7 @@ pub async fn show(
         tag_error,
         links,
         network,
+        rungs,
+        placement,
     }))
 }

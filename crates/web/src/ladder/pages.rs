@@ -1,0 +1,154 @@
+//! The funnel page, the rung editor, and a person's rung set by hand.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use serde::Deserialize;
+use tredegar_db::ladder::{self, Leader, Step};
+use tredegar_domain::contact::{one_line_text, required_line};
+use tredegar_domain::ladder::{RULES, RungRule};
+use tredegar_domain::{FieldErrors, PersonId, Problem, Role, RungId};
+
+use crate::auth::{Admin, CsrfToken, Member, Organiser};
+use crate::extract::{Form, Path, Query};
+use crate::paths;
+use crate::ui::{Layout, Page, render};
+use crate::{AppError, AppState};
+
+#[derive(Default, Deserialize)]
+pub(super) struct FunnelQuery {
+    notice: Option<String>,
+    /// The period the movement covers, in days back from now.
+    days: Option<i64>,
+}
+
+#[derive(Default, Deserialize)]
+pub(super) struct RungForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    rule: String,
+    #[serde(default)]
+    number: String,
+}
+
+#[derive(Template)]
+#[template(path = "ladder/funnel.html")]
+struct FunnelPage {
+    csrf: String,
+    slug: String,
+    admin: bool,
+    days: i64,
+    steps: Vec<Step>,
+    chart: String,
+    leaders: Vec<Leader>,
+    rules: &'static [(&'static str, &'static str)],
+    form: RungForm,
+    errors: FieldErrors,
+}
+
+async fn funnel_page(
+    state: &AppState,
+    scope: &tredegar_db::Scope,
+    csrf: CsrfToken,
+    q: FunnelQuery,
+    form: RungForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let days = q.days.unwrap_or(90).clamp(1, 3650);
+    let now = state.clock.now();
+    let mut tx = state.db.read().await?;
+    let steps = ladder::funnel(&mut tx, scope, now - Duration::days(days), now).await?;
+    let leaders = ladder::leaders(&mut tx, scope).await?;
+    drop(tx);
+    let rows: Vec<(String, i64)> = steps.iter().map(|s| (s.rung.name.clone(), s.now)).collect();
+    let chart = crate::charts::bars("People on each rung", &rows);
+    let notice = crate::ui::Notice { notice: q.notice };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = Page::new(Layout::for_scope("Ladder of engagement", scope, csrf).notice(&notice), |layout| FunnelPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        admin: scope.role() >= Role::Admin,
+        days,
+        steps,
+        chart,
+        leaders,
+        rules: RULES,
+        form,
+        errors,
+    });
+    render(page).map(|r| (status, r).into_response())
+}
+
+pub(super) async fn funnel(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Query(q): Query<FunnelQuery>,
+) -> Result<Response, AppError> {
+    funnel_page(&state, &scope, csrf, q, RungForm::default(), FieldErrors::default()).await
+}
+
+/// Add a rung at the top; everyone is placed again by the rules.
+pub(super) async fn add_rung(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Form(form): Form<RungForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check(required_line("name", &form.name, 100));
+    let rule = errors.check(RungRule::parse(&form.rule, &form.number));
+    let (Some(name), Some(rule)) = (name, rule) else {
+        return funnel_page(&state, &scope, csrf, FunnelQuery::default(), form, errors).await;
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    ladder::add_rung(&mut tx, &scope, &name, rule.as_ref(), now).await?;
+    ladder::refresh_all(&mut tx, &scope, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::ladder(scope.group_slug()))).into_response())
+}
+
+pub(super) async fn delete_rung(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, id)): Path<(String, RungId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    ladder::delete_rung(&mut tx, &scope, id, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::ladder(scope.group_slug()))).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct SetRungForm {
+    /// A rung's id, or "rules" to let the rules decide.
+    #[serde(default)]
+    rung: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Set a person's rung by hand (with why), or hand them back to the rules.
+pub(super) async fn set_rung(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    Path((_, id)): Path<(String, PersonId)>,
+    Form(form): Form<SetRungForm>,
+) -> Result<Response, AppError> {
+    let rung = match form.rung.trim() {
+        "rules" => None,
+        r => Some(r.parse::<RungId>().map_err(|_| Problem::new("rung", "choose a rung"))?),
+    };
+    let reason = match rung {
+        Some(_) => required_line("reason", &form.reason, 500)?,
+        None => one_line_text("reason", &form.reason, 500)?.unwrap_or_default(),
+    };
+    let mut tx = state.db.write().await?;
+    ladder::set_by_hand(&mut tx, &scope, id, rung, &reason, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::person(scope.group_slug(), id))).into_response())
+}
