@@ -170,7 +170,8 @@ async fn place(
 
 /// Work out the person's rung again by the rules, unless it was set by hand.
 pub async fn refresh(tx: &mut Tx, scope: &Scope, person: PersonId, why: &str, now: DateTime<Utc>) -> Result<()> {
-    if placement(tx, scope, person).await?.is_some_and(|p| p.by_hand) {
+    let now_on = placement(tx, scope, person).await?;
+    if now_on.as_ref().is_some_and(|p| p.by_hand) {
         return Ok(());
     }
     let rungs = rungs(tx, scope).await?;
@@ -178,7 +179,7 @@ pub async fn refresh(tx: &mut Tx, scope: &Scope, person: PersonId, why: &str, no
         return Ok(());
     }
     let to = earned(tx, &rungs, person).await?;
-    if placement(tx, scope, person).await?.map(|p| p.rung_id) != Some(to) {
+    if now_on.map(|p| p.rung_id) != Some(to) {
         place(tx, scope, person, to, false, why, now).await?;
     }
     Ok(())
