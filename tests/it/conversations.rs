@@ -86,6 +86,11 @@ async fn log_a_conversation_and_see_it_everywhere(app: TestApp) {
     ] {
         assert!(page.body.contains(shown), "the person page shows {shown}: {}", page.body);
     }
+    assert!(
+        page.body.contains("<h2>To do</h2>") && page.body.contains("was due 1 Jan 2020"),
+        "open follow-ups lead the page: {}",
+        page.body
+    );
     // The notes are on the conversation's own page, and reading it is audited.
     let link = conversation_link(&page.body);
     let read = org.get(&link).await;

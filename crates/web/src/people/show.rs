@@ -47,6 +47,9 @@ struct ShowPage {
     /// The people linked to this one, in words, and the network drawn.
     links: Vec<LinkShown>,
     network: String,
+    /// What is still to do about this person, oldest due first.
+    open_follow_ups: Vec<tredegar_db::follow_ups::FollowUp>,
+    today: chrono::NaiveDate,
     /// The group's ladder, and where this person stands on it.
     rungs: Vec<tredegar_db::ladder::Rung>,
     placement: Option<tredegar_db::ladder::Placement>,
@@ -116,6 +119,15 @@ pub async fn show(
     let levels = assessments::level_names(&mut tx, &scope).await?;
     let (net, network) = crate::relationships::network_svg(&mut tx, &scope, id).await?;
     let rungs = tredegar_db::ladder::rungs(&mut tx, &scope).await?;
+    let mut open_follow_ups: Vec<_> = timeline
+        .iter()
+        .filter_map(|e| match e {
+            Entry::FollowUp(f) if f.done_at.is_none() => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+    open_follow_ups.sort_by_key(|f| f.due_on);
+    let today = Zone::of(&scope).today(&state.clock.now());
     let placement = tredegar_db::ladder::placement(&mut tx, &scope, id).await?;
     let links = net
         .links
@@ -161,5 +173,7 @@ pub async fn show(
         network,
         rungs,
         placement,
+        open_follow_ups,
+        today,
     }))
 }
