@@ -78,6 +78,7 @@ async fn what_people_raise_and_where(app: TestApp) {
     // A bad period is named; volunteers and other groups see none of it.
     let bad = org.get(format!("{}?from=2026-12-01&to=2026-11-01", paths::listening(SLUG))).await;
     assert!(bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("From: must be on or before"), "{}", bad.body);
+    assert!(bad.body.contains("id=\"from\" name=\"from\" type=\"date\""), "the form comes back to fix it");
     let mut vol = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
     for path in [paths::listening(SLUG), paths::listening_csv(SLUG), paths::listening_theme(SLUG, &damp)] {
         assert_eq!(vol.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");

@@ -4,7 +4,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use tredegar_db::conversations::Conversation;
@@ -70,6 +71,8 @@ struct ReportPage {
     ranking: Vec<ThemeCount>,
     areas: Vec<AreaCount>,
     chart: String,
+    /// A period that could not be read: the form comes back with it named.
+    errors: FieldErrors,
 }
 
 impl ReportPage {
@@ -84,19 +87,28 @@ pub(super) async fn report(
     csrf: CsrfToken,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let period = Period::read(&q, Zone::of(&scope), state.clock.now())?;
+    let zone = Zone::of(&scope);
+    let now = state.clock.now();
+    let (period, errors) = match Period::read(&q, zone, now) {
+        Ok(p) => (p, FieldErrors::default()),
+        // The last 90 days, with the problem named above the form.
+        Err(errors) => (Period::read(&PeriodQuery::default(), zone, now)?, errors),
+    };
     let mut tx = state.db.read().await?;
     let ranking = listening::ranking(&mut tx, &scope, period.start, period.end).await?;
     let areas = listening::by_area(&mut tx, &scope, period.start, period.end).await?;
     let rows: Vec<(String, i64)> = ranking.iter().filter(|t| t.count > 0).take(12).map(|t| (t.name.clone(), t.count)).collect();
     let chart = crate::charts::bars("Issues raised, most first", &rows);
-    render(Page::new(Layout::for_scope("What people raise", &scope, csrf), |_| ReportPage {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = Page::new(Layout::for_scope("What people raise", &scope, csrf), |_| ReportPage {
         slug: scope.group_slug().into(),
         period,
         ranking,
         areas,
         chart,
-    }))
+        errors,
+    });
+    render(page).map(|r| (status, r).into_response())
 }
 
 pub(super) async fn export(
