@@ -339,11 +339,8 @@ async fn lists_and_calls(
     use tredegar_domain::segments::{ListKind, Node, Rule};
     let (Some(demolition), Some(committee)) = (campaigns.first(), tags.first()) else { anyhow::bail!("demo campaigns or tags missing") };
     let levels = [1, 2].into_iter().map(Level::try_from).collect::<Result<Vec<_>, _>>().map_err(anyhow::Error::msg)?;
-    let month_ago = (now - chrono::Duration::days(30)).date_naive();
-    let supporters = Node::All(vec![
-        Node::Rule(Rule::Assessment { campaign: *demolition, levels }),
-        Node::Rule(Rule::NotContactedSince { day: month_ago }),
-    ]);
+    let supporters =
+        Node::All(vec![Node::Rule(Rule::Assessment { campaign: *demolition, levels }), Node::Rule(Rule::NotContactedInDays { days: 30 })]);
     let segment = lists::create(tx, scope, "Supporters not spoken to for a month", ListKind::Segment, &supporters, now).await?;
     let static_list = lists::create(tx, scope, "Tenants' committee", ListKind::Static, &Node::default(), now).await?;
     let members = people::list(

@@ -31,6 +31,14 @@ async fn build_a_segment_and_keep_a_list(app: TestApp) {
     let bad = org.post_new_segment(SLUG, &[("action", "add"), ("kind", "tag"), ("combine", "all")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("Tag: choose a tag"), "{}", bad.body);
+    let bad = org.post_new_segment(SLUG, &[("action", "add"), ("kind", "not_contacted_in_days"), ("days", "0"), ("combine", "all")]).await;
+    assert!(bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("Days: must be a number of days from 1 to 3650"), "{}", bad.body);
+    let recent =
+        org.post_new_segment(SLUG, &[("action", "add"), ("kind", "not_contacted_in_days"), ("days", "30"), ("combine", "all")]).await;
+    assert!(
+        recent.body.contains("has not been spoken to in the last 30 days (or never)")
+            && recent.body.contains("<strong>3</strong> people match")
+    );
     let one = org.post_new_segment(SLUG, &[("action", "add"), ("kind", "tag"), ("tag", &tag), ("combine", "all")]).await;
     assert!(one.body.contains("has the tag “Rent strike”") && one.body.contains("<strong>2</strong> people match"), "{}", one.body);
     let parts = hidden(&one.body, "parts");

@@ -48,6 +48,8 @@ async fn segments_match_brute_force(app: TestApp) {
     let now = Utc::now();
     let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
     let since = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap());
+    // "In the last 180 days" counts from the start of the day 180 days ago.
+    let days_ago = Utc.from_utc_datetime(&(now.date_naive() - Duration::days(180)).and_hms_opt(0, 0, 0).unwrap());
     let mut tx = app.db.write().await.unwrap();
     let tag = tags::find_or_create(&mut tx, &scope, "Rent strike", now).await.unwrap();
     let campaign = CampaignId::new();
@@ -142,6 +144,8 @@ async fn segments_match_brute_force(app: TestApp) {
         (Rule::NotContactedSince { day }, Box::new(move |k: &Known| k.last_contact.is_none_or(|t| t < since))),
         (Rule::ContactedSince { day }, Box::new(move |k: &Known| k.last_contact.is_some_and(|t| t >= since))),
         (Rule::NeverContacted, Box::new(|k: &Known| k.last_contact.is_none())),
+        (Rule::NotContactedInDays { days: 180 }, Box::new(move |k: &Known| k.last_contact.is_none_or(|t| t < days_ago))),
+        (Rule::ContactedInDays { days: 180 }, Box::new(move |k: &Known| k.last_contact.is_some_and(|t| t >= days_ago))),
         (Rule::HasEmail, Box::new(|k: &Known| k.email)),
         (Rule::HasPhone, Box::new(|k: &Known| k.phone)),
         (Rule::Subscribed, Box::new(|k: &Known| k.subscribed)),
@@ -149,7 +153,7 @@ async fn segments_match_brute_force(app: TestApp) {
         (Rule::OnList { list: static_list }, Box::new(|k: &Known| k.listed)),
         (Rule::OnList { list: inner_list }, Box::new(|k: &Known| k.tagged || k.level == Some(1))),
     ];
-    let ctx = Ctx { app: &app, scope: &scope, known: &known };
+    let ctx = Ctx { app: &app, now, scope: &scope, known: &known };
     for (rule, f) in &rules {
         check(&ctx, Node::Rule(rule.clone()), |k| f(k)).await;
         check(&ctx, Node::Not(Box::new(Node::Rule(rule.clone()))), |k| !f(k)).await;
@@ -185,6 +189,7 @@ async fn segments_match_brute_force(app: TestApp) {
 
 struct Ctx<'a> {
     app: &'a TestApp,
+    now: chrono::DateTime<Utc>,
     scope: &'a Scope,
     known: &'a [(PersonId, Known)],
 }
@@ -192,7 +197,7 @@ struct Ctx<'a> {
 /// The segment's people, through the real query, are exactly those `expect` picks.
 async fn check(ctx: &Ctx<'_>, node: Node, expect: impl Fn(&Known) -> bool) {
     let mut tx = ctx.app.db.read().await.unwrap();
-    let resolved = lists::resolve(&mut tx, ctx.scope, &node).await.unwrap();
+    let resolved = lists::resolve(&mut tx, ctx.scope, &node, ctx.now).await.unwrap();
     let search = Search::Segment(resolved);
     let (rows, total) = people::list(&mut tx, ctx.scope, &search, &Default::default(), Order::Name, Page::everything()).await.unwrap();
     let got: BTreeSet<PersonId> = rows.into_iter().map(|p| p.id).collect();

@@ -59,7 +59,7 @@ pub async fn create(
     if callers.iter().any(|c| !members.iter().any(|m| m.user_id == *c)) {
         return Err(Problem::new("callers", "must be members of the group").into());
     }
-    let people = crate::lists::resolve(tx, scope, &people).await?;
+    let people = crate::lists::resolve(tx, scope, &people, now).await?;
     let callable = Node::All(vec![people, Node::Rule(Rule::HasPhone), Node::Not(Box::new(Node::Rule(Rule::DoNotCall)))]);
     let found =
         crate::people::list(tx, scope, &Search::Segment(callable), &Default::default(), Order::Name, crate::Page::everything()).await?.0;

@@ -69,7 +69,7 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, kind: ListKind, node
         now
     )?;
     if kind == ListKind::Segment {
-        resolve(tx, scope, &Node::Rule(Rule::OnList { list: id })).await?;
+        resolve(tx, scope, &Node::Rule(Rule::OnList { list: id }), now).await?;
     }
     Ok(id)
 }
@@ -90,7 +90,7 @@ pub async fn update(tx: &mut Tx, scope: &Scope, id: ListId, name: &str, node: &N
     // No segment may end up inside itself, too deep or too large: this one,
     // or any that names it.
     for other in list_all(tx, scope).await?.into_iter().filter(|l| l.kind == ListKind::Segment) {
-        if let Err(DbError::Invalid(mut errors)) = resolve(tx, scope, &Node::Rule(Rule::OnList { list: other.id })).await {
+        if let Err(DbError::Invalid(mut errors)) = resolve(tx, scope, &Node::Rule(Rule::OnList { list: other.id }), now).await {
             if other.id != id {
                 errors
                     .0
@@ -135,18 +135,18 @@ pub async fn remove_person(tx: &mut Tx, scope: &Scope, id: ListId, person: Perso
 
 /// The search for a list's people: a static list's members, or a segment's
 /// rules with every list they name worked out in turn.
-pub async fn search(tx: &mut Tx, scope: &Scope, list: &List) -> Result<Search> {
-    Ok(Search::Segment(resolve(tx, scope, &Node::Rule(Rule::OnList { list: list.id })).await?))
+pub async fn search(tx: &mut Tx, scope: &Scope, list: &List, now: DateTime<Utc>) -> Result<Search> {
+    Ok(Search::Segment(resolve(tx, scope, &Node::Rule(Rule::OnList { list: list.id }), now).await?))
 }
 
 /// `node` with each segment it names replaced by that segment's own
-/// (resolved) definition. Static lists stay as they are; a list that is
+/// (resolved) definition, and rules counted in days dated from `now`. Static lists stay as they are; a list that is
 /// gone matches nobody; a segment that names itself, at any depth, is refused.
-pub async fn resolve(tx: &mut Tx, scope: &Scope, node: &Node) -> Result<Node> {
+pub async fn resolve(tx: &mut Tx, scope: &Scope, node: &Node, now: DateTime<Utc>) -> Result<Node> {
     let mut path = Vec::new();
     let resolved = Box::pin(resolve_in(tx, scope, node, &mut path)).await?;
     resolved.check_rules()?;
-    Ok(resolved)
+    Ok(resolved.dated(now.date_naive()))
 }
 
 async fn resolve_in(tx: &mut Tx, scope: &Scope, node: &Node, path: &mut Vec<ListId>) -> Result<Node> {

@@ -46,6 +46,15 @@ pub enum Rule {
     ContactedSince {
         day: NaiveDate,
     },
+    /// Nobody has spoken to them in the last this many days (never counts
+    /// too). Worked out afresh each time the segment is read.
+    NotContactedInDays {
+        days: i64,
+    },
+    /// Someone has spoken to them in the last this many days.
+    ContactedInDays {
+        days: i64,
+    },
     /// Nobody has ever logged a conversation with them.
     NeverContacted,
     HasEmail,
@@ -94,6 +103,20 @@ pub const MAX_DEPTH: usize = 8;
 pub const MAX_RULES: usize = 100;
 
 impl Node {
+    /// The tree with each rule counted back from today given its date
+    /// ("not spoken to in 30 days" becomes "not since 27 Oct").
+    pub fn dated(&self, today: NaiveDate) -> Node {
+        let back = |days: i64| today - chrono::Duration::days(days);
+        match self {
+            Node::All(parts) => Node::All(parts.iter().map(|p| p.dated(today)).collect()),
+            Node::Any(parts) => Node::Any(parts.iter().map(|p| p.dated(today)).collect()),
+            Node::Not(inner) => Node::Not(Box::new(inner.dated(today))),
+            Node::Rule(Rule::NotContactedInDays { days }) => Node::Rule(Rule::NotContactedSince { day: back(*days) }),
+            Node::Rule(Rule::ContactedInDays { days }) => Node::Rule(Rule::ContactedSince { day: back(*days) }),
+            Node::Rule(r) => Node::Rule(r.clone()),
+        }
+    }
+
     /// The rules in this tree, in order.
     pub fn rules(&self) -> Vec<&Rule> {
         match self {

@@ -65,6 +65,10 @@ fn push_rule(q: &mut Sql, rule: &Rule) {
             exists(q, "conversations c WHERE c.person_id");
             q.push(" AND c.held_at >= ").bind(day.and_time(NaiveTime::MIN).and_utc()).push(")");
         }
+        // `lists::resolve` dates these; undated, they match nobody rather than guess a day.
+        Rule::NotContactedInDays { .. } | Rule::ContactedInDays { .. } => {
+            q.push("FALSE");
+        }
         Rule::NeverContacted => {
             q.push("NOT ");
             exists(q, "conversations c WHERE c.person_id");

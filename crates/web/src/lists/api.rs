@@ -134,7 +134,7 @@ async fn the_list(state: &AppState, api: &Api, id: &str) -> Result<List, ApiErro
 /// A page of the list's people, and how many it holds.
 async fn people_of(state: &AppState, api: &Api, list: &List, page: tredegar_db::Page) -> Result<(Vec<PersonSummary>, i64), ApiError> {
     let mut tx = state.db.read().await?;
-    let search = lists::search(&mut tx, &api.scope, list).await?;
+    let search = lists::search(&mut tx, &api.scope, list, state.clock.now()).await?;
     Ok(people::list(&mut tx, &api.scope, &search, &Default::default(), Order::Created, page).await?)
 }
 
@@ -181,7 +181,7 @@ pub async fn item_api(State(state): State<AppState>, api: Api, Path((id, item)):
     let list = the_list(&state, &api, &id).await?;
     let person: PersonId = item.parse().map_err(|_| not_found("item", &item))?;
     let mut tx = state.db.read().await?;
-    let search = lists::search(&mut tx, &api.scope, &list).await?;
+    let search = lists::search(&mut tx, &api.scope, &list, state.clock.now()).await?;
     // The list's people, filtered to this one.
     let one = Filter(vec![vec![Condition { field: "identifier".into(), op: Op::Eq, value: person.to_string() }]]);
     let (found, _) = people::list(&mut tx, &api.scope, &search, &one, Order::Created, tredegar_db::Page::new(1, 1)).await?;

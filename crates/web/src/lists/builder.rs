@@ -59,6 +59,8 @@ pub struct BuilderForm {
     pub list: String,
     #[serde(default)]
     pub rung: String,
+    #[serde(default)]
+    pub days: String,
 }
 
 /// The kinds of rule the builder offers, with their words.
@@ -69,6 +71,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("postcode", "Lives in a postcode or district"),
     ("not_contacted_since", "Not spoken to since a day (or never)"),
     ("contacted_since", "Spoken to since a day"),
+    ("not_contacted_in_days", "Not spoken to in the last N days (or never)"),
+    ("contacted_in_days", "Spoken to in the last N days"),
     ("never_contacted", "Never spoken to"),
     ("has_email", "Has an email address"),
     ("has_phone", "Has a phone number"),
@@ -78,6 +82,13 @@ pub const KINDS: &[(&str, &str)] = &[
     ("do_not_call", "Asked not to be called"),
     ("rung", "Stands on a rung of the ladder"),
 ];
+
+fn days(s: &str) -> Result<i64, Problem> {
+    match s.trim().parse::<i64>() {
+        Ok(n @ 1..=3650) => Ok(n),
+        _ => Err(Problem::new("days", "must be a number of days from 1 to 3650")),
+    }
+}
 
 fn id<T: std::str::FromStr>(field: &str, s: &str, what: &str) -> Result<T, Problem> {
     s.trim().parse().map_err(|_| Problem::new(field, format!("choose {what}")))
@@ -117,6 +128,8 @@ impl BuilderForm {
             }
             "not_contacted_since" => Rule::NotContactedSince { day: parse_date("day", &self.day)? },
             "contacted_since" => Rule::ContactedSince { day: parse_date("day", &self.day)? },
+            "not_contacted_in_days" => Rule::NotContactedInDays { days: days(&self.days)? },
+            "contacted_in_days" => Rule::ContactedInDays { days: days(&self.days)? },
             "never_contacted" => Rule::NeverContacted,
             "has_email" => Rule::HasEmail,
             "has_phone" => Rule::HasPhone,
@@ -225,6 +238,8 @@ impl Names {
             Rule::Postcode { prefix } => format!("lives in a postcode starting {prefix}"),
             Rule::NotContactedSince { day } => format!("has not been spoken to since {} (or never)", day.format("%-d %b %Y")),
             Rule::ContactedSince { day } => format!("has been spoken to since {}", day.format("%-d %b %Y")),
+            Rule::NotContactedInDays { days } => format!("has not been spoken to in the last {days} days (or never)"),
+            Rule::ContactedInDays { days } => format!("has been spoken to in the last {days} days"),
             Rule::NeverContacted => "has never been spoken to".into(),
             Rule::HasEmail => "has an email address".into(),
             Rule::HasPhone => "has a phone number".into(),

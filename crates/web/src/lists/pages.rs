@@ -21,8 +21,8 @@ use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState};
 
 /// How many people a list holds now.
-async fn count(tx: &mut Tx, scope: &Scope, list: &List) -> Result<i64, AppError> {
-    let search = lists::search(tx, scope, list).await?;
+async fn count(tx: &mut Tx, scope: &Scope, list: &List, now: chrono::DateTime<chrono::Utc>) -> Result<i64, AppError> {
+    let search = lists::search(tx, scope, list, now).await?;
     Ok(people::list(tx, scope, &search, &Default::default(), Order::Name, tredegar_db::Page::new(1, 1)).await?.1)
 }
 
@@ -39,7 +39,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, notice: &N
     let mut tx = state.db.read().await?;
     let mut counted = Vec::new();
     for l in lists::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0 {
-        let n = count(&mut tx, scope, &l).await?;
+        let n = count(&mut tx, scope, &l, state.clock.now()).await?;
         counted.push((l, n));
     }
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
@@ -118,7 +118,7 @@ async fn builder_page(
     let definition = node(&parts, form.any());
     // The count of what is built so far; a broken nesting shows as an error instead.
     let resolved = match definition.check() {
-        Ok(()) => lists::resolve(&mut tx, scope, &definition).await,
+        Ok(()) => lists::resolve(&mut tx, scope, &definition, state.clock.now()).await,
         Err(p) => Err(p.into()),
     };
     let (count, errors) = match resolved {
@@ -255,7 +255,7 @@ pub(super) async fn show(
     let list = the_list(&state, &scope, id).await?;
     let mut tx = state.db.read().await?;
     let names = Names::read(&mut tx, &scope).await?;
-    let search = lists::search(&mut tx, &scope, &list).await?;
+    let search = lists::search(&mut tx, &scope, &list, state.clock.now()).await?;
     let (found, count) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, tredegar_db::Page::new(1, 50)).await?;
     let members = if list.kind == ListKind::Static { found } else { Vec::new() };
     let (rules, any) = match parts_of(&list.node()) {

@@ -51,7 +51,7 @@ impl ListQuery {
         if let Some(list) = self.list {
             // Lists are the organisers': a volunteer finds none.
             let found = lists::get(&mut tx, scope, list).await?.filter(|_| scope.role().sees_everyone()).ok_or_else(AppError::not_found)?;
-            return Ok((lists::search(&mut tx, scope, &found).await?, Some(Of::List(list, found.name))));
+            return Ok((lists::search(&mut tx, scope, &found, state.clock.now()).await?, Some(Of::List(list, found.name))));
         }
         Ok((Search::parse(&self.q), None))
     }
