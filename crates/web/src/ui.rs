@@ -255,6 +255,12 @@ pub fn render<P: Template>(page: Page<P>) -> Result<Response, AppError> {
     Ok(response)
 }
 
+/// A page that shows a form: 200, or 400 when it comes back with problems.
+pub fn render_form<P: Template>(page: Page<P>, has_problems: bool) -> Result<Response, AppError> {
+    let status = if has_problems { axum::http::StatusCode::BAD_REQUEST } else { axum::http::StatusCode::OK };
+    render(page).map(|r| (status, r).into_response())
+}
+
 /// Rows as CSV text.
 fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());

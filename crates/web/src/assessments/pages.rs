@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -15,7 +14,7 @@ use tredegar_domain::{CampaignId, FieldErrors, Level, PersonId, Problem};
 use crate::auth::{Admin, CsrfToken, Member};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, Zone, render};
+use crate::ui::{Layout, Notice, Page, Zone, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Deserialize)]
@@ -67,14 +66,14 @@ impl LevelsPage {
 async fn levels_page(state: &AppState, scope: &Scope, csrf: CsrfToken, notice: &Notice, errors: FieldErrors) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let names = assessments::level_names(&mut tx, scope).await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Assessment levels", scope, csrf).notice(notice), |layout| LevelsPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         names,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn levels(

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::calls::{self, CallList, Progress, ToCall};
@@ -17,7 +16,7 @@ use crate::auth::{CsrfToken, Member};
 use crate::conversations::form::{Choices, ConversationForm, record as record_conversation};
 use crate::extract::Path;
 use crate::paths;
-use crate::ui::{Layout, Page, Zone, render};
+use crate::ui::{Layout, Page, Zone, render_form};
 use crate::{AppError, AppState};
 
 /// The outcome part of the screen's form.
@@ -78,7 +77,7 @@ async fn screen(
         audit::record_reads(&mut tx, scope, &[(p.person_id, p.group_id)], &format!("call list {}", list.name), now).await?;
         tx.commit().await?;
     }
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let title = list.name.clone();
     let page = Page::new(Layout::for_scope(&title, scope, csrf), |layout| Screen {
         csrf: layout.csrf.clone(),
@@ -91,7 +90,7 @@ async fn screen(
         choices,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn next(

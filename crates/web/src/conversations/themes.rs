@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::conversations::{self, Theme};
@@ -13,7 +12,7 @@ use tredegar_domain::{FieldErrors, Problem, ThemeId};
 use crate::auth::{Admin, CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, render};
+use crate::ui::{Layout, Notice, Page, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -35,7 +34,7 @@ async fn page(
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let themes = conversations::themes(&mut tx, scope).await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Issues people raise", scope, csrf).notice(notice), |layout| ThemesPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -43,7 +42,7 @@ async fn page(
         themes,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn index(

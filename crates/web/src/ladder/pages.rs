@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use tredegar_domain::{FieldErrors, PersonId, Problem, Role, RungId};
 use crate::auth::{Admin, CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Page, render};
+use crate::ui::{Layout, Page, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -66,7 +65,7 @@ async fn funnel_page(
     let rows: Vec<(String, i64)> = steps.iter().map(|s| (s.rung.name.clone(), s.now)).collect();
     let chart = crate::charts::bars("People on each rung", &rows);
     let notice = crate::ui::Notice { notice: q.notice };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Ladder of engagement", scope, csrf).notice(&notice), |layout| FunnelPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -79,7 +78,7 @@ async fn funnel_page(
         form,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn funnel(

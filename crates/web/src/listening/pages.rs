@@ -4,8 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use tredegar_db::conversations::Conversation;
@@ -17,7 +16,7 @@ use tredegar_domain::{AuditAction, FieldErrors, ThemeId};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Path, Query};
 use crate::paths::{self, encode};
-use crate::ui::{Layout, Page, Zone, csv_response, render};
+use crate::ui::{Layout, Page, Zone, csv_response, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -99,7 +98,7 @@ pub(super) async fn report(
     let areas = listening::by_area(&mut tx, &scope, period.start, period.end).await?;
     let rows: Vec<(String, i64)> = ranking.iter().filter(|t| t.count > 0).take(12).map(|t| (t.name.clone(), t.count)).collect();
     let chart = crate::charts::bars("Issues raised, most first", &rows);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("What people raise", &scope, csrf), |_| ReportPage {
         slug: scope.group_slug().into(),
         period,
@@ -108,7 +107,7 @@ pub(super) async fn report(
         chart,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn export(

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::lists::{self, List};
@@ -17,7 +16,7 @@ use super::builder::{BuilderForm, KINDS, Names, Part, node, parts_of};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, render};
+use crate::ui::{Layout, Notice, Page, render, render_form};
 use crate::{AppError, AppState};
 
 /// How many people a list holds now.
@@ -42,14 +41,14 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, notice: &N
         let n = count(&mut tx, scope, &l, state.clock.now()).await?;
         counted.push((l, n));
     }
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Lists", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         lists: counted,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn index(
@@ -132,7 +131,7 @@ async fn builder_page(
         Err(tredegar_db::DbError::Invalid(e)) => (None, e),
         Err(e) => return Err(e.into()),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let (title, action) = match this {
         Some(id) => ("Edit the segment", paths::list_edit(scope.group_slug(), id)),
         None => ("New segment", paths::new_segment(scope.group_slug())),
@@ -151,7 +150,7 @@ async fn builder_page(
         kinds: KINDS,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn new_segment(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
