@@ -42,6 +42,8 @@ pub struct ServeArgs {
     pub listen: Option<String>,
     pub public_url: Option<String>,
     pub metrics_listen: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
@@ -62,7 +64,14 @@ pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
         invitation_days: file.invitation_days.unwrap_or(defaults.invitation_days),
         header_timeout: file.header_timeout_seconds.map_or(defaults.header_timeout, std::time::Duration::from_secs),
         max_connections: file.max_connections.unwrap_or(defaults.max_connections),
+        smtp_url: serve.smtp_url.or(file.smtp_url.clone()).filter(|u| !u.is_empty()),
+        mail_from: serve.mail_from.or(file.mail_from.clone()).unwrap_or(defaults.mail_from),
+        job_workers: file.job_workers.unwrap_or(defaults.job_workers),
+        ..defaults
     };
+    if config.smtp_url.is_none() {
+        tracing::warn!("no SMTP server is configured (TREDEGAR_SMTP_URL): email waits in the outbox until one is");
+    }
     let mut tx = db.read().await?;
     let first_run = users::count(&mut tx).await? == 0;
     drop(tx);
@@ -73,19 +82,20 @@ pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not raise the open-file limit"),
     }
-    let state = AppState::new(db.clone(), config);
+    let state = AppState::new(db.clone(), config).map_err(|e| anyhow!(e))?;
     if let Some(metrics_listen) = serve.metrics_listen.or(file.metrics_listen.clone()) {
         let metrics = tokio::net::TcpListener::bind(&metrics_listen).await.with_context(|| format!("listening on {metrics_listen}"))?;
         tracing::info!(addr = %metrics.local_addr()?, "metrics are served here");
         tokio::spawn(tredegar_web::serve_metrics(metrics, state.clone()));
     }
+    let shutdown = tredegar_web::shutdown_signal();
     tracing::info!(%addr, "Tredegar is listening");
     if first_run {
         println!("Tredegar is running. Open {public_url}/setup to name your group and create its first admin.");
     } else {
         println!("Tredegar is running. Open {public_url}/ to sign in.");
     }
-    tredegar_web::serve(listener, state).await?;
+    tredegar_web::serve_until(listener, state, shutdown).await?;
     db.close().await;
     Ok(())
 }

@@ -28,6 +28,12 @@ pub struct FileConfig {
     pub login_attempts: Option<i64>,
     pub body_limit_kib: Option<usize>,
     pub api_requests_per_minute: Option<u32>,
+    /// lettre's SMTP URL: `smtp://127.0.0.1:2525`, `smtps://user:pass@host:465`.
+    pub smtp_url: Option<String>,
+    /// The From address of every email: `Tredegar <organise@example.org>`.
+    pub mail_from: Option<String>,
+    /// Background workers in this server (default 2).
+    pub job_workers: Option<usize>,
 }
 
 impl FileConfig {

@@ -46,6 +46,13 @@ enum Command {
         /// Serve /metrics on this separate address (for example 127.0.0.1:9090)
         #[arg(long, env = "TREDEGAR_METRICS_LISTEN")]
         metrics_listen: Option<String>,
+        /// Send email through this SMTP server: smtp://HOST:PORT, or smtps://USER:PASSWORD@HOST:465
+        /// [default: none; email waits in the outbox]
+        #[arg(long, env = "TREDEGAR_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The From address of every email, e.g. "Brookfield Residents <organise@example.org>"
+        #[arg(long, env = "TREDEGAR_MAIL_FROM")]
+        mail_from: Option<String>,
         /// Log as JSON lines instead of text
         #[arg(long, env = "TREDEGAR_LOG_JSON")]
         log_json: bool,
@@ -133,8 +140,8 @@ async fn main() -> std::process::ExitCode {
     let log_json = matches!(cli.command, Command::Serve { log_json: true, .. });
     init_logging(log_json);
     let result = match cli.command {
-        Command::Serve { listen, public_url, metrics_listen, .. } => {
-            commands::serve(cli.db, commands::ServeArgs { listen, public_url, metrics_listen }).await
+        Command::Serve { listen, public_url, metrics_listen, smtp_url, mail_from, .. } => {
+            commands::serve(cli.db, commands::ServeArgs { listen, public_url, metrics_listen, smtp_url, mail_from }).await
         }
         Command::Group(GroupCommand::Create { name, parent }) => commands::group_create(cli.db, &name, parent.as_deref()).await,
         Command::User(UserCommand::Create { email, name, group, role }) => {

@@ -99,7 +99,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let public_url = tredegar_web::public_url_for(addr, None).expect("a loopback address needs no public URL");
-        let state = AppState::new(db.clone(), Config { public_url, ..config });
+        let state = AppState::new(db.clone(), Config { public_url, ..config }).expect("state");
         tokio::spawn(tredegar_web::serve(listener, state));
         TestApp { url: format!("http://{addr}"), db, db_url: db_url.to_string(), _dir: dir, pg }
     }

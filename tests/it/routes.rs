@@ -355,4 +355,53 @@ impl Client {
     pub async fn post_person_rung(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
         self.post_form(tredegar_web::paths::person_rung(slug, id), fields).await
     }
+
+    pub async fn broadcasts(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::broadcasts(slug)).await
+    }
+
+    pub async fn post_broadcasts(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::broadcasts(slug), fields).await
+    }
+
+    pub async fn broadcast(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::broadcast(slug, id)).await
+    }
+
+    pub async fn post_broadcast_edit(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::broadcast_edit(slug, id), fields).await
+    }
+
+    pub async fn post_broadcast_test(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::broadcast_test(slug, id), fields).await
+    }
+
+    pub async fn post_broadcast_send(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::broadcast_send(slug, id), fields).await
+    }
+
+    pub async fn email_settings(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::email_settings(slug)).await
+    }
+
+    pub async fn post_email_template(
+        &mut self,
+        slug: impl std::fmt::Display,
+        kind: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::email_template(slug, kind), fields).await
+    }
+
+    pub async fn post_job_retry(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::job_retry(slug, id), fields).await
+    }
+
+    pub async fn forgot_password(&mut self) -> Page {
+        self.get(tredegar_web::paths::forgot_password()).await
+    }
+
+    pub async fn post_forgot_password(&mut self, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::forgot_password(), fields).await
+    }
 }

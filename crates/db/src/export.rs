@@ -141,6 +141,22 @@ pub const TABLES: &[Table] = &[
     ),
     table("assessments", "Each person's current level (1 to 5) on each campaign.", "SELECT * FROM assessments WHERE group_id = $1"),
     table(
+        "broadcasts",
+        "Emails written to a list or segment: subject, text, who wrote and sent them, when, and to how many.",
+        "SELECT * FROM broadcasts WHERE group_id = $1",
+    ),
+    table(
+        "outbox",
+        "Every email the group sent or is sending: to whom (person_id or user_id), kind, subject, text (a broadcast's is on the broadcast), \
+         whether it is waiting, sent or failed, and the last error.",
+        "SELECT * FROM outbox WHERE group_id = $1",
+    ),
+    table(
+        "email_templates",
+        "The group's own wording of the emails it sends (placeholders in braces).",
+        "SELECT * FROM email_templates WHERE group_id = $1",
+    ),
+    table(
         "assessment_changes",
         "Every change of an assessment: from what level to what, why, who made it, and when.",
         "SELECT * FROM assessment_changes WHERE group_id = $1",
@@ -151,6 +167,7 @@ pub const TABLES: &[Table] = &[
 /// Tables holding group data that the export leaves out, and why.
 pub const LEFT_OUT: &[(&str, &str)] = &[
     ("api_tokens", "only hashes of secret tokens, which are useless outside this server; tokens are issued again, never moved"),
+    ("jobs", "the queue of work still to do (emails to send, reminders): it refers to rows exported above and means nothing elsewhere"),
     ("person_terms", "the search index: words taken from people's names, emails and addresses, which are all in the files above"),
 ];
 

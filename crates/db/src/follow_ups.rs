@@ -125,3 +125,48 @@ pub async fn mark_done(tx: &mut Tx, scope: &Scope, id: FollowUpId, now: DateTime
     execute!(tx, "UPDATE follow_ups SET done_at = $2 WHERE id = $1 AND done_at IS NULL", id, now)?;
     Ok(f)
 }
+
+/// An overdue follow-up its assignee has not been emailed about.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Overdue {
+    pub id: FollowUpId,
+    pub group_id: tredegar_domain::GroupId,
+    pub group_slug: String,
+    pub group_name: String,
+    pub assignee: UserId,
+    pub assignee_name: String,
+    pub assignee_email: String,
+    pub what: String,
+    pub due_on: NaiveDate,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+}
+
+impl Overdue {
+    pub fn person_name(&self) -> String {
+        crate::people::display_name(self.given_name.as_deref(), self.family_name.as_deref(), None)
+    }
+}
+
+/// Every group's follow-ups due before `today`, still open, whose assignee
+/// is still a member and has not been told; they are marked told. The job
+/// that emails them is the only reader across groups, and each assignee
+/// hears only of their own.
+pub async fn take_overdue(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Overdue>> {
+    let rows = fetch_all!(
+        tx,
+        Overdue,
+        "SELECT f.id, f.group_id, g.slug AS group_slug, g.name AS group_name, f.assignee, u.name AS assignee_name, \
+         u.email AS assignee_email, f.what, f.due_on, p.given_name, p.family_name \
+         FROM follow_ups f JOIN groups g ON g.id = f.group_id JOIN users u ON u.id = f.assignee \
+         JOIN memberships m ON m.user_id = f.assignee AND m.group_id = f.group_id JOIN people p ON p.id = f.person_id \
+         WHERE f.due_on < $1 AND f.done_at IS NULL AND f.reminded_at IS NULL ORDER BY f.group_id, f.assignee, f.due_on LIMIT 5000",
+        today
+    )?;
+    let mut q = Sql::new("UPDATE follow_ups SET reminded_at = ");
+    q.bind(now).push(" WHERE id IN (").bind_list(rows.iter().map(|r| r.id)).push(")");
+    if !rows.is_empty() {
+        q.execute(tx).await?;
+    }
+    Ok(rows)
+}

@@ -106,3 +106,8 @@ pub async fn of_user(tx: &mut Tx, user: tredegar_domain::UserId) -> Result<Vec<M
         user
     )?)
 }
+
+/// A group's name, for the lines of an email sent on its behalf.
+pub async fn name_of(tx: &mut Tx, id: GroupId) -> Result<String> {
+    scalar!(tx, String, "SELECT name FROM groups WHERE id = $1", id)?.ok_or(crate::DbError::NotFound)
+}

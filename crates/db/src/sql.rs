@@ -90,6 +90,9 @@ id_args!(
     ThemeId,
     FollowUpId,
     ListId,
+    JobId,
+    MessageId,
+    BroadcastId,
     CallListId,
     RungId
 );

@@ -200,3 +200,43 @@ pub async fn server_secret(tx: &mut Tx, name: &str, fresh: &str) -> Result<Strin
     execute!(tx, "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", name, fresh)?;
     scalar!(tx, String, "SELECT value FROM server_secrets WHERE name = $1", name)?.ok_or(DbError::NotFound)
 }
+
+/// A password reset link for the user, good until `expires`. Only the token's hash is kept.
+pub async fn create_reset(tx: &mut Tx, user: UserId, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {
+    execute!(tx, "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)", token_hash, user, expires)?;
+    Ok(())
+}
+
+/// The account a reset link is for, if it is unused and unexpired.
+pub async fn reset_user(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+    Ok(fetch_optional!(
+        tx,
+        User,
+        "SELECT u.id, u.email, u.name, u.password_hash FROM password_resets r JOIN users u ON u.id = r.user_id \
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2",
+        token_hash,
+        now
+    )?)
+}
+
+/// Use a reset link: it works once. Every other link of the account's ends too.
+pub async fn use_reset(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserId>> {
+    let user = scalar!(
+        tx,
+        UserId,
+        "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id",
+        token_hash,
+        now
+    )?;
+    if let Some(user) = user {
+        execute!(tx, "UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL", user, now)?;
+    }
+    Ok(user)
+}
+
+/// Forget reset links, used or not, once they have expired, and ended sessions.
+pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
+    let resets = execute!(tx, "DELETE FROM password_resets WHERE expires_at <= $1", now)?;
+    let sessions = execute!(tx, "DELETE FROM sessions WHERE expires_at <= $1", now)?;
+    Ok(resets + sessions)
+}

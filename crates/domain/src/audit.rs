@@ -23,6 +23,8 @@ pub enum AuditAction {
     Setup,
     /// Demo data loaded.
     Demo,
+    /// An email sent to a list, or a group's email wording changed.
+    Email,
 }
 
 crate::stored_as_text!(AuditAction {
@@ -37,4 +39,5 @@ crate::stored_as_text!(AuditAction {
     Token = "token",
     Setup = "setup",
     Demo = "demo",
+    Email = "email",
 });

@@ -58,4 +58,7 @@ id_type!(
     CallListId,
     RelationshipId,
     RungId,
+    JobId,
+    MessageId,
+    BroadcastId,
 );

@@ -166,6 +166,8 @@ pub enum HistoryKind {
     Tagged,
     Untagged,
     Assigned,
+    /// They left the group's emails by the link in one.
+    Unsubscribed,
 }
 
 crate::stored_as_text!(HistoryKind {
@@ -175,6 +177,7 @@ crate::stored_as_text!(HistoryKind {
     Tagged = "tagged",
     Untagged = "untagged",
     Assigned = "assigned",
+    Unsubscribed = "unsubscribed",
 });
 
 /// The kinds of custom field a group can define.

@@ -36,9 +36,11 @@ pub mod calls;
 pub mod campaigns;
 pub mod conversations;
 pub mod groups;
+pub mod jobs;
 pub mod ladder;
 pub mod listening;
 pub mod lists;
+pub mod mail;
 pub mod ops;
 pub mod people;
 pub mod relationships;
@@ -73,6 +75,16 @@ pub struct Config {
     pub header_timeout: std::time::Duration,
     /// Connections open at once; more wait to be accepted.
     pub max_connections: usize,
+    /// Where email goes out, as lettre's URL (`smtp://127.0.0.1:2525`,
+    /// `smtps://user:pass@host:465`). Without it, mail waits in the outbox.
+    pub smtp_url: Option<String>,
+    /// The From address of every email.
+    pub mail_from: String,
+    /// Background workers in this process, and how failed jobs are retried.
+    pub job_workers: usize,
+    pub job_backoff: tredegar_domain::jobs::Backoff,
+    /// How often an idle worker looks for due jobs.
+    pub job_poll: std::time::Duration,
 }
 
 impl Default for Config {
@@ -88,6 +100,11 @@ impl Default for Config {
             invitation_days: 7,
             header_timeout: std::time::Duration::from_secs(10),
             max_connections: 4096,
+            smtp_url: None,
+            mail_from: "Tredegar <tredegar@localhost>".into(),
+            job_workers: 2,
+            job_backoff: tredegar_domain::jobs::Backoff::default(),
+            job_poll: std::time::Duration::from_millis(500),
         }
     }
 }
@@ -112,12 +129,27 @@ pub struct AppState {
     api_limit: Arc<api::RateLimit>,
     /// The key CSRF tokens are signed with, read from the database once.
     csrf_key: Arc<tokio::sync::OnceCell<String>>,
+    /// The SMTP connection pool, when `smtp_url` is set.
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> AppState {
+    /// The state every handler shares. A bad `smtp_url` or `mail_from` is an error here, at start-up.
+    pub fn new(db: Db, config: Config) -> Result<AppState, String> {
         let api_limit = Arc::new(api::RateLimit::new(config.api_requests_per_minute));
-        AppState { db, config: Arc::new(config), clock: Clock, metrics: metrics_handle().clone(), api_limit, csrf_key: Default::default() }
+        let mailer = match &config.smtp_url {
+            Some(url) => Some(mail::Mailer::new(url, &config.mail_from)?),
+            None => None,
+        };
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            clock: Clock,
+            metrics: metrics_handle().clone(),
+            api_limit,
+            csrf_key: Default::default(),
+            mailer,
+        })
     }
 }
 
@@ -183,11 +215,14 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(calls::router())
         .merge(relationships::router())
         .merge(ladder::router())
+        .merge(mail::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))
         .layer(middleware::from_fn_with_state(state, auth::csrf_layer))
         .route("/static/app.css", axum::routing::get(ui::stylesheet))
+        // Reached from an email, with no session or form token: the link's signature is the proof.
+        .merge(mail::public_router())
 }
 
 /// The OSDI API under `/api/v2`, and its OpenAPI document.
@@ -257,31 +292,54 @@ pub async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) -
     axum::serve(listener, ops::metrics_router().with_state(state)).with_graceful_shutdown(shutdown_signal()).await
 }
 
-/// Serve until ctrl-c or SIGTERM, finishing requests in flight.
+/// Serve until ctrl-c or SIGTERM, finishing requests in flight, with the
+/// background workers beside; they finish the job in hand and stop.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let (timeout, max) = (state.config.header_timeout, state.config.max_connections);
-    let app = Router::new().fallback_service(app(state));
-    serve::connections(listener, app, timeout, max, shutdown_signal()).await
+    serve_until(listener, state, shutdown_signal()).await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Serve until `shutdown` completes.
+pub async fn serve_until(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+    let (timeout, max) = (state.config.header_timeout, state.config.max_connections);
+    let workers = jobs::Workers::start(state.clone()).await;
+    let app = Router::new().fallback_service(app(state));
+    let served = serve::connections(listener, app, timeout, max, shutdown).await;
+    workers.stop().await;
+    served
+}
+
+/// Completes at ctrl-c or SIGTERM. The signals are caught from the moment
+/// this is called, so call it before saying the server is up: a supervisor
+/// that stops it at once still gets a clean stop.
+pub fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut terminate, mut interrupt) = signals;
+            let term = async {
+                match terminate.as_mut() {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let int = async {
+                match interrupt.as_mut() {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = term => {},
+                _ = int => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -41,6 +41,11 @@ paths! {
     LOGOUT, logout = "/logout" ();
     SETUP, setup = "/setup" ();
     ACCOUNT, account = "/account" ();
+    /// Asking for a password reset link by email, and the link itself.
+    FORGOT_PASSWORD, forgot_password = "/forgot-password" ();
+    RESET_PASSWORD, reset_password = "/reset-password/{token}" (token);
+    /// One-click unsubscribe, from a broadcast: the token is the proof.
+    UNSUBSCRIBE, unsubscribe = "/unsubscribe/{token}" (token);
 
     DASHBOARD, dashboard = "/g/{slug}" (slug);
     MEMBERS, members = "/g/{slug}/members" (slug);
@@ -118,6 +123,18 @@ paths! {
     LISTENING_THEME, listening_theme = "/g/{slug}/listening/{theme}" (slug, theme);
     /// The group's names for assessment levels 1 to 5.
     ASSESSMENT_LEVELS, assessment_levels = "/g/{slug}/settings/levels" (slug);
+
+    /// Email: the outbox, templates and jobs, for admins.
+    EMAIL_SETTINGS, email_settings = "/g/{slug}/settings/email" (slug);
+    EMAIL_TEMPLATE, email_template = "/g/{slug}/settings/email/templates/{kind}" (slug, kind);
+    JOB_RETRY, job_retry = "/g/{slug}/settings/email/jobs/{id}/retry" (slug, id);
+    /// Organisers' emails to a list or segment.
+    BROADCASTS, broadcasts = "/g/{slug}/broadcasts" (slug);
+    BROADCAST, broadcast = "/g/{slug}/broadcasts/{id}" (slug, id);
+    BROADCAST_EDIT, broadcast_edit = "/g/{slug}/broadcasts/{id}/edit" (slug, id);
+    BROADCAST_TEST, broadcast_test = "/g/{slug}/broadcasts/{id}/test" (slug, id);
+    BROADCAST_SEND, broadcast_send = "/g/{slug}/broadcasts/{id}/send" (slug, id);
+    BROADCAST_DELETE, broadcast_delete = "/g/{slug}/broadcasts/{id}/delete" (slug, id);
 
     TAGS, tags = "/g/{slug}/tags" (slug);
     TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);

@@ -90,6 +90,12 @@ impl Layout {
                 "merged" => "Merged. Both histories are kept on this person.",
                 "role" => "Role changed.",
                 "sharing" => "Sharing changed. This change is in the audit log.",
+                "test-sent" => "A test is on its way to your own address.",
+                "sending" => "Sending. The counts below rise as the messages go out.",
+                "deleted-draft" => "Draft deleted.",
+                "retried" => "It will run again shortly.",
+                "reset-sent" => "If that address has an account here, a link to set a new password is on its way. It works for an hour.",
+                "password-reset" => "Your new password is set. Sign in with it.",
                 _ => return None,
             })
         });

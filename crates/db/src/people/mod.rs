@@ -26,7 +26,7 @@ mod write;
 pub use assignments::{Assignee, assign, assignees, unassign};
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
-pub use search::{ExportRow, FILTER_FIELDS, Order, Search, count, list, plan, send_export};
+pub use search::{ExportRow, FILTER_FIELDS, Order, Recipient, Search, count, list, plan, send_export, subscribed};
 pub(crate) use terms::build_missing as index_unsearchable;
 pub use upsert::{NewFields, Upserted, update, upsert};
 pub use write::{delete, find_match, merge, save, taken};

@@ -3,6 +3,7 @@
 //! found through `person_terms`: every word typed starts one of a person's
 //! words (a name, a part of an email, a word of an address).
 
+use tredegar_domain::PersonId;
 use tredegar_domain::filter::Filter;
 pub use tredegar_domain::search::Search;
 
@@ -259,6 +260,26 @@ const EXPORT_COLUMNS: &str = "SELECT p.id, p.given_name, p.family_name, p.langua
 pub async fn send_export(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<ExportRow>) -> Result<()> {
     let wanted = Wanted { search, filter: &Filter::default(), order: Order::Name };
     columns_sql(scope, &wanted, Page::everything(), EXPORT_COLUMNS)?.send_each(tx, &to, |row: ExportRow| row).await
+}
+
+/// Someone a broadcast goes to: their primary address, which they agreed to be emailed at.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Recipient {
+    pub person_id: PersonId,
+    pub address: String,
+}
+
+/// Everyone the scope may see who matches the search and whose primary email
+/// is subscribed, with that address.
+pub async fn subscribed(tx: &mut Tx, scope: &Scope, search: &Search) -> Result<Vec<Recipient>> {
+    let wanted = Wanted { search, filter: &Filter::default(), order: Order::Name };
+    let mut q = Sql::new(
+        "SELECT r.person_id, r.address FROM (SELECT p.id AS person_id, (SELECT e.address FROM person_emails e \
+         WHERE e.person_id = p.id AND e.is_primary AND e.status = 'subscribed') AS address FROM ",
+    );
+    push_checked(&mut q, scope, &wanted)?;
+    q.push(") r WHERE r.address IS NOT NULL");
+    q.fetch_all(tx).await
 }
 
 /// How many people the scope can see, for the dashboard.

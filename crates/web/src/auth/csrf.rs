@@ -49,6 +49,12 @@ fn sign(key: &[u8], what: &str) -> Result<String, AppError> {
     Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A signature for `what`, made for one `purpose` (an unsubscribe link, say)
+/// with the server's key: links in emails prove themselves with it.
+pub async fn signature(state: &AppState, purpose: &str, what: &str) -> Result<String, AppError> {
+    sign(key(state).await?, &format!("{purpose}:{what}"))
+}
+
 /// Every state-changing request to the pages must carry the token of its
 /// browser's session (or nonce), as the form field `csrf_token` or the
 /// header `X-CSRF-Token`. A form from before a sign-in or sign-out is

@@ -31,6 +31,11 @@ impl Limit {
     pub fn address(state: &AppState, ip: IpAddr) -> Limit {
         Limit { key: format!("address:{ip}"), most: state.config.login_attempts * 10 }
     }
+    /// Password reset emails asked for one account: a few, so nobody can
+    /// fill an inbox with them.
+    pub fn reset(email_key: &str) -> Limit {
+        Limit { key: format!("reset:{email_key}"), most: 3 }
+    }
     /// Current-password checks when a signed-in user changes their password.
     pub fn password_change(state: &AppState, user: tredegar_domain::UserId) -> Limit {
         Limit { key: format!("password:{user}"), most: state.config.login_attempts }

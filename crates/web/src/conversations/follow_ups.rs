@@ -53,3 +53,37 @@ pub(super) async fn done(
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=done", paths::follow_ups(scope.group_slug()))).into_response())
 }
+
+/// The hourly job: email each member, once, the follow-ups of theirs that
+/// went overdue, one email per member and group, worded as the group chose.
+pub async fn email_overdue(state: &AppState) -> Result<tredegar_db::jobs::Done, AppError> {
+    use tredegar_db::outbox::{self, NewMessage};
+    use tredegar_domain::mail::{MailKind, fill};
+
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    let overdue = follow_ups::take_overdue(&mut tx, now.date_naive(), now).await?;
+    for theirs in overdue.chunk_by(|a, b| a.group_id == b.group_id && a.assignee == b.assignee) {
+        let Some(first) = theirs.first() else { continue };
+        let lines: Vec<String> =
+            theirs.iter().map(|f| format!("- {}: {} (due {})", f.person_name(), f.what, f.due_on.format("%-d %b %Y"))).collect();
+        let link = format!("{}{}", state.config.public_url, paths::follow_ups(&first.group_slug));
+        let values =
+            [("name", first.assignee_name.as_str()), ("group", &first.group_name), ("follow_ups", &lines.join("\n")), ("link", &link)];
+        let template = outbox::template(&mut tx, first.group_id, MailKind::FollowUpsDue).await?;
+        let (subject, text) = (fill(&template.subject, &values), fill(&template.body, &values));
+        let message = NewMessage {
+            group: Some(first.group_id),
+            person: None,
+            user: Some(first.assignee),
+            kind: MailKind::FollowUpsDue,
+            to: &first.assignee_email,
+            subject: &subject,
+            text: &text,
+            unsubscribe: false,
+        };
+        outbox::queue(&mut tx, &message, now).await?;
+    }
+    tx.commit().await?;
+    Ok(tredegar_db::jobs::Done::Finished)
+}

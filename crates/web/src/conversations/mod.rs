@@ -9,6 +9,8 @@ pub mod form;
 mod pages;
 mod themes;
 
+pub use follow_ups::email_overdue as email_overdue_follow_ups;
+
 use axum::Router;
 use axum::routing::{get, post};
 

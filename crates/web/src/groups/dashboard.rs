@@ -37,6 +37,8 @@ pub(super) struct Dashboard {
     tags: i64,
     campaigns: i64,
     volunteer: bool,
+    /// For admins: email waiting because no SMTP server is configured.
+    mail_waiting: i64,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +77,11 @@ pub(super) async fn dashboard(
     let one = tredegar_db::Page::new(1, 1);
     let tags = tredegar_db::tags::list(&mut tx, &scope, &Default::default(), one).await?.1;
     let campaigns = tredegar_db::campaigns::list(&mut tx, &scope, one).await?.1;
+    let mail_waiting = if state.mailer.is_none() && scope.role() == tredegar_domain::Role::Admin {
+        tredegar_db::outbox::counts(&mut tx, &scope).await?.waiting
+    } else {
+        0
+    };
     let notice = Notice { notice: q.notice };
     render(Page::new(Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice), |layout| Dashboard {
         title: layout.title.clone(),
@@ -92,5 +99,6 @@ pub(super) async fn dashboard(
         tags,
         campaigns,
         volunteer: !scope.role().sees_everyone(),
+        mail_waiting,
     }))
 }

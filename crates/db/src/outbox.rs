@@ -1,0 +1,213 @@
+//! The outbox: every email Tredegar sends is kept here and sent by its own
+//! job, queued in the same transaction. Without an SMTP server configured,
+//! messages wait here until one is. A group's templates live here too.
+
+use chrono::{DateTime, Utc};
+use tredegar_domain::jobs::JobKind;
+use tredegar_domain::mail::{MailKind, OutboxStatus, Template};
+use tredegar_domain::people::HistoryKind;
+use tredegar_domain::{BroadcastId, Email, GroupId, MessageId, PersonId, SubscriptionStatus, UserId};
+
+use crate::{Result, Scope, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Message {
+    pub id: MessageId,
+    pub group_id: Option<GroupId>,
+    pub person_id: Option<PersonId>,
+    pub broadcast_id: Option<BroadcastId>,
+    pub kind: MailKind,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    /// Carries the group's footer and `List-Unsubscribe` headers.
+    pub unsubscribe: bool,
+    pub status: OutboxStatus,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A message to queue. Who it is to (a person, an account) lets erasure
+/// delete it and the unsubscribe link find them.
+pub struct NewMessage<'a> {
+    pub group: Option<GroupId>,
+    pub person: Option<PersonId>,
+    pub user: Option<UserId>,
+    pub kind: MailKind,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub unsubscribe: bool,
+}
+
+/// Keep a message and queue the job that sends it.
+pub async fn queue(tx: &mut Tx, m: &NewMessage<'_>, now: DateTime<Utc>) -> Result<MessageId> {
+    let id = MessageId::new();
+    execute!(
+        tx,
+        "INSERT INTO outbox (id, group_id, person_id, user_id, kind, to_address, subject, text_body, unsubscribe, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        id,
+        m.group,
+        m.person,
+        m.user,
+        m.kind,
+        m.to,
+        m.subject,
+        m.text,
+        m.unsubscribe,
+        OutboxStatus::Waiting,
+        now
+    )?;
+    crate::jobs::enqueue(tx, JobKind::SendEmail, m.group, &id.to_string(), now).await?;
+    Ok(id)
+}
+
+/// A broadcast's messages share its text, which is kept once, on the broadcast.
+const SELECT: &str = "SELECT o.id, o.group_id, o.person_id, o.broadcast_id, o.kind, o.to_address, \
+     CASE WHEN o.broadcast_id IS NULL THEN o.subject ELSE b.subject END AS subject, \
+     CASE WHEN o.broadcast_id IS NULL THEN o.text_body ELSE b.body END AS text_body, \
+     o.unsubscribe, o.status, o.last_error, o.created_at, o.sent_at FROM outbox o LEFT JOIN broadcasts b ON b.id = o.broadcast_id";
+
+/// A message by id: for the job that sends it, and the unsubscribe link.
+pub async fn get(tx: &mut Tx, id: MessageId) -> Result<Option<Message>> {
+    let sql = format!("{SELECT} WHERE o.id = $1");
+    Ok(fetch_optional!(tx, Message, sqlx::AssertSqlSafe(sql), id)?)
+}
+
+/// Sent. A password reset's text holds a live link, so it is not kept.
+pub async fn sent(tx: &mut Tx, m: &Message, now: DateTime<Utc>) -> Result<()> {
+    let forget = m.kind == MailKind::PasswordReset;
+    execute!(
+        tx,
+        "UPDATE outbox SET status = $1, sent_at = $2, last_error = NULL, \
+         text_body = CASE WHEN $3 THEN '(not kept: it held a password reset link)' ELSE text_body END WHERE id = $4",
+        OutboxStatus::Sent,
+        now,
+        forget,
+        m.id
+    )?;
+    Ok(())
+}
+
+/// The attempt failed; `last` when no attempt is left.
+pub async fn failed(tx: &mut Tx, id: MessageId, error: &str, last: bool) -> Result<()> {
+    let status = if last { OutboxStatus::Failed } else { OutboxStatus::Waiting };
+    execute!(tx, "UPDATE outbox SET status = $1, last_error = $2 WHERE id = $3", status, error, id)?;
+    Ok(())
+}
+
+/// How many of the group's messages wait, sent and failed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub waiting: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    status: OutboxStatus,
+    n: i64,
+}
+
+fn counted(rows: Vec<StatusCount>) -> Counts {
+    let mut c = Counts::default();
+    for r in rows {
+        match r.status {
+            OutboxStatus::Waiting => c.waiting = r.n,
+            OutboxStatus::Sent => c.sent = r.n,
+            OutboxStatus::Failed => c.failed = r.n,
+        }
+    }
+    c
+}
+
+pub async fn counts(tx: &mut Tx, scope: &Scope) -> Result<Counts> {
+    let rows =
+        fetch_all!(tx, StatusCount, "SELECT status, COUNT(*) AS n FROM outbox WHERE group_id = $1 GROUP BY status", scope.group_id())?;
+    Ok(counted(rows))
+}
+
+pub async fn broadcast_counts(tx: &mut Tx, broadcast: BroadcastId) -> Result<Counts> {
+    let rows = fetch_all!(tx, StatusCount, "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = $1 GROUP BY status", broadcast)?;
+    Ok(counted(rows))
+}
+
+/// The group's latest messages, for its admins.
+pub async fn recent(tx: &mut Tx, scope: &Scope) -> Result<Vec<Message>> {
+    let sql = format!("{SELECT} WHERE o.group_id = $1 ORDER BY o.created_at DESC LIMIT 50");
+    Ok(fetch_all!(tx, Message, sqlx::AssertSqlSafe(sql), scope.group_id())?)
+}
+
+/// The group's wording for a kind of message, or the default.
+pub async fn template(tx: &mut Tx, group: GroupId, kind: MailKind) -> Result<Template> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        subject: String,
+        body: String,
+    }
+    let row = fetch_optional!(tx, Row, "SELECT subject, body FROM email_templates WHERE group_id = $1 AND kind = $2", group, kind)?;
+    Ok(row.map_or_else(|| kind.default_template(), |r| Template { subject: r.subject, body: r.body }))
+}
+
+/// Whether the group has reworded this kind.
+pub async fn is_edited(tx: &mut Tx, scope: &Scope, kind: MailKind) -> Result<bool> {
+    let n = scalar!(tx, i64, "SELECT COUNT(*) FROM email_templates WHERE group_id = $1 AND kind = $2", scope.group_id(), kind)?;
+    Ok(n.unwrap_or(0) > 0)
+}
+
+pub async fn set_template(tx: &mut Tx, scope: &Scope, kind: MailKind, t: &Template, now: DateTime<Utc>) -> Result<()> {
+    execute!(
+        tx,
+        "INSERT INTO email_templates (group_id, kind, subject, body, edited_by_name, edited_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (group_id, kind) DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, \
+         edited_by_name = EXCLUDED.edited_by_name, edited_at = EXCLUDED.edited_at",
+        scope.group_id(),
+        kind,
+        &t.subject,
+        &t.body,
+        scope.actor_name(),
+        now
+    )?;
+    Ok(())
+}
+
+/// Back to Tredegar's own wording.
+pub async fn reset_template(tx: &mut Tx, scope: &Scope, kind: MailKind) -> Result<()> {
+    execute!(tx, "DELETE FROM email_templates WHERE group_id = $1 AND kind = $2", scope.group_id(), kind)?;
+    Ok(())
+}
+
+/// What following an unsubscribe link did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unsubscribed {
+    /// The address is unsubscribed (now, or it already was).
+    Done { group_name: String },
+    /// A test send, or the person has been erased: nobody to unsubscribe.
+    Nobody,
+}
+
+/// Unsubscribe the address a message went to, and note it on the person's
+/// timeline. Following the link again changes nothing more.
+pub async fn unsubscribe(tx: &mut Tx, id: MessageId, now: DateTime<Utc>) -> Result<Unsubscribed> {
+    let Some(m) = get(tx, id).await? else { return Ok(Unsubscribed::Nobody) };
+    let (Some(person), Some(group)) = (m.person_id, m.group_id) else { return Ok(Unsubscribed::Nobody) };
+    let Some(slug) = scalar!(tx, String, "SELECT slug FROM groups WHERE id = $1", group)? else { return Ok(Unsubscribed::Nobody) };
+    let Some(scope) = Scope::for_public_form(tx, &slug).await? else { return Ok(Unsubscribed::Nobody) };
+    let key = Email::parse("email", &m.to_address).map(|e| e.key()).unwrap_or_default();
+    let changed = execute!(
+        tx,
+        "UPDATE person_emails SET status = $1 WHERE person_id = $2 AND group_id = $3 AND address_key = $4 AND status <> $1",
+        SubscriptionStatus::Unsubscribed.as_str(),
+        person,
+        group,
+        key
+    )?;
+    if changed > 0 {
+        let summary = format!("Unsubscribed {} by the link in “{}”", m.to_address, m.subject);
+        crate::people::add_event(tx, &scope, person, HistoryKind::Unsubscribed, &summary, now).await?;
+    }
+    Ok(Unsubscribed::Done { group_name: scope.group_name().to_string() })
+}

@@ -1,0 +1,205 @@
+//! Email: the kinds of message Tredegar sends, their default wording, and the
+//! templates a group edits. A template is a subject line and a plain-text
+//! body with `{placeholders}`; the HTML part is made from the text, so every
+//! message has a plain-text part.
+
+use crate::Problem;
+use crate::contact::{required_line, required_text};
+
+/// What a message is for. Each kind has its own template and placeholders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    /// The daily note to a member of the follow-ups they let slip.
+    FollowUpsDue,
+    /// The lines under every broadcast: why they get it, and how to leave.
+    BroadcastFooter,
+    /// An organiser's email to a list; they write it, so it has no template.
+    Broadcast,
+    /// A broadcast sent to its author first, to see it as it will arrive.
+    TestSend,
+    /// A single-use link to set a new password; not a group's message.
+    PasswordReset,
+}
+
+crate::stored_as_text!(MailKind {
+    FollowUpsDue = "follow_ups_due",
+    BroadcastFooter = "broadcast_footer",
+    Broadcast = "broadcast",
+    TestSend = "test_send",
+    PasswordReset = "password_reset",
+});
+
+/// A subject and a body, with placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub subject: String,
+    pub body: String,
+}
+
+impl MailKind {
+    /// The kinds a group may reword, in the order its settings list them.
+    pub const EDITABLE: &'static [MailKind] = &[MailKind::FollowUpsDue, MailKind::BroadcastFooter];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MailKind::FollowUpsDue => "Overdue follow-ups",
+            MailKind::BroadcastFooter => "Footer of every broadcast",
+            MailKind::Broadcast => "Broadcast",
+            MailKind::TestSend => "Test of a broadcast",
+            MailKind::PasswordReset => "Password reset",
+        }
+    }
+
+    /// The placeholders the kind fills in, each with what it becomes.
+    pub fn placeholders(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            MailKind::FollowUpsDue => &[
+                ("name", "the member's name"),
+                ("group", "the group's name"),
+                ("follow_ups", "the overdue follow-ups, one a line"),
+                ("link", "the address of their follow-ups page"),
+            ],
+            MailKind::BroadcastFooter => &[("group", "the group's name"), ("unsubscribe", "the one-click unsubscribe address")],
+            MailKind::PasswordReset => &[("name", "the account's name"), ("link", "the reset address")],
+            MailKind::Broadcast | MailKind::TestSend => &[],
+        }
+    }
+
+    /// Placeholders a template of this kind must keep.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            MailKind::FollowUpsDue | MailKind::PasswordReset => &["link"],
+            MailKind::BroadcastFooter => &["unsubscribe"],
+            MailKind::Broadcast | MailKind::TestSend => &[],
+        }
+    }
+
+    pub fn default_template(self) -> Template {
+        let (subject, body) = match self {
+            MailKind::FollowUpsDue => (
+                "Follow-ups waiting for you in {group}",
+                "Hello {name},\n\nThese follow-ups are past the day they were due:\n\n{follow_ups}\n\n\
+                 When one is done, mark it done here:\n{link}\n\nThank you for keeping in touch.",
+            ),
+            MailKind::BroadcastFooter => {
+                ("", "You get this because you are in touch with {group}.\nTo get no more emails from us, follow this link: {unsubscribe}")
+            }
+            MailKind::PasswordReset => (
+                "Set a new Tredegar password",
+                "Hello {name},\n\nSomeone (we hope you) asked to set a new password for your Tredegar account. \
+                 Follow this link within an hour to choose one; it works once:\n\n{link}\n\n\
+                 If it was not you, ignore this email: your password stays as it is.",
+            ),
+            MailKind::Broadcast | MailKind::TestSend => ("", ""),
+        };
+        Template { subject: subject.into(), body: body.into() }
+    }
+
+    /// Check a group's template for this kind: sizes, control characters,
+    /// and placeholders (only known ones, and the ones it needs).
+    pub fn check(self, subject: &str, body: &str) -> Result<Template, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let subject = if self == MailKind::BroadcastFooter { Ok(String::new()) } else { required_line("subject", subject, 200) };
+        let body = required_text("body", body, 10_000);
+        let (subject, body) = match (subject, body) {
+            (Ok(s), Ok(b)) => (s, b),
+            (s, b) => {
+                problems.extend(s.err());
+                problems.extend(b.err());
+                return Err(problems);
+            }
+        };
+        for (field, text) in [("subject", &subject), ("body", &body)] {
+            for name in placeholders_in(text) {
+                if !self.placeholders().iter().any(|(p, _)| *p == name) {
+                    problems.push(Problem::new(field, format!("{{{name}}} is not a placeholder this email fills in")));
+                }
+            }
+        }
+        for needed in self.required() {
+            if !placeholders_in(&body).any(|n| n == *needed) {
+                problems.push(Problem::new("body", format!("must keep {{{needed}}}")));
+            }
+        }
+        if problems.is_empty() { Ok(Template { subject, body }) } else { Err(problems) }
+    }
+}
+
+/// The `{name}` placeholders in a text: a brace, letters and underscores, a brace.
+fn placeholders_in(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| {
+        let (name, _) = rest.split_once('}')?;
+        (!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')).then_some(name)
+    })
+}
+
+/// Fill in a text's placeholders. An unknown one is left as it is.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let name = after.get(1..).and_then(|a| a.split_once('}')).map(|(n, _)| n);
+        match name.and_then(|n| values.iter().find(|(k, _)| *k == n)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = after.get(name.len() + 2..).unwrap_or_default();
+            }
+            None => {
+                out.push('{');
+                rest = after.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where a message is on its way out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboxStatus {
+    /// Not sent yet: queued, retrying, or held because no SMTP server is configured.
+    Waiting,
+    Sent,
+    /// Every attempt failed; the last error is kept.
+    Failed,
+}
+
+crate::stored_as_text!(OutboxStatus { Waiting = "waiting", Sent = "sent", Failed = "failed" });
+
+/// A broadcast is written, then sent once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BroadcastStatus {
+    Draft,
+    /// Its messages are being queued and sent.
+    Sending,
+    Sent,
+}
+
+crate::stored_as_text!(BroadcastStatus { Draft = "draft", Sending = "sending", Sent = "sent" });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_braces_left_alone() {
+        let out = fill("Hi {name}, see {link} {x} {", &[("name", "Siân"), ("link", "https://x/y")]);
+        assert_eq!(out, "Hi Siân, see https://x/y {x} {");
+        assert_eq!(fill("{name}{name}", &[("name", "a")]), "aa");
+    }
+
+    #[test]
+    fn templates_name_their_problems() {
+        let problems = MailKind::FollowUpsDue.check("Hi {nmae}", "no link here").err().unwrap_or_default();
+        assert!(problems.iter().any(|p| p.field == "subject" && p.message.contains("{nmae}")));
+        assert!(problems.iter().any(|p| p.field == "body" && p.message.contains("{link}")));
+        assert!(MailKind::BroadcastFooter.check("", "Leave: {unsubscribe}").is_ok());
+        assert!(MailKind::FollowUpsDue.check("Due\u{7}", "{link}").is_err_and(|p| p.first().is_some_and(|p| p.field == "subject")));
+        for kind in MailKind::EDITABLE {
+            let t = kind.default_template();
+            assert_eq!(kind.check(&t.subject, &t.body).as_ref(), Ok(&t), "{kind}'s default must pass its own check");
+        }
+    }
+}
