@@ -325,7 +325,8 @@ async fn conversations(
 }
 
 /// A segment of supporters nobody has spoken to for a month, a static list
-/// of the tenants' committee, and a call list of the segment for the volunteer.
+/// of the tenants' committee, a call list of the segment for the volunteer,
+/// and a broadcast to the committee, ready to send.
 async fn lists_and_calls(
     tx: &mut tredegar_db::Tx,
     scope: &Scope,
@@ -357,6 +358,10 @@ async fn lists_and_calls(
     let script = "Hello, it's the Brookfield Estate Residents about the demolition plans. Have you heard about the ballot? \
                   Can you come to the meeting on Thursday at 7pm in the community centre?";
     calls::create(tx, scope, "Demolition ring-round", script, Node::Rule(Rule::OnList { list: segment }), &[volunteer], now).await?;
+    // A draft, not sent: the demo's addresses are made up.
+    let body = "Dear neighbours,\n\nThe council votes on the demolition plan on the 14th. Come to the committee meeting on Thursday \
+                at 7pm in the community centre to plan the deputation.\n\nIn solidarity,\nBrookfield Estate Residents";
+    tredegar_db::broadcasts::create(tx, scope, static_list, "Committee meeting: the demolition vote", body, now).await?;
     Ok(())
 }
 

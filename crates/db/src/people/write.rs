@@ -269,6 +269,14 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         execute!(tx, sqlx::AssertSqlSafe(sql), k, o)?;
     }
     execute!(tx, "UPDATE ladder_moves SET person_id = $1 WHERE person_id = $2", k, o)?;
+    // Their emails move too, so an unsubscribe link in one still finds them.
+    execute!(
+        tx,
+        "UPDATE outbox SET person_id = $1 WHERE person_id = $2 AND (broadcast_id IS NULL OR broadcast_id NOT IN \
+         (SELECT x.broadcast_id FROM outbox x WHERE x.person_id = $1 AND x.broadcast_id IS NOT NULL))",
+        k,
+        o
+    )?;
     execute!(
         tx,
         "UPDATE ladder_placements SET person_id = $1 WHERE person_id = $2 AND NOT EXISTS (SELECT 1 FROM ladder_placements x WHERE x.person_id = $1)",
