@@ -326,7 +326,7 @@ async fn conversations(
 
 /// A segment of supporters nobody has spoken to for a month, a static list
 /// of the tenants' committee, a call list of the segment for the volunteer,
-/// and a broadcast to the committee, ready to send.
+/// a broadcast to the committee, ready to send, and the demolition petition.
 async fn lists_and_calls(
     tx: &mut tredegar_db::Tx,
     scope: &Scope,
@@ -362,6 +362,20 @@ async fn lists_and_calls(
     let body = "Dear neighbours,\n\nThe council votes on the demolition plan on the 14th. Come to the committee meeting on Thursday \
                 at 7pm in the community centre to plan the deputation.\n\nIn solidarity,\nBrookfield Estate Residents";
     tredegar_db::broadcasts::create(tx, scope, static_list, "Committee meeting: the demolition vote", body, now).await?;
+    let petition = tredegar_domain::petitions::PetitionText {
+        title: "Repair Brookfield Estate, don't demolish it".into(),
+        body: "We, the residents of Brookfield Estate, ask the council to drop the plan to demolish our homes, \
+               and to carry out the repairs it has put off for ten years: the damp in Bevan Court, the lifts in Lansbury Tower, \
+               and the roofs of Attlee House.\n\nRefurbishment keeps our community together and costs less than rebuilding."
+            .into(),
+        target: "Blaenau Gwent County Borough Council".into(),
+        goal: 500,
+        ends_on: None,
+        campaign: Some(*demolition),
+        consent_wording: "Keep me updated by email about the estate and Brookfield Estate Residents".into(),
+        frame_ancestors: Vec::new(),
+    };
+    tredegar_db::petitions::create(tx, scope, &petition, now).await?;
     Ok(())
 }
 

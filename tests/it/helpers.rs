@@ -157,6 +157,21 @@ impl TestApp {
         Scope::for_member(&mut tx, user, &group.slug).await.expect("scope").expect("member")
     }
 
+    /// Run one statement with a time as `$1`: to age rows past an expiry
+    /// the server's clock would take hours to reach.
+    pub async fn execute_at(&self, sql: &'static str, at: chrono::DateTime<chrono::Utc>) {
+        match self.db.backend() {
+            tredegar_db::Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.db_url).await.expect("connect");
+                sqlx::query(sql).bind(at).execute(&pool).await.expect("execute");
+            }
+            tredegar_db::Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.db_url).await.expect("connect");
+                sqlx::query(sql).bind(at).execute(&pool).await.expect("execute");
+            }
+        }
+    }
+
     pub fn api(&self, token: &str) -> Api {
         Api { http: reqwest::Client::new(), base: format!("{}/api/v2", self.url), token: token.into() }
     }

@@ -200,23 +200,8 @@ async fn a_forgotten_password_is_reset_by_email(app: TestApp, mailbox: Mailbox) 
     assert_eq!(flood.status(), StatusCode::TOO_MANY_REQUESTS);
     // An hour later a link no longer works.
     let second = mailbox.wait_for_nth("member@example.org", 2).await;
-    age_reset_links(&app).await;
+    app.execute_at("UPDATE password_resets SET expires_at = $1", chrono::Utc::now() - chrono::Duration::minutes(1)).await;
     assert_eq!(visitor.get(path_of(&app, &second.link("/reset-password/"))).await.status(), StatusCode::NOT_FOUND);
-}
-
-/// Move every reset link's expiry into the past.
-async fn age_reset_links(app: &TestApp) {
-    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
-    match app.db.backend() {
-        tredegar_db::Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&app.db_url).await.unwrap();
-            sqlx::query("UPDATE password_resets SET expires_at = $1").bind(past).execute(&pool).await.unwrap();
-        }
-        tredegar_db::Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(&app.db_url).await.unwrap();
-            sqlx::query("UPDATE password_resets SET expires_at = $1").bind(past).execute(&pool).await.unwrap();
-        }
-    }
 }
 
 async fn overdue_follow_ups_are_emailed_once(app: TestApp, mailbox: Mailbox) {

@@ -24,6 +24,7 @@ mod mailbox;
 mod ops;
 mod parsons;
 mod people;
+mod petitions;
 mod relationships;
 mod routes;
 mod schemathesis;

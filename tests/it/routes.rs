@@ -404,4 +404,20 @@ impl Client {
     pub async fn post_forgot_password(&mut self, fields: &[(&str, &str)]) -> Page {
         self.post_form(tredegar_web::paths::forgot_password(), fields).await
     }
+
+    pub async fn petitions(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::petitions(slug)).await
+    }
+
+    pub async fn post_petitions(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::petitions(slug), fields).await
+    }
+
+    pub async fn petition(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::petition(slug, id)).await
+    }
+
+    pub async fn petition_csv(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::petition_csv(slug, id)).await
+    }
 }

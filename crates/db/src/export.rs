@@ -141,6 +141,18 @@ pub const TABLES: &[Table] = &[
     ),
     table("assessments", "Each person's current level (1 to 5) on each campaign.", "SELECT * FROM assessments WHERE group_id = $1"),
     table(
+        "petitions",
+        "Petitions: title, text, who they are to, goal, closing date, the consent wording shown, and the sites allowed to frame them.",
+        "SELECT * FROM petitions WHERE group_id = $1",
+    ),
+    Table {
+        name: "signatures",
+        about: "Every signature: name, email, postcode, comment, the consent given and the words shown beside it, when signed and \
+                confirmed, and the person it became (person_id). The secret confirmation link is not included.",
+        sql: "SELECT * FROM signatures WHERE group_id = $1",
+        hidden: &["token_hash"],
+    },
+    table(
         "broadcasts",
         "Emails written to a list or segment: subject, text, who wrote and sent them, when, and to how many.",
         "SELECT * FROM broadcasts WHERE group_id = $1",

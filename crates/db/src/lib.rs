@@ -71,6 +71,7 @@ pub mod listening;
 pub mod lists;
 pub mod outbox;
 pub mod people;
+pub mod petitions;
 pub mod relationships;
 pub mod scope;
 pub mod sql;

@@ -93,6 +93,8 @@ id_args!(
     JobId,
     MessageId,
     BroadcastId,
+    PetitionId,
+    SignatureId,
     CallListId,
     RungId
 );

@@ -61,4 +61,6 @@ id_type!(
     JobId,
     MessageId,
     BroadcastId,
+    PetitionId,
+    SignatureId,
 );

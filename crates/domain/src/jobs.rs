@@ -12,7 +12,8 @@ pub enum JobKind {
     Broadcast,
     /// Email members the follow-ups that went overdue (recurring).
     FollowUpsDue,
-    /// Delete what is kept only for a while: used password resets, old sessions (recurring).
+    /// Delete what is kept only for a while: expired password resets and sessions,
+    /// signatures never confirmed (recurring).
     Retention,
 }
 

@@ -78,6 +78,7 @@ pub mod ladder;
 pub mod mail;
 pub mod people;
 pub mod person_update;
+pub mod petitions;
 pub mod problems;
 pub mod relationships;
 pub mod roles;

@@ -19,6 +19,8 @@ pub enum MailKind {
     TestSend,
     /// A single-use link to set a new password; not a group's message.
     PasswordReset,
+    /// The link a petition's signer follows for their signature to count.
+    PetitionConfirm,
 }
 
 crate::stored_as_text!(MailKind {
@@ -27,6 +29,7 @@ crate::stored_as_text!(MailKind {
     Broadcast = "broadcast",
     TestSend = "test_send",
     PasswordReset = "password_reset",
+    PetitionConfirm = "petition_confirm",
 });
 
 /// A subject and a body, with placeholders.
@@ -38,7 +41,7 @@ pub struct Template {
 
 impl MailKind {
     /// The kinds a group may reword, in the order its settings list them.
-    pub const EDITABLE: &'static [MailKind] = &[MailKind::FollowUpsDue, MailKind::BroadcastFooter];
+    pub const EDITABLE: &'static [MailKind] = &[MailKind::PetitionConfirm, MailKind::FollowUpsDue, MailKind::BroadcastFooter];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -47,6 +50,7 @@ impl MailKind {
             MailKind::Broadcast => "Broadcast",
             MailKind::TestSend => "Test of a broadcast",
             MailKind::PasswordReset => "Password reset",
+            MailKind::PetitionConfirm => "Confirming a petition signature",
         }
     }
 
@@ -61,6 +65,9 @@ impl MailKind {
             ],
             MailKind::BroadcastFooter => &[("group", "the group's name"), ("unsubscribe", "the one-click unsubscribe address")],
             MailKind::PasswordReset => &[("name", "the account's name"), ("link", "the reset address")],
+            MailKind::PetitionConfirm => {
+                &[("name", "the signer's name"), ("petition", "the petition's title"), ("link", "the address that confirms the signature")]
+            }
             MailKind::Broadcast | MailKind::TestSend => &[],
         }
     }
@@ -68,7 +75,7 @@ impl MailKind {
     /// Placeholders a template of this kind must keep.
     fn required(self) -> &'static [&'static str] {
         match self {
-            MailKind::FollowUpsDue | MailKind::PasswordReset => &["link"],
+            MailKind::FollowUpsDue | MailKind::PasswordReset | MailKind::PetitionConfirm => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
             MailKind::Broadcast | MailKind::TestSend => &[],
         }
@@ -89,6 +96,11 @@ impl MailKind {
                 "Hello {name},\n\nSomeone (we hope you) asked to set a new password for your Tredegar account. \
                  Follow this link within an hour to choose one; it works once:\n\n{link}\n\n\
                  If it was not you, ignore this email: your password stays as it is.",
+            ),
+            MailKind::PetitionConfirm => (
+                "Please confirm your signature: {petition}",
+                "Hello {name},\n\nThank you for signing “{petition}”. Your signature counts once you confirm it: follow this link.\n\n\
+                 {link}\n\nIf you did not sign, ignore this email and nothing more will happen.",
             ),
             MailKind::Broadcast | MailKind::TestSend => ("", ""),
         };

@@ -121,8 +121,10 @@ async fn broadcast(state: &AppState, job: &Job) -> Result<Done, String> {
 
 async fn retention(state: &AppState) -> Result<Done, String> {
     let mut tx = state.db.write().await.map_err(|e| e.to_string())?;
-    let n = tredegar_db::users::delete_expired(&mut tx, state.clock.now()).await.map_err(|e| e.to_string())?;
+    let now = state.clock.now();
+    let mut n = tredegar_db::users::delete_expired(&mut tx, now).await.map_err(|e| e.to_string())?;
+    n += tredegar_db::petitions::delete_unconfirmed(&mut tx, now).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    tracing::debug!(deleted = n, "expired reset links and sessions deleted");
+    tracing::debug!(deleted = n, "expired reset links, sessions and unconfirmed signatures deleted");
     Ok(Done::Finished)
 }

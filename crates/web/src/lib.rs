@@ -43,6 +43,7 @@ pub mod lists;
 pub mod mail;
 pub mod ops;
 pub mod people;
+pub mod petitions;
 pub mod relationships;
 mod serve;
 pub mod tags;
@@ -85,6 +86,9 @@ pub struct Config {
     pub job_backoff: tredegar_domain::jobs::Backoff,
     /// How often an idle worker looks for due jobs.
     pub job_poll: std::time::Duration,
+    /// Signatures (and other public form posts) one address may make in 15
+    /// minutes; 0 for no limit (a benchmark).
+    pub public_posts_per_address: i64,
 }
 
 impl Default for Config {
@@ -105,6 +109,7 @@ impl Default for Config {
             job_workers: 2,
             job_backoff: tredegar_domain::jobs::Backoff::default(),
             job_poll: std::time::Duration::from_millis(500),
+            public_posts_per_address: 20,
         }
     }
 }
@@ -131,6 +136,8 @@ pub struct AppState {
     csrf_key: Arc<tokio::sync::OnceCell<String>>,
     /// The SMTP connection pool, when `smtp_url` is set.
     pub mailer: Option<mail::Mailer>,
+    /// Public signature counts, read at most every few seconds.
+    pub petition_counts: Arc<petitions::Counts>,
 }
 
 impl AppState {
@@ -149,6 +156,7 @@ impl AppState {
             api_limit,
             csrf_key: Default::default(),
             mailer,
+            petition_counts: Default::default(),
         })
     }
 }
@@ -166,7 +174,7 @@ fn metrics_handle() -> &'static PrometheusHandle {
 }
 
 /// Strict: our own scripts, styles and images only; nothing inline.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 /// The whole app. Paths are matched with or without a trailing slash, as
@@ -186,7 +194,8 @@ pub fn app(state: AppState) -> NormalizePath<Router> {
             tracing::error!("a request panicked");
             AppError::Internal("a request panicked".into()).into_response()
         }))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        // A page that may be framed (a petition) sets its own policy.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -216,6 +225,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(relationships::router())
         .merge(ladder::router())
         .merge(mail::router())
+        .merge(petitions::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))
@@ -223,6 +233,8 @@ fn pages(state: AppState) -> Router<AppState> {
         .route("/static/app.css", axum::routing::get(ui::stylesheet))
         // Reached from an email, with no session or form token: the link's signature is the proof.
         .merge(mail::public_router())
+        // Public forms: no session, so their honeypot and per-address limit guard them.
+        .merge(petitions::public_router())
 }
 
 /// The OSDI API under `/api/v2`, and its OpenAPI document.

@@ -44,6 +44,12 @@ paths! {
     /// Asking for a password reset link by email, and the link itself.
     FORGOT_PASSWORD, forgot_password = "/forgot-password" ();
     RESET_PASSWORD, reset_password = "/reset-password/{token}" (token);
+    /// A petition's public page, its signing form, the link that confirms a
+    /// signature, and its count for other sites.
+    PUBLIC_PETITION, public_petition = "/p/{id}" (id);
+    PETITION_SIGN, petition_sign = "/p/{id}/sign" (id);
+    PETITION_CONFIRM, petition_confirm = "/p/{id}/confirm/{token}" (id, token);
+    PETITION_COUNT, petition_count = "/p/{id}/count.json" (id);
     /// One-click unsubscribe, from a broadcast: the token is the proof.
     UNSUBSCRIBE, unsubscribe = "/unsubscribe/{token}" (token);
 
@@ -135,6 +141,11 @@ paths! {
     BROADCAST_TEST, broadcast_test = "/g/{slug}/broadcasts/{id}/test" (slug, id);
     BROADCAST_SEND, broadcast_send = "/g/{slug}/broadcasts/{id}/send" (slug, id);
     BROADCAST_DELETE, broadcast_delete = "/g/{slug}/broadcasts/{id}/delete" (slug, id);
+
+    /// The group's petitions, for organisers.
+    PETITIONS, petitions = "/g/{slug}/petitions" (slug);
+    PETITION, petition = "/g/{slug}/petitions/{id}" (slug, id);
+    PETITION_CSV, petition_csv = "/g/{slug}/petitions/{id}/signatures.csv" (slug, id);
 
     TAGS, tags = "/g/{slug}/tags" (slug);
     TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);

@@ -36,6 +36,10 @@ impl Limit {
     pub fn reset(email_key: &str) -> Limit {
         Limit { key: format!("reset:{email_key}"), most: 3 }
     }
+    /// Posts to the public forms (signing a petition) from one address.
+    pub fn public_form(state: &AppState, ip: IpAddr) -> Limit {
+        Limit { key: format!("public:{ip}"), most: state.config.public_posts_per_address }
+    }
     /// Current-password checks when a signed-in user changes their password.
     pub fn password_change(state: &AppState, user: tredegar_domain::UserId) -> Limit {
         Limit { key: format!("password:{user}"), most: state.config.login_attempts }

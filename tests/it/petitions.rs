@@ -1,0 +1,190 @@
+//! Petitions end to end over HTTP with a real SMTP server: set one up, sign
+//! on the public page, get the email, follow the link, see the count rise,
+//! sign again, hit the rate limit; every bad input turned away with a clear
+//! message; the signer becomes a person with the signature on their
+//! timeline; only the group's organisers see the signatures.
+
+use reqwest::StatusCode;
+use tredegar_domain::Role;
+use tredegar_web::paths;
+
+use crate::helpers::TestApp;
+use crate::mailbox::Mailbox;
+
+crate::with_mailbox!(a_petition_is_signed_confirmed_and_counted);
+
+const SLUG: &str = "brookfield-estate";
+
+/// Start a petition as the organiser; its id.
+async fn start(org: &mut crate::helpers::Client, frames: &str) -> String {
+    org.petitions(SLUG).await;
+    let made = org
+        .post_petitions(
+            SLUG,
+            &[
+                ("title", "Save Brookfield Estate"),
+                ("target", "Blaenau Gwent Council"),
+                ("body", "Stop the demolition of Brookfield Estate.\nRepair our homes instead."),
+                ("goal", "500"),
+                ("ends_on", ""),
+                ("campaign", ""),
+                ("consent_wording", "Keep me updated about the estate by email"),
+                ("frame_ancestors", frames),
+            ],
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER, "{}", made.body);
+    made.location.unwrap().split('?').next().unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+fn form<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("name", name), ("email", email), ("postcode", "NP22 3AA"), ("comment", "Our homes"), ("website", "")]
+}
+
+async fn a_petition_is_signed_confirmed_and_counted(app: TestApp, mailbox: Mailbox) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    // The organiser's problems are named.
+    org.petitions(SLUG).await;
+    let bad = org.post_petitions(SLUG, &[("title", "Save it"), ("goal", "lots"), ("frame_ancestors", "http://x.org")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    for message in ["Goal: must be a whole number", "must start with https://", "must not be empty"] {
+        assert!(bad.body.contains(message), "{message}: {}", bad.body);
+    }
+    let id = start(&mut org, "https://www.brookfield.test").await;
+
+    // The public page: no sign-in, no script, a progress bar, framed only where allowed.
+    let mut public = app.client();
+    let page = public.get(paths::public_petition(&id)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.body.contains("To: <strong>Blaenau Gwent Council</strong>") && page.body.contains("<progress max=\"500\" value=\"0\""));
+    assert!(page.body.contains("name=\"consent\" value=\"yes\">") && !page.body.contains("<script"), "consent is not pre-ticked");
+    let raw = reqwest::get(format!("{}{}", app.url, paths::public_petition(&id))).await.unwrap();
+    let csp = raw.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors https://www.brookfield.test;"), "{csp}");
+    let dashboard = reqwest::get(format!("{}/login", app.url)).await.unwrap();
+    assert!(dashboard.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+
+    // Bad input is turned away, naming the problem; nothing is stored.
+    let sign = paths::petition_sign(&id);
+    let missing = public.post_form(&sign, &[("name", ""), ("email", "x"), ("postcode", "")]).await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    for message in ["Name: must not be empty", "Email: must look like", "Postcode: must not be empty"] {
+        assert!(missing.body.contains(message), "{message}: {}", missing.body);
+    }
+    let control = public.post_form(&sign, &[("name", "Ann\u{7}"), ("email", "ann@example.org"), ("postcode", "NP22 3AA")]).await;
+    assert!(control.status() == StatusCode::BAD_REQUEST && control.body.contains("control characters"), "{}", control.body);
+    let mut bot = form("Bot", "bot@example.org");
+    bot.retain(|(k, _)| *k != "website");
+    bot.push(("website", "http://spam.example"));
+    let trapped = public.post_form(&sign, &bot).await;
+    assert!(trapped.status() == StatusCode::BAD_REQUEST && trapped.body.contains("catch robots"), "{}", trapped.body);
+    let (status, said) = post_huge(&app, &sign, 10 * 1024 * 1024).await;
+    assert!(status.starts_with("HTTP/1.1 413") && said.contains("too large"), "{status} {said}");
+    assert!(mailbox.to("bot@example.org").is_empty());
+
+    // Sign: an email with a single-use link; the count waits for it.
+    let signed = public.post_form(&sign, &[form("Siân Davies", "sian@example.org"), vec![("consent", "yes")]].concat()).await;
+    assert!(signed.status() == StatusCode::OK && signed.body.contains("Nearly done: check your email"), "{}", signed.body);
+    let mail = mailbox.wait_for("sian@example.org").await;
+    assert_eq!(mail.subject, "Please confirm your signature: Save Brookfield Estate");
+    assert!(mail.text.starts_with("Hello Siân,"), "{}", mail.text);
+    let link = mail.link("/confirm/");
+    let path = link.strip_prefix(&app.url).unwrap().to_string();
+    let count = |body: &str| body.split("<strong id=\"count\">").nth(1).and_then(|s| s.split('<').next()).unwrap().to_string();
+    assert_eq!(count(&public.get(paths::public_petition(&id)).await.body), "0");
+    let confirmed = public.get(&path).await;
+    assert!(confirmed.status() == StatusCode::OK && confirmed.body.contains("your signature counts"), "{}", confirmed.body);
+    assert_eq!(count(&confirmed.body), "1");
+    let json: serde_json::Value = reqwest::get(format!("{}{}", app.url, paths::petition_count(&id))).await.unwrap().json().await.unwrap();
+    assert_eq!(json["total_signatures"], 1);
+    let counted = reqwest::get(format!("{}{}", app.url, paths::petition_count(&id))).await.unwrap();
+    assert_eq!(counted.headers()["cache-control"], "public, max-age=5");
+    // The link works once.
+    let reused = public.get(&path).await;
+    assert!(reused.status() == StatusCode::NOT_FOUND && reused.body.contains("used already"), "{}", reused.body);
+
+    // A link not followed within a week no longer works.
+    public.post_form(&sign, &form("Cai", "cai@example.org")).await;
+    let late = mailbox.wait_for("cai@example.org").await.link("/confirm/");
+    app.execute_at(
+        "UPDATE signatures SET created_at = $1 WHERE email_key = 'cai@example.org'",
+        chrono::Utc::now() - chrono::Duration::days(8),
+    )
+    .await;
+    let expired = public.get(late.strip_prefix(&app.url).unwrap()).await;
+    assert!(expired.status() == StatusCode::NOT_FOUND && expired.body.contains("more than a week old"), "{}", expired.body);
+
+    // Signing again with the same email creates nothing.
+    let again = public.post_form(&sign, &form("Sian Davies", "SIAN@example.org")).await;
+    assert!(again.status() == StatusCode::OK && again.body.contains("You have already signed"), "{}", again.body);
+    assert_eq!(mailbox.to("sian@example.org").len(), 1);
+
+    // Unconfirmed: signing again soon says the link went; nothing more is sent.
+    public.post_form(&sign, &form("Bob", "bob@example.org")).await;
+    mailbox.wait_for("bob@example.org").await;
+    let soon = public.post_form(&sign, &form("Bob", "bob@example.org")).await;
+    assert!(soon.body.contains("We sent you a link a few minutes ago"), "{}", soon.body);
+
+    // The organiser sees both counts and downloads the signatures (audited).
+    let show = org.petition(SLUG, &id).await;
+    assert!(
+        show.body.contains("<dd id=\"confirmed-count\">1</dd>") && show.body.contains("<dd id=\"waiting-count\">2</dd>"),
+        "{}",
+        show.body
+    );
+    let csv = org.petition_csv(SLUG, &id).await;
+    let row = csv.body.lines().find(|l| l.starts_with("Siân Davies,")).unwrap_or_else(|| panic!("{}", csv.body));
+    assert!(row.starts_with("Siân Davies,sian@example.org,NP22 3AA,Our homes,yes,Keep me updated about the estate by email,"), "{row}");
+    let person = row.rsplit(',').next().unwrap().to_string();
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    assert!(admin.audit(SLUG).await.body.contains("Save Brookfield Estate"));
+
+    // The signer is a person, subscribed as they chose, the signature on their timeline.
+    let timeline = org.person(SLUG, &person).await;
+    assert!(timeline.body.contains("Signed the petition “Save Brookfield Estate”"), "{}", timeline.body);
+    assert!(timeline.body.contains("sian@example.org") && timeline.body.contains("NP22 3AA"), "{}", timeline.body);
+
+    // Others see nothing: another group's organiser, a volunteer.
+    let other = app.group("Other Estate", None).await;
+    let mut stranger = app.signed_in(&other, "stranger@example.org", Role::Organiser).await;
+    assert_eq!(stranger.get(paths::petition("other-estate", &id)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get(paths::petition_csv("other-estate", &id)).await.status(), StatusCode::NOT_FOUND);
+    let mut volunteer = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
+    assert_eq!(volunteer.petition_csv(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(volunteer.petition(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
+
+    // The rate limit per address.
+    let mut limited = None;
+    for i in 0..30 {
+        let r = public.post_form(&sign, &form("Flood", &format!("flood{i}@example.org"))).await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(i);
+            break;
+        }
+    }
+    assert!(limited.is_some(), "20 signatures from one address in 15 minutes, then 429");
+}
+
+/// POST a body of `size` bytes and read the answer, which may come before
+/// the body is all sent (the server need not read what it refuses).
+async fn post_huge(app: &TestApp, path: &str, size: usize) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    while sent < size {
+        if stream.write_all(&chunk).await.is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).to_string();
+    (text.lines().next().unwrap_or_default().to_string(), text)
+}
