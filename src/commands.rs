@@ -6,7 +6,7 @@ use tredegar_domain::AuditAction;
 
 use anyhow::{Context, anyhow, bail};
 use tredegar_db::{Db, audit, groups, users};
-use tredegar_domain::contact::{Password, required_text};
+use tredegar_domain::contact::{Password, required_line};
 use tredegar_domain::groups::{parse_group_name, slugify};
 use tredegar_domain::{Email, Role};
 use tredegar_web::{AppState, Clock, Config, random_token, token_hash};
@@ -144,7 +144,7 @@ fn read_password() -> anyhow::Result<Password> {
 
 pub async fn user_create(args: DbArgs, email: &str, name: &str, group: &str, role: &str) -> anyhow::Result<()> {
     let email = Email::parse("--email", email)?;
-    let name = required_text("--name", name, 120)?;
+    let name = required_line("--name", name, 120)?;
     let role = Role::parse(role)?;
     let (db, _) = open(&args).await?;
     let group = find_group(&db, group).await?;

@@ -14,7 +14,12 @@ use tredegar_domain::{PersonId, Role};
 use crate::helpers::{PASSWORD, TestApp};
 use crate::mailbox::Mailbox;
 
-crate::with_mailbox!(a_broadcast_reaches_only_the_subscribed, a_forgotten_password_is_reset_by_email, overdue_follow_ups_are_emailed_once);
+crate::with_mailbox!(
+    a_broadcast_reaches_only_the_subscribed,
+    an_unsubscribe_reaches_a_shared_child_groups_person,
+    a_forgotten_password_is_reset_by_email,
+    overdue_follow_ups_are_emailed_once
+);
 
 mod without_smtp {
     crate::on_both_backends!(mail_waits_without_smtp_and_admins_are_told);
@@ -53,8 +58,9 @@ async fn a_broadcast_reaches_only_the_subscribed(app: TestApp, mailbox: Mailbox)
     let ann = person(&api, "Ann", "ann@example.org", "subscribed").await;
     let bob = person(&api, "Bob", "bob@example.org", "unsubscribed").await;
     person(&api, "Cai", "cai@example.org", "subscribed").await;
+    let dan = person(&api, "Dan", "dan.broken@example.org", "subscribed").await;
     let scope = app.scope(organiser, &group).await;
-    let list = static_list(&app, &scope, "Block A", &[&ann, &bob]).await;
+    let list = static_list(&app, &scope, "Block A", &[&ann, &bob, &dan]).await;
     let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     org.broadcasts(SLUG).await;
 
@@ -65,7 +71,7 @@ async fn a_broadcast_reaches_only_the_subscribed(app: TestApp, mailbox: Mailbox)
     let made = org.post_broadcasts(SLUG, &[("list", &list), ("subject", "Rent strike meeting"), ("body", body)]).await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER, "{}", made.body);
     let preview = org.follow(&made).await;
-    assert!(preview.body.contains("it would reach <strong>1</strong> person"), "only Ann is subscribed: {}", preview.body);
+    assert!(preview.body.contains("it would reach <strong>2</strong> people"), "Bob is not subscribed: {}", preview.body);
     let id = made.location.clone().unwrap().rsplit('/').next().unwrap().to_string();
 
     // A test goes to the organiser's own address, as it will look.
@@ -86,13 +92,17 @@ async fn a_broadcast_reaches_only_the_subscribed(app: TestApp, mailbox: Mailbox)
     // The organiser sees it go; nobody else on the list or off it gets it.
     let mut sent = org.broadcast(SLUG, &id).await;
     for _ in 0..100 {
-        if sent.body.contains("<dd id=\"sent-count\">1</dd>") && sent.body.contains("<dd id=\"waiting-count\">0</dd>") {
+        if sent.body.contains("<dd id=\"sent-count\">1</dd>") && sent.body.contains("<dd id=\"failed-count\">1</dd>") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         sent = org.broadcast(SLUG, &id).await;
     }
-    assert!(sent.body.contains("<dd id=\"sent-count\">1</dd>") && sent.body.contains("<dd id=\"failed-count\">0</dd>"), "{}", sent.body);
+    assert!(sent.body.contains("<dd id=\"waiting-count\">0</dd>") && sent.body.contains("<dd id=\"failed-count\">1</dd>"), "{}", sent.body);
+    // Dan's mail server said there is no such mailbox: tried once, and his address is marked bouncing.
+    assert_eq!(mailbox.attempts("dan.broken@example.org").len(), 1);
+    let (_, dan_now) = api.get(&format!("people/{dan}")).await;
+    assert_eq!(dan_now["email_addresses"][0]["status"], "bouncing");
     assert!(mailbox.to("bob@example.org").is_empty() && mailbox.to("cai@example.org").is_empty());
     let again = org.post_broadcast_send(SLUG, &id, &[]).await;
     assert!(again.status() == StatusCode::BAD_REQUEST && again.body.contains("has been sent already"), "{}", again.body);
@@ -107,7 +117,12 @@ async fn a_broadcast_reaches_only_the_subscribed(app: TestApp, mailbox: Mailbox)
     let (_, ann_now) = api.get(&format!("people/{ann}")).await;
     assert_eq!(ann_now["email_addresses"][0]["status"], "unsubscribed");
     let timeline = org.person(SLUG, &ann).await;
-    assert!(timeline.body.contains("Unsubscribed ann@example.org by the link in “Rent strike meeting”"), "{}", timeline.body);
+    assert!(
+        timeline.body.contains("Unsubscribed ann@example.org by the link in “Rent strike meeting” from Brookfield Estate"),
+        "{}",
+        timeline.body
+    );
+    assert!(timeline.body.contains("themselves, by a link in an email"), "{}", timeline.body);
     // The mail program's one-click POST (RFC 8058) works too, and again changes nothing more.
     let one_click = app
         .client()
@@ -128,6 +143,42 @@ async fn a_broadcast_reaches_only_the_subscribed(app: TestApp, mailbox: Mailbox)
     // Now nobody on the list is subscribed.
     let next = org.post_broadcasts(SLUG, &[("list", &list), ("subject", "Next"), ("body", "Again")]).await;
     assert!(org.follow(&next).await.body.contains("it would reach <strong>0</strong> people"));
+}
+
+async fn an_unsubscribe_reaches_a_shared_child_groups_person(app: TestApp, mailbox: Mailbox) {
+    let parent = app.group("Brookfield Estate", None).await;
+    let child = app.group("Brookfield Youth", Some(parent.id)).await;
+    let child_admin = app.user(&child, "youth@example.org", Role::Admin).await;
+    let child_scope = app.scope(child_admin, &child).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::groups::set_sharing(&mut tx, &child_scope, true).await.unwrap();
+    tx.commit().await.unwrap();
+    let child_api = app.api(&app.token(&child, child_admin).await);
+    let yasmin = person(&child_api, "Yasmin", "yasmin@example.org", "subscribed").await;
+    let organiser = app.user(&parent, "org@example.org", Role::Organiser).await;
+    let now = chrono::Utc::now();
+    let mut tx = app.db.write().await.unwrap();
+    let everyone =
+        lists::create(&mut tx, &app.scope(organiser, &parent).await, "Everyone", ListKind::Segment, &Node::default(), now).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut org = app.signed_in(&parent, "org@example.org", Role::Organiser).await;
+    org.broadcasts(SLUG).await;
+    let made = org.post_broadcasts(SLUG, &[("list", &everyone.to_string()), ("subject", "Estate news"), ("body", "News")]).await;
+    let id = made.location.clone().unwrap().rsplit('/').next().unwrap().to_string();
+    assert!(org.follow(&made).await.body.contains("it would reach <strong>1</strong> person"));
+    org.post_broadcast_send(SLUG, &id, &[]).await;
+    let link = mailbox.wait_for("yasmin@example.org").await.link("/unsubscribe/");
+    let page = app.client().get(path_of(&app, &link)).await;
+    assert!(page.body.contains("You will get no more emails from Brookfield Estate"), "{}", page.body);
+    let (_, now_yasmin) = child_api.get(&format!("people/{yasmin}")).await;
+    assert_eq!(now_yasmin["email_addresses"][0]["status"], "unsubscribed", "her own group's record says so");
+    let mut youth = app.signed_in(&child, "youth@example.org", Role::Admin).await;
+    let timeline = youth.person("brookfield-youth", &yasmin).await;
+    assert!(
+        timeline.body.contains("Unsubscribed yasmin@example.org by the link in “Estate news” from Brookfield Estate"),
+        "{}",
+        timeline.body
+    );
 }
 
 async fn mail_waits_without_smtp_and_admins_are_told(app: TestApp) {
@@ -162,6 +213,16 @@ async fn mail_waits_without_smtp_and_admins_are_told(app: TestApp) {
 async fn a_forgotten_password_is_reset_by_email(app: TestApp, mailbox: Mailbox) {
     let group = app.group("Brookfield Estate", None).await;
     let mut before = app.signed_in(&group, "member@example.org", Role::Organiser).await;
+    // Someone guessed at the password until the account was locked.
+    let mut guesser = app.client();
+    guesser.login().await;
+    for _ in 0..6 {
+        guesser.post_login(&[("email", "member@example.org"), ("password", "wrong guess here")]).await;
+    }
+    assert_eq!(
+        guesser.post_login(&[("email", "member@example.org"), ("password", PASSWORD)]).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     let mut visitor = app.client();
     assert!(visitor.forgot_password().await.body.contains("Email me a link"));
     let bad = visitor.post_forgot_password(&[("email", "not an address")]).await;
@@ -188,6 +249,7 @@ async fn a_forgotten_password_is_reset_by_email(app: TestApp, mailbox: Mailbox) 
     assert_eq!(before.dashboard(SLUG).await.status(), StatusCode::SEE_OTHER, "the old session has ended");
     let mut c = app.client();
     c.login().await;
+    // Resetting by the emailed link lifted the lock.
     assert_eq!(c.post_login(&[("email", "member@example.org"), ("password", PASSWORD)]).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         c.post_login(&[("email", "member@example.org"), ("password", "a brand new passphrase")]).await.status(),

@@ -2,8 +2,9 @@
 port, then keeps each message it accepts as a JSON file in the folder given:
 the envelope, the headers, and the decoded text and HTML parts. Every
 recipient it is offered is logged to attempts.log with the time. Addresses
-containing "broken" are refused for good (550); those containing "flaky" are
-refused once (451), then accepted."""
+containing "broken" are refused for good (550); those containing "down" are
+refused for now (451) every time; those containing "flaky" are refused once
+(451), then accepted."""
 
 import asyncio
 import email
@@ -28,6 +29,8 @@ class Keep:
             log.write(f"{time.time()} {address}\n")
         if "broken" in address:
             return "550 5.1.1 no such mailbox here"
+        if "down" in address:
+            return "451 4.3.0 mailbox busy, try again later"
         if "flaky" in address and address not in self.refused_once:
             self.refused_once.add(address)
             return "451 4.3.0 try again later"

@@ -21,6 +21,8 @@ pub enum Done {
     /// It could not run for a reason that is not its fault: try at this time,
     /// without counting the attempt.
     Later(DateTime<Utc>),
+    /// It failed in a way no retry can mend: keep it as failed now.
+    GaveUp(String),
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -134,6 +136,15 @@ pub async fn failed(db: &Db, job: &Job, error: &str, now: DateTime<Utc>, backoff
     tx.commit().await
 }
 
+/// The job can never succeed (an address that does not exist): kept as
+/// failed at once, without the retries.
+pub async fn failed_for_good(db: &Db, job: &Job, error: &str) -> Result<()> {
+    let error: String = error.chars().take(2000).collect();
+    let mut tx = db.write().await?;
+    execute!(&mut tx, "UPDATE jobs SET status = $1, last_error = $2 WHERE id = $3", JobStatus::Failed, error, job.id)?;
+    tx.commit().await
+}
+
 /// The job cannot run yet for a reason that is not its fault (no SMTP server
 /// configured): try again at `until`, without counting this attempt.
 pub async fn postpone(db: &Db, job: &Job, until: DateTime<Utc>) -> Result<()> {
@@ -159,16 +170,19 @@ pub async fn troubled(tx: &mut Tx, scope: &Scope) -> Result<Vec<Job>> {
     Ok(fetch_all!(tx, Job, sqlx::AssertSqlSafe(sql), scope.group_id())?)
 }
 
-/// An admin sends a failed job round again, with its attempts counted afresh.
+/// An admin sends a failed job round again, with its attempts counted
+/// afresh; a job of theirs already queued stays as it is. False if the
+/// group has no such job.
 pub async fn retry(tx: &mut Tx, scope: &Scope, id: JobId, now: DateTime<Utc>) -> Result<bool> {
-    let n = execute!(
+    execute!(
         tx,
         "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1 WHERE id = $2 AND group_id = $3 AND status = 'failed'",
         now,
         id,
         scope.group_id()
     )?;
-    Ok(n > 0)
+    let n = scalar!(tx, i64, "SELECT COUNT(*) FROM jobs WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
+    Ok(n.unwrap_or(0) > 0)
 }
 
 /// One job, by id, for tests and the admin page.

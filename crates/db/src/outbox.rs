@@ -190,24 +190,43 @@ pub enum Unsubscribed {
 }
 
 /// Unsubscribe the address a message went to, and note it on the person's
-/// timeline. Following the link again changes nothing more.
+/// timeline. The person may belong to a child group that shares its people
+/// with the group that sent it: the address is theirs wherever it is kept.
+/// Following the link again changes nothing more.
 pub async fn unsubscribe(tx: &mut Tx, id: MessageId, now: DateTime<Utc>) -> Result<Unsubscribed> {
     let Some(m) = get(tx, id).await? else { return Ok(Unsubscribed::Nobody) };
-    let (Some(person), Some(group)) = (m.person_id, m.group_id) else { return Ok(Unsubscribed::Nobody) };
-    let Some(slug) = scalar!(tx, String, "SELECT slug FROM groups WHERE id = $1", group)? else { return Ok(Unsubscribed::Nobody) };
-    let Some(scope) = Scope::for_public_form(tx, &slug).await? else { return Ok(Unsubscribed::Nobody) };
+    let (Some(person), Some(sender)) = (m.person_id, m.group_id) else { return Ok(Unsubscribed::Nobody) };
+    let group_name = crate::groups::name_of(tx, sender).await?;
+    let Some(home) = scalar!(tx, String, "SELECT g.slug FROM people p JOIN groups g ON g.id = p.group_id WHERE p.id = $1", person)? else {
+        return Ok(Unsubscribed::Nobody);
+    };
+    let Some(scope) = Scope::for_email_link(tx, &home).await? else { return Ok(Unsubscribed::Nobody) };
     let key = Email::parse("email", &m.to_address).map(|e| e.key()).unwrap_or_default();
     let changed = execute!(
         tx,
-        "UPDATE person_emails SET status = $1 WHERE person_id = $2 AND group_id = $3 AND address_key = $4 AND status <> $1",
+        "UPDATE person_emails SET status = $1 WHERE person_id = $2 AND address_key = $3 AND status <> $1",
         SubscriptionStatus::Unsubscribed.as_str(),
         person,
-        group,
         key
     )?;
     if changed > 0 {
-        let summary = format!("Unsubscribed {} by the link in “{}”", m.to_address, m.subject);
+        let summary = format!("Unsubscribed {} by the link in “{}” from {group_name}", m.to_address, m.subject);
         crate::people::add_event(tx, &scope, person, HistoryKind::Unsubscribed, &summary, now).await?;
     }
-    Ok(Unsubscribed::Done { group_name: scope.group_name().to_string() })
+    Ok(Unsubscribed::Done { group_name })
+}
+
+/// The address refused the message for good: a person's address is marked
+/// bouncing, so no broadcast goes to it again until someone corrects it.
+pub async fn bounced(tx: &mut Tx, m: &Message) -> Result<()> {
+    let Some(person) = m.person_id else { return Ok(()) };
+    let key = Email::parse("email", &m.to_address).map(|e| e.key()).unwrap_or_default();
+    execute!(
+        tx,
+        "UPDATE person_emails SET status = $1 WHERE person_id = $2 AND address_key = $3",
+        SubscriptionStatus::Bouncing.as_str(),
+        person,
+        key
+    )?;
+    Ok(())
 }

@@ -28,6 +28,9 @@ enum Actor {
     /// Someone without an account, through one of the group's public forms.
     /// Such a scope sees nobody: it can only add people and their actions.
     PublicForm,
+    /// A person following a link emailed to them (to unsubscribe): like a
+    /// public form, it sees nobody.
+    EmailLink,
 }
 
 #[derive(sqlx::FromRow)]
@@ -89,6 +92,11 @@ impl Scope {
         Scope::for_group(tx, group_slug, Actor::PublicForm).await
     }
 
+    /// A person following a link in an email the group sent them.
+    pub async fn for_email_link(tx: &mut Tx, group_slug: &str) -> Result<Option<Scope>> {
+        Scope::for_group(tx, group_slug, Actor::EmailLink).await
+    }
+
     async fn for_group(tx: &mut Tx, group_slug: &str, actor: Actor) -> Result<Option<Scope>> {
         let role = if actor == Actor::CommandLine { Role::Admin } else { Role::Volunteer };
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.slug = $1");
@@ -116,6 +124,7 @@ impl Scope {
             Actor::Member { name, .. } => name,
             Actor::CommandLine => "command line",
             Actor::PublicForm => "public form",
+            Actor::EmailLink => "themselves, by a link in an email",
         }
     }
     pub fn group_id(&self) -> GroupId {

@@ -137,11 +137,12 @@ impl MailKind {
     }
 }
 
-/// The `{name}` placeholders in a text: a brace, letters and underscores, a brace.
+/// What stands in braces in a text, `{link}` or `{ Link }`: anything short
+/// on one line, so a mistyped placeholder is caught rather than sent as typed.
 fn placeholders_in(text: &str) -> impl Iterator<Item = &str> {
     text.split('{').skip(1).filter_map(|rest| {
         let (name, _) = rest.split_once('}')?;
-        (!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')).then_some(name)
+        (!name.is_empty() && name.chars().count() <= 40 && !name.contains('\n')).then_some(name)
     })
 }
 
@@ -208,6 +209,8 @@ mod tests {
         assert!(problems.iter().any(|p| p.field == "subject" && p.message.contains("{nmae}")));
         assert!(problems.iter().any(|p| p.field == "body" && p.message.contains("{link}")));
         assert!(MailKind::BroadcastFooter.check("", "Leave: {unsubscribe}").is_ok());
+        let typos = MailKind::FollowUpsDue.check("Hi {Name}", "{ link } {link}").err().unwrap_or_default();
+        assert!(typos.iter().any(|p| p.message.contains("{Name}")) && typos.iter().any(|p| p.message.contains("{ link }")));
         assert!(MailKind::FollowUpsDue.check("Due\u{7}", "{link}").is_err_and(|p| p.first().is_some_and(|p| p.field == "subject")));
         for kind in MailKind::EDITABLE {
             let t = kind.default_template();

@@ -102,6 +102,10 @@ async fn run(state: &AppState, job: Job) {
     let recorded = match outcome {
         Ok(Done::Finished) => jobs::succeeded(&state.db, &job, now).await,
         Ok(Done::Later(at)) => jobs::postpone(&state.db, &job, at).await,
+        Ok(Done::GaveUp(error)) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, error = %error, "a job failed for good");
+            jobs::failed_for_good(&state.db, &job, &error).await
+        }
         Err(error) => {
             tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %error, "a job failed");
             jobs::failed(&state.db, &job, &error, now, &state.config.job_backoff).await

@@ -91,7 +91,7 @@ impl Layout {
                 "role" => "Role changed.",
                 "sharing" => "Sharing changed. This change is in the audit log.",
                 "test-sent" => "A test is on its way to your own address.",
-                "sending" => "Sending. The counts below rise as the messages go out.",
+                "sending" => "Sending. Reload the page to see the counts rise as the messages go out.",
                 "deleted-draft" => "Draft deleted.",
                 "retried" => "It will run again shortly.",
                 "reset-sent" => "If that address has an account here, a link to set a new password is on its way. It works for an hour.",

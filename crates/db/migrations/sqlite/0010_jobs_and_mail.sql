@@ -80,6 +80,8 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_user ON password_resets(user_id);
 
--- Each overdue follow-up is emailed to its assignee once.
+-- Each overdue follow-up is emailed to its assignee once. Those already
+-- overdue when this runs count as told: nobody gets a year of them at once.
 ALTER TABLE follow_ups ADD COLUMN reminded_at TEXT;
 CREATE INDEX follow_ups_due ON follow_ups(due_on) WHERE done_at IS NULL AND reminded_at IS NULL;
+UPDATE follow_ups SET reminded_at = created_at WHERE done_at IS NULL AND due_on < CURRENT_DATE;

@@ -71,7 +71,7 @@ pub(super) async fn forgot(
         let p = tredegar_domain::Problem::new("email", "cannot be sent a link: this server cannot send email yet, so ask whoever runs it");
         return again(p.into(), csrf);
     }
-    throttle::attempt(&state, &[Limit::address(&state, ip), Limit::reset(&email.key())]).await?;
+    throttle::attempt(&state, &[Limit::reset_address(&state, ip), Limit::reset(&email.key())]).await?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     if let Some(user) = users::by_email(&mut tx, &email.key()).await? {
@@ -106,7 +106,9 @@ struct ResetPage {
     errors: FieldErrors,
 }
 
-const USED_OR_OLD: &str = "This link has been used already or is more than an hour old. Ask for a new one.";
+/// Said in the error page's words: one clause, which it capitalises and ends.
+const USED_OR_OLD: &str =
+    "this link has been used already or is more than an hour old: ask for a new one under “Forgotten your password?” on the sign-in page";
 
 pub(super) async fn reset_page(State(state): State<AppState>, csrf: CsrfToken, Path(token): Path<String>) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
@@ -128,17 +130,21 @@ pub(super) struct ResetForm {
 
 pub(super) async fn reset(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     csrf: CsrfToken,
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
+    // Counted before any work, and the link checked before any hashing: guessing costs the guesser.
+    throttle::attempt(&state, &[Limit::reset_address(&state, ip)]).await?;
+    let mut tx = state.db.read().await?;
+    let user = users::reset_user(&mut tx, &token_hash(&token), now).await?;
+    drop(tx);
+    let Some(user) = user else { return Err(AppError::NotFound(USED_OR_OLD.into())) };
     let password = match Password::parse("new_password", &form.new_password) {
         Ok(p) => p,
         Err(p) => {
-            let mut tx = state.db.read().await?;
-            let user = users::reset_user(&mut tx, &token_hash(&token), now).await?;
-            let Some(user) = user else { return Err(AppError::NotFound(USED_OR_OLD.into())) };
             let page = Page::new(Layout::public("Choose a new password", csrf), |layout| ResetPage {
                 csrf: layout.csrf.clone(),
                 token,
@@ -150,10 +156,13 @@ pub(super) async fn reset(
     };
     let hash = hash_password(password).await?;
     let mut tx = state.db.write().await?;
-    let Some(user) = users::use_reset(&mut tx, &token_hash(&token), now).await? else {
+    let Some(id) = users::use_reset(&mut tx, &token_hash(&token), now).await? else {
         return Err(AppError::NotFound(USED_OR_OLD.into()));
     };
-    users::set_password(&mut tx, user, &hash).await?;
+    users::set_password(&mut tx, id, &hash).await?;
     tx.commit().await?;
+    // They proved they own the address: a lock from failed sign-ins ends.
+    let email = tredegar_domain::Email::parse("email", &user.email)?;
+    throttle::succeeded(&state, &Limit::account(&state, &email.key())).await?;
     Ok(Redirect::to(&format!("{}?notice=password-reset", paths::login())).into_response())
 }

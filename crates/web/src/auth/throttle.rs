@@ -36,6 +36,11 @@ impl Limit {
     pub fn reset(email_key: &str) -> Limit {
         Limit { key: format!("reset:{email_key}"), most: 3 }
     }
+    /// Reset links asked for, and tried, from one address: counted apart
+    /// from sign-ins, so asking for a link costs no sign-in attempts.
+    pub fn reset_address(state: &AppState, ip: IpAddr) -> Limit {
+        Limit { key: format!("reset-address:{ip}"), most: state.config.login_attempts * 10 }
+    }
     /// Posts to the public forms (signing a petition) from one address.
     pub fn public_form(state: &AppState, ip: IpAddr) -> Limit {
         Limit { key: format!("public:{ip}"), most: state.config.public_posts_per_address }

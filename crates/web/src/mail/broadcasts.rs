@@ -44,9 +44,10 @@ impl Draft {
 
     fn check(&self) -> Result<Checked, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let list = errors.check(self.list.trim().parse::<ListId>().map_err(|_| Problem::new("list", "choose who to send it to")));
+        let list =
+            errors.check(self.list.trim().parse::<ListId>().map_err(|_| Problem::new("list", "choose who to send it to").shown_as("To")));
         let subject = errors.check(required_line("subject", &self.subject, 200));
-        let body = errors.check(required_text("body", &self.body, 20_000));
+        let body = errors.check(required_text("body", &self.body, 20_000).map_err(|p| p.shown_as("Message")));
         match (list, subject, body) {
             (Some(list), Some(subject), Some(body)) if errors.is_empty() => Ok(Checked { list, subject, body }),
             _ => Err(errors),

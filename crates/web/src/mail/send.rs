@@ -1,7 +1,5 @@
 //! Sending one message from the outbox over SMTP: the `SendEmail` job.
 
-use std::fmt::Write;
-
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -58,17 +56,29 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<Done, String> {
     };
     drop(tx);
     let sent = match build(&m, &mailer.from, footer) {
-        Ok(email) => mailer.transport.send(email).await.map(|_| ()).map_err(|e| e.to_string()),
-        Err(e) => Err(e),
+        Ok(email) => mailer.transport.send(email).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
+        // A message that cannot be built never will be.
+        Err(e) => Err((true, e)),
     };
     let mut tx = state.db.write().await.map_err(|e| e.to_string())?;
-    let result = match &sent {
-        Ok(()) => outbox::sent(&mut tx, &m, state.clock.now()).await,
-        Err(e) => outbox::failed(&mut tx, m.id, e, job.attempts >= state.config.job_backoff.attempts).await,
+    let done = match sent {
+        Ok(()) => {
+            outbox::sent(&mut tx, &m, state.clock.now()).await.map_err(|e| e.to_string())?;
+            Ok(Done::Finished)
+        }
+        // The server refused it for good (no such mailbox): no retry, and the address is bouncing.
+        Err((true, e)) => {
+            outbox::failed(&mut tx, m.id, &e, true).await.map_err(|e| e.to_string())?;
+            outbox::bounced(&mut tx, &m).await.map_err(|e| e.to_string())?;
+            Ok(Done::GaveUp(e))
+        }
+        Err((false, e)) => {
+            outbox::failed(&mut tx, m.id, &e, job.attempts >= state.config.job_backoff.attempts).await.map_err(|e| e.to_string())?;
+            Err(e)
+        }
     };
-    result.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    sent.map(|()| Done::Finished)
+    done
 }
 
 /// The email: the text, and the same as simple HTML; a broadcast's footer and
@@ -76,7 +86,8 @@ pub async fn deliver(state: &AppState, job: &Job) -> Result<Done, String> {
 fn build(m: &Message, from: &Mailbox, footer: Option<(String, String)>) -> Result<lettre::Message, String> {
     let to: Mailbox = m.to_address.parse().map_err(|e| format!("cannot send to '{}': {e}", m.to_address))?;
     let mut text = m.text_body.clone();
-    let mut builder = lettre::Message::builder().from(from.clone()).to(to).subject(&m.subject);
+    // A Message-ID made here: some relays add none, and mail without one is marked as spam.
+    let mut builder = lettre::Message::builder().from(from.clone()).to(to).subject(&m.subject).message_id(None);
     if let Some((footer, url)) = footer {
         text.push_str("\n\n-- \n");
         text.push_str(&footer);
@@ -101,18 +112,24 @@ fn html_of(text: &str) -> String {
                 if j > 0 {
                     html.push(' ');
                 }
-                let safe = escape(word);
-                if word.starts_with("https://") || word.starts_with("http://") {
-                    let _ = write!(html, "<a href=\"{safe}\">{safe}</a>");
-                } else {
-                    html.push_str(&safe);
-                }
+                html.push_str(&linked(word));
             }
         }
         html.push_str("</p>\n");
     }
     html.push_str("</body></html>\n");
     html
+}
+
+/// A word, escaped, with a web address in it as a link. Brackets before it
+/// and punctuation after it stay outside the link: "(see https://x.org/a)."
+fn linked(word: &str) -> String {
+    let Some(start) = word.find("https://").or_else(|| word.find("http://")) else { return escape(word) };
+    let (before, rest) = word.split_at(start);
+    let url = rest.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"', '>']);
+    let after = rest.get(url.len()..).unwrap_or_default();
+    let url = escape(url);
+    format!("{}<a href=\"{url}\">{url}</a>{}", escape(before), escape(after))
 }
 
 fn escape(s: &str) -> String {
@@ -125,10 +142,10 @@ mod tests {
 
     #[test]
     fn text_becomes_safe_html_with_links() {
-        let html = html_of("Hi <b>you</b>,\nsee https://x.org/a?b=1&c=2\n\nBye");
+        let html = html_of("Hi <b>you</b>,\nsee https://x.org/a?b=1&c=2\n\nBye (https://x.org/b). Leave: https://x.org/u/1.ab.");
         assert!(html.contains(
             "<p>Hi &lt;b&gt;you&lt;/b&gt;,<br>\nsee <a href=\"https://x.org/a?b=1&amp;c=2\">https://x.org/a?b=1&amp;c=2</a></p>"
         ));
-        assert!(html.contains("<p>Bye</p>"));
+        assert!(html.contains("<p>Bye (<a href=\"https://x.org/b\">https://x.org/b</a>). Leave: <a href=\"https://x.org/u/1.ab\">https://x.org/u/1.ab</a>.</p>"), "{html}");
     }
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tredegar_db::jobs::{self, Job};
 use tredegar_db::outbox::{self, Counts, Message};
 use tredegar_db::{Scope, audit};
+use tredegar_domain::jobs::JobKind;
 use tredegar_domain::mail::{MailKind, Template as Wording};
 use tredegar_domain::{AuditAction, FieldErrors, JobId, Problem};
 
@@ -27,7 +28,8 @@ struct SettingsPage {
     mail_from: String,
     counts: Counts,
     messages: Vec<Message>,
-    jobs: Vec<Job>,
+    /// Jobs with problems, each with the email it sends, if it sends one.
+    jobs: Vec<(Job, Option<Message>)>,
     templates: Vec<(MailKind, bool)>,
     zone: Zone,
 }
@@ -41,7 +43,14 @@ pub(super) async fn page(
     let mut tx = state.db.read().await?;
     let counts = outbox::counts(&mut tx, &scope).await?;
     let messages = outbox::recent(&mut tx, &scope).await?;
-    let jobs = jobs::troubled(&mut tx, &scope).await?;
+    let mut troubled = Vec::new();
+    for job in jobs::troubled(&mut tx, &scope).await? {
+        let about = match job.payload.parse() {
+            Ok(id) if job.kind == JobKind::SendEmail => outbox::get(&mut tx, id).await?,
+            _ => None,
+        };
+        troubled.push((job, about));
+    }
     let mut templates = Vec::new();
     for kind in MailKind::EDITABLE {
         templates.push((*kind, outbox::is_edited(&mut tx, &scope, *kind).await?));
@@ -53,7 +62,7 @@ pub(super) async fn page(
         mail_from: state.config.mail_from.clone(),
         counts,
         messages,
-        jobs,
+        jobs: troubled,
         templates,
         zone: layout.zone(),
     }))
@@ -136,7 +145,7 @@ pub(super) async fn save_template(
             Ok(w) => w,
             Err(problems) => {
                 let errors = problems.into_iter().fold(FieldErrors::default(), |mut e, p: Problem| {
-                    e.push(p);
+                    e.push(if p.field == "body" { p.shown_as("Text") } else { p });
                     e
                 });
                 return template_page(&scope, csrf, kind, form, errors);

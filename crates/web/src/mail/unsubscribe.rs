@@ -42,7 +42,7 @@ struct UnsubscribedPage {
 
 pub(super) async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
     let Some(id) = message_of(&state, &token).await? else {
-        return Err(AppError::NotFound("This unsubscribe link is not right. Check that you copied all of it.".into()));
+        return Err(AppError::NotFound("this unsubscribe link is not right: check that you copied all of it".into()));
     };
     let mut tx = state.db.write().await?;
     let done = outbox::unsubscribe(&mut tx, id, state.clock.now()).await?;

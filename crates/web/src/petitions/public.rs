@@ -155,7 +155,7 @@ pub(super) async fn confirm(State(state): State<AppState>, Path((id, token)): Pa
     tx.commit().await?;
     if confirmed.is_none() {
         return Err(AppError::NotFound(
-            "this link has been used already, or is more than a week old. If you have not signed yet, sign again to get a new one".into(),
+            "this link has been used already, or is more than a week old; if you have not signed yet, sign again to get a new one".into(),
         ));
     }
     state.petition_counts.forget(id);
