@@ -188,3 +188,40 @@ async fn post_huge(app: &TestApp, path: &str, size: usize) -> (String, String) {
     let text = String::from_utf8_lossy(&answer).to_string();
     (text.lines().next().unwrap_or_default().to_string(), text)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_surge_of_signatures_is_written_in_batches_on_sqlite() {
+    let config = tredegar_web::Config { public_posts_per_address: 0, ..crate::helpers::test_config() };
+    a_surge_of_signatures_is_written_in_batches(TestApp::sqlite_with(config).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_surge_of_signatures_is_written_in_batches_on_postgres() {
+    let config = tredegar_web::Config { public_posts_per_address: 0, ..crate::helpers::test_config() };
+    if let Some(app) = TestApp::postgres_with(config).await {
+        a_surge_of_signatures_is_written_in_batches(app).await;
+    }
+}
+
+/// Many at once, some the same person twice: every request is answered
+/// after its batch commits, and each email signs once.
+async fn a_surge_of_signatures_is_written_in_batches(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let id = start(&mut org, "").await;
+    let sign = format!("{}{}", app.url, paths::petition_sign(&id));
+    let mut requests = Vec::new();
+    for i in 0..120 {
+        let email = if i < 20 { "same@example.org".to_string() } else { format!("signer{i}@example.org") };
+        let (http, sign) = (reqwest::Client::new(), sign.clone());
+        requests.push(tokio::spawn(async move {
+            let fields = [("name", "Surge Signer"), ("email", email.as_str()), ("postcode", "NP22 3AA"), ("website", "")];
+            http.post(&sign).form(&fields).send().await.unwrap().status()
+        }));
+    }
+    for r in requests {
+        assert_eq!(r.await.unwrap(), StatusCode::OK);
+    }
+    let show = org.petition(SLUG, &id).await;
+    assert!(show.body.contains("<dd id=\"waiting-count\">101</dd>"), "{}", show.body);
+}

@@ -147,6 +147,24 @@ pub enum Tx {
 }
 
 impl Tx {
+    /// Mark a point to roll back to without losing the rest of the transaction.
+    pub async fn savepoint(&mut self) -> Result<()> {
+        execute!(self, "SAVEPOINT one")?;
+        Ok(())
+    }
+
+    pub async fn release_savepoint(&mut self) -> Result<()> {
+        execute!(self, "RELEASE SAVEPOINT one")?;
+        Ok(())
+    }
+
+    /// Undo everything since the savepoint; the transaction goes on.
+    pub async fn rollback_to_savepoint(&mut self) -> Result<()> {
+        execute!(self, "ROLLBACK TO SAVEPOINT one")?;
+        execute!(self, "RELEASE SAVEPOINT one")?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,

@@ -138,6 +138,8 @@ pub struct AppState {
     pub mailer: Option<mail::Mailer>,
     /// Public signature counts, read at most every few seconds.
     pub petition_counts: Arc<petitions::Counts>,
+    /// Signatures are written in batches, one transaction each.
+    pub signatures: petitions::Writer,
 }
 
 impl AppState {
@@ -149,12 +151,13 @@ impl AppState {
             None => None,
         };
         Ok(AppState {
-            db,
             config: Arc::new(config),
             clock: Clock,
             metrics: metrics_handle().clone(),
             api_limit,
             csrf_key: Default::default(),
+            signatures: petitions::Writer::start(db.clone()),
+            db,
             mailer,
             petition_counts: Default::default(),
         })

@@ -6,6 +6,9 @@
 
 mod pages;
 mod public;
+mod writer;
+
+pub use writer::Writer;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -131,10 +131,9 @@ pub(super) async fn sign(
     }
     let token = random_token()?;
     let link = format!("{}{}", state.config.public_url, paths::petition_confirm(id, &token));
-    let mut tx = state.db.write().await?;
-    let scope = public_scope(&mut tx, &slug).await?;
-    let signed = petitions::sign(&mut tx, &scope, &petition, &signing, &token_hash(&token), &link, now).await?;
-    tx.commit().await?;
+    let signature =
+        super::writer::Signature { petition: petition.clone(), group_slug: slug, signing, token_hash: token_hash(&token), link, now };
+    let signed = state.signatures.sign(signature).await?;
     let said = match signed {
         Signed::New | Signed::LinkSentAgain => Said::CheckEmail,
         Signed::Already => Said::Already,
