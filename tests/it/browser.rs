@@ -216,3 +216,59 @@ async fn a_volunteer_works_a_call_list_on_a_phone(app: TestApp) {
         assert!(page.body.contains(shown), "{shown}: {}", page.body);
     }
 }
+
+/// A member of the public signs a petition on a phone, then confirms it
+/// from the link in the email that arrived.
+mod public_forms {
+    use fantoccini::Locator;
+
+    use super::Browser;
+    use crate::helpers::TestApp;
+    use crate::mailbox::Mailbox;
+
+    crate::with_mailbox!(a_neighbour_signs_and_confirms_a_petition_on_a_phone);
+
+    async fn a_neighbour_signs_and_confirms_a_petition_on_a_phone(app: TestApp, mailbox: Mailbox) {
+        let group = app.group("Brookfield Estate", None).await;
+        let organiser = app.user(&group, "org@example.org", tredegar_domain::Role::Organiser).await;
+        let text = tredegar_domain::petitions::PetitionText {
+            title: "Repair Brookfield Estate, don't demolish it".into(),
+            body: "We ask the council to repair our homes instead of knocking them down.".into(),
+            target: "Blaenau Gwent County Borough Council".into(),
+            goal: 500,
+            ends_on: None,
+            campaign: None,
+            consent_wording: "Keep me updated about the estate by email".into(),
+            frame_ancestors: Vec::new(),
+        };
+        let mut tx = app.db.write().await.unwrap();
+        let id = tredegar_db::petitions::create(&mut tx, &app.scope(organiser, &group).await, &text, chrono::Utc::now()).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let Some(b) = Browser::start().await else { return };
+        b.client.goto(&format!("{}{}", app.url, tredegar_web::paths::public_petition(id))).await.unwrap();
+        let page = b.text().await;
+        assert!(page.contains("0 of 500 signatures") && page.contains("To: Blaenau Gwent County Borough Council"), "{page}");
+        b.fits_a_phone().await;
+        // A mistake is named, and what was typed stays.
+        b.fill("name", "Gwen Morgan").await;
+        b.fill("email", "gwen.example.org").await;
+        b.go(Locator::Css("form button.primary")).await;
+        let page = b.text().await;
+        assert!(page.contains("There is a problem") && page.contains("Email: must look like name@example.org"), "{page}");
+        b.fits_a_phone().await;
+        let email = b.client.find(Locator::Id("email")).await.unwrap();
+        email.clear().await.unwrap();
+        email.send_keys("gwen@example.org").await.unwrap();
+        b.fill("postcode", "NP22 3AB").await;
+        b.go(Locator::Css("form button.primary")).await;
+        assert!(b.text().await.contains("Nearly done: check your email"), "{}", b.text().await);
+
+        let link = mailbox.wait_for("gwen@example.org").await.link("/confirm/");
+        b.client.goto(&link).await.unwrap();
+        let page = b.text().await;
+        assert!(page.contains("Thank you: your signature counts") && page.contains("1 of 500 signatures"), "{page}");
+        b.fits_a_phone().await;
+        b.client.clone().close().await.unwrap();
+    }
+}

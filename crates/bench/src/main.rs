@@ -19,6 +19,8 @@ use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, Ph
 use tredegar_domain::{Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
+mod petitions;
+
 #[derive(Parser)]
 #[command(name = "tredegar-bench", about = "Tredegar's benchmarks; figures go in BENCHMARKS.md")]
 struct Cli {
@@ -39,6 +41,20 @@ enum Scenario {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Durable petition signatures a second through HTTP, against /healthz.
+    PetitionSign {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+    },
+    /// Views a second of a petition's public page, against /healthz.
+    PetitionPage {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+    },
     /// Time from starting `tredegar serve` to a healthy /healthz, and its idle memory.
     ServeFootprint {
         /// The tredegar binary [default: next to this one]
@@ -54,6 +70,8 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().scenario {
         Scenario::PeopleSearch { people, searches, dir } => people_search(people, searches, dir).await,
         Scenario::ServeFootprint { tredegar, runs } => serve_footprint(tredegar, runs).await,
+        Scenario::PetitionSign { seconds, connections } => petitions::sign(seconds, connections).await,
+        Scenario::PetitionPage { seconds, connections } => petitions::page(seconds, connections).await,
     }
 }
 
@@ -101,7 +119,7 @@ fn person(i: usize) -> anyhow::Result<PersonDetails> {
     })
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
@@ -199,7 +217,7 @@ async fn people_search(n: usize, searches: usize, dir: Option<PathBuf>) -> anyho
 }
 
 /// A group and an organiser to search as.
-async fn bench_scope(db: &Db) -> anyhow::Result<Scope> {
+pub(crate) async fn bench_scope(db: &Db) -> anyhow::Result<Scope> {
     let mut tx = db.write().await?;
     let now = Clock.now();
     let group = match groups::by_slug(&mut tx, "bench").await? {

@@ -76,13 +76,14 @@ pub async fn get(tx: &mut Tx, id: MessageId) -> Result<Option<Message>> {
     Ok(fetch_optional!(tx, Message, sqlx::AssertSqlSafe(sql), id)?)
 }
 
-/// Sent. A password reset's text holds a live link, so it is not kept.
+/// Sent. A password reset's or a signature's confirmation text holds a live
+/// link, so it is not kept.
 pub async fn sent(tx: &mut Tx, m: &Message, now: DateTime<Utc>) -> Result<()> {
-    let forget = m.kind == MailKind::PasswordReset;
+    let forget = matches!(m.kind, MailKind::PasswordReset | MailKind::PetitionConfirm);
     execute!(
         tx,
         "UPDATE outbox SET status = $1, sent_at = $2, last_error = NULL, \
-         text_body = CASE WHEN $3 THEN '(not kept: it held a password reset link)' ELSE text_body END WHERE id = $4",
+         text_body = CASE WHEN $3 THEN '(not kept: it held a single-use link)' ELSE text_body END WHERE id = $4",
         OutboxStatus::Sent,
         now,
         forget,

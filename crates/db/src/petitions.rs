@@ -266,3 +266,9 @@ pub async fn signatures(tx: &mut Tx, scope: &Scope, id: PetitionId) -> Result<Ve
 pub async fn delete_unconfirmed(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
     Ok(execute!(tx, "DELETE FROM signatures WHERE confirmed_at IS NULL AND created_at <= $1", now - CONFIRM_WITHIN)?)
 }
+
+/// Every signature stored, in every group: for the benchmark's check that
+/// each acknowledged signature was kept.
+pub async fn count_all(tx: &mut Tx) -> Result<i64> {
+    Ok(scalar!(tx, i64, "SELECT COUNT(*) FROM signatures")?.unwrap_or(0))
+}
