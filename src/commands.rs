@@ -67,6 +67,7 @@ pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
         smtp_url: serve.smtp_url.or(file.smtp_url.clone()).filter(|u| !u.is_empty()),
         mail_from: serve.mail_from.or(file.mail_from.clone()).unwrap_or(defaults.mail_from),
         job_workers: file.job_workers.unwrap_or(defaults.job_workers),
+        public_posts_per_address: file.public_posts_per_address.unwrap_or(defaults.public_posts_per_address),
         ..defaults
     };
     if config.smtp_url.is_none() {

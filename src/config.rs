@@ -34,6 +34,9 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     /// Background workers in this server (default 2).
     pub job_workers: Option<usize>,
+    /// Posts to the public forms (signing a petition) one address may make
+    /// in 15 minutes (default 20; 0 for no limit, as for a benchmark).
+    pub public_posts_per_address: Option<i64>,
 }
 
 impl FileConfig {

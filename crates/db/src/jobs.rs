@@ -59,6 +59,20 @@ pub async fn enqueue(tx: &mut Tx, kind: JobKind, group: Option<GroupId>, payload
     Ok(id)
 }
 
+/// Queue one job of `kind` for each (group, payload), in a few statements.
+pub async fn enqueue_many(tx: &mut Tx, kind: JobKind, jobs: &[(Option<GroupId>, String)], run_at: DateTime<Utc>) -> Result<()> {
+    for chunk in jobs.chunks(800) {
+        let mut q = crate::Sql::new("INSERT INTO jobs (id, group_id, kind, payload, status, run_at, attempts, created_at) VALUES ");
+        for (i, (group, payload)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(JobId::new()).push(", ").bind(*group).push(", ").bind(kind.as_str()).push(", ").bind(payload.as_str()).push(", ");
+            q.bind(JobStatus::Queued.as_str()).push(", ").bind(run_at).push(", 0, ").bind(run_at).push(")");
+        }
+        q.execute(tx).await?;
+    }
+    Ok(())
+}
+
 /// Make sure a recurring job of this kind exists, first due at `first`. Many
 /// servers starting at once still make one.
 pub async fn schedule(db: &Db, kind: JobKind, every: Duration, first: DateTime<Utc>) -> Result<()> {

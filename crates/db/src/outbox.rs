@@ -8,7 +8,7 @@ use tredegar_domain::mail::{MailKind, OutboxStatus, Template};
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{BroadcastId, Email, GroupId, MessageId, PersonId, SubscriptionStatus, UserId};
 
-use crate::{Result, Scope, Tx};
+use crate::{Result, Scope, Sql, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Message {
@@ -43,26 +43,33 @@ pub struct NewMessage<'a> {
 
 /// Keep a message and queue the job that sends it.
 pub async fn queue(tx: &mut Tx, m: &NewMessage<'_>, now: DateTime<Utc>) -> Result<MessageId> {
-    let id = MessageId::new();
-    execute!(
-        tx,
-        "INSERT INTO outbox (id, group_id, person_id, user_id, kind, to_address, subject, text_body, unsubscribe, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        id,
-        m.group,
-        m.person,
-        m.user,
-        m.kind,
-        m.to,
-        m.subject,
-        m.text,
-        m.unsubscribe,
-        OutboxStatus::Waiting,
-        now
-    )?;
-    crate::jobs::enqueue(tx, JobKind::SendEmail, m.group, &id.to_string(), now).await?;
-    Ok(id)
+    let ids = queue_many(tx, std::slice::from_ref(m), now).await?;
+    ids.into_iter().next().ok_or(crate::DbError::NotFound)
 }
+
+/// Keep many messages and queue a job for each: a few statements however
+/// many there are (a batch of signatures' confirmations).
+pub async fn queue_many(tx: &mut Tx, messages: &[NewMessage<'_>], now: DateTime<Utc>) -> Result<Vec<MessageId>> {
+    let ids: Vec<MessageId> = messages.iter().map(|_| MessageId::new()).collect();
+    for (chunk, chunk_ids) in messages.chunks(ROWS_A_STATEMENT).zip(ids.chunks(ROWS_A_STATEMENT)) {
+        let mut q = Sql::new(
+            "INSERT INTO outbox (id, group_id, person_id, user_id, kind, to_address, subject, text_body, unsubscribe, status, created_at) VALUES ",
+        );
+        for (i, (m, id)) in chunk.iter().zip(chunk_ids).enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(*id).push(", ").bind(m.group).push(", ").bind(m.person).push(", ").bind(m.user).push(", ");
+            q.bind(m.kind.as_str()).push(", ").bind(m.to).push(", ").bind(m.subject).push(", ").bind(m.text).push(", ");
+            q.bind(m.unsubscribe).push(", ").bind(OutboxStatus::Waiting.as_str()).push(", ").bind(now).push(")");
+        }
+        q.execute(tx).await?;
+    }
+    let jobs: Vec<(Option<GroupId>, String)> = messages.iter().zip(&ids).map(|(m, id)| (m.group, id.to_string())).collect();
+    crate::jobs::enqueue_many(tx, JobKind::SendEmail, &jobs, now).await?;
+    Ok(ids)
+}
+
+/// Rows a multi-row insert carries: well under both backends' limit on values.
+const ROWS_A_STATEMENT: usize = 400;
 
 /// A broadcast's messages share its text, which is kept once, on the broadcast.
 const SELECT: &str = "SELECT o.id, o.group_id, o.person_id, o.broadcast_id, o.kind, o.to_address, \

@@ -3,6 +3,8 @@
 //! counts once confirmed by the emailed link; only then is its signer made a
 //! person of the group, through the one person upsert.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tredegar_domain::mail::{MailKind, fill};
 use tredegar_domain::people::Address;
@@ -11,7 +13,7 @@ use tredegar_domain::petitions::{PetitionText, Signing};
 use tredegar_domain::{CampaignId, PersonId, PetitionId, Problem, SignatureId, SubscriptionStatus};
 
 use crate::outbox::{self, NewMessage};
-use crate::{Result, Scope, Tx};
+use crate::{Result, Scope, Sql, Tx};
 
 /// How long an unconfirmed signature waits for its link to be followed.
 pub const CONFIRM_WITHIN: Duration = Duration::days(7);
@@ -131,75 +133,115 @@ pub enum Signed {
     LinkJustSent,
 }
 
+/// One signature to write: what was given, the hash of its confirmation
+/// token, and the link that carries the token.
+pub struct Request<'a> {
+    pub signing: &'a Signing,
+    pub token_hash: &'a str,
+    pub link: &'a str,
+}
+
 /// Sign: one signature per email per petition. The dedup check, the
-/// signature and its confirmation email are one transaction. `link` makes
-/// the confirmation address from the token.
-pub async fn sign(
+/// signature and its confirmation email are in the caller's transaction.
+pub async fn sign(tx: &mut Tx, scope: &Scope, petition: &Petition, request: Request<'_>, now: DateTime<Utc>) -> Result<Signed> {
+    let signed = sign_many(tx, scope, petition, std::slice::from_ref(&request), now).await?;
+    signed.into_iter().next().ok_or(crate::DbError::NotFound)
+}
+
+/// Sign many at once, as if one after another, in a few statements however
+/// many there are: the group-commit writer's batch. A second signature with
+/// the same email in one batch is told its link has just gone.
+pub async fn sign_many(
     tx: &mut Tx,
     scope: &Scope,
     petition: &Petition,
-    s: &Signing,
-    token_hash: &str,
-    link: &str,
+    requests: &[Request<'_>],
     now: DateTime<Utc>,
-) -> Result<Signed> {
+) -> Result<Vec<Signed>> {
     #[derive(sqlx::FromRow)]
     struct Earlier {
         id: SignatureId,
+        email_key: String,
         confirmed_at: Option<DateTime<Utc>>,
         link_sent_at: DateTime<Utc>,
     }
-    let earlier = fetch_optional!(
-        tx,
-        Earlier,
-        "SELECT id, confirmed_at, link_sent_at FROM signatures WHERE petition_id = $1 AND email_key = $2",
-        petition.id,
-        s.email.key()
-    )?;
-    let outcome = match earlier {
-        Some(e) if e.confirmed_at.is_some() => return Ok(Signed::Already),
-        Some(e) if now - e.link_sent_at < RESEND_AFTER => return Ok(Signed::LinkJustSent),
-        Some(e) => {
-            execute!(tx, "UPDATE signatures SET token_hash = $1, link_sent_at = $2 WHERE id = $3", token_hash, now, e.id)?;
-            Signed::LinkSentAgain
+    let keys: Vec<String> = requests.iter().map(|r| r.signing.email.key()).collect();
+    let mut earlier = HashMap::new();
+    for chunk in keys.chunks(ROWS_A_STATEMENT) {
+        let mut q = Sql::new("SELECT id, email_key, confirmed_at, link_sent_at FROM signatures WHERE petition_id = ");
+        q.bind(petition.id).push(" AND email_key IN (").bind_list(chunk.iter().map(String::as_str)).push(")");
+        for e in q.fetch_all::<Earlier>(tx).await? {
+            earlier.insert(e.email_key.clone(), e);
         }
-        None => {
-            execute!(
-                tx,
-                "INSERT INTO signatures (id, group_id, petition_id, name, email, email_key, postcode, comment, consent, consent_wording, \
-                 token_hash, created_at, link_sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-                SignatureId::new(),
-                scope.group_id(),
-                petition.id,
-                s.name(),
-                s.email.as_str(),
-                s.email.key(),
-                s.postcode.as_str(),
-                s.comment.clone().unwrap_or_default(),
-                s.consent,
-                &petition.consent_wording,
-                token_hash,
-                now
-            )?;
-            Signed::New
+    }
+    let mut outcomes = Vec::with_capacity(requests.len());
+    let (mut new, mut mail) = (Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    for (i, (r, key)) in requests.iter().zip(&keys).enumerate() {
+        let outcome = match earlier.get(key) {
+            _ if !seen.insert(key.as_str()) => Signed::LinkJustSent,
+            Some(e) if e.confirmed_at.is_some() => Signed::Already,
+            Some(e) if now - e.link_sent_at < RESEND_AFTER => Signed::LinkJustSent,
+            Some(e) => {
+                execute!(tx, "UPDATE signatures SET token_hash = $1, link_sent_at = $2 WHERE id = $3", r.token_hash, now, e.id)?;
+                mail.push(i);
+                Signed::LinkSentAgain
+            }
+            None => {
+                new.push(r);
+                mail.push(i);
+                Signed::New
+            }
+        };
+        outcomes.push(outcome);
+    }
+    for chunk in new.chunks(ROWS_A_STATEMENT) {
+        let mut q = Sql::new(
+            "INSERT INTO signatures (id, group_id, petition_id, name, email, email_key, postcode, comment, consent, consent_wording, \
+             token_hash, created_at, link_sent_at) VALUES ",
+        );
+        for (i, r) in chunk.iter().enumerate() {
+            let s = r.signing;
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(SignatureId::new()).push(", ").bind(scope.group_id()).push(", ").bind(petition.id).push(", ");
+            q.bind(s.name()).push(", ").bind(s.email.as_str()).push(", ").bind(s.email.key()).push(", ");
+            q.bind(s.postcode.as_str()).push(", ").bind(s.comment.clone().unwrap_or_default()).push(", ").bind(s.consent).push(", ");
+            q.bind(petition.consent_wording.as_str()).push(", ").bind(r.token_hash).push(", ").bind(now).push(", ").bind(now).push(")");
         }
-    };
+        // Another server may have written the same email a moment ago: theirs stands.
+        q.push(" ON CONFLICT (petition_id, email_key) DO NOTHING");
+        q.execute(tx).await?;
+    }
     let template = outbox::template(tx, scope.group_id(), MailKind::PetitionConfirm).await?;
-    let values = [("name", s.given_name.as_str()), ("petition", petition.title.as_str()), ("link", link)];
-    let (subject, text) = (fill(&template.subject, &values), fill(&template.body, &values));
-    let message = NewMessage {
-        group: Some(scope.group_id()),
-        person: None,
-        user: None,
-        kind: MailKind::PetitionConfirm,
-        to: s.email.as_str(),
-        subject: &subject,
-        text: &text,
-        unsubscribe: false,
-    };
-    outbox::queue(tx, &message, now).await?;
-    Ok(outcome)
+    let words: Vec<(String, String)> = mail
+        .iter()
+        .filter_map(|i| requests.get(*i))
+        .map(|r| {
+            let values = [("name", r.signing.given_name.as_str()), ("petition", petition.title.as_str()), ("link", r.link)];
+            (fill(&template.subject, &values), fill(&template.body, &values))
+        })
+        .collect();
+    let messages: Vec<NewMessage> = mail
+        .iter()
+        .filter_map(|i| requests.get(*i))
+        .zip(&words)
+        .map(|(r, (subject, text))| NewMessage {
+            group: Some(scope.group_id()),
+            person: None,
+            user: None,
+            kind: MailKind::PetitionConfirm,
+            to: r.signing.email.as_str(),
+            subject,
+            text,
+            unsubscribe: false,
+        })
+        .collect();
+    outbox::queue_many(tx, &messages, now).await?;
+    Ok(outcomes)
 }
+
+/// Rows a multi-row statement carries: well under both backends' limit on values.
+const ROWS_A_STATEMENT: usize = 400;
 
 /// A signature being confirmed.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -136,8 +136,8 @@ pub struct AppState {
     csrf_key: Arc<tokio::sync::OnceCell<String>>,
     /// The SMTP connection pool, when `smtp_url` is set.
     pub mailer: Option<mail::Mailer>,
-    /// Public signature counts, read at most every few seconds.
-    pub petition_counts: Arc<petitions::Counts>,
+    /// What petitions' public pages read, at most every few seconds.
+    pub petitions: Arc<petitions::Public>,
     /// Signatures are written in batches, one transaction each.
     pub signatures: petitions::Writer,
 }
@@ -159,7 +159,7 @@ impl AppState {
             signatures: petitions::Writer::start(db.clone()),
             db,
             mailer,
-            petition_counts: Default::default(),
+            petitions: Default::default(),
         })
     }
 }

@@ -11,11 +11,12 @@ mod writer;
 pub use writer::Writer;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::{get, post};
+use tredegar_db::petitions::Petition;
 use tredegar_domain::PetitionId;
 
 use crate::AppState;
@@ -37,33 +38,64 @@ pub fn public_router() -> Router<AppState> {
         .route(paths::PETITION_COUNT, get(public::count))
 }
 
-/// How stale a public count may be.
+/// How stale what the public pages read may be.
 const FRESH: Duration = Duration::from_secs(2);
 
-/// Public counts, each read from the signatures' index at most every
-/// `FRESH`, so a page read by thousands counts once every few seconds.
+/// What a petition's public pages read on every request, each read from the
+/// database at most every `FRESH`: a page read by thousands, or a surge of
+/// signers, costs one query every few seconds.
 #[derive(Default)]
-pub struct Counts(Mutex<HashMap<PetitionId, (i64, Instant)>>);
+pub struct Public {
+    counts: Recent<i64>,
+    petitions: Recent<Arc<(Petition, String)>>,
+}
 
-impl Counts {
-    async fn get(&self, state: &AppState, id: PetitionId) -> Result<i64, crate::AppError> {
-        if let Ok(counts) = self.0.lock()
-            && let Some((n, at)) = counts.get(&id)
-            && at.elapsed() < FRESH
-        {
-            return Ok(*n);
+/// Values by petition, each with when it was read.
+type Recent<V> = Mutex<HashMap<PetitionId, (V, Instant)>>;
+
+/// A recent value from `map`, if there is one.
+fn recent<V: Clone>(map: &Recent<V>, id: PetitionId) -> Option<V> {
+    let map = map.lock().ok()?;
+    map.get(&id).filter(|(_, at)| at.elapsed() < FRESH).map(|(v, _)| v.clone())
+}
+
+fn keep<V>(map: &Recent<V>, id: PetitionId, value: V) {
+    if let Ok(mut map) = map.lock() {
+        // Old entries go when the map grows; a few petitions are live at once.
+        if map.len() > 10_000 {
+            map.retain(|_, (_, at)| at.elapsed() < FRESH);
+        }
+        map.insert(id, (value, Instant::now()));
+    }
+}
+
+impl Public {
+    /// Confirmed signatures, counted from their index.
+    async fn count(&self, state: &AppState, id: PetitionId) -> Result<i64, crate::AppError> {
+        if let Some(n) = recent(&self.counts, id) {
+            return Ok(n);
         }
         let mut tx = state.db.read().await?;
         let n = tredegar_db::petitions::count(&mut tx, id).await?;
-        if let Ok(mut counts) = self.0.lock() {
-            counts.insert(id, (n, Instant::now()));
-        }
+        keep(&self.counts, id, n);
         Ok(n)
     }
 
+    /// The petition and its group's slug.
+    async fn petition(&self, state: &AppState, id: PetitionId) -> Result<Arc<(Petition, String)>, crate::AppError> {
+        if let Some(p) = recent(&self.petitions, id) {
+            return Ok(p);
+        }
+        let mut tx = state.db.read().await?;
+        let found = tredegar_db::petitions::public(&mut tx, id).await?;
+        let p = Arc::new(found.ok_or_else(|| crate::AppError::NotFound("there is no petition at this address".into()))?);
+        keep(&self.petitions, id, p.clone());
+        Ok(p)
+    }
+
     /// Forget a count, so the next read is fresh (after a confirmation).
-    fn forget(&self, id: PetitionId) {
-        if let Ok(mut counts) = self.0.lock() {
+    fn forget_count(&self, id: PetitionId) {
+        if let Ok(mut counts) = self.counts.lock() {
             counts.remove(&id);
         }
     }

@@ -69,8 +69,7 @@ impl PublicPage {
 }
 
 async fn load(state: &AppState, id: PetitionId) -> Result<(Petition, String), AppError> {
-    let mut tx = state.db.read().await?;
-    petitions::public(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("there is no petition at this address".into()))
+    Ok(state.petitions.petition(state, id).await?.as_ref().clone())
 }
 
 /// The page, framed only by the sites the organiser allowed.
@@ -88,7 +87,7 @@ fn respond(status: StatusCode, body: PublicPage) -> Result<Response, AppError> {
 
 pub(super) async fn page(State(state): State<AppState>, Path(id): Path<PetitionId>) -> Result<Response, AppError> {
     let (petition, _) = load(&state, id).await?;
-    let count = state.petition_counts.get(&state, id).await?;
+    let count = state.petitions.count(&state, id).await?;
     let open = petition.is_open(state.clock.now().date_naive());
     let body = PublicPage { petition, count, open, said: Said::Nothing, form: SignForm::default(), errors: FieldErrors::default() };
     respond(StatusCode::OK, body)
@@ -103,7 +102,7 @@ pub(super) async fn sign(
     let (petition, slug) = load(&state, id).await?;
     let now = state.clock.now();
     let open = petition.is_open(now.date_naive());
-    let count = state.petition_counts.get(&state, id).await?;
+    let count = state.petitions.count(&state, id).await?;
     let again =
         |form: SignForm, errors: FieldErrors, petition: Petition| PublicPage { petition, count, open, said: Said::Nothing, form, errors };
     if !open {
@@ -157,8 +156,8 @@ pub(super) async fn confirm(State(state): State<AppState>, Path((id, token)): Pa
             "this link has been used already, or is more than a week old; if you have not signed yet, sign again to get a new one".into(),
         ));
     }
-    state.petition_counts.forget(id);
-    let count = state.petition_counts.get(&state, id).await?;
+    state.petitions.forget_count(id);
+    let count = state.petitions.count(&state, id).await?;
     let open = petition.is_open(state.clock.now().date_naive());
     let body = PublicPage { petition, count, open, said: Said::Confirmed, form: SignForm::default(), errors: FieldErrors::default() };
     respond(StatusCode::OK, body)
@@ -173,7 +172,7 @@ struct CountJson {
 /// The count as JSON, for other sites: public, cacheable for a few seconds.
 pub(super) async fn count(State(state): State<AppState>, Path(id): Path<PetitionId>) -> Result<Response, AppError> {
     let (petition, _) = load(&state, id).await?;
-    let total_signatures = state.petition_counts.get(&state, id).await?;
+    let total_signatures = state.petitions.count(&state, id).await?;
     let headers = [(header::CACHE_CONTROL, "public, max-age=5"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")];
     Ok((headers, axum::Json(CountJson { total_signatures, goal: petition.goal })).into_response())
 }

@@ -1,12 +1,12 @@
 //! The group-commit writer on the signing path. Every signature waits in a
 //! queue; one task takes all that are waiting, writes them in one
-//! transaction (each inside its own savepoint, so one bad signature spoils
-//! no other), commits once, and only then answers each request. On SQLite,
+//! transaction (a few multi-row statements for each petition's, whatever
+//! their number), commits once, and only then answers each request. On SQLite,
 //! with `synchronous=FULL`, a surge costs one disk sync per batch, not one
 //! per signature, and every 2xx is already durable.
 
 use tokio::sync::{mpsc, oneshot};
-use tredegar_db::petitions::{self, Petition, Signed};
+use tredegar_db::petitions::{self, Petition, Request, Signed};
 use tredegar_db::{Db, DbError, Scope, Tx};
 use tredegar_domain::petitions::Signing;
 
@@ -70,40 +70,43 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// Write a batch and answer each of its requests.
-async fn write(db: &Db, batch: Vec<Job>) {
+/// Write a batch and answer each of its requests: each petition's
+/// signatures in a few statements, inside a savepoint, so a failure spoils
+/// only that petition's; one commit for all.
+async fn write(db: &Db, mut batch: Vec<Job>) {
     let mut tx = match db.write().await {
         Ok(tx) => tx,
         Err(e) => return answer_all(batch, &e),
     };
+    batch.sort_by_key(|j| j.petition.id);
     let mut written = Vec::with_capacity(batch.len());
-    let mut scopes: Vec<(String, Scope)> = Vec::new();
-    for job in batch {
-        let result = sign_one(&mut tx, &mut scopes, &job).await;
-        written.push((job, result));
+    for same in batch.chunk_by(|a, b| a.petition.id == b.petition.id) {
+        let results = match sign_petition(&mut tx, same).await {
+            Ok(signed) => signed.into_iter().map(Ok).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "signatures to one petition could not be saved");
+                same.iter().map(|_| Err(DbError::Unsupported("the signature could not be saved"))).collect::<Vec<_>>()
+            }
+        };
+        written.extend(results);
     }
     match tx.commit().await {
         Ok(()) => {
-            for (job, result) in written {
+            for (job, result) in batch.into_iter().zip(written) {
                 let _ = job.reply.send(result);
             }
         }
-        Err(e) => answer_all(written.into_iter().map(|(job, _)| job).collect(), &e),
+        Err(e) => answer_all(batch, &e),
     }
 }
 
-/// One signature inside its own savepoint: a failure rolls back only it.
-async fn sign_one(tx: &mut Tx, scopes: &mut Vec<(String, Scope)>, job: &Job) -> Result<Signed, DbError> {
-    let scope = match scopes.iter().find(|(slug, _)| *slug == job.group_slug) {
-        Some((_, scope)) => scope.clone(),
-        None => {
-            let scope = Scope::for_public_form(tx, &job.group_slug).await?.ok_or(DbError::NotFound)?;
-            scopes.push((job.group_slug.clone(), scope.clone()));
-            scope
-        }
-    };
+/// One petition's signatures from the batch, inside a savepoint.
+async fn sign_petition(tx: &mut Tx, jobs: &[Job]) -> Result<Vec<Signed>, DbError> {
+    let Some(first) = jobs.first() else { return Ok(Vec::new()) };
+    let scope = Scope::for_public_form(tx, &first.group_slug).await?.ok_or(DbError::NotFound)?;
+    let requests: Vec<Request> = jobs.iter().map(|j| Request { signing: &j.signing, token_hash: &j.token_hash, link: &j.link }).collect();
     tx.savepoint().await?;
-    match petitions::sign(tx, &scope, &job.petition, &job.signing, &job.token_hash, &job.link, job.now).await {
+    match petitions::sign_many(tx, &scope, &first.petition, &requests, first.now).await {
         Ok(signed) => {
             tx.release_savepoint().await?;
             Ok(signed)
