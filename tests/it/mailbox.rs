@@ -114,25 +114,28 @@ impl Drop for Mailbox {
 }
 
 /// Run each named `async fn(TestApp, Mailbox)` on SQLite and PostgreSQL,
-/// each with its own SMTP server.
+/// each with its own SMTP server (in `with_mail::sqlite` and
+/// `with_mail::postgres`, beside any `on_both_backends!` tests).
 #[macro_export]
 macro_rules! with_mailbox {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let mailbox = $crate::mailbox::Mailbox::start();
-                super::$name(mailbox.sqlite().await, mailbox).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let mailbox = $crate::mailbox::Mailbox::start();
-                if let Some(app) = mailbox.postgres().await {
-                    super::$name(app, mailbox).await
-                }
-            })*
+        mod with_mail {
+            mod sqlite {
+                $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let mailbox = $crate::mailbox::Mailbox::start();
+                    super::super::$name(mailbox.sqlite().await, mailbox).await
+                })*
+            }
+            mod postgres {
+                $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let mailbox = $crate::mailbox::Mailbox::start();
+                    if let Some(app) = mailbox.postgres().await {
+                        super::super::$name(app, mailbox).await
+                    }
+                })*
+            }
         }
     };
 }

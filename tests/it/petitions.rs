@@ -225,3 +225,59 @@ async fn a_surge_of_signatures_is_written_in_batches(app: TestApp) {
     let show = org.petition(SLUG, &id).await;
     assert!(show.body.contains("<dd id=\"waiting-count\">101</dd>"), "{}", show.body);
 }
+
+crate::on_both_backends!(petitions_and_signatures_in_the_api);
+
+/// OSDI: petitions with their count and page; the record-signature helper
+/// upserts the person; signatures list with their person; a person's
+/// signatures; a volunteer's token reads no signatures.
+async fn petitions_and_signatures_in_the_api(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let id = start(&mut org, "").await;
+
+    let (s, entry) = api.get("").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(entry["_links"]["osdi:petitions"]["href"].as_str().unwrap().ends_with("/api/v2/petitions"));
+    let (s, list) = api.get("petitions").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let p = &list["_embedded"]["osdi:petitions"][0];
+    assert_eq!(p["title"], "Save Brookfield Estate");
+    assert_eq!(p["target"][0]["name"], "Blaenau Gwent Council");
+    assert_eq!(p["total_signatures"], 0);
+    assert_eq!(p["browser_url"], format!("{}{}", app.url, paths::public_petition(&id)));
+
+    // The helper: bad input is named; a good one upserts the person and counts at once.
+    let (s, bad) = api.post(&format!("petitions/{id}/signatures"), serde_json::json!({"person": {"given_name": "Ann"}})).await;
+    assert!(s == StatusCode::BAD_REQUEST && bad["error"].as_str().unwrap().contains("email"), "{bad}");
+    let body = serde_json::json!({"person": {"given_name": "Ann", "family_name": "Jones", "email_addresses": [{"address": "ann@example.org"}],
+        "postal_addresses": [{"postal_code": "NP22 3AA"}]}, "comments": "Fix the damp"});
+    let (s, signed) = api.post(&format!("petitions/{id}/signatures"), body.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{signed}");
+    assert_eq!(signed["comments"], "Fix the damp");
+    let person = signed["_links"]["osdi:person"]["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let (_, again) = api.post(&format!("petitions/{id}/signatures"), body).await;
+    assert_eq!(again["identifiers"], signed["identifiers"], "one signature per email");
+    let (_, p) = api.get(&format!("petitions/{id}")).await;
+    assert_eq!(p["total_signatures"], 1);
+    let (_, sigs) = api.get(&format!("petitions/{id}/signatures")).await;
+    assert_eq!(sigs["total_records"], 1);
+    let (_, mine) = api.get(&format!("people/{person}/signatures")).await;
+    assert_eq!(mine["_embedded"]["osdi:signatures"][0]["_links"]["osdi:petition"]["href"], p["_links"]["self"]["href"]);
+    let (_, who) = api.get(&format!("people/{person}")).await;
+    assert_eq!(who["given_name"], "Ann");
+
+    // A volunteer's token reads the petition, not who signed; another group sees neither.
+    let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let vol = app.api(&app.token(&group, volunteer).await);
+    assert_eq!(vol.get(&format!("petitions/{id}")).await.0, StatusCode::OK);
+    assert_eq!(vol.get(&format!("petitions/{id}/signatures")).await.0, StatusCode::FORBIDDEN);
+    let other = app.group("Other Estate", None).await;
+    let stranger = app.user(&other, "x@example.org", Role::Organiser).await;
+    let them = app.api(&app.token(&other, stranger).await);
+    assert_eq!(them.get(&format!("petitions/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(them.get(&format!("petitions/{id}/signatures")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(them.get(&format!("people/{person}/signatures")).await.0, StatusCode::NOT_FOUND);
+}

@@ -247,6 +247,7 @@ const ROWS_A_STATEMENT: usize = 400;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Signature {
     pub id: SignatureId,
+    pub petition_id: PetitionId,
     pub person_id: Option<PersonId>,
     pub name: String,
     pub email: String,
@@ -258,8 +259,8 @@ pub struct Signature {
     pub confirmed_at: Option<DateTime<Utc>>,
 }
 
-const SIGNATURE: &str =
-    "SELECT id, person_id, name, email, postcode, comment, consent, consent_wording, created_at, confirmed_at FROM signatures";
+const SIGNATURE: &str = "SELECT id, petition_id, person_id, name, email, postcode, comment, consent, consent_wording, created_at, \
+     confirmed_at FROM signatures";
 
 /// Follow a confirmation link: the signature counts from now, and its signer
 /// becomes (or is matched to) a person, with the signature on their
@@ -313,4 +314,67 @@ pub async fn delete_unconfirmed(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> 
 /// each acknowledged signature was kept.
 pub async fn count_all(tx: &mut Tx) -> Result<i64> {
     Ok(scalar!(tx, i64, "SELECT COUNT(*) FROM signatures")?.unwrap_or(0))
+}
+
+/// A page of a petition's signatures, oldest first, with how many there are.
+pub async fn signatures_page(tx: &mut Tx, scope: &Scope, id: PetitionId, page: crate::Page) -> Result<(Vec<Signature>, i64)> {
+    let mut q = Sql::new(SIGNATURE);
+    q.push(" WHERE petition_id = ").bind(id).push(" AND group_id = ").bind(scope.group_id()).push(" ORDER BY created_at, id").page(page);
+    let rows = q.fetch_all(tx).await?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM signatures WHERE petition_id = $1 AND group_id = $2", id, scope.group_id())?;
+    Ok((rows, total.unwrap_or(0)))
+}
+
+pub async fn signature(tx: &mut Tx, scope: &Scope, petition: PetitionId, id: SignatureId) -> Result<Option<Signature>> {
+    let sql = format!("{SIGNATURE} WHERE id = $1 AND petition_id = $2 AND group_id = $3");
+    Ok(fetch_optional!(tx, Signature, sqlx::AssertSqlSafe(sql), id, petition, scope.group_id())?)
+}
+
+/// A person's confirmed signatures, newest first, if the scope may see them.
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Signature>> {
+    let mut q = Sql::new(
+        "SELECT s.id, s.petition_id, s.person_id, s.name, s.email, s.postcode, s.comment, s.consent, s.consent_wording, s.created_at, \
+         s.confirmed_at FROM signatures s JOIN people p ON p.id = s.person_id WHERE s.person_id = ",
+    );
+    q.bind(person).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.push(" ORDER BY s.created_at DESC LIMIT 500");
+    q.fetch_all(tx).await
+}
+
+/// What an organiser's tool says of a signature it records.
+pub struct Recorded<'a> {
+    pub person: PersonId,
+    pub name: &'a str,
+    pub email: &'a tredegar_domain::Email,
+    pub postcode: &'a str,
+    pub comment: &'a str,
+}
+
+/// A signature recorded for a known person by an organiser's tool (the
+/// API's record-signature helper): it counts at once. One per email per
+/// petition: recording it again gives the one already there.
+pub async fn record(tx: &mut Tx, scope: &Scope, petition: &Petition, s: &Recorded<'_>, now: DateTime<Utc>) -> Result<SignatureId> {
+    let id = SignatureId::new();
+    execute!(
+        tx,
+        "INSERT INTO signatures (id, group_id, petition_id, person_id, name, email, email_key, postcode, comment, consent, consent_wording, \
+         token_hash, created_at, link_sent_at, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, '', $10, $11, $11, $11) \
+         ON CONFLICT (petition_id, email_key) DO NOTHING",
+        id,
+        scope.group_id(),
+        petition.id,
+        s.person,
+        s.name,
+        s.email.as_str(),
+        s.email.key(),
+        s.postcode,
+        s.comment,
+        // No link is ever sent: a random value fills the column nobody can guess.
+        SignatureId::new().to_string(),
+        now
+    )?;
+    let stored =
+        scalar!(tx, SignatureId, "SELECT id FROM signatures WHERE petition_id = $1 AND email_key = $2", petition.id, s.email.key())?;
+    stored.ok_or(crate::DbError::NotFound)
 }

@@ -247,7 +247,8 @@ fn api() -> Router<AppState> {
         .merge(people::api::router())
         .merge(tags::api_router())
         .merge(conversations::api::router())
-        .merge(lists::api::router());
+        .merge(lists::api::router())
+        .merge(petitions::api::router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -265,6 +266,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(tags::api::Doc::openapi());
     doc.merge(conversations::api::Doc::openapi());
     doc.merge(lists::api::Doc::openapi());
+    doc.merge(petitions::api::Doc::openapi());
     axum::Json(doc)
 }
 

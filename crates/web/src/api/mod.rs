@@ -148,6 +148,10 @@ pub struct EntryLinks {
     people: Link,
     #[serde(rename = "osdi:tags")]
     tags: Link,
+    #[serde(rename = "osdi:lists")]
+    lists: Link,
+    #[serde(rename = "osdi:petitions")]
+    petitions: Link,
     docs: Link,
 }
 
@@ -160,7 +164,14 @@ pub async fn entry_point(api: Api, State(_): State<AppState>) -> Json<EntryPoint
         product_name: "Tredegar",
         osdi_version: "1.1.1",
         max_pagesize: MAX_PER_PAGE,
-        links: EntryLinks { this: Link::to(&api, ""), people: Link::to(&api, "people"), tags: Link::to(&api, "tags"), docs },
+        links: EntryLinks {
+            this: Link::to(&api, ""),
+            people: Link::to(&api, "people"),
+            tags: Link::to(&api, "tags"),
+            lists: Link::to(&api, "lists"),
+            petitions: Link::to(&api, "petitions"),
+            docs,
+        },
     })
 }
 

@@ -235,7 +235,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 impl PersonIn {
     /// What was sent, checked field by field: every problem at once, each
     /// naming its field. The merge rules are `PersonDetails::merge`.
-    fn into_update(self) -> Result<PersonUpdate, FieldErrors> {
+    pub(crate) fn into_update(self) -> Result<PersonUpdate, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut u = PersonUpdate::osdi();
         let name = |errors: &mut FieldErrors, field: &str, v: Option<Option<String>>| {
@@ -329,7 +329,7 @@ fn value_text(v: &Value) -> String {
 
 /// Only an admin's token defines new custom fields (as Action Network does
 /// for any token); anyone else's unknown field is refused, naming it.
-fn new_fields(scope: &Scope) -> NewFields {
+pub(crate) fn new_fields(scope: &Scope) -> NewFields {
     if scope.role() >= Role::Admin { NewFields::Create } else { NewFields::Refuse }
 }
 

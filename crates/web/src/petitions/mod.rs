@@ -4,6 +4,7 @@
 //! the group. Other sites may frame the page (if the organiser allows them)
 //! and read its count.
 
+pub mod api;
 mod pages;
 mod public;
 mod writer;
