@@ -1,14 +1,15 @@
 """Drive Tredegar's OSDI API with Parsons 6.1.0, as an organiser's sync script would.
 
-Usage: python parsons_client.py BASE_URL TOKEN. Exits non-zero with a message on
-the first thing that does not behave as Action Network does.
+Usage: python parsons_client.py BASE_URL TOKEN PETITION_ID SIGNER_ID. Exits
+non-zero with a message on the first thing that does not behave as Action
+Network does. The petition has one signature, by the signer.
 """
 import sys
 
 import parsons.action_network.action_network as an_module
 from parsons import ActionNetwork
 
-base, token = sys.argv[1], sys.argv[2]
+base, token, petition_id, signer_id = sys.argv[1:5]
 an_module.API_URL = base
 an = ActionNetwork(api_token=token)
 assert an.api_url == base, an.api_url
@@ -42,7 +43,7 @@ check(person_id(by_phone) == pid and by_phone["family_name"] == "Rees-Jones", "u
 for i in range(30):
     an.upsert_person(email_address=f"member{i}@example.org", given_name=f"Member{i:02}")
 people = an.get_people()
-check(people.num_rows == 31, f"get_people pages through all 31 (got {people.num_rows})")
+check(people.num_rows == 32, f"get_people pages through all 32, the signer too (got {people.num_rows})")
 one = an.get_people(filter="email_address eq 'member7@example.org'")
 check(one.num_rows == 1 and one[0]["given_name"] == "Member07", "get_people with a filter")
 
@@ -65,4 +66,16 @@ check(taggings.num_rows == 1 and taggings[0]["_links"]["osdi:person"]["href"].en
 
 an.delete_tagging(tag_id, tagging_id)
 check(an.get_taggings(tag_id).num_rows == 0, "delete_tagging")
+
+petitions = an.get_petitions()
+check(petitions.num_rows == 1 and petitions[0]["total_signatures"] == 1, "get_petitions")
+petition = an.get_petition(petition_id)
+check(petition["title"] == "Save Brookfield Estate" and petition["browser_url"].endswith(f"/p/{petition_id}"), "get_petition")
+signatures = an.get_petition_signatures(petition_id)
+check(signatures.num_rows == 1 and signatures[0]["_links"]["osdi:person"]["href"].endswith(signer_id), "get_petition_signatures")
+signature_id = person_id(signatures[0])
+one = an.get_petition_signature(petition_id, signature_id)
+check(one["comments"] == "Fix the damp", "get_petition_signature")
+theirs = an.get_person_signatures(signer_id)
+check(theirs.num_rows == 1, "get_person_signatures")
 print("all Parsons calls behaved")

@@ -23,11 +23,29 @@ async fn parsons_works_against_tredegar(app: TestApp) {
     let user = app.user(&group, "org@example.org", Role::Organiser).await;
     let token = app.token(&group, user).await;
     let base = format!("{}/api/v2", app.url);
+    // A petition with one signature, for the petition read methods.
+    let text = tredegar_domain::petitions::PetitionText {
+        title: "Save Brookfield Estate".into(),
+        body: "Repair our homes.".into(),
+        target: "The council".into(),
+        goal: 100,
+        ends_on: None,
+        campaign: None,
+        consent_wording: "Keep me updated".into(),
+        frame_ancestors: Vec::new(),
+    };
+    let mut tx = app.db.write().await.unwrap();
+    let petition = tredegar_db::petitions::create(&mut tx, &app.scope(user, &group).await, &text, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let body = serde_json::json!({"person": {"given_name": "Ann", "email_addresses": [{"address": "ann@example.org"}]}, "comments": "Fix the damp"});
+    let (_, signed) = app.api(&token).post(&format!("petitions/{petition}/signatures"), body).await;
+    let signer = signed["_links"]["osdi:person"]["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/parsons_client.py");
-    let output =
-        tokio::task::spawn_blocking(move || Command::new(parsons_python()).arg(script).arg(base).arg(token).output().expect("run python"))
-            .await
-            .expect("join");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(parsons_python()).arg(script).arg(base).arg(token).arg(petition.to_string()).arg(signer).output().expect("run python")
+    })
+    .await
+    .expect("join");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "Parsons script failed\n{stdout}\n{stderr}");
