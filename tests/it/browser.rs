@@ -266,6 +266,8 @@ mod public_forms {
 
         let link = mailbox.wait_for("gwen@example.org").await.link("/confirm/");
         b.client.goto(&link).await.unwrap();
+        b.fits_a_phone().await;
+        b.go(Locator::Css("form button.primary")).await;
         let page = b.text().await;
         assert!(page.contains("Thank you: your signature counts") && page.contains("1 of 500 signatures"), "{page}");
         b.fits_a_phone().await;

@@ -38,7 +38,7 @@ async fn start(org: &mut crate::helpers::Client, frames: &str) -> String {
 }
 
 fn form<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![("name", name), ("email", email), ("postcode", "NP22 3AA"), ("comment", "Our homes"), ("website", "")]
+    vec![("name", name), ("email", email), ("postcode", "NP22 3AA"), ("comment", "Our homes"), ("contact_by_fax", "")]
 }
 
 async fn a_petition_is_signed_confirmed_and_counted(app: TestApp, mailbox: Mailbox) {
@@ -75,56 +75,75 @@ async fn a_petition_is_signed_confirmed_and_counted(app: TestApp, mailbox: Mailb
     let control = public.post_form(&sign, &[("name", "Ann\u{7}"), ("email", "ann@example.org"), ("postcode", "NP22 3AA")]).await;
     assert!(control.status() == StatusCode::BAD_REQUEST && control.body.contains("control characters"), "{}", control.body);
     let mut bot = form("Bot", "bot@example.org");
-    bot.retain(|(k, _)| *k != "website");
-    bot.push(("website", "http://spam.example"));
+    bot.retain(|(k, _)| *k != "contact_by_fax");
+    bot.push(("contact_by_fax", "http://spam.example"));
     let trapped = public.post_form(&sign, &bot).await;
-    assert!(trapped.status() == StatusCode::BAD_REQUEST && trapped.body.contains("catch robots"), "{}", trapped.body);
+    assert!(trapped.status() == StatusCode::BAD_REQUEST && trapped.body.contains("could not take that signature"), "{}", trapped.body);
+    assert!(trapped.body.contains("name=\"contact_by_fax\" tabindex=\"-1\" autocomplete=\"off\" value=\"\""), "the trap comes back empty");
     let (status, said) = post_huge(&app, &sign, 10 * 1024 * 1024).await;
     assert!(status.starts_with("HTTP/1.1 413") && said.contains("too large"), "{status} {said}");
     assert!(mailbox.to("bot@example.org").is_empty());
 
     // Sign: an email with a single-use link; the count waits for it.
     let signed = public.post_form(&sign, &[form("Siân Davies", "sian@example.org"), vec![("consent", "yes")]].concat()).await;
-    assert!(signed.status() == StatusCode::OK && signed.body.contains("Nearly done: check your email"), "{}", signed.body);
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER, "a reload never signs twice");
+    let signed = public.follow(&signed).await;
+    assert!(signed.body.contains("Nearly done: check your email"), "{}", signed.body);
     let mail = mailbox.wait_for("sian@example.org").await;
     assert_eq!(mail.subject, "Please confirm your signature: Save Brookfield Estate");
-    assert!(mail.text.starts_with("Hello Siân,"), "{}", mail.text);
+    assert!(mail.text.starts_with("Hello Siân,") && mail.text.contains("You also asked to be kept up to date"), "{}", mail.text);
     let link = mail.link("/confirm/");
     let path = link.strip_prefix(&app.url).unwrap().to_string();
     let count = |body: &str| body.split("<strong id=\"count\">").nth(1).and_then(|s| s.split('<').next()).unwrap().to_string();
     assert_eq!(count(&public.get(paths::public_petition(&id)).await.body), "0");
-    let confirmed = public.get(&path).await;
-    assert!(confirmed.status() == StatusCode::OK && confirmed.body.contains("your signature counts"), "{}", confirmed.body);
+    // Following the link (as a mail scanner would) changes nothing; the button confirms.
+    let button = public.get(&path).await;
+    assert!(button.status() == StatusCode::OK && button.body.contains("Confirm my signature"), "{}", button.body);
+    assert_eq!(count(&public.get(paths::public_petition(&id)).await.body), "0");
+    let confirmed = public.post_form(&path, &[]).await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let confirmed = public.follow(&confirmed).await;
+    assert!(confirmed.body.contains("your signature counts"), "{}", confirmed.body);
     assert_eq!(count(&confirmed.body), "1");
     let json: serde_json::Value = reqwest::get(format!("{}{}", app.url, paths::petition_count(&id))).await.unwrap().json().await.unwrap();
     assert_eq!(json["total_signatures"], 1);
     let counted = reqwest::get(format!("{}{}", app.url, paths::petition_count(&id))).await.unwrap();
     assert_eq!(counted.headers()["cache-control"], "public, max-age=5");
     // The link works once.
-    let reused = public.get(&path).await;
+    let reused = public.post_form(&path, &[]).await;
     assert!(reused.status() == StatusCode::NOT_FOUND && reused.body.contains("used already"), "{}", reused.body);
+    assert_eq!(public.get(&path).await.status(), StatusCode::NOT_FOUND);
 
     // A link not followed within a week no longer works.
     public.post_form(&sign, &form("Cai", "cai@example.org")).await;
     let late = mailbox.wait_for("cai@example.org").await.link("/confirm/");
     app.execute_at(
-        "UPDATE signatures SET created_at = $1 WHERE email_key = 'cai@example.org'",
+        "UPDATE signatures SET link_sent_at = $1 WHERE email_key = 'cai@example.org'",
         chrono::Utc::now() - chrono::Duration::days(8),
     )
     .await;
     let expired = public.get(late.strip_prefix(&app.url).unwrap()).await;
     assert!(expired.status() == StatusCode::NOT_FOUND && expired.body.contains("more than a week old"), "{}", expired.body);
 
-    // Signing again with the same email creates nothing.
+    // Signing again with the same email creates nothing, and the page does not
+    // say whether the address had signed: the email does, at most every 10 minutes.
     let again = public.post_form(&sign, &form("Sian Davies", "SIAN@example.org")).await;
-    assert!(again.status() == StatusCode::OK && again.body.contains("You have already signed"), "{}", again.body);
-    assert_eq!(mailbox.to("sian@example.org").len(), 1);
+    assert_eq!(again.location, signed_location(&id));
+    app.execute_at(
+        "UPDATE signatures SET link_sent_at = $1 WHERE email_key = 'sian@example.org'",
+        chrono::Utc::now() - chrono::Duration::minutes(11),
+    )
+    .await;
+    public.post_form(&sign, &form("Sian Davies", "sian@example.org")).await;
+    let told = mailbox.wait_for_nth("sian@example.org", 2).await;
+    assert_eq!(told.subject, "You have already signed: Save Brookfield Estate");
+    assert_eq!(mailbox.to("sian@example.org").len(), 2);
 
-    // Unconfirmed: signing again soon says the link went; nothing more is sent.
+    // Unconfirmed: signing again soon sends nothing more, and the page says the same.
     public.post_form(&sign, &form("Bob", "bob@example.org")).await;
     mailbox.wait_for("bob@example.org").await;
     let soon = public.post_form(&sign, &form("Bob", "bob@example.org")).await;
-    assert!(soon.body.contains("We sent you a link a few minutes ago"), "{}", soon.body);
+    assert_eq!(soon.location, signed_location(&id));
 
     // The organiser sees both counts and downloads the signatures (audited).
     let show = org.petition(SLUG, &id).await;
@@ -164,6 +183,11 @@ async fn a_petition_is_signed_confirmed_and_counted(app: TestApp, mailbox: Mailb
         }
     }
     assert!(limited.is_some(), "20 signatures from one address in 15 minutes, then 429");
+}
+
+/// Where every signature's post leads, whatever happened to it.
+fn signed_location(id: &str) -> Option<String> {
+    Some(format!("{}?signed=check", paths::public_petition(id)))
 }
 
 /// POST a body of `size` bytes and read the answer, which may come before
@@ -215,7 +239,7 @@ async fn a_surge_of_signatures_is_written_in_batches(app: TestApp) {
         let email = if i < 20 { "same@example.org".to_string() } else { format!("signer{i}@example.org") };
         let (http, sign) = (reqwest::Client::new(), sign.clone());
         requests.push(tokio::spawn(async move {
-            let fields = [("name", "Surge Signer"), ("email", email.as_str()), ("postcode", "NP22 3AA"), ("website", "")];
+            let fields = [("name", "Surge Signer"), ("email", email.as_str()), ("postcode", "NP22 3AA"), ("contact_by_fax", "")];
             http.post(&sign).form(&fields).send().await.unwrap().status()
         }));
     }

@@ -19,6 +19,7 @@ use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, Ph
 use tredegar_domain::{Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
+mod crash;
 mod petitions;
 
 #[derive(Parser)]
@@ -55,6 +56,16 @@ enum Scenario {
         #[arg(long, default_value_t = 64)]
         connections: usize,
     },
+    /// Under signing load, kill -9 the server N times and restart it; no acknowledged signature may be lost.
+    Crash {
+        #[arg(long, default_value_t = 20)]
+        kills: usize,
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// The tredegar binary [default: next to this one]
+        #[arg(long)]
+        tredegar: Option<PathBuf>,
+    },
     /// Time from starting `tredegar serve` to a healthy /healthz, and its idle memory.
     ServeFootprint {
         /// The tredegar binary [default: next to this one]
@@ -72,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::ServeFootprint { tredegar, runs } => serve_footprint(tredegar, runs).await,
         Scenario::PetitionSign { seconds, connections } => petitions::sign(seconds, connections).await,
         Scenario::PetitionPage { seconds, connections } => petitions::page(seconds, connections).await,
+        Scenario::Crash { kills, connections, tredegar } => crash::crash(tredegar, kills, connections).await,
     }
 }
 
@@ -242,7 +254,7 @@ fn rss_kib(pid: u32) -> anyhow::Result<u64> {
     Ok(line.split_whitespace().nth(1).context("VmRSS value")?.parse()?)
 }
 
-fn healthy(port: u16) -> bool {
+pub(crate) fn healthy(port: u16) -> bool {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return false };
     let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     let mut reply = String::new();

@@ -42,20 +42,20 @@ async fn server(dir: &std::path::Path) -> anyhow::Result<(std::net::SocketAddr, 
 }
 
 /// One keep-alive connection: send a request, read its whole answer.
-struct Connection {
+pub(crate) struct Connection {
     stream: TcpStream,
     buffer: Vec<u8>,
 }
 
 impl Connection {
-    async fn open(addr: std::net::SocketAddr) -> anyhow::Result<Connection> {
+    pub(crate) async fn open(addr: std::net::SocketAddr) -> anyhow::Result<Connection> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         Ok(Connection { stream, buffer: Vec::with_capacity(16 * 1024) })
     }
 
     /// The status of the answer to `request`.
-    async fn send(&mut self, request: &[u8]) -> anyhow::Result<u16> {
+    pub(crate) async fn send(&mut self, request: &[u8]) -> anyhow::Result<u16> {
         self.stream.write_all(request).await?;
         self.buffer.clear();
         loop {

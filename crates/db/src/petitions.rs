@@ -84,18 +84,34 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: PetitionId) -> Result<Option<Pe
     Ok(fetch_optional!(tx, Petition, sqlx::AssertSqlSafe(sql), id, scope.group_id())?)
 }
 
+/// A petition as the public sees it, with the group that runs it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Public {
+    #[sqlx(flatten)]
+    pub petition: Petition,
+    pub group_slug: String,
+    pub group_name: String,
+}
+
 /// A petition's public face, by its id alone: what anyone may read.
-pub async fn public(tx: &mut Tx, id: PetitionId) -> Result<Option<(Petition, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        petition: Petition,
-        group_slug: String,
-    }
+pub async fn public(tx: &mut Tx, id: PetitionId) -> Result<Option<Public>> {
     let sql = "SELECT p.id, p.group_id, p.campaign_id, p.title, p.body, p.target, p.goal, p.ends_on, p.consent_wording, \
-               p.frame_ancestors, p.created_by_name, p.created_at, g.slug AS group_slug FROM petitions p JOIN groups g ON g.id = p.group_id \
-               WHERE p.id = $1";
-    Ok(fetch_optional!(tx, Row, sql, id)?.map(|r| (r.petition, r.group_slug)))
+               p.frame_ancestors, p.created_by_name, p.created_at, g.slug AS group_slug, g.name AS group_name \
+               FROM petitions p JOIN groups g ON g.id = p.group_id WHERE p.id = $1";
+    Ok(fetch_optional!(tx, Public, sql, id)?)
+}
+
+/// Whether a confirmation link would work now (without using it).
+pub async fn link_works(tx: &mut Tx, petition: PetitionId, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+    let n = scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM signatures WHERE token_hash = $1 AND petition_id = $2 AND confirmed_at IS NULL AND link_sent_at > $3",
+        token_hash,
+        petition,
+        now - CONFIRM_WITHIN
+    )?;
+    Ok(n.unwrap_or(0) > 0)
 }
 
 /// Confirmed signatures: read from their index, so signing writes no shared row.
@@ -180,16 +196,24 @@ pub async fn sign_many(
     for (i, (r, key)) in requests.iter().zip(&keys).enumerate() {
         let outcome = match earlier.get(key) {
             _ if !seen.insert(key.as_str()) => Signed::LinkJustSent,
-            Some(e) if e.confirmed_at.is_some() => Signed::Already,
+            // Told by email at most every RESEND_AFTER, so nobody can fill an inbox.
+            Some(e) if e.confirmed_at.is_some() => {
+                if now - e.link_sent_at >= RESEND_AFTER {
+                    execute!(tx, "UPDATE signatures SET link_sent_at = $1 WHERE id = $2", now, e.id)?;
+                    mail.push((i, MailKind::PetitionAlreadySigned));
+                }
+                Signed::Already
+            }
             Some(e) if now - e.link_sent_at < RESEND_AFTER => Signed::LinkJustSent,
+            // Not confirmed, the last link a while ago (or expired): a new link, good for CONFIRM_WITHIN from now.
             Some(e) => {
                 execute!(tx, "UPDATE signatures SET token_hash = $1, link_sent_at = $2 WHERE id = $3", r.token_hash, now, e.id)?;
-                mail.push(i);
+                mail.push((i, MailKind::PetitionConfirm));
                 Signed::LinkSentAgain
             }
             None => {
                 new.push(r);
-                mail.push(i);
+                mail.push((i, MailKind::PetitionConfirm));
                 Signed::New
             }
         };
@@ -212,24 +236,28 @@ pub async fn sign_many(
         q.push(" ON CONFLICT (petition_id, email_key) DO NOTHING");
         q.execute(tx).await?;
     }
-    let template = outbox::template(tx, scope.group_id(), MailKind::PetitionConfirm).await?;
-    let words: Vec<(String, String)> = mail
+    let confirm = outbox::template(tx, scope.group_id(), MailKind::PetitionConfirm).await?;
+    let again = MailKind::PetitionAlreadySigned.default_template();
+    let words: Vec<(&Request, MailKind, String, String)> = mail
         .iter()
-        .filter_map(|i| requests.get(*i))
-        .map(|r| {
+        .filter_map(|(i, kind)| requests.get(*i).map(|r| (r, *kind)))
+        .map(|(r, kind)| {
             let values = [("name", r.signing.given_name.as_str()), ("petition", petition.title.as_str()), ("link", r.link)];
-            (fill(&template.subject, &values), fill(&template.body, &values))
+            let template = if kind == MailKind::PetitionConfirm { &confirm } else { &again };
+            let mut text = fill(&template.body, &values);
+            if kind == MailKind::PetitionConfirm && r.signing.consent {
+                text.push_str(&format!("\n\nYou also asked to be kept up to date by email: “{}”.", petition.consent_wording));
+            }
+            (r, kind, fill(&template.subject, &values), text)
         })
         .collect();
-    let messages: Vec<NewMessage> = mail
+    let messages: Vec<NewMessage> = words
         .iter()
-        .filter_map(|i| requests.get(*i))
-        .zip(&words)
-        .map(|(r, (subject, text))| NewMessage {
+        .map(|(r, kind, subject, text)| NewMessage {
             group: Some(scope.group_id()),
             person: None,
             user: None,
-            kind: MailKind::PetitionConfirm,
+            kind: *kind,
             to: r.signing.email.as_str(),
             subject,
             text,
@@ -264,9 +292,9 @@ const SIGNATURE: &str = "SELECT id, petition_id, person_id, name, email, postcod
 
 /// Follow a confirmation link: the signature counts from now, and its signer
 /// becomes (or is matched to) a person, with the signature on their
-/// timeline. A link works once, and not after `CONFIRM_WITHIN`.
+/// timeline. A link works once, and for `CONFIRM_WITHIN` after it was sent.
 pub async fn confirm(tx: &mut Tx, scope: &Scope, petition: &Petition, token_hash: &str, now: DateTime<Utc>) -> Result<Option<PersonId>> {
-    let sql = format!("{SIGNATURE} WHERE token_hash = $1 AND petition_id = $2 AND confirmed_at IS NULL AND created_at > $3");
+    let sql = format!("{SIGNATURE} WHERE token_hash = $1 AND petition_id = $2 AND confirmed_at IS NULL AND link_sent_at > $3");
     let Some(sig) = fetch_optional!(tx, Signature, sqlx::AssertSqlSafe(sql), token_hash, petition.id, now - CONFIRM_WITHIN)? else {
         return Ok(None);
     };
@@ -282,7 +310,8 @@ pub async fn confirm(tx: &mut Tx, scope: &Scope, petition: &Petition, token_hash
     let mut update = PersonUpdate {
         given_name: Some(Some(given)),
         family_name: Some(family),
-        emails: Some(vec![EmailUpdate { email, status, primary: true }]),
+        // A known person's main address stays theirs; a new person's is this one.
+        emails: Some(vec![EmailUpdate { email, status, primary: !known }]),
         new_email_status: SubscriptionStatus::Unsubscribed,
         ..PersonUpdate::default()
     };
@@ -307,7 +336,7 @@ pub async fn signatures(tx: &mut Tx, scope: &Scope, id: PetitionId) -> Result<Ve
 
 /// Forget signatures whose link was never followed.
 pub async fn delete_unconfirmed(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
-    Ok(execute!(tx, "DELETE FROM signatures WHERE confirmed_at IS NULL AND created_at <= $1", now - CONFIRM_WITHIN)?)
+    Ok(execute!(tx, "DELETE FROM signatures WHERE confirmed_at IS NULL AND link_sent_at <= $1", now - CONFIRM_WITHIN)?)
 }
 
 /// Every signature stored, in every group: for the benchmark's check that

@@ -21,6 +21,9 @@ pub enum MailKind {
     PasswordReset,
     /// The link a petition's signer follows for their signature to count.
     PetitionConfirm,
+    /// Someone signed again with an address that has signed: told by email,
+    /// never on the page, which would tell anyone who has signed.
+    PetitionAlreadySigned,
 }
 
 crate::stored_as_text!(MailKind {
@@ -30,6 +33,7 @@ crate::stored_as_text!(MailKind {
     TestSend = "test_send",
     PasswordReset = "password_reset",
     PetitionConfirm = "petition_confirm",
+    PetitionAlreadySigned = "petition_already_signed",
 });
 
 /// A subject and a body, with placeholders.
@@ -51,6 +55,7 @@ impl MailKind {
             MailKind::TestSend => "Test of a broadcast",
             MailKind::PasswordReset => "Password reset",
             MailKind::PetitionConfirm => "Confirming a petition signature",
+            MailKind::PetitionAlreadySigned => "Signed a petition again",
         }
     }
 
@@ -68,6 +73,7 @@ impl MailKind {
             MailKind::PetitionConfirm => {
                 &[("name", "the signer's name"), ("petition", "the petition's title"), ("link", "the address that confirms the signature")]
             }
+            MailKind::PetitionAlreadySigned => &[("name", "the signer's name"), ("petition", "the petition's title")],
             MailKind::Broadcast | MailKind::TestSend => &[],
         }
     }
@@ -77,7 +83,7 @@ impl MailKind {
         match self {
             MailKind::FollowUpsDue | MailKind::PasswordReset | MailKind::PetitionConfirm => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
-            MailKind::Broadcast | MailKind::TestSend => &[],
+            MailKind::Broadcast | MailKind::TestSend | MailKind::PetitionAlreadySigned => &[],
         }
     }
 
@@ -101,6 +107,11 @@ impl MailKind {
                 "Please confirm your signature: {petition}",
                 "Hello {name},\n\nThank you for signing “{petition}”. Your signature counts once you confirm it: follow this link.\n\n\
                  {link}\n\nIf you did not sign, ignore this email and nothing more will happen.",
+            ),
+            MailKind::PetitionAlreadySigned => (
+                "You have already signed: {petition}",
+                "Hello {name},\n\nSomeone (we hope you) tried to sign “{petition}” again with this address. You signed it already \
+                 and your signature counts, so there is nothing more to do.\n\nThank you.",
             ),
             MailKind::Broadcast | MailKind::TestSend => ("", ""),
         };

@@ -115,6 +115,30 @@ impl Signing {
     }
 }
 
+/// A name as people write names: something visible, no text-direction
+/// tricks, and no web address (it is repeated in the email we send).
+fn plain_name(field: &str, name: String) -> Result<String, Problem> {
+    let hidden = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+    if name.chars().any(hidden) {
+        return Err(Problem::new(field, "has invisible or text-direction characters; type it plainly"));
+    }
+    let lower = name.to_lowercase();
+    if lower.contains("://") || lower.contains("www.") {
+        return Err(Problem::new(field, "must be your name, not a web address"));
+    }
+    Ok(name)
+}
+
+/// An address our mail server can deliver to: plain ASCII, with none of the
+/// characters that mean something else in an email header.
+fn sendable(field: &str, email: Email) -> Result<Email, Problem> {
+    let s = email.as_str();
+    if !s.is_ascii() || s.chars().any(|c| matches!(c, '<' | '>' | ',' | ';' | '(' | ')' | '"' | '\\' | '[' | ']' | ' ')) {
+        return Err(Problem::new(field, "must be an address we can send to, without accents or spaces"));
+    }
+    Ok(email)
+}
+
 /// What the signing form sends, as typed.
 pub struct SigningInput<'a> {
     pub name: &'a str,
@@ -127,8 +151,8 @@ pub struct SigningInput<'a> {
 impl SigningInput<'_> {
     pub fn check(&self) -> Result<Signing, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = errors.check(required_line("name", self.name, 120));
-        let email = errors.check(Email::parse("email", self.email));
+        let name = errors.check(required_line("name", self.name, 120).and_then(|n| plain_name("name", n)));
+        let email = errors.check(Email::parse("email", self.email).and_then(|e| sendable("email", e)));
         let postcode = errors.check(if self.postcode.trim().is_empty() {
             Err(Problem::new("postcode", "must not be empty"))
         } else {
@@ -191,6 +215,16 @@ mod tests {
         let s = SigningInput { name: " Mary Ann Jones ", email: "MAJ@example.org", postcode: "np22 3aa", comment: "", consent: false };
         let s = s.check();
         assert_eq!(s.as_ref().map(|s| (s.given_name.as_str(), s.family_name.as_deref())), Ok(("Mary Ann", Some("Jones"))));
+        for (name, email) in [
+            ("Win at https://evil.example", "a@example.org"),
+            ("\u{202E}nosaj", "a@example.org"),
+            ("Ann", "ünï@example.org"),
+            ("Ann", "a>b<c@example.org"),
+        ] {
+            let field = if name == "Ann" { "email" } else { "name" };
+            let e = SigningInput { name, email, postcode: "NP22 3AA", comment: "", consent: false }.check().err().unwrap_or_default();
+            assert!(e.message_for(field).is_some(), "{name} {email}");
+        }
         let bad = SigningInput { name: "", email: "nope", postcode: "", comment: "a\u{0}", consent: true }.check();
         let errors = bad.err().unwrap_or_default();
         for field in ["name", "email", "postcode", "comment"] {

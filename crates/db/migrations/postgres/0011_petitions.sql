@@ -41,4 +41,4 @@ CREATE TABLE signatures (
 );
 CREATE INDEX signatures_confirmed ON signatures(petition_id, confirmed_at);
 CREATE INDEX signatures_person ON signatures(person_id);
-CREATE INDEX signatures_unconfirmed ON signatures(created_at) WHERE confirmed_at IS NULL;
+CREATE INDEX signatures_unconfirmed ON signatures(link_sent_at) WHERE confirmed_at IS NULL;

@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::{get, post};
-use tredegar_db::petitions::Petition;
 use tredegar_domain::PetitionId;
 
 use crate::AppState;
@@ -35,7 +34,7 @@ pub fn public_router() -> Router<AppState> {
     Router::new()
         .route(paths::PUBLIC_PETITION, get(public::page))
         .route(paths::PETITION_SIGN, post(public::sign))
-        .route(paths::PETITION_CONFIRM, get(public::confirm))
+        .route(paths::PETITION_CONFIRM, get(public::confirm_page).post(public::confirm))
         .route(paths::PETITION_COUNT, get(public::count))
 }
 
@@ -48,7 +47,7 @@ const FRESH: Duration = Duration::from_secs(2);
 #[derive(Default)]
 pub struct Public {
     counts: Recent<i64>,
-    petitions: Recent<Arc<(Petition, String)>>,
+    petitions: Recent<Arc<tredegar_db::petitions::Public>>,
 }
 
 /// Values by petition, each with when it was read.
@@ -82,8 +81,8 @@ impl Public {
         Ok(n)
     }
 
-    /// The petition and its group's slug.
-    async fn petition(&self, state: &AppState, id: PetitionId) -> Result<Arc<(Petition, String)>, crate::AppError> {
+    /// The petition and the group that runs it.
+    async fn petition(&self, state: &AppState, id: PetitionId) -> Result<Arc<tredegar_db::petitions::Public>, crate::AppError> {
         if let Some(p) = recent(&self.petitions, id) {
             return Ok(p);
         }

@@ -158,12 +158,13 @@ pub(super) async fn show(
 }
 
 /// Every signature, confirmed or not, with the consent each gave: audited.
+/// Read in a read transaction, so a long download holds up no signer.
 pub(super) async fn csv(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     Path((_, id)): Path<(String, PetitionId)>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.write().await?;
+    let mut tx = state.db.read().await?;
     let petition = petitions::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     let rows: Vec<Vec<String>> = petitions::signatures(&mut tx, &scope, id)
         .await?
@@ -182,8 +183,9 @@ pub(super) async fn csv(
             ]
         })
         .collect();
-    let detail = format!("{} signatures", rows.len());
-    audit::record(&mut tx, &scope, AuditAction::Export, &petition.title, &detail, state.clock.now()).await?;
+    drop(tx);
+    let mut tx = state.db.write().await?;
+    audit::record(&mut tx, &scope, AuditAction::Export, &petition.title, &format!("{} signatures", rows.len()), state.clock.now()).await?;
     tx.commit().await?;
     let names = ["name", "email", "postcode", "comment", "consent", "consent_wording", "signed_at", "confirmed_at", "person_id"];
     csv_response("signatures.csv", &names, rows)

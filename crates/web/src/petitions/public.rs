@@ -2,20 +2,26 @@
 //! confirmation link and the count for other sites. No session and no
 //! CSRF token: a hidden honeypot field, a per-address limit and the body
 //! size limit turn away floods and bots.
+//!
+//! The page never says whether an address has signed (that would tell
+//! anyone who signed what): every signature is answered "check your email",
+//! and the email says what happened. Posts redirect, so a reload never
+//! signs twice; the emailed link opens a page whose button confirms, so a
+//! mail scanner that follows links confirms nothing.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tredegar_db::petitions::{self, Petition, Signed};
+use tredegar_db::petitions::{self, Public};
 use tredegar_db::{Scope, Tx};
 use tredegar_domain::petitions::SigningInput;
 use tredegar_domain::{FieldErrors, PetitionId, Problem};
 
 use crate::auth::CsrfToken;
 use crate::auth::throttle::{self, ClientAddr, Limit};
-use crate::extract::{Form, Path};
+use crate::extract::{Form, Path, Query};
 use crate::ui::{Layout, Page, render};
 use crate::{AppError, AppState, paths, random_token, token_hash};
 
@@ -31,9 +37,10 @@ pub(super) struct SignForm {
     comment: String,
     #[serde(default)]
     consent: String,
-    /// Hidden from people; a bot that fills every field fills this.
+    /// Hidden from people, and named so browsers do not fill it in; a bot
+    /// that fills every field fills this.
     #[serde(default)]
-    website: String,
+    contact_by_fax: String,
 }
 
 /// What the page says above or instead of its form.
@@ -41,15 +48,19 @@ pub(super) struct SignForm {
 enum Said {
     Nothing,
     CheckEmail,
-    Already,
-    JustSent,
     Confirmed,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Shown {
+    /// `check` after signing, `thanks` after confirming.
+    signed: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "petitions/public.html")]
 struct PublicPage {
-    petition: Petition,
+    public: Public,
     count: i64,
     open: bool,
     said: Said,
@@ -60,24 +71,23 @@ struct PublicPage {
 impl PublicPage {
     /// How far towards the goal, as a whole percentage for the bar.
     fn percent(&self) -> i64 {
-        (self.count.saturating_mul(100) / self.petition.goal.max(1)).min(100)
+        (self.count.saturating_mul(100) / self.public.petition.goal.max(1)).min(100)
     }
     /// The bar stops full at the goal.
     fn shown(&self) -> i64 {
-        self.count.min(self.petition.goal)
+        self.count.min(self.public.petition.goal)
     }
 }
 
-async fn load(state: &AppState, id: PetitionId) -> Result<(Petition, String), AppError> {
+async fn load(state: &AppState, id: PetitionId) -> Result<Public, AppError> {
     Ok(state.petitions.petition(state, id).await?.as_ref().clone())
 }
 
-/// The page, framed only by the sites the organiser allowed.
-fn respond(status: StatusCode, body: PublicPage) -> Result<Response, AppError> {
-    let ancestors = if body.petition.frame_ancestors.is_empty() { "'none'".to_string() } else { body.petition.frame_ancestors.clone() };
+/// A page of the petition's, framed only by the sites the organiser allowed.
+fn framed(status: StatusCode, frame_ancestors: &str, page: Result<Response, AppError>) -> Result<Response, AppError> {
+    let ancestors = if frame_ancestors.is_empty() { "'none'" } else { frame_ancestors };
     let policy = crate::CSP.replace("frame-ancestors 'none'", &format!("frame-ancestors {ancestors}"));
-    let title = body.petition.title.clone();
-    let mut response = render(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| body))?;
+    let mut response = page?;
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -85,34 +95,44 @@ fn respond(status: StatusCode, body: PublicPage) -> Result<Response, AppError> {
     Ok(response)
 }
 
-pub(super) async fn page(State(state): State<AppState>, Path(id): Path<PetitionId>) -> Result<Response, AppError> {
-    let (petition, _) = load(&state, id).await?;
+fn respond(status: StatusCode, body: PublicPage) -> Result<Response, AppError> {
+    let (title, frames) = (body.public.petition.title.clone(), body.public.petition.frame_ancestors.clone());
+    let page = render(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| body));
+    framed(status, &frames, page)
+}
+
+pub(super) async fn page(State(state): State<AppState>, Path(id): Path<PetitionId>, Query(q): Query<Shown>) -> Result<Response, AppError> {
+    let public = load(&state, id).await?;
     let count = state.petitions.count(&state, id).await?;
-    let open = petition.is_open(state.clock.now().date_naive());
-    let body = PublicPage { petition, count, open, said: Said::Nothing, form: SignForm::default(), errors: FieldErrors::default() };
-    respond(StatusCode::OK, body)
+    let open = public.petition.is_open(state.clock.now().date_naive());
+    let said = match q.signed.as_deref() {
+        Some("check") => Said::CheckEmail,
+        Some("thanks") => Said::Confirmed,
+        _ => Said::Nothing,
+    };
+    respond(StatusCode::OK, PublicPage { public, count, open, said, form: SignForm::default(), errors: FieldErrors::default() })
 }
 
 pub(super) async fn sign(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(id): Path<PetitionId>,
-    Form(form): Form<SignForm>,
+    Form(mut form): Form<SignForm>,
 ) -> Result<Response, AppError> {
-    let (petition, slug) = load(&state, id).await?;
+    let public = load(&state, id).await?;
     let now = state.clock.now();
-    let open = petition.is_open(now.date_naive());
+    let open = public.petition.is_open(now.date_naive());
     let count = state.petitions.count(&state, id).await?;
-    let again =
-        |form: SignForm, errors: FieldErrors, petition: Petition| PublicPage { petition, count, open, said: Said::Nothing, form, errors };
+    let again = |form: SignForm, errors: FieldErrors, public: Public| PublicPage { public, count, open, said: Said::Nothing, form, errors };
     if !open {
-        let errors = Problem::new("petition", "has closed, so it takes no more signatures").into();
-        return respond(StatusCode::BAD_REQUEST, again(form, errors, petition));
+        let errors = Problem::new("petition", "has closed, so your signature was not taken").into();
+        return respond(StatusCode::BAD_REQUEST, again(form, errors, public));
     }
-    if !form.website.is_empty() {
-        let errors =
-            Problem::new("website", "must be left empty: it is there to catch robots. If you are a person, clear it and sign again").into();
-        return respond(StatusCode::BAD_REQUEST, again(form, errors, petition));
+    if !form.contact_by_fax.is_empty() {
+        // Drawn again with the trap empty, so a person who somehow filled it can simply sign again.
+        form.contact_by_fax.clear();
+        let errors = Problem::new("petition", "could not take that signature; please check your details and sign again").into();
+        return respond(StatusCode::BAD_REQUEST, again(form, errors, public));
     }
     let input = SigningInput {
         name: &form.name,
@@ -123,44 +143,67 @@ pub(super) async fn sign(
     };
     let signing = match input.check() {
         Ok(s) => s,
-        Err(errors) => return respond(StatusCode::BAD_REQUEST, again(form, errors, petition)),
+        Err(errors) => return respond(StatusCode::BAD_REQUEST, again(form, errors, public)),
     };
     if state.config.public_posts_per_address > 0 {
         throttle::attempt(&state, &[Limit::public_form(&state, ip)]).await?;
     }
     let token = random_token()?;
     let link = format!("{}{}", state.config.public_url, paths::petition_confirm(id, &token));
-    let signature =
-        super::writer::Signature { petition: petition.clone(), group_slug: slug, signing, token_hash: token_hash(&token), link, now };
-    let signed = state.signatures.sign(signature).await?;
-    let said = match signed {
-        Signed::New | Signed::LinkSentAgain => Said::CheckEmail,
-        Signed::Already => Said::Already,
-        Signed::LinkJustSent => Said::JustSent,
+    let signature = super::writer::Signature {
+        petition: public.petition,
+        group_slug: public.group_slug,
+        signing,
+        token_hash: token_hash(&token),
+        link,
+        now,
     };
-    respond(StatusCode::OK, PublicPage { petition, count, open, said, form, errors: FieldErrors::default() })
+    // Whatever happened (new, signed before, link sent again), the page says the same.
+    state.signatures.sign(signature).await?;
+    Ok(Redirect::to(&format!("{}?signed=check", paths::public_petition(id))).into_response())
 }
 
 async fn public_scope(tx: &mut Tx, slug: &str) -> Result<Scope, AppError> {
     Scope::for_public_form(tx, slug).await?.ok_or_else(AppError::not_found)
 }
 
+const LINK_GONE: &str =
+    "this link has been used already, or is more than a week old; if you have not signed yet, sign again to get a new one";
+
+#[derive(Template)]
+#[template(path = "petitions/confirm.html")]
+struct ConfirmPage {
+    public: Public,
+    token: String,
+}
+
+/// The emailed link: a page with one button. Following the link changes nothing.
+pub(super) async fn confirm_page(
+    State(state): State<AppState>,
+    Path((id, token)): Path<(PetitionId, String)>,
+) -> Result<Response, AppError> {
+    let public = load(&state, id).await?;
+    let mut tx = state.db.read().await?;
+    if !petitions::link_works(&mut tx, id, &token_hash(&token), state.clock.now()).await? {
+        return Err(AppError::NotFound(LINK_GONE.into()));
+    }
+    drop(tx);
+    let (title, frames) = (public.petition.title.clone(), public.petition.frame_ancestors.clone());
+    let page = render(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| ConfirmPage { public, token }));
+    framed(StatusCode::OK, &frames, page)
+}
+
 pub(super) async fn confirm(State(state): State<AppState>, Path((id, token)): Path<(PetitionId, String)>) -> Result<Response, AppError> {
-    let (petition, slug) = load(&state, id).await?;
+    let public = load(&state, id).await?;
     let mut tx = state.db.write().await?;
-    let scope = public_scope(&mut tx, &slug).await?;
-    let confirmed = petitions::confirm(&mut tx, &scope, &petition, &token_hash(&token), state.clock.now()).await?;
+    let scope = public_scope(&mut tx, &public.group_slug).await?;
+    let confirmed = petitions::confirm(&mut tx, &scope, &public.petition, &token_hash(&token), state.clock.now()).await?;
     tx.commit().await?;
     if confirmed.is_none() {
-        return Err(AppError::NotFound(
-            "this link has been used already, or is more than a week old; if you have not signed yet, sign again to get a new one".into(),
-        ));
+        return Err(AppError::NotFound(LINK_GONE.into()));
     }
     state.petitions.forget_count(id);
-    let count = state.petitions.count(&state, id).await?;
-    let open = petition.is_open(state.clock.now().date_naive());
-    let body = PublicPage { petition, count, open, said: Said::Confirmed, form: SignForm::default(), errors: FieldErrors::default() };
-    respond(StatusCode::OK, body)
+    Ok(Redirect::to(&format!("{}?signed=thanks", paths::public_petition(id))).into_response())
 }
 
 #[derive(serde::Serialize)]
@@ -171,8 +214,8 @@ struct CountJson {
 
 /// The count as JSON, for other sites: public, cacheable for a few seconds.
 pub(super) async fn count(State(state): State<AppState>, Path(id): Path<PetitionId>) -> Result<Response, AppError> {
-    let (petition, _) = load(&state, id).await?;
+    let public = load(&state, id).await?;
     let total_signatures = state.petitions.count(&state, id).await?;
     let headers = [(header::CACHE_CONTROL, "public, max-age=5"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")];
-    Ok((headers, axum::Json(CountJson { total_signatures, goal: petition.goal })).into_response())
+    Ok((headers, axum::Json(CountJson { total_signatures, goal: public.petition.goal })).into_response())
 }
