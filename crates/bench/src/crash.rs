@@ -91,7 +91,7 @@ pub async fn crash(tredegar: Option<PathBuf>, kills: usize, connections: usize) 
                         body.len()
                     );
                     match conn.send(request.as_bytes()).await {
-                        Ok(status) if (200..300).contains(&status) => {
+                        Ok(status) if crate::petitions::acknowledged(status) => {
                             if let Ok(mut a) = acked.lock() {
                                 a.push(email);
                             }
