@@ -183,6 +183,18 @@ async fn a_petition_is_signed_confirmed_and_counted(app: TestApp, mailbox: Mailb
         }
     }
     assert!(limited.is_some(), "20 signatures from one address in 15 minutes, then 429");
+
+    // The organiser closes it: no more signatures, and the page says so.
+    let show = org.petition(SLUG, &id).await;
+    assert!(show.body.contains("Close the petition now") && show.body.contains("Stop the demolition"), "{}", show.body);
+    let closed = org.post_petition_close(SLUG, &id, &[]).await;
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    assert!(org.follow(&closed).await.body.contains(": <strong>closed</strong>"));
+    let late = public.post_form(&sign, &form("Late", "late@example.org")).await;
+    assert!(late.status() == StatusCode::BAD_REQUEST && late.body.contains("has closed, so your signature was not taken"), "{}", late.body);
+    assert!(public.get(paths::public_petition(&id)).await.body.contains("This petition closed on"));
+    stranger.petitions("other-estate").await;
+    assert_eq!(stranger.post_petition_close("other-estate", &id, &[]).await.status(), StatusCode::NOT_FOUND);
 }
 
 /// Where every signature's post leads, whatever happened to it.

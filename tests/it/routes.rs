@@ -420,4 +420,8 @@ impl Client {
     pub async fn petition_csv(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
         self.get(tredegar_web::paths::petition_csv(slug, id)).await
     }
+
+    pub async fn post_petition_close(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::petition_close(slug, id), fields).await
+    }
 }

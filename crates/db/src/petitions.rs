@@ -74,6 +74,13 @@ pub async fn create(tx: &mut Tx, scope: &Scope, p: &PetitionText, now: DateTime<
     Ok(id)
 }
 
+/// Close a petition: from `today` on it takes no more signatures (it closed yesterday).
+pub async fn close(tx: &mut Tx, scope: &Scope, id: PetitionId, today: NaiveDate) -> Result<()> {
+    let yesterday = today.pred_opt().unwrap_or(today);
+    let n = execute!(tx, "UPDATE petitions SET ends_on = $1 WHERE id = $2 AND group_id = $3", yesterday, id, scope.group_id())?;
+    if n == 0 { Err(crate::DbError::NotFound) } else { Ok(()) }
+}
+
 pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<Petition>> {
     let sql = format!("{SELECT} WHERE group_id = $1 ORDER BY created_at DESC LIMIT 500");
     Ok(fetch_all!(tx, Petition, sqlx::AssertSqlSafe(sql), scope.group_id())?)
@@ -91,12 +98,14 @@ pub struct Public {
     pub petition: Petition,
     pub group_slug: String,
     pub group_name: String,
+    /// The group's time zone: a petition closes at the end of its last day there.
+    pub time_zone: String,
 }
 
 /// A petition's public face, by its id alone: what anyone may read.
 pub async fn public(tx: &mut Tx, id: PetitionId) -> Result<Option<Public>> {
     let sql = "SELECT p.id, p.group_id, p.campaign_id, p.title, p.body, p.target, p.goal, p.ends_on, p.consent_wording, \
-               p.frame_ancestors, p.created_by_name, p.created_at, g.slug AS group_slug, g.name AS group_name \
+               p.frame_ancestors, p.created_by_name, p.created_at, g.slug AS group_slug, g.name AS group_name, g.time_zone \
                FROM petitions p JOIN groups g ON g.id = p.group_id WHERE p.id = $1";
     Ok(fetch_optional!(tx, Public, sql, id)?)
 }

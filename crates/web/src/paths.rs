@@ -146,6 +146,8 @@ paths! {
     PETITIONS, petitions = "/g/{slug}/petitions" (slug);
     PETITION, petition = "/g/{slug}/petitions/{id}" (slug, id);
     PETITION_CSV, petition_csv = "/g/{slug}/petitions/{id}/signatures.csv" (slug, id);
+    /// Close a petition now: it takes no more signatures.
+    PETITION_CLOSE, petition_close = "/g/{slug}/petitions/{id}/close" (slug, id);
 
     TAGS, tags = "/g/{slug}/tags" (slug);
     TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);

@@ -93,6 +93,7 @@ impl Layout {
                 "test-sent" => "A test is on its way to your own address.",
                 "sending" => "Sending. Reload the page to see the counts rise as the messages go out.",
                 "deleted-draft" => "Draft deleted.",
+                "closed" => "Closed. It takes no more signatures; those already given still count.",
                 "retried" => "It will run again shortly.",
                 "reset-sent" => "If that address has an account here, a link to set a new password is on its way. It works for an hour.",
                 "password-reset" => "Your new password is set. Sign in with it.",

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::PETITIONS, get(pages::index).post(pages::create))
         .route(paths::PETITION, get(pages::show))
         .route(paths::PETITION_CSV, get(pages::csv))
+        .route(paths::PETITION_CLOSE, post(pages::close))
 }
 
 /// The pages anyone may use.
@@ -91,6 +92,13 @@ impl Public {
         let p = Arc::new(found.ok_or_else(|| crate::AppError::NotFound("there is no petition at this address".into()))?);
         keep(&self.petitions, id, p.clone());
         Ok(p)
+    }
+
+    /// Forget a petition, so the next read is fresh (after it closes).
+    fn forget_petition(&self, id: PetitionId) {
+        if let Ok(mut petitions) = self.petitions.lock() {
+            petitions.remove(&id);
+        }
     }
 
     /// Forget a count, so the next read is fresh (after a confirmation).

@@ -128,7 +128,9 @@ pub(super) async fn create(
 #[derive(Template)]
 #[template(path = "petitions/show.html")]
 struct ShowPage {
+    csrf: String,
     slug: String,
+    open: bool,
     petition: Petition,
     confirmed: i64,
     waiting: i64,
@@ -147,14 +149,32 @@ pub(super) async fn show(
     let petition = petitions::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     let (confirmed, waiting) = petitions::counts(&mut tx, &scope, id).await?;
     let base = &state.config.public_url;
-    render(Page::new(Layout::for_scope(&petition.title, &scope, csrf).notice(&notice), |_| ShowPage {
+    let open = petition.is_open(Zone::of(&scope).today(&state.clock.now()));
+    render(Page::new(Layout::for_scope(&petition.title, &scope, csrf).notice(&notice), |layout| ShowPage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
+        open,
         public_url: format!("{base}{}", paths::public_petition(id)),
         count_url: format!("{base}{}", paths::petition_count(id)),
         petition,
         confirmed,
         waiting,
     }))
+}
+
+/// Close it now. Signatures already given still count, and links already
+/// sent still confirm them.
+pub(super) async fn close(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, PetitionId)>,
+) -> Result<Response, AppError> {
+    let today = Zone::of(&scope).today(&state.clock.now());
+    let mut tx = state.db.write().await?;
+    petitions::close(&mut tx, &scope, id, today).await?;
+    tx.commit().await?;
+    state.petitions.forget_petition(id);
+    Ok(Redirect::to(&format!("{}?notice=closed", paths::petition(scope.group_slug(), id))).into_response())
 }
 
 /// Every signature, confirmed or not, with the consent each gave: audited.

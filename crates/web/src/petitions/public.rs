@@ -79,6 +79,12 @@ impl PublicPage {
     }
 }
 
+/// Today where the group is.
+fn today(state: &AppState, public: &Public) -> chrono::NaiveDate {
+    let zone = public.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::Europe::London);
+    state.clock.now().with_timezone(&zone).date_naive()
+}
+
 async fn load(state: &AppState, id: PetitionId) -> Result<Public, AppError> {
     Ok(state.petitions.petition(state, id).await?.as_ref().clone())
 }
@@ -104,7 +110,7 @@ fn respond(status: StatusCode, body: PublicPage) -> Result<Response, AppError> {
 pub(super) async fn page(State(state): State<AppState>, Path(id): Path<PetitionId>, Query(q): Query<Shown>) -> Result<Response, AppError> {
     let public = load(&state, id).await?;
     let count = state.petitions.count(&state, id).await?;
-    let open = public.petition.is_open(state.clock.now().date_naive());
+    let open = public.petition.is_open(today(&state, &public));
     let said = match q.signed.as_deref() {
         Some("check") => Said::CheckEmail,
         Some("thanks") => Said::Confirmed,
@@ -121,7 +127,7 @@ pub(super) async fn sign(
 ) -> Result<Response, AppError> {
     let public = load(&state, id).await?;
     let now = state.clock.now();
-    let open = public.petition.is_open(now.date_naive());
+    let open = public.petition.is_open(today(&state, &public));
     let count = state.petitions.count(&state, id).await?;
     let again = |form: SignForm, errors: FieldErrors, public: Public| PublicPage { public, count, open, said: Said::Nothing, form, errors };
     if !open {
