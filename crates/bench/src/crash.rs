@@ -10,9 +10,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use tredegar_db::Db;
-use tredegar_domain::petitions::PetitionText;
-use tredegar_web::Clock;
 
 use crate::petitions::Connection;
 
@@ -47,22 +44,7 @@ pub async fn crash(tredegar: Option<PathBuf>, kills: usize, connections: usize) 
     let dir = tempfile::tempdir()?;
     std::fs::write(dir.path().join("tredegar.toml"), "public_posts_per_address = 0\n")?;
     let url = format!("sqlite://{}", dir.path().join("tredegar-data/tredegar.db").display());
-    let db = Db::connect(&url).await?;
-    db.migrate().await?;
-    let scope = crate::bench_scope(&db).await?;
-    let text = PetitionText {
-        title: "Repair Brookfield Estate".into(),
-        body: "Repair our homes.".into(),
-        target: "The council".into(),
-        goal: 1_000_000,
-        ends_on: None,
-        campaign: None,
-        consent_wording: "Keep me updated".into(),
-        frame_ancestors: Vec::new(),
-    };
-    let mut tx = db.write().await?;
-    let id = tredegar_db::petitions::create(&mut tx, &scope, &text, Clock.now()).await?;
-    tx.commit().await?;
+    let (db, id) = crate::petitions::with_petition(&url).await?;
     db.close().await;
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();

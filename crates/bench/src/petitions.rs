@@ -14,9 +14,9 @@ use tredegar_db::Db;
 use tredegar_domain::petitions::PetitionText;
 use tredegar_web::{AppState, Clock, Config};
 
-/// A server with one petition; its address and the petition's id.
-async fn server(dir: &std::path::Path) -> anyhow::Result<(std::net::SocketAddr, String, Db)> {
-    let db = Db::connect(&format!("sqlite://{}", dir.join("tredegar.db").display())).await?;
+/// A database at `url`, migrated, with one petition; the petition's id.
+pub(crate) async fn with_petition(url: &str) -> anyhow::Result<(Db, tredegar_domain::PetitionId)> {
+    let db = Db::connect(url).await?;
     db.migrate().await?;
     let scope = crate::bench_scope(&db).await?;
     let petition = PetitionText {
@@ -32,6 +32,12 @@ async fn server(dir: &std::path::Path) -> anyhow::Result<(std::net::SocketAddr, 
     let mut tx = db.write().await?;
     let id = tredegar_db::petitions::create(&mut tx, &scope, &petition, Clock.now()).await?;
     tx.commit().await?;
+    Ok((db, id))
+}
+
+/// A server with one petition; its address and the petition's id.
+async fn server(dir: &std::path::Path) -> anyhow::Result<(std::net::SocketAddr, String, Db)> {
+    let (db, id) = with_petition(&format!("sqlite://{}", dir.join("tredegar.db").display())).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     // The per-address limit is off: every request comes from 127.0.0.1.
