@@ -109,6 +109,10 @@ async fn a_petition_is_signed_confirmed_and_counted(app: TestApp, mailbox: Mailb
     assert_eq!(json["total_signatures"], 1);
     let counted = reqwest::get(format!("{}{}", app.url, paths::petition_count(&id))).await.unwrap();
     assert_eq!(counted.headers()["cache-control"], "public, max-age=5");
+    let missing = reqwest::get(format!("{}{}", app.url, paths::petition_count(tredegar_domain::PetitionId::new()))).await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let said: serde_json::Value = missing.json().await.unwrap();
+    assert!(said["error"].as_str().unwrap().contains("no petition"), "{said}");
     // The link works once.
     let reused = public.post_form(&path, &[]).await;
     assert!(reused.status() == StatusCode::NOT_FOUND && reused.body.contains("used already"), "{}", reused.body);

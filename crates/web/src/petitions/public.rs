@@ -219,9 +219,10 @@ struct CountJson {
 }
 
 /// The count as JSON, for other sites: public, cacheable for a few seconds.
-pub(super) async fn count(State(state): State<AppState>, Path(id): Path<PetitionId>) -> Result<Response, AppError> {
-    let public = load(&state, id).await?;
-    let total_signatures = state.petitions.count(&state, id).await?;
+/// Its errors are JSON too.
+pub(super) async fn count(State(state): State<AppState>, Path(id): Path<PetitionId>) -> Result<Response, crate::error::ApiError> {
+    let public = load(&state, id).await.map_err(crate::error::ApiError)?;
+    let total_signatures = state.petitions.count(&state, id).await.map_err(crate::error::ApiError)?;
     let headers = [(header::CACHE_CONTROL, "public, max-age=5"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")];
     Ok((headers, axum::Json(CountJson { total_signatures, goal: public.petition.goal })).into_response())
 }
