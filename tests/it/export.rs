@@ -45,6 +45,23 @@ async fn the_archive_holds_every_table_of_the_group_and_nothing_else(app: TestAp
     let theirs = app.api(&app.token(&other, app.user(&other, "b@example.org", Role::Admin).await).await);
     theirs.person("Someone Else", "else@example.org").await;
 
+    // A signature waiting for its confirmation: its email's live link must not leave in the archive.
+    let text = tredegar_domain::petitions::PetitionText {
+        title: "Repair our homes".into(),
+        body: "Repair them.".into(),
+        target: "The council".into(),
+        goal: 100,
+        ends_on: None,
+        campaign: None,
+        consent_wording: "Keep me updated".into(),
+        frame_ancestors: Vec::new(),
+    };
+    let mut tx = app.db.write().await.unwrap();
+    let petition = tredegar_db::petitions::create(&mut tx, &app.scope(admin, &group).await, &text, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let fields = [("name", "Bryn"), ("email", "bryn@example.org"), ("postcode", "NP22 3AA")];
+    assert_eq!(app.client().post_form(paths::petition_sign(petition), &fields).await.status(), StatusCode::SEE_OTHER);
+
     let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let settings = c.settings("brookfield-estate").await;
     assert!(settings.body.contains(&paths::export("brookfield-estate")), "a button on the settings page");
@@ -55,6 +72,9 @@ async fn the_archive_holds_every_table_of_the_group_and_nothing_else(app: TestAp
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/zip");
     let files = unzip(&r.bytes().await.unwrap());
+    let outbox = &files["outbox.csv"];
+    assert!(outbox.contains("bryn@example.org") && outbox.contains("(left out: it holds a single-use link)"), "{outbox}");
+    assert!(!outbox.contains("/confirm/"), "{outbox}");
 
     // Every table with a group_id is in the archive, or left out by name with a reason.
     let schema = crate::storage::schema(&app.db).await;

@@ -160,8 +160,11 @@ pub const TABLES: &[Table] = &[
     table(
         "outbox",
         "Every email the group sent or is sending: to whom (person_id or user_id), kind, subject, text (a broadcast's is on the broadcast), \
-         whether it is waiting, sent or failed, and the last error.",
-        "SELECT * FROM outbox WHERE group_id = $1",
+         whether it is waiting, sent or failed, and the last error. The text of an email holding a single-use link \
+         (confirming a signature) is left out.",
+        "SELECT id, group_id, person_id, user_id, broadcast_id, kind, to_address, subject, \
+         CASE WHEN kind IN ('petition_confirm', 'password_reset') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
+         unsubscribe, status, last_error, created_at, sent_at FROM outbox WHERE group_id = $1",
     ),
     table(
         "email_templates",
