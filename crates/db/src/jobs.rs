@@ -198,9 +198,3 @@ pub async fn retry(tx: &mut Tx, scope: &Scope, id: JobId, now: DateTime<Utc>) ->
     let n = scalar!(tx, i64, "SELECT COUNT(*) FROM jobs WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
     Ok(n.unwrap_or(0) > 0)
 }
-
-/// One job, by id, for tests and the admin page.
-pub async fn get(tx: &mut Tx, id: JobId) -> Result<Option<Job>> {
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
-    Ok(fetch_optional!(tx, Job, sqlx::AssertSqlSafe(sql), id)?)
-}

@@ -325,6 +325,11 @@ impl Page {
         (self.page - 1) * self.per_page
     }
 
+    /// This page's rows of a list already read whole.
+    pub fn window<T>(&self, all: impl IntoIterator<Item = T>) -> Vec<T> {
+        all.into_iter().skip(usize::try_from(self.offset()).unwrap_or(0)).take(usize::try_from(self.per_page).unwrap_or(0)).collect()
+    }
+
     pub fn total_pages(&self, total: i64) -> i64 {
         (total + self.per_page - 1) / self.per_page
     }

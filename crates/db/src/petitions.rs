@@ -166,16 +166,11 @@ pub struct Request<'a> {
     pub link: &'a str,
 }
 
-/// Sign: one signature per email per petition. The dedup check, the
-/// signature and its confirmation email are in the caller's transaction.
-pub async fn sign(tx: &mut Tx, scope: &Scope, petition: &Petition, request: Request<'_>, now: DateTime<Utc>) -> Result<Signed> {
-    let signed = sign_many(tx, scope, petition, std::slice::from_ref(&request), now).await?;
-    signed.into_iter().next().ok_or(crate::DbError::NotFound)
-}
-
-/// Sign many at once, as if one after another, in a few statements however
-/// many there are: the group-commit writer's batch. A second signature with
-/// the same email in one batch is told its link has just gone.
+/// Sign: one signature per email per petition, many at once, as if one
+/// after another (the group-commit writer's batch). The dedup check, the
+/// signatures and their emails are a few statements in the caller's
+/// transaction, however many there are. A second signature with the same
+/// email in one batch is told its link has just gone.
 pub async fn sign_many(
     tx: &mut Tx,
     scope: &Scope,

@@ -116,8 +116,7 @@ pub async fn list_api(
     let all = conversations::of_person(&mut tx, &api.scope, person).await?;
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-    let shown: Vec<Conversation> =
-        all.into_iter().skip(usize::try_from(page.offset()).unwrap_or(0)).take(usize::try_from(page.per_page).unwrap_or(0)).collect();
+    let shown: Vec<Conversation> = page.window(all);
     audit_read(&state, &api, &shown, "in the API").await?;
     let items = shown.iter().map(|c| ConversationResource::new(&api, c)).collect();
     Ok(axum::Json(ConversationsCollection::new(&api, &format!("people/{person}/conversations"), items, page, total)).into_response())

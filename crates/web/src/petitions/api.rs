@@ -168,7 +168,7 @@ pub async fn petitions_api(State(state): State<AppState>, api: Api, ApiQuery(q):
     let all = petitions::list(&mut tx, &api.scope).await?;
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let mut items = Vec::new();
-    for p in all.iter().skip(usize::try_from(page.offset()).unwrap_or(0)).take(usize::try_from(page.per_page).unwrap_or(0)) {
+    for p in page.window(&all) {
         let n = petitions::count(&mut tx, p.id).await?;
         items.push(PetitionResource::new(&api, &state, p, n));
     }
@@ -267,8 +267,7 @@ pub async fn person_signatures_api(
     let all = petitions::of_person(&mut tx, &api.scope, person).await?;
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-    let shown: Vec<Signature> =
-        all.into_iter().skip(usize::try_from(page.offset()).unwrap_or(0)).take(usize::try_from(page.per_page).unwrap_or(0)).collect();
+    let shown: Vec<Signature> = page.window(all);
     audit_read(&state, &api, &shown, "a person's signatures in the API").await?;
     let items = shown.iter().map(|s| SignatureResource::new(&api, s)).collect();
     Ok(axum::Json(SignaturesCollection::new(&api, &format!("people/{person}/signatures"), items, page, total)).into_response())
