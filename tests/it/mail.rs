@@ -331,3 +331,35 @@ pub async fn wait_until_scheduled(app: &TestApp, kind: JobKind) {
     }
     panic!("the {kind} job did not run");
 }
+
+mod isolation {
+    crate::on_both_backends!(broadcasts_and_email_settings_stay_in_their_group);
+    use super::broadcasts_and_email_settings_stay_in_their_group;
+}
+
+/// Another group's organiser, and a volunteer of this one, reach no
+/// broadcast, and only admins reach the email settings.
+async fn broadcasts_and_email_settings_stay_in_their_group(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let ann = person(&api, "Ann", "ann@example.org", "subscribed").await;
+    let list = static_list(&app, &app.scope(organiser, &group).await, "Block A", &[&ann]).await;
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    org.broadcasts(SLUG).await;
+    let made = org.post_broadcasts(SLUG, &[("list", &list), ("subject", "Hello"), ("body", "Hello all")]).await;
+    let id = made.location.clone().unwrap().rsplit('/').next().unwrap().to_string();
+    assert_eq!(org.email_settings(SLUG).await.status(), StatusCode::NOT_FOUND, "email settings are for admins");
+
+    let other = app.group("Other Estate", None).await;
+    let mut stranger = app.signed_in(&other, "stranger@example.org", Role::Admin).await;
+    stranger.broadcasts("other-estate").await;
+    assert_eq!(stranger.broadcast("other-estate", &id).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stranger.post_broadcast_send("other-estate", &id, &[]).await.status(), StatusCode::NOT_FOUND);
+    let theirs = stranger.post_broadcasts("other-estate", &[("list", &list), ("subject", "Hi"), ("body", "Hi")]).await;
+    assert!(theirs.status() == StatusCode::BAD_REQUEST && theirs.body.contains("To: choose one of the group"), "{}", theirs.body);
+    let mut volunteer = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
+    assert_eq!(volunteer.broadcasts(SLUG).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(volunteer.broadcast(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(org.broadcast(SLUG, &id).await.status(), StatusCode::OK, "the draft is untouched");
+}

@@ -45,7 +45,8 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: BroadcastId) -> Result<Option<B
 
 /// A draft to the list, which must be the group's own.
 pub async fn create(tx: &mut Tx, scope: &Scope, list: ListId, subject: &str, body: &str, now: DateTime<Utc>) -> Result<BroadcastId> {
-    let list = crate::lists::get(tx, scope, list).await?.ok_or_else(|| Problem::new("list", "choose one of the group's lists"))?;
+    let list =
+        crate::lists::get(tx, scope, list).await?.ok_or_else(|| Problem::new("list", "choose one of the group's lists").shown_as("To"))?;
     let id = BroadcastId::new();
     execute!(
         tx,
@@ -66,7 +67,8 @@ pub async fn create(tx: &mut Tx, scope: &Scope, list: ListId, subject: &str, bod
 
 /// Change a draft. A broadcast already sent stays as it went.
 pub async fn update(tx: &mut Tx, scope: &Scope, id: BroadcastId, list: ListId, subject: &str, body: &str) -> Result<()> {
-    let list = crate::lists::get(tx, scope, list).await?.ok_or_else(|| Problem::new("list", "choose one of the group's lists"))?;
+    let list =
+        crate::lists::get(tx, scope, list).await?.ok_or_else(|| Problem::new("list", "choose one of the group's lists").shown_as("To"))?;
     let n = execute!(
         tx,
         "UPDATE broadcasts SET list_id = $1, list_name = $2, subject = $3, body = $4 WHERE id = $5 AND group_id = $6 AND status = $7",
