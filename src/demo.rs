@@ -227,11 +227,12 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     ladder(&mut tx, &scope, now).await?;
     let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
     lists_and_calls(&mut tx, &scope, &tag_ids, &campaign_ids, volunteer.id, now).await?;
+    events(&mut tx, &scope, &residents, &campaign_ids, volunteer.id, now).await?;
     let operator = crate::commands::operator(&mut tx, &group).await?;
     audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 
-    println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags, 2 campaigns and {talked} conversations.", group.name);
+    println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags, 2 campaigns, {talked} conversations and 3 events.", group.name);
     print_logins(&url, &password);
     Ok(())
 }
@@ -376,6 +377,59 @@ async fn lists_and_calls(
         frame_ancestors: Vec::new(),
     };
     tredegar_db::petitions::create(tx, scope, &petition, now).await?;
+    Ok(())
+}
+
+/// Last week's residents' meeting (who came), next week's demo at the
+/// council (RSVPs, the volunteer helping at the door), and a door-knocking
+/// training that is full, with a waiting list.
+async fn events(
+    tx: &mut tredegar_db::Tx,
+    scope: &Scope,
+    residents: &[(PersonId, bool)],
+    campaigns: &[CampaignId],
+    volunteer: tredegar_domain::UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use tredegar_db::{attendances, events};
+    use tredegar_domain::events::{EventKind, EventText, RsvpStatus};
+    let at = |days: i64, hour: u32| {
+        (now + chrono::Duration::days(days)).date_naive().and_hms_opt(hour, 0, 0).map(|t| t.and_utc()).context("a demo time")
+    };
+    let plans = [
+        (EventKind::Meeting, "Residents' meeting: the demolition plan", at(-9, 18)?, "Brookfield Community Centre, NP22 3AE", None),
+        (EventKind::Demo, "Deputation and demo at the council offices", at(6, 9)?, "Civic Centre, Ebbw Vale NP23 6XB", None),
+        (EventKind::Training, "Door-knocking training", at(9, 18)?, "Brookfield Community Centre, NP22 3AE", Some(8)),
+    ];
+    let mut people = residents.iter().map(|(p, _)| *p);
+    for (kind, title, starts_at, location, capacity) in plans {
+        let text = EventText {
+            kind,
+            title: title.into(),
+            description: "Tea, coffee and a crèche. Bring a neighbour.".into(),
+            starts_at,
+            ends_at: starts_at + chrono::Duration::hours(2),
+            location: location.into(),
+            capacity,
+            is_public: true,
+            remind_hours: 24,
+            campaign: campaigns.first().copied(),
+        };
+        let id = events::create(tx, scope, &text, now).await?;
+        let event = events::get(tx, scope, id).await?.context("the demo event")?;
+        let came = starts_at < now;
+        if event.kind().is_action() {
+            events::add_helper(tx, scope, id, volunteer).await?;
+        }
+        let coming = if came { 14 } else { 10 };
+        for (i, person) in people.by_ref().take(coming).enumerate() {
+            let status =
+                if capacity.is_some_and(|c| i64::try_from(i).unwrap_or(i64::MAX) >= c) { RsvpStatus::Waiting } else { RsvpStatus::Going };
+            // At last week's meeting, most who said they'd come did.
+            let attended = came && i % 4 != 3;
+            attendances::record(tx, scope, &event, person, status, attended, if came { starts_at } else { now }).await?;
+        }
+    }
     Ok(())
 }
 

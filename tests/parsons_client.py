@@ -1,15 +1,16 @@
 """Drive Tredegar's OSDI API with Parsons 6.1.0, as an organiser's sync script would.
 
-Usage: python parsons_client.py BASE_URL TOKEN PETITION_ID SIGNER_ID. Exits
-non-zero with a message on the first thing that does not behave as Action
-Network does. The petition has one signature, by the signer.
+Usage: python parsons_client.py BASE_URL TOKEN PETITION_ID SIGNER_ID EVENT_ID.
+Exits non-zero with a message on the first thing that does not behave as
+Action Network does. The petition has one signature, by the signer, who
+also came to the event.
 """
 import sys
 
 import parsons.action_network.action_network as an_module
 from parsons import ActionNetwork
 
-base, token, petition_id, signer_id = sys.argv[1:5]
+base, token, petition_id, signer_id, event_id = sys.argv[1:6]
 an_module.API_URL = base
 an = ActionNetwork(api_token=token)
 assert an.api_url == base, an.api_url
@@ -78,4 +79,14 @@ one = an.get_petition_signature(petition_id, signature_id)
 check(one["comments"] == "Fix the damp", "get_petition_signature")
 theirs = an.get_person_signatures(signer_id)
 check(theirs.num_rows == 1, "get_person_signatures")
+
+events = an.get_events()
+check(events.num_rows == 1 and events[0]["total_accepted"] == 1, "get_events")
+event = an.get_event(event_id)
+check(event["title"] == "Residents' meeting" and event["browser_url"].endswith(f"/e/{event_id}"), "get_event")
+attendances = an.get_event_attendances(event_id)
+check(attendances.num_rows == 1 and attendances[0]["_links"]["osdi:person"]["href"].endswith(signer_id), "get_event_attendances")
+attendance = an.get_event_attendance(event_id, person_id(attendances[0]))
+check(attendance["attended"] is True and attendance["status"] == "accepted", "get_event_attendance")
+check(an.get_person_attendances(signer_id).num_rows == 1, "get_person_attendances")
 print("all Parsons calls behaved")

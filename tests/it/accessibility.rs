@@ -73,7 +73,7 @@ async fn crawl(b: &Browser, base: &str, start: &[String], axe: &str, found: &mut
             .unwrap();
         for link in links.as_array().unwrap().iter().filter_map(|l| l.as_str()) {
             let internal = link.starts_with('/') && !link.starts_with("//");
-            let download = link.contains(".csv") || link.contains(".zip") || link.contains("/static/");
+            let download = link.contains(".csv") || link.contains(".zip") || link.contains(".ics") || link.contains("/static/");
             if internal && !download && seen.insert(kind_of(link)) {
                 queue.push_back(link.to_string());
             }

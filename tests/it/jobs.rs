@@ -53,6 +53,7 @@ async fn a_failing_job_is_retried_with_backoff_then_kept(app: TestApp, mailbox: 
             subject: "Hello",
             text: "Hello",
             unsubscribe: false,
+            calendar: None,
         };
         outbox::queue(&mut tx, &m, now).await.unwrap();
     }

@@ -25,6 +25,16 @@ pub struct Mail {
     pub headers: HashMap<String, String>,
     pub text: String,
     pub html: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Attachment {
+    pub filename: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub content: String,
 }
 
 impl Mail {

@@ -11,6 +11,7 @@ mod calls;
 mod campaigns;
 mod conversations;
 mod edge;
+mod events;
 mod export;
 mod helpers;
 mod invitations;

@@ -40,9 +40,36 @@ async fn parsons_works_against_tredegar(app: TestApp) {
     let body = serde_json::json!({"person": {"given_name": "Ann", "email_addresses": [{"address": "ann@example.org"}]}, "comments": "Fix the damp"});
     let (_, signed) = app.api(&token).post(&format!("petitions/{petition}/signatures"), body).await;
     let signer = signed["_links"]["osdi:person"]["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // An event the signer came to, for the event read methods.
+    let starts = chrono::Utc::now() + chrono::Duration::days(7);
+    let text = tredegar_domain::events::EventText {
+        kind: tredegar_domain::events::EventKind::Meeting,
+        title: "Residents' meeting".into(),
+        description: String::new(),
+        starts_at: starts,
+        ends_at: starts + chrono::Duration::hours(2),
+        location: "The community centre".into(),
+        capacity: None,
+        is_public: true,
+        remind_hours: 0,
+        campaign: None,
+    };
+    let mut tx = app.db.write().await.unwrap();
+    let event = tredegar_db::events::create(&mut tx, &app.scope(user, &group).await, &text, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let came = serde_json::json!({"person": {"email_addresses": [{"address": "ann@example.org"}]}, "attended": true});
+    assert_eq!(app.api(&token).post(&format!("events/{event}/attendances"), came).await.0, reqwest::StatusCode::OK);
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/parsons_client.py");
     let output = tokio::task::spawn_blocking(move || {
-        Command::new(parsons_python()).arg(script).arg(base).arg(token).arg(petition.to_string()).arg(signer).output().expect("run python")
+        Command::new(parsons_python())
+            .arg(script)
+            .arg(base)
+            .arg(token)
+            .arg(petition.to_string())
+            .arg(signer)
+            .arg(event.to_string())
+            .output()
+            .expect("run python")
     })
     .await
     .expect("join");

@@ -424,4 +424,50 @@ impl Client {
     pub async fn post_petition_close(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
         self.post_form(tredegar_web::paths::petition_close(slug, id), fields).await
     }
+
+    pub async fn events(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::events(slug)).await
+    }
+
+    pub async fn post_events(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::events(slug), fields).await
+    }
+
+    pub async fn event(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::event(slug, id)).await
+    }
+
+    pub async fn event_edit(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::event_edit(slug, id)).await
+    }
+
+    pub async fn post_event_edit(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::event_edit(slug, id), fields).await
+    }
+
+    pub async fn post_event_helpers(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::event_helpers(slug, id), fields).await
+    }
+
+    pub async fn event_attendees_csv(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::event_attendees_csv(slug, id)).await
+    }
+
+    pub async fn event_door(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::event_door(slug, id)).await
+    }
+
+    pub async fn post_event_check_in(
+        &mut self,
+        slug: impl std::fmt::Display,
+        id: impl std::fmt::Display,
+        aid: impl std::fmt::Display,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        self.post_form(tredegar_web::paths::event_check_in(slug, id, aid), fields).await
+    }
+
+    pub async fn post_event_walk_in(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::event_walk_in(slug, id), fields).await
+    }
 }

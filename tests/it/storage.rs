@@ -103,6 +103,12 @@ async fn both_backends_migrate_to_the_same_schema() {
     let (a, b) = (foreign_keys(&sqlite.db).await, foreign_keys(&postgres.db).await);
     assert!(a.len() > 15, "{a:?}");
     assert_eq!(a, b, "foreign keys");
+    // Erasure is a real delete: every row that points at a person goes with them.
+    for (table, column, to, on_delete) in &a {
+        if to == "people" {
+            assert!(on_delete == "CASCADE" || on_delete == "SET NULL", "{table}.{column} keeps a person's row after erasure");
+        }
+    }
 }
 
 #[tokio::test]

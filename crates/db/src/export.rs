@@ -153,6 +153,23 @@ pub const TABLES: &[Table] = &[
         hidden: &["token_hash"],
     },
     table(
+        "events",
+        "Events and actions: kind, title, description, start and end (UTC), where, places (empty is no limit), whether public, \
+         hours before it the reminder goes, and the campaign.",
+        "SELECT * FROM events WHERE group_id = $1",
+    ),
+    table(
+        "event_helpers",
+        "Members helping at each event's door (user_id is in memberships.csv).",
+        "SELECT * FROM event_helpers WHERE group_id = $1",
+    ),
+    table(
+        "attendances",
+        "Who said they would come to each event (going, waiting for a place, or can't come), what they told us, \
+         whether they came (attended_at) and who checked them in, and walk-ins.",
+        "SELECT * FROM attendances WHERE group_id = $1",
+    ),
+    table(
         "broadcasts",
         "Emails written to a list or segment: subject, text, who wrote and sent them, when, and to how many.",
         "SELECT * FROM broadcasts WHERE group_id = $1",
@@ -161,10 +178,10 @@ pub const TABLES: &[Table] = &[
         "outbox",
         "Every email the group sent or is sending: to whom (person_id or user_id), kind, subject, text (a broadcast's is on the broadcast), \
          whether it is waiting, sent or failed, and the last error. The text of an email holding a single-use link \
-         (confirming a signature) is left out.",
+         (confirming a signature, giving up a place at an event) is left out. An event's email carries its calendar file (calendar).",
         "SELECT id, group_id, person_id, user_id, broadcast_id, kind, to_address, subject, \
-         CASE WHEN kind IN ('petition_confirm', 'password_reset') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
-         unsubscribe, status, last_error, created_at, sent_at FROM outbox WHERE group_id = $1",
+         CASE WHEN kind IN ('password_reset', 'petition_confirm', 'event_confirm', 'event_waiting_list', 'event_reminder') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
+         unsubscribe, calendar, status, last_error, created_at, sent_at FROM outbox WHERE group_id = $1",
     ),
     table(
         "email_templates",

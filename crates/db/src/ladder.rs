@@ -82,7 +82,13 @@ fn push_rule(q: &mut Sql, rule: &RungRule) {
             q.push("(SELECT COUNT(*) FROM conversations c WHERE c.person_id = k.id) >= ").bind(*at_least);
         }
         RungRule::Meetings { at_least } => {
-            q.push("(SELECT COUNT(*) FROM conversations c WHERE c.person_id = k.id AND c.kind = 'meeting') >= ").bind(*at_least);
+            q.push("(SELECT COUNT(*) FROM conversations c WHERE c.person_id = k.id AND c.kind = 'meeting') + ");
+            q.push("(SELECT COUNT(*) FROM attendances a JOIN events e ON e.id = a.event_id WHERE a.person_id = k.id ");
+            q.push("AND a.attended_at IS NOT NULL AND e.kind NOT IN ('demo', 'picket_line')) >= ").bind(*at_least);
+        }
+        RungRule::Actions { at_least } => {
+            q.push("(SELECT COUNT(*) FROM attendances a JOIN events e ON e.id = a.event_id WHERE a.person_id = k.id ");
+            q.push("AND a.attended_at IS NOT NULL AND e.kind IN ('demo', 'picket_line')) >= ").bind(*at_least);
         }
         RungRule::SaidYes { at_least } => {
             q.push("(SELECT COUNT(*) FROM conversations c WHERE c.person_id = k.id AND c.answer = 'yes') >= ").bind(*at_least);

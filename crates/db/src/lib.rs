@@ -54,12 +54,14 @@ macro_rules! execute {
 }
 
 pub mod assessments;
+pub mod attendances;
 pub mod audit;
 pub mod backup;
 pub mod broadcasts;
 pub mod calls;
 pub mod campaigns;
 pub mod conversations;
+pub mod events;
 pub mod export;
 pub mod fields;
 pub mod follow_ups;

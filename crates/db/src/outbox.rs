@@ -22,6 +22,8 @@ pub struct Message {
     pub text_body: String,
     /// Carries the group's footer and `List-Unsubscribe` headers.
     pub unsubscribe: bool,
+    /// An event's iCalendar file, sent attached.
+    pub calendar: Option<String>,
     pub status: OutboxStatus,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -39,6 +41,8 @@ pub struct NewMessage<'a> {
     pub subject: &'a str,
     pub text: &'a str,
     pub unsubscribe: bool,
+    /// An event's iCalendar file to attach.
+    pub calendar: Option<&'a str>,
 }
 
 /// Keep a message and queue the job that sends it.
@@ -53,13 +57,20 @@ pub async fn queue_many(tx: &mut Tx, messages: &[NewMessage<'_>], now: DateTime<
     let ids: Vec<MessageId> = messages.iter().map(|_| MessageId::new()).collect();
     for (chunk, chunk_ids) in messages.chunks(ROWS_A_STATEMENT).zip(ids.chunks(ROWS_A_STATEMENT)) {
         let mut q = Sql::new(
-            "INSERT INTO outbox (id, group_id, person_id, user_id, kind, to_address, subject, text_body, unsubscribe, status, created_at) VALUES ",
+            "INSERT INTO outbox (id, group_id, person_id, user_id, kind, to_address, subject, text_body, unsubscribe, calendar, status, created_at) VALUES ",
         );
         for (i, (m, id)) in chunk.iter().zip(chunk_ids).enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });
             q.bind(*id).push(", ").bind(m.group).push(", ").bind(m.person).push(", ").bind(m.user).push(", ");
             q.bind(m.kind.as_str()).push(", ").bind(m.to).push(", ").bind(m.subject).push(", ").bind(m.text).push(", ");
-            q.bind(m.unsubscribe).push(", ").bind(OutboxStatus::Waiting.as_str()).push(", ").bind(now).push(")");
+            q.bind(m.unsubscribe)
+                .push(", ")
+                .bind(m.calendar)
+                .push(", ")
+                .bind(OutboxStatus::Waiting.as_str())
+                .push(", ")
+                .bind(now)
+                .push(")");
         }
         q.execute(tx).await?;
     }
@@ -75,7 +86,7 @@ const ROWS_A_STATEMENT: usize = 400;
 const SELECT: &str = "SELECT o.id, o.group_id, o.person_id, o.broadcast_id, o.kind, o.to_address, \
      CASE WHEN o.broadcast_id IS NULL THEN o.subject ELSE b.subject END AS subject, \
      CASE WHEN o.broadcast_id IS NULL THEN o.text_body ELSE b.body END AS text_body, \
-     o.unsubscribe, o.status, o.last_error, o.created_at, o.sent_at FROM outbox o LEFT JOIN broadcasts b ON b.id = o.broadcast_id";
+     o.unsubscribe, o.calendar, o.status, o.last_error, o.created_at, o.sent_at FROM outbox o LEFT JOIN broadcasts b ON b.id = o.broadcast_id";
 
 /// A message by id: for the job that sends it, and the unsubscribe link.
 pub async fn get(tx: &mut Tx, id: MessageId) -> Result<Option<Message>> {
@@ -86,7 +97,7 @@ pub async fn get(tx: &mut Tx, id: MessageId) -> Result<Option<Message>> {
 /// Sent. A password reset's or a signature's confirmation text holds a live
 /// link, so it is not kept.
 pub async fn sent(tx: &mut Tx, m: &Message, now: DateTime<Utc>) -> Result<()> {
-    let forget = matches!(m.kind, MailKind::PasswordReset | MailKind::PetitionConfirm);
+    let forget = MailKind::HOLDS_A_LINK.contains(&m.kind);
     execute!(
         tx,
         "UPDATE outbox SET status = $1, sent_at = $2, last_error = NULL, \

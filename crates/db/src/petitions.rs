@@ -7,10 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tredegar_domain::mail::{MailKind, fill};
-use tredegar_domain::people::Address;
-use tredegar_domain::person_update::{EmailUpdate, PersonUpdate};
-use tredegar_domain::petitions::{PetitionText, Signing};
-use tredegar_domain::{CampaignId, PersonId, PetitionId, Problem, SignatureId, SubscriptionStatus};
+use tredegar_domain::petitions::PetitionText;
+use tredegar_domain::supporters::Supporter;
+use tredegar_domain::{CampaignId, PersonId, PetitionId, Problem, SignatureId};
 
 use crate::outbox::{self, NewMessage};
 use crate::{Result, Scope, Sql, Tx};
@@ -161,7 +160,7 @@ pub enum Signed {
 /// One signature to write: what was given, the hash of its confirmation
 /// token, and the link that carries the token.
 pub struct Request<'a> {
-    pub signing: &'a Signing,
+    pub signing: &'a Supporter,
     pub token_hash: &'a str,
     pub link: &'a str,
 }
@@ -266,6 +265,7 @@ pub async fn sign_many(
             subject,
             text,
             unsubscribe: false,
+            calendar: None,
         })
         .collect();
     outbox::queue_many(tx, &messages, now).await?;
@@ -308,26 +308,9 @@ pub async fn confirm(tx: &mut Tx, scope: &Scope, petition: &Petition, token_hash
         Some((g, f)) => (g.to_string(), Some(f.to_string())),
         None => (sig.name.clone(), None),
     };
-    let known = crate::people::find_match(tx, scope, Some(&email), None).await?.is_some();
-    // Consent said yes subscribes; no says nothing, so a subscription held already stands.
-    let status = sig.consent.then_some(SubscriptionStatus::Subscribed);
-    let mut update = PersonUpdate {
-        given_name: Some(Some(given)),
-        family_name: Some(family),
-        // A known person's main address stays theirs; a new person's is this one.
-        emails: Some(vec![EmailUpdate { email, status, primary: !known }]),
-        new_email_status: SubscriptionStatus::Unsubscribed,
-        ..PersonUpdate::default()
-    };
-    if !known {
-        // A new person's postcode; a known person's addresses are not replaced by one.
-        update.addresses = Some(vec![Address { postcode: Some(postcode), primary: true, ..Default::default() }]);
-    } else {
-        update.given_name = None;
-        update.family_name = None;
-    }
     let history = format!("Signed the petition “{}”", petition.title);
-    let person = crate::people::upsert(tx, scope, update, crate::people::NewFields::Refuse, &history, now).await?;
+    let supporter = Supporter { given_name: given, family_name: family, email, postcode, comment: None, consent: sig.consent };
+    let person = crate::people::upsert_supporter(tx, scope, &supporter, &history, now).await?;
     execute!(tx, "UPDATE signatures SET confirmed_at = $1, person_id = $2 WHERE id = $3", now, person.id, sig.id)?;
     Ok(Some(person.id))
 }

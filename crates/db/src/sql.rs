@@ -24,6 +24,13 @@ pub enum Arg {
     /// An id or a time that may be NULL, typed so PostgreSQL knows what it is.
     MaybeId(Option<uuid::Uuid>),
     MaybeTime(Option<DateTime<Utc>>),
+    MaybeText(Option<String>),
+}
+
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Arg {
+        Arg::MaybeText(v.map(str::to_string))
+    }
 }
 
 impl From<Option<DateTime<Utc>>> for Arg {
@@ -95,6 +102,8 @@ id_args!(
     BroadcastId,
     PetitionId,
     SignatureId,
+    EventId,
+    AttendanceId,
     CallListId,
     RungId
 );
@@ -264,6 +273,7 @@ macro_rules! bind_args {
                 Arg::Int(v) => q.bind(v),
                 Arg::MaybeId(v) => q.bind(v),
                 Arg::MaybeTime(v) => q.bind(v),
+                Arg::MaybeText(v) => q.bind(v),
             };
         }
         q

@@ -1,11 +1,12 @@
 //! A person's whole timeline, newest first: their history of edits and tags,
 //! conversations, assessment changes and follow-ups, in one list. Later
-//! capabilities (signatures, attendance, help given) add their kinds here.
+//! capabilities (help given) add their kinds here.
 
 use chrono::{DateTime, Utc};
 use tredegar_domain::PersonId;
 
 use crate::assessments::{self, AssessmentChange};
+use crate::attendances::{self, Attended};
 use crate::calls::{self, Call};
 use crate::conversations::{self, Conversation};
 use crate::follow_ups::{self, FollowUp};
@@ -21,6 +22,7 @@ pub enum Entry {
     FollowUp(FollowUp),
     Call(Call),
     Rung(Move),
+    Attendance(Box<Attended>),
 }
 
 impl Entry {
@@ -32,6 +34,8 @@ impl Entry {
             Entry::FollowUp(f) => f.created_at,
             Entry::Call(c) => c.called_at,
             Entry::Rung(m) => m.at,
+            // Came: when they were checked in; said they'd come: when they said so.
+            Entry::Attendance(a) => a.attendance.attended_at.unwrap_or(a.attendance.created_at),
         }
     }
 }
@@ -44,6 +48,7 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     all.extend(follow_ups::of_person(tx, scope, person).await?.into_iter().map(Entry::FollowUp));
     all.extend(calls::of_person(tx, scope, person).await?.into_iter().map(Entry::Call));
     all.extend(ladder::moves_of_person(tx, scope, person).await?.into_iter().map(Entry::Rung));
+    all.extend(attendances::of_person(tx, scope, person).await?.into_iter().map(|a| Entry::Attendance(Box::new(a))));
     all.sort_by_key(|e| std::cmp::Reverse(e.at()));
     Ok(all)
 }

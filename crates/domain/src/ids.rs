@@ -48,7 +48,7 @@ id_type!(
     CustomFieldId,
     TokenId,
     AuditId,
-    EventId,
+    PersonEventId,
     InvitationId,
     ConversationId,
     ThemeId,
@@ -63,4 +63,6 @@ id_type!(
     BroadcastId,
     PetitionId,
     SignatureId,
+    EventId,
+    AttendanceId,
 );

@@ -15,6 +15,8 @@ pub enum JobKind {
     /// Delete what is kept only for a while: expired password resets and sessions,
     /// signatures never confirmed (recurring).
     Retention,
+    /// Email the people going to an event that it is soon (when its reminder is due).
+    EventReminders,
 }
 
 crate::stored_as_text!(JobKind {
@@ -22,6 +24,7 @@ crate::stored_as_text!(JobKind {
     Broadcast = "broadcast",
     FollowUpsDue = "follow_ups_due",
     Retention = "retention",
+    EventReminders = "event_reminders",
 });
 
 impl JobKind {
@@ -31,6 +34,7 @@ impl JobKind {
             JobKind::Broadcast => "Queue a broadcast",
             JobKind::FollowUpsDue => "Email overdue follow-ups",
             JobKind::Retention => "Delete expired data",
+            JobKind::EventReminders => "Remind people of an event",
         }
     }
 }

@@ -12,8 +12,12 @@ use crate::{Level, Problem};
 pub enum RungRule {
     /// Spoken with at least this many times.
     Conversations { at_least: i64 },
-    /// Came to at least this many meetings (conversations held as meetings).
+    /// Came to at least this many meetings: conversations held as meetings,
+    /// and events they were checked in at that are not actions.
     Meetings { at_least: i64 },
+    /// Took part in at least this many actions: demos and picket lines they
+    /// were checked in at.
+    Actions { at_least: i64 },
     /// Said yes to at least this many asks.
     SaidYes { at_least: i64 },
     /// Brought at least this many people in ("recruited by" them).
@@ -26,6 +30,7 @@ pub enum RungRule {
 pub const RULES: &[(&str, &str)] = &[
     ("conversations", "Spoken with at least N times"),
     ("meetings", "Came to at least N meetings"),
+    ("actions", "Took part in at least N actions (demos, picket lines)"),
     ("said_yes", "Said yes to at least N asks"),
     ("recruited", "Brought at least N people in"),
     ("assessed_at_most", "Assessed at level N or closer on a campaign"),
@@ -42,6 +47,7 @@ impl RungRule {
         Ok(Some(match kind.trim() {
             "conversations" => RungRule::Conversations { at_least: n()? },
             "meetings" => RungRule::Meetings { at_least: n()? },
+            "actions" => RungRule::Actions { at_least: n()? },
             "said_yes" => RungRule::SaidYes { at_least: n()? },
             "recruited" => RungRule::Recruited { at_least: n()? },
             "assessed_at_most" => RungRule::AssessedAtMost { level: Level::parse("number", number)? },
@@ -55,6 +61,7 @@ impl RungRule {
         match self {
             RungRule::Conversations { at_least } => format!("spoken with {}", times(*at_least, "once", "times")),
             RungRule::Meetings { at_least } => format!("came to {}", times(*at_least, "a meeting", "meetings")),
+            RungRule::Actions { at_least } => format!("took part in {}", times(*at_least, "an action", "actions")),
             RungRule::SaidYes { at_least } => format!("said yes to {}", times(*at_least, "an ask", "asks")),
             RungRule::Recruited { at_least } => format!("brought in {}", times(*at_least, "someone", "people")),
             RungRule::AssessedAtMost { level } => format!("assessed {level} or closer on a campaign"),

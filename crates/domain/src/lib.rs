@@ -70,6 +70,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod contact;
 pub mod conversations;
+pub mod events;
 pub mod filter;
 pub mod groups;
 pub mod ids;
@@ -85,6 +86,7 @@ pub mod roles;
 pub mod search;
 pub mod segments;
 pub mod spreadsheet;
+pub mod supporters;
 pub mod text;
 
 pub use assessments::Level;

@@ -24,6 +24,13 @@ pub enum MailKind {
     /// Someone signed again with an address that has signed: told by email,
     /// never on the page, which would tell anyone who has signed.
     PetitionAlreadySigned,
+    /// An RSVP taken (or a place come free): the event's details, its
+    /// calendar file, and a link to say they cannot come after all.
+    EventConfirm,
+    /// Every place was taken: they are on the waiting list.
+    EventWaitingList,
+    /// The day before (by default): the event is soon.
+    EventReminder,
 }
 
 crate::stored_as_text!(MailKind {
@@ -34,6 +41,9 @@ crate::stored_as_text!(MailKind {
     PasswordReset = "password_reset",
     PetitionConfirm = "petition_confirm",
     PetitionAlreadySigned = "petition_already_signed",
+    EventConfirm = "event_confirm",
+    EventWaitingList = "event_waiting_list",
+    EventReminder = "event_reminder",
 });
 
 /// A subject and a body, with placeholders.
@@ -45,7 +55,14 @@ pub struct Template {
 
 impl MailKind {
     /// The kinds a group may reword, in the order its settings list them.
-    pub const EDITABLE: &'static [MailKind] = &[MailKind::PetitionConfirm, MailKind::FollowUpsDue, MailKind::BroadcastFooter];
+    pub const EDITABLE: &'static [MailKind] =
+        &[MailKind::PetitionConfirm, MailKind::EventConfirm, MailKind::EventReminder, MailKind::FollowUpsDue, MailKind::BroadcastFooter];
+
+    /// Kinds whose text holds a link that acts for its reader (confirms a
+    /// signature, sets a password, gives up a place): not kept once sent,
+    /// and left out of the export.
+    pub const HOLDS_A_LINK: &'static [MailKind] =
+        &[MailKind::PasswordReset, MailKind::PetitionConfirm, MailKind::EventConfirm, MailKind::EventWaitingList, MailKind::EventReminder];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -56,6 +73,9 @@ impl MailKind {
             MailKind::PasswordReset => "Password reset",
             MailKind::PetitionConfirm => "Confirming a petition signature",
             MailKind::PetitionAlreadySigned => "Signed a petition again",
+            MailKind::EventConfirm => "Going to an event",
+            MailKind::EventWaitingList => "On an event's waiting list",
+            MailKind::EventReminder => "Reminder of an event",
         }
     }
 
@@ -74,6 +94,13 @@ impl MailKind {
                 &[("name", "the signer's name"), ("petition", "the petition's title"), ("link", "the address that confirms the signature")]
             }
             MailKind::PetitionAlreadySigned => &[("name", "the signer's name"), ("petition", "the petition's title")],
+            MailKind::EventConfirm | MailKind::EventWaitingList | MailKind::EventReminder => &[
+                ("name", "the person's name"),
+                ("event", "the event's title"),
+                ("when", "when it starts and ends, in the group's time zone"),
+                ("where", "where it is"),
+                ("link", "the address where they can say they cannot come"),
+            ],
             MailKind::Broadcast | MailKind::TestSend => &[],
         }
     }
@@ -81,7 +108,12 @@ impl MailKind {
     /// Placeholders a template of this kind must keep.
     fn required(self) -> &'static [&'static str] {
         match self {
-            MailKind::FollowUpsDue | MailKind::PasswordReset | MailKind::PetitionConfirm => &["link"],
+            MailKind::FollowUpsDue
+            | MailKind::PasswordReset
+            | MailKind::PetitionConfirm
+            | MailKind::EventConfirm
+            | MailKind::EventWaitingList
+            | MailKind::EventReminder => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
             MailKind::Broadcast | MailKind::TestSend | MailKind::PetitionAlreadySigned => &[],
         }
@@ -112,6 +144,22 @@ impl MailKind {
                 "You have already signed: {petition}",
                 "Hello {name},\n\nSomeone (we hope you) tried to sign “{petition}” again with this address. You signed it already \
                  and your signature counts, so there is nothing more to do.\n\nThank you.",
+            ),
+            MailKind::EventConfirm => (
+                "You're going: {event}",
+                "Hello {name},\n\nThank you: you're going to “{event}”.\n\nWhen: {when}\nWhere: {where}\n\n\
+                 The calendar file attached puts it in your calendar. If you can't come after all, follow this link \
+                 so someone else can have your place:\n\n{link}\n\nSee you there.",
+            ),
+            MailKind::EventWaitingList => (
+                "On the waiting list: {event}",
+                "Hello {name},\n\nEvery place at “{event}” ({when}, {where}) is taken, so you are on the waiting list. \
+                 If a place comes free, it is yours and we will email you.\n\nTo leave the waiting list, follow this link:\n\n{link}",
+            ),
+            MailKind::EventReminder => (
+                "Reminder: {event}",
+                "Hello {name},\n\nA reminder that “{event}” is soon.\n\nWhen: {when}\nWhere: {where}\n\n\
+                 If you can't come after all, follow this link so someone else can have your place:\n\n{link}",
             ),
             MailKind::Broadcast | MailKind::TestSend => ("", ""),
         };

@@ -97,6 +97,7 @@ async fn run(state: &AppState, job: Job) {
         JobKind::Broadcast => broadcast(state, &job).await,
         JobKind::FollowUpsDue => crate::conversations::email_overdue_follow_ups(state).await.map_err(|e| e.to_string()),
         JobKind::Retention => retention(state).await,
+        JobKind::EventReminders => crate::events::send_reminders(state, &job).await,
     };
     let now = state.clock.now();
     let recorded = match outcome {

@@ -35,6 +35,7 @@ pub mod assessments;
 pub mod calls;
 pub mod campaigns;
 pub mod conversations;
+pub mod events;
 pub mod groups;
 pub mod jobs;
 pub mod ladder;
@@ -228,6 +229,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(relationships::router())
         .merge(ladder::router())
         .merge(mail::router())
+        .merge(events::router())
         .merge(petitions::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
@@ -237,6 +239,7 @@ fn pages(state: AppState) -> Router<AppState> {
         // Reached from an email, with no session or form token: the link's signature is the proof.
         .merge(mail::public_router())
         // Public forms: no session, so their honeypot and per-address limit guard them.
+        .merge(events::public_router())
         .merge(petitions::public_router())
 }
 
@@ -248,7 +251,8 @@ fn api() -> Router<AppState> {
         .merge(tags::api_router())
         .merge(conversations::api::router())
         .merge(lists::api::router())
-        .merge(petitions::api::router());
+        .merge(petitions::api::router())
+        .merge(events::api::router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -267,6 +271,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(conversations::api::Doc::openapi());
     doc.merge(lists::api::Doc::openapi());
     doc.merge(petitions::api::Doc::openapi());
+    doc.merge(events::api::Doc::openapi());
     axum::Json(doc)
 }
 

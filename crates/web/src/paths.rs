@@ -50,6 +50,13 @@ paths! {
     PETITION_SIGN, petition_sign = "/p/{id}/sign" (id);
     PETITION_CONFIRM, petition_confirm = "/p/{id}/confirm/{token}" (id, token);
     PETITION_COUNT, petition_count = "/p/{id}/count.json" (id);
+    /// A public event's page, its RSVP form, the emailed link to give up a
+    /// place, its calendar file, and a group's feed of its public events.
+    PUBLIC_EVENT, public_event = "/e/{id}" (id);
+    EVENT_RSVP, event_rsvp = "/e/{id}/rsvp" (id);
+    EVENT_CANCEL, event_cancel = "/e/{id}/cancel/{token}" (id, token);
+    EVENT_ICS, event_ics = "/e/{id}/event.ics" (id);
+    EVENTS_FEED, events_feed = "/calendar/{slug}/events.ics" (slug);
     /// One-click unsubscribe, from a broadcast: the token is the proof.
     UNSUBSCRIBE, unsubscribe = "/unsubscribe/{token}" (token);
 
@@ -148,6 +155,19 @@ paths! {
     PETITION_CSV, petition_csv = "/g/{slug}/petitions/{id}/signatures.csv" (slug, id);
     /// Close a petition now: it takes no more signatures.
     PETITION_CLOSE, petition_close = "/g/{slug}/petitions/{id}/close" (slug, id);
+
+    /// The group's events: organisers see all; a volunteer, those they help at.
+    EVENTS, events = "/g/{slug}/events" (slug);
+    EVENT, event = "/g/{slug}/events/{id}" (slug, id);
+    EVENT_EDIT, event_edit = "/g/{slug}/events/{id}/edit" (slug, id);
+    EVENT_HELPERS, event_helpers = "/g/{slug}/events/{id}/helpers" (slug, id);
+    EVENT_ATTENDEES_CSV, event_attendees_csv = "/g/{slug}/events/{id}/attendees.csv" (slug, id);
+    /// An organiser marks someone as unable to come (frees their place).
+    EVENT_CANCEL_FOR, event_cancel_for = "/g/{slug}/events/{id}/attendees/{aid}/cancel" (slug, id, aid);
+    /// The door: search the list, check people in, add walk-ins.
+    EVENT_DOOR, event_door = "/g/{slug}/events/{id}/door" (slug, id);
+    EVENT_CHECK_IN, event_check_in = "/g/{slug}/events/{id}/door/{aid}" (slug, id, aid);
+    EVENT_WALK_IN, event_walk_in = "/g/{slug}/events/{id}/door/walk-in" (slug, id);
 
     TAGS, tags = "/g/{slug}/tags" (slug);
     TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);

@@ -364,3 +364,43 @@ mod tests {
         assert_eq!(winter.map(|t| layout.when(&t)).ok().as_deref(), Some("1 Dec 2026, 12:00"));
     }
 }
+
+/// What a public form (signing a petition, saying you're coming to an
+/// event) sends, as typed: a supporter's details and the honeypot.
+#[derive(Default, Deserialize)]
+pub struct SupporterForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub consent: String,
+    /// Hidden from people, and named so browsers do not fill it in; a bot
+    /// that fills every field fills this.
+    #[serde(default)]
+    pub contact_by_fax: String,
+}
+
+impl SupporterForm {
+    /// Whether a bot filled the hidden field. The trap is emptied, so a
+    /// person who somehow filled it gets the form back clean.
+    pub fn trapped(&mut self) -> bool {
+        let filled = !self.contact_by_fax.is_empty();
+        self.contact_by_fax.clear();
+        filled
+    }
+
+    pub fn input(&self) -> tredegar_domain::supporters::SupporterInput<'_> {
+        tredegar_domain::supporters::SupporterInput {
+            name: &self.name,
+            email: &self.email,
+            postcode: &self.postcode,
+            comment: &self.comment,
+            consent: !self.consent.is_empty(),
+        }
+    }
+}

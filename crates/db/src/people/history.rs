@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use tredegar_domain::people::HistoryKind;
-use tredegar_domain::{EventId, PersonId};
+use tredegar_domain::{PersonEventId, PersonId};
 
 use crate::{Result, Scope, Sql, Tx};
 
@@ -20,7 +20,7 @@ pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: Histo
         tx,
         "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) SELECT $1, $2, $3, $4, $5, $6, $7 \
          WHERE EXISTS (SELECT 1 FROM people p WHERE p.id = $3 AND p.group_id = $2)",
-        EventId::new(),
+        PersonEventId::new(),
         scope.group_id(),
         person,
         kind,

@@ -5,9 +5,10 @@
 //! (`PersonDetails::merge`); save; and note it in the person's history.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::people::{FieldKind, HistoryKind, PersonDetails};
-use tredegar_domain::person_update::PersonUpdate;
-use tredegar_domain::{FieldErrors, PersonId, Problem};
+use tredegar_domain::people::{Address, FieldKind, HistoryKind, PersonDetails};
+use tredegar_domain::person_update::{EmailUpdate, PersonUpdate};
+use tredegar_domain::supporters::Supporter;
+use tredegar_domain::{FieldErrors, PersonId, Problem, SubscriptionStatus};
 
 use super::load::get_own;
 use super::{Person, add_event, find_match, save};
@@ -49,6 +50,26 @@ pub async fn upsert(
         None => None,
     };
     apply(tx, scope, existing, update, new_fields, history, now).await
+}
+
+/// A supporter from a public form, through the one upsert. A person known
+/// by this email keeps their name, main address and postal address: a
+/// stranger typing someone's email cannot rename them. A new person gets
+/// all of it.
+pub async fn upsert_supporter(tx: &mut Tx, scope: &Scope, s: &Supporter, history: &str, now: DateTime<Utc>) -> Result<Upserted> {
+    let known = find_match(tx, scope, Some(&s.email), None).await?.is_some();
+    let status = s.consent.then_some(SubscriptionStatus::Subscribed);
+    let mut update = PersonUpdate {
+        emails: Some(vec![EmailUpdate { email: s.email.clone(), status, primary: !known }]),
+        new_email_status: SubscriptionStatus::Unsubscribed,
+        ..PersonUpdate::default()
+    };
+    if !known {
+        update.given_name = Some(Some(s.given_name.clone()));
+        update.family_name = Some(s.family_name.clone());
+        update.addresses = Some(vec![Address { postcode: Some(s.postcode.clone()), primary: true, ..Default::default() }]);
+    }
+    upsert(tx, scope, update, NewFields::Refuse, history, now).await
 }
 
 /// Merge the update into one known person of the scope's own group.

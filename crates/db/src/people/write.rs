@@ -247,6 +247,13 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
     for table in ["person_events", "conversations", "follow_ups", "assessment_changes"] {
         execute!(tx, sqlx::AssertSqlSafe(format!("UPDATE {table} SET person_id = $1 WHERE person_id = $2")), k, o)?;
     }
+    // One attendance per event: where both had one, `keep`'s stands.
+    execute!(
+        tx,
+        "UPDATE attendances SET person_id = $1 WHERE person_id = $2 AND event_id NOT IN (SELECT a.event_id FROM attendances a WHERE a.person_id = $1)",
+        k,
+        o
+    )?;
     execute!(
         tx,
         "UPDATE call_list_people SET person_id = $1 WHERE person_id = $2 AND call_list_id NOT IN (SELECT c.call_list_id FROM call_list_people c WHERE c.person_id = $1)",

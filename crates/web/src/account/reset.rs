@@ -90,6 +90,7 @@ pub(super) async fn forgot(
             subject: &wording.subject,
             text: &text,
             unsubscribe: false,
+            calendar: None,
         };
         outbox::queue(&mut tx, &message, now).await?;
     }

@@ -7,8 +7,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use tredegar_db::{Page, Scope};
-use tredegar_domain::Role;
 use tredegar_domain::filter::{self, Filter};
+use tredegar_domain::{GroupId, PersonId, Role};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
@@ -20,6 +20,11 @@ pub mod openapi;
 use hal::Link;
 
 pub const MAX_PER_PAGE: i64 = 25;
+
+/// A 404 in Action Network's words: "Couldn't find person with id = ...".
+pub fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
+    ApiError(AppError::NotFound(format!("Couldn't find {what} with id = {id}")))
+}
 
 /// The caller of an API endpoint: the token's group and role, and the base
 /// that absolute links are built on.
@@ -53,6 +58,15 @@ impl Api {
     /// An absolute URL under `/api/v2/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v2/{path}", self.base)
+    }
+
+    /// Note in the audit log that this caller read these people (one entry
+    /// for a page of them): each a person and their group.
+    pub async fn record_reads(&self, state: &AppState, people: &[(PersonId, GroupId)], how: &str) -> Result<(), ApiError> {
+        let mut tx = state.db.write().await?;
+        tredegar_db::audit::record_reads(&mut tx, &self.scope, people, how, state.clock.now()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Writes, and the group's own workings (tags, lists), need an organiser;

@@ -55,6 +55,28 @@ pub async fn signature(state: &AppState, purpose: &str, what: &str) -> Result<St
     sign(key(state).await?, &format!("{purpose}:{what}"))
 }
 
+/// Signature characters kept in a link's token: 128 bits.
+const TOKEN_SIGNATURE_LEN: usize = 32;
+
+/// A token for a link that acts on `id` for one `purpose`: the id, a dot,
+/// and its signature. Nothing is stored; the server's key proves it.
+pub async fn signed_token(state: &AppState, purpose: &str, id: impl std::fmt::Display) -> Result<String, AppError> {
+    let id = id.to_string();
+    let sig = signature(state, purpose, &id).await?;
+    Ok(format!("{id}.{}", sig.get(..TOKEN_SIGNATURE_LEN).unwrap_or_default()))
+}
+
+/// The id a link's token names, if its signature for `purpose` is right.
+pub async fn signed_id<T: std::str::FromStr + std::fmt::Display>(
+    state: &AppState,
+    purpose: &str,
+    token: &str,
+) -> Result<Option<T>, AppError> {
+    let Some(id) = token.split_once('.').and_then(|(id, _)| id.parse::<T>().ok()) else { return Ok(None) };
+    let expected = signed_token(state, purpose, &id).await?;
+    Ok(constant_time_eq(expected.as_bytes(), token.as_bytes()).then_some(id))
+}
+
 /// Every state-changing request to the pages must carry the token of its
 /// browser's session (or nonce), as the form field `csrf_token` or the
 /// header `X-CSRF-Token`. A form from before a sign-in or sign-out is

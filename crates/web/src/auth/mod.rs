@@ -9,7 +9,7 @@ mod passwords;
 mod sessions;
 pub mod throttle;
 
-pub use csrf::{CsrfToken, constant_time_eq, csrf_layer, signature};
+pub use csrf::{CsrfToken, constant_time_eq, csrf_layer, signature, signed_id, signed_token};
 pub use extractors::{Admin, CurrentUser, Member, Organiser};
 pub use passwords::{hash_password, unknown_account_hash, verify_password};
 pub use sessions::{end_session, start_session};

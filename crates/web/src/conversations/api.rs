@@ -7,16 +7,16 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tredegar_db::conversations::{self, Conversation, NewConversation};
-use tredegar_db::{audit, people};
+use tredegar_db::people;
 use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::{Answer, ConversationId, ConversationKind, FieldErrors, PersonId};
 use utoipa::ToSchema;
 
+use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource, date};
-use crate::api::{Api, Paging};
+use crate::api::{Api, Paging, not_found};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query as ApiQuery};
-use crate::{AppError, AppState};
 
 /// This capability's paths in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -88,16 +88,9 @@ impl Resource for ConversationResource {
 
 crate::osdi_collection!(ConversationsCollection, ConversationsLinks, ConversationsEmbedded, "tredegar:conversations", ConversationResource);
 
-fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
-    ApiError(AppError::NotFound(format!("Couldn't find {what} with id = {id}")))
-}
-
-async fn audit_read(state: &AppState, api: &Api, found: &[Conversation], how: &str) -> Result<(), ApiError> {
-    let read: Vec<_> = found.iter().map(|c| (c.person_id, c.group_id)).collect();
-    let mut tx = state.db.write().await?;
-    audit::record_reads(&mut tx, &api.scope, &read, how, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
+/// The people conversations are with, for the audit log.
+fn people_in(found: &[Conversation]) -> Vec<(PersonId, tredegar_domain::GroupId)> {
+    found.iter().map(|c| (c.person_id, c.group_id)).collect()
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}/conversations", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's conversations, newest first", body = ConversationsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
@@ -117,7 +110,7 @@ pub async fn list_api(
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let shown: Vec<Conversation> = page.window(all);
-    audit_read(&state, &api, &shown, "in the API").await?;
+    api.record_reads(&state, &people_in(&shown), "in the API").await?;
     let items = shown.iter().map(|c| ConversationResource::new(&api, c)).collect();
     Ok(axum::Json(ConversationsCollection::new(&api, &format!("people/{person}/conversations"), items, page, total)).into_response())
 }
@@ -218,7 +211,7 @@ pub async fn get_api(State(state): State<AppState>, api: Api, Path(id): Path<Str
     let mut tx = state.db.read().await?;
     let c = conversations::get(&mut tx, &api.scope, cid).await?.ok_or_else(|| not_found("conversation", cid))?;
     drop(tx);
-    audit_read(&state, &api, std::slice::from_ref(&c), &format!("conversation {cid} in the API")).await?;
+    api.record_reads(&state, &people_in(std::slice::from_ref(&c)), &format!("conversation {cid} in the API")).await?;
     Ok(axum::Json(ConversationResource::new(&api, &c)).into_response())
 }
 

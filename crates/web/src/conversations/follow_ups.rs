@@ -81,6 +81,7 @@ pub async fn email_overdue(state: &AppState) -> Result<tredegar_db::jobs::Done, 
             subject: &subject,
             text: &text,
             unsubscribe: false,
+            calendar: None,
         };
         outbox::queue(&mut tx, &message, now).await?;
     }

@@ -13,11 +13,11 @@ use tredegar_domain::filter::{Condition, Filter, Op};
 use tredegar_domain::{ListId, PersonId};
 use utoipa::ToSchema;
 
+use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, Paging};
+use crate::api::{Api, Paging, not_found};
 use crate::error::ApiError;
 use crate::extract::api::{Path, Query as ApiQuery};
-use crate::{AppError, AppState};
 
 /// This capability's paths in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -119,10 +119,6 @@ impl Resource for ItemResource {
 }
 
 crate::osdi_collection!(ItemsCollection, ItemsLinks, ItemsEmbedded, "osdi:items", ItemResource);
-
-fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
-    ApiError(AppError::NotFound(format!("Couldn't find {what} with id = {id}")))
-}
 
 async fn the_list(state: &AppState, api: &Api, id: &str) -> Result<List, ApiError> {
     let scope = api.organiser()?;

@@ -272,6 +272,7 @@ pub(super) async fn test(
         subject: &subject,
         text: &b.body,
         unsubscribe: true,
+        calendar: None,
     };
     outbox::queue(&mut tx, &message, state.clock.now()).await?;
     tx.commit().await?;

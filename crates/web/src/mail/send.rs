@@ -1,7 +1,8 @@
 //! Sending one message from the outbox over SMTP: the `SendEmail` job.
 
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tredegar_db::jobs::{Done, Job};
 use tredegar_db::outbox::{self, Message};
@@ -96,7 +97,17 @@ fn build(m: &Message, from: &Mailbox, footer: Option<(String, String)>) -> Resul
             .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click".into()));
     }
     let html = html_of(&text);
-    builder.multipart(MultiPart::alternative_plain_html(text, html)).map_err(|e| e.to_string())
+    let body = MultiPart::alternative_plain_html(text, html);
+    match &m.calendar {
+        None => builder.multipart(body),
+        // An event's file, which a mail program offers to add to the calendar.
+        Some(calendar) => {
+            let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH").map_err(|e| e.to_string())?;
+            builder
+                .multipart(MultiPart::mixed().multipart(body).singlepart(Attachment::new("event.ics".into()).body(calendar.clone(), kind)))
+        }
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// Plain text as HTML: paragraphs, line breaks, and its web addresses as links.

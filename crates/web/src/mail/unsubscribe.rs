@@ -9,29 +9,14 @@ use axum::response::{IntoResponse, Response};
 use tredegar_db::outbox::{self, Unsubscribed};
 use tredegar_domain::MessageId;
 
-use crate::auth::{CsrfToken, constant_time_eq, signature};
+use crate::auth::{CsrfToken, signed_id, signed_token};
 use crate::extract::Path;
 use crate::ui::{Layout, Page, render};
 use crate::{AppError, AppState, paths};
 
-/// Signature characters kept in a link: 128 bits.
-const SIGNATURE_LEN: usize = 32;
-
-async fn token(state: &AppState, id: MessageId) -> Result<String, AppError> {
-    let sig = signature(state, "unsubscribe", &id.to_string()).await?;
-    Ok(format!("{id}.{}", sig.get(..SIGNATURE_LEN).unwrap_or_default()))
-}
-
 /// The unsubscribe address of a message.
 pub async fn link(state: &AppState, id: MessageId) -> Result<String, AppError> {
-    Ok(format!("{}{}", state.config.public_url, paths::unsubscribe(token(state, id).await?)))
-}
-
-/// The message a token names, if its signature is right.
-async fn message_of(state: &AppState, token: &str) -> Result<Option<MessageId>, AppError> {
-    let Some(id) = token.split_once('.').and_then(|(id, _)| id.parse::<MessageId>().ok()) else { return Ok(None) };
-    let expected = self::token(state, id).await?;
-    Ok(constant_time_eq(expected.as_bytes(), token.as_bytes()).then_some(id))
+    Ok(format!("{}{}", state.config.public_url, paths::unsubscribe(signed_token(state, "unsubscribe", id).await?)))
 }
 
 #[derive(Template)]
@@ -41,7 +26,7 @@ struct UnsubscribedPage {
 }
 
 pub(super) async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
-    let Some(id) = message_of(&state, &token).await? else {
+    let Some(id) = signed_id::<MessageId>(&state, "unsubscribe", &token).await? else {
         return Err(AppError::NotFound("this unsubscribe link is not right: check that you copied all of it".into()));
     };
     let mut tx = state.db.write().await?;

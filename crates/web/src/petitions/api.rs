@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use tredegar_db::petitions::{self, Petition, Recorded, Signature};
-use tredegar_db::{Page, audit, people};
+use tredegar_db::{Page, people};
 use tredegar_domain::contact::optional_text;
-use tredegar_domain::{FieldErrors, PersonId, PetitionId, Problem, SignatureId};
+use tredegar_domain::{FieldErrors, GroupId, PersonId, PetitionId, Problem, SignatureId};
 use utoipa::ToSchema;
 
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, Paging};
+use crate::api::{Api, Paging, not_found};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query as ApiQuery};
 use crate::people::api::PersonIn;
@@ -142,23 +142,15 @@ impl Resource for SignatureResource {
 
 crate::osdi_collection!(SignaturesCollection, SignaturesLinks, SignaturesEmbedded, "osdi:signatures", SignatureResource);
 
-fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
-    ApiError(AppError::NotFound(format!("Couldn't find {what} with id = {id}")))
+/// The signers on a page of signatures (once confirmed), for the audit log.
+fn people_in(api: &Api, shown: &[Signature]) -> Vec<(PersonId, GroupId)> {
+    shown.iter().filter_map(|s| s.person_id).map(|p| (p, api.scope.group_id())).collect()
 }
 
 async fn petition_of(state: &AppState, api: &Api, id: &str) -> Result<Petition, ApiError> {
     let pid: PetitionId = id.parse().map_err(|_| not_found("petition", id))?;
     let mut tx = state.db.read().await?;
     petitions::get(&mut tx, &api.scope, pid).await?.ok_or_else(|| not_found("petition", pid))
-}
-
-/// Reads of signatures name people: one audit entry per page.
-async fn audit_read(state: &AppState, api: &Api, shown: &[Signature], how: &str) -> Result<(), ApiError> {
-    let read: Vec<_> = shown.iter().filter_map(|s| s.person_id).map(|p| (p, api.scope.group_id())).collect();
-    let mut tx = state.db.write().await?;
-    audit::record_reads(&mut tx, &api.scope, &read, how, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v2/petitions", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The group's petitions, newest first", body = PetitionsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
@@ -196,7 +188,7 @@ pub async fn signatures_api(
     let mut tx = state.db.read().await?;
     let (shown, total) = petitions::signatures_page(&mut tx, &api.scope, p.id, page).await?;
     drop(tx);
-    audit_read(&state, &api, &shown, &format!("signatures of “{}” in the API", p.title)).await?;
+    api.record_reads(&state, &people_in(&api, &shown), &format!("signatures of “{}” in the API", p.title)).await?;
     let items = shown.iter().map(|s| SignatureResource::new(&api, s)).collect();
     Ok(axum::Json(SignaturesCollection::new(&api, &format!("petitions/{}/signatures", p.id), items, page, total)).into_response())
 }
@@ -209,7 +201,7 @@ pub async fn signature_api(State(state): State<AppState>, api: Api, Path((id, si
     let mut tx = state.db.read().await?;
     let s = petitions::signature(&mut tx, &api.scope, p.id, signature).await?.ok_or_else(|| not_found("signature", signature))?;
     drop(tx);
-    audit_read(&state, &api, std::slice::from_ref(&s), "a signature in the API").await?;
+    api.record_reads(&state, &people_in(&api, std::slice::from_ref(&s)), "a signature in the API").await?;
     Ok(axum::Json(SignatureResource::new(&api, &s)).into_response())
 }
 
@@ -268,7 +260,7 @@ pub async fn person_signatures_api(
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let shown: Vec<Signature> = page.window(all);
-    audit_read(&state, &api, &shown, "a person's signatures in the API").await?;
+    api.record_reads(&state, &people_in(&api, &shown), "a person's signatures in the API").await?;
     let items = shown.iter().map(|s| SignatureResource::new(&api, s)).collect();
     Ok(axum::Json(SignaturesCollection::new(&api, &format!("people/{person}/signatures"), items, page, total)).into_response())
 }

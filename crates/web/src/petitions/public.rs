@@ -16,32 +16,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::petitions::{self, Public};
 use tredegar_db::{Scope, Tx};
-use tredegar_domain::petitions::SigningInput;
 use tredegar_domain::{FieldErrors, PetitionId, Problem};
 
 use crate::auth::CsrfToken;
 use crate::auth::throttle::{self, ClientAddr, Limit};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Page, render};
+use crate::ui::{Layout, Page, SupporterForm, render};
 use crate::{AppError, AppState, paths, random_token, token_hash};
-
-#[derive(Default, Deserialize)]
-pub(super) struct SignForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    postcode: String,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    consent: String,
-    /// Hidden from people, and named so browsers do not fill it in; a bot
-    /// that fills every field fills this.
-    #[serde(default)]
-    contact_by_fax: String,
-}
 
 /// What the page says above or instead of its form.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,7 +45,7 @@ struct PublicPage {
     count: i64,
     open: bool,
     said: Said,
-    form: SignForm,
+    form: SupporterForm,
     errors: FieldErrors,
 }
 
@@ -116,38 +97,30 @@ pub(super) async fn page(State(state): State<AppState>, Path(id): Path<PetitionI
         Some("thanks") => Said::Confirmed,
         _ => Said::Nothing,
     };
-    respond(StatusCode::OK, PublicPage { public, count, open, said, form: SignForm::default(), errors: FieldErrors::default() })
+    respond(StatusCode::OK, PublicPage { public, count, open, said, form: SupporterForm::default(), errors: FieldErrors::default() })
 }
 
 pub(super) async fn sign(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(id): Path<PetitionId>,
-    Form(mut form): Form<SignForm>,
+    Form(mut form): Form<SupporterForm>,
 ) -> Result<Response, AppError> {
     let public = load(&state, id).await?;
     let now = state.clock.now();
     let open = public.petition.is_open(today(&state, &public));
     let count = state.petitions.count(&state, id).await?;
-    let again = |form: SignForm, errors: FieldErrors, public: Public| PublicPage { public, count, open, said: Said::Nothing, form, errors };
+    let again =
+        |form: SupporterForm, errors: FieldErrors, public: Public| PublicPage { public, count, open, said: Said::Nothing, form, errors };
     if !open {
         let errors = Problem::new("petition", "has closed, so your signature was not taken").into();
         return respond(StatusCode::BAD_REQUEST, again(form, errors, public));
     }
-    if !form.contact_by_fax.is_empty() {
-        // Drawn again with the trap empty, so a person who somehow filled it can simply sign again.
-        form.contact_by_fax.clear();
+    if form.trapped() {
         let errors = Problem::new("petition", "could not take that signature; please check your details and sign again").into();
         return respond(StatusCode::BAD_REQUEST, again(form, errors, public));
     }
-    let input = SigningInput {
-        name: &form.name,
-        email: &form.email,
-        postcode: &form.postcode,
-        comment: &form.comment,
-        consent: !form.consent.is_empty(),
-    };
-    let signing = match input.check() {
+    let signing = match form.input().check() {
         Ok(s) => s,
         Err(errors) => return respond(StatusCode::BAD_REQUEST, again(form, errors, public)),
     };

@@ -8,7 +8,7 @@
 use tokio::sync::{mpsc, oneshot};
 use tredegar_db::petitions::{self, Petition, Request, Signed};
 use tredegar_db::{Db, DbError, Scope, Tx};
-use tredegar_domain::petitions::Signing;
+use tredegar_domain::supporters::Supporter;
 
 /// Signatures written in one transaction at most.
 const BATCH: usize = 512;
@@ -17,7 +17,7 @@ const BATCH: usize = 512;
 struct Job {
     petition: Petition,
     group_slug: String,
-    signing: Signing,
+    signing: Supporter,
     token_hash: String,
     link: String,
     now: chrono::DateTime<chrono::Utc>,
@@ -33,7 +33,7 @@ pub struct Writer(mpsc::Sender<Job>);
 pub struct Signature {
     pub petition: Petition,
     pub group_slug: String,
-    pub signing: Signing,
+    pub signing: Supporter,
     pub token_hash: String,
     pub link: String,
     pub now: chrono::DateTime<chrono::Utc>,
