@@ -184,13 +184,33 @@ impl Sql {
         sqlx::AssertSqlSafe(self.text.clone())
     }
 
+    /// The text for SQLite, its placeholders written `?`. They are bound in
+    /// order, so `$n` is the n-th `?`; and SQLite looks a named parameter up
+    /// by walking the list of names, so a multi-row insert's thousand `$n`
+    /// would cost a million steps to bind.
+    fn sqlite_text(&self) -> sqlx::AssertSqlSafe<String> {
+        let mut out = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                out.push('?');
+            } else {
+                out.push(c);
+            }
+        }
+        sqlx::AssertSqlSafe(out)
+    }
+
     pub async fn fetch_all<T>(&self, tx: &mut Tx) -> Result<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
     {
         let args = self.args.clone();
         Ok(match tx {
-            Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(self.text()), args).fetch_all(&mut **c).await?,
+            Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(self.sqlite_text()), args).fetch_all(&mut **c).await?,
             Tx::Postgres(c) => bind_args!(sqlx::query_as::<_, T>(self.text()), args).fetch_all(&mut **c).await?,
         })
     }
@@ -201,7 +221,7 @@ impl Sql {
     {
         let args = self.args.clone();
         Ok(match tx {
-            Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(self.text()), args).fetch_optional(&mut **c).await?,
+            Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(self.sqlite_text()), args).fetch_optional(&mut **c).await?,
             Tx::Postgres(c) => bind_args!(sqlx::query_as::<_, T>(self.text()), args).fetch_optional(&mut **c).await?,
         })
     }
@@ -210,7 +230,7 @@ impl Sql {
     pub async fn count(&self, tx: &mut Tx) -> Result<i64> {
         let args = self.args.clone();
         Ok(match tx {
-            Tx::Sqlite(c) => bind_args!(sqlx::query_scalar::<_, i64>(self.text()), args).fetch_one(&mut **c).await?,
+            Tx::Sqlite(c) => bind_args!(sqlx::query_scalar::<_, i64>(self.sqlite_text()), args).fetch_one(&mut **c).await?,
             Tx::Postgres(c) => bind_args!(sqlx::query_scalar::<_, i64>(self.text()), args).fetch_one(&mut **c).await?,
         })
     }
@@ -219,7 +239,7 @@ impl Sql {
     pub async fn execute(&self, tx: &mut Tx) -> Result<u64> {
         let args = self.args.clone();
         Ok(match tx {
-            Tx::Sqlite(c) => bind_args!(sqlx::query(self.text()), args).execute(&mut **c).await?.rows_affected(),
+            Tx::Sqlite(c) => bind_args!(sqlx::query(self.sqlite_text()), args).execute(&mut **c).await?.rows_affected(),
             Tx::Postgres(c) => bind_args!(sqlx::query(self.text()), args).execute(&mut **c).await?.rows_affected(),
         })
     }
@@ -347,6 +367,7 @@ mod tests {
         q.page(crate::Page::new(2, 10));
         assert_eq!(q.text, "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3, $4) LIMIT $5 OFFSET $6");
         assert_eq!(q.args.len(), 6);
+        assert_eq!(q.sqlite_text().0, "SELECT 1 FROM t WHERE a = ? AND b IN (?, ?, ?) LIMIT ? OFFSET ?");
     }
 
     #[test]

@@ -126,13 +126,27 @@ impl Clock {
     }
 }
 
+/// What every handler shares. One `Arc`, so each request's extractors and
+/// middleware clone a pointer, not a dozen fields.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Clock,
     metrics: PrometheusHandle,
-    api_limit: Arc<api::RateLimit>,
+    /// API requests per token, in one-minute windows.
+    api_limit: auth::throttle::Windows,
+    /// Public form posts per address, in windows of `WINDOW_MINUTES`.
+    public_limit: auth::throttle::Windows,
     /// The key CSRF tokens are signed with, read from the database once.
     csrf_key: Arc<tokio::sync::OnceCell<String>>,
     /// The SMTP connection pool, when `smtp_url` is set.
@@ -146,22 +160,22 @@ pub struct AppState {
 impl AppState {
     /// The state every handler shares. A bad `smtp_url` or `mail_from` is an error here, at start-up.
     pub fn new(db: Db, config: Config) -> Result<AppState, String> {
-        let api_limit = Arc::new(api::RateLimit::new(config.api_requests_per_minute));
         let mailer = match &config.smtp_url {
             Some(url) => Some(mail::Mailer::new(url, &config.mail_from)?),
             None => None,
         };
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             config: Arc::new(config),
             clock: Clock,
             metrics: metrics_handle().clone(),
-            api_limit,
+            api_limit: auth::throttle::Windows::new(std::time::Duration::from_secs(60)),
+            public_limit: auth::throttle::Windows::new(std::time::Duration::from_secs(60 * auth::throttle::WINDOW_MINUTES.unsigned_abs())),
             csrf_key: Default::default(),
             signatures: petitions::Writer::start(db.clone()),
             db,
             mailer,
             petitions: Default::default(),
-        })
+        })))
     }
 }
 

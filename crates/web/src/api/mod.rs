@@ -48,7 +48,9 @@ impl FromRequestParts<AppState> for Api {
             .await?
             .ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
         drop(tx);
-        state.api_limit.check(&hash)?;
+        if let Some(most) = state.config.api_requests_per_minute {
+            state.api_limit.hit(&hash, most)?;
+        }
         let base = state.config.public_url.trim_end_matches('/').to_string();
         Ok(Api { scope, base })
     }
@@ -79,33 +81,6 @@ impl Api {
                 "this needs an organiser's token: a volunteer's token reads only the people assigned to them".into(),
             )))
         }
-    }
-}
-
-/// Requests per token in fixed one-minute windows, counted in this process.
-pub struct RateLimit {
-    per_minute: Option<u32>,
-    windows: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
-}
-
-impl RateLimit {
-    pub fn new(per_minute: Option<u32>) -> RateLimit {
-        RateLimit { per_minute, windows: Default::default() }
-    }
-
-    fn check(&self, token_hash: &str) -> Result<(), ApiError> {
-        let Some(limit) = self.per_minute else { return Ok(()) };
-        let now = std::time::Instant::now();
-        let minute = std::time::Duration::from_secs(60);
-        let mut windows = self.windows.lock().map_err(|_| ApiError(AppError::Internal("rate limit lock poisoned".into())))?;
-        windows.retain(|_, (start, _)| now.duration_since(*start) < minute);
-        let (start, count) = windows.entry(token_hash.to_string()).or_insert((now, 0));
-        if *count >= limit {
-            let wait = minute.saturating_sub(now.duration_since(*start)).as_secs().max(1);
-            return Err(ApiError(AppError::TooManyRequests(wait)));
-        }
-        *count += 1;
-        Ok(())
     }
 }
 

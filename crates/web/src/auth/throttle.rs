@@ -41,10 +41,6 @@ impl Limit {
     pub fn reset_address(state: &AppState, ip: IpAddr) -> Limit {
         Limit { key: format!("reset-address:{ip}"), most: state.config.login_attempts * 10 }
     }
-    /// Posts to the public forms (signing a petition) from one address.
-    pub fn public_form(state: &AppState, ip: IpAddr) -> Limit {
-        Limit { key: format!("public:{ip}"), most: state.config.public_posts_per_address }
-    }
     /// Current-password checks when a signed-in user changes their password.
     pub fn password_change(state: &AppState, user: tredegar_domain::UserId) -> Limit {
         Limit { key: format!("password:{user}"), most: state.config.login_attempts }
@@ -99,4 +95,60 @@ impl FromRequestParts<AppState> for ClientAddr {
         let client = forwarded.rsplit(',').filter_map(|a| a.trim().parse::<IpAddr>().ok()).find(|a| !trusted.contains(a));
         Ok(ClientAddr(client.unwrap_or(peer)))
     }
+}
+
+/// Counts in fixed windows, kept in this process: cheap enough for every
+/// request of a surge (the API's per-token limit; the public forms'
+/// per-address limit). Several servers sharing a database each count their
+/// own, so the limit there is per server.
+pub struct Windows {
+    length: std::time::Duration,
+    counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+}
+
+/// Keys kept before the ended windows are swept out.
+const KEYS_KEPT: usize = 100_000;
+
+impl Windows {
+    pub fn new(length: std::time::Duration) -> Windows {
+        Windows { length, counts: Default::default() }
+    }
+
+    /// Count one for `key`. Past `most` in its window, refused with the
+    /// seconds until the window ends.
+    pub fn hit(&self, key: &str, most: u32) -> Result<(), AppError> {
+        let now = std::time::Instant::now();
+        let mut counts = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if counts.len() > KEYS_KEPT {
+            counts.retain(|_, (start, _)| now.duration_since(*start) < self.length);
+        }
+        let (start, count) = counts.entry(key.to_string()).or_insert((now, 0));
+        if now.duration_since(*start) >= self.length {
+            (*start, *count) = (now, 0);
+        }
+        if *count >= most {
+            let wait = self.length.saturating_sub(now.duration_since(*start)).as_secs().max(1);
+            return Err(AppError::TooManyRequests(wait));
+        }
+        *count += 1;
+        Ok(())
+    }
+}
+
+/// Posts to the public forms (signing a petition, saying you're coming to
+/// an event) from one address, if the limit is on. An IPv6 address counts
+/// by its /64, the block one household or phone is given.
+pub fn public_form(state: &AppState, ip: IpAddr) -> Result<(), AppError> {
+    let most = state.config.public_posts_per_address;
+    if most == 0 {
+        return Ok(());
+    }
+    let key = match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    };
+    state.public_limit.hit(&key, u32::try_from(most).unwrap_or(u32::MAX))
 }

@@ -17,7 +17,7 @@ use tredegar_db::{DbError, Scope};
 use tredegar_domain::mail::MailKind;
 use tredegar_domain::{AttendanceId, EventId, FieldErrors, Problem};
 
-use crate::auth::throttle::{self, ClientAddr, Limit};
+use crate::auth::throttle::{self, ClientAddr};
 use crate::auth::{CsrfToken, signed_id};
 use crate::extract::{Form, Path, Query};
 use crate::ui::{Layout, Page, SupporterForm, render};
@@ -99,9 +99,7 @@ pub(super) async fn rsvp(
         Ok(s) => s,
         Err(errors) => return respond(StatusCode::BAD_REQUEST, page_of(&state, public, Said::Nothing, form, errors).await?),
     };
-    if state.config.public_posts_per_address > 0 {
-        throttle::attempt(&state, &[Limit::public_form(&state, ip)]).await?;
-    }
+    throttle::public_form(&state, ip)?;
     let mut tx = state.db.write().await?;
     let scope = Scope::for_public_form(&mut tx, &public.group_slug).await?.ok_or_else(AppError::not_found)?;
     let to = supporter.email.as_str();

@@ -19,7 +19,7 @@ use tredegar_db::{Scope, Tx};
 use tredegar_domain::{FieldErrors, PetitionId, Problem};
 
 use crate::auth::CsrfToken;
-use crate::auth::throttle::{self, ClientAddr, Limit};
+use crate::auth::throttle::{self, ClientAddr};
 use crate::extract::{Form, Path, Query};
 use crate::ui::{Layout, Page, SupporterForm, render};
 use crate::{AppError, AppState, paths, random_token, token_hash};
@@ -100,43 +100,37 @@ pub(super) async fn page(State(state): State<AppState>, Path(id): Path<PetitionI
     respond(StatusCode::OK, PublicPage { public, count, open, said, form: SupporterForm::default(), errors: FieldErrors::default() })
 }
 
+/// The page again, with what was typed and what is wrong with it.
+async fn refuse(state: &AppState, public: &Public, open: bool, form: SupporterForm, errors: FieldErrors) -> Result<Response, AppError> {
+    let count = state.petitions.count(state, public.petition.id).await?;
+    respond(StatusCode::BAD_REQUEST, PublicPage { public: public.clone(), count, open, said: Said::Nothing, form, errors })
+}
+
 pub(super) async fn sign(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(id): Path<PetitionId>,
     Form(mut form): Form<SupporterForm>,
 ) -> Result<Response, AppError> {
-    let public = load(&state, id).await?;
+    // Shared with every other signer's request: nothing of it is copied.
+    let public = state.petitions.petition(&state, id).await?;
     let now = state.clock.now();
-    let open = public.petition.is_open(today(&state, &public));
-    let count = state.petitions.count(&state, id).await?;
-    let again =
-        |form: SupporterForm, errors: FieldErrors, public: Public| PublicPage { public, count, open, said: Said::Nothing, form, errors };
-    if !open {
+    if !public.petition.is_open(today(&state, &public)) {
         let errors = Problem::new("petition", "has closed, so your signature was not taken").into();
-        return respond(StatusCode::BAD_REQUEST, again(form, errors, public));
+        return refuse(&state, &public, false, form, errors).await;
     }
     if form.trapped() {
         let errors = Problem::new("petition", "could not take that signature; please check your details and sign again").into();
-        return respond(StatusCode::BAD_REQUEST, again(form, errors, public));
+        return refuse(&state, &public, true, form, errors).await;
     }
     let signing = match form.input().check() {
         Ok(s) => s,
-        Err(errors) => return respond(StatusCode::BAD_REQUEST, again(form, errors, public)),
+        Err(errors) => return refuse(&state, &public, true, form, errors).await,
     };
-    if state.config.public_posts_per_address > 0 {
-        throttle::attempt(&state, &[Limit::public_form(&state, ip)]).await?;
-    }
+    throttle::public_form(&state, ip)?;
     let token = random_token()?;
     let link = format!("{}{}", state.config.public_url, paths::petition_confirm(id, &token));
-    let signature = super::writer::Signature {
-        petition: public.petition,
-        group_slug: public.group_slug,
-        signing,
-        token_hash: token_hash(&token),
-        link,
-        now,
-    };
+    let signature = super::writer::Signature { public, signing, token_hash: token_hash(&token), link, now };
     // Whatever happened (new, signed before, link sent again), the page says the same.
     state.signatures.sign(signature).await?;
     Ok(Redirect::to(&format!("{}?signed=check", paths::public_petition(id))).into_response())
