@@ -320,10 +320,12 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     q.fetch_all(tx).await
 }
 
-/// Those going who have not been reminded yet, and the event, if it is
-/// still to come.
+/// Reminders written in one transaction at most; the job comes back for the rest.
+pub const REMIND_AT_ONCE: usize = 500;
+
+/// Those going who have not been reminded yet, a batch at a time.
 pub async fn to_remind(tx: &mut Tx, event: EventId) -> Result<Vec<Attendance>> {
-    let sql = format!("{SELECT} WHERE a.event_id = $1 AND a.status = 'going' AND a.reminded_at IS NULL ORDER BY a.id LIMIT 5000");
+    let sql = format!("{SELECT} WHERE a.event_id = $1 AND a.status = 'going' AND a.reminded_at IS NULL ORDER BY a.id LIMIT 500");
     Ok(fetch_all!(tx, Attendance, sqlx::AssertSqlSafe(sql), event)?)
 }
 

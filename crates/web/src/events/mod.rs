@@ -165,8 +165,9 @@ pub async fn send_reminders(state: &AppState, job: &Job) -> Result<Done, String>
     if now < due {
         return Ok(Done::Later(due));
     }
-    let mut sent = 0;
-    for a in attendances::to_remind(&mut tx, id).await.map_err(|e| e.to_string())? {
+    let (mut sent, batch) = (0, attendances::to_remind(&mut tx, id).await.map_err(|e| e.to_string())?);
+    let more = batch.len() >= attendances::REMIND_AT_ONCE;
+    for a in batch {
         if let Some(to) = &a.email {
             letter(state, &mut tx, &e, &a, to, MailKind::EventReminder, None).await.map_err(|e| e.to_string())?;
             sent += 1;
@@ -175,5 +176,6 @@ pub async fn send_reminders(state: &AppState, job: &Job) -> Result<Done, String>
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     tracing::info!(event = %id, reminders = sent, "event reminders queued");
-    Ok(Done::Finished)
+    // A big event's list goes in batches, each its own transaction.
+    Ok(if more { Done::Later(now) } else { Done::Finished })
 }
