@@ -185,19 +185,27 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     );
     let walked = vol.post_event_walk_in(SLUG, &id, &[("name", "Dai Morgan"), ("email", ""), ("phone", "07700 900123")]).await;
     assert_eq!(walked.status(), StatusCode::SEE_OTHER, "{}", walked.body);
+    // A known person's email at the door changes nothing of theirs, and shows the name given.
+    let typed = vol.post_event_walk_in(SLUG, &id, &[("name", "Mallory"), ("email", "ANN@example.org"), ("phone", "07700 900555")]).await;
+    assert_eq!(typed.status(), StatusCode::SEE_OTHER, "{}", typed.body);
+    let door = vol.event_door(SLUG, &id).await.body;
+    assert!(door.contains("Mallory") && !door.contains("Ann Jones"), "{door}");
     // The helper sees names at the door, and nothing else.
     assert_eq!(vol.event(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(vol.event_attendees_csv(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
 
     // The organiser's view: counts, who came, the walk-in; the list downloads (audited).
     let show = org.event(SLUG, &id).await;
-    assert!(show.body.contains("<dd id=\"came-count\">2</dd>") && show.body.contains("walked in"), "{}", show.body);
+    assert!(show.body.contains("<dd id=\"came-count\">3</dd>") && show.body.contains("walked in"), "{}", show.body);
     assert!(show.body.contains("Told us: I use a wheelchair"), "{}", show.body);
     let csv = org.event_attendees_csv(SLUG, &id).await;
     let row = csv.body.lines().find(|l| l.starts_with("Cai Evans,")).unwrap_or_else(|| panic!("{}", csv.body));
     let person = row.rsplit(',').next().unwrap().to_string();
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     assert!(admin.audit(SLUG).await.body.contains("Brookfield residents&#39; meeting"));
+    assert!(show.body.contains("(gave the name “Mallory” at the door)"), "{}", show.body);
+    let ann = csv.body.lines().find(|l| l.starts_with("Ann Jones,")).unwrap().rsplit(',').next().unwrap().to_string();
+    assert!(!org.person(SLUG, &ann).await.body.contains("07700 900555"), "the door adds nothing to a known record");
     // Cai's timeline has the event, and coming earned the rung.
     let timeline = org.person(SLUG, &person).await.body;
     assert!(timeline.contains("Came to <a") && timeline.contains("Came to a meeting"), "{timeline}");

@@ -25,6 +25,8 @@ pub struct Attendance {
     pub attended_at: Option<DateTime<Utc>>,
     pub checked_in_by_name: String,
     pub comment: String,
+    /// The name a walk-in gave at the door.
+    pub name_at_door: String,
     pub created_at: DateTime<Utc>,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
@@ -37,10 +39,16 @@ impl Attendance {
         let name = [self.given_name.as_deref(), self.family_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
         if name.is_empty() { "(no name)".into() } else { name }
     }
+
+    /// The name the door list shows: a walk-in's as they gave it, so a
+    /// helper who types a known person's email or phone learns nothing of them.
+    pub fn door_name(&self) -> String {
+        if self.name_at_door.is_empty() { self.name() } else { self.name_at_door.clone() }
+    }
 }
 
 const SELECT: &str = "SELECT a.id, a.event_id, a.person_id, a.status, a.walk_in, a.attended_at, a.checked_in_by_name, a.comment, \
-     a.created_at, p.given_name, p.family_name, \
+     a.name_at_door, a.created_at, p.given_name, p.family_name, \
      (SELECT pe.address FROM person_emails pe WHERE pe.person_id = a.person_id ORDER BY pe.is_primary DESC LIMIT 1) AS email \
      FROM attendances a JOIN people p ON p.id = a.person_id";
 
@@ -205,37 +213,49 @@ pub struct WalkIn<'a> {
     pub phone: Option<&'a Phone>,
 }
 
-/// A walk-in: matched to a person by email or phone (whose name and
-/// details stay as they are), or a new person; marked as come.
+/// A walk-in, marked as come. Someone known by the email or phone given
+/// keeps their record as it is: the door adds an attendance and nothing
+/// else, so typing a known address at the door neither changes nor shows
+/// anyone (the list shows the name given). Anyone else is a new person.
 pub async fn walk_in(tx: &mut Tx, scope: &Scope, event: &Event, w: &WalkIn<'_>, now: DateTime<Utc>) -> Result<PersonId> {
-    let known = crate::people::find_match(tx, scope, w.email, if w.email.is_none() { w.phone } else { None }).await?.is_some();
-    let mut update = PersonUpdate {
-        emails: w.email.map(|e| vec![EmailUpdate { email: e.clone(), status: None, primary: !known }]),
-        phones: w.phone.map(|p| vec![PhoneUpdate { phone: p.clone(), number_type: PhoneType::Mobile, status: None, primary: !known }]),
-        new_email_status: SubscriptionStatus::Unsubscribed,
-        ..PersonUpdate::default()
-    };
-    if !known {
-        update.given_name = Some(Some(w.given_name.to_string()));
-        update.family_name = Some(w.family_name.map(str::to_string));
-    }
     // Added through the group's public-form scope: a helper at the door
     // adds people, but reads nobody's record by doing so.
     let public = Scope::for_public_form(tx, scope.group_slug()).await?.ok_or(DbError::NotFound)?;
-    let history = format!("Came to “{}” (a walk-in, added at the door by {})", event.title, scope.actor_name());
-    let person = crate::people::upsert(tx, &public, update, crate::people::NewFields::Refuse, &history, now).await?.id;
+    let known = match crate::people::find_match(tx, &public, w.email, None).await? {
+        Some(id) => Some(id),
+        None => crate::people::find_match(tx, &public, None, w.phone).await?,
+    };
+    let person = match known {
+        Some(id) => id,
+        None => {
+            let update = PersonUpdate {
+                given_name: Some(Some(w.given_name.to_string())),
+                family_name: Some(w.family_name.map(str::to_string)),
+                emails: w.email.map(|e| vec![EmailUpdate { email: e.clone(), status: None, primary: true }]),
+                phones: w
+                    .phone
+                    .map(|p| vec![PhoneUpdate { phone: p.clone(), number_type: PhoneType::Mobile, status: None, primary: true }]),
+                new_email_status: SubscriptionStatus::Unsubscribed,
+                ..PersonUpdate::default()
+            };
+            let history = format!("Came to “{}” (a walk-in, added at the door by {})", event.title, scope.actor_name());
+            crate::people::upsert(tx, &public, update, crate::people::NewFields::Refuse, &history, now).await?.id
+        }
+    };
+    let given = [Some(w.given_name), w.family_name].into_iter().flatten().collect::<Vec<_>>().join(" ");
     execute!(
         tx,
-        "INSERT INTO attendances (id, group_id, event_id, person_id, status, walk_in, attended_at, checked_in_by_name, comment, created_at) \
-         VALUES ($1, $2, $3, $4, 'going', TRUE, $5, $6, '', $5) \
+        "INSERT INTO attendances (id, group_id, event_id, person_id, status, walk_in, attended_at, checked_in_by_name, comment, \
+         name_at_door, created_at) VALUES ($1, $2, $3, $4, 'going', TRUE, $5, $6, '', $7, $5) \
          ON CONFLICT (event_id, person_id) DO UPDATE SET status = 'going', attended_at = COALESCE(attendances.attended_at, excluded.attended_at), \
-         checked_in_by_name = excluded.checked_in_by_name",
+         checked_in_by_name = excluded.checked_in_by_name, walk_in = TRUE, name_at_door = excluded.name_at_door",
         AttendanceId::new(),
         scope.group_id(),
         event.id,
         person,
         now,
-        scope.actor_name()
+        scope.actor_name(),
+        given
     )?;
     crate::ladder::refresh(tx, scope, person, &format!("came to “{}”", event.title), now).await?;
     Ok(person)
@@ -310,8 +330,8 @@ impl Attended {
 
 pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Attended>> {
     let mut q = Sql::new(
-        "SELECT a.id, a.event_id, a.person_id, a.status, a.walk_in, a.attended_at, a.checked_in_by_name, a.comment, a.created_at, \
-         p.given_name, p.family_name, NULL AS email, e.title AS event_title, e.kind AS event_kind, e.starts_at \
+        "SELECT a.id, a.event_id, a.person_id, a.status, a.walk_in, a.attended_at, a.checked_in_by_name, a.comment, a.name_at_door, \
+         a.created_at, p.given_name, p.family_name, NULL AS email, e.title AS event_title, e.kind AS event_kind, e.starts_at \
          FROM attendances a JOIN people p ON p.id = a.person_id JOIN events e ON e.id = a.event_id WHERE a.person_id = ",
     );
     q.bind(person).push(" AND ");

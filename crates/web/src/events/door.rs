@@ -93,7 +93,7 @@ async fn door_page(
         .into_iter()
         .filter(|a| a.status != tredegar_domain::events::RsvpStatus::Cancelled || a.attended_at.is_some())
         .filter(|a| {
-            let name = fold(&a.name());
+            let name = fold(&a.door_name());
             words.iter().all(|w| name.split_whitespace().any(|n| n.starts_with(w.as_str())))
         })
         .collect();

@@ -163,7 +163,8 @@ pub(super) async fn cancel(State(state): State<AppState>, Path((id, token)): Pat
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let public = events::with_group(&mut tx, id).await?.ok_or_else(|| AppError::NotFound(LINK_WRONG.into()))?;
-    if !public.event.takes_rsvps(now) {
+    let on_this_event = attendances::of_link(&mut tx, id, aid).await?.is_some();
+    if !on_this_event || !public.event.takes_rsvps(now) {
         return Err(AppError::NotFound(LINK_WRONG.into()));
     }
     let promoted = attendances::cancel(&mut tx, &public.event, aid, now).await?;
