@@ -126,6 +126,13 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     let waiting = mailbox.wait_for("cai@example.org").await;
     assert!(waiting.subject.starts_with("On the waiting list") && waiting.attachments.is_empty(), "{waiting:?}");
 
+    // A ticked box on a form anyone can fill never re-subscribes an address that is not subscribed.
+    let api = app.api(&app.token(&group, organiser).await);
+    let (_, made) = api.post("people", serde_json::json!({"person": {"given_name": "Una", "email_addresses": [{"address": "una@example.org", "status": "unsubscribed"}]}})).await;
+    public.post_form(&post, &[rsvp("Una Price", "una@example.org"), vec![("consent", "yes")]].concat()).await;
+    let (_, una) = api.get(&format!("people/{}", id_of(&made))).await;
+    assert_eq!(una["email_addresses"][0]["status"], "unsubscribed", "{una}");
+    assert_eq!(una["given_name"], "Una", "a stranger cannot rename a known person");
     // Ann can't come: the link shows a button (a mail scanner changes nothing); pressing it gives Cai the place.
     let cancel = mail.link("/cancel/").strip_prefix(&app.url).unwrap().to_string();
     let button = public.get(&cancel).await;
@@ -137,15 +144,23 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     let promoted = mailbox.wait_for_nth("cai@example.org", 2).await;
     assert!(promoted.text.starts_with("Good news: a place has come free") && !promoted.attachments.is_empty(), "{}", promoted.text);
 
-    // Moved to tomorrow: those going are reminded before the new time.
+    // Moved to tomorrow: everyone on the list is told, with a new calendar
+    // file for those going, and those going are reminded before the new time.
     let soon = Utc::now() + Duration::hours(23);
     org.event_edit(SLUG, &id).await;
     let moved = org.post_event_edit(SLUG, &id, &fields(&event_form(soon, "2"))).await;
     assert_eq!(moved.status(), StatusCode::SEE_OTHER, "{}", moved.body);
-    let reminder = mailbox.wait_for_nth("bob@example.org", 2).await;
-    assert_eq!(reminder.subject, "Reminder: Brookfield residents' meeting");
-    assert_eq!(mailbox.wait_for_nth("cai@example.org", 3).await.subject, reminder.subject);
-    assert_eq!(mailbox.to("ann@example.org").len(), 1, "who can't come is not reminded");
+    mailbox.wait_for_nth("bob@example.org", 3).await;
+    let subjects = |to: &str| mailbox.to(to).into_iter().map(|m| m.subject).collect::<Vec<_>>();
+    let bob = mailbox.to("bob@example.org");
+    let changed = bob.iter().find(|m| m.text.starts_with("The time or place of this event has changed")).expect("told of the change");
+    assert_eq!(parsed(&changed.attachments[0].content)[0]["start"], soon.format("%Y-%m-%dT%H:%M:00+00:00").to_string());
+    assert!(subjects("bob@example.org").contains(&"Reminder: Brookfield residents' meeting".to_string()));
+    mailbox.wait_for_nth("cai@example.org", 4).await;
+    assert!(subjects("cai@example.org").contains(&"Reminder: Brookfield residents' meeting".to_string()));
+    let una = mailbox.wait_for_nth("una@example.org", 2).await;
+    assert!(una.subject.starts_with("On the waiting list") && una.text.starts_with("The time or place"), "{una:?}");
+    assert_eq!(mailbox.to("ann@example.org").len(), 1, "who can't come is neither told nor reminded");
 
     // It starts within the hour (no more reminders), so the door is open.
     let mut now_on = event_form(Utc::now() + Duration::minutes(50), "2");
@@ -239,6 +254,10 @@ async fn events_and_attendances_in_the_api(app: TestApp) {
     let starts = Utc::now() + Duration::days(10);
     let id = set_up(&mut org, &event_form(starts, "")).await;
     let api = app.api(&token);
+    // Ten days ahead: nobody can be marked as come yet.
+    org.event_door(SLUG, &id).await;
+    let early = org.post_event_walk_in(SLUG, &id, &[("name", "Eve Early"), ("phone", "07700 900321")]).await;
+    assert!(early.status() == StatusCode::BAD_REQUEST && early.body.contains("can be marked from"), "{}", early.body);
 
     let (status, events) = api.get("events").await;
     assert_eq!(status, StatusCode::OK);

@@ -94,7 +94,7 @@ pub enum Rsvped {
 pub async fn rsvp(tx: &mut Tx, scope: &Scope, event: &Event, s: &Supporter, now: DateTime<Utc>) -> Result<Rsvped> {
     events::lock(tx, event.id).await?;
     let history = format!("Said they would come to “{}”", event.title);
-    let person = crate::people::upsert_supporter(tx, scope, s, &history, now).await?.id;
+    let person = crate::people::upsert_supporter(tx, scope, s, false, &history, now).await?.id;
     let comment = s.comment.clone().unwrap_or_default();
     let before = scalar!(tx, RsvpStatus, "SELECT status FROM attendances WHERE event_id = $1 AND person_id = $2", event.id, person)?;
     if matches!(before, Some(RsvpStatus::Going | RsvpStatus::Waiting)) {

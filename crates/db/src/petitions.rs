@@ -310,7 +310,7 @@ pub async fn confirm(tx: &mut Tx, scope: &Scope, petition: &Petition, token_hash
     };
     let history = format!("Signed the petition “{}”", petition.title);
     let supporter = Supporter { given_name: given, family_name: family, email, postcode, comment: None, consent: sig.consent };
-    let person = crate::people::upsert_supporter(tx, scope, &supporter, &history, now).await?;
+    let person = crate::people::upsert_supporter(tx, scope, &supporter, true, &history, now).await?;
     execute!(tx, "UPDATE signatures SET confirmed_at = $1, person_id = $2 WHERE id = $3", now, person.id, sig.id)?;
     Ok(Some(person.id))
 }

@@ -46,6 +46,11 @@ impl Problem {
             ("follow_up", _) => "Follow-up".to_string(),
             ("assignee", _) => "Who follows up".to_string(),
             ("due_on", _) => "By when".to_string(),
+            ("starts_at", _) => "Starts".to_string(),
+            ("ends_at", _) => "Ends".to_string(),
+            ("own_kind", _) => "Our own kind".to_string(),
+            ("capacity", _) => "Places".to_string(),
+            ("remind_hours", _) => "Reminder, hours before".to_string(),
             _ => base.replace(['_', '.'], " "),
         };
         let mut chars = words.chars();

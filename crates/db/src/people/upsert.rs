@@ -56,9 +56,22 @@ pub async fn upsert(
 /// by this email keeps their name, main address and postal address: a
 /// stranger typing someone's email cannot rename them. A new person gets
 /// all of it.
-pub async fn upsert_supporter(tx: &mut Tx, scope: &Scope, s: &Supporter, history: &str, now: DateTime<Utc>) -> Result<Upserted> {
+pub async fn upsert_supporter(
+    tx: &mut Tx,
+    scope: &Scope,
+    s: &Supporter,
+    confirmed: bool,
+    history: &str,
+    now: DateTime<Utc>,
+) -> Result<Upserted> {
     let known = find_match(tx, scope, Some(&s.email), None).await?.is_some();
-    let status = s.consent.then_some(SubscriptionStatus::Subscribed);
+    // A box ticked on a form where anyone may type any address never
+    // overrides an address that left our emails or complained; ticked by
+    // someone who then followed the emailed link (a petition), it does.
+    let held =
+        scalar!(tx, String, "SELECT status FROM person_emails WHERE group_id = $1 AND address_key = $2", scope.group_id(), s.email.key())?;
+    let opted_out = held.is_some_and(|h| h != SubscriptionStatus::Subscribed.as_str());
+    let status = (s.consent && (confirmed || !opted_out)).then_some(SubscriptionStatus::Subscribed);
     let mut update = PersonUpdate {
         emails: Some(vec![EmailUpdate { email: s.email.clone(), status, primary: !known }]),
         new_email_status: SubscriptionStatus::Unsubscribed,

@@ -18,7 +18,7 @@ use tredegar_domain::{AttendanceId, Email, EventId, FieldErrors, Phone};
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, Page, render_form};
+use crate::ui::{Layout, Notice, Page, Zone, render_form};
 use crate::{AppError, AppState, paths};
 
 /// The event, if this member may use its door now.
@@ -32,9 +32,22 @@ async fn door_of(state: &AppState, scope: &Scope, id: EventId) -> Result<Event, 
         return Err(AppError::Forbidden("only organisers and the members helping at this event can use its door list".into()));
     }
     if !event.door_is_open(state.clock.now()) {
-        return Err(AppError::Forbidden("the door list opens 12 hours before the event and closes 12 hours after it".into()));
+        let zone = Zone::of(scope);
+        let (opens, closes) = (zone.when(&(event.starts_at - events::DOOR_OPEN)), zone.when(&(event.ends_at + events::DOOR_OPEN)));
+        return Err(AppError::Forbidden(format!("this event's door list is open to helpers from {opens} to {closes}")));
     }
     Ok(event)
+}
+
+/// Nobody comes to an event days before it: marking someone as come (which
+/// counts on the ladder) waits until the door opens; afterwards it is fine.
+fn not_before_the_door_opens(state: &AppState, scope: &Scope, event: &Event) -> Result<(), AppError> {
+    let opens = event.starts_at - events::DOOR_OPEN;
+    if state.clock.now() < opens {
+        let when = Zone::of(scope).when(&opens);
+        return Err(tredegar_domain::Problem::new("came", format!("can be marked from {when}, 12 hours before the event starts")).into());
+    }
+    Ok(())
 }
 
 #[derive(Default, Deserialize)]
@@ -147,6 +160,7 @@ pub(super) async fn check_in(
     Form(form): Form<CheckInForm>,
 ) -> Result<Response, AppError> {
     let event = door_of(&state, &scope, id).await?;
+    not_before_the_door_opens(&state, &scope, &event)?;
     let mut tx = state.db.write().await?;
     attendances::check_in(&mut tx, &scope, &event, aid, form.came == "yes", state.clock.now()).await?;
     tx.commit().await?;
@@ -162,6 +176,7 @@ pub(super) async fn walk_in(
     Form(form): Form<WalkInForm>,
 ) -> Result<Response, AppError> {
     let event = door_of(&state, &scope, id).await?;
+    not_before_the_door_opens(&state, &scope, &event)?;
     let mut errors = FieldErrors::default();
     let name = errors.check(required_line("name", &form.name, 120).and_then(|n| plain_name("name", n)));
     let email = errors.check(optional_text("email", &form.email, 254)).flatten().and_then(|e| errors.check(Email::parse("email", &e)));

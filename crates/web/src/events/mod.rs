@@ -150,6 +150,24 @@ async fn tell_promoted(state: &AppState, tx: &mut Tx, e: &Public, promoted: &[At
     Ok(())
 }
 
+/// Tell everyone going or waiting (but those in `told`) that the time or
+/// place changed: the details again, and for those going a new calendar file.
+async fn tell_changed(state: &AppState, tx: &mut Tx, e: &Public, everyone: &[Attendance], told: &[AttendanceId]) -> Result<(), AppError> {
+    use tredegar_domain::events::RsvpStatus;
+    let first = "The time or place of this event has changed. Here are the details as they are now.";
+    for a in everyone.iter().filter(|a| !told.contains(&a.id) && a.attended_at.is_none()) {
+        let kind = match a.status {
+            RsvpStatus::Going => MailKind::EventConfirm,
+            RsvpStatus::Waiting => MailKind::EventWaitingList,
+            RsvpStatus::Cancelled => continue,
+        };
+        if let Some(to) = &a.email {
+            letter(state, tx, e, a, to, kind, Some(first)).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The `EventReminders` job: when the reminder is due, email each person
 /// going who has not been reminded. If the event moved later, wait for its
 /// new time; if it is over or gone, there is nothing to do.

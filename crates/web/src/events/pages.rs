@@ -271,7 +271,8 @@ pub(super) async fn edit(
 }
 
 /// Save the changes. More places (or no limit) let the waiting list in,
-/// and each person let in is emailed.
+/// and each person let in is emailed; a new time or place is emailed to
+/// everyone going or waiting, with the calendar file again.
 pub(super) async fn update(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
@@ -297,6 +298,12 @@ pub(super) async fn update(
     let public = events::with_group(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     let promoted = attendances::fill_places(&mut tx, &public.event, now).await?;
     super::tell_promoted(&state, &mut tx, &public, &promoted).await?;
+    let moved = (event.starts_at, event.ends_at, &event.location) != (text.starts_at, text.ends_at, &text.location);
+    if moved && public.event.takes_rsvps(now) {
+        let everyone = attendances::of_event(&mut tx, &scope, id).await?;
+        let told: Vec<_> = promoted.iter().map(|a| a.id).collect();
+        super::tell_changed(&state, &mut tx, &public, &everyone, &told).await?;
+    }
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::event(scope.group_slug(), id))).into_response())
 }
