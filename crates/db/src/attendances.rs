@@ -248,7 +248,7 @@ pub async fn walk_in(tx: &mut Tx, scope: &Scope, event: &Event, w: &WalkIn<'_>, 
         "INSERT INTO attendances (id, group_id, event_id, person_id, status, walk_in, attended_at, checked_in_by_name, comment, \
          name_at_door, created_at) VALUES ($1, $2, $3, $4, 'going', TRUE, $5, $6, '', $7, $5) \
          ON CONFLICT (event_id, person_id) DO UPDATE SET status = 'going', attended_at = COALESCE(attendances.attended_at, excluded.attended_at), \
-         checked_in_by_name = excluded.checked_in_by_name, walk_in = TRUE, name_at_door = excluded.name_at_door",
+         checked_in_by_name = excluded.checked_in_by_name, name_at_door = excluded.name_at_door",
         AttendanceId::new(),
         scope.group_id(),
         event.id,

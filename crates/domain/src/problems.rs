@@ -47,6 +47,7 @@ impl Problem {
             ("assignee", _) => "Who follows up".to_string(),
             ("due_on", _) => "By when".to_string(),
             ("starts_at", _) => "Starts".to_string(),
+            ("location", _) => "Where".to_string(),
             ("ends_at", _) => "Ends".to_string(),
             ("own_kind", _) => "Our own kind".to_string(),
             ("capacity", _) => "Places".to_string(),

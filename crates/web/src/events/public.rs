@@ -48,6 +48,12 @@ struct PublicPage {
     errors: FieldErrors,
 }
 
+impl PublicPage {
+    fn email_hint(&self) -> &'static str {
+        if self.public.event.remind_hours > 0 { "We email you the details and a reminder" } else { "We email you the details" }
+    }
+}
+
 async fn load(state: &AppState, id: EventId) -> Result<Public, AppError> {
     let mut tx = state.db.read().await?;
     events::public(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("there is no public event at this address".into()))
