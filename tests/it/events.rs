@@ -64,7 +64,8 @@ fn parsed(ics: &str) -> Vec<serde_json::Value> {
     let script = "import sys, json, icalendar\n\
         cal = icalendar.Calendar.from_ical(sys.stdin.read())\n\
         print(json.dumps([{'summary': str(e['SUMMARY']), 'location': str(e['LOCATION']), 'uid': str(e['UID']), \
-        'start': e.decoded('DTSTART').isoformat(), 'end': e.decoded('DTEND').isoformat()} for e in cal.walk('VEVENT')]))";
+        'start': e.decoded('DTSTART').isoformat(), 'end': e.decoded('DTEND').isoformat(), 'status': str(e.get('STATUS', ''))} \
+        for e in cal.walk('VEVENT')]))";
     let mut child = Command::new(python).args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), ics.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -244,6 +245,21 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     let walk = stranger.post_event_walk_in("other-estate", &id, &[("name", "Eve"), ("phone", "07700 900999")]).await;
     assert_eq!(walk.status(), StatusCode::NOT_FOUND);
     assert!(!stranger.events("other-estate").await.body.contains("Brookfield residents"));
+    stranger.events("other-estate").await;
+    let calls_off = stranger.post_form(paths::event_call_off("other-estate", &id), &[]).await;
+    assert_eq!(calls_off.status(), StatusCode::NOT_FOUND);
+
+    // Called off: everyone on the list is told, the calendar says so, and it takes no more RSVPs.
+    org.event(SLUG, &id).await;
+    let off = org.post_form(paths::event_call_off(SLUG, &id), &[]).await;
+    assert_eq!(off.status(), StatusCode::SEE_OTHER);
+    assert!(org.follow(&off).await.body.contains("Called off."));
+    let news = mailbox.wait_for_subject("bob@example.org", "Called off").await;
+    assert!(news.text.contains("has been called off") && news.attachments.is_empty(), "{news:?}");
+    let feed = reqwest::get(format!("{}{}", app.url, paths::events_feed(SLUG))).await.unwrap().text().await.unwrap();
+    assert_eq!(parsed(&feed)[0]["status"], "CANCELLED");
+    let late = public.post_form(&post, &rsvp("Late Comer", "late@example.org")).await;
+    assert!(late.status() == StatusCode::BAD_REQUEST && late.body.contains("has been called off"), "{}", late.body);
 }
 
 async fn events_and_attendances_in_the_api(app: TestApp) {

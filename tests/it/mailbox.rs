@@ -105,6 +105,17 @@ impl Mailbox {
         panic!("no message {n} to {address} arrived; got {:?}", self.all().iter().map(|m| (&m.to, &m.subject)).collect::<Vec<_>>());
     }
 
+    /// The first message to this address whose subject starts so, once it has come.
+    pub async fn wait_for_subject(&self, address: &str, subject: &str) -> Mail {
+        for _ in 0..400 {
+            if let Some(m) = self.to(address).into_iter().find(|m| m.subject.starts_with(subject)) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no message '{subject}' to {address} arrived");
+    }
+
     pub async fn wait_for(&self, address: &str) -> Mail {
         self.wait_for_nth(address, 1).await
     }

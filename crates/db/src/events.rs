@@ -28,6 +28,8 @@ pub struct Event {
     pub remind_hours: i64,
     pub created_by_name: String,
     pub created_at: DateTime<Utc>,
+    /// When an organiser called it off.
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 impl Event {
@@ -40,19 +42,19 @@ impl Event {
         self.starts_at - DOOR_OPEN <= now && now <= self.ends_at + DOOR_OPEN
     }
 
-    /// Whether it still takes RSVPs: until it ends.
+    /// Whether it still takes RSVPs: until it ends, unless it is called off.
     pub fn takes_rsvps(&self, now: DateTime<Utc>) -> bool {
-        now < self.ends_at
+        now < self.ends_at && self.cancelled_at.is_none()
     }
 
     /// When its reminder goes, if it has one.
     pub fn reminder_at(&self) -> Option<DateTime<Utc>> {
-        (self.remind_hours > 0).then(|| self.starts_at - Duration::hours(self.remind_hours))
+        (self.remind_hours > 0 && self.cancelled_at.is_none()).then(|| self.starts_at - Duration::hours(self.remind_hours))
     }
 }
 
 pub(crate) const COLUMNS: &str = "e.id, e.group_id, e.campaign_id, e.kind, e.title, e.description, e.starts_at, e.ends_at, e.location, \
-     e.capacity, e.is_public, e.remind_hours, e.created_by_name, e.created_at";
+     e.capacity, e.is_public, e.remind_hours, e.created_by_name, e.created_at, e.cancelled_at";
 
 async fn check_campaign(tx: &mut Tx, scope: &Scope, e: &EventText) -> Result<()> {
     if let Some(c) = e.campaign
@@ -129,6 +131,18 @@ pub async fn update(tx: &mut Tx, scope: &Scope, id: EventId, e: &EventText, now:
     Ok(())
 }
 
+/// Call an event off. False if it was already.
+pub async fn cancel(tx: &mut Tx, scope: &Scope, id: EventId, now: DateTime<Utc>) -> Result<bool> {
+    let n = execute!(
+        tx,
+        "UPDATE events SET cancelled_at = $1 WHERE id = $2 AND group_id = $3 AND cancelled_at IS NULL",
+        now,
+        id,
+        scope.group_id()
+    )?;
+    Ok(n > 0)
+}
+
 /// The group's events, soonest to come first, then the past, latest first.
 pub async fn list(tx: &mut Tx, scope: &Scope, now: DateTime<Utc>) -> Result<Vec<Event>> {
     let sql = format!("SELECT {COLUMNS} FROM events e WHERE e.group_id = $1 ORDER BY e.starts_at DESC LIMIT 500");
@@ -163,7 +177,7 @@ pub struct Public {
 }
 
 const PUBLIC: &str = "SELECT e.id, e.group_id, e.campaign_id, e.kind, e.title, e.description, e.starts_at, e.ends_at, e.location, \
-     e.capacity, e.is_public, e.remind_hours, e.created_by_name, e.created_at, g.slug AS group_slug, g.name AS group_name, g.time_zone \
+     e.capacity, e.is_public, e.remind_hours, e.created_by_name, e.created_at, e.cancelled_at, g.slug AS group_slug, g.name AS group_name, g.time_zone \
      FROM events e JOIN groups g ON g.id = e.group_id";
 
 /// A public event by its id alone: what anyone may read.

@@ -31,6 +31,8 @@ pub enum MailKind {
     EventWaitingList,
     /// The day before (by default): the event is soon.
     EventReminder,
+    /// The organiser called the event off.
+    EventCancelled,
 }
 
 crate::stored_as_text!(MailKind {
@@ -44,6 +46,7 @@ crate::stored_as_text!(MailKind {
     EventConfirm = "event_confirm",
     EventWaitingList = "event_waiting_list",
     EventReminder = "event_reminder",
+    EventCancelled = "event_cancelled",
 });
 
 /// A subject and a body, with placeholders.
@@ -76,6 +79,7 @@ impl MailKind {
             MailKind::EventConfirm => "Going to an event",
             MailKind::EventWaitingList => "On an event's waiting list",
             MailKind::EventReminder => "Reminder of an event",
+            MailKind::EventCancelled => "An event called off",
         }
     }
 
@@ -94,6 +98,12 @@ impl MailKind {
                 &[("name", "the signer's name"), ("petition", "the petition's title"), ("link", "the address that confirms the signature")]
             }
             MailKind::PetitionAlreadySigned => &[("name", "the signer's name"), ("petition", "the petition's title")],
+            MailKind::EventCancelled => &[
+                ("name", "the person's name"),
+                ("event", "the event's title"),
+                ("when", "when it was to start and end"),
+                ("where", "where it was to be"),
+            ],
             MailKind::EventConfirm | MailKind::EventWaitingList | MailKind::EventReminder => &[
                 ("name", "the person's name"),
                 ("event", "the event's title"),
@@ -115,7 +125,7 @@ impl MailKind {
             | MailKind::EventWaitingList
             | MailKind::EventReminder => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
-            MailKind::Broadcast | MailKind::TestSend | MailKind::PetitionAlreadySigned => &[],
+            MailKind::Broadcast | MailKind::TestSend | MailKind::PetitionAlreadySigned | MailKind::EventCancelled => &[],
         }
     }
 
@@ -160,6 +170,11 @@ impl MailKind {
                 "Reminder: {event}",
                 "Hello {name},\n\nA reminder that “{event}” is soon.\n\nWhen: {when}\nWhere: {where}\n\n\
                  If you can't come after all, follow this link so someone else can have your place:\n\n{link}",
+            ),
+            MailKind::EventCancelled => (
+                "Called off: {event}",
+                "Hello {name},\n\nWe are sorry: “{event}” ({when}, {where}) has been called off. \
+                 Please take it out of your calendar. We will be in touch about what happens next.",
             ),
             MailKind::Broadcast | MailKind::TestSend => ("", ""),
         };

@@ -161,6 +161,8 @@ paths! {
     EVENT, event = "/g/{slug}/events/{id}" (slug, id);
     EVENT_EDIT, event_edit = "/g/{slug}/events/{id}/edit" (slug, id);
     EVENT_HELPERS, event_helpers = "/g/{slug}/events/{id}/helpers" (slug, id);
+    /// Call the event off: no more RSVPs or reminders, and everyone is told.
+    EVENT_CALL_OFF, event_call_off = "/g/{slug}/events/{id}/call-off" (slug, id);
     EVENT_ATTENDEES_CSV, event_attendees_csv = "/g/{slug}/events/{id}/attendees.csv" (slug, id);
     /// An organiser marks someone as unable to come (frees their place).
     EVENT_CANCEL_FOR, event_cancel_for = "/g/{slug}/events/{id}/attendees/{aid}/cancel" (slug, id, aid);

@@ -60,7 +60,7 @@ pub struct EventResource {
     /// Places; absent when there is no limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     capacity: Option<i64>,
-    /// `confirmed` for every event held here.
+    /// `confirmed`, or `cancelled` once called off.
     status: String,
     /// People going.
     total_accepted: i64,
@@ -93,7 +93,7 @@ impl EventResource {
             end_date: date(e.ends_at),
             location: Location { venue: e.location.clone() },
             capacity: e.capacity,
-            status: "confirmed".into(),
+            status: if e.cancelled_at.is_some() { "cancelled".into() } else { "confirmed".into() },
             total_accepted,
             browser_url: e.is_public.then(|| format!("{}{}", state.config.public_url, paths::public_event(e.id))),
             links: EventLinks {

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::EVENT, get(pages::show))
         .route(paths::EVENT_EDIT, get(pages::edit).post(pages::update))
         .route(paths::EVENT_HELPERS, post(pages::helpers))
+        .route(paths::EVENT_CALL_OFF, post(pages::call_off))
         .route(paths::EVENT_ATTENDEES_CSV, get(pages::csv))
         .route(paths::EVENT_CANCEL_FOR, post(pages::cancel_for))
         .route(paths::EVENT_DOOR, get(door::page))
@@ -75,7 +76,9 @@ fn vevent(state: &AppState, e: &Public) -> icalendar::Event {
     if e.event.is_public {
         description.push_str(&format!("\n\n{url}"));
     }
+    let status = if e.event.cancelled_at.is_some() { icalendar::EventStatus::Cancelled } else { icalendar::EventStatus::Confirmed };
     icalendar::Event::new()
+        .status(status)
         .uid(&format!("event-{}@{host}", e.event.id))
         .summary(&e.event.title)
         .description(description.trim())
@@ -123,7 +126,9 @@ pub async fn letter(
     if let Some(first) = first {
         text = format!("{first}\n\n{text}");
     }
-    let calendar = (kind != MailKind::EventWaitingList).then(|| calendar(state, &e.group_name, std::slice::from_ref(e)));
+    // Those with a place get the calendar file; the waiting list and the called-off do not.
+    let going = matches!(kind, MailKind::EventConfirm | MailKind::EventReminder);
+    let calendar = going.then(|| calendar(state, &e.group_name, std::slice::from_ref(e)));
     let message = NewMessage {
         group: Some(e.event.group_id),
         person: Some(a.person_id),
@@ -145,6 +150,17 @@ async fn tell_promoted(state: &AppState, tx: &mut Tx, e: &Public, promoted: &[At
         if let Some(to) = &a.email {
             let first = "Good news: a place has come free, and it is yours.";
             letter(state, tx, e, a, to, MailKind::EventConfirm, Some(first)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Tell everyone going or waiting that the event is called off.
+async fn tell_called_off(state: &AppState, tx: &mut Tx, e: &Public, everyone: &[Attendance]) -> Result<(), AppError> {
+    use tredegar_domain::events::RsvpStatus;
+    for a in everyone.iter().filter(|a| matches!(a.status, RsvpStatus::Going | RsvpStatus::Waiting)) {
+        if let Some(to) = &a.email {
+            letter(state, tx, e, a, to, MailKind::EventCancelled, None).await?;
         }
     }
     Ok(())

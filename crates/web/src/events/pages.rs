@@ -179,6 +179,7 @@ struct ShowPage {
     members: Vec<GroupMember>,
     public_url: String,
     zone: Zone,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 /// An event's page: the people on its list name people, so it is audited.
@@ -203,6 +204,7 @@ pub(super) async fn show(
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         zone: layout.zone(),
+        now: state.clock.now(),
         event,
         when,
         counts,
@@ -258,7 +260,7 @@ async fn edit_page(
 
 async fn event_of(state: &AppState, scope: &Scope, id: EventId) -> Result<Event, AppError> {
     let mut tx = state.db.read().await?;
-    events::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)
+    event_in(&mut tx, scope, id).await
 }
 
 pub(super) async fn edit(
@@ -333,6 +335,30 @@ pub(super) async fn helpers(
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved#helpers", paths::event(scope.group_slug(), id))).into_response())
+}
+
+/// Call the event off: everyone going or waiting is emailed, its calendar
+/// entries say it is cancelled, and it takes no more RSVPs or reminders.
+pub(super) async fn call_off(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, EventId)>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    event_in(&mut tx, &scope, id).await?;
+    if events::cancel(&mut tx, &scope, id, now).await? {
+        let public = events::with_group(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+        let everyone = attendances::of_event(&mut tx, &scope, id).await?;
+        super::tell_called_off(&state, &mut tx, &public, &everyone).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::event(scope.group_slug(), id))).into_response())
+}
+
+/// The event, if it is the scope's group's.
+async fn event_in(tx: &mut tredegar_db::Tx, scope: &Scope, id: EventId) -> Result<Event, AppError> {
+    events::get(tx, scope, id).await?.ok_or_else(AppError::not_found)
 }
 
 /// Someone told an organiser they can't come: their place goes to the waiting list.

@@ -94,7 +94,8 @@ pub(super) async fn rsvp(
     let public = load(&state, id).await?;
     let now = state.clock.now();
     if !public.event.takes_rsvps(now) {
-        let errors = Problem::new("event", "is over, so it takes no more RSVPs").into();
+        let why = if public.event.cancelled_at.is_some() { "has been called off" } else { "is over" };
+        let errors = Problem::new("event", format!("{why}, so it takes no more RSVPs")).into();
         return respond(StatusCode::BAD_REQUEST, page_of(&state, public, Said::Nothing, form, errors).await?);
     }
     if form.trapped() {
