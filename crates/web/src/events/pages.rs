@@ -180,6 +180,7 @@ struct ShowPage {
     public_url: String,
     zone: Zone,
     now: chrono::DateTime<chrono::Utc>,
+    campaign: Option<Campaign>,
 }
 
 /// An event's page: the people on its list name people, so it is audited.
@@ -195,6 +196,10 @@ pub(super) async fn show(
     let counts = attendances::counts(&mut tx, id).await?;
     let attendees = attendances::of_event(&mut tx, &scope, id).await?;
     let helpers = events::helpers(&mut tx, &scope, id).await?;
+    let campaign = match event.campaign_id {
+        Some(c) => campaigns::get(&mut tx, &scope, c).await?,
+        None => None,
+    };
     let members = users::members(&mut tx, &scope).await?;
     drop(tx);
     record_reads(&state, &scope, &event, &attendees, "the list of an event").await?;
@@ -205,6 +210,7 @@ pub(super) async fn show(
         slug: scope.group_slug().into(),
         zone: layout.zone(),
         now: state.clock.now(),
+        campaign,
         event,
         when,
         counts,
