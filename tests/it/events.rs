@@ -217,6 +217,7 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     let csv = org.event_attendees_csv(SLUG, &id).await;
     let row = csv.body.lines().find(|l| l.starts_with("Cai Evans,")).unwrap_or_else(|| panic!("{}", csv.body));
     let person = row.rsplit(',').next().unwrap().to_string();
+    assert!(csv.body.lines().any(|l| l.starts_with("Dai Morgan,,07700 900123,going,")), "a walk-in's phone: {}", csv.body);
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     assert!(admin.audit(SLUG).await.body.contains("Brookfield residents&#39; meeting"));
     assert!(show.body.contains("(gave the name “Mallory” at the door)"), "{}", show.body);

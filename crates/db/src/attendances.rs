@@ -32,6 +32,8 @@ pub struct Attendance {
     pub family_name: Option<String>,
     /// Their main email address, if they have one.
     pub email: Option<String>,
+    /// Their main phone number, if they have one.
+    pub phone: Option<String>,
 }
 
 impl Attendance {
@@ -49,7 +51,8 @@ impl Attendance {
 
 const SELECT: &str = "SELECT a.id, a.event_id, a.person_id, a.status, a.walk_in, a.attended_at, a.checked_in_by_name, a.comment, \
      a.name_at_door, a.created_at, p.given_name, p.family_name, \
-     (SELECT pe.address FROM person_emails pe WHERE pe.person_id = a.person_id ORDER BY pe.is_primary DESC LIMIT 1) AS email \
+     (SELECT pe.address FROM person_emails pe WHERE pe.person_id = a.person_id ORDER BY pe.is_primary DESC LIMIT 1) AS email, \
+     (SELECT pp.number FROM person_phones pp WHERE pp.person_id = a.person_id ORDER BY pp.is_primary DESC LIMIT 1) AS phone \
      FROM attendances a JOIN people p ON p.id = a.person_id";
 
 /// Places taken, the waiting list, and who came.
@@ -331,7 +334,7 @@ impl Attended {
 pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Attended>> {
     let mut q = Sql::new(
         "SELECT a.id, a.event_id, a.person_id, a.status, a.walk_in, a.attended_at, a.checked_in_by_name, a.comment, a.name_at_door, \
-         a.created_at, p.given_name, p.family_name, NULL AS email, e.title AS event_title, e.kind AS event_kind, e.starts_at \
+         a.created_at, p.given_name, p.family_name, NULL AS email, NULL AS phone, e.title AS event_title, e.kind AS event_kind, e.starts_at \
          FROM attendances a JOIN people p ON p.id = a.person_id JOIN events e ON e.id = a.event_id WHERE a.person_id = ",
     );
     q.bind(person).push(" AND ");

@@ -403,6 +403,7 @@ pub(super) async fn csv(
             vec![
                 a.name(),
                 a.email.clone().unwrap_or_default(),
+                a.phone.clone().unwrap_or_default(),
                 a.status.as_str().into(),
                 a.attended_at.map(csv_time).unwrap_or_default(),
                 if a.walk_in { "yes".into() } else { "no".into() },
@@ -412,6 +413,6 @@ pub(super) async fn csv(
             ]
         })
         .collect();
-    let names = ["name", "email", "status", "came_at", "walk_in", "comment", "said_at", "person_id"];
+    let names = ["name", "email", "phone", "status", "came_at", "walk_in", "comment", "said_at", "person_id"];
     csv_response("attendees.csv", &names, rows)
 }
