@@ -64,15 +64,27 @@ pub struct Counts {
 }
 
 pub async fn counts(tx: &mut Tx, event: EventId) -> Result<Counts> {
-    let c = fetch_optional!(
-        tx,
-        Counts,
-        "SELECT COALESCE(SUM(CASE WHEN status = 'going' THEN 1 ELSE 0 END), 0) AS going, \
+    Ok(counts_of(tx, &[event]).await?.remove(&event).unwrap_or_default())
+}
+
+/// The counts of many events in one statement (a page of events).
+pub async fn counts_of(tx: &mut Tx, events: &[EventId]) -> Result<std::collections::HashMap<EventId, Counts>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        event_id: EventId,
+        #[sqlx(flatten)]
+        counts: Counts,
+    }
+    if events.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut q = Sql::new(
+        "SELECT event_id, COALESCE(SUM(CASE WHEN status = 'going' THEN 1 ELSE 0 END), 0) AS going, \
          COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0) AS waiting, \
-         COUNT(attended_at) AS came FROM attendances WHERE event_id = $1",
-        event
-    )?;
-    Ok(c.unwrap_or_default())
+         COUNT(attended_at) AS came FROM attendances WHERE event_id IN (",
+    );
+    q.bind_list(events.iter().copied()).push(") GROUP BY event_id");
+    Ok(q.fetch_all::<Row>(tx).await?.into_iter().map(|r| (r.event_id, r.counts)).collect())
 }
 
 async fn going(tx: &mut Tx, event: EventId) -> Result<i64> {
@@ -352,7 +364,13 @@ pub async fn to_remind(tx: &mut Tx, event: EventId) -> Result<Vec<Attendance>> {
     Ok(fetch_all!(tx, Attendance, sqlx::AssertSqlSafe(sql), event)?)
 }
 
-pub async fn reminded(tx: &mut Tx, id: AttendanceId, now: DateTime<Utc>) -> Result<()> {
-    execute!(tx, "UPDATE attendances SET reminded_at = $1 WHERE id = $2", now, id)?;
+/// These have been reminded: one statement for a batch.
+pub async fn reminded(tx: &mut Tx, ids: &[AttendanceId], now: DateTime<Utc>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut q = Sql::new("UPDATE attendances SET reminded_at = ");
+    q.bind(now).push(" WHERE id IN (").bind_list(ids.iter().copied()).push(")");
+    q.execute(tx).await?;
     Ok(())
 }

@@ -181,11 +181,8 @@ pub async fn events_api(State(state): State<AppState>, api: Api, ApiQuery(q): Ap
     let filter = q.filter(&["identifier", "created_date", "modified_date", "title", "start_date", "end_date"])?;
     let mut tx = state.db.read().await?;
     let (shown, total) = events::page(&mut tx, &api.scope, &filter, page).await?;
-    let mut items = Vec::with_capacity(shown.len());
-    for e in &shown {
-        let going = attendances::counts(&mut tx, e.id).await?.going;
-        items.push(EventResource::new(&api, &state, e, going));
-    }
+    let counts = attendances::counts_of(&mut tx, &shown.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
+    let items = shown.iter().map(|e| EventResource::new(&api, &state, e, counts.get(&e.id).map_or(0, |c| c.going))).collect();
     Ok(axum::Json(EventsCollection::new(&api, "events", items, page, total)).into_response())
 }
 

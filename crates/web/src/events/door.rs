@@ -8,9 +8,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tredegar_db::Scope;
 use tredegar_db::attendances::{self, Attendance, Counts, WalkIn};
 use tredegar_db::events::{self, Event};
-use tredegar_db::{Scope, audit};
 use tredegar_domain::contact::{optional_text, required_line};
 use tredegar_domain::supporters::plain_name;
 use tredegar_domain::text::fold;
@@ -112,12 +112,7 @@ async fn door_page(
         .collect();
     let total = matching.len();
     let shown: Vec<Attendance> = matching.into_iter().take(SHOWN).collect();
-    if !shown.is_empty() {
-        let read: Vec<_> = shown.iter().map(|a| (a.person_id, event.group_id)).collect();
-        let mut tx = state.db.write().await?;
-        audit::record_reads(&mut tx, scope, &read, &format!("the door list of “{}”", event.title), state.clock.now()).await?;
-        tx.commit().await?;
-    }
+    super::record_reads(state, scope, &event, &shown, "the door list of").await?;
     let has_problems = !errors.is_empty();
     let title = format!("Door: {}", event.title);
     let page = Page::new(Layout::for_scope(&title, scope, csrf).notice(&notice), |layout| DoorPage {

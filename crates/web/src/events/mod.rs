@@ -17,6 +17,7 @@ use tredegar_db::events::{Event, Public};
 use tredegar_db::jobs::{Done, Job};
 use tredegar_db::outbox::{self, NewMessage};
 use tredegar_db::{Tx, events};
+use tredegar_domain::events::RsvpStatus;
 use tredegar_domain::mail::{MailKind, fill};
 use tredegar_domain::{AttendanceId, EventId};
 
@@ -99,87 +100,111 @@ pub fn calendar(state: &AppState, name: &str, events: &[Public]) -> String {
     cal.done().to_string()
 }
 
+/// Note in the audit log that the scope's member read these people on the
+/// event's list ("the list of", "the door list of" the event).
+async fn record_reads(
+    state: &AppState,
+    scope: &tredegar_db::Scope,
+    event: &Event,
+    shown: &[Attendance],
+    how: &str,
+) -> Result<(), AppError> {
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let read: Vec<_> = shown.iter().map(|a| (a.person_id, event.group_id)).collect();
+    let mut tx = state.db.write().await?;
+    tredegar_db::audit::record_reads(&mut tx, scope, &read, &format!("{how} “{}”", event.title), state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The emailed link where someone gives up their place.
-pub async fn cancel_link(state: &AppState, event: EventId, id: AttendanceId) -> Result<String, AppError> {
+async fn cancel_link(state: &AppState, event: EventId, id: AttendanceId) -> Result<String, AppError> {
     let token = signed_token(state, "event-cancel", id).await?;
     Ok(format!("{}{}", state.config.public_url, paths::event_cancel(event, token)))
 }
 
-/// Queue an email about the event to someone on its list: the details,
-/// the link to give up their place, and the calendar file when they are
-/// going. `first` is a line put before the template's words (a place came free).
-pub async fn letter(
+/// Queue one kind of email about the event to the people given (those
+/// without an email are passed over): the details, each their own link to
+/// give up their place, and the calendar file when they have a place.
+/// `first` is a line put before the template's words (a place came free).
+/// The template, the time and the calendar file are made once for all.
+async fn tell(
     state: &AppState,
     tx: &mut Tx,
     e: &Public,
-    a: &Attendance,
-    to: &str,
+    people: &[&Attendance],
     kind: MailKind,
     first: Option<&str>,
 ) -> Result<(), AppError> {
-    let link = cancel_link(state, e.event.id, a.id).await?;
+    let people: Vec<(&Attendance, &str)> = people.iter().filter_map(|a| a.email.as_deref().map(|to| (*a, to))).collect();
+    if people.is_empty() {
+        return Ok(());
+    }
     let template = outbox::template(tx, e.event.group_id, kind).await?;
     let when = when(&e.event, &e.time_zone);
-    let name = a.given_name.clone().unwrap_or_else(|| "there".into());
-    let values = [("name", name.as_str()), ("event", &e.event.title), ("when", &when), ("where", &e.event.location), ("link", &link)];
-    let mut text = fill(&template.body, &values);
-    if let Some(first) = first {
-        text = format!("{first}\n\n{text}");
-    }
     // Those with a place get the calendar file; the waiting list and the called-off do not.
     let going = matches!(kind, MailKind::EventConfirm | MailKind::EventReminder);
     let calendar = going.then(|| calendar(state, &e.group_name, std::slice::from_ref(e)));
-    let message = NewMessage {
-        group: Some(e.event.group_id),
-        person: Some(a.person_id),
-        user: None,
-        kind,
-        to,
-        subject: &fill(&template.subject, &values),
-        text: &text,
-        unsubscribe: false,
-        calendar: calendar.as_deref(),
-    };
-    outbox::queue(tx, &message, state.clock.now()).await?;
+    let mut words = Vec::with_capacity(people.len());
+    for (a, to) in &people {
+        let link = cancel_link(state, e.event.id, a.id).await?;
+        let name = a.given_name.as_deref().unwrap_or("there");
+        let values = [("name", name), ("event", &e.event.title), ("when", &when), ("where", &e.event.location), ("link", &link)];
+        let text = fill(&template.body, &values);
+        let text = match first {
+            Some(first) => format!("{first}\n\n{text}"),
+            None => text,
+        };
+        words.push((*a, *to, fill(&template.subject, &values), text));
+    }
+    let messages: Vec<NewMessage> = words
+        .iter()
+        .map(|(a, to, subject, text)| NewMessage {
+            group: Some(e.event.group_id),
+            person: Some(a.person_id),
+            user: None,
+            kind,
+            to,
+            subject,
+            text,
+            unsubscribe: false,
+            calendar: calendar.as_deref(),
+        })
+        .collect();
+    outbox::queue_many(tx, &messages, state.clock.now()).await?;
     Ok(())
 }
 
 /// Tell each person who got a freed place that it is theirs.
 async fn tell_promoted(state: &AppState, tx: &mut Tx, e: &Public, promoted: &[Attendance]) -> Result<(), AppError> {
-    for a in promoted {
-        if let Some(to) = &a.email {
-            let first = "Good news: a place has come free, and it is yours.";
-            letter(state, tx, e, a, to, MailKind::EventConfirm, Some(first)).await?;
-        }
-    }
-    Ok(())
+    let first = "Good news: a place has come free, and it is yours.";
+    tell(state, tx, e, &promoted.iter().collect::<Vec<_>>(), MailKind::EventConfirm, Some(first)).await
+}
+
+/// Those on the list with this status.
+fn with_status(everyone: &[Attendance], status: RsvpStatus) -> impl Iterator<Item = &Attendance> {
+    everyone.iter().filter(move |a| a.status == status)
 }
 
 /// Tell everyone going or waiting that the event is called off.
 async fn tell_called_off(state: &AppState, tx: &mut Tx, e: &Public, everyone: &[Attendance]) -> Result<(), AppError> {
-    use tredegar_domain::events::RsvpStatus;
-    for a in everyone.iter().filter(|a| matches!(a.status, RsvpStatus::Going | RsvpStatus::Waiting)) {
-        if let Some(to) = &a.email {
-            letter(state, tx, e, a, to, MailKind::EventCancelled, None).await?;
-        }
+    for status in [RsvpStatus::Going, RsvpStatus::Waiting] {
+        let people: Vec<_> = with_status(everyone, status).collect();
+        tell(state, tx, e, &people, MailKind::EventCancelled, None).await?;
     }
     Ok(())
 }
 
-/// Tell everyone going or waiting (but those in `told`) that the time or
-/// place changed: the details again, and for those going a new calendar file.
+/// Tell everyone going or waiting who has not come yet (but those in
+/// `told`) that the time or place changed: the details again, and for those
+/// going a new calendar file.
 async fn tell_changed(state: &AppState, tx: &mut Tx, e: &Public, everyone: &[Attendance], told: &[AttendanceId]) -> Result<(), AppError> {
-    use tredegar_domain::events::RsvpStatus;
-    let first = "The time or place of this event has changed. Here are the details as they are now.";
-    for a in everyone.iter().filter(|a| !told.contains(&a.id) && a.attended_at.is_none()) {
-        let kind = match a.status {
-            RsvpStatus::Going => MailKind::EventConfirm,
-            RsvpStatus::Waiting => MailKind::EventWaitingList,
-            RsvpStatus::Cancelled => continue,
-        };
-        if let Some(to) = &a.email {
-            letter(state, tx, e, a, to, kind, Some(first)).await?;
-        }
+    let first = Some("The time or place of this event has changed. Here are the details as they are now.");
+    for (status, kind) in [(RsvpStatus::Going, MailKind::EventConfirm), (RsvpStatus::Waiting, MailKind::EventWaitingList)] {
+        let people: Vec<_> = with_status(everyone, status).filter(|a| a.attended_at.is_none() && !told.contains(&a.id)).collect();
+        tell(state, tx, e, &people, kind, first).await?;
     }
     Ok(())
 }
@@ -199,17 +224,13 @@ pub async fn send_reminders(state: &AppState, job: &Job) -> Result<Done, String>
     if now < due {
         return Ok(Done::Later(due));
     }
-    let (mut sent, batch) = (0, attendances::to_remind(&mut tx, id).await.map_err(|e| e.to_string())?);
+    let batch = attendances::to_remind(&mut tx, id).await.map_err(|e| e.to_string())?;
     let more = batch.len() >= attendances::REMIND_AT_ONCE;
-    for a in batch {
-        if let Some(to) = &a.email {
-            letter(state, &mut tx, &e, &a, to, MailKind::EventReminder, None).await.map_err(|e| e.to_string())?;
-            sent += 1;
-        }
-        attendances::reminded(&mut tx, a.id, now).await.map_err(|e| e.to_string())?;
-    }
+    tell(state, &mut tx, &e, &batch.iter().collect::<Vec<_>>(), MailKind::EventReminder, None).await.map_err(|e| e.to_string())?;
+    let ids: Vec<AttendanceId> = batch.iter().map(|a| a.id).collect();
+    attendances::reminded(&mut tx, &ids, now).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    tracing::info!(event = %id, reminders = sent, "event reminders queued");
+    tracing::info!(event = %id, reminded = ids.len(), "event reminders queued");
     // A big event's list goes in batches, each its own transaction.
     Ok(if more { Done::Later(now) } else { Done::Finished })
 }

@@ -110,11 +110,14 @@ async fn index_page(
     let organiser = scope.role().sees_everyone();
     let mut tx = state.db.read().await?;
     let list = if organiser { events::list(&mut tx, scope, now).await? } else { events::helping(&mut tx, scope, now).await? };
-    let mut all = Vec::with_capacity(list.len());
-    for e in list {
-        let c = attendances::counts(&mut tx, e.id).await?;
-        all.push((e, c));
-    }
+    let mut counts = attendances::counts_of(&mut tx, &list.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
+    let all: Vec<(Event, Counts)> = list
+        .into_iter()
+        .map(|e| {
+            let c = counts.remove(&e.id).unwrap_or_default();
+            (e, c)
+        })
+        .collect();
     let campaigns = if organiser { campaigns::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
     let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Events", scope, csrf).notice(notice), |layout| IndexPage {
@@ -202,7 +205,7 @@ pub(super) async fn show(
     };
     let members = users::members(&mut tx, &scope).await?;
     drop(tx);
-    record_reads(&state, &scope, &event, &attendees, "the list of an event").await?;
+    super::record_reads(&state, &scope, &event, &attendees, "the list of").await?;
     let when = super::when(&event, scope.time_zone());
     let public_url = format!("{}{}", state.config.public_url, paths::public_event(id));
     render(Page::new(Layout::for_scope(&event.title, &scope, csrf).notice(&notice), |layout| ShowPage {
@@ -219,14 +222,6 @@ pub(super) async fn show(
         members,
         public_url,
     }))
-}
-
-async fn record_reads(state: &AppState, scope: &Scope, event: &Event, shown: &[Attendance], how: &str) -> Result<(), AppError> {
-    let read: Vec<_> = shown.iter().map(|a| (a.person_id, event.group_id)).collect();
-    let mut tx = state.db.write().await?;
-    audit::record_reads(&mut tx, scope, &read, &format!("{how} “{}”", event.title), state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 #[derive(Template)]

@@ -120,6 +120,7 @@ pub(super) async fn rsvp(
     Ok(Redirect::to(&format!("{}?rsvp=check#said", paths::public_event(id))).into_response())
 }
 
+/// The RSVP's answer: the details (or the waiting list), to the address given.
 async fn tell(
     state: &AppState,
     tx: &mut tredegar_db::Tx,
@@ -129,7 +130,9 @@ async fn tell(
     kind: MailKind,
 ) -> Result<(), AppError> {
     let a = attendances::of_link(tx, public.event.id, aid).await?.ok_or(DbError::NotFound)?;
-    super::letter(state, tx, public, &a, to, kind, None).await
+    // To the address they gave, which may not be a known person's main one.
+    let a = attendances::Attendance { email: Some(to.to_string()), ..a };
+    super::tell(state, tx, public, &[&a], kind, None).await
 }
 
 const LINK_WRONG: &str = "this link is not right, or the event is over: check that you copied all of it";
