@@ -236,11 +236,8 @@ pub async fn walk_in(tx: &mut Tx, scope: &Scope, event: &Event, w: &WalkIn<'_>, 
     // Added through the group's public-form scope: a helper at the door
     // adds people, but reads nobody's record by doing so.
     let public = Scope::for_public_form(tx, scope.group_slug()).await?.ok_or(DbError::NotFound)?;
-    let known = match crate::people::find_match(tx, &public, w.email, None).await? {
-        Some(id) => Some(id),
-        None => crate::people::find_match(tx, &public, None, w.phone).await?,
-    };
-    let person = match known {
+    // By the email given, else by the phone.
+    let person = match crate::people::find_match(tx, &public, w.email, w.phone).await? {
         Some(id) => id,
         None => {
             let update = PersonUpdate {

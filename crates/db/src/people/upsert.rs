@@ -64,12 +64,13 @@ pub async fn upsert_supporter(
     history: &str,
     now: DateTime<Utc>,
 ) -> Result<Upserted> {
-    let known = find_match(tx, scope, Some(&s.email), None).await?.is_some();
+    // The address's status, if someone has it already (then they are known).
+    let held =
+        scalar!(tx, String, "SELECT status FROM person_emails WHERE group_id = $1 AND address_key = $2", scope.group_id(), s.email.key())?;
+    let known = held.is_some();
     // A box ticked on a form where anyone may type any address never
     // overrides an address that left our emails or complained; ticked by
     // someone who then followed the emailed link (a petition), it does.
-    let held =
-        scalar!(tx, String, "SELECT status FROM person_emails WHERE group_id = $1 AND address_key = $2", scope.group_id(), s.email.key())?;
     let opted_out = held.is_some_and(|h| h != SubscriptionStatus::Subscribed.as_str());
     let status = (s.consent && (confirmed || !opted_out)).then_some(SubscriptionStatus::Subscribed);
     let mut update = PersonUpdate {
