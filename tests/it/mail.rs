@@ -285,6 +285,9 @@ async fn overdue_follow_ups_are_emailed_once(app: TestApp, mailbox: Mailbox) {
     assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{}", saved.body);
     assert!(page.email_settings(SLUG).await.body.contains("Your wording"));
 
+    // The run at start-up must be over first: a run that began before the
+    // follow-up existed would, on finishing, push the job an hour on.
+    wait_until_scheduled(&app, JobKind::FollowUpsDue).await;
     let scope = app.scope(admin, &group).await;
     let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
     let mut tx = app.db.write().await.unwrap();
