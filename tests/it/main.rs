@@ -26,6 +26,7 @@ mod ops;
 mod parsons;
 mod people;
 mod petitions;
+mod places;
 mod relationships;
 mod routes;
 mod schemathesis;

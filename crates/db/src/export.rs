@@ -170,6 +170,36 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM attendances WHERE group_id = $1",
     ),
     table(
+        "areas",
+        "Areas (wards, estates, neighbourhoods): name, kind, the GeoJSON boundary if one was given, and the structure test's target.",
+        "SELECT * FROM areas WHERE group_id = $1",
+    ),
+    table(
+        "buildings",
+        "Blocks of flats and stretches of street: name, kind, area, postcode and the structure test's target.",
+        "SELECT * FROM buildings WHERE group_id = $1",
+    ),
+    table(
+        "units",
+        "Flats and houses: the building, the label (\"Flat 12\"), the floor (0 is the ground floor, empty for a house), the address.",
+        "SELECT * FROM units WHERE group_id = $1",
+    ),
+    table(
+        "residencies",
+        "Who lives or lived in each unit (person_id, unit_id), from when (moved_in) and until when (moved_out).",
+        "SELECT * FROM residencies WHERE group_id = $1",
+    ),
+    table(
+        "organisations",
+        "Landlords, housing associations, the council and other organisations: name, kind, website and notes.",
+        "SELECT * FROM organisations WHERE group_id = $1",
+    ),
+    table(
+        "ownerships",
+        "Which organisation owned each building, from when (from_on) until when (to_on).",
+        "SELECT * FROM ownerships WHERE group_id = $1",
+    ),
+    table(
         "broadcasts",
         "Emails written to a list or segment: subject, text, who wrote and sent them, when, and to how many.",
         "SELECT * FROM broadcasts WHERE group_id = $1",

@@ -21,6 +21,7 @@ pub enum Arg {
     Id(uuid::Uuid),
     Bool(bool),
     Int(i64),
+    Date(chrono::NaiveDate),
     /// An id or a time that may be NULL, typed so PostgreSQL knows what it is.
     MaybeId(Option<uuid::Uuid>),
     MaybeTime(Option<DateTime<Utc>>),
@@ -36,6 +37,12 @@ impl From<Option<&str>> for Arg {
 impl From<Option<DateTime<Utc>>> for Arg {
     fn from(v: Option<DateTime<Utc>>) -> Arg {
         Arg::MaybeTime(v)
+    }
+}
+
+impl From<chrono::NaiveDate> for Arg {
+    fn from(v: chrono::NaiveDate) -> Arg {
+        Arg::Date(v)
     }
 }
 
@@ -105,7 +112,13 @@ id_args!(
     EventId,
     AttendanceId,
     CallListId,
-    RungId
+    RungId,
+    AreaId,
+    BuildingId,
+    UnitId,
+    ResidencyId,
+    OrganisationId,
+    OwnershipId
 );
 
 /// SQL being built, with its values.
@@ -291,6 +304,7 @@ macro_rules! bind_args {
                 Arg::Id(v) => q.bind(v),
                 Arg::Bool(v) => q.bind(v),
                 Arg::Int(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
                 Arg::MaybeId(v) => q.bind(v),
                 Arg::MaybeTime(v) => q.bind(v),
                 Arg::MaybeText(v) => q.bind(v),

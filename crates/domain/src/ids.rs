@@ -65,4 +65,10 @@ id_type!(
     SignatureId,
     EventId,
     AttendanceId,
+    AreaId,
+    BuildingId,
+    UnitId,
+    ResidencyId,
+    OrganisationId,
+    OwnershipId,
 );

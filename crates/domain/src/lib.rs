@@ -80,6 +80,7 @@ pub mod mail;
 pub mod people;
 pub mod person_update;
 pub mod petitions;
+pub mod places;
 pub mod problems;
 pub mod relationships;
 pub mod roles;

@@ -168,6 +168,8 @@ pub enum HistoryKind {
     Assigned,
     /// They left the group's emails by the link in one.
     Unsubscribed,
+    /// They moved into or out of a flat or house.
+    Moved,
 }
 
 crate::stored_as_text!(HistoryKind {
@@ -178,6 +180,7 @@ crate::stored_as_text!(HistoryKind {
     Untagged = "untagged",
     Assigned = "assigned",
     Unsubscribed = "unsubscribed",
+    Moved = "moved",
 });
 
 /// The kinds of custom field a group can define.

@@ -52,6 +52,13 @@ impl Problem {
             ("own_kind", _) => "Our own kind".to_string(),
             ("capacity", _) => "Places".to_string(),
             ("remind_hours", _) => "Reminder, hours before".to_string(),
+            ("target_percent", _) => "Target, % of units".to_string(),
+            ("unit", _) => "Flat or house".to_string(),
+            ("boundary", _) => "Boundary (GeoJSON)".to_string(),
+            ("moved_in", _) => "Moved in".to_string(),
+            ("moved_out", _) => "Moved out".to_string(),
+            ("from_on", _) => "From".to_string(),
+            ("to_on", _) => "Until".to_string(),
             _ => base.replace(['_', '.'], " "),
         };
         let mut chars = words.chars();
@@ -109,6 +116,15 @@ impl FieldErrors {
 impl From<Problem> for FieldErrors {
     fn from(p: Problem) -> Self {
         FieldErrors(vec![p])
+    }
+}
+
+impl FieldErrors {
+    /// The problems as a page says them, each field in its form's words:
+    /// "Moved out: must not be before the start date".
+    pub fn in_words(&self) -> String {
+        let parts: Vec<String> = self.0.iter().map(|p| format!("{}: {}", p.label(), p.message)).collect();
+        parts.join("; ")
     }
 }
 

@@ -139,7 +139,12 @@ impl IntoResponse for AppError {
             _ => "Sorry, something went wrong",
         };
         let request_id = REQUEST_ID.try_with(String::clone).unwrap_or_default();
-        let body = ErrorBody { title, message: self.to_string(), request_id };
+        // A page names each field as its form does; the API keeps the field's own name.
+        let message = match &self {
+            AppError::Invalid(problems) => problems.in_words(),
+            other => other.to_string(),
+        };
+        let body = ErrorBody { title, message, request_id };
         let html = ErrorPage { body: &body }.render().unwrap_or_else(|_| self.to_string());
         let mut response = (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response();
         if let AppError::TooManyRequests(seconds) = self {

@@ -45,6 +45,7 @@ pub mod mail;
 pub mod ops;
 pub mod people;
 pub mod petitions;
+pub mod places;
 pub mod relationships;
 mod serve;
 pub mod tags;
@@ -245,6 +246,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(mail::router())
         .merge(events::router())
         .merge(petitions::router())
+        .merge(places::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))
@@ -266,7 +268,8 @@ fn api() -> Router<AppState> {
         .merge(conversations::api::router())
         .merge(lists::api::router())
         .merge(petitions::api::router())
-        .merge(events::api::router());
+        .merge(events::api::router())
+        .merge(places::api_router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -286,6 +289,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(lists::api::Doc::openapi());
     doc.merge(petitions::api::Doc::openapi());
     doc.merge(events::api::Doc::openapi());
+    doc.merge(places::Doc::openapi());
     axum::Json(doc)
 }
 

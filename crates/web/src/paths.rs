@@ -171,6 +171,22 @@ paths! {
     EVENT_CHECK_IN, event_check_in = "/g/{slug}/events/{id}/door/{aid}" (slug, id, aid);
     EVENT_WALK_IN, event_walk_in = "/g/{slug}/events/{id}/door/walk-in" (slug, id);
 
+    /// Areas, buildings and units; who lives where; who owns what.
+    PLACES, places = "/g/{slug}/places" (slug);
+    AREA, area = "/g/{slug}/places/areas/{id}" (slug, id);
+    BUILDINGS, buildings = "/g/{slug}/places/buildings" (slug);
+    BUILDING, building = "/g/{slug}/places/buildings/{id}" (slug, id);
+    BUILDING_UNITS, building_units = "/g/{slug}/places/buildings/{id}/units" (slug, id);
+    BUILDING_OWNERS, building_owners = "/g/{slug}/places/buildings/{id}/owners" (slug, id);
+    OWNERSHIP_REMOVE, ownership_remove = "/g/{slug}/places/ownerships/{id}/remove" (slug, id);
+    UNIT, unit = "/g/{slug}/places/units/{id}" (slug, id);
+    UNIT_RESIDENTS, unit_residents = "/g/{slug}/places/units/{id}/residents" (slug, id);
+    RESIDENCY_MOVE_OUT, residency_move_out = "/g/{slug}/places/residencies/{id}/move-out" (slug, id);
+    /// A residency recorded by mistake (moving out keeps the history instead).
+    RESIDENCY_REMOVE, residency_remove = "/g/{slug}/places/residencies/{id}/remove" (slug, id);
+    LANDLORDS, landlords = "/g/{slug}/landlords" (slug);
+    LANDLORD, landlord = "/g/{slug}/landlords/{id}" (slug, id);
+
     TAGS, tags = "/g/{slug}/tags" (slug);
     TAGS_CSV, tags_csv = "/g/{slug}/tags.csv" (slug);
 

@@ -50,6 +50,7 @@ struct ShowPage {
     /// What is still to do about this person, oldest due first.
     open_follow_ups: Vec<tredegar_db::follow_ups::FollowUp>,
     today: chrono::NaiveDate,
+    homes: Vec<tredegar_db::residents::Home>,
     /// The group's ladder, and where this person stands on it.
     rungs: Vec<tredegar_db::ladder::Rung>,
     placement: Option<tredegar_db::ladder::Placement>,
@@ -129,6 +130,7 @@ pub async fn show(
     open_follow_ups.sort_by_key(|f| f.due_on);
     let today = Zone::of(&scope).today(&state.clock.now());
     let placement = tredegar_db::ladder::placement(&mut tx, &scope, id).await?;
+    let homes = crate::places::homes_of(&mut tx, &scope, id).await?;
     let links = net
         .links
         .iter()
@@ -175,5 +177,6 @@ pub async fn show(
         placement,
         open_follow_ups,
         today,
+        homes,
     }))
 }

@@ -1,5 +1,6 @@
 //! `tredegar demo`: a realistic estate to explore. Three blocks of flats on
-//! the Brookfield Estate, their residents, tags, custom fields and campaigns,
+//! the Brookfield Estate (in `places`, with their landlords over the years),
+//! their residents, tags, custom fields and campaigns,
 //! an organiser and a volunteer with a few doors assigned.
 
 use anyhow::Context;
@@ -11,6 +12,8 @@ use tredegar_domain::people::{Address, EmailEntry, FieldKind, PersonDetails, Pho
 use tredegar_domain::{AuditAction, CampaignStatus};
 use tredegar_domain::{CampaignId, Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
+
+mod places;
 
 use crate::DbArgs;
 use crate::commands::open;
@@ -41,7 +44,7 @@ const FAMILY: [&str; 20] = [
     "Thomas",
     "Williams",
 ];
-const BLOCKS: [(&str, &str, u32); 3] =
+pub(crate) const BLOCKS: [(&str, &str, u32); 3] =
     [("Attlee House", "NP22 3AA", 24), ("Bevan Court", "NP22 3AB", 18), ("Lansbury Tower", "NP22 3AD", 30)];
 const TENANCIES: [&str; 4] = ["Council", "Housing association", "Private", "Leaseholder"];
 const PASSWORD_WORDS: [&str; 8] = ["estate", "kettle", "picket", "ballot", "bread", "union", "garden", "stairwell"];
@@ -146,6 +149,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     }
 
     let mut residents = Vec::new();
+    let mut homes = Vec::new();
     let mut n = 0usize;
     for (block, postcode, flats) in BLOCKS {
         for flat in 1..=flats {
@@ -201,6 +205,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
                 people::assign(&mut tx, &scope, id, volunteer.id, now).await?;
             }
             residents.push((id, assigned));
+            homes.push((id, block, flat));
             n += 1;
         }
     }
@@ -225,6 +230,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     }
     let volunteer_scope = Scope::for_member(&mut tx, volunteer.id, &group.slug).await?.context("demo volunteer has no membership")?;
     ladder(&mut tx, &scope, now).await?;
+    places::estate(&mut tx, &scope, &homes, now).await?;
     let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
     lists_and_calls(&mut tx, &scope, &tag_ids, &campaign_ids, volunteer.id, now).await?;
     events(&mut tx, &scope, &residents, &campaign_ids, volunteer.id, now).await?;
@@ -232,7 +238,10 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 
-    println!("Filled '{}' with {n} residents of Brookfield Estate, 5 tags, 2 campaigns, {talked} conversations and 3 events.", group.name);
+    println!(
+        "Filled '{}' with {n} residents in 72 flats of 3 blocks on Brookfield Estate, their landlords, 5 tags, 2 campaigns, {talked} conversations and 3 events.",
+        group.name
+    );
     print_logins(&url, &password);
     Ok(())
 }

@@ -1,0 +1,73 @@
+//! The demo estate's places: one estate, three blocks, each flat floor by
+//! floor, the residents in their flats, and who has owned each block: the
+//! council built them; two were handed to a housing association in 2021,
+//! which sold one on to a developer in 2025.
+
+use chrono::NaiveDate;
+use tredegar_db::{Scope, Tx, landlords, places, residents};
+use tredegar_domain::PersonId;
+use tredegar_domain::places::{Area, AreaKind, Building, BuildingKind, Organisation, OrganisationKind, Unit};
+use tredegar_domain::{BuildingId, Postcode};
+
+use super::BLOCKS;
+
+const FLATS_A_FLOOR: u32 = 4;
+
+fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("demo date {y}-{m}-{d}"))
+}
+
+/// Build the estate and move each resident (`homes`: who, which block, which flat) in.
+pub(super) async fn estate(
+    tx: &mut Tx,
+    scope: &Scope,
+    homes: &[(PersonId, &str, u32)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let estate = Area { name: "Brookfield Estate".into(), kind: AreaKind::Estate, boundary: None, target_percent: 51 };
+    let area = places::add_area(tx, scope, &estate, now).await?;
+    let mut blocks: Vec<(&str, BuildingId)> = Vec::new();
+    for (name, postcode, flats) in BLOCKS {
+        let building =
+            Building { name: name.into(), kind: BuildingKind::Block, postcode: Postcode::parse("postcode", postcode)?, target_percent: 51 };
+        let id = places::add_building(tx, scope, Some(area), &building, now).await?;
+        for flat in 1..=flats {
+            let unit = Unit {
+                label: format!("Flat {flat}"),
+                floor: Some(i64::from((flat - 1) / FLATS_A_FLOOR)),
+                address_lines: format!("Flat {flat}, {name}\nBrookfield Estate"),
+            };
+            let unit_id = places::add_unit(tx, scope, id, &unit, now).await?;
+            for (i, (person, _, _)) in homes.iter().enumerate().filter(|(_, (_, b, f))| *b == name && *f == flat) {
+                let year = 2008 + i32::try_from(i % 16).unwrap_or(0);
+                residents::move_in(tx, scope, *person, unit_id, (Some(day(year, 1 + u32::try_from(i % 12).unwrap_or(0), 1)?), None), now)
+                    .await?;
+            }
+        }
+        blocks.push((name, id));
+    }
+    let owner = |name: &str, kind| Organisation { name: name.into(), kind, website: String::new(), notes: String::new() };
+    let council = landlords::add(tx, scope, &owner("Blaenau Gwent County Borough Council", OrganisationKind::Council), now).await?;
+    let mut cadwyn = owner("Cadwyn Homes Ltd", OrganisationKind::HousingAssociation);
+    cadwyn.notes =
+        "Took over Bevan Court and Lansbury Tower from the council in April 2021. Repairs line answers in weeks, not days.".into();
+    let cadwyn = landlords::add(tx, scope, &cadwyn, now).await?;
+    let northgate = landlords::add(tx, scope, &owner("Northgate Capital Partners", OrganisationKind::Developer), now).await?;
+    let (built, transfer, sale) = (day(1968, 4, 1)?, day(2021, 4, 1)?, day(2025, 6, 30)?);
+    for (name, building) in blocks {
+        match name {
+            "Attlee House" => {
+                landlords::record_ownership(tx, scope, building, council, (Some(built), None), now).await?;
+            }
+            _ => {
+                landlords::record_ownership(tx, scope, building, council, (Some(built), Some(transfer)), now).await?;
+                let until = (name == "Lansbury Tower").then_some(sale);
+                landlords::record_ownership(tx, scope, building, cadwyn, (Some(transfer), until), now).await?;
+                if name == "Lansbury Tower" {
+                    landlords::record_ownership(tx, scope, building, northgate, (Some(sale), None), now).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
