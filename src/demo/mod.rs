@@ -239,7 +239,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     tx.commit().await?;
 
     println!(
-        "Filled '{}' with {n} residents in 72 flats of 3 blocks on Brookfield Estate, their landlords, 5 tags, 2 campaigns, {talked} conversations and 3 events.",
+        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns, {talked} conversations and 3 events.",
         group.name
     );
     print_logins(&url, &password);

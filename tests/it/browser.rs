@@ -7,7 +7,11 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::helpers::{PASSWORD, TestApp};
 
-crate::on_both_backends!(a_new_group_sets_up_and_adds_someone_on_a_phone, a_volunteer_works_a_call_list_on_a_phone);
+crate::on_both_backends!(
+    a_new_group_sets_up_and_adds_someone_on_a_phone,
+    a_volunteer_works_a_call_list_on_a_phone,
+    an_organiser_maps_a_block_on_a_phone
+);
 
 /// chromedriver and a headless Chromium session; both end on drop.
 pub struct Browser {
@@ -215,6 +219,44 @@ async fn a_volunteer_works_a_call_list_on_a_phone(app: TestApp) {
     ] {
         assert!(page.body.contains(shown), "{shown}: {}", page.body);
     }
+}
+
+async fn an_organiser_maps_a_block_on_a_phone(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", tredegar_domain::Role::Organiser).await;
+    app.api(&app.token(&group, organiser).await).person("Ann", "ann@example.org").await;
+    let Some(b) = Browser::start().await else { return };
+    b.client.goto(&format!("{}/login", app.url)).await.unwrap();
+    b.fill("email", "org@example.org").await;
+    b.fill("password", PASSWORD).await;
+    b.go(Locator::Css("form button.primary")).await;
+    b.client.goto(&format!("{}{}", app.url, tredegar_web::paths::places("brookfield-estate"))).await.unwrap();
+    b.fits_a_phone().await;
+    b.fill("area-name", "Brookfield Estate").await;
+    b.client.find(Locator::Css("#area-kind option[value='estate']")).await.unwrap().click().await.unwrap();
+    b.go(Locator::Css("form[action$='/places'] button.primary")).await;
+    b.fill("building-name", "Bevan Court").await;
+    b.fill("building-postcode", "NP22 3AB").await;
+    b.go(Locator::Css("form[action$='/places/buildings'] button.primary")).await;
+    for (flat, floor) in [("Flat 1", "0"), ("Flat 5", "1")] {
+        b.fill("unit", flat).await;
+        b.fill("floor", floor).await;
+        b.go(Locator::Css("form[action$='/units'] button.primary")).await;
+    }
+    b.go(Locator::LinkText("Flat 1")).await;
+    b.fill("q", "Ann").await;
+    b.go(Locator::Css("form[role=search] button")).await;
+    b.go(Locator::Css("form[action$='/residents'] button.primary")).await;
+    b.fits_a_phone().await;
+    b.go(Locator::LinkText("Back to Bevan Court")).await;
+    let page = b.text().await;
+    assert!(page.contains("Floor 1") && page.contains("Ground floor") && page.contains("Ann"), "{page}");
+    assert!(page.contains("0 of 2 units have a supporter (0%)"), "{page}");
+    b.fits_a_phone().await;
+    if let Ok(png) = b.client.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("tredegar-building-360.png"), png);
+    }
+    b.client.clone().close().await.unwrap();
 }
 
 /// A member of the public signs a petition on a phone, then confirms it

@@ -259,7 +259,7 @@ pub struct AreaIn {
     target_percent: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v2/areas", request_body = AreaIn, responses((status = 201, description = "The area", body = AreaResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v2/areas", request_body = AreaIn, responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The area", body = AreaResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
 pub async fn add_area_api(State(state): State<AppState>, api: Api, Json(body): Json<AreaIn>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     let input = AreaInput {
@@ -273,10 +273,10 @@ pub async fn add_area_api(State(state): State<AppState>, api: Api, Json(body): J
     let id = places::add_area(&mut tx, scope, &area, state.clock.now()).await?;
     let row = places::area(&mut tx, scope, id).await?.ok_or_else(|| not_found("area", id))?;
     tx.commit().await?;
-    Ok((axum::http::StatusCode::CREATED, axum::Json(AreaResource::new(&api, &row))).into_response())
+    Ok(axum::Json(AreaResource::new(&api, &row)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings", responses((status = 200, description = "The group's buildings", body = BuildingsCollection), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/buildings", responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The group's buildings", body = BuildingsCollection), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
 pub async fn buildings_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     let mut tx = state.db.read().await?;
@@ -297,7 +297,7 @@ pub struct BuildingIn {
     target_percent: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v2/buildings", request_body = BuildingIn, responses((status = 201, description = "The building", body = BuildingResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v2/buildings", request_body = BuildingIn, responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The building", body = BuildingResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
 pub async fn add_building_api(State(state): State<AppState>, api: Api, Json(body): Json<BuildingIn>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     let area = super::area_choice(body.area_id.as_deref().unwrap_or_default())?;
@@ -312,7 +312,7 @@ pub async fn add_building_api(State(state): State<AppState>, api: Api, Json(body
     let id = places::add_building(&mut tx, scope, area, &building, state.clock.now()).await?;
     let row = places::building(&mut tx, scope, id).await?.ok_or_else(|| not_found("building", id))?;
     tx.commit().await?;
-    Ok((axum::http::StatusCode::CREATED, axum::Json(BuildingResource::new(&api, &row))).into_response())
+    Ok(axum::Json(BuildingResource::new(&api, &row)).into_response())
 }
 
 async fn the_building(state: &AppState, api: &Api, id: &str) -> Result<BuildingRow, ApiError> {
@@ -322,13 +322,13 @@ async fn the_building(state: &AppState, api: &Api, id: &str) -> Result<BuildingR
     places::building(&mut tx, scope, building).await?.ok_or_else(|| not_found("building", id))
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings/{id}", params(("id" = String, Path, description = "The building's id")), responses((status = 200, description = "The building", body = BuildingResource), (status = 404, description = "No such building in this group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/buildings/{id}", params(("id" = String, Path, description = "The building's id")), responses((status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The building", body = BuildingResource), (status = 404, description = "No such building in this group", body = ErrorBody)))]
 pub async fn building_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let b = the_building(&state, &api, &id).await?;
     Ok(axum::Json(BuildingResource::new(&api, &b)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id")), responses((status = 200, description = "Its flats or houses, top floor first", body = UnitsCollection), (status = 404, description = "No such building in this group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id")), responses((status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Its flats or houses, top floor first", body = UnitsCollection), (status = 404, description = "No such building in this group", body = ErrorBody)))]
 pub async fn units_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let b = the_building(&state, &api, &id).await?;
     let mut tx = state.db.read().await?;
@@ -347,7 +347,7 @@ pub struct UnitIn {
     address_lines: Option<Vec<String>>,
 }
 
-#[utoipa::path(post, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id")), request_body = UnitIn, responses((status = 201, description = "The unit", body = UnitResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 409, description = "The building already has a unit by that name", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id")), request_body = UnitIn, responses((status = 404, description = "No such thing in this group", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The unit", body = UnitResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 409, description = "The building already has a unit by that name", body = ErrorBody)))]
 pub async fn add_unit_api(
     State(state): State<AppState>,
     api: Api,
@@ -365,7 +365,7 @@ pub async fn add_unit_api(
     let unit_id = places::add_unit(&mut tx, &api.scope, b.id, &unit, state.clock.now()).await?;
     let row = places::unit(&mut tx, &api.scope, unit_id).await?.ok_or_else(|| not_found("unit", unit_id))?;
     tx.commit().await?;
-    Ok((axum::http::StatusCode::CREATED, axum::Json(UnitResource::new(&api, &row))).into_response())
+    Ok(axum::Json(UnitResource::new(&api, &row)).into_response())
 }
 
 /// A person the token may act on (a volunteer's: one assigned to them).
@@ -375,7 +375,7 @@ async fn the_person(state: &AppState, api: &Api, id: &str) -> Result<PersonId, A
     if tredegar_db::people::acts_on(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id")), responses((status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id")), responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
 pub async fn residencies_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let person = the_person(&state, &api, &id).await?;
     let mut tx = state.db.read().await?;
@@ -396,7 +396,7 @@ pub struct ResidencyIn {
     moved_out: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id")), request_body = ResidencyIn, responses((status = 201, description = "Their homes, the new one among them", body = ResidenciesCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 404, description = "No such person or unit", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id")), request_body = ResidencyIn, responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, the new one among them", body = ResidenciesCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 404, description = "No such person or unit", body = ErrorBody)))]
 pub async fn move_in_api(
     State(state): State<AppState>,
     api: Api,
@@ -417,5 +417,5 @@ pub async fn move_in_api(
     let (page, total) = whole(homes.len());
     let items = homes.iter().map(|h| ResidencyResource::new(&api, person, h)).collect();
     let body = ResidenciesCollection::new(&api, &format!("people/{person}/residencies"), items, page, total);
-    Ok((axum::http::StatusCode::CREATED, axum::Json(body)).into_response())
+    Ok((axum::http::StatusCode::OK, axum::Json(body)).into_response())
 }
