@@ -217,6 +217,13 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert!(status == StatusCode::BAD_REQUEST && bad.to_string().contains("unit"), "{bad}");
     let (status, area_made) = api.post("areas", json!({"name": "Sirhowy ward", "kind": "ward", "target_percent": 60})).await;
     assert!(status == StatusCode::OK && area_made["target_percent"] == 60, "{area_made}");
+    // A person's address is linked to the flat at the same postcode and first line.
+    let address =
+        json!({"postal_addresses": [{"address_lines": ["flat 2,  Bevan Court", "Brookfield Estate"], "postal_code": "NP22 3AB"}]});
+    let (status, updated) = api.put(&format!("people/{bob}"), address).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["postal_addresses"][0]["unit_id"], flat("Flat 2"), "{updated}");
+    assert!(api.get(&format!("people/{ann}")).await.1["postal_addresses"].as_array().is_some_and(Vec::is_empty));
     let (_, homes) = api.get(&format!("people/{ann}/residencies")).await;
     assert_eq!(homes["_embedded"]["tredegar:residencies"][0]["moved_out"], "2026-01-01", "{homes}");
     let vol_api = app.api(&app.token(&group, volunteer).await);

@@ -2,11 +2,13 @@
 //! houses) in those. Who lives where is in `residents`, who owns what in
 //! `landlords`, and how organised each place is in `structure`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use tredegar_domain::places::{Area, AreaKind, Building, BuildingKind, Unit, label_key, unit_number};
 use tredegar_domain::{AreaId, BuildingId, UnitId};
 
-use crate::{DbError, Result, Scope, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AreaRow {
@@ -170,13 +172,15 @@ pub async fn building(tx: &mut Tx, scope: &Scope, id: BuildingId) -> Result<Opti
 const UNIT: &str = "SELECT u.id, u.building_id, b.name AS building_name, u.label, u.floor, u.number, u.address_lines, u.postcode \
      FROM units u JOIN buildings b ON b.id = u.building_id";
 
-/// Add a flat or house to a building; its postcode is the building's.
+/// Add a flat or house to a building; its postcode is the building's, and
+/// with no address given its first line is "Flat 12, Bevan Court".
 pub async fn add_unit(tx: &mut Tx, scope: &Scope, building: BuildingId, unit: &Unit, now: DateTime<Utc>) -> Result<UnitId> {
     let id = UnitId::new();
     let n = execute!(
         tx,
         "INSERT INTO units (id, group_id, building_id, label, label_key, floor, number, address_lines, postcode, postcode_key, created_at) \
-         SELECT $1, b.group_id, b.id, $3, $4, $5, $6, $7, b.postcode, b.postcode_key, $8 FROM buildings b WHERE b.id = $2 AND b.group_id = $9 \
+         SELECT $1, b.group_id, b.id, $3, $4, $5, $6, CASE WHEN $7 = '' THEN $3 || ', ' || b.name ELSE $7 END, b.postcode, b.postcode_key, $8 \
+         FROM buildings b WHERE b.id = $2 AND b.group_id = $9 \
          ON CONFLICT (building_id, label_key) DO NOTHING",
         id,
         building,
@@ -220,4 +224,35 @@ pub async fn units_at(tx: &mut Tx, scope: &Scope, postcode_key: &str) -> Result<
     let sql =
         sqlx::AssertSqlSafe(format!("{UNIT} WHERE u.group_id = $1 AND u.postcode_key = $2 ORDER BY u.number, u.label_key LIMIT 2000"));
     Ok(fetch_all!(tx, UnitRow, sql, scope.group_id(), postcode_key)?)
+}
+
+/// An address's key for matching it to a unit: its postcode's key and its
+/// first line in any case and spacing, without trailing commas.
+pub fn address_key(postcode_key: &str, first_line: &str) -> (String, String) {
+    (postcode_key.to_string(), label_key(first_line.trim_end_matches(',')))
+}
+
+/// The units these addresses (by `address_key`) are at, where the group has
+/// a unit with the same postcode and first line.
+pub async fn units_for_addresses(tx: &mut Tx, scope: &Scope, keys: &[(String, String)]) -> Result<HashMap<(String, String), UnitId>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: UnitId,
+        postcode_key: String,
+        address_lines: String,
+    }
+    let mut postcodes: Vec<&str> = keys.iter().map(|(p, _)| p.as_str()).filter(|p| !p.is_empty()).collect();
+    postcodes.sort_unstable();
+    postcodes.dedup();
+    if postcodes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = Sql::new("SELECT id, postcode_key, address_lines FROM units WHERE group_id = ");
+    q.bind(scope.group_id()).push(" AND postcode_key IN (").bind_list(postcodes).push(") LIMIT 20000");
+    let rows: Vec<Row> = q.fetch_all(tx).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (address_key(&r.postcode_key, r.address_lines.lines().next().unwrap_or_default()), r.id))
+        .filter(|(k, _)| keys.contains(k))
+        .collect())
 }

@@ -224,7 +224,8 @@ impl BuildingInput {
 }
 
 /// A flat or house. Its address lines are whole: "Flat 12, Bevan Court",
-/// "Brookfield Estate", each line its own.
+/// "Brookfield Estate", each line its own; left blank, the unit's label and
+/// its building's name make the first line.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct UnitInput {
     #[serde(default)]
@@ -257,10 +258,7 @@ impl UnitInput {
         };
         let lines = errors.check(optional_text("address_lines", &self.address_lines, 500)).flatten();
         match label {
-            Some(label) if errors.is_empty() => {
-                let address_lines = lines.unwrap_or_else(|| label.clone());
-                Ok(Unit { label, floor, address_lines })
-            }
+            Some(label) if errors.is_empty() => Ok(Unit { label, floor, address_lines: lines.unwrap_or_default() }),
             _ => Err(errors),
         }
     }

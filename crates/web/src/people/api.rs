@@ -78,6 +78,9 @@ struct AddressOut {
     postal_code: Option<String>,
     country: Option<String>,
     location: LocationOut,
+    /// The group's flat or house at this address (same postcode and first
+    /// line), where there is one: a Tredegar extension.
+    unit_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,8 +105,22 @@ impl Resource for PersonResource {
 
 crate::osdi_collection!(PeopleCollection, PeopleLinks, PeopleEmbedded, "osdi:people", PersonResource);
 
+/// The units people's addresses are at, for their resources.
+pub type Units = std::collections::HashMap<(String, String), tredegar_domain::UnitId>;
+
+fn address_key(a: &tredegar_domain::people::Address) -> (String, String) {
+    let postcode = a.postcode.as_ref().map(|p| p.key()).unwrap_or_default();
+    tredegar_db::places::address_key(&postcode, a.address_lines.first().map(String::as_str).unwrap_or_default())
+}
+
+/// Match these people's addresses to the group's units, in one query.
+pub async fn units_of(tx: &mut tredegar_db::Tx, scope: &Scope, people: &[&Person]) -> Result<Units, ApiError> {
+    let keys: Vec<(String, String)> = people.iter().flat_map(|p| p.details.addresses.iter().map(address_key)).collect();
+    Ok(tredegar_db::places::units_for_addresses(tx, scope, &keys).await?)
+}
+
 impl PersonResource {
-    pub fn new(api: &Api, p: &Person) -> PersonResource {
+    pub fn new(api: &Api, p: &Person, units: &Units) -> PersonResource {
         let d = &p.details;
         let id = p.id;
         let emails =
@@ -122,6 +139,7 @@ impl PersonResource {
             postal_code: a.postcode.as_ref().map(|p| p.as_str().to_string()),
             country: a.country.clone(),
             location: LocationOut { latitude: a.latitude, longitude: a.longitude },
+            unit_id: units.get(&address_key(a)).map(ToString::to_string),
         });
         PersonResource {
             meta: Meta::new(id, p.created_at, p.modified_at),
@@ -155,13 +173,14 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
     let (rows, total) = people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?;
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
     let found = people::get_many(&mut tx, &api.scope, &ids).await?;
+    let units = units_of(&mut tx, &api.scope, &found.iter().collect::<Vec<_>>()).await?;
     drop(tx);
     // One entry per page names everyone it returned.
     let read: Vec<_> = found.iter().map(|p| (p.id, p.group_id)).collect();
     let mut tx = state.db.write().await?;
     audit::record_reads(&mut tx, &api.scope, &read, "listed through the API", state.clock.now()).await?;
     tx.commit().await?;
-    let items = found.iter().map(|p| PersonResource::new(&api, p)).collect();
+    let items = found.iter().map(|p| PersonResource::new(&api, p, &units)).collect();
     Ok(axum::Json(PeopleCollection::new(&api, "people", items, page, total)).into_response())
 }
 
@@ -171,8 +190,9 @@ pub async fn get_one(State(state): State<AppState>, api: Api, Path(id): Path<Str
     let person = visible(&state, &api.scope, id).await?;
     let mut tx = state.db.write().await?;
     audit::record_reads(&mut tx, &api.scope, &[(id, person.group_id)], "through the API", state.clock.now()).await?;
+    let units = units_of(&mut tx, &api.scope, &[&person]).await?;
     tx.commit().await?;
-    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -370,11 +390,12 @@ pub async fn signup(
         }
     }
     let person = people::get(&mut tx, &scope, id).await?.ok_or_else(|| not_found(id))?;
+    let units = units_of(&mut tx, &scope, &[&person]).await?;
     tx.commit().await?;
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
-    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), request_body = PersonIn, responses((status = 200, description = "The updated person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
@@ -395,11 +416,12 @@ pub async fn update(
     let mut tx = state.db.write().await?;
     people::update(&mut tx, &scope, id, update, new_fields(&scope), "Updated through the API", state.clock.now()).await?;
     let person = people::get(&mut tx, &scope, id).await?.ok_or_else(|| not_found(id))?;
+    let units = units_of(&mut tx, &scope, &[&person]).await?;
     tx.commit().await?;
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
-    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
