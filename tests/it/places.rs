@@ -47,6 +47,9 @@ impl Client {
     async fn post_residency_move_out(&mut self, id: &str, fields: &[(&str, &str)]) -> Page {
         self.post_form(paths::residency_move_out(SLUG, id), fields).await
     }
+    async fn post_residency_remove(&mut self, id: &str) -> Page {
+        self.post_form(paths::residency_remove(SLUG, id), &[]).await
+    }
     async fn landlord(&mut self, id: &str) -> Page {
         self.get(paths::landlord(SLUG, id)).await
     }
@@ -124,6 +127,10 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
         let r = org.post_unit_residents(&flat(label), &[("person", who), ("moved_in", "2020-03-01")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
     }
+    let again = org.post_unit_residents(&flat("Flat 3"), &[("person", &cai)]).await;
+    assert!(again.status() == StatusCode::BAD_REQUEST && again.body.contains("already lives here"), "{}", again.body);
+    let nobody = org.post_unit_residents(&flat("Flat 3"), &[("person", "")]).await;
+    assert!(nobody.status() == StatusCode::BAD_REQUEST && nobody.body.contains("Person: choose who lives here"), "{}", nobody.body);
     let backwards =
         org.post_unit_residents(&flat("Flat 4"), &[("person", &ann), ("moved_in", "2024-05-01"), ("moved_out", "2023-01-01")]).await;
     assert!(backwards.status() == StatusCode::BAD_REQUEST && backwards.body.contains("Moved out"), "{}", backwards.body);
@@ -181,7 +188,22 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     let mut tx = app.db.write().await.unwrap();
     people::assign(&mut tx, &scope, bob.parse().unwrap(), volunteer, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
+    // Cai is on the volunteer's call list: they may record a call, not rewrite Cai's home.
+    assert_eq!(api.put(&format!("people/{cai}"), json!({"phone_numbers": [{"number": "07700 900456"}]})).await.0, StatusCode::OK);
+    let mut tx = app.db.write().await.unwrap();
+    let list =
+        tredegar_db::lists::create(&mut tx, &scope, "Block", tredegar_domain::segments::ListKind::Static, &Default::default(), Utc::now())
+            .await
+            .unwrap();
+    tredegar_db::lists::add_people(&mut tx, &scope, list, &[cai.parse().unwrap()], Utc::now()).await.unwrap();
+    let people = tredegar_domain::segments::Node::Rule(tredegar_domain::segments::Rule::OnList { list });
+    tredegar_db::calls::create(&mut tx, &scope, "Block ring-round", "", people, &[volunteer], Utc::now()).await.unwrap();
+    let cai_home = residents::of_person(&mut tx, &scope, cai.parse().unwrap()).await.unwrap()[0].id.to_string();
+    tx.commit().await.unwrap();
     let mut vol = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
+    vol.places().await;
+    assert_eq!(vol.post_residency_remove(&cai_home).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(vol.post_residency_move_out(&cai_home, &[("moved_out", "2026-01-02")]).await.status(), StatusCode::NOT_FOUND);
     let theirs = vol.building(&bevan).await;
     assert!(theirs.status() == StatusCode::OK && theirs.body.contains("Bob"), "{}", theirs.body);
     assert!(!theirs.body.contains("Cai") && !theirs.body.contains("Structure test") && !theirs.body.contains("Damp"), "{}", theirs.body);
@@ -190,6 +212,11 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert_eq!(vol.post_unit_residents(&flat("Flat 4"), &[("person", &bob)]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(vol.post_places(&[("name", "Elsewhere"), ("kind", "ward")]).await.status(), StatusCode::NOT_FOUND);
     assert!(!vol.landlord(&cadwyn).await.body.contains("Damp"), "what residents raise is for organisers");
+
+    // A home recorded by mistake comes off; the timeline says so.
+    let taken = org.post_residency_remove(&cai_home).await;
+    assert_eq!(taken.status(), StatusCode::SEE_OTHER, "{}", taken.body);
+    assert!(org.person(SLUG, &cai).await.body.contains("Home at Flat 3, Bevan Court taken off (recorded by mistake)"));
 
     // Another group sees none of it.
     let other = app.group("Other Branch", None).await;
@@ -217,6 +244,8 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert!(status == StatusCode::BAD_REQUEST && bad.to_string().contains("unit"), "{bad}");
     let (status, area_made) = api.post("areas", json!({"name": "Sirhowy ward", "kind": "ward", "target_percent": 60})).await;
     assert!(status == StatusCode::OK && area_made["target_percent"] == 60, "{area_made}");
+    let link = area_made["_links"]["self"]["href"].as_str().unwrap_or_default().rsplit("/api/v2/").next().unwrap_or_default().to_string();
+    assert_eq!(api.get(&link).await.1["name"], "Sirhowy ward", "its self link answers");
     // A person's address is linked to the flat at the same postcode and first line.
     let address =
         json!({"postal_addresses": [{"address_lines": ["flat 2,  Bevan Court", "Brookfield Estate"], "postal_code": "NP22 3AB"}]});

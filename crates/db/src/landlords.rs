@@ -109,6 +109,23 @@ pub async fn record_ownership(
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     now: DateTime<Utc>,
 ) -> Result<OwnershipId> {
+    let same = scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM ownerships WHERE building_id = $1 AND organisation_id = $2 AND group_id = $3 \
+         AND COALESCE(from_on, '0001-01-01') = COALESCE($4, '0001-01-01')",
+        building,
+        organisation,
+        scope.group_id(),
+        dates.0
+    )?;
+    if same.unwrap_or(0) > 0 {
+        return Err(DbError::Duplicate {
+            field: "organisation".into(),
+            message: "that owner is already recorded from that date".into(),
+            existing: None,
+        });
+    }
     let id = OwnershipId::new();
     let n = execute!(
         tx,

@@ -114,6 +114,21 @@ const BUILDING: &str = "SELECT b.id, b.area_id, a.name AS area_name, b.name, b.k
 
 pub async fn add_building(tx: &mut Tx, scope: &Scope, area: Option<AreaId>, b: &Building, now: DateTime<Utc>) -> Result<BuildingId> {
     own_area(tx, scope, area).await?;
+    let twin = scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM buildings WHERE group_id = $1 AND postcode_key = $2 AND LOWER(name) = LOWER($3)",
+        scope.group_id(),
+        b.postcode.key(),
+        &b.name
+    )?;
+    if twin.unwrap_or(0) > 0 {
+        return Err(DbError::Duplicate {
+            field: "name".into(),
+            message: format!("there is already a {} at {}", b.name, b.postcode.as_str()),
+            existing: None,
+        });
+    }
     let id = BuildingId::new();
     execute!(
         tx,

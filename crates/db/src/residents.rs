@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tredegar_domain::{BuildingId, GroupId, PersonId, ResidencyId, UnitId};
 
+use tredegar_domain::people::HistoryKind;
+
 use crate::{DbError, Result, Scope, Sql, Tx, people};
 
 /// Someone living (or who lived) in a unit, as a building page lists them.
@@ -45,8 +47,30 @@ pub(crate) fn current(q: &mut Sql, today: NaiveDate) {
     q.push(") AND (r.moved_out IS NULL OR r.moved_out > ").bind(today).push(")");
 }
 
-/// Record that a person lives (or lived) in a unit. The scope must be able
-/// to act on the person; the unit must be the group's.
+/// Whether the scope may read and change where this person lives: one of
+/// its own group's people that it may see. (Having someone on a call list
+/// lets a caller record a call, not read or rewrite their homes.)
+pub async fn may_change(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<bool> {
+    let mut q = Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
+    q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    Ok(q.count(tx).await? > 0)
+}
+
+/// The unit's words for a person's timeline: "Flat 12, Bevan Court".
+async fn unit_words(tx: &mut Tx, unit: UnitId) -> Result<String> {
+    let words = scalar!(
+        tx,
+        String,
+        "SELECT u.label || ', ' || b.name FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = $1",
+        unit
+    )?;
+    Ok(words.unwrap_or_default())
+}
+
+/// Record that a person lives (or lived) in a unit; the unit must be the
+/// group's. A home with no end ends any other home they have not moved out
+/// of, on the day they moved in (or today). Their timeline says so.
 pub async fn move_in(
     tx: &mut Tx,
     scope: &Scope,
@@ -55,8 +79,29 @@ pub async fn move_in(
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     now: DateTime<Utc>,
 ) -> Result<ResidencyId> {
-    if !people::acts_on(tx, scope, person).await? {
+    if !may_change(tx, scope, person).await? {
         return Err(DbError::NotFound);
+    }
+    let already =
+        scalar!(tx, i64, "SELECT COUNT(*) FROM residencies WHERE person_id = $1 AND unit_id = $2 AND moved_out IS NULL", person, unit)?;
+    if dates.1.is_none() && already.unwrap_or(0) > 0 {
+        let problem = tredegar_domain::Problem::new("person", "already lives here");
+        return Err(tredegar_domain::FieldErrors::from(problem).into());
+    }
+    if dates.1.is_none() {
+        let on = dates.0.unwrap_or_else(|| now.date_naive());
+        let left: Vec<(ResidencyId, UnitId)> = fetch_all!(
+            tx,
+            (ResidencyId, UnitId),
+            "SELECT id, unit_id FROM residencies WHERE person_id = $1 AND moved_out IS NULL AND (moved_in IS NULL OR moved_in < $2)",
+            person,
+            on
+        )?;
+        for (old, old_unit) in left {
+            execute!(tx, "UPDATE residencies SET moved_out = $2 WHERE id = $1", old, on)?;
+            let said = format!("Moved out of {} on {}", unit_words(tx, old_unit).await?, on.format("%-d %b %Y"));
+            people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await?;
+        }
     }
     let id = ResidencyId::new();
     let n = execute!(
@@ -71,16 +116,18 @@ pub async fn move_in(
         now,
         scope.group_id()
     )?;
-    if n == 0 { Err(DbError::NotFound) } else { Ok(id) }
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    let said = format!("Lives at {}", unit_words(tx, unit).await?);
+    people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await?;
+    Ok(id)
 }
 
 /// They moved out on this day. False if there is no such residency the
 /// scope may change.
-pub async fn move_out(tx: &mut Tx, scope: &Scope, id: ResidencyId, on: NaiveDate) -> Result<bool> {
-    let Some(person) = person_of(tx, scope, id).await? else { return Ok(false) };
-    if !people::acts_on(tx, scope, person).await? {
-        return Ok(false);
-    }
+pub async fn move_out(tx: &mut Tx, scope: &Scope, id: ResidencyId, on: NaiveDate, now: DateTime<Utc>) -> Result<bool> {
+    let Some((person, unit)) = whose(tx, scope, id).await? else { return Ok(false) };
     let n = execute!(
         tx,
         "UPDATE residencies SET moved_out = $3 WHERE id = $1 AND group_id = $2 AND (moved_in IS NULL OR moved_in <= $3)",
@@ -93,33 +140,32 @@ pub async fn move_out(tx: &mut Tx, scope: &Scope, id: ResidencyId, on: NaiveDate
             tredegar_domain::FieldErrors::from(tredegar_domain::Problem::new("moved_out", "must not be before they moved in")).into()
         );
     }
+    let said = format!("Moved out of {} on {}", unit_words(tx, unit).await?, on.format("%-d %b %Y"));
+    people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await?;
     Ok(true)
 }
 
-/// Take away a residency recorded by mistake (moving out keeps it instead).
-pub async fn remove(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<bool> {
-    let Some(person) = person_of(tx, scope, id).await? else { return Ok(false) };
-    if !people::acts_on(tx, scope, person).await? {
-        return Ok(false);
-    }
-    Ok(execute!(tx, "DELETE FROM residencies WHERE id = $1 AND group_id = $2", id, scope.group_id())? > 0)
+/// Take away a residency recorded by mistake (moving out keeps it
+/// instead); their timeline keeps a line saying so.
+pub async fn remove(tx: &mut Tx, scope: &Scope, id: ResidencyId, now: DateTime<Utc>) -> Result<bool> {
+    let Some((person, unit)) = whose(tx, scope, id).await? else { return Ok(false) };
+    execute!(tx, "DELETE FROM residencies WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
+    let said = format!("Home at {} taken off (recorded by mistake)", unit_words(tx, unit).await?);
+    people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await?;
+    Ok(true)
 }
 
 async fn person_of(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<Option<PersonId>> {
     Ok(scalar!(tx, PersonId, "SELECT person_id FROM residencies WHERE id = $1 AND group_id = $2", id, scope.group_id())?)
 }
 
-/// Whose residency this is, and of which unit, if the scope may act on them.
-pub async fn whose(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<Option<(PersonId, crate::places::UnitRow)>> {
+/// Whose residency this is, and of which unit, if the scope may change it.
+pub async fn whose(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<Option<(PersonId, UnitId)>> {
     let Some(person) = person_of(tx, scope, id).await? else { return Ok(None) };
-    if !people::acts_on(tx, scope, person).await? {
+    if !may_change(tx, scope, person).await? {
         return Ok(None);
     }
-    let unit = scalar!(tx, UnitId, "SELECT unit_id FROM residencies WHERE id = $1", id)?;
-    Ok(match unit {
-        Some(u) => crate::places::unit(tx, scope, u).await?.map(|u| (person, u)),
-        None => None,
-    })
+    Ok(scalar!(tx, UnitId, "SELECT unit_id FROM residencies WHERE id = $1", id)?.map(|u| (person, u)))
 }
 
 /// The people living in a building's units on `today` that the scope may

@@ -121,6 +121,51 @@ fn period(from: (&str, &str), to: (&str, &str), errors: &mut FieldErrors) -> (Op
     (start, end)
 }
 
+/// A website: `https://` is added to a bare "tai.example.org"; another
+/// scheme, spaces, control or bidi characters, or no host are refused.
+fn website(field: &str, s: &str) -> Result<String, Problem> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    if s.chars().count() > 500 {
+        return Err(Problem::new(field, "is too long (500 characters at most)"));
+    }
+    let full = if s.contains("://") { s.to_string() } else { format!("https://{s}") };
+    let rest = full.strip_prefix("https://").or_else(|| full.strip_prefix("http://"));
+    let odd = |c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    match rest {
+        None => Err(Problem::new(field, "must be a web address starting https:// or http://")),
+        Some(r)
+            if r.starts_with(['/', '.'])
+                || !r.split('/').next().is_some_and(|host| host.contains('.') || host.starts_with("localhost")) =>
+        {
+            Err(Problem::new(field, "must name a site, such as https://tai.example.org"))
+        }
+        Some(_) if full.chars().any(odd) => Err(Problem::new(field, "must not hold spaces or invisible characters")),
+        Some(_) => Ok(full),
+    }
+}
+
+/// Each position a [longitude, latitude] pair on the Earth, each ring
+/// closed (four positions at least).
+fn rings_hold(rings: &serde_json::Value) -> bool {
+    let position = |p: &serde_json::Value| match p.as_array().map(Vec::as_slice) {
+        Some([lon, lat, ..]) => {
+            lon.as_f64().is_some_and(|x| (-180.0..=180.0).contains(&x)) && lat.as_f64().is_some_and(|y| (-90.0..=90.0).contains(&y))
+        }
+        _ => false,
+    };
+    rings.as_array().is_some_and(|rings| {
+        !rings.is_empty()
+            && rings
+                .iter()
+                .all(|ring| ring.as_array().is_some_and(|ps| ps.len() >= 4 && ps.iter().all(position) && ps.first() == ps.last()))
+    })
+}
+
 /// A GeoJSON boundary, at most 1 MB: a Polygon or MultiPolygon, bare or in a
 /// Feature. Kept as given; only its shape is checked.
 fn boundary(field: &str, s: &str) -> Result<Option<String>, Problem> {
@@ -135,8 +180,10 @@ fn boundary(field: &str, s: &str) -> Result<Option<String>, Problem> {
     let json: serde_json::Value = serde_json::from_str(s).map_err(|_| bad())?;
     let kind = |v: &serde_json::Value| v.get("type").and_then(serde_json::Value::as_str).map(str::to_string);
     let geometry = if kind(&json).as_deref() == Some("Feature") { json.get("geometry") } else { Some(&json) };
-    let shaped = geometry.is_some_and(|g| {
-        matches!(kind(g).as_deref(), Some("Polygon" | "MultiPolygon")) && g.get("coordinates").is_some_and(serde_json::Value::is_array)
+    let shaped = geometry.is_some_and(|g| match (kind(g).as_deref(), g.get("coordinates")) {
+        (Some("Polygon"), Some(rings)) => rings_hold(rings),
+        (Some("MultiPolygon"), Some(serde_json::Value::Array(polygons))) => !polygons.is_empty() && polygons.iter().all(rings_hold),
+        _ => false,
     });
     if shaped { Ok(Some(s.to_string())) } else { Err(bad()) }
 }
@@ -249,12 +296,9 @@ impl UnitInput {
         let label = errors.check(required_line("unit", &self.unit, 100));
         let floor = match self.floor.trim() {
             "" => None,
-            f => errors.check(
-                f.parse::<i64>()
-                    .ok()
-                    .filter(|n| (-5..=200).contains(n))
-                    .ok_or_else(|| Problem::new("floor", "must be a whole number (0 for the ground floor), or blank for a house")),
-            ),
+            f => errors.check(f.parse::<i64>().ok().filter(|n| (-5..=200).contains(n)).ok_or_else(|| {
+                Problem::new("floor", "must be a whole number from -5 to 200 (0 for the ground floor), or blank for a house")
+            })),
         };
         let lines = errors.check(optional_text("address_lines", &self.address_lines, 500)).flatten();
         match label {
@@ -273,10 +317,13 @@ pub struct ResidencyInput {
 }
 
 impl ResidencyInput {
-    /// When they moved in and (if they have) out.
-    pub fn check(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), FieldErrors> {
+    /// When they moved in (not after `today`) and, if they have, out.
+    pub fn check(&self, today: NaiveDate) -> Result<(Option<NaiveDate>, Option<NaiveDate>), FieldErrors> {
         let mut errors = FieldErrors::default();
         let dates = period(("moved_in", &self.moved_in), ("moved_out", &self.moved_out), &mut errors);
+        if dates.0.is_some_and(|d| d > today) {
+            errors.push(Problem::new("moved_in", "must not be in the future: add them once they have moved in"));
+        }
         errors.into_result().map(|()| dates)
     }
 }
@@ -306,13 +353,10 @@ impl OrganisationInput {
         let mut errors = FieldErrors::default();
         let name = errors.check(required_line("name", &self.name, 200));
         let kind = errors.check(OrganisationKind::parse("kind", &self.kind));
-        let website = self.website.trim();
-        if !(website.is_empty() || (website.len() <= 500 && (website.starts_with("https://") || website.starts_with("http://")))) {
-            errors.push(Problem::new("website", "must start with https:// or http://"));
-        }
+        let website = errors.check(website("website", &self.website)).unwrap_or_default();
         let notes = errors.check(optional_text("notes", &self.notes, 5_000)).flatten().unwrap_or_default();
         match (name, kind) {
-            (Some(name), Some(kind)) if errors.is_empty() => Ok(Organisation { name, kind, website: website.to_string(), notes }),
+            (Some(name), Some(kind)) if errors.is_empty() => Ok(Organisation { name, kind, website, notes }),
             _ => Err(errors),
         }
     }
@@ -364,8 +408,11 @@ mod tests {
         assert!(errors.message_for("postcode").is_some() && errors.message_for("target_percent").is_some());
         let unit = UnitInput { unit: "Flat 3".into(), floor: "ground".into(), ..Default::default() };
         assert!(unit.check().err().unwrap_or_default().message_for("floor").is_some());
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
         let moved = ResidencyInput { moved_in: "2024-05-01".into(), moved_out: "2023-01-01".into() };
-        assert!(moved.check().err().unwrap_or_default().message_for("moved_out").is_some());
+        assert!(moved.check(today).err().unwrap_or_default().message_for("moved_out").is_some());
+        let later = ResidencyInput { moved_in: "2999-01-01".into(), ..Default::default() };
+        assert!(later.check(today).err().unwrap_or_default().message_for("moved_in").is_some());
         let org = OrganisationInput {
             name: "Cadwyn Homes".into(),
             kind: "housing association".into(),

@@ -144,6 +144,9 @@ impl IntoResponse for AppError {
             AppError::Invalid(problems) => problems.in_words(),
             other => other.to_string(),
         };
+        // Its first letter up, the rest as written (a name keeps its capitals).
+        let mut letters = message.chars();
+        let message = letters.next().map(|c| c.to_uppercase().chain(letters).collect()).unwrap_or_default();
         let body = ErrorBody { title, message, request_id };
         let html = ErrorPage { body: &body }.render().unwrap_or_else(|_| self.to_string());
         let mut response = (self.status(), [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response();

@@ -79,6 +79,8 @@ impl Layout {
                 "revoked" => "Invitation withdrawn. Its link no longer works.",
                 "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
                 "saved" => "Saved.",
+                "taken-off" => "Taken off. Their timeline notes it.",
+                "removed" => "Removed.",
                 "conversation" => "Conversation saved. It is on their timeline below.",
                 "assessed" => "Assessment saved.",
                 "done" => "Marked done.",

@@ -37,10 +37,13 @@ pub struct Doc;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/areas", get(areas_api).post(add_area_api))
+        .route("/areas/{id}", get(area_api))
         .route("/buildings", get(buildings_api).post(add_building_api))
         .route("/buildings/{id}", get(building_api))
         .route("/buildings/{id}/units", get(units_api).post(add_unit_api))
+        .route("/buildings/{id}/units/{unit}", get(unit_api))
         .route("/people/{id}/residencies", get(residencies_api).post(move_in_api))
+        .route("/people/{id}/residencies/{residency}", get(residency_api))
 }
 
 /// An area: a ward, an estate or a neighbourhood.
@@ -368,11 +371,12 @@ pub async fn add_unit_api(
     Ok(axum::Json(UnitResource::new(&api, &row)).into_response())
 }
 
-/// A person the token may act on (a volunteer's: one assigned to them).
+/// A person whose homes the token may read and record (a volunteer's: one
+/// assigned to them).
 async fn the_person(state: &AppState, api: &Api, id: &str) -> Result<PersonId, ApiError> {
     let person: PersonId = id.parse().map_err(|_| not_found("person", id))?;
     let mut tx = state.db.read().await?;
-    if tredegar_db::people::acts_on(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
+    if residents::may_change(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id")), responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
@@ -409,7 +413,8 @@ pub async fn move_in_api(
         .trim()
         .parse()
         .map_err(|_| ApiError::from(tredegar_domain::Problem::new("unit_id", "must be the id of one of this group's units")))?;
-    let dates = ResidencyInput { moved_in: body.moved_in.unwrap_or_default(), moved_out: body.moved_out.unwrap_or_default() }.check()?;
+    let dates = ResidencyInput { moved_in: body.moved_in.unwrap_or_default(), moved_out: body.moved_out.unwrap_or_default() }
+        .check(super::today(&state, &api.scope))?;
     let mut tx = state.db.write().await?;
     residents::move_in(&mut tx, &api.scope, person, unit, dates, state.clock.now()).await?;
     let homes = residents::of_person(&mut tx, &api.scope, person).await?;
@@ -418,4 +423,39 @@ pub async fn move_in_api(
     let items = homes.iter().map(|h| ResidencyResource::new(&api, person, h)).collect();
     let body = ResidenciesCollection::new(&api, &format!("people/{person}/residencies"), items, page, total);
     Ok((axum::http::StatusCode::OK, axum::Json(body)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v2/areas/{id}", params(("id" = String, Path, description = "The area's id")), responses((status = 200, description = "The area", body = AreaResource), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 404, description = "No such area in this group", body = ErrorBody)))]
+pub async fn area_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let scope = api.organiser()?;
+    let area: tredegar_domain::AreaId = id.parse().map_err(|_| not_found("area", &id))?;
+    let mut tx = state.db.read().await?;
+    let row = places::area(&mut tx, scope, area).await?.ok_or_else(|| not_found("area", &id))?;
+    Ok(axum::Json(AreaResource::new(&api, &row)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v2/buildings/{id}/units/{unit}", params(("id" = String, Path, description = "The building's id"), ("unit" = String, Path, description = "The unit's id")), responses((status = 200, description = "The flat or house", body = UnitResource), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 404, description = "No such unit in this building", body = ErrorBody)))]
+pub async fn unit_api(State(state): State<AppState>, api: Api, Path((id, unit)): Path<(String, String)>) -> Result<Response, ApiError> {
+    let b = the_building(&state, &api, &id).await?;
+    let unit_id: UnitId = unit.parse().map_err(|_| not_found("unit", &unit))?;
+    let mut tx = state.db.read().await?;
+    let row =
+        places::unit(&mut tx, &api.scope, unit_id).await?.filter(|u| u.building_id == b.id).ok_or_else(|| not_found("unit", &unit))?;
+    Ok(axum::Json(UnitResource::new(&api, &row)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v2/people/{id}/residencies/{residency}", params(("id" = String, Path, description = "The person's id"), ("residency" = String, Path, description = "The residency's id")), responses((status = 200, description = "One of their homes", body = ResidencyResource), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "No such home of a person this token may see", body = ErrorBody)))]
+pub async fn residency_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path((id, residency)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let person = the_person(&state, &api, &id).await?;
+    let mut tx = state.db.read().await?;
+    let homes = residents::of_person(&mut tx, &api.scope, person).await?;
+    drop(tx);
+    let home = homes.iter().find(|h| h.id.to_string() == residency).ok_or_else(|| not_found("residency", &residency))?;
+    let group = api.scope.group_id();
+    api.record_reads(&state, &[(person, group)], "one of their homes, through the API").await?;
+    Ok(axum::Json(ResidencyResource::new(&api, person, home)).into_response())
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tredegar_db::landlords::{self, OrganisationRow, Ownership};
 use tredegar_db::structure::{self, Raised};
 use tredegar_domain::places::{OrganisationInput, OrganisationKind, OwnershipInput};
-use tredegar_domain::{BuildingId, OrganisationId, OwnershipId};
+use tredegar_domain::{BuildingId, OrganisationId, OwnershipId, Problem};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
@@ -118,7 +118,8 @@ pub(super) async fn show(
 
 #[derive(Deserialize)]
 pub(super) struct OwnerForm {
-    organisation: OrganisationId,
+    #[serde(default)]
+    organisation: String,
     #[serde(flatten)]
     dates: OwnershipInput,
 }
@@ -129,9 +130,14 @@ pub(super) async fn record(
     Path((_, id)): Path<(String, BuildingId)>,
     Form(form): Form<OwnerForm>,
 ) -> Result<Response, AppError> {
+    let organisation: OrganisationId = form
+        .organisation
+        .trim()
+        .parse()
+        .map_err(|_| Problem::new("organisation", "choose who owned it (add them on the landlords page first)"))?;
     let dates = form.dates.check()?;
     let mut tx = state.db.write().await?;
-    landlords::record_ownership(&mut tx, &scope, id, form.organisation, dates, state.clock.now()).await?;
+    landlords::record_ownership(&mut tx, &scope, id, organisation, dates, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::building(scope.group_slug(), id))).into_response())
 }

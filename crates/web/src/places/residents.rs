@@ -10,9 +10,8 @@ use tredegar_db::people::{self, Order, PersonSummary, Search};
 use tredegar_db::places::{self, UnitRow};
 use tredegar_db::residents::{self, Home, Resident};
 use tredegar_db::{Scope, Tx};
-use tredegar_domain::people::HistoryKind;
 use tredegar_domain::places::ResidencyInput;
-use tredegar_domain::{PersonId, ResidencyId, UnitId};
+use tredegar_domain::{PersonId, Problem, ResidencyId, UnitId};
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::{Form, Path, Query};
@@ -88,7 +87,8 @@ pub(super) async fn show(
 
 #[derive(Deserialize)]
 pub(super) struct MoveInForm {
-    person: PersonId,
+    #[serde(default)]
+    person: String,
     #[serde(flatten)]
     dates: ResidencyInput,
 }
@@ -99,13 +99,10 @@ pub(super) async fn move_in(
     Path((_, id)): Path<(String, UnitId)>,
     Form(form): Form<MoveInForm>,
 ) -> Result<Response, AppError> {
-    let dates = form.dates.check()?;
-    let now = state.clock.now();
+    let person: PersonId = form.person.trim().parse().map_err(|_| Problem::new("person", "choose who lives here"))?;
+    let dates = form.dates.check(super::today(&state, &scope))?;
     let mut tx = state.db.write().await?;
-    let unit = places::unit(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
-    residents::move_in(&mut tx, &scope, form.person, id, dates, now).await?;
-    let said = format!("Lives at {}, {}", unit.label, unit.building_name);
-    people::add_event(&mut tx, &scope, form.person, HistoryKind::Moved, &said, now).await?;
+    residents::move_in(&mut tx, &scope, person, id, dates, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::unit(scope.group_slug(), id))).into_response())
 }
@@ -123,16 +120,13 @@ pub(super) async fn move_out(
     Form(form): Form<MoveOutForm>,
 ) -> Result<Response, AppError> {
     let on = tredegar_domain::people::parse_date("moved_out", &form.moved_out)?;
-    let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    let Some((person, unit)) = residents::whose(&mut tx, &scope, id).await? else { return Err(AppError::not_found()) };
-    if !residents::move_out(&mut tx, &scope, id, on).await? {
+    let Some((_, unit)) = residents::whose(&mut tx, &scope, id).await? else { return Err(AppError::not_found()) };
+    if !residents::move_out(&mut tx, &scope, id, on, state.clock.now()).await? {
         return Err(AppError::not_found());
     }
-    let said = format!("Moved out of {}, {} on {}", unit.label, unit.building_name, on.format("%-d %b %Y"));
-    people::add_event(&mut tx, &scope, person, HistoryKind::Moved, &said, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice=saved", paths::unit(scope.group_slug(), unit.id))).into_response())
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::unit(scope.group_slug(), unit))).into_response())
 }
 
 pub(super) async fn remove(
@@ -142,9 +136,9 @@ pub(super) async fn remove(
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
     let Some((_, unit)) = residents::whose(&mut tx, &scope, id).await? else { return Err(AppError::not_found()) };
-    if !residents::remove(&mut tx, &scope, id).await? {
+    if !residents::remove(&mut tx, &scope, id, state.clock.now()).await? {
         return Err(AppError::not_found());
     }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice=removed", paths::unit(scope.group_slug(), unit.id))).into_response())
+    Ok(Redirect::to(&format!("{}?notice=taken-off", paths::unit(scope.group_slug(), unit))).into_response())
 }
