@@ -120,6 +120,17 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert_eq!(units.iter().map(|u| u.label.as_str()).collect::<Vec<_>>(), ["Flat 3", "Flat 4", "Flat 1", "Flat 2"]);
     let flat = |label: &str| units.iter().find(|u| u.label == label).map(|u| u.id.to_string()).unwrap();
 
+    // A flat added on the wrong floor is put right; one nobody lived in can go.
+    org.post_building_units(&bevan, &[("unit", "Flat 9"), ("floor", "3")]).await;
+    let mut tx = app.db.read().await.unwrap();
+    let extra = places::units(&mut tx, &scope, bevan_id).await.unwrap().into_iter().find(|u| u.label == "Flat 9").unwrap().id.to_string();
+    drop(tx);
+    let wrong = org.post_form(paths::unit(SLUG, &extra), &[("unit", "Flat 9a"), ("floor", "0"), ("address_lines", "")]).await;
+    assert_eq!(wrong.status(), StatusCode::SEE_OTHER, "{}", wrong.body);
+    assert!(org.unit(&extra, "").await.body.contains("Flat 9a, Bevan Court"));
+    assert_eq!(org.post_form(paths::unit_remove(SLUG, &extra), &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(org.unit(&extra, "").await.status(), StatusCode::NOT_FOUND);
+
     // Residents: found by name on the flat's page, moved in with a date.
     let found = org.unit(&flat("Flat 1"), "ann").await;
     assert!(found.body.contains("Ann") && found.body.contains("Lives here"), "{}", found.body);
@@ -180,6 +191,8 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert!(person.body.contains("Moved out of Flat 1, Bevan Court on 1 Jan 2026"), "{}", person.body);
     let page = org.building(&bevan).await;
     assert!(!page.body.contains(">Ann<") && page.body.contains("0 of 4 units have a supporter"), "{}", page.body);
+    let kept = org.post_form(paths::unit_remove(SLUG, flat("Flat 1")), &[]).await;
+    assert!(kept.status() == StatusCode::BAD_REQUEST && kept.body.contains("has had residents"), "{}", kept.body);
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     assert!(admin.audit(SLUG).await.body.contains("the residents of Bevan Court"), "reading who lives where is audited");
 

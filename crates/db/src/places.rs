@@ -220,6 +220,44 @@ pub async fn add_unit(tx: &mut Tx, scope: &Scope, building: BuildingId, unit: &U
     }
 }
 
+/// Change a flat's or house's label, floor or address.
+pub async fn update_unit(tx: &mut Tx, scope: &Scope, id: UnitId, unit: &Unit) -> Result<()> {
+    let r = execute!(
+        tx,
+        "UPDATE units SET label = $3, label_key = $4, floor = $5, number = $6, \
+         address_lines = CASE WHEN $7 = '' THEN $3 || ', ' || (SELECT b.name FROM buildings b WHERE b.id = units.building_id) ELSE $7 END \
+         WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id(),
+        &unit.label,
+        label_key(&unit.label),
+        unit.floor,
+        unit_number(&unit.label),
+        &unit.address_lines
+    );
+    match r {
+        Err(e) if crate::is_unique_violation(&e) => Err(DbError::Duplicate {
+            field: "unit".into(),
+            message: format!("the building already has a unit called '{}'", unit.label),
+            existing: None,
+        }),
+        Err(e) => Err(e.into()),
+        Ok(0) => Err(DbError::NotFound),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Take away a flat or house added by mistake. One anybody has lived in
+/// stays, so no one's history is lost: false then.
+pub async fn remove_unit(tx: &mut Tx, scope: &Scope, id: UnitId) -> Result<bool> {
+    let lived = scalar!(tx, i64, "SELECT COUNT(*) FROM residencies WHERE unit_id = $1", id)?.unwrap_or(0);
+    if lived > 0 {
+        return Ok(false);
+    }
+    let n = execute!(tx, "DELETE FROM units WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
+    if n == 0 { Err(DbError::NotFound) } else { Ok(true) }
+}
+
 /// A building's units, top floor first (houses, with no floor, last; the
 /// backends sort NULL differently), then in door order.
 pub async fn units(tx: &mut Tx, scope: &Scope, building: BuildingId) -> Result<Vec<UnitRow>> {

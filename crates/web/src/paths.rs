@@ -181,6 +181,8 @@ paths! {
     OWNERSHIP_REMOVE, ownership_remove = "/g/{slug}/places/ownerships/{id}/remove" (slug, id);
     UNIT, unit = "/g/{slug}/places/units/{id}" (slug, id);
     UNIT_RESIDENTS, unit_residents = "/g/{slug}/places/units/{id}/residents" (slug, id);
+    /// Take away a flat or house nobody has lived in (added by mistake).
+    UNIT_REMOVE, unit_remove = "/g/{slug}/places/units/{id}/remove" (slug, id);
     RESIDENCY_MOVE_OUT, residency_move_out = "/g/{slug}/places/residencies/{id}/move-out" (slug, id);
     /// A residency recorded by mistake (moving out keeps the history instead).
     RESIDENCY_REMOVE, residency_remove = "/g/{slug}/places/residencies/{id}/remove" (slug, id);

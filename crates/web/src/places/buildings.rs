@@ -10,8 +10,8 @@ use tredegar_db::landlords::{self, OrganisationRow, Ownership};
 use tredegar_db::places::{self, AreaRow, BuildingRow, UnitRow};
 use tredegar_db::residents::{self, Resident};
 use tredegar_db::structure::{self, Figures, Place, Raised};
-use tredegar_domain::BuildingId;
 use tredegar_domain::places::{BuildingInput, BuildingKind, UnitInput};
+use tredegar_domain::{BuildingId, UnitId};
 
 use super::areas::ShowQuery;
 use super::structure::{Structure, structure};
@@ -68,6 +68,34 @@ pub(super) async fn add_unit(
     places::add_unit(&mut tx, &scope, id, &unit, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved#units", paths::building(scope.group_slug(), id))).into_response())
+}
+
+pub(super) async fn update_unit(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, UnitId)>,
+    Form(form): Form<UnitInput>,
+) -> Result<Response, AppError> {
+    let unit = form.check()?;
+    let mut tx = state.db.write().await?;
+    places::update_unit(&mut tx, &scope, id, &unit).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::unit(scope.group_slug(), id))).into_response())
+}
+
+pub(super) async fn remove_unit(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, UnitId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let unit = places::unit(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    if !places::remove_unit(&mut tx, &scope, id).await? {
+        let why = "has had residents, so it stays with their history: change its label or floor instead";
+        return Err(tredegar_domain::Problem::new("unit", why).into());
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=removed#units", paths::building(scope.group_slug(), unit.building_id))).into_response())
 }
 
 /// One floor of a building as the page shows it: for organisers, its

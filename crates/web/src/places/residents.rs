@@ -53,6 +53,7 @@ struct UnitPage {
     q: String,
     found: Vec<PersonSummary>,
     today: chrono::NaiveDate,
+    organiser: bool,
 }
 
 pub(super) async fn show(
@@ -82,6 +83,7 @@ pub(super) async fn show(
         q: q.q,
         found,
         today: super::today(&state, &scope),
+        organiser: scope.role().sees_everyone(),
     }))
 }
 
