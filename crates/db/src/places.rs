@@ -272,13 +272,6 @@ pub async fn unit(tx: &mut Tx, scope: &Scope, id: UnitId) -> Result<Option<UnitR
     Ok(fetch_optional!(tx, UnitRow, sql, id, scope.group_id())?)
 }
 
-/// The units at this postcode, for linking an address to its unit.
-pub async fn units_at(tx: &mut Tx, scope: &Scope, postcode_key: &str) -> Result<Vec<UnitRow>> {
-    let sql =
-        sqlx::AssertSqlSafe(format!("{UNIT} WHERE u.group_id = $1 AND u.postcode_key = $2 ORDER BY u.number, u.label_key LIMIT 2000"));
-    Ok(fetch_all!(tx, UnitRow, sql, scope.group_id(), postcode_key)?)
-}
-
 /// An address's key for matching it to a unit: its postcode's key and its
 /// first line in any case and spacing, without trailing commas.
 pub fn address_key(postcode_key: &str, first_line: &str) -> (String, String) {

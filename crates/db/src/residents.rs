@@ -68,6 +68,12 @@ async fn unit_words(tx: &mut Tx, unit: UnitId) -> Result<String> {
     Ok(words.unwrap_or_default())
 }
 
+/// Their timeline's line for leaving a unit.
+async fn note_moved_out(tx: &mut Tx, scope: &Scope, person: PersonId, unit: UnitId, on: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+    let said = format!("Moved out of {} on {}", unit_words(tx, unit).await?, on.format("%-d %b %Y"));
+    people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await
+}
+
 /// Record that a person lives (or lived) in a unit; the unit must be the
 /// group's. A home with no end ends any other home they have not moved out
 /// of, on the day they moved in (or today). Their timeline says so.
@@ -99,8 +105,7 @@ pub async fn move_in(
         )?;
         for (old, old_unit) in left {
             execute!(tx, "UPDATE residencies SET moved_out = $2 WHERE id = $1", old, on)?;
-            let said = format!("Moved out of {} on {}", unit_words(tx, old_unit).await?, on.format("%-d %b %Y"));
-            people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await?;
+            note_moved_out(tx, scope, person, old_unit, on, now).await?;
         }
     }
     let id = ResidencyId::new();
@@ -140,8 +145,7 @@ pub async fn move_out(tx: &mut Tx, scope: &Scope, id: ResidencyId, on: NaiveDate
             tredegar_domain::FieldErrors::from(tredegar_domain::Problem::new("moved_out", "must not be before they moved in")).into()
         );
     }
-    let said = format!("Moved out of {} on {}", unit_words(tx, unit).await?, on.format("%-d %b %Y"));
-    people::add_event(tx, scope, person, HistoryKind::Moved, &said, now).await?;
+    note_moved_out(tx, scope, person, unit, on, now).await?;
     Ok(true)
 }
 
@@ -155,17 +159,19 @@ pub async fn remove(tx: &mut Tx, scope: &Scope, id: ResidencyId, now: DateTime<U
     Ok(true)
 }
 
-async fn person_of(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<Option<PersonId>> {
-    Ok(scalar!(tx, PersonId, "SELECT person_id FROM residencies WHERE id = $1 AND group_id = $2", id, scope.group_id())?)
-}
-
 /// Whose residency this is, and of which unit, if the scope may change it.
 pub async fn whose(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<Option<(PersonId, UnitId)>> {
-    let Some(person) = person_of(tx, scope, id).await? else { return Ok(None) };
-    if !may_change(tx, scope, person).await? {
-        return Ok(None);
+    let found = fetch_optional!(
+        tx,
+        (PersonId, UnitId),
+        "SELECT person_id, unit_id FROM residencies WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id()
+    )?;
+    match found {
+        Some((person, unit)) if may_change(tx, scope, person).await? => Ok(Some((person, unit))),
+        _ => Ok(None),
     }
-    Ok(scalar!(tx, UnitId, "SELECT unit_id FROM residencies WHERE id = $1", id)?.map(|u| (person, u)))
 }
 
 /// The people living in a building's units on `today` that the scope may

@@ -127,15 +127,20 @@ pub async fn over_time(
 ) -> Result<Vec<(NaiveDate, [i64; 4])>> {
     let mut out = Vec::with_capacity(days.len());
     for day in days {
-        let mut counts = [0i64; 4];
-        for u in units(tx, scope, place, campaign, *day).await? {
-            if let Some(n) = counts.get_mut(u.rank()) {
-                *n += 1;
-            }
-        }
-        out.push((*day, counts));
+        out.push((*day, ranks(&units(tx, scope, place, campaign, *day).await?)));
     }
     Ok(out)
+}
+
+/// How many of these units stand at each rank (see `UnitStatus::rank`).
+pub fn ranks(units: &[UnitStatus]) -> [i64; 4] {
+    let mut counts = [0i64; 4];
+    for u in units {
+        if let Some(n) = counts.get_mut(u.rank()) {
+            *n += 1;
+        }
+    }
+    counts
 }
 
 /// An issue raised at a building, and in how many conversations.

@@ -130,7 +130,7 @@ pub async fn show(
     open_follow_ups.sort_by_key(|f| f.due_on);
     let today = Zone::of(&scope).today(&state.clock.now());
     let placement = tredegar_db::ladder::placement(&mut tx, &scope, id).await?;
-    let homes = crate::places::homes_of(&mut tx, &scope, id).await?;
+    let homes = tredegar_db::residents::of_person(&mut tx, &scope, id).await?;
     let links = net
         .links
         .iter()

@@ -18,7 +18,6 @@ use crate::AppState;
 use crate::paths;
 
 pub use api::Doc;
-pub use residents::homes_of;
 
 pub fn router() -> Router<AppState> {
     Router::new()

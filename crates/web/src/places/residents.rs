@@ -6,10 +6,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tredegar_db::Scope;
 use tredegar_db::people::{self, Order, PersonSummary, Search};
 use tredegar_db::places::{self, UnitRow};
-use tredegar_db::residents::{self, Home, Resident};
-use tredegar_db::{Scope, Tx};
+use tredegar_db::residents::{self, Resident};
 use tredegar_domain::places::ResidencyInput;
 use tredegar_domain::{PersonId, Problem, ResidencyId, UnitId};
 
@@ -29,11 +29,6 @@ pub(super) async fn record_reads(state: &AppState, scope: &Scope, shown: &[Resid
     tredegar_db::audit::record_reads(&mut tx, scope, &read, how, state.clock.now()).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// A person's homes, for their page.
-pub async fn homes_of(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Home>, AppError> {
-    Ok(residents::of_person(tx, scope, person).await?)
 }
 
 #[derive(Default, Deserialize)]

@@ -58,9 +58,10 @@ pub(super) async fn structure(
     // Only a campaign of this group narrows the count.
     let campaign = campaign.filter(|c| campaigns.iter().any(|x| x.id == *c));
     let units = structure::units(tx, scope, place, campaign, today).await?;
-    // Every other month: seven columns fit a phone.
-    let days: Vec<NaiveDate> = (0..=12).rev().step_by(2).filter_map(|m| today.checked_sub_months(Months::new(m))).collect();
-    let history = structure::over_time(tx, scope, place, campaign, &days).await?;
+    // Every other month: seven columns fit a phone. Today's is the units above.
+    let days: Vec<NaiveDate> = (2..=12).rev().step_by(2).filter_map(|m| today.checked_sub_months(Months::new(m))).collect();
+    let mut history = structure::over_time(tx, scope, place, campaign, &days).await?;
+    history.push((today, structure::ranks(&units)));
     let columns: Vec<(String, Vec<i64>)> = history.iter().map(|(day, counts)| (day.format("%b %y").to_string(), counts.to_vec())).collect();
     let series = ["Supporter", "Spoken with", "Resident known", "Nobody known"].map(String::from);
     let svg = crate::charts::stacked_columns("Units over the last year", &series, &columns);
