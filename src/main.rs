@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod demo;
+mod import;
 
 use std::path::PathBuf;
 
@@ -66,6 +67,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Import from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Write everything a group holds to DIR as one zip archive of CSV files, with a README.
     Export {
         /// Name of the group
@@ -87,6 +91,13 @@ enum Command {
         #[arg(long)]
         new_password: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// People from a CSV: an electoral register, an Action Network or NationBuilder export, or any CSV with a mapping.
+    /// Importing the same file again creates nobody twice, and carries on an import that was cut short.
+    People(import::PeopleArgs),
 }
 
 #[derive(Subcommand)]
@@ -149,6 +160,7 @@ async fn main() -> std::process::ExitCode {
         }
         Command::User(UserCommand::SetPassword { email }) => commands::user_set_password(cli.db, &email).await,
         Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
+        Command::Import(ImportCommand::People(args)) => import::people(cli.db, args).await,
         Command::Export { group, dir } => commands::export(cli.db, &group, &dir).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,

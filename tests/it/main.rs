@@ -14,6 +14,7 @@ mod edge;
 mod events;
 mod export;
 mod helpers;
+mod imports;
 mod invitations;
 mod isolation;
 mod jobs;

@@ -223,6 +223,17 @@ pub const TABLES: &[Table] = &[
         "Every change of an assessment: from what level to what, why, who made it, and when.",
         "SELECT * FROM assessment_changes WHERE group_id = $1",
     ),
+    table(
+        "imports",
+        "Files of people imported: name, format, how far through each got, and how many rows were created, updated, unchanged or rejected.",
+        "SELECT * FROM imports WHERE group_id = $1",
+    ),
+    table(
+        "registers",
+        "Editions of the electoral register imported: who supplied each, which edition, the purpose the law allows it for, and the date \
+         it must be destroyed by. What only the register says about each elector is never exported (see the README's end).",
+        "SELECT * FROM registers WHERE group_id = $1",
+    ),
     table("audit_log", "Who viewed, exported, deleted or changed access to what, and when.", "SELECT * FROM audit_log WHERE group_id = $1"),
 ];
 
@@ -230,6 +241,11 @@ pub const TABLES: &[Table] = &[
 pub const LEFT_OUT: &[(&str, &str)] = &[
     ("api_tokens", "only hashes of secret tokens, which are useless outside this server; tokens are issued again, never moved"),
     ("jobs", "the queue of work still to do (emails to send, reminders): it refers to rows exported above and means nothing elsewhere"),
+    (
+        "electors",
+        "what only the electoral register says (elector numbers, markers, dates of attainment): the law allows its use only for its purpose \
+         and forbids passing it on, so it never leaves Tredegar; it is deleted on the register's destroy-by date",
+    ),
     ("person_terms", "the search index: words taken from people's names, emails and addresses, which are all in the files above"),
 ];
 

@@ -66,6 +66,7 @@ pub mod export;
 pub mod fields;
 pub mod follow_ups;
 pub mod groups;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod ladder;

@@ -31,6 +31,9 @@ enum Actor {
     /// A person following a link emailed to them (to unsubscribe): like a
     /// public form, it sees nobody.
     EmailLink,
+    /// A scheduled job acting on the law's or the group's rules (retention);
+    /// it sees nobody.
+    Schedule,
 }
 
 #[derive(sqlx::FromRow)]
@@ -97,6 +100,12 @@ impl Scope {
         Scope::for_group(tx, group_slug, Actor::EmailLink).await
     }
 
+    /// A scheduled job's scope in the group with this id, for its audit lines.
+    pub(crate) async fn for_schedule(tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = $1");
+        Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group)?.map(|g| Scope::new(g, Actor::Schedule, Role::Volunteer)))
+    }
+
     async fn for_group(tx: &mut Tx, group_slug: &str, actor: Actor) -> Result<Option<Scope>> {
         let role = if actor == Actor::CommandLine { Role::Admin } else { Role::Volunteer };
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.slug = $1");
@@ -125,6 +134,7 @@ impl Scope {
             Actor::CommandLine => "command line",
             Actor::PublicForm => "public form",
             Actor::EmailLink => "themselves, by a link in an email",
+            Actor::Schedule => "scheduled retention",
         }
     }
     pub fn group_id(&self) -> GroupId {

@@ -25,6 +25,10 @@ pub enum AuditAction {
     Demo,
     /// An email sent to a list, or a group's email wording changed.
     Email,
+    /// People imported from a file.
+    Import,
+    /// Data destroyed because the law or its source said so (an electoral register's destroy-by date).
+    Destroy,
 }
 
 crate::stored_as_text!(AuditAction {
@@ -40,4 +44,6 @@ crate::stored_as_text!(AuditAction {
     Setup = "setup",
     Demo = "demo",
     Email = "email",
+    Import = "import",
+    Destroy = "destroy",
 });

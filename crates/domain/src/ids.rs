@@ -71,4 +71,6 @@ id_type!(
     ResidencyId,
     OrganisationId,
     OwnershipId,
+    ImportId,
+    RegisterId,
 );

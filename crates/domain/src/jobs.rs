@@ -13,7 +13,7 @@ pub enum JobKind {
     /// Email members the follow-ups that went overdue (recurring).
     FollowUpsDue,
     /// Delete what is kept only for a while: expired password resets and sessions,
-    /// signatures never confirmed (recurring).
+    /// signatures never confirmed, electoral registers past their destroy-by date (recurring).
     Retention,
     /// Email the people going to an event that it is soon (when its reminder is due).
     EventReminders,

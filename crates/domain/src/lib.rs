@@ -74,6 +74,7 @@ pub mod events;
 pub mod filter;
 pub mod groups;
 pub mod ids;
+pub mod import;
 pub mod jobs;
 pub mod ladder;
 pub mod mail;

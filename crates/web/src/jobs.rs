@@ -129,7 +129,8 @@ async fn retention(state: &AppState) -> Result<Done, String> {
     let now = state.clock.now();
     let mut n = tredegar_db::users::delete_expired(&mut tx, now).await.map_err(|e| e.to_string())?;
     n += tredegar_db::petitions::delete_unconfirmed(&mut tx, now).await.map_err(|e| e.to_string())?;
+    let registers = tredegar_db::imports::destroy_due_registers(&mut tx, now.date_naive(), now).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    tracing::debug!(deleted = n, "expired reset links, sessions and unconfirmed signatures deleted");
+    tracing::debug!(deleted = n, registers, "expired reset links, sessions, unconfirmed signatures and registers past their date deleted");
     Ok(Done::Finished)
 }

@@ -37,6 +37,7 @@ pub mod campaigns;
 pub mod conversations;
 pub mod events;
 pub mod groups;
+pub mod imports;
 pub mod jobs;
 pub mod ladder;
 pub mod listening;

@@ -92,6 +92,15 @@ pub(super) async fn get_own(tx: &mut Tx, scope: &Scope, id: PersonId) -> Result<
     Ok(load(tx, scope, &[id], Reach::OwnGroup).await?.pop())
 }
 
+/// Many people of the scope's own group, as `get_own` does, for the batched upsert.
+pub(super) async fn get_own_many(tx: &mut Tx, scope: &Scope, ids: &[PersonId]) -> Result<Vec<Person>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(2000) {
+        found.extend(load(tx, scope, chunk, Reach::OwnGroup).await?);
+    }
+    Ok(found)
+}
+
 /// Whom a load may return.
 enum Reach {
     /// Whom the scope may read.

@@ -5,7 +5,7 @@
 //!
 //! - `search`: pages of people matching a search or an OSDI filter;
 //! - `load`: everything about a few people at once;
-//! - `upsert`: the one way outside input becomes a person;
+//! - `upsert`: the one way outside input becomes a person (`batch`: its batched form, for imports);
 //! - `write`: saving, deleting and merging;
 //! - `history`: what happened to a person;
 //! - `assignments`: which volunteers may see whom (the seed of walk and call lists).
@@ -15,6 +15,7 @@ use tredegar_domain::PersonId;
 use tredegar_domain::people::PersonDetails;
 
 mod assignments;
+mod batch;
 mod history;
 mod load;
 mod search;
@@ -24,6 +25,7 @@ mod upsert;
 mod write;
 
 pub use assignments::{Assignee, assign, assignees, unassign};
+pub use batch::{Incoming, Outcome, upsert_many};
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
 pub use search::{ExportRow, FILTER_FIELDS, Order, Recipient, Search, count, list, plan, send_export, subscribed};

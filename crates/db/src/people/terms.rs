@@ -7,29 +7,15 @@ use tredegar_domain::{GroupId, PersonId};
 
 use crate::{Db, Result, Sql, Tx};
 
-/// Rows per INSERT: well under both backends' limits on bound values.
-const ROWS: usize = 300;
-
-/// Replace a person's terms.
-pub(crate) async fn index(tx: &mut Tx, group: GroupId, person: PersonId, terms: &[String]) -> Result<()> {
-    execute!(tx, "DELETE FROM person_terms WHERE person_id = $1", person)?;
-    insert(tx, &[(group, person, terms)]).await
-}
-
 /// Add terms for several people at once, each with the empty term.
-async fn insert(tx: &mut Tx, people: &[(GroupId, PersonId, &[String])]) -> Result<()> {
+pub(crate) async fn insert(tx: &mut Tx, people: &[(GroupId, PersonId, &[String])]) -> Result<()> {
     let empty = String::new();
     let rows: Vec<(GroupId, PersonId, &String)> =
         people.iter().flat_map(|(g, p, terms)| std::iter::once(&empty).chain(terms.iter()).map(move |t| (*g, *p, t))).collect();
-    for chunk in rows.chunks(ROWS) {
-        let mut q = Sql::new("INSERT INTO person_terms (group_id, person_id, term) VALUES ");
-        for (i, (g, p, t)) in chunk.iter().enumerate() {
-            q.push(if i == 0 { "(" } else { ", (" }).bind(*g).push(", ").bind(*p).push(", ").bind(t.as_str()).push(")");
-        }
-        q.push(" ON CONFLICT DO NOTHING");
-        q.execute(tx).await?;
-    }
-    Ok(())
+    Sql::insert_rows(tx, "INSERT INTO person_terms (group_id, person_id, term) VALUES", " ON CONFLICT DO NOTHING", &rows, |q, (g, p, t)| {
+        q.bind(*g).push(", ").bind(*p).push(", ").bind(t.as_str());
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]

@@ -109,7 +109,10 @@ async fn apply(
     history: &str,
     now: DateTime<Utc>,
 ) -> Result<Upserted> {
-    check_custom(tx, scope, &mut update, new_fields, now).await?;
+    if !update.custom.is_empty() {
+        let mut known = fields::list(tx, scope).await?;
+        check_custom(tx, scope, &mut known, &mut update, new_fields, now).await?;
+    }
     let (id, created, stored, now) = match existing {
         // Modified is always after created, so clients can tell an update from a create.
         Some(p) => (p.id, false, p.details, now.max(p.created_at + chrono::Duration::milliseconds(1))),
@@ -121,13 +124,16 @@ async fn apply(
     Ok(Upserted { id, created })
 }
 
-/// Check each custom value against its field's kind, defining unknown
-/// fields or refusing them as the caller said.
-async fn check_custom(tx: &mut Tx, scope: &Scope, update: &mut PersonUpdate, new_fields: NewFields, now: DateTime<Utc>) -> Result<()> {
-    if update.custom.is_empty() {
-        return Ok(());
-    }
-    let mut known = fields::list(tx, scope).await?;
+/// Check each custom value against its field's kind (`known` are the
+/// group's fields), defining unknown fields or refusing them as the caller said.
+pub(super) async fn check_custom(
+    tx: &mut Tx,
+    scope: &Scope,
+    known: &mut Vec<fields::CustomField>,
+    update: &mut PersonUpdate,
+    new_fields: NewFields,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut errors = FieldErrors::default();
     for (name, value) in &mut update.custom {
         let field = format!("custom_fields.{name}");

@@ -6,7 +6,7 @@ use tredegar_domain::people::PersonDetails;
 use tredegar_domain::{Email, PersonId, Phone, Postcode};
 
 use super::Person;
-use crate::{DbError, Result, Scope, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx};
 
 /// The person in the scope's own group who has this email or phone, for the
 /// API's upsert: match by email first, then by phone.
@@ -75,130 +75,144 @@ pub async fn taken(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDet
 /// An email or phone that belongs to someone else in the group is refused,
 /// naming who has it.
 pub async fn save(tx: &mut Tx, scope: &Scope, id: PersonId, details: &PersonDetails, now: DateTime<Utc>, new: bool) -> Result<()> {
-    let group = scope.group_id();
     if let Some(first) = taken(tx, scope, id, details).await?.into_iter().next() {
         return Err(first);
     }
     let fields = crate::fields::list(tx, scope).await?;
-    let mut values = Vec::new();
-    for (name, value) in &details.custom {
-        let field = fields
-            .iter()
-            .find(|f| &f.name == name)
-            .ok_or_else(|| tredegar_domain::Problem::new(format!("custom_{name}"), "is not a custom field of this group"))?;
-        if let Some(v) = field.kind.check(&format!("custom_{name}"), value)? {
-            values.push((field.id, v));
-        }
-    }
-
-    let name_key = details.name_key();
-    let family_key = details.family_name.as_deref().unwrap_or_default().to_lowercase();
-    let languages = details.languages.join(",");
     if new {
-        execute!(
-            tx,
-            "INSERT INTO people (id, group_id, given_name, family_name, name_key, family_key, languages, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-            id,
-            group,
-            &details.given_name,
-            &details.family_name,
-            name_key,
-            family_key,
-            languages,
-            now
-        )?;
-    } else {
-        let changed = execute!(
-            tx,
-            "UPDATE people SET given_name = $3, family_name = $4, name_key = $5, family_key = $6, languages = $7, modified_at = $8 WHERE id = $1 AND group_id = $2",
-            id,
-            group,
-            &details.given_name,
-            &details.family_name,
-            name_key,
-            family_key,
-            languages,
-            now
-        )?;
-        if changed == 0 {
-            return Err(DbError::NotFound);
+        return insert_many(tx, scope, &[(id, details)], &fields, now).await;
+    }
+    let changed = execute!(
+        tx,
+        "UPDATE people SET given_name = $3, family_name = $4, name_key = $5, family_key = $6, languages = $7, modified_at = $8 WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id(),
+        &details.given_name,
+        &details.family_name,
+        details.name_key(),
+        family_key(details),
+        details.languages.join(","),
+        now
+    )?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    for table in ["person_emails", "person_phones", "person_addresses", "person_custom_values", "person_terms"] {
+        execute!(tx, sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE person_id = $1")), id)?;
+    }
+    insert_parts(tx, scope, &[(id, details)], &fields).await
+}
+
+fn family_key(details: &PersonDetails) -> String {
+    details.family_name.as_deref().unwrap_or_default().to_lowercase()
+}
+
+/// Create several people at once, in a few multi-row statements: the write
+/// half of the batched upsert, which has already checked that no email or
+/// phone is anyone else's. `fields` are the group's custom fields.
+pub(crate) async fn insert_many(
+    tx: &mut Tx,
+    scope: &Scope,
+    people: &[(PersonId, &PersonDetails)],
+    fields: &[crate::fields::CustomField],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let group = scope.group_id();
+    Sql::insert_rows(
+        tx,
+        "INSERT INTO people (id, group_id, given_name, family_name, name_key, family_key, languages, created_at, modified_at) VALUES",
+        "",
+        people,
+        |q, (id, d)| {
+            q.bind(*id).push(", ").bind(group).push(", ").bind(d.given_name.as_deref()).push(", ");
+            q.bind(d.family_name.as_deref()).push(", ").bind(d.name_key()).push(", ").bind(family_key(d)).push(", ");
+            q.bind(d.languages.join(",")).push(", ").bind(now).push(", ").bind(now);
+        },
+    )
+    .await?;
+    insert_parts(tx, scope, people, fields).await
+}
+
+/// Everything about these people but their row: emails, phones, addresses,
+/// custom values and search terms.
+async fn insert_parts(
+    tx: &mut Tx,
+    scope: &Scope,
+    people: &[(PersonId, &PersonDetails)],
+    fields: &[crate::fields::CustomField],
+) -> Result<()> {
+    let group = scope.group_id();
+    let emails: Vec<_> = people.iter().flat_map(|(id, d)| d.emails.iter().map(move |e| (*id, e))).collect();
+    let r = Sql::insert_rows(
+        tx,
+        "INSERT INTO person_emails (id, group_id, person_id, address, address_key, status, is_primary) VALUES",
+        "",
+        &emails,
+        |q, (id, e)| {
+            q.bind(uuid::Uuid::now_v7()).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(e.email.as_str()).push(", ");
+            q.bind(e.email.key()).push(", ").bind(e.status.as_str()).push(", ").bind(e.primary);
+        },
+    )
+    .await;
+    unique_as_duplicate(r, "email_0", emails.first().map(|(_, e)| e.email.as_str()))?;
+    let phones: Vec<_> = people.iter().flat_map(|(id, d)| d.phones.iter().map(move |p| (*id, p))).collect();
+    let r = Sql::insert_rows(
+        tx,
+        "INSERT INTO person_phones (id, group_id, person_id, number, number_key, number_type, status, is_primary) VALUES",
+        "",
+        &phones,
+        |q, (id, p)| {
+            q.bind(uuid::Uuid::now_v7()).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(p.phone.as_str()).push(", ");
+            q.bind(p.phone.key()).push(", ").bind(p.number_type.as_str()).push(", ").bind(p.status.as_str()).push(", ");
+            q.bind(p.primary);
+        },
+    )
+    .await;
+    unique_as_duplicate(r, "phone_0", phones.first().map(|(_, p)| p.phone.as_str()))?;
+    let addresses: Vec<_> = people.iter().flat_map(|(id, d)| d.addresses.iter().map(move |a| (*id, a))).collect();
+    Sql::insert_rows(
+        tx,
+        "INSERT INTO person_addresses (id, group_id, person_id, address_lines, locality, region, postal_code, postcode_key, country, latitude, longitude, is_primary) VALUES",
+        "",
+        &addresses,
+        |q, (id, a)| {
+            q.bind(uuid::Uuid::now_v7()).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(a.address_lines.join("\n"));
+            q.push(", ").bind(a.locality.as_deref()).push(", ").bind(a.region.as_deref()).push(", ");
+            q.bind(a.postcode.as_ref().map(Postcode::as_str)).push(", ").bind(a.postcode.as_ref().map(Postcode::key).unwrap_or_default());
+            q.push(", ").bind(a.country.as_deref()).push(", ").bind(a.latitude).push(", ").bind(a.longitude).push(", ").bind(a.primary);
+        },
+    )
+    .await?;
+    let mut values = Vec::new();
+    for (id, d) in people {
+        for (name, value) in &d.custom {
+            let field = fields
+                .iter()
+                .find(|f| &f.name == name)
+                .ok_or_else(|| tredegar_domain::Problem::new(format!("custom_{name}"), "is not a custom field of this group"))?;
+            if let Some(v) = field.kind.check(&format!("custom_{name}"), value)? {
+                values.push((*id, field.id, v));
+            }
         }
-        for table in ["person_emails", "person_phones", "person_addresses", "person_custom_values"] {
-            execute!(tx, sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE person_id = $1")), id)?;
-        }
     }
-    for e in &details.emails {
-        let r = execute!(
-            tx,
-            "INSERT INTO person_emails (id, group_id, person_id, address, address_key, status, is_primary) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            uuid::Uuid::now_v7(),
-            group,
-            id,
-            e.email.as_str(),
-            e.email.key(),
-            e.status.as_str(),
-            e.primary
-        );
-        unique_as_duplicate(r, "email_0", e.email.as_str())?;
-    }
-    for p in &details.phones {
-        let r = execute!(
-            tx,
-            "INSERT INTO person_phones (id, group_id, person_id, number, number_key, number_type, status, is_primary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            uuid::Uuid::now_v7(),
-            group,
-            id,
-            p.phone.as_str(),
-            p.phone.key(),
-            p.number_type.as_str(),
-            p.status.as_str(),
-            p.primary
-        );
-        unique_as_duplicate(r, "phone_0", p.phone.as_str())?;
-    }
-    for a in &details.addresses {
-        execute!(
-            tx,
-            "INSERT INTO person_addresses (id, group_id, person_id, address_lines, locality, region, postal_code, postcode_key, country, latitude, longitude, is_primary) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            uuid::Uuid::now_v7(),
-            group,
-            id,
-            a.address_lines.join("\n"),
-            &a.locality,
-            &a.region,
-            a.postcode.as_ref().map(|p| p.as_str().to_string()),
-            a.postcode.as_ref().map(Postcode::key).unwrap_or_default(),
-            &a.country,
-            a.latitude,
-            a.longitude,
-            a.primary
-        )?;
-    }
-    for (field, value) in values {
-        execute!(
-            tx,
-            "INSERT INTO person_custom_values (group_id, person_id, field_id, value) VALUES ($1, $2, $3, $4)",
-            group,
-            id,
-            field,
-            value
-        )?;
-    }
-    super::terms::index(tx, group, id, &tredegar_domain::search::terms(details)).await?;
-    Ok(())
+    Sql::insert_rows(tx, "INSERT INTO person_custom_values (group_id, person_id, field_id, value) VALUES", "", &values, |q, (id, f, v)| {
+        q.bind(group).push(", ").bind(*id).push(", ").bind(*f).push(", ").bind(v.as_str());
+    })
+    .await?;
+    let terms: Vec<_> = people.iter().map(|(id, d)| (*id, tredegar_domain::search::terms(d))).collect();
+    let terms: Vec<_> = terms.iter().map(|(id, t)| (group, *id, t.as_slice())).collect();
+    super::terms::insert(tx, &terms).await
 }
 
 /// A concurrent save can take an address between our check and our insert.
-fn unique_as_duplicate(r: std::result::Result<u64, sqlx::Error>, field: &str, value: &str) -> Result<()> {
+fn unique_as_duplicate(r: Result<()>, field: &str, value: Option<&str>) -> Result<()> {
     match r {
-        Err(e) if crate::is_unique_violation(&e) => Err(DbError::Duplicate {
+        Err(DbError::Sqlx(e)) if crate::is_unique_violation(&e) => Err(DbError::Duplicate {
             field: field.into(),
-            message: format!("{value} already belongs to someone else in this group"),
+            message: format!("{} already belongs to someone else in this group", value.unwrap_or("an address")),
             existing: None,
         }),
-        Err(e) => Err(e.into()),
-        Ok(_) => Ok(()),
+        other => other,
     }
 }
 
@@ -244,7 +258,7 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
     )?;
     // Conversations, follow-ups, assessment history and homes all move; where both
     // were assessed on a campaign, `keep`'s current level stands.
-    for table in ["person_events", "conversations", "follow_ups", "assessment_changes", "residencies"] {
+    for table in ["person_events", "conversations", "follow_ups", "assessment_changes", "residencies", "electors"] {
         execute!(tx, sqlx::AssertSqlSafe(format!("UPDATE {table} SET person_id = $1 WHERE person_id = $2")), k, o)?;
     }
     // One attendance per event: where both had one, `keep`'s stands.

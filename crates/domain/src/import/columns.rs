@@ -1,0 +1,205 @@
+//! The layouts a file can be, known by its headers, and what each column
+//! holds. Electoral registers have no national standard: each council's
+//! software writes its own headers, so we recognise the common ones.
+
+use crate::Problem;
+use crate::people::PhoneType;
+
+/// Where a file came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    ElectoralRegister,
+    ActionNetwork,
+    NationBuilder,
+    Generic,
+}
+crate::stored_as_text!(Format {
+    ElectoralRegister = "electoral-register",
+    ActionNetwork = "action-network",
+    NationBuilder = "nationbuilder",
+    Generic = "generic",
+});
+
+/// The register layouts we know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Xpress: "Elector Number Prefix", "Elector Surname", "Address1".."Address6".
+    Xpress,
+    /// "PD, ENO, Title, First Names, Surname, Suffix, Date of Attainment, Franchise Flag".
+    PollingDistrict,
+    /// "DISTRICT, ELNO, FORENAMES, SURNAME, DO18, PCODE".
+    District,
+}
+
+/// What a column holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    GivenName,
+    FamilyName,
+    Email,
+    Phone(PhoneType),
+    AddressLine,
+    Locality,
+    Postcode,
+    Tags,
+    EmailStatus,
+    DoNotCall,
+    Custom(String),
+    ElectorDistrict,
+    ElectorNumber,
+    ElectorSuffix,
+    ElectorMarkers,
+    ElectorAttainment,
+    Ignore,
+}
+
+impl Target {
+    /// A mapping file's word for a target: `given_name`, `custom:tenancy`, `ignore`...
+    pub fn parse(field: &str, word: &str) -> Result<Target, Problem> {
+        if let Some(name) = word.strip_prefix("custom:") {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(Problem::new(field, "custom: needs a field name after it"));
+            }
+            return Ok(Target::Custom(name.to_string()));
+        }
+        Ok(match word {
+            "given_name" => Target::GivenName,
+            "family_name" => Target::FamilyName,
+            "email" => Target::Email,
+            "phone" => Target::Phone(PhoneType::Other),
+            "mobile" => Target::Phone(PhoneType::Mobile),
+            "address_line" => Target::AddressLine,
+            "locality" => Target::Locality,
+            "postcode" => Target::Postcode,
+            "tags" => Target::Tags,
+            "email_status" => Target::EmailStatus,
+            "do_not_call" => Target::DoNotCall,
+            "elector_district" => Target::ElectorDistrict,
+            "elector_number" => Target::ElectorNumber,
+            "elector_suffix" => Target::ElectorSuffix,
+            "elector_markers" => Target::ElectorMarkers,
+            "elector_attainment" => Target::ElectorAttainment,
+            "ignore" => Target::Ignore,
+            _ => {
+                return Err(Problem::new(
+                    field,
+                    format!(
+                        "'{word}' is not something a column can hold: use given_name, family_name, email, phone, mobile, \
+                         address_line, locality, postcode, tags, email_status, do_not_call, elector_district, elector_number, \
+                         elector_suffix, elector_markers, elector_attainment, custom:NAME or ignore"
+                    ),
+                ));
+            }
+        })
+    }
+}
+
+/// A file's layout: its format and what each column holds, in order.
+#[derive(Clone, Debug)]
+pub struct Columns {
+    pub format: Format,
+    pub layout: Option<Layout>,
+    targets: Vec<Target>,
+    /// Headers that nothing reads, to tell the importer.
+    pub ignored: Vec<String>,
+}
+
+/// Lower case with only letters and digits: "Elector Number Prefix" → "electornumberprefix".
+fn squash(header: &str) -> String {
+    header.trim_start_matches('\u{feff}').chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+}
+
+impl Columns {
+    /// Work out the columns from the headers: the format given, or the one
+    /// the headers show; a mapping's words win over what we would guess.
+    pub fn detect(headers: &[String], format: Option<Format>, mapping: Option<&[(String, String)]>) -> Result<Columns, Problem> {
+        let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+        let has = |h: &str| squashed.iter().any(|s| s == h);
+        let layout = if has("electornumber") || has("electorsurname") {
+            Some(Layout::Xpress)
+        } else if has("pd") && has("eno") {
+            Some(Layout::PollingDistrict)
+        } else if has("elno") || (has("district") && has("do18")) {
+            Some(Layout::District)
+        } else {
+            None
+        };
+        let seen = if layout.is_some() {
+            Format::ElectoralRegister
+        } else if has("nationbuilderid") {
+            Format::NationBuilder
+        } else if squashed.iter().any(|s| s.starts_with("can2")) {
+            Format::ActionNetwork
+        } else {
+            Format::Generic
+        };
+        let format = format.unwrap_or(seen);
+        if format == Format::ElectoralRegister && layout.is_none() && mapping.is_none() {
+            return Err(Problem::new(
+                "format",
+                "these headers are not a register layout we know (Xpress; PD, ENO; or DISTRICT, ELNO): give a --mapping",
+            ));
+        }
+        let mut targets = Vec::with_capacity(headers.len());
+        let mut ignored = Vec::new();
+        for (header, s) in headers.iter().zip(&squashed) {
+            let mapped = mapping.and_then(|m| m.iter().find(|(h, _)| squash(h) == *s));
+            let target = match mapped {
+                Some((h, word)) => Target::parse(&format!("mapping for '{h}'"), word)?,
+                None => guess(format, s, header),
+            };
+            if target == Target::Ignore {
+                ignored.push(header.clone());
+            }
+            targets.push(target);
+        }
+        if let Some(m) = mapping
+            && let Some((h, _)) = m.iter().find(|(h, _)| !squashed.contains(&squash(h)))
+        {
+            return Err(Problem::new("mapping", format!("the file has no column '{h}'")));
+        }
+        if !targets.iter().any(|t| matches!(t, Target::GivenName | Target::FamilyName | Target::Email | Target::Phone(_))) {
+            return Err(Problem::new("mapping", "no column holds a name, an email or a phone: give a --mapping"));
+        }
+        if format == Format::ElectoralRegister && !targets.contains(&Target::ElectorNumber) {
+            return Err(Problem::new("mapping", "a register needs a column of elector numbers"));
+        }
+        Ok(Columns { format, layout, targets, ignored })
+    }
+
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+}
+
+/// What a header means in a format, by the names the usual exports use.
+fn guess(format: Format, s: &str, header: &str) -> Target {
+    let register = format == Format::ElectoralRegister;
+    let address = |rest: &str| rest.is_empty() || rest.parse::<u8>().is_ok();
+    match s {
+        "firstname" | "firstnames" | "forename" | "forenames" | "givenname" | "electorforename" | "electorforenames" => Target::GivenName,
+        "lastname" | "surname" | "familyname" | "electorsurname" => Target::FamilyName,
+        "email" | "emailaddress" | "email1" | "email2" | "email3" | "email4" => Target::Email,
+        "mobile" | "mobilenumber" | "mobilephone" => Target::Phone(PhoneType::Mobile),
+        "phone" | "phonenumber" | "telephone" | "can2phone" => Target::Phone(PhoneType::Other),
+        "postcode" | "pcode" | "zip" | "zipcode" | "postalcode" | "primaryzip" => Target::Postcode,
+        "city" | "town" | "can2usercity" | "primarycity" => Target::Locality,
+        "can2useraddress" | "street" => Target::AddressLine,
+        "tags" | "taglist" | "can2usertags" => Target::Tags,
+        "can2subscriptionstatus" | "emailstatus" => Target::EmailStatus,
+        "donotcall" => Target::DoNotCall,
+        "electornumberprefix" | "pd" | "district" | "pollingdistrict" if register => Target::ElectorDistrict,
+        "electornumber" | "eno" | "elno" if register => Target::ElectorNumber,
+        "electornumbersuffix" | "suffix" if register => Target::ElectorSuffix,
+        "electormarkers" | "markers" | "franchiseflag" if register => Target::ElectorMarkers,
+        "electordob" | "dateofattainment" | "do18" if register => Target::ElectorAttainment,
+        _ if s.strip_prefix("address").is_some_and(address) => Target::AddressLine,
+        _ if s.strip_prefix("primaryaddress").is_some_and(address) => Target::AddressLine,
+        // Action Network puts the group's own fields after its own columns.
+        _ if format == Format::ActionNetwork && !s.starts_with("can2") && s != "uuid" && !s.is_empty() => {
+            Target::Custom(header.trim().to_string())
+        }
+        _ => Target::Ignore,
+    }
+}

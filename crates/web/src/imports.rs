@@ -1,0 +1,224 @@
+//! Importing people from a file, streamed: decode each cell (UTF-8, with or
+//! without a byte-order mark, or Windows-1252 as spreadsheets often save),
+//! read the rows into records, and hand them to the database in batches.
+//! The command line's `import people` runs this; so will the admins' upload.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use sha2::Digest;
+use tredegar_db::imports::{self, Register};
+use tredegar_db::people::Outcome;
+use tredegar_db::{Db, Scope};
+use tredegar_domain::import::{Columns, Format, Read, Record, read};
+
+use crate::Clock;
+
+/// Rows a transaction holds: big enough to be quick, small enough that a
+/// crash loses little and memory stays flat.
+pub const BATCH: usize = 5000;
+
+/// What to do with rows that cannot become a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnError {
+    /// Keep the good rows and report the bad.
+    Skip,
+    /// Write nothing if any row is bad.
+    Abort,
+}
+
+pub struct Options {
+    pub format: Option<Format>,
+    /// Header and what it holds, from a mapping file.
+    pub mapping: Option<Vec<(String, String)>>,
+    pub on_error: OnError,
+    pub register: Option<Register>,
+}
+
+/// A row reported back: refused, or kept with a value left raw.
+pub struct BadRow {
+    pub row: u64,
+    pub refused: bool,
+    pub reason: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub read: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    pub anonymous: u64,
+    pub flagged: u64,
+    /// Rows an earlier, interrupted run of this file had already imported.
+    pub resumed_after: u64,
+    pub aborted: bool,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} rows read: {} created, {} updated, {} unchanged, {} rejected",
+            self.read, self.created, self.updated, self.unchanged, self.rejected
+        )?;
+        if self.anonymous > 0 {
+            write!(f, "; {} anonymous electors left out", self.anonymous)?;
+        }
+        if self.flagged > 0 {
+            write!(f, "; {} kept with a value left raw", self.flagged)?;
+        }
+        if self.resumed_after > 0 {
+            write!(f, " (carried on after row {}, where an earlier run stopped)", self.resumed_after)?;
+        }
+        if self.aborted {
+            f.write_str("; nothing was written")?;
+        }
+        Ok(())
+    }
+}
+
+/// What the caller hears as the import goes.
+pub trait Report {
+    /// The header row, once.
+    fn headers(&mut self, headers: &[String]);
+    /// Bytes of the file read so far, of `total`.
+    fn progress(&mut self, done: u64, total: u64);
+    fn bad(&mut self, row: BadRow);
+}
+
+/// Import the people in the file at `path` into the scope's group.
+pub async fn run(
+    db: &Db,
+    scope: &Scope,
+    clock: &Clock,
+    path: &Path,
+    options: &Options,
+    report: &mut dyn Report,
+) -> anyhow::Result<Summary> {
+    let (hash, total) = hash_of(path)?;
+    let mut reader = csv_reader(path)?;
+    let headers: Vec<String> = reader.byte_headers().context("reading the header row")?.iter().map(decode).collect();
+    report.headers(&headers);
+    let columns = Columns::detect(&headers, options.format, options.mapping.as_deref()).map_err(|p| anyhow::anyhow!("{p}"))?;
+    if columns.format == Format::ElectoralRegister && options.register.is_none() {
+        bail!(
+            "an electoral register may be used only as the law allows: give --register-source, --register-edition, --purpose and --destroy-by"
+        );
+    }
+    if columns.format != Format::ElectoralRegister && options.register.is_some() {
+        bail!("the register options were given, but this file is not an electoral register (it reads as {})", columns.format);
+    }
+    let mut summary = Summary::default();
+    if options.on_error == OnError::Abort {
+        // Read it all first: one bad row and nothing is written.
+        let mut bad = 0;
+        let mut rows = csv_reader(path)?.into_byte_records();
+        let mut row = 1;
+        while let Some(cells) = rows.next().transpose().context("reading the file")? {
+            row += 1;
+            let cells: Vec<String> = cells.iter().map(decode).collect();
+            if let Read::Bad(reason) = read(&columns, row, &cells) {
+                bad += 1;
+                report.bad(BadRow { row, refused: true, reason, cells });
+            }
+        }
+        if bad > 0 {
+            return Ok(Summary { read: row - 1, rejected: bad, aborted: true, ..summary });
+        }
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut run = imports::start(db, scope, &name, &hash, columns.format, options.register.as_ref(), clock.now()).await?;
+    summary.resumed_after = run.rows_done;
+    let mut batch: Vec<(Record, Vec<String>)> = Vec::with_capacity(BATCH);
+    let mut bad_in_batch = 0;
+    let mut row = 1;
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).context("reading the file")? {
+        row += 1;
+        summary.read += 1;
+        if row <= run.rows_done {
+            continue;
+        }
+        let cells: Vec<String> = record.iter().map(decode).collect();
+        match read(&columns, row, &cells) {
+            Read::Person(r) => batch.push((*r, cells)),
+            Read::Anonymous => summary.anonymous += 1,
+            Read::Bad(reason) => {
+                bad_in_batch += 1;
+                report.bad(BadRow { row, refused: true, reason, cells });
+            }
+        }
+        if batch.len() >= BATCH {
+            send(db, scope, clock, &mut run, &mut batch, bad_in_batch, row, &mut summary, report).await?;
+            bad_in_batch = 0;
+            report.progress(reader.position().byte(), total);
+        }
+    }
+    send(db, scope, clock, &mut run, &mut batch, bad_in_batch, row, &mut summary, report).await?;
+    report.progress(total, total);
+    imports::finish(db, scope, &run, &name, clock.now()).await?;
+    let c = run.counts;
+    Ok(Summary { created: c.created, updated: c.updated, unchanged: c.unchanged, rejected: c.rejected, ..summary })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn send(
+    db: &Db,
+    scope: &Scope,
+    clock: &Clock,
+    run: &mut imports::Run,
+    batch: &mut Vec<(Record, Vec<String>)>,
+    bad: u64,
+    last_row: u64,
+    summary: &mut Summary,
+    report: &mut dyn Report,
+) -> anyhow::Result<()> {
+    let records: Vec<Record> = batch.iter().map(|(r, _)| r.clone()).collect();
+    let outcomes = imports::batch(db, scope, run, &records, bad, last_row, clock.now()).await?;
+    for ((r, cells), o) in batch.drain(..).zip(outcomes) {
+        if let Outcome::Refused(reason) = o {
+            report.bad(BadRow { row: r.row, refused: true, reason, cells });
+        } else if !r.flags.is_empty() {
+            summary.flagged += 1;
+            report.bad(BadRow { row: r.row, refused: false, reason: r.flags.join("; "), cells });
+        }
+    }
+    Ok(())
+}
+
+fn csv_reader(path: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    // Rows of any length: a short row is read as far as it goes.
+    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(file))
+}
+
+/// The file's SHA-256, which knows it again to carry on, and its size.
+fn hash_of(path: &Path) -> anyhow::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0; 1 << 16];
+    let mut total = 0;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    let hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((hash, total))
+}
+
+/// A cell as text: UTF-8 if it is (a byte-order mark dropped), else Windows-1252.
+fn decode(cell: &[u8]) -> String {
+    let cell = cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell);
+    match std::str::from_utf8(cell) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(cell).0.into_owned(),
+    }
+}

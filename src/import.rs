@@ -1,0 +1,182 @@
+//! `tredegar import people`: a file of people into a group, with a progress
+//! bar, one summary line, and the bad rows written to a CSV if asked.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use tredegar_db::imports::Register;
+use tredegar_domain::import::Format;
+use tredegar_domain::spreadsheet::defuse_formula;
+use tredegar_web::imports::{self, BadRow, OnError, Options, Report};
+
+use crate::DbArgs;
+
+#[derive(Args)]
+pub struct PeopleArgs {
+    /// The CSV file
+    file: PathBuf,
+    /// Name of the group
+    #[arg(long)]
+    group: String,
+    /// What the file is [default: worked out from its headers]
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// A TOML file saying what each column holds: [columns] "Post code" = "postcode"
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// skip: keep the good rows; abort: write nothing if any row is bad
+    #[arg(long, value_enum, default_value = "skip")]
+    on_error: OnErrorArg,
+    /// Write the rejected rows, and those kept with a value left raw, to this CSV
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Electoral register: who supplied it (e.g. "Blaenau Gwent Council")
+    #[arg(long)]
+    register_source: Option<String>,
+    /// Electoral register: which edition (e.g. "2026 revised, 1 Dec 2026")
+    #[arg(long)]
+    register_edition: Option<String>,
+    /// Electoral register: the purpose it may be used for (e.g. "electoral purposes only")
+    #[arg(long)]
+    purpose: Option<String>,
+    /// Electoral register: the date by which it must be destroyed, YYYY-MM-DD
+    #[arg(long)]
+    destroy_by: Option<chrono::NaiveDate>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    ElectoralRegister,
+    ActionNetwork,
+    Nationbuilder,
+    Generic,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnErrorArg {
+    Skip,
+    Abort,
+}
+
+/// Shows progress, and writes bad rows to the errors file.
+struct Cli {
+    bar: ProgressBar,
+    errors: Option<csv::Writer<std::fs::File>>,
+    failed: Option<csv::Error>,
+}
+
+impl Report for Cli {
+    fn headers(&mut self, headers: &[String]) {
+        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned());
+        self.write(head.collect());
+    }
+    fn progress(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+    fn bad(&mut self, row: BadRow) {
+        let outcome = if row.refused { "rejected" } else { "kept, flagged" };
+        let head = [row.row.to_string(), outcome.to_string(), row.reason];
+        self.write(head.into_iter().chain(row.cells).map(defuse_formula).collect());
+    }
+}
+
+impl Cli {
+    fn write(&mut self, cells: Vec<String>) {
+        if let (Some(w), None) = (&mut self.errors, &self.failed)
+            && let Err(e) = w.write_record(&cells)
+        {
+            self.failed = Some(e);
+        }
+    }
+}
+
+pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
+    let register = register(&args)?;
+    let mapping = match &args.mapping {
+        Some(path) => Some(read_mapping(path)?),
+        None => None,
+    };
+    let options = Options {
+        format: args.format.map(|f| match f {
+            FormatArg::ElectoralRegister => Format::ElectoralRegister,
+            FormatArg::ActionNetwork => Format::ActionNetwork,
+            FormatArg::Nationbuilder => Format::NationBuilder,
+            FormatArg::Generic => Format::Generic,
+        }),
+        mapping,
+        on_error: match args.on_error {
+            OnErrorArg::Skip => OnError::Skip,
+            OnErrorArg::Abort => OnError::Abort,
+        },
+        register,
+    };
+    let (db, _) = crate::commands::open(&db).await?;
+    db.migrate().await?;
+    let group = crate::commands::find_group(&db, &args.group).await?;
+    let mut tx = db.read().await?;
+    let scope = crate::commands::operator(&mut tx, &group).await?;
+    drop(tx);
+    let errors = match &args.errors {
+        Some(path) => Some(csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?),
+        None => None,
+    };
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut cli = Cli { bar, errors, failed: None };
+    let summary = imports::run(&db, &scope, &tredegar_web::Clock, &args.file, &options, &mut cli).await;
+    cli.bar.finish_and_clear();
+    if let Some(mut w) = cli.errors {
+        w.flush().context("writing the errors file")?;
+    }
+    if let Some(e) = cli.failed {
+        return Err(e).context("writing the errors file");
+    }
+    let summary = summary?;
+    println!("{summary}");
+    if summary.aborted {
+        bail!("{} bad rows, and --on-error abort: nothing was imported", summary.rejected);
+    }
+    Ok(())
+}
+
+/// The law's four facts, required together for a register and refused without one.
+fn register(args: &PeopleArgs) -> anyhow::Result<Option<Register>> {
+    let given = (&args.register_source, &args.register_edition, &args.purpose, args.destroy_by);
+    match given {
+        (Some(source), Some(edition), Some(purpose), Some(destroy_by)) => {
+            let blank = [source, edition, purpose].iter().any(|s| s.trim().is_empty());
+            if blank {
+                bail!("--register-source, --register-edition and --purpose must not be blank");
+            }
+            if destroy_by <= tredegar_web::Clock.now().date_naive() {
+                bail!("--destroy-by {destroy_by} has come: a register past its destroy-by date must be destroyed, not imported");
+            }
+            Ok(Some(Register { source: source.trim().into(), edition: edition.trim().into(), purpose: purpose.trim().into(), destroy_by }))
+        }
+        (None, None, None, None) => Ok(None),
+        _ => bail!("a register import needs all four of --register-source, --register-edition, --purpose and --destroy-by"),
+    }
+}
+
+/// A mapping file: a `[columns]` table of header = what it holds.
+fn read_mapping(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Mapping {
+        columns: toml::Table,
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let m: Mapping = toml::from_str(&text).with_context(|| format!("{} is not a mapping file", path.display()))?;
+    m.columns
+        .into_iter()
+        .map(|(header, v)| match v {
+            toml::Value::String(s) => Ok((header, s)),
+            other => bail!("{}: the column '{header}' must map to a word in quotes, not {other}", path.display()),
+        })
+        .collect()
+}
