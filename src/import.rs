@@ -115,6 +115,7 @@ pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
     };
     let (db, _) = crate::commands::open(&db).await?;
     db.migrate().await?;
+    db.bulk_writes().await?;
     let group = crate::commands::find_group(&db, &args.group).await?;
     let mut tx = db.read().await?;
     let scope = crate::commands::operator(&mut tx, &group).await?;

@@ -20,6 +20,7 @@ use tredegar_domain::{Email, PersonId, Phone, Postcode, Role, SubscriptionStatus
 use tredegar_web::Clock;
 
 mod crash;
+mod import;
 mod petitions;
 
 #[derive(Parser)]
@@ -66,6 +67,24 @@ enum Scenario {
         #[arg(long)]
         tredegar: Option<PathBuf>,
     },
+    /// `tredegar import people` of a generated electoral register (normalising, places and dedup on):
+    /// rows a second and peak memory, against sqlite3's `.import` (or psql's `\copy`) of the same file.
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// Only electoral-register is measured
+        #[arg(long, default_value = "electoral-register")]
+        format: String,
+        /// Import into a new database on this PostgreSQL server (postgres://USER@HOST/DB) instead of SQLite
+        #[arg(long)]
+        postgres: Option<String>,
+        /// The tredegar binary [default: next to this one]
+        #[arg(long)]
+        tredegar: Option<PathBuf>,
+        /// Keep the register file and the databases in this empty folder
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// Time from starting `tredegar serve` to a healthy /healthz, and its idle memory.
     ServeFootprint {
         /// The tredegar binary [default: next to this one]
@@ -83,11 +102,15 @@ async fn main() -> anyhow::Result<()> {
         Scenario::ServeFootprint { tredegar, runs } => serve_footprint(tredegar, runs).await,
         Scenario::PetitionSign { seconds, connections } => petitions::sign(seconds, connections).await,
         Scenario::PetitionPage { seconds, connections } => petitions::page(seconds, connections).await,
+        Scenario::Import { rows, format, postgres, tredegar, keep } => {
+            anyhow::ensure!(format == "electoral-register", "only --format electoral-register is measured");
+            import::import(rows, postgres, tredegar, keep).await
+        }
         Scenario::Crash { kills, connections, tredegar } => crash::crash(tredegar, kills, connections).await,
     }
 }
 
-const SYLLABLES: [&str; 40] = [
+pub(crate) const SYLLABLES: [&str; 40] = [
     "ab", "bel", "car", "dav", "ed", "fen", "gar", "hol", "is", "jon", "kel", "lew", "mor", "nor", "ow", "pri", "quin", "ros", "sam",
     "tho", "ur", "vel", "wil", "yor", "zen", "bry", "cei", "dyl", "ern", "fal", "gwe", "han", "ifo", "jac", "kim", "lor", "mab", "nia",
     "osk", "pen",

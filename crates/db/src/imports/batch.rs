@@ -12,7 +12,7 @@ use tredegar_domain::places::{DEFAULT_TARGET_PERCENT, label_key, unit_number};
 use tredegar_domain::{BuildingId, PersonId, ResidencyId, UnitId};
 
 use super::{Run, building_key};
-use crate::people::{self, Incoming, Outcome};
+use crate::people::{self, Fallback, Incoming, Outcome};
 use crate::{Db, Result, Scope, Sql, Tx, residents, tags};
 
 /// How many rows went which way.
@@ -172,8 +172,10 @@ async fn units_of(
     let mut units: HashMap<(BuildingId, String), UnitId> = HashMap::new();
     let keys: Vec<(BuildingId, String)> = wanted.iter().flatten().map(|w| (w.building, label_key(&w.label))).collect();
     for chunk in keys.chunks(3000) {
-        let mut q = Sql::new("SELECT id, building_id, label_key FROM units WHERE group_id = ");
-        q.bind(group).push(" AND building_id IN (").bind_list(chunk.iter().map(|k| k.0)).push(") AND label_key IN (");
+        // By (building_id, label_key) alone: the buildings are the group's own (from `start`), and
+        // asking for the group too lets SQLite pick the postcode index and read every unit of it.
+        let mut q = Sql::new("SELECT id, building_id, label_key FROM units WHERE building_id IN (");
+        q.bind_list(chunk.iter().map(|k| k.0)).push(") AND label_key IN (");
         q.bind_list(chunk.iter().map(|k| k.1.as_str())).push(")");
         let rows: Vec<(UnitId, BuildingId, String)> = q.fetch_all(tx).await?;
         units.extend(rows.into_iter().map(|(id, b, l)| ((b, l), id)));
@@ -241,14 +243,14 @@ async fn same_name_at_flat(
     records: &[Record],
     units: &[Option<UnitId>],
     known: &HashMap<String, PersonId>,
-) -> Result<Vec<Option<PersonId>>> {
+) -> Result<Vec<Option<Fallback>>> {
     let wanted: Vec<UnitId> = records
         .iter()
         .zip(units)
         .filter(|(r, _)| r.elector.as_ref().is_none_or(|e| !known.contains_key(&e.key())))
         .filter_map(|(_, u)| *u)
         .collect();
-    let mut at: HashMap<(UnitId, String), PersonId> = HashMap::new();
+    let mut at: HashMap<(UnitId, String), Fallback> = HashMap::new();
     for chunk in wanted.chunks(5000) {
         let mut q =
             Sql::new("SELECT r.unit_id, p.id, p.name_key FROM residencies r JOIN people p ON p.id = r.person_id WHERE r.moved_out IS NULL");
@@ -257,7 +259,7 @@ async fn same_name_at_flat(
             q.push(" AND NOT EXISTS (SELECT 1 FROM electors e WHERE e.person_id = p.id AND e.register_id = ").bind(register).push(")");
         }
         let rows: Vec<(UnitId, PersonId, String)> = q.fetch_all(tx).await?;
-        at.extend(rows.into_iter().map(|(u, p, n)| ((u, n), p)));
+        at.extend(rows.into_iter().map(|(u, p, n)| ((u, n), Fallback::Stored(p))));
     }
     // An elector row claims the person it lands on, so a second key of the
     // same name at the flat does not land there too.
@@ -275,7 +277,7 @@ async fn same_name_at_flat(
                     _ => {
                         claimed.insert(key.clone(), mine);
                         // Nobody there yet: a new id, which the next such row shares.
-                        Some(*at.entry(key).or_default())
+                        Some(*at.entry(key).or_insert_with(|| Fallback::New(PersonId::new())))
                     }
                 }
             }

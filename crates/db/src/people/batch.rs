@@ -20,9 +20,25 @@ pub struct Incoming {
     pub update: PersonUpdate,
     /// Who the caller knows this is.
     pub known: Option<PersonId>,
-    /// Who to take it for if neither email nor phone match; an id nobody
-    /// has yet makes a new person, which later rows with it merge into.
-    pub fallback: Option<PersonId>,
+    /// Who to take it for if neither email nor phone match.
+    pub fallback: Option<Fallback>,
+}
+
+/// Whom a row is taken for when nothing else matches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// Someone stored already.
+    Stored(PersonId),
+    /// Someone new, whom later rows with the same id merge into.
+    New(PersonId),
+}
+
+impl Fallback {
+    fn id(self) -> PersonId {
+        match self {
+            Fallback::Stored(id) | Fallback::New(id) => id,
+        }
+    }
 }
 
 /// What became of one row.
@@ -60,7 +76,11 @@ pub async fn upsert_many(tx: &mut Tx, scope: &Scope, incoming: Vec<Incoming>, hi
     let phones = owners(tx, scope, "person_phones", "number_key", incoming.iter().flat_map(|i| phone_keys(&i.update)).collect()).await?;
     let (mut emails, mut phones) = (emails, phones);
     // Everyone this batch may touch who is stored already.
-    let mut ids: Vec<PersonId> = incoming.iter().flat_map(|i| [i.known, i.fallback]).flatten().collect();
+    let stored = |f: Option<Fallback>| match f {
+        Some(Fallback::Stored(id)) => Some(id),
+        _ => None,
+    };
+    let mut ids: Vec<PersonId> = incoming.iter().flat_map(|i| [i.known, stored(i.fallback)]).flatten().collect();
     ids.extend(emails.values().chain(phones.values()));
     ids.sort_unstable();
     ids.dedup();
@@ -75,7 +95,7 @@ pub async fn upsert_many(tx: &mut Tx, scope: &Scope, incoming: Vec<Incoming>, hi
     for Incoming { mut update, known, fallback } in incoming {
         let by_email = email_keys(&update).find_map(|k| emails.get(&k).copied());
         let by_phone = phone_keys(&update).find_map(|k| phones.get(&k).copied());
-        let id = known.or(by_email).or(by_phone).or(fallback);
+        let id = known.or(by_email).or(by_phone).or(fallback.map(Fallback::id));
         let taken = email_keys(&update)
             .filter(|k| emails.get(k).is_some_and(|o| Some(*o) != id))
             .chain(phone_keys(&update).filter(|k| phones.get(k).is_some_and(|o| Some(*o) != id)))

@@ -25,7 +25,7 @@ mod upsert;
 mod write;
 
 pub use assignments::{Assignee, assign, assignees, unassign};
-pub use batch::{Incoming, Outcome, upsert_many};
+pub use batch::{Fallback, Incoming, Outcome, upsert_many};
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
 pub use search::{ExportRow, FILTER_FIELDS, Order, Recipient, Search, count, list, plan, send_export, subscribed};

@@ -19,6 +19,10 @@ use crate::{Email, Phone, Postcode, SubscriptionStatus};
 pub const RAW_PHONE_FIELD: &str = "imported_phone";
 pub const RAW_POSTCODE_FIELD: &str = "imported_postcode";
 
+/// The longest name, as the person form allows, and the longest other cell.
+const NAME_MAX: usize = 200;
+const CELL_MAX: usize = 1000;
+
 /// One row that can become a person.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Record {
@@ -113,12 +117,18 @@ pub fn read(columns: &Columns, row: u64, cells: &[String]) -> Read {
     let mut locality = None;
     let mut postcode_raw = String::new();
     let mut bad_emails = Vec::new();
-    for (target, cell) in columns.targets().iter().zip(cells) {
+    for (i, (target, cell)) in columns.targets().iter().zip(cells).enumerate() {
         let cell = clean(cell);
         if cell.is_empty() {
             continue;
         }
+        if cell.chars().count() > CELL_MAX {
+            return Read::Bad(format!("column {} is longer than {CELL_MAX} characters", i + 1));
+        }
         match target {
+            Target::GivenName | Target::FamilyName if cell.chars().count() > NAME_MAX => {
+                return Read::Bad(format!("column {}: a name is at most {NAME_MAX} characters", i + 1));
+            }
             Target::GivenName => r.given_name = Some(cell),
             Target::FamilyName => r.family_name = Some(cell),
             Target::Email => match Email::parse("email", &cell) {
@@ -284,5 +294,7 @@ mod tests {
         assert_eq!(read(&c, 2, &cells(&["", " ", "not an email", "x"])), Read::Bad("no name and no email or phone".into()));
         let r = person(read(&c, 3, &cells(&["", "", "", "07700 900123"])));
         assert_eq!(r.phones.len(), 1);
+        let long = "x".repeat(201);
+        assert_eq!(read(&c, 4, &cells(&[&long, "", "", ""])), Read::Bad("column 1: a name is at most 200 characters".into()));
     }
 }
