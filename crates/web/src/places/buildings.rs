@@ -102,6 +102,8 @@ pub(super) async fn remove_unit(
 /// structure test and how each unit stands.
 struct Floor {
     floor: Option<i64>,
+    /// In a block, a unit with no floor is a flat whose floor nobody has said (an import's).
+    block: bool,
     figures: Option<Figures>,
     units: Vec<(UnitRow, Option<(&'static str, &'static str)>)>,
 }
@@ -109,6 +111,7 @@ struct Floor {
 impl Floor {
     fn name(&self) -> String {
         match self.floor {
+            None if self.block => "Floor not known".into(),
             None => "Houses".into(),
             Some(0) => "Ground floor".into(),
             Some(n) if n < 0 => format!("Basement {}", -n),
@@ -170,7 +173,8 @@ pub(super) async fn show(
             Some(f) if f.floor == unit.floor => f.units.push((unit, status)),
             _ => {
                 let figures = structure.as_ref().map(|s| s.floor(unit.floor));
-                floors.push(Floor { floor: unit.floor, figures, units: vec![(unit, status)] });
+                let block = building.kind == BuildingKind::Block;
+                floors.push(Floor { floor: unit.floor, block, figures, units: vec![(unit, status)] });
             }
         }
     }
