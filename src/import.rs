@@ -140,7 +140,10 @@ pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
     let summary = summary?;
     println!("{summary}");
     if summary.aborted {
-        bail!("{} bad rows, and --on-error abort: nothing was imported", summary.rejected);
+        bail!(
+            "{} bad, and --on-error abort: nothing was imported",
+            if summary.rejected == 1 { "a row was".to_string() } else { format!("{} rows were", summary.rejected) }
+        );
     }
     Ok(())
 }

@@ -90,7 +90,7 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
     let line = said(&import(&app, &reg, g, &args), true);
     assert!(
         line.contains(
-            "8 rows read: 6 created, 0 updated, 0 unchanged, 1 rejected; 1 anonymous electors left out; 1 kept with a value left raw"
+            "8 rows read as an electoral register (Xpress layout): 6 created, 0 updated, 0 unchanged, 1 rejected; 1 anonymous elector left out; 1 kept with a value left raw"
         ),
         "{line}"
     );
@@ -106,6 +106,8 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM buildings WHERE name = 'Bevan Court' AND kind = 'block'").await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM units u JOIN buildings b ON b.id = u.building_id WHERE b.name = 'Bevan Court'").await, 2);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM residencies").await, 6);
+    // Mair's row has no postcode and Gwen's a bad one: their houses are still on the one High Street.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM buildings WHERE name = 'High Street'").await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM electors WHERE markers = 'F' AND attainment = '01/02/2008'").await, 1);
 
     let again = said(&import(&app, &reg, g, &REGISTER), true);
@@ -139,7 +141,7 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
           a3,No,Email,not-an-email,NP22 3AA,,,,,subscribed,\n",
     );
     let line = said(&import(&app, &an, g, &[]), true);
-    assert!(line.contains("3 rows read: 1 created, 0 updated, 1 unchanged, 1 rejected"), "{line}");
+    assert!(line.contains("3 rows read as an Action Network export: 1 created, 0 updated, 1 unchanged, 1 rejected"), "{line}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM person_emails WHERE address_key = 'ann@example.org' AND status = 'subscribed'").await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM taggings").await, 2);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM person_custom_values WHERE value = 'council'").await, 1);
@@ -153,22 +155,29 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
           2,Bryn,Thomas,,,07700 900003,true,,,,7 Park Row,Tredegar,NP22 5CC\n",
     );
     let line = said(&import(&app, &nb, g, &[]), true);
-    assert!(line.contains("2 rows read: 1 created, 1 updated, 0 unchanged, 0 rejected"), "{line}");
+    assert!(line.contains("2 rows read as a NationBuilder export: 1 created, 1 updated, 0 unchanged, 0 rejected"), "{line}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM person_phones WHERE number_key = '+447700900003' AND status = 'unsubscribed'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM do_not_call d JOIN people p ON p.id = d.person_id WHERE p.given_name = 'Bryn'").await, 1);
 
     // Any CSV, with a mapping file saying what its columns hold.
     let generic = write(
         dir.path(),
         "tenants.csv",
-        b"Name,Surname,Mob,Flat,Block,Post code,Notes\nGlyn,Harris,07700 900004,Flat 6,Bevan Court,NP22 3AA,ignore me\n",
+        b"Name,Surname,Mob,Flat,Block,Post code,Notes\nGlyn,Harris,07700 900004,Flat 6,Bevan Court,NP22 3AA,ignore me\n\
+          Sian,Evans,,Flat 3,Bevan Court,NP22 3AA,\n",
     );
+    // Without a mapping, columns nobody knows are not silently dropped.
+    let refused = said(&import(&app, &generic, g, &[]), false);
+    assert!(refused.contains("the columns 'Name', 'Mob', 'Flat', 'Block', 'Notes' are not ones Tredegar knows"), "{refused}");
     let mapping = write(
         dir.path(),
         "tenants.toml",
         b"[columns]\n\"Name\" = \"given_name\"\n\"Surname\" = \"family_name\"\n\"Mob\" = \"mobile\"\n\"Flat\" = \"address_line\"\n\"Block\" = \"address_line\"\n\"Post code\" = \"postcode\"\n",
     );
     let line = said(&import(&app, &generic, g, &["--mapping", mapping.to_str().unwrap()]), true);
-    assert!(line.contains("1 created"), "{line}");
+    // Sian at Flat 3 is the Siân the register put there.
+    assert!(line.contains("2 rows read as a spreadsheet: 1 created, 1 updated"), "{line}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE family_name = 'Evans' AND given_name IN ('Sian', 'Siân')").await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM units u JOIN buildings b ON b.id = u.building_id WHERE b.name = 'Bevan Court'").await, 4);
     let wrong = write(dir.path(), "wrong.toml", b"[columns]\n\"Name\" = \"first\"\n");
     let refused = said(&import(&app, &generic, g, &["--mapping", wrong.to_str().unwrap()]), false);
@@ -220,14 +229,14 @@ async fn bad_rows_are_skipped_or_abort_everything(app: TestApp) {
     let bad = dir.path().join("bad.csv");
     let out = import(&app, &file, &group.name, &["--on-error", "abort", "--errors", bad.to_str().unwrap()]);
     let line = said(&out, false);
-    assert!(line.contains("4 rows read: 0 created, 0 updated, 0 unchanged, 2 rejected; nothing was written"), "{line}");
+    assert!(line.contains("4 rows read as a spreadsheet: 0 created, 0 updated, 0 unchanged, 2 rejected; nothing was written"), "{line}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 0);
     let report = std::fs::read_to_string(&bad).unwrap();
     assert_eq!(report.lines().count(), 3, "a header and the two bad rows: {report}");
     assert!(report.contains("3,rejected,no name and no email or phone"), "{report}");
 
     let line = said(&import(&app, &file, &group.name, &[]), true);
-    assert!(line.contains("4 rows read: 2 created, 0 updated, 0 unchanged, 2 rejected"), "{line}");
+    assert!(line.contains("4 rows read as a spreadsheet: 2 created, 0 updated, 0 unchanged, 2 rejected"), "{line}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 2);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'import'").await, 1);
 }
@@ -280,7 +289,11 @@ async fn a_killed_import_carries_on_without_duplicates() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM electors").await, people);
 
     let line = said(&import(&app, &file, &group.name, &REGISTER), true);
-    assert!(line.contains(&format!("{n} rows read: {n} created")) && line.contains("carried on after row"), "{line}");
+    assert!(
+        line.contains(&format!("{n} rows read as an electoral register (PD, ENO layout): {n} created"))
+            && line.contains("carried on after row"),
+        "{line}"
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, n as i64);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM residencies").await, n as i64);
     // One building per block (all in one postcode district), one unit per flat number in it.

@@ -56,17 +56,25 @@ pub struct Summary {
     /// Rows an earlier, interrupted run of this file had already imported.
     pub resumed_after: u64,
     pub aborted: bool,
+    /// The format the file was read as, in words.
+    pub read_as: String,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |count: u64, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
         write!(
             f,
-            "{} rows read: {} created, {} updated, {} unchanged, {} rejected",
-            self.read, self.created, self.updated, self.unchanged, self.rejected
+            "{} read as {}: {} created, {} updated, {} unchanged, {} rejected",
+            n(self.read, "row", "rows"),
+            self.read_as,
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.rejected
         )?;
         if self.anonymous > 0 {
-            write!(f, "; {} anonymous electors left out", self.anonymous)?;
+            write!(f, "; {} left out", n(self.anonymous, "anonymous elector", "anonymous electors"))?;
         }
         if self.flagged > 0 {
             write!(f, "; {} kept with a value left raw", self.flagged)?;
@@ -112,7 +120,15 @@ pub async fn run(
     if columns.format != Format::ElectoralRegister && options.register.is_some() {
         bail!("the register options were given, but this file is not an electoral register (it reads as {})", columns.format);
     }
-    let mut summary = Summary::default();
+    let read_as = match columns.layout {
+        Some(layout) => format!("an electoral register ({})", layout.words()),
+        None => match columns.format {
+            Format::ActionNetwork => "an Action Network export".into(),
+            Format::NationBuilder => "a NationBuilder export".into(),
+            _ => "a spreadsheet".into(),
+        },
+    };
+    let mut summary = Summary { read_as, ..Summary::default() };
     if options.on_error == OnError::Abort {
         // Read it all first: one bad row and nothing is written.
         let mut bad = 0;

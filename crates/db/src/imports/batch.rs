@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use tredegar_domain::import::{Record, place_of};
 use tredegar_domain::places::{DEFAULT_TARGET_PERCENT, label_key, unit_number};
+use tredegar_domain::text::fold;
 use tredegar_domain::{BuildingId, PersonId, ResidencyId, UnitId};
 
 use super::{Run, building_key};
@@ -76,6 +77,18 @@ pub async fn batch(
         )
         .await?;
     }
+    let do_not_call: Vec<PersonId> = records.iter().zip(&outcomes).filter(|(r, _)| r.do_not_call).filter_map(|(_, o)| o.person()).collect();
+    let (group, actor) = (scope.group_id(), scope.actor_name());
+    Sql::insert_rows(
+        &mut tx,
+        "INSERT INTO do_not_call (person_id, group_id, by_name, at) VALUES",
+        " ON CONFLICT (person_id) DO NOTHING",
+        &do_not_call,
+        |q, person| {
+            q.bind(*person).push(", ").bind(group).push(", ").bind(actor).push(", ").bind(now);
+        },
+    )
+    .await?;
     for (r, o) in records.iter().zip(&outcomes) {
         if let (false, Some(person)) = (r.tags.is_empty(), o.person()) {
             for name in &r.tags {
@@ -144,8 +157,17 @@ async fn units_of(
         };
         let postcode = a.postcode.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
         let key = building_key(&place.building, &contact_key(&postcode));
-        let building = match run.buildings.get(&key).or_else(|| buildings.get(&key)) {
-            Some(id) => *id,
+        // With no postcode, the one building of that name, if there is just one.
+        let by_name = || {
+            let mut named = run.buildings.iter().chain(buildings.iter()).filter(|(k, _)| k.0 == key.0).map(|(_, id)| id);
+            match (key.1.is_empty(), named.next(), named.next()) {
+                (true, Some(id), None) => Some(id),
+                _ => None,
+            }
+        };
+        let found = run.buildings.get(&key).or_else(|| buildings.get(&key)).or_else(by_name).copied();
+        let building = match found {
+            Some(id) => id,
             None => {
                 let id = BuildingId::new();
                 buildings.insert(key.clone(), id);
@@ -259,14 +281,15 @@ async fn same_name_at_flat(
             q.push(" AND NOT EXISTS (SELECT 1 FROM electors e WHERE e.person_id = p.id AND e.register_id = ").bind(register).push(")");
         }
         let rows: Vec<(UnitId, PersonId, String)> = q.fetch_all(tx).await?;
-        at.extend(rows.into_iter().map(|(u, p, n)| ((u, n), Fallback::Stored(p))));
+        at.extend(rows.into_iter().map(|(u, p, n)| ((u, fold(&n)), Fallback::Stored(p))));
     }
     // An elector row claims the person it lands on, so a second key of the
     // same name at the flat does not land there too.
     let mut claimed: HashMap<(UnitId, String), String> = HashMap::new();
     let mut out = Vec::with_capacity(records.len());
     for (r, unit) in records.iter().zip(units) {
-        let name = r.name_key();
+        // "Sian" on the register is the "Siân" a member wrote down.
+        let name = fold(&r.name_key());
         let elector = r.elector.as_ref().map(|e| e.key());
         let fallback = match unit {
             Some(u) if !name.is_empty() && elector.as_ref().is_none_or(|k| !known.contains_key(k)) => {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use tredegar_domain::people::{HistoryKind, PersonDetails};
 use tredegar_domain::person_update::PersonUpdate;
+use tredegar_domain::text::fold;
 use tredegar_domain::{PersonEventId, PersonId};
 
 use super::upsert::{NewFields, check_custom};
@@ -119,6 +120,9 @@ pub async fn upsert_many(tx: &mut Tx, scope: &Scope, incoming: Vec<Incoming>, hi
         };
         let Some(p) = pending.get_mut(i) else { continue };
         let was_new = p.stored.is_none() && p.details == PersonDetails::default();
+        // "Sian" from the register does not undo the "Siân" someone wrote down.
+        same_name_kept(&mut update.given_name, &p.details.given_name);
+        same_name_kept(&mut update.family_name, &p.details.family_name);
         match p.details.clone().merge(update) {
             Err(e) => outcomes.push(Outcome::Refused(e.to_string())),
             Ok(merged) => {
@@ -164,6 +168,15 @@ pub async fn upsert_many(tx: &mut Tx, scope: &Scope, incoming: Vec<Incoming>, hi
     )
     .await?;
     Ok(outcomes)
+}
+
+/// Leave a name out of the update if it is the stored one but for case and accents.
+fn same_name_kept(update: &mut Option<Option<String>>, stored: &Option<String>) {
+    if let (Some(Some(new)), Some(old)) = (update.as_ref(), stored)
+        && fold(new) == fold(old)
+    {
+        *update = None;
+    }
 }
 
 fn email_keys(u: &PersonUpdate) -> impl Iterator<Item = String> + '_ {

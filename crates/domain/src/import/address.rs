@@ -31,7 +31,8 @@ pub fn place_of(lines: &[String]) -> Option<PlaceOf> {
             Some((label, b)) if !b.trim().is_empty() => (label, Some(b.trim().trim_start_matches(',').trim())),
             _ => (rest, None),
         };
-        let building = building.or(next)?;
+        // "Bevan Court, Brookfield Road": the block is Bevan Court.
+        let building = building.or(next.map(|n| n.split(',').next().unwrap_or(n).trim()))?;
         let number = crate::places::unit_number(label);
         return Some(PlaceOf {
             building: building.to_string(),
@@ -77,6 +78,7 @@ mod tests {
         assert_eq!((a.building.as_str(), a.unit.as_str(), a.kind), ("Bevan Court", "Flat 3", BuildingKind::Block));
         assert_eq!((b.building.as_str(), b.unit.as_str()), ("Bevan Court", "Flat 12"));
         assert_eq!(of(&["Flat 304 Bevan Court"]).floor, Some(3));
+        assert_eq!(of(&["Flat 1", "Bevan Court, Brookfield Road"]).building, "Bevan Court");
         let h = of(&["12A High Street", "Tredegar"]);
         assert_eq!((h.building.as_str(), h.unit.as_str(), h.kind), ("High Street", "12A", BuildingKind::Street));
         let n = of(&["Rose Cottage", "14 High Street"]);

@@ -31,6 +31,16 @@ pub enum Layout {
     District,
 }
 
+impl Layout {
+    pub fn words(self) -> &'static str {
+        match self {
+            Layout::Xpress => "Xpress layout",
+            Layout::PollingDistrict => "PD, ENO layout",
+            Layout::District => "DISTRICT, ELNO layout",
+        }
+    }
+}
+
 /// What a column holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -159,6 +169,23 @@ impl Columns {
         {
             return Err(Problem::new("mapping", format!("the file has no column '{h}'")));
         }
+        // A spreadsheet's own headers mean what its author meant: rather than
+        // drop what we cannot place, ask what it holds.
+        let unknown: Vec<&str> = headers
+            .iter()
+            .zip(&targets)
+            .filter(|(h, t)| **t == Target::Ignore && !h.trim().is_empty() && !known_ignored(&squash(h)))
+            .map(|(h, _)| h.as_str())
+            .collect();
+        if format == Format::Generic && mapping.is_none() && !unknown.is_empty() {
+            return Err(Problem::new(
+                "mapping",
+                format!(
+                    "the columns {} are not ones Tredegar knows: give a --mapping saying what each holds (or \"ignore\")",
+                    unknown.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
         if !targets.iter().any(|t| matches!(t, Target::GivenName | Target::FamilyName | Target::Email | Target::Phone(_))) {
             return Err(Problem::new("mapping", "no column holds a name, an email or a phone: give a --mapping"));
         }
@@ -171,6 +198,13 @@ impl Columns {
     pub fn targets(&self) -> &[Target] {
         &self.targets
     }
+}
+
+/// Columns the usual exports carry that say nothing about the person
+/// themselves (their ids and timestamps in the other system), read by nobody.
+fn known_ignored(s: &str) -> bool {
+    matches!(s, "uuid" | "nationbuilderid" | "createdat" | "updatedat" | "modifiedat" | "title" | "note" | "supportlevel" | "language")
+        || s.starts_with("can2")
 }
 
 /// What a header means in a format, by the names the usual exports use.
@@ -187,7 +221,7 @@ fn guess(format: Format, s: &str, header: &str) -> Target {
         "city" | "town" | "can2usercity" | "primarycity" => Target::Locality,
         "can2useraddress" | "street" => Target::AddressLine,
         "tags" | "taglist" | "can2usertags" => Target::Tags,
-        "can2subscriptionstatus" | "emailstatus" => Target::EmailStatus,
+        "can2subscriptionstatus" | "emailstatus" | "emailoptin" => Target::EmailStatus,
         "donotcall" => Target::DoNotCall,
         "electornumberprefix" | "pd" | "district" | "pollingdistrict" if register => Target::ElectorDistrict,
         "electornumber" | "eno" | "elno" if register => Target::ElectorNumber,
@@ -197,7 +231,7 @@ fn guess(format: Format, s: &str, header: &str) -> Target {
         _ if s.strip_prefix("address").is_some_and(address) => Target::AddressLine,
         _ if s.strip_prefix("primaryaddress").is_some_and(address) => Target::AddressLine,
         // Action Network puts the group's own fields after its own columns.
-        _ if format == Format::ActionNetwork && !s.starts_with("can2") && s != "uuid" && !s.is_empty() => {
+        _ if format == Format::ActionNetwork && !s.starts_with("can2") && !known_ignored(s) && !s.is_empty() => {
             Target::Custom(header.trim().to_string())
         }
         _ => Target::Ignore,

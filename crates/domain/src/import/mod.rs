@@ -148,7 +148,7 @@ pub fn read(columns: &Columns, row: u64, cells: &[String]) -> Read {
             Target::Locality => locality = Some(cell),
             Target::Postcode => postcode_raw = cell,
             Target::Tags => r.tags.extend(cell.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from)),
-            Target::EmailStatus => r.email_status = SubscriptionStatus::parse("email_status", &cell.to_lowercase()).ok(),
+            Target::EmailStatus => r.email_status = email_status(&cell),
             Target::DoNotCall => r.do_not_call = matches!(cell.to_lowercase().as_str(), "true" | "yes" | "y" | "1" | "t"),
             Target::Custom(name) => r.custom.push((name.clone(), cell)),
             Target::ElectorDistrict => elector.district = cell.to_uppercase(),
@@ -162,7 +162,8 @@ pub fn read(columns: &Columns, row: u64, cells: &[String]) -> Read {
             Target::Ignore => {}
         }
     }
-    let postcode = match Postcode::parse("postcode", &postcode_raw) {
+    let uk = columns.format == Format::ElectoralRegister;
+    let postcode = match Postcode::parse("postcode", &postcode_raw).and_then(|p| plausible(p, uk)) {
         Ok(p) => Some(p),
         Err(_) if postcode_raw.is_empty() => None,
         Err(e) => {
@@ -196,6 +197,30 @@ pub fn read(columns: &Columns, row: u64, cells: &[String]) -> Read {
         return Read::Bad("no name and no email or phone".into());
     }
     Read::Person(Box::new(r))
+}
+
+/// A subscription status as Action Network writes it, or NationBuilder's
+/// opt-in as true or false.
+fn email_status(cell: &str) -> Option<SubscriptionStatus> {
+    match cell.to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "t" => Some(SubscriptionStatus::Subscribed),
+        "false" | "no" | "n" | "0" | "f" => Some(SubscriptionStatus::Unsubscribed),
+        other => SubscriptionStatus::parse("email_status", other).ok(),
+    }
+}
+
+/// Every postal code we know has a digit ("NOT KNOWN" is no postcode); a
+/// British register's are whole UK postcodes ("NP22 3AA", not "NP22").
+fn plausible(p: Postcode, uk: bool) -> Result<Postcode, crate::Problem> {
+    let key = p.key();
+    let district = crate::contact::postcode_district(&key);
+    if !key.chars().any(|c| c.is_ascii_digit()) {
+        Err(crate::Problem::new("postcode", "has no digit"))
+    } else if uk && district == key {
+        Err(crate::Problem::new("postcode", "is not a whole UK postcode"))
+    } else {
+        Ok(p)
+    }
 }
 
 /// Trim, and fold runs of spaces and control characters into one space.
