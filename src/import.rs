@@ -60,15 +60,26 @@ enum OnErrorArg {
     Abort,
 }
 
-/// Shows progress, and writes bad rows to the errors file.
+/// Shows progress, and writes bad rows to the errors file, which is made
+/// (owner-only: it can hold register rows) only once the file has been read
+/// far enough to have a header.
 struct Cli {
     bar: ProgressBar,
+    errors_path: Option<PathBuf>,
     errors: Option<csv::Writer<std::fs::File>>,
-    failed: Option<csv::Error>,
+    failed: Option<anyhow::Error>,
 }
 
 impl Report for Cli {
     fn headers(&mut self, headers: &[String]) {
+        let Some(path) = &self.errors_path else { return };
+        let made = tredegar_db::owner_only(path)
+            .and_then(|()| std::fs::OpenOptions::new().write(true).truncate(true).open(path))
+            .with_context(|| format!("creating {}", path.display()));
+        match made {
+            Ok(file) => self.errors = Some(csv::Writer::from_writer(file)),
+            Err(e) => self.failed = Some(e),
+        }
         let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned());
         self.write(head.collect());
     }
@@ -88,9 +99,22 @@ impl Cli {
         if let (Some(w), None) = (&mut self.errors, &self.failed)
             && let Err(e) = w.write_record(&cells)
         {
-            self.failed = Some(e);
+            self.failed = Some(e.into());
         }
     }
+}
+
+/// The errors file must not be the file being read, nor a link to somewhere else.
+fn errors_path(args: &PeopleArgs) -> anyhow::Result<Option<PathBuf>> {
+    let Some(path) = &args.errors else { return Ok(None) };
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!("--errors {} is a symbolic link: give a plain file", path.display());
+    }
+    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
+    if same(path, &args.file) {
+        bail!("--errors {} is the file being imported: give another name", path.display());
+    }
+    Ok(Some(path.clone()))
 }
 
 pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
@@ -120,22 +144,19 @@ pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
     let mut tx = db.read().await?;
     let scope = crate::commands::operator(&mut tx, &group).await?;
     drop(tx);
-    let errors = match &args.errors {
-        Some(path) => Some(csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?),
-        None => None,
-    };
+    let errors_path = errors_path(&args)?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut cli = Cli { bar, errors, failed: None };
+    let mut cli = Cli { bar, errors_path, errors: None, failed: None };
     let summary = imports::run(&db, &scope, &tredegar_web::Clock, &args.file, &options, &mut cli).await;
     cli.bar.finish_and_clear();
     if let Some(mut w) = cli.errors {
         w.flush().context("writing the errors file")?;
     }
     if let Some(e) = cli.failed {
-        return Err(e).context("writing the errors file");
+        return Err(e.context("writing the errors file"));
     }
     let summary = summary?;
     println!("{summary}");

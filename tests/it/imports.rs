@@ -112,6 +112,30 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
 
     let again = said(&import(&app, &reg, g, &REGISTER), true);
     assert!(again.contains("6 unchanged"), "{again}");
+
+    // The law's guard cannot be stepped round: not by calling a register something else,
+    // nor by copying its columns into custom fields, nor by moving an edition's date.
+    let as_generic = said(&import(&app, &reg, g, &["--format", "generic"]), false);
+    assert!(as_generic.contains("import it as a register"), "{as_generic}");
+    let leak = write(dir.path(), "leak.toml", b"[columns]\n\"Elector DOB\" = \"custom:dob\"\n");
+    let mut leaking = REGISTER.to_vec();
+    leaking.extend(["--mapping", leak.to_str().unwrap()]);
+    let refused = said(&import(&app, &reg, g, &leaking), false);
+    assert!(refused.contains("a register's columns cannot become custom fields"), "{refused}");
+    let mut later = REGISTER.to_vec();
+    later[7] = "2100-01-01";
+    let refused = said(&import(&app, &reg, g, &later), false);
+    assert!(refused.contains("give the same purpose and date"), "{refused}");
+    let refused = said(&import(&app, &reg, g, &["--errors", reg.to_str().unwrap()]), false);
+    assert!(refused.contains("is the file being imported"), "{refused}");
+    // The next edition renumbers everyone: the father and son are found again, not doubled.
+    let mut next = REGISTER.to_vec();
+    next[3] = "2027 revised";
+    next[7] = "2100-06-01";
+    let line = said(&import(&app, &reg, g, &next), true);
+    assert!(line.contains("0 created"), "{line}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE name_key = 'dai jones'").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT person_id) FROM electors WHERE elector_key IN ('AB/1/', 'AB/2/')").await, 2);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 6);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM residencies").await, 6);
 
@@ -214,8 +238,8 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
     assert_eq!(tredegar_db::imports::destroy_due_registers(&mut tx, destroy_on("2099-11-30"), now).await.unwrap(), 0);
     assert_eq!(tredegar_db::imports::destroy_due_registers(&mut tx, destroy_on("2099-12-01"), now).await.unwrap(), 1);
     tx.commit().await.unwrap();
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM electors").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'destroy' AND detail LIKE '%of 8 electors deleted'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM electors").await, 6, "the 2027 edition stays until its own date");
 }
 
 async fn bad_rows_are_skipped_or_abort_everything(app: TestApp) {

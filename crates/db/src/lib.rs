@@ -200,6 +200,9 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 // Acknowledged writes survive power loss.
                 .synchronous(SqliteSynchronous::Full)
+                // A delete overwrites what it deleted: erasure and a register's
+                // destruction leave nothing to read in the file.
+                .pragma("secure_delete", "on")
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
@@ -280,6 +283,16 @@ impl Db {
             for pragma in ["PRAGMA synchronous = NORMAL", "PRAGMA wal_autocheckpoint = 10000"] {
                 sqlx::query(pragma).execute(write).await?;
             }
+        }
+        Ok(())
+    }
+
+    /// Copy the write-ahead log into the database and empty it, so pages
+    /// that held deleted data (overwritten there by `secure_delete`) are not
+    /// left in the log either. Nothing to do on PostgreSQL.
+    pub async fn forget_deleted(&self) -> Result<()> {
+        if let Db::Sqlite { write, .. } = self {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(write).await?;
         }
         Ok(())
     }

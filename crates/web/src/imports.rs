@@ -108,9 +108,13 @@ pub async fn run(
     report: &mut dyn Report,
 ) -> anyhow::Result<Summary> {
     let (hash, total) = hash_of(path)?;
+    let mut start = [0u8; 2];
+    let n = std::fs::File::open(path)?.read(&mut start)?;
+    if n == 2 && (start == [0xFF, 0xFE] || start == [0xFE, 0xFF]) {
+        bail!("this file is UTF-16: save it as CSV in UTF-8 (\"CSV UTF-8\" in a spreadsheet's Save As) and import that");
+    }
     let mut reader = csv_reader(path)?;
     let headers: Vec<String> = reader.byte_headers().context("reading the header row")?.iter().map(decode).collect();
-    report.headers(&headers);
     let columns = Columns::detect(&headers, options.format, options.mapping.as_deref()).map_err(|p| anyhow::anyhow!("{p}"))?;
     if columns.format == Format::ElectoralRegister && options.register.is_none() {
         bail!(
@@ -120,6 +124,7 @@ pub async fn run(
     if columns.format != Format::ElectoralRegister && options.register.is_some() {
         bail!("the register options were given, but this file is not an electoral register (it reads as {})", columns.format);
     }
+    report.headers(&headers);
     let read_as = match columns.layout {
         Some(layout) => format!("an electoral register ({})", layout.words()),
         None => match columns.format {

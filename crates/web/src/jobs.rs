@@ -131,6 +131,9 @@ async fn retention(state: &AppState) -> Result<Done, String> {
     n += tredegar_db::petitions::delete_unconfirmed(&mut tx, now).await.map_err(|e| e.to_string())?;
     let registers = tredegar_db::imports::destroy_due_registers(&mut tx, now.date_naive(), now).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
+    if registers > 0 {
+        state.db.forget_deleted().await.map_err(|e| e.to_string())?;
+    }
     tracing::debug!(deleted = n, registers, "expired reset links, sessions, unconfirmed signatures and registers past their date deleted");
     Ok(Done::Finished)
 }

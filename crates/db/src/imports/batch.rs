@@ -272,7 +272,8 @@ async fn same_name_at_flat(
         .filter(|(r, _)| r.elector.as_ref().is_none_or(|e| !known.contains_key(&e.key())))
         .filter_map(|(_, u)| *u)
         .collect();
-    let mut at: HashMap<(UnitId, String), Fallback> = HashMap::new();
+    // Everyone of each name at each flat, oldest first: a father and son both stay.
+    let mut at: HashMap<(UnitId, String), Vec<PersonId>> = HashMap::new();
     for chunk in wanted.chunks(5000) {
         let mut q =
             Sql::new("SELECT r.unit_id, p.id, p.name_key FROM residencies r JOIN people p ON p.id = r.person_id WHERE r.moved_out IS NULL");
@@ -280,12 +281,16 @@ async fn same_name_at_flat(
         if let Some(register) = run.register {
             q.push(" AND NOT EXISTS (SELECT 1 FROM electors e WHERE e.person_id = p.id AND e.register_id = ").bind(register).push(")");
         }
+        q.push(" ORDER BY p.id");
         let rows: Vec<(UnitId, PersonId, String)> = q.fetch_all(tx).await?;
-        at.extend(rows.into_iter().map(|(u, p, n)| ((u, fold(&n)), Fallback::Stored(p))));
+        for (u, p, n) in rows {
+            at.entry((u, fold(&n))).or_default().push(p);
+        }
     }
-    // An elector row claims the person it lands on, so a second key of the
-    // same name at the flat does not land there too.
-    let mut claimed: HashMap<(UnitId, String), String> = HashMap::new();
+    // Each elector key takes its own person of that name at the flat (or a
+    // new one), so two keys of one name never land on one person; rows with
+    // no key (another file's) share the first.
+    let mut taken: HashMap<(UnitId, String), Vec<(String, Fallback)>> = HashMap::new();
     let mut out = Vec::with_capacity(records.len());
     for (r, unit) in records.iter().zip(units) {
         // "Sian" on the register is the "Siân" a member wrote down.
@@ -295,12 +300,14 @@ async fn same_name_at_flat(
             Some(u) if !name.is_empty() && elector.as_ref().is_none_or(|k| !known.contains_key(k)) => {
                 let key = (*u, name);
                 let mine = elector.clone().unwrap_or_default();
-                match claimed.get(&key) {
-                    Some(by) if *by != mine => None,
-                    _ => {
-                        claimed.insert(key.clone(), mine);
-                        // Nobody there yet: a new id, which the next such row shares.
-                        Some(*at.entry(key).or_insert_with(|| Fallback::New(PersonId::new())))
+                let claims = taken.entry(key.clone()).or_default();
+                match claims.iter().find(|(by, _)| *by == mine || mine.is_empty()) {
+                    Some((_, f)) => Some(*f),
+                    None => {
+                        let stored = at.get(&key).and_then(|all| all.iter().find(|p| !claims.iter().any(|(_, f)| f.id() == **p)));
+                        let f = stored.map_or_else(|| Fallback::New(PersonId::new()), |p| Fallback::Stored(*p));
+                        claims.push((mine, f));
+                        Some(f)
                     }
                 }
             }

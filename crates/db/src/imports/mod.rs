@@ -47,7 +47,7 @@ pub struct Run {
 }
 
 /// Start importing a file, or carry on with the unfinished import of the
-/// same file (by its hash) in this group.
+/// same file (by its hash) in this group, read the same way.
 pub async fn start(
     db: &Db,
     scope: &Scope,
@@ -70,9 +70,12 @@ pub async fn start(
         &mut tx,
         (ImportId, i64, i64, i64, i64, i64),
         "SELECT id, rows_done, created, updated, unchanged, rejected FROM imports \
-         WHERE group_id = $1 AND file_hash = $2 AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1",
+         WHERE group_id = $1 AND file_hash = $2 AND format = $3 AND (register_id = $4 OR (register_id IS NULL AND $4 IS NULL)) \
+         AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1",
         scope.group_id(),
-        file_hash
+        file_hash,
+        format,
+        register
     )?;
     let (id, rows_done, counts) = match unfinished {
         Some((id, done, created, updated, unchanged, rejected)) => {
@@ -116,10 +119,27 @@ fn building_key(name: &str, postcode_key: &str) -> (String, String) {
 /// The register edition's id, recording it the first time. Importing the
 /// same edition again keeps its purpose and date up to date.
 async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc>) -> Result<RegisterId> {
+    let held = fetch_optional!(
+        tx,
+        (RegisterId, String, NaiveDate),
+        "SELECT id, purpose, destroy_by FROM registers WHERE group_id = $1 AND source = $2 AND edition = $3",
+        scope.group_id(),
+        &r.source,
+        &r.edition
+    )?;
+    if let Some((id, purpose, destroy_by)) = held {
+        // The law's facts about an edition are what its supplier said once; a
+        // later import cannot quietly widen its purpose or put off its destruction.
+        if purpose != r.purpose || destroy_by != r.destroy_by {
+            let why =
+                format!("this edition was recorded for \"{purpose}\", to be destroyed by {destroy_by}: give the same purpose and date");
+            return Err(tredegar_domain::Problem::new("register", why).into());
+        }
+        return Ok(id);
+    }
     execute!(
         tx,
-        "INSERT INTO registers (id, group_id, source, edition, purpose, destroy_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (group_id, source, edition) DO UPDATE SET purpose = excluded.purpose, destroy_by = excluded.destroy_by",
+        "INSERT INTO registers (id, group_id, source, edition, purpose, destroy_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         RegisterId::new(),
         scope.group_id(),
         &r.source,

@@ -35,7 +35,7 @@ pub enum Fallback {
 }
 
 impl Fallback {
-    fn id(self) -> PersonId {
+    pub fn id(self) -> PersonId {
         match self {
             Fallback::Stored(id) | Fallback::New(id) => id,
         }

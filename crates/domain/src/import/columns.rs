@@ -169,6 +169,36 @@ impl Columns {
         {
             return Err(Problem::new("mapping", format!("the file has no column '{h}'")));
         }
+        let register_only = |t: &Target| {
+            matches!(
+                t,
+                Target::ElectorDistrict
+                    | Target::ElectorNumber
+                    | Target::ElectorSuffix
+                    | Target::ElectorMarkers
+                    | Target::ElectorAttainment
+            )
+        };
+        if format != Format::ElectoralRegister && (layout.is_some() || targets.iter().any(register_only)) {
+            return Err(Problem::new(
+                "format",
+                "this file has an electoral register's columns: import it as a register (--format electoral-register), \
+                 with the law's four facts, so anonymous electors are left out and what only the register says is kept apart",
+            ));
+        }
+        if format == Format::ElectoralRegister {
+            if !targets.contains(&Target::ElectorNumber) {
+                return Err(Problem::new("mapping", "a register needs a column of elector numbers"));
+            }
+            // The DISTRICT, ELNO layout has none; a mapped register must say which it is.
+            if mapping.is_some() && !targets.contains(&Target::ElectorMarkers) {
+                return Err(Problem::new("mapping", "a register needs its markers column, so anonymous electors (marker N) are left out"));
+            }
+            // What only the register says must not leave it through a custom field.
+            if let Some((h, _)) = headers.iter().zip(&targets).find(|(_, t)| matches!(t, Target::Custom(_))) {
+                return Err(Problem::new("mapping", format!("'{h}': a register's columns cannot become custom fields")));
+            }
+        }
         // A spreadsheet's own headers mean what its author meant: rather than
         // drop what we cannot place, ask what it holds.
         let unknown: Vec<&str> = headers
@@ -188,9 +218,6 @@ impl Columns {
         }
         if !targets.iter().any(|t| matches!(t, Target::GivenName | Target::FamilyName | Target::Email | Target::Phone(_))) {
             return Err(Problem::new("mapping", "no column holds a name, an email or a phone: give a --mapping"));
-        }
-        if format == Format::ElectoralRegister && !targets.contains(&Target::ElectorNumber) {
-            return Err(Problem::new("mapping", "a register needs a column of elector numbers"));
         }
         Ok(Columns { format, layout, targets, ignored })
     }
