@@ -174,14 +174,17 @@ fn register(args: &PeopleArgs) -> anyhow::Result<Option<Register>> {
     let given = (&args.register_source, &args.register_edition, &args.purpose, args.destroy_by);
     match given {
         (Some(source), Some(edition), Some(purpose), Some(destroy_by)) => {
-            let blank = [source, edition, purpose].iter().any(|s| s.trim().is_empty());
-            if blank {
-                bail!("--register-source, --register-edition and --purpose must not be blank");
-            }
+            let line = |flag: &str, s: &str| match tredegar_domain::contact::one_line_text(flag, s, 200) {
+                Ok(Some(s)) => Ok(s),
+                Ok(None) => bail!("{flag} must not be blank"),
+                Err(p) => bail!("{p}"),
+            };
+            let (source, edition, purpose) =
+                (line("--register-source", source)?, line("--register-edition", edition)?, line("--purpose", purpose)?);
             if destroy_by <= tredegar_web::Clock.now().date_naive() {
                 bail!("--destroy-by {destroy_by} has come: a register past its destroy-by date must be destroyed, not imported");
             }
-            Ok(Some(Register { source: source.trim().into(), edition: edition.trim().into(), purpose: purpose.trim().into(), destroy_by }))
+            Ok(Some(Register { source, edition, purpose, destroy_by }))
         }
         (None, None, None, None) => Ok(None),
         _ => bail!("a register import needs all four of --register-source, --register-edition, --purpose and --destroy-by"),

@@ -158,6 +158,7 @@ pub async fn run(
     let mut bad_in_batch = 0;
     let mut row = 1;
     let mut record = csv::ByteRecord::new();
+    let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     while reader.read_byte_record(&mut record).context("reading the file")? {
         row += 1;
         summary.read += 1;
@@ -166,6 +167,13 @@ pub async fn run(
         }
         let cells: Vec<String> = record.iter().map(decode).collect();
         match read(&columns, row, &cells) {
+            // One elector number twice in an edition is a mistake in the file, not one person.
+            Read::Person(r) if r.elector.as_ref().is_some_and(|e| seen.insert(e.key(), row).is_some()) => {
+                let first = r.elector.as_ref().and_then(|e| seen.get(&e.key())).copied().unwrap_or_default();
+                bad_in_batch += 1;
+                let reason = format!("this elector number is in the file twice (last seen at row {first})");
+                report.bad(BadRow { row, refused: true, reason, cells });
+            }
             Read::Person(r) => batch.push((*r, cells)),
             Read::Anonymous => summary.anonymous += 1,
             Read::Bad(reason) => {

@@ -99,6 +99,9 @@ pub async fn start(
             (id, 0, Counts::default())
         }
     };
+    // Audited as it starts, so an import that never finishes is on record too.
+    let said = if rows_done > 0 { format!("carried on after row {rows_done}") } else { "started".to_string() };
+    audit::record(&mut tx, scope, AuditAction::Import, file_name, &said, now).await?;
     let rows = fetch_all!(
         &mut tx,
         (BuildingId, String, String),
