@@ -19,7 +19,7 @@ const LEASE: chrono::Duration = chrono::Duration::minutes(10);
 
 /// The recurring jobs, and how often each runs.
 const RECURRING: &[(JobKind, chrono::Duration)] =
-    &[(JobKind::FollowUpsDue, chrono::Duration::hours(1)), (JobKind::Retention, chrono::Duration::hours(6))];
+    &[(JobKind::FollowUpsDue, chrono::Duration::hours(1)), (JobKind::Retention, chrono::Duration::hours(1))];
 
 pub struct Workers {
     stop: watch::Sender<bool>,
