@@ -152,6 +152,11 @@ async fn every_layout_imports_and_importing_again_creates_nobody(app: TestApp) {
         "district.csv",
         b"DISTRICT,ELNO,FORENAMES,SURNAME,DO18,PCODE,ADDRESS1\nXA,101/3,Ceri,Lloyd,,NP22 5CC,3 Park Row\nXA,101/3,Someone,Else,,NP22 5CC,5 Park Row\n",
     );
+    let mut abort = REGISTER.to_vec();
+    abort.extend(["--on-error", "abort"]);
+    let line = said(&import(&app, &district, g, &abort), false);
+    assert!(line.contains("1 rejected; nothing was written"), "{line}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM electors WHERE elector_key = 'XA/101/3'").await, 0);
     let line = said(&import(&app, &district, g, &REGISTER), true);
     assert!(line.contains("1 created, 0 updated, 0 unchanged, 1 rejected"), "one elector number twice is a mistake: {line}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM electors WHERE elector_key = 'XA/101/3'").await, 1);

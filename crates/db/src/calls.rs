@@ -210,16 +210,20 @@ pub async fn record(
         return Err(DbError::NotFound);
     }
     if outcome == Outcome::DoNotCall {
-        execute!(
-            tx,
-            "INSERT INTO do_not_call (person_id, group_id, by_name, at) VALUES ($1, $2, $3, $4) ON CONFLICT (person_id) DO NOTHING",
-            person,
-            scope.group_id(),
-            scope.actor_name(),
-            now
-        )?;
+        do_not_call(tx, scope, &[person], now).await?;
     }
     Ok(())
+}
+
+/// These people of the scope's own group asked not to be called: every
+/// later call list leaves them out. Saying it again changes nothing.
+pub async fn do_not_call(tx: &mut Tx, scope: &Scope, people: &[PersonId], now: DateTime<Utc>) -> Result<()> {
+    let (group, actor) = (scope.group_id(), scope.actor_name());
+    let head = "INSERT INTO do_not_call (person_id, group_id, by_name, at) VALUES";
+    Sql::insert_rows(tx, head, " ON CONFLICT (person_id) DO NOTHING", people, |q, person| {
+        q.bind(*person).push(", ").bind(group).push(", ").bind(actor).push(", ").bind(now);
+    })
+    .await
 }
 
 pub async fn set_status(tx: &mut Tx, scope: &Scope, id: CallListId, status: CallListStatus) -> Result<()> {

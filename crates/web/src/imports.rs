@@ -3,6 +3,7 @@
 //! read the rows into records, and hand them to the database in batches.
 //! The command line's `import people` runs this; so will the admins' upload.
 
+use std::collections::HashMap;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -138,11 +139,12 @@ pub async fn run(
         // Read it all first: one bad row and nothing is written.
         let mut bad = 0;
         let mut rows = csv_reader(path)?.into_byte_records();
+        let mut reading = Rows::new(&columns);
         let mut row = 1;
         while let Some(cells) = rows.next().transpose().context("reading the file")? {
             row += 1;
             let cells: Vec<String> = cells.iter().map(decode).collect();
-            if let Read::Bad(reason) = read(&columns, row, &cells) {
+            if let Read::Bad(reason) = reading.read(row, &cells) {
                 bad += 1;
                 report.bad(BadRow { row, refused: true, reason, cells });
             }
@@ -154,11 +156,11 @@ pub async fn run(
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut run = imports::start(db, scope, &name, &hash, columns.format, options.register.as_ref(), clock.now()).await?;
     summary.resumed_after = run.rows_done;
-    let mut batch: Vec<(Record, Vec<String>)> = Vec::with_capacity(BATCH);
+    let mut batch = Batch::default();
     let mut bad_in_batch = 0;
     let mut row = 1;
     let mut record = csv::ByteRecord::new();
-    let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut reading = Rows::new(&columns);
     while reader.read_byte_record(&mut record).context("reading the file")? {
         row += 1;
         summary.read += 1;
@@ -166,22 +168,18 @@ pub async fn run(
             continue;
         }
         let cells: Vec<String> = record.iter().map(decode).collect();
-        match read(&columns, row, &cells) {
-            // One elector number twice in an edition is a mistake in the file, not one person.
-            Read::Person(r) if r.elector.as_ref().is_some_and(|e| seen.insert(e.key(), row).is_some()) => {
-                let first = r.elector.as_ref().and_then(|e| seen.get(&e.key())).copied().unwrap_or_default();
-                bad_in_batch += 1;
-                let reason = format!("this elector number is in the file twice (last seen at row {first})");
-                report.bad(BadRow { row, refused: true, reason, cells });
+        match reading.read(row, &cells) {
+            Read::Person(r) => {
+                batch.records.push(*r);
+                batch.cells.push(cells);
             }
-            Read::Person(r) => batch.push((*r, cells)),
             Read::Anonymous => summary.anonymous += 1,
             Read::Bad(reason) => {
                 bad_in_batch += 1;
                 report.bad(BadRow { row, refused: true, reason, cells });
             }
         }
-        if batch.len() >= BATCH {
+        if batch.records.len() >= BATCH {
             send(db, scope, clock, &mut run, &mut batch, bad_in_batch, row, &mut summary, report).await?;
             bad_in_batch = 0;
             report.progress(reader.position().byte(), total);
@@ -194,21 +192,51 @@ pub async fn run(
     Ok(Summary { created: c.created, updated: c.updated, unchanged: c.unchanged, rejected: c.rejected, ..summary })
 }
 
+/// The rows of a batch that can become people, and each one's cells as read (for the report).
+#[derive(Default)]
+struct Batch {
+    records: Vec<Record>,
+    cells: Vec<Vec<String>>,
+}
+
+/// How each row reads, refusing an elector number the file has had before:
+/// twice in one edition is a mistake in the file, not one person.
+struct Rows<'a> {
+    columns: &'a Columns,
+    electors: HashMap<String, u64>,
+}
+
+impl<'a> Rows<'a> {
+    fn new(columns: &'a Columns) -> Rows<'a> {
+        Rows { columns, electors: HashMap::new() }
+    }
+
+    fn read(&mut self, row: u64, cells: &[String]) -> Read {
+        let got = read(self.columns, row, cells);
+        if let Read::Person(r) = &got
+            && let Some(e) = &r.elector
+            && let Some(first) = self.electors.insert(e.key(), row)
+        {
+            return Read::Bad(format!("this elector number is in the file twice (last seen at row {first})"));
+        }
+        got
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn send(
     db: &Db,
     scope: &Scope,
     clock: &Clock,
     run: &mut imports::Run,
-    batch: &mut Vec<(Record, Vec<String>)>,
+    batch: &mut Batch,
     bad: u64,
     last_row: u64,
     summary: &mut Summary,
     report: &mut dyn Report,
 ) -> anyhow::Result<()> {
-    let records: Vec<Record> = batch.iter().map(|(r, _)| r.clone()).collect();
-    let outcomes = imports::batch(db, scope, run, &records, bad, last_row, clock.now()).await?;
-    for ((r, cells), o) in batch.drain(..).zip(outcomes) {
+    let outcomes = imports::batch(db, scope, run, &batch.records, bad, last_row, clock.now()).await?;
+    for ((r, cells), o) in batch.records.drain(..).zip(batch.cells.drain(..)).zip(outcomes) {
         if let Outcome::Refused(reason) = o {
             report.bad(BadRow { row: r.row, refused: true, reason, cells });
         } else if !r.flags.is_empty() {
@@ -239,7 +267,7 @@ fn hash_of(path: &Path) -> anyhow::Result<(String, u64)> {
         total += n as u64;
         hasher.update(buf.get(..n).unwrap_or_default());
     }
-    let hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = crate::hex(&hasher.finalize());
     Ok((hash, total))
 }
 

@@ -14,7 +14,7 @@ use tredegar_domain::{BuildingId, PersonId, ResidencyId, UnitId};
 
 use super::{Run, building_key};
 use crate::people::{self, Fallback, Incoming, Outcome};
-use crate::{Db, Result, Scope, Sql, Tx, residents, tags};
+use crate::{Db, Result, Scope, Sql, Tx, calls, residents, tags};
 
 /// How many rows went which way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,9 +44,8 @@ pub async fn batch(
     let fallbacks = same_name_at_flat(&mut tx, run, records, &units, &known).await?;
     let incoming = records
         .iter()
-        .zip(&units)
         .zip(fallbacks)
-        .map(|((r, _), fallback)| Incoming {
+        .map(|(r, fallback)| Incoming {
             update: r.update(),
             known: r.elector.as_ref().and_then(|e| known.get(&e.key()).copied()),
             fallback,
@@ -78,17 +77,7 @@ pub async fn batch(
         .await?;
     }
     let do_not_call: Vec<PersonId> = records.iter().zip(&outcomes).filter(|(r, _)| r.do_not_call).filter_map(|(_, o)| o.person()).collect();
-    let (group, actor) = (scope.group_id(), scope.actor_name());
-    Sql::insert_rows(
-        &mut tx,
-        "INSERT INTO do_not_call (person_id, group_id, by_name, at) VALUES",
-        " ON CONFLICT (person_id) DO NOTHING",
-        &do_not_call,
-        |q, person| {
-            q.bind(*person).push(", ").bind(group).push(", ").bind(actor).push(", ").bind(now);
-        },
-    )
-    .await?;
+    calls::do_not_call(&mut tx, scope, &do_not_call, now).await?;
     for (r, o) in records.iter().zip(&outcomes) {
         if let (false, Some(person)) = (r.tags.is_empty(), o.person()) {
             for name in &r.tags {

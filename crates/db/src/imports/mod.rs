@@ -120,7 +120,7 @@ fn building_key(name: &str, postcode_key: &str) -> (String, String) {
 }
 
 /// The register edition's id, recording it the first time. Importing the
-/// same edition again keeps its purpose and date up to date.
+/// same edition again must give the same purpose and destroy-by date.
 async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc>) -> Result<RegisterId> {
     let held = fetch_optional!(
         tx,
@@ -140,10 +140,11 @@ async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc
         }
         return Ok(id);
     }
+    let id = RegisterId::new();
     execute!(
         tx,
         "INSERT INTO registers (id, group_id, source, edition, purpose, destroy_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        RegisterId::new(),
+        id,
         scope.group_id(),
         &r.source,
         &r.edition,
@@ -151,15 +152,7 @@ async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc
         r.destroy_by,
         now
     )?;
-    scalar!(
-        tx,
-        RegisterId,
-        "SELECT id FROM registers WHERE group_id = $1 AND source = $2 AND edition = $3",
-        scope.group_id(),
-        &r.source,
-        &r.edition
-    )?
-    .ok_or(crate::DbError::NotFound)
+    Ok(id)
 }
 
 /// Mark the import done, and audit it.

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use tredegar_domain::PersonId;
 use tredegar_domain::people::{HistoryKind, PersonDetails};
 use tredegar_domain::person_update::PersonUpdate;
 use tredegar_domain::text::fold;
-use tredegar_domain::{PersonEventId, PersonId};
 
 use super::upsert::{NewFields, check_custom};
 use super::write::insert_many;
@@ -73,9 +73,10 @@ struct Pending {
 /// says `history`.
 pub async fn upsert_many(tx: &mut Tx, scope: &Scope, incoming: Vec<Incoming>, history: &str, now: DateTime<Utc>) -> Result<Vec<Outcome>> {
     let mut fields = fields::list(tx, scope).await?;
-    let emails = owners(tx, scope, "person_emails", "address_key", incoming.iter().flat_map(|i| email_keys(&i.update)).collect()).await?;
-    let phones = owners(tx, scope, "person_phones", "number_key", incoming.iter().flat_map(|i| phone_keys(&i.update)).collect()).await?;
-    let (mut emails, mut phones) = (emails, phones);
+    let mut emails =
+        owners(tx, scope, "person_emails", "address_key", incoming.iter().flat_map(|i| email_keys(&i.update)).collect()).await?;
+    let mut phones =
+        owners(tx, scope, "person_phones", "number_key", incoming.iter().flat_map(|i| phone_keys(&i.update)).collect()).await?;
     // Everyone this batch may touch who is stored already.
     let stored = |f: Option<Fallback>| match f {
         Some(Fallback::Stored(id)) => Some(id),
@@ -155,18 +156,7 @@ pub async fn upsert_many(tx: &mut Tx, scope: &Scope, incoming: Vec<Incoming>, hi
             events.push((p.id, HistoryKind::Edited));
         }
     }
-    let (group, actor) = (scope.group_id(), scope.actor_name());
-    Sql::insert_rows(
-        tx,
-        "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) VALUES",
-        "",
-        &events,
-        |q, (id, kind)| {
-            q.bind(PersonEventId::new().0).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(kind.as_str()).push(", ");
-            q.bind(history).push(", ").bind(actor).push(", ").bind(now);
-        },
-    )
-    .await?;
+    super::add_events(tx, scope, &events, history, now).await?;
     Ok(outcomes)
 }
 

@@ -31,6 +31,24 @@ pub async fn add_event(tx: &mut Tx, scope: &Scope, person: PersonId, kind: Histo
     Ok(())
 }
 
+/// Add the same line to many people's histories at once, each with its
+/// kind: for people the caller has just written in the scope's own group.
+pub(crate) async fn add_events(
+    tx: &mut Tx,
+    scope: &Scope,
+    events: &[(PersonId, HistoryKind)],
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (group, actor) = (scope.group_id(), scope.actor_name());
+    let head = "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) VALUES";
+    Sql::insert_rows(tx, head, "", events, |q, (id, kind)| {
+        q.bind(PersonEventId::new().0).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(kind.as_str()).push(", ");
+        q.bind(summary).push(", ").bind(actor).push(", ").bind(now);
+    })
+    .await
+}
+
 /// A person's history, newest first, if this scope may see them.
 pub async fn events(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<PersonEvent>> {
     let mut q = Sql::new(

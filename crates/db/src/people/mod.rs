@@ -26,6 +26,7 @@ mod write;
 
 pub use assignments::{Assignee, assign, assignees, unassign};
 pub use batch::{Fallback, Incoming, Outcome, upsert_many};
+pub(crate) use history::add_events;
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
 pub use search::{ExportRow, FILTER_FIELDS, Order, Recipient, Search, count, list, plan, send_export, subscribed};

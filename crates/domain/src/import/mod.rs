@@ -84,13 +84,12 @@ impl Record {
     pub fn update(&self) -> PersonUpdate {
         let name = |n: &Option<String>| n.clone().map(Some);
         let phone_status = self.do_not_call.then_some(SubscriptionStatus::Unsubscribed);
-        let list = |empty: bool| !empty;
         PersonUpdate {
             given_name: name(&self.given_name),
             family_name: name(&self.family_name),
-            emails: list(self.emails.is_empty())
+            emails: (!self.emails.is_empty())
                 .then(|| self.emails.iter().map(|e| EmailUpdate { email: e.clone(), status: self.email_status, primary: false }).collect()),
-            phones: list(self.phones.is_empty()).then(|| {
+            phones: (!self.phones.is_empty()).then(|| {
                 self.phones
                     .iter()
                     .map(|(p, kind)| PhoneUpdate { phone: p.clone(), number_type: *kind, status: phone_status, primary: false })

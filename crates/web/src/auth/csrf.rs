@@ -46,7 +46,7 @@ async fn key(state: &AppState) -> Result<&[u8], AppError> {
 fn sign(key: &[u8], what: &str) -> Result<String, AppError> {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
     mac.update(what.as_bytes());
-    Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex(&mac.finalize().into_bytes()))
 }
 
 /// A signature for `what`, made for one `purpose` (an unsubscribe link, say)
