@@ -11,7 +11,11 @@ use tredegar_domain::Role;
 
 use crate::helpers::TestApp;
 
-crate::on_both_backends!(every_layout_imports_and_importing_again_creates_nobody, bad_rows_are_skipped_or_abort_everything);
+crate::on_both_backends!(
+    every_layout_imports_and_importing_again_creates_nobody,
+    bad_rows_are_skipped_or_abort_everything,
+    an_import_never_touches_another_group
+);
 
 const REGISTER: [&str; 8] = [
     "--register-source",
@@ -270,6 +274,35 @@ async fn bad_rows_are_skipped_or_abort_everything(app: TestApp) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 2);
     // Audited as it started and as it finished.
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'import'").await, 2);
+}
+
+async fn an_import_never_touches_another_group(app: TestApp) {
+    let ours = app.group("Brookfield Estate", None).await;
+    let theirs = app.group("Riverside Branch", None).await;
+    let admin = app.user(&theirs, "admin@example.org", Role::Admin).await;
+    let api = app.api(&app.token(&theirs, admin).await);
+    let (_, theirs_ann) = api
+        .post(
+            "people",
+            serde_json::json!({"person": {"given_name": "Ann", "family_name": "Bevan", "email_addresses": [{"address": "ann@example.org"}],
+                "phone_numbers": [{"number": "07700 900001"}]}}),
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "people.csv",
+        b"first_name,last_name,email,phone\nAnnie,Bevan-Jones,ann@example.org,07700 900001\nBob,Lee,,07700 900001\n",
+    );
+    let line = said(&import(&app, &file, &ours.name, &[]), true);
+    // The same email and phone in the other group match nobody there: ours get a person of their own.
+    assert!(line.contains("2 rows read as a spreadsheet: 1 created, 1 updated"), "{line}");
+    let (_, after) = api.get(&format!("people/{}", crate::helpers::id_of(&theirs_ann))).await;
+    assert_eq!(after["given_name"], "Ann", "the other group's person is untouched: {after}");
+    assert_eq!(after["family_name"], "Bevan");
+    let (_, listed) = api.get("people").await;
+    assert_eq!(listed["total_records"], 1, "nobody was added to the other group: {listed}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 2);
 }
 
 /// A register of `n` electors in flats of 40-flat blocks.
