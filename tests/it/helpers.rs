@@ -320,3 +320,9 @@ pub fn python_with(package: &str, import: &str) -> std::path::PathBuf {
     }
     python
 }
+
+/// A count straight from the database, for what no page shows.
+pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    let mut tx = app.db.read().await.unwrap();
+    tredegar_db::sql::Sql::new(sql).count(&mut tx).await.unwrap()
+}

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use tredegar_domain::Role;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, count};
 
 crate::on_both_backends!(
     every_layout_imports_and_importing_again_creates_nobody,
@@ -50,11 +50,6 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-async fn count(app: &TestApp, sql: &'static str) -> i64 {
-    let mut tx = app.db.read().await.unwrap();
-    tredegar_db::sql::Sql::new(sql).count(&mut tx).await.unwrap()
 }
 
 /// An Xpress register: BOM, CRLF, a quoted comma, a Windows-1252 name, a

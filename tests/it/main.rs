@@ -37,3 +37,4 @@ mod storage;
 mod structure;
 mod tags;
 mod throttle;
+mod walks;

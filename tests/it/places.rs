@@ -59,7 +59,7 @@ impl Client {
 }
 
 /// The id at the end of a redirect's path.
-fn made(p: &Page) -> String {
+pub(crate) fn made(p: &Page) -> String {
     let to = p.location.clone().unwrap_or_else(|| panic!("a redirect, got {}: {}", p.status(), p.body));
     to.split('?').next().and_then(|t| t.rsplit('/').next()).unwrap_or_default().to_string()
 }

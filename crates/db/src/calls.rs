@@ -4,7 +4,7 @@
 //! is open, and only what the call needs: a name and a number.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::calls::{CallListStatus, Outcome};
+use tredegar_domain::calls::{ListStatus, Outcome};
 use tredegar_domain::segments::{Node, Rule};
 use tredegar_domain::{CallListId, PersonId, Problem, UserId};
 
@@ -16,7 +16,7 @@ pub struct CallList {
     pub id: CallListId,
     pub name: String,
     pub script: String,
-    pub status: CallListStatus,
+    pub status: ListStatus,
     pub created_by_name: String,
     pub created_at: DateTime<Utc>,
 }
@@ -74,7 +74,7 @@ pub async fn create(
         scope.group_id(),
         name,
         script,
-        CallListStatus::Open,
+        ListStatus::Open,
         scope.actor_name(),
         now
     )?;
@@ -187,7 +187,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let list = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
-    if list.status != CallListStatus::Open {
+    if list.status != ListStatus::Open {
         return Err(Problem::new("call_list", "is closed").into());
     }
     // Only a call still to make (or to make again) is recorded: a form sent
@@ -226,7 +226,7 @@ pub async fn do_not_call(tx: &mut Tx, scope: &Scope, people: &[PersonId], now: D
     .await
 }
 
-pub async fn set_status(tx: &mut Tx, scope: &Scope, id: CallListId, status: CallListStatus) -> Result<()> {
+pub async fn set_status(tx: &mut Tx, scope: &Scope, id: CallListId, status: ListStatus) -> Result<()> {
     let n = execute!(tx, "UPDATE call_lists SET status = $3 WHERE id = $1 AND group_id = $2", id, scope.group_id(), status)?;
     if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }

@@ -234,6 +234,32 @@ pub const TABLES: &[Table] = &[
          it must be destroyed by. What only the register says about each elector is never exported (see the README's end).",
         "SELECT * FROM registers WHERE group_id = $1",
     ),
+    table(
+        "walk_lists",
+        "Walk lists: turf cut into lists of doors (part of parts), who cut them, and whether they are open.",
+        "SELECT * FROM walk_lists WHERE group_id = $1",
+    ),
+    table(
+        "walk_list_doors",
+        "The doors (unit_id, in units) on each walk list, in walking order (position).",
+        "SELECT * FROM walk_list_doors WHERE group_id = $1",
+    ),
+    table("walk_list_walkers", "Who walks each walk list (user_id).", "SELECT * FROM walk_list_walkers WHERE group_id = $1"),
+    table(
+        "walk_questions",
+        "Each walk list's survey questions: kind (yes_no, scale, choice or text), prompt, and the choices, a line each.",
+        "SELECT * FROM walk_questions WHERE group_id = $1",
+    ),
+    table(
+        "door_knocks",
+        "What happened at each door: outcome, whom they spoke to (person_id), the conversation it led to, who knocked and when.",
+        "SELECT * FROM door_knocks WHERE group_id = $1",
+    ),
+    table(
+        "door_answers",
+        "The answers given at each door (knock_id) to each question (question_id).",
+        "SELECT * FROM door_answers WHERE group_id = $1",
+    ),
     table("audit_log", "Who viewed, exported, deleted or changed access to what, and when.", "SELECT * FROM audit_log WHERE group_id = $1"),
 ];
 

@@ -85,6 +85,7 @@ pub mod structure;
 pub mod tags;
 pub mod timeline;
 pub mod users;
+pub mod walks;
 
 pub use scope::Scope;
 

@@ -88,6 +88,19 @@ pub async fn move_in(
     if !may_change(tx, scope, person).await? {
         return Err(DbError::NotFound);
     }
+    settle(tx, scope, person, unit, dates, now).await
+}
+
+/// `move_in` once the caller has checked the scope may move this person:
+/// a walker may, for someone new they met at a door on their list.
+pub(crate) async fn settle(
+    tx: &mut Tx,
+    scope: &Scope,
+    person: PersonId,
+    unit: UnitId,
+    dates: (Option<NaiveDate>, Option<NaiveDate>),
+    now: DateTime<Utc>,
+) -> Result<ResidencyId> {
     let already =
         scalar!(tx, i64, "SELECT COUNT(*) FROM residencies WHERE person_id = $1 AND unit_id = $2 AND moved_out IS NULL", person, unit)?;
     if dates.1.is_none() && already.unwrap_or(0) > 0 {

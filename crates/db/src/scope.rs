@@ -183,9 +183,14 @@ impl Scope {
     }
 
     /// Appends "the person `alias` is on one of this member's open call
-    /// lists": what a caller may record about, though not read.
-    pub(crate) fn on_my_open_call_list(&self, q: &mut Sql, alias: &'static str) {
-        q.push("EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id WHERE ol.status = 'open' AND oc.person_id = ");
+    /// lists, or lives at a door on one of their open walk lists": what a
+    /// caller or walker may record about, though not read.
+    pub(crate) fn on_my_open_lists(&self, q: &mut Sql, alias: &'static str) {
+        q.push("(EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id WHERE ol.status = 'open' AND oc.person_id = ");
         q.column(alias, "id").push(" AND oc.caller = ").bind(self.user_id()).push(")");
+        q.push(" OR EXISTS (SELECT 1 FROM residencies orr JOIN walk_list_doors od ON od.unit_id = orr.unit_id");
+        q.push(" JOIN walk_lists ow ON ow.id = od.walk_list_id JOIN walk_list_walkers ok ON ok.walk_list_id = ow.id");
+        q.push(" WHERE ow.status = 'open' AND orr.moved_out IS NULL AND orr.person_id = ").column(alias, "id");
+        q.push(" AND ok.user_id = ").bind(self.user_id()).push("))");
     }
 }

@@ -134,7 +134,10 @@ id_args!(
     OrganisationId,
     OwnershipId,
     ImportId,
-    RegisterId
+    RegisterId,
+    WalkListId,
+    QuestionId,
+    KnockId
 );
 
 /// SQL being built, with its values.

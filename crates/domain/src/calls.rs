@@ -37,14 +37,14 @@ impl Outcome {
     }
 }
 
-/// Whether volunteers can work a call list.
+/// Whether volunteers can work a call list or a walk list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CallListStatus {
+pub enum ListStatus {
     Open,
     Closed,
 }
 
-crate::stored_as_text!(CallListStatus { Open = "open", Closed = "closed" });
+crate::stored_as_text!(ListStatus { Open = "open", Closed = "closed" });
 
 #[cfg(test)]
 mod tests {

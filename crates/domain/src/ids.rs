@@ -73,4 +73,7 @@ id_type!(
     OwnershipId,
     ImportId,
     RegisterId,
+    WalkListId,
+    QuestionId,
+    KnockId,
 );

@@ -90,6 +90,7 @@ pub mod segments;
 pub mod spreadsheet;
 pub mod supporters;
 pub mod text;
+pub mod walks;
 
 pub use assessments::Level;
 pub use audit::AuditAction;

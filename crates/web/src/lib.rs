@@ -50,6 +50,7 @@ pub mod places;
 pub mod relationships;
 mod serve;
 pub mod tags;
+pub mod walks;
 
 pub use error::AppError;
 
@@ -248,6 +249,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(events::router())
         .merge(petitions::router())
         .merge(places::router())
+        .merge(walks::router())
         .fallback(|| async { AppError::not_found() })
         .layer(middleware::from_fn(ui::partials))
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))

@@ -186,6 +186,14 @@ paths! {
     RESIDENCY_MOVE_OUT, residency_move_out = "/g/{slug}/places/residencies/{id}/move-out" (slug, id);
     /// A residency recorded by mistake (moving out keeps the history instead).
     RESIDENCY_REMOVE, residency_remove = "/g/{slug}/places/residencies/{id}/remove" (slug, id);
+    /// Walk lists: turf cut into doors, and the walker's door-by-door screen.
+    WALK_LISTS, walk_lists = "/g/{slug}/walks" (slug);
+    WALK_CUT, walk_cut = "/g/{slug}/walks/cut" (slug);
+    WALK_LIST, walk_list = "/g/{slug}/walks/{id}" (slug, id);
+    WALK_LIST_PRINT, walk_list_print = "/g/{slug}/walks/{id}/print" (slug, id);
+    WALK_LIST_STATUS, walk_list_status = "/g/{slug}/walks/{id}/status" (slug, id);
+    WALK_LIST_WALKERS, walk_list_walkers = "/g/{slug}/walks/{id}/walkers" (slug, id);
+    WALK_DOOR, walk_door = "/g/{slug}/walks/{id}/doors/{unit}" (slug, id, unit);
     LANDLORDS, landlords = "/g/{slug}/landlords" (slug);
     LANDLORD, landlord = "/g/{slug}/landlords/{id}" (slug, id);
 

@@ -36,13 +36,13 @@ pub use write::{delete, find_match, merge, save, taken};
 
 /// Whether the scope may record things about this person (a conversation,
 /// an assessment, a follow-up): one of its own group's people that it may
-/// see, or that is on one of its member's open call lists.
+/// see, or that is on one of its member's open call or walk lists.
 pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId) -> crate::Result<bool> {
     let mut q = crate::Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
     q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ((");
     scope.visible_people(&mut q, "p");
     q.push(") OR ");
-    scope.on_my_open_call_list(&mut q, "p");
+    scope.on_my_open_lists(&mut q, "p");
     q.push(")");
     Ok(q.count(tx).await? > 0)
 }

@@ -256,9 +256,9 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         k,
         o
     )?;
-    // Conversations, follow-ups, assessment history and homes all move; where both
+    // Conversations, follow-ups, assessment history, homes and door records all move; where both
     // were assessed on a campaign, `keep`'s current level stands.
-    for table in ["person_events", "conversations", "follow_ups", "assessment_changes", "residencies", "electors"] {
+    for table in ["person_events", "conversations", "follow_ups", "assessment_changes", "residencies", "electors", "door_knocks"] {
         execute!(tx, sqlx::AssertSqlSafe(format!("UPDATE {table} SET person_id = $1 WHERE person_id = $2")), k, o)?;
     }
     // One attendance per event: where both had one, `keep`'s stands.

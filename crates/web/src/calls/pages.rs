@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::lists::{self, List};
 use tredegar_db::{Scope, users};
-use tredegar_domain::calls::CallListStatus;
+use tredegar_domain::calls::ListStatus;
 use tredegar_domain::contact::{optional_text, required_line};
 use tredegar_domain::segments::{Node, Rule};
 use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
@@ -171,7 +171,7 @@ pub(super) async fn set_status(
     Path((_, id)): Path<(String, CallListId)>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    let status = CallListStatus::from_stored(form.status.trim()).ok_or_else(|| Problem::new("status", "must be open or closed"))?;
+    let status = ListStatus::from_stored(form.status.trim()).ok_or_else(|| Problem::new("status", "must be open or closed"))?;
     let mut tx = state.db.write().await?;
     calls::set_status(&mut tx, &scope, id, status).await?;
     tx.commit().await?;

@@ -68,7 +68,7 @@ async fn screen(
         }
     };
     let choices = match &person {
-        Some(p) => Some(Choices::read(&mut tx, scope, p.person_id).await?),
+        Some(p) => Some(Choices::read(&mut tx, scope, Some(p.person_id)).await?),
         None => None,
     };
     drop(tx);

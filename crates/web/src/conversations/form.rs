@@ -70,6 +70,12 @@ impl ConversationForm {
     pub fn ticked(&self, theme: &Theme) -> bool {
         self.themes.iter().any(|t| t == &theme.name)
     }
+
+    /// Nothing was written in it: no words, issues, assessment or follow-up.
+    pub fn is_blank(&self) -> bool {
+        let said = [&self.self_interest, &self.new_themes, &self.ask, &self.commitments, &self.notes, &self.level, &self.follow_up];
+        said.iter().all(|t| t.trim().is_empty()) && self.themes.is_empty()
+    }
 }
 
 /// What the form asks to record, checked.
@@ -178,7 +184,7 @@ pub struct Choices {
 }
 
 impl Choices {
-    pub async fn read(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Choices, tredegar_db::DbError> {
+    pub async fn read(tx: &mut Tx, scope: &Scope, person: Option<PersonId>) -> Result<Choices, tredegar_db::DbError> {
         Ok(Choices {
             themes: conversations::themes(tx, scope).await?,
             campaigns: tredegar_db::campaigns::list(tx, scope, tredegar_db::Page::everything()).await?.0,

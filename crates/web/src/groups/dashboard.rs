@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::conversations::{self, Conversation, OutOfTouch};
 use tredegar_db::follow_ups::{self, FollowUp};
-use tredegar_domain::calls::CallListStatus;
+use tredegar_domain::calls::ListStatus;
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::Query;
@@ -65,7 +65,7 @@ pub(super) async fn dashboard(
     let out_of_touch = conversations::out_of_touch(&mut tx, &scope, now - Duration::days(days), 10).await?;
     let recent = conversations::recent(&mut tx, &scope, 5).await?;
     let mut calling = Vec::new();
-    for c in calls::list(&mut tx, &scope).await?.into_iter().filter(|c| c.status == CallListStatus::Open) {
+    for c in calls::list(&mut tx, &scope).await?.into_iter().filter(|c| c.status == ListStatus::Open) {
         let p = if scope.role().sees_everyone() {
             calls::progress(&mut tx, &scope, c.id).await?.0
         } else {

@@ -1,0 +1,175 @@
+//! One walk list: its doors in walking order with who lives at each, and,
+//! for organisers, its progress, walkers, the doors two walkers recorded,
+//! and opening or closing it. The same doors print on A4.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tredegar_db::walks::{self, AtTheDoor, Door, KnockRow, Progress, QuestionRow, WalkList};
+use tredegar_db::{Scope, audit, users};
+use tredegar_domain::calls::ListStatus;
+use tredegar_domain::{Problem, UnitId, UserId, WalkListId};
+
+use crate::auth::{CsrfToken, Member, Organiser};
+use crate::extract::{Form, Path, Query};
+use crate::paths;
+use crate::ui::{Layout, Notice, Page, Zone, render};
+use crate::{AppError, AppState};
+
+/// A list's doors, each with who lives there, and its questions.
+pub(super) struct Sheet {
+    pub list: WalkList,
+    pub doors: Vec<(Door, Vec<AtTheDoor>)>,
+    pub questions: Vec<QuestionRow>,
+}
+
+/// The list the scope may read, with its doors and residents; the reads
+/// of the residents are audited.
+async fn sheet(state: &AppState, scope: &Scope, id: WalkListId) -> Result<Sheet, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.read().await?;
+    let list = walks::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    let doors = walks::doors(&mut tx, scope, id).await?;
+    let residents = walks::residents(&mut tx, scope, id, None, Zone::of(scope).today(&now)).await?;
+    let questions = walks::questions(&mut tx, scope, id).await?;
+    drop(tx);
+    let read: Vec<_> = residents.iter().map(|r| (r.person_id, r.group_id)).collect();
+    let mut tx = state.db.write().await?;
+    audit::record_reads(&mut tx, scope, &read, &format!("walk list {}", list.title()), now).await?;
+    tx.commit().await?;
+    let mut by_door: HashMap<UnitId, Vec<AtTheDoor>> = HashMap::new();
+    for r in residents {
+        by_door.entry(r.unit_id).or_default().push(r);
+    }
+    let doors = doors.into_iter().map(|d| (by_door.remove(&d.unit_id).unwrap_or_default(), d)).map(|(here, d)| (d, here)).collect();
+    Ok(Sheet { list, doors, questions })
+}
+
+#[derive(Template)]
+#[template(path = "walks/show.html")]
+struct ShowPage {
+    csrf: String,
+    slug: String,
+    organiser: bool,
+    zone: Zone,
+    sheet: Sheet,
+    progress: Progress,
+    walkers: Vec<(UserId, String)>,
+    members: Vec<users::Member>,
+    conflicts: Vec<KnockRow>,
+}
+
+impl ShowPage {
+    fn walks(&self, user: &UserId) -> bool {
+        self.walkers.iter().any(|(w, _)| w == user)
+    }
+
+    /// The door a record was made at.
+    fn door_of(&self, k: &KnockRow) -> String {
+        self.sheet
+            .doors
+            .iter()
+            .find(|(d, _)| d.unit_id == k.unit_id)
+            .map(|(d, _)| format!("{}, {}", d.label, d.building_name))
+            .unwrap_or_default()
+    }
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, WalkListId)>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    let sheet = sheet(&state, &scope, id).await?;
+    let organiser = scope.role().sees_everyone();
+    let mut tx = state.db.read().await?;
+    let progress = walks::progress(&mut tx, &scope, id).await?;
+    let (walkers, members, conflicts) = if organiser {
+        (walks::walkers(&mut tx, &scope, id).await?, users::members(&mut tx, &scope).await?, walks::conflicts(&mut tx, &scope, id).await?)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    drop(tx);
+    render(Page::new(Layout::for_scope(&sheet.list.title(), &scope, csrf).notice(&notice), |layout| ShowPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        organiser,
+        zone: layout.zone(),
+        sheet,
+        progress,
+        walkers,
+        members,
+        conflicts,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "walks/print.html")]
+struct PrintPage {
+    sheet: Sheet,
+}
+
+impl PrintPage {
+    fn outcomes(&self) -> &'static [tredegar_domain::walks::DoorOutcome] {
+        tredegar_domain::walks::DoorOutcome::ALL
+    }
+}
+
+/// The list on paper: every door, who lives there, a box for each outcome
+/// and a column for each question.
+pub(super) async fn print(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, WalkListId)>,
+) -> Result<Response, AppError> {
+    let sheet = sheet(&state, &scope, id).await?;
+    render(Page::new(Layout::for_scope(&sheet.list.title(), &scope, csrf), |_| PrintPage { sheet }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+pub(super) async fn set_status(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, WalkListId)>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, AppError> {
+    let status = ListStatus::from_stored(form.status.trim()).ok_or_else(|| Problem::new("status", "must be open or closed"))?;
+    let mut tx = state.db.write().await?;
+    walks::set_status(&mut tx, &scope, id, status).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::walk_list(scope.group_slug(), id))).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct WalkersForm {
+    #[serde(default)]
+    walkers: Vec<String>,
+}
+
+pub(super) async fn set_walkers(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, WalkListId)>,
+    Form(form): Form<WalkersForm>,
+) -> Result<Response, AppError> {
+    let walkers = form
+        .walkers
+        .iter()
+        .map(|w| w.parse::<UserId>().map_err(|_| Problem::new("walkers", "must be members of the group")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut tx = state.db.write().await?;
+    walks::set_walkers(&mut tx, &scope, id, &walkers).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved#walkers", paths::walk_list(scope.group_slug(), id))).into_response())
+}

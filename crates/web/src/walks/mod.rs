@@ -1,0 +1,26 @@
+//! Walk lists: an organiser cuts turf into lists of doors in walking order,
+//! with survey questions, and gives each list to walkers; it prints on A4
+//! for those who canvass on paper. A walker goes door by door on a phone:
+//! who lives there, what happened, the answers, and a conversation with
+//! whoever came to the door, or someone new who lives there now.
+
+mod cut;
+mod door;
+mod list;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::paths;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::WALK_LISTS, get(cut::index))
+        .route(paths::WALK_CUT, get(cut::form).post(cut::cut))
+        .route(paths::WALK_LIST, get(list::show))
+        .route(paths::WALK_LIST_PRINT, get(list::print))
+        .route(paths::WALK_LIST_STATUS, post(list::set_status))
+        .route(paths::WALK_LIST_WALKERS, post(list::set_walkers))
+        .route(paths::WALK_DOOR, get(door::show).post(door::record))
+}

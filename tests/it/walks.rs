@@ -1,0 +1,308 @@
+//! Walk lists: turf cut into lists in walking order, with filters and
+//! survey questions; walked door by door, a record sent twice kept once;
+//! two walkers' records of one door both kept; walkers see only their open
+//! lists; erasing a person takes their door records with them.
+
+use chrono::Utc;
+use reqwest::StatusCode;
+use tredegar_db::{people, places, residents};
+use tredegar_domain::places::{Building, BuildingKind, Unit};
+use tredegar_domain::{PersonId, Postcode, Role};
+use tredegar_web::paths;
+
+use crate::helpers::{Client, Page, TestApp, count};
+
+crate::on_both_backends!(turf_is_cut_walked_and_kept_to_its_walkers);
+
+const SLUG: &str = "brookfield-estate";
+
+impl Client {
+    async fn walk_lists(&mut self) -> Page {
+        self.get(paths::walk_lists(SLUG)).await
+    }
+    async fn walk_cut(&mut self, area: &str) -> Page {
+        self.get(format!("{}?area={area}", paths::walk_cut(SLUG))).await
+    }
+    async fn post_walk_cut(&mut self, fields: &[(&str, &str)]) -> Page {
+        self.post_form(paths::walk_cut(SLUG), fields).await
+    }
+    async fn walk_list(&mut self, id: &str) -> Page {
+        self.get(paths::walk_list(SLUG, id)).await
+    }
+    async fn walk_door(&mut self, id: &str, unit: &str) -> Page {
+        self.get(paths::walk_door(SLUG, id, unit)).await
+    }
+    async fn post_walk_door(&mut self, id: &str, unit: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_form(paths::walk_door(SLUG, id, unit), fields).await
+    }
+}
+
+/// The values of `name="…" value="…"` inputs on a page, in order.
+fn values_of(body: &str, name: &str) -> Vec<String> {
+    let at = format!("name=\"{name}\" value=\"");
+    body.split(&at).skip(1).filter_map(|s| s.split('"').next()).map(str::to_string).collect()
+}
+
+/// The doors of a walk list page, as "label, building", in order.
+fn doors_on(body: &str) -> Vec<String> {
+    body.split("/doors/")
+        .skip(1)
+        .filter_map(|s| s.split_once("\">").and_then(|(_, rest)| rest.split('<').next()))
+        .map(str::to_string)
+        .collect()
+}
+
+async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let walker = app.user(&group, "walker@example.org", Role::Volunteer).await;
+    app.user(&group, "other-vol@example.org", Role::Volunteer).await;
+    let other = app.group("Other Branch", None).await;
+    app.user(&other, "stranger@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let [ann, bob, cai] = [
+        api.person("Ann", "ann@example.org").await,
+        api.person("Bob", "bob@example.org").await,
+        api.person("Cai", "cai@example.org").await,
+    ];
+
+    // An estate of one block (six flats on three floors) and one street of eight houses.
+    let scope = app.scope(organiser, &group).await;
+    let now = Utc::now();
+    let mut tx = app.db.write().await.unwrap();
+    let area = places::add_area(&mut tx, &scope, &area_named("Brookfield"), now).await.unwrap();
+    let block = Building {
+        name: "Bevan Court".into(),
+        kind: BuildingKind::Block,
+        postcode: Postcode::parse("p", "NP22 3AB").unwrap(),
+        target_percent: 50,
+    };
+    let bevan = places::add_building(&mut tx, &scope, Some(area), &block, now).await.unwrap();
+    let mut flats = Vec::new();
+    for (n, floor) in [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (6, 2)] {
+        flats.push(places::add_unit(&mut tx, &scope, bevan, &unit(&format!("Flat {n}"), Some(floor)), now).await.unwrap());
+    }
+    let street = Building {
+        name: "Heol Las".into(),
+        kind: BuildingKind::Street,
+        postcode: Postcode::parse("p", "NP22 3AC").unwrap(),
+        target_percent: 50,
+    };
+    let heol = places::add_building(&mut tx, &scope, Some(area), &street, now).await.unwrap();
+    for n in 1..=8 {
+        places::add_unit(&mut tx, &scope, heol, &unit(&n.to_string(), None), now).await.unwrap();
+    }
+    for (who, flat) in [(&ann, flats[0]), (&bob, flats[1]), (&cai, flats[2])] {
+        residents::move_in(&mut tx, &scope, who.parse().unwrap(), flat, (None, None), now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let ann_id: PersonId = ann.parse().unwrap();
+    let flat = |i: usize| flats[i].to_string();
+
+    // Cutting: bad input names each field, and nothing is made.
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let form = org.walk_cut(&area.to_string()).await;
+    assert!(form.body.contains("Bevan Court (6)") && form.body.contains("Heol Las (8)"), "{}", form.body);
+    let campaign = crate::places::made(&org.post_campaigns(SLUG, &[("title", "Fix the damp"), ("status", "active")]).await);
+    org.walk_cut(&area.to_string()).await;
+    let (a, b, h) = (area.to_string(), bevan.to_string(), heol.to_string());
+    let bad = org
+        .post_walk_cut(&[
+            ("area", &a),
+            ("name", ""),
+            ("buildings", &b),
+            ("doors_per_list", "2"),
+            ("prompt", "Worst problem?"),
+            ("kind", "choice"),
+            ("choices", "Damp"),
+        ])
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{}", bad.body);
+    for said in
+        ["Name: must not be empty", "Doors on each list: give a number of doors from 5 to 500", "Question 1: give at least two choices"]
+    {
+        assert!(bad.body.contains(said), "{said}: {}", bad.body);
+    }
+    let nothing = org.post_walk_cut(&[("area", &a), ("name", "Brookfield"), ("doors_per_list", "7")]).await;
+    assert!(nothing.body.contains("Buildings: choose at least one building or street"), "{}", nothing.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM walk_lists").await, 0);
+
+    // 14 doors in lists of about 7: the block's 6, then the street's 8, each in walking order.
+    let cut = org
+        .post_walk_cut(&[
+            ("area", &a),
+            ("name", "Brookfield"),
+            ("buildings", &b),
+            ("buildings", &h),
+            ("doors_per_list", "7"),
+            ("prompt", "Would you join a rent strike?"),
+            ("kind", "yes_no"),
+            ("choices", ""),
+            ("prompt", "Worst problem?"),
+            ("kind", "choice"),
+            ("choices", "Damp, Repairs, Rent"),
+        ])
+        .await;
+    assert_eq!(cut.location.as_deref(), Some(&*format!("{}?notice=added", paths::walk_lists(SLUG))), "{}", cut.body);
+    let index = org.walk_lists().await;
+    let ids: Vec<String> = index.body.split("/walks/").skip(1).map(|s| s[..36].to_string()).filter(|s| !s.starts_with("cut")).collect();
+    assert!(index.body.contains("Brookfield, 1 of 2") && index.body.contains("Brookfield, 2 of 2"), "{}", index.body);
+    let first = org.walk_list(&ids[0]).await;
+    let (one, two) = if first.body.contains("Bevan Court") { (ids[0].clone(), ids[1].clone()) } else { (ids[1].clone(), ids[0].clone()) };
+    let page = org.walk_list(&one).await;
+    let labels: Vec<String> = (1..=6).map(|n| format!("Flat {n}, Bevan Court")).collect();
+    assert_eq!(doors_on(&page.body), labels, "{}", page.body);
+    assert!(page.body.contains("Ann") && page.body.contains("Would you join a rent strike?"), "{}", page.body);
+    let houses = doors_on(&org.walk_list(&two).await.body);
+    let numbers: Vec<&str> = houses.iter().filter_map(|h| h.split(',').next()).collect();
+    assert_eq!(numbers, ["1", "3", "5", "7", "8", "6", "4", "2"]);
+
+    // Only the list's walkers see it, and only while it is open.
+    let walkers = org.post_form(paths::walk_list_walkers(SLUG, &one), &[("walkers", &walker.to_string())]).await;
+    assert_eq!(walkers.status(), StatusCode::SEE_OTHER, "{}", walkers.body);
+    let mut walk = app.signed_in(&group, "walker@example.org", Role::Volunteer).await;
+    let mine = walk.walk_lists().await;
+    assert!(mine.body.contains("Brookfield, 1 of 2") && !mine.body.contains("2 of 2"), "{}", mine.body);
+    assert_eq!(walk.walk_list(&two).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(walk.walk_cut("").await.status(), StatusCode::NOT_FOUND);
+    let mut idle = app.signed_in(&group, "other-vol@example.org", Role::Volunteer).await;
+    assert_eq!(idle.walk_list(&one).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(idle.walk_door(&one, &flat(0)).await.status(), StatusCode::NOT_FOUND);
+    let mut stranger = app.signed_in(&other, "stranger@example.org", Role::Organiser).await;
+    assert_eq!(stranger.get(paths::walk_list("other-branch", &one)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get(paths::walk_door("other-branch", &one, flat(0))).await.status(), StatusCode::NOT_FOUND);
+
+    // At Ann's door: what happened, the answers, and what she said.
+    let door = walk.walk_door(&one, &flat(0)).await;
+    assert!(door.body.contains("Ann") && !door.body.contains("Cai") && door.body.contains("door 1 of 6"), "{}", door.body);
+    let knock = values_of(&door.body, "knock_id").remove(0);
+    let mut questions: Vec<String> = door.body.split("name=\"answer_").skip(1).map(|s| format!("answer_{}", &s[..36])).collect();
+    questions.dedup();
+    let (strike, problem) = (questions[0].clone(), questions[1].clone());
+    let bad = walk.post_walk_door(&one, &flat(0), &[("knock_id", &knock), ("outcome", "spoke"), (&problem, "Mould")]).await;
+    assert!(
+        bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("Worst problem?: choose one of: Damp, Repairs, Rent"),
+        "{}",
+        bad.body
+    );
+    let elsewhere = walk.post_walk_door(&one, &flat(0), &[("knock_id", &knock), ("outcome", "spoke"), ("person", &cai)]).await;
+    assert!(elsewhere.body.contains("does not live at this door"), "{}", elsewhere.body);
+    let ann_at_door = [
+        ("knock_id", knock.as_str()),
+        ("outcome", "spoke"),
+        ("person", ann.as_str()),
+        (&strike, "yes"),
+        (&problem, "Damp"),
+        ("kind", "door_knock"),
+        ("held_at", &door_time()),
+        ("self_interest", "Black mould in the children's room"),
+        ("campaign", &campaign),
+        ("level", "2"),
+    ];
+    let saved = walk.post_walk_door(&one, &flat(0), &ann_at_door).await;
+    assert_eq!(saved.location.as_deref(), Some(&*paths::walk_door(SLUG, &one, flat(1))), "{}", saved.body);
+    // Sent again (a double tap, a retry): kept once.
+    walk.walk_door(&one, &flat(0)).await;
+    assert_eq!(walk.post_walk_door(&one, &flat(0), &ann_at_door).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_answers").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM conversations").await, 1);
+    let timeline = org.person(SLUG, &ann).await;
+    assert!(timeline.body.contains("Black mould in the children") && timeline.body.contains("Door knock"), "{}", timeline.body);
+
+    // Someone new at Bob's door: a name is needed; then they live there.
+    let door = walk.walk_door(&one, &flat(1)).await;
+    let knock = values_of(&door.body, "knock_id").remove(0);
+    let nameless = walk.post_walk_door(&one, &flat(1), &[("knock_id", &knock), ("outcome", "spoke"), ("person", "new")]).await;
+    assert!(nameless.body.contains("first name: must not be empty"), "{}", nameless.body);
+    let met = walk
+        .post_walk_door(
+            &one,
+            &flat(1),
+            &[
+                ("knock_id", &knock),
+                ("outcome", "spoke"),
+                ("person", "new"),
+                ("new_given_name", "Dylan"),
+                ("new_family_name", "Price"),
+                ("new_phone", "07700 900123"),
+            ],
+        )
+        .await;
+    assert_eq!(met.status(), StatusCode::SEE_OTHER, "{}", met.body);
+    assert!(walk.walk_door(&one, &flat(1)).await.body.contains("Dylan Price"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE given_name = 'Dylan'").await, 1);
+
+    // The organiser knocks at Ann's door too: both records are kept, and shown as a conflict.
+    let door = org.walk_door(&one, &flat(0)).await;
+    let knock = values_of(&door.body, "knock_id").remove(0);
+    org.post_walk_door(&one, &flat(0), &[("knock_id", &knock), ("outcome", "not_home")]).await;
+    let page = org.walk_list(&one).await;
+    assert!(page.body.contains("Doors two walkers recorded") && page.body.contains("2 records"), "{}", page.body);
+    assert!(page.body.contains("2</strong> of 6 doors knocked"), "{}", page.body);
+
+    // Printing lists every door with a box for each outcome and a column per question.
+    let print = walk.get(paths::walk_list_print(SLUG, &one)).await;
+    assert!(print.body.contains("walk-sheet") && print.body.contains("Q2") && print.body.contains("☐ Not home"), "{}", print.body);
+
+    // Filters: doors knocked lately, and doors where someone is assessed, are left out.
+    org.walk_cut(&area.to_string()).await;
+    let again = org
+        .post_walk_cut(&[("area", &a), ("name", "Second round"), ("buildings", &b), ("doors_per_list", "40"), ("not_knocked_days", "30")])
+        .await;
+    let second = again.location.unwrap().split("/walks/").nth(1).unwrap()[..36].to_string();
+    assert_eq!(
+        doors_on(&org.walk_list(&second).await.body),
+        ["Flat 3, Bevan Court", "Flat 4, Bevan Court", "Flat 5, Bevan Court", "Flat 6, Bevan Court"]
+    );
+    org.walk_cut(&area.to_string()).await;
+    let assessed = org
+        .post_walk_cut(&[
+            ("name", "Unassessed"),
+            ("buildings", &b),
+            ("doors_per_list", "40"),
+            ("unassessed_only", "yes"),
+            ("campaign", &campaign),
+        ])
+        .await;
+    let third = assessed.location.unwrap().split("/walks/").nth(1).unwrap()[..36].to_string();
+    assert_eq!(doors_on(&org.walk_list(&third).await.body).len(), 5, "all but Ann's");
+
+    // Closed, the list is gone from its walker.
+    org.post_form(paths::walk_list_status(SLUG, &one), &[("status", "closed")]).await;
+    assert!(!walk.walk_lists().await.body.contains("Brookfield, 1 of 2"));
+    assert_eq!(walk.walk_door(&one, &flat(2)).await.status(), StatusCode::NOT_FOUND);
+
+    // Reading who lives at the doors is audited.
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    assert!(admin.audit(SLUG).await.body.contains("walk list Brookfield, 1 of 2"));
+
+    // Erasing Ann takes her door record and its answers; the organiser's "not home" stays.
+    let mut tx = app.db.write().await.unwrap();
+    people::delete(&mut tx, &scope, ann_id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_answers").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE person_id IS NOT NULL").await, 1, "Dylan's");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE outcome = 'not_home'").await, 1);
+}
+
+fn area_named(name: &str) -> tredegar_domain::places::Area {
+    tredegar_domain::places::AreaInput { name: name.into(), kind: "estate".into(), boundary: String::new(), target_percent: "50".into() }
+        .check()
+        .unwrap()
+}
+
+fn unit(label: &str, floor: Option<i64>) -> Unit {
+    tredegar_domain::places::UnitInput {
+        unit: label.into(),
+        floor: floor.map(|f| f.to_string()).unwrap_or_default(),
+        address_lines: String::new(),
+    }
+    .check()
+    .unwrap()
+}
+
+/// Earlier today, as the form's time field has it.
+fn door_time() -> String {
+    (Utc::now() - chrono::Duration::hours(3)).format("%Y-%m-%dT%H:%M").to_string()
+}
