@@ -5,14 +5,17 @@
 
 use chrono::Utc;
 use reqwest::StatusCode;
+use serde_json::json;
+use tredegar_db::walks::{self, Turf};
 use tredegar_db::{people, places, residents};
 use tredegar_domain::places::{Building, BuildingKind, Unit};
+use tredegar_domain::walks::{Cut, Question};
 use tredegar_domain::{PersonId, Postcode, Role};
 use tredegar_web::paths;
 
 use crate::helpers::{Client, Page, TestApp, count};
 
-crate::on_both_backends!(turf_is_cut_walked_and_kept_to_its_walkers);
+crate::on_both_backends!(turf_is_cut_walked_and_kept_to_its_walkers, walk_lists_in_the_api);
 
 const SLUG: &str = "brookfield-estate";
 
@@ -66,36 +69,8 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
         api.person("Cai", "cai@example.org").await,
     ];
 
-    // An estate of one block (six flats on three floors) and one street of eight houses.
     let scope = app.scope(organiser, &group).await;
-    let now = Utc::now();
-    let mut tx = app.db.write().await.unwrap();
-    let area = places::add_area(&mut tx, &scope, &area_named("Brookfield"), now).await.unwrap();
-    let block = Building {
-        name: "Bevan Court".into(),
-        kind: BuildingKind::Block,
-        postcode: Postcode::parse("p", "NP22 3AB").unwrap(),
-        target_percent: 50,
-    };
-    let bevan = places::add_building(&mut tx, &scope, Some(area), &block, now).await.unwrap();
-    let mut flats = Vec::new();
-    for (n, floor) in [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (6, 2)] {
-        flats.push(places::add_unit(&mut tx, &scope, bevan, &unit(&format!("Flat {n}"), Some(floor)), now).await.unwrap());
-    }
-    let street = Building {
-        name: "Heol Las".into(),
-        kind: BuildingKind::Street,
-        postcode: Postcode::parse("p", "NP22 3AC").unwrap(),
-        target_percent: 50,
-    };
-    let heol = places::add_building(&mut tx, &scope, Some(area), &street, now).await.unwrap();
-    for n in 1..=8 {
-        places::add_unit(&mut tx, &scope, heol, &unit(&n.to_string(), None), now).await.unwrap();
-    }
-    for (who, flat) in [(&ann, flats[0]), (&bob, flats[1]), (&cai, flats[2])] {
-        residents::move_in(&mut tx, &scope, who.parse().unwrap(), flat, (None, None), now).await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let Estate { area, bevan, heol, flats } = estate(&app, &scope, [&ann, &bob, &cai]).await;
     let ann_id: PersonId = ann.parse().unwrap();
     let flat = |i: usize| flats[i].to_string();
 
@@ -284,6 +259,107 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM door_answers").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE person_id IS NOT NULL").await, 1, "Dylan's");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE outcome = 'not_home'").await, 1);
+}
+
+/// The places a test walks.
+struct Estate {
+    area: tredegar_domain::AreaId,
+    bevan: tredegar_domain::BuildingId,
+    heol: tredegar_domain::BuildingId,
+    flats: Vec<tredegar_domain::UnitId>,
+}
+
+/// An estate of one block (six flats on three floors) and one street of
+/// eight houses; these three people live in the first three flats.
+async fn estate(app: &TestApp, scope: &tredegar_db::Scope, people: [&str; 3]) -> Estate {
+    let now = Utc::now();
+    let mut tx = app.db.write().await.unwrap();
+    let area = places::add_area(&mut tx, scope, &area_named("Brookfield"), now).await.unwrap();
+    let block = Building {
+        name: "Bevan Court".into(),
+        kind: BuildingKind::Block,
+        postcode: Postcode::parse("p", "NP22 3AB").unwrap(),
+        target_percent: 50,
+    };
+    let bevan = places::add_building(&mut tx, scope, Some(area), &block, now).await.unwrap();
+    let mut flats = Vec::new();
+    for (n, floor) in [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (6, 2)] {
+        flats.push(places::add_unit(&mut tx, scope, bevan, &unit(&format!("Flat {n}"), Some(floor)), now).await.unwrap());
+    }
+    let street = Building {
+        name: "Heol Las".into(),
+        kind: BuildingKind::Street,
+        postcode: Postcode::parse("p", "NP22 3AC").unwrap(),
+        target_percent: 50,
+    };
+    let heol = places::add_building(&mut tx, scope, Some(area), &street, now).await.unwrap();
+    for n in 1..=8 {
+        places::add_unit(&mut tx, scope, heol, &unit(&n.to_string(), None), now).await.unwrap();
+    }
+    for (who, flat) in people.iter().zip(&flats) {
+        residents::move_in(&mut tx, scope, who.parse().unwrap(), *flat, (None, None), now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    Estate { area, bevan, heol, flats }
+}
+
+async fn walk_lists_in_the_api(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let walker = app.user(&group, "walker@example.org", Role::Volunteer).await;
+    let other = app.group("Other Branch", None).await;
+    let stranger = app.user(&other, "stranger@example.org", Role::Organiser).await;
+    let org = app.api(&app.token(&group, organiser).await);
+    let ann = org.person("Ann", "ann@example.org").await;
+    let (bob, cai) = (org.person("Bob", "bob@example.org").await, org.person("Cai", "cai@example.org").await);
+    let scope = app.scope(organiser, &group).await;
+    let Estate { bevan, heol, flats, .. } = estate(&app, &scope, [&ann, &bob, &cai]).await;
+    let question = Question::check(1, "Would you join a rent strike?", "yes_no", "").unwrap().unwrap();
+    let turf = Turf { buildings: vec![bevan, heol], cut: Cut::check("7", "", false).unwrap(), campaign: None, segment: None };
+    let mut tx = app.db.write().await.unwrap();
+    let made = walks::cut(&mut tx, &scope, "Brookfield", &turf, &[question], Utc::now()).await.unwrap();
+    walks::set_walkers(&mut tx, &scope, made[0], &[walker]).await.unwrap();
+    tx.commit().await.unwrap();
+    let (one, two) = (made[0].to_string(), made[1].to_string());
+
+    // Organisers read every list; a walker's token only theirs, with its doors and who lives there.
+    let (status, all) = org.get("walk_lists").await;
+    assert_eq!((status, all["total_records"].as_i64()), (StatusCode::OK, Some(2)), "{all}");
+    let walks = app.api(&app.token(&group, walker).await);
+    let (_, mine) = walks.get("walk_lists").await;
+    assert_eq!(mine["total_records"].as_i64(), Some(1), "{mine}");
+    let (status, list) = walks.get(&format!("walk_lists/{one}")).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["doors"].as_array().map(Vec::len), Some(6), "{list}");
+    assert_eq!(list["doors"][0]["residents"][0]["given_name"], "Ann", "{list}");
+    assert!(list["doors"][0]["residents"][0].get("email_addresses").is_none(), "a walker reads names only");
+    let q = list["questions"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(walks.get(&format!("walk_lists/{two}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(walks.get(&format!("walk_lists/{one}/knocks")).await.0, StatusCode::FORBIDDEN);
+    let outsider = app.api(&app.token(&other, stranger).await);
+    assert_eq!(outsider.get(&format!("walk_lists/{one}")).await.0, StatusCode::NOT_FOUND);
+
+    // A record sent twice is kept once; bad input names its field.
+    let knock = tredegar_domain::KnockId::new().to_string();
+    let body = json!({"id": knock, "unit_id": flats[0].to_string(), "person_id": ann, "outcome": "spoke", "answers": {q.clone(): "yes"}});
+    let (status, first) = walks.post(&format!("walk_lists/{one}/knocks"), body.clone()).await;
+    assert_eq!((status, &first["recorded"]), (StatusCode::OK, &json!(true)), "{first}");
+    let (_, again) = walks.post(&format!("walk_lists/{one}/knocks"), body).await;
+    assert_eq!(again["recorded"], json!(false), "{again}");
+    let bad = json!({"id": tredegar_domain::KnockId::new().to_string(), "unit_id": flats[1].to_string(), "outcome": "spoke", "answers": {q.clone(): "perhaps"}});
+    let (status, err) = walks.post(&format!("walk_lists/{one}/knocks"), bad).await;
+    assert!(status == StatusCode::BAD_REQUEST && err["error"].as_str().unwrap().contains("answer yes or no"), "{err}");
+    let elsewhere = json!({"id": tredegar_domain::KnockId::new().to_string(), "unit_id": flats[0].to_string(), "outcome": "not_home"});
+    assert_eq!(walks.post(&format!("walk_lists/{two}/knocks"), elsewhere.clone()).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(outsider.post(&format!("walk_lists/{one}/knocks"), elsewhere).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks").await, 1);
+
+    // The organiser reads the record with its answers.
+    let (_, knocks) = org.get(&format!("walk_lists/{one}/knocks")).await;
+    let record = &knocks["_embedded"]["tredegar:knocks"][0];
+    assert_eq!((&record["outcome"], &record["answers"][&q]), (&json!("spoke"), &json!("yes")), "{knocks}");
+    let (status, single) = org.get(&format!("walk_lists/{one}/knocks/{knock}")).await;
+    assert_eq!((status, &single["person_id"]), (StatusCode::OK, &json!(ann)), "{single}");
 }
 
 fn area_named(name: &str) -> tredegar_domain::places::Area {

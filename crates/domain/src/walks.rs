@@ -302,9 +302,7 @@ mod tests {
     #[test]
     fn questions_and_answers_are_checked() {
         assert_eq!(Question::check(1, "  ", "yes_no", ""), Ok(None));
-        let Ok(Some(q)) = Question::check(1, "Would you strike?", "choice", "Yes, No, Not sure") else {
-            unreachable!("a choice question")
-        };
+        let Ok(Some(q)) = Question::check(1, "Would you strike?", "choice", "Yes, No, Not sure") else { unreachable!("a choice question") };
         assert_eq!(q.choices, ["Yes", "No", "Not sure"]);
         assert_eq!(q.answer("answer_1", "Not sure"), Ok(Some("Not sure".into())));
         assert!(q.answer("answer_1", "Maybe").is_err_and(|p| p.message.contains("Not sure")));

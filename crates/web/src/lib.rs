@@ -272,7 +272,8 @@ fn api() -> Router<AppState> {
         .merge(lists::api::router())
         .merge(petitions::api::router())
         .merge(events::api::router())
-        .merge(places::api_router());
+        .merge(places::api_router())
+        .merge(walks::api_router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -293,6 +294,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(petitions::api::Doc::openapi());
     doc.merge(events::api::Doc::openapi());
     doc.merge(places::Doc::openapi());
+    doc.merge(walks::Doc::openapi());
     axum::Json(doc)
 }
 

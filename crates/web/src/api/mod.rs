@@ -22,6 +22,13 @@ use hal::Link;
 pub const MAX_PER_PAGE: i64 = 25;
 
 /// A 404 in Action Network's words: "Couldn't find person with id = ...".
+/// Every item on one page, for what is few enough to send whole (places,
+/// walk lists).
+pub fn whole(n: usize) -> (Page, i64) {
+    let total = i64::try_from(n).unwrap_or(i64::MAX);
+    (Page::new(1, total.max(1)), total)
+}
+
 pub fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
     ApiError(AppError::NotFound(format!("Couldn't find {what} with id = {id}")))
 }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, not_found};
+use crate::api::{Api, not_found, whole};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path};
 
@@ -234,12 +234,6 @@ impl Resource for ResidencyResource {
 }
 
 crate::osdi_collection!(ResidenciesCollection, ResidenciesLinks, ResidenciesEmbedded, "tredegar:residencies", ResidencyResource);
-
-/// Every item on one page: places are few enough to send whole.
-fn whole(n: usize) -> (tredegar_db::Page, i64) {
-    let total = i64::try_from(n).unwrap_or(i64::MAX);
-    (tredegar_db::Page::new(1, total.max(1)), total)
-}
 
 #[utoipa::path(get, path = "/api/v2/areas", responses((status = 200, description = "The group's areas", body = AreasCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
 pub async fn areas_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {

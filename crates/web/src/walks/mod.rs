@@ -4,6 +4,7 @@
 //! who lives there, what happened, the answers, and a conversation with
 //! whoever came to the door, or someone new who lives there now.
 
+mod api;
 mod cut;
 mod door;
 mod list;
@@ -13,6 +14,8 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::paths;
+
+pub use api::{Doc, router as api_router};
 
 pub fn router() -> Router<AppState> {
     Router::new()
