@@ -4,10 +4,12 @@
 //! which sold one on to a developer in 2025.
 
 use chrono::NaiveDate;
+use tredegar_db::walks::{self, Knock, Turf};
 use tredegar_db::{Scope, Tx, landlords, places, residents};
-use tredegar_domain::PersonId;
 use tredegar_domain::places::{Area, AreaKind, Building, BuildingKind, Organisation, OrganisationKind, Unit};
+use tredegar_domain::walks::{Cut, DoorOutcome, Question};
 use tredegar_domain::{BuildingId, Postcode};
+use tredegar_domain::{KnockId, PersonId};
 
 use super::BLOCKS;
 
@@ -17,16 +19,17 @@ fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("demo date {y}-{m}-{d}"))
 }
 
-/// Build the estate and move each resident (`homes`: who, which block, which flat) in.
+/// Build the estate and move each resident (`homes`: who, which block, which
+/// flat) in. Returns the blocks by name.
 pub(super) async fn estate(
     tx: &mut Tx,
     scope: &Scope,
     homes: &[(PersonId, &str, u32)],
     now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<(&'static str, BuildingId)>> {
     let estate = Area { name: "Brookfield Estate".into(), kind: AreaKind::Estate, boundary: None, target_percent: 51 };
     let area = places::add_area(tx, scope, &estate, now).await?;
-    let mut blocks: Vec<(&str, BuildingId)> = Vec::new();
+    let mut blocks: Vec<(&'static str, BuildingId)> = Vec::new();
     for (name, postcode, flats) in BLOCKS {
         let building =
             Building { name: name.into(), kind: BuildingKind::Block, postcode: Postcode::parse("postcode", postcode)?, target_percent: 51 };
@@ -46,6 +49,7 @@ pub(super) async fn estate(
         }
         blocks.push((name, id));
     }
+    let ids = blocks.clone();
     let owner = |name: &str, kind| Organisation { name: name.into(), kind, website: String::new(), notes: String::new() };
     let council = landlords::add(tx, scope, &owner("Blaenau Gwent County Borough Council", OrganisationKind::Council), now).await?;
     let mut cadwyn = owner("Cadwyn Homes Ltd", OrganisationKind::HousingAssociation);
@@ -68,6 +72,59 @@ pub(super) async fn estate(
                 }
             }
         }
+    }
+    Ok(ids)
+}
+
+/// Bevan Court cut into walk lists of about a dozen doors, with two survey
+/// questions; the volunteer walks the first, and has knocked a few doors.
+pub(super) async fn walk_lists(
+    tx: &mut Tx,
+    [organiser, volunteer]: [&Scope; 2],
+    bevan: BuildingId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let questions = [
+        Question::check(1, "Would you join a rent strike if most of the block did?", "yes_no", "")?,
+        Question::check(2, "What is the worst problem in your flat?", "choice", "Damp and mould, Repairs, Rent rises, Heating")?,
+    ];
+    let questions: Vec<Question> = questions.into_iter().flatten().collect();
+    let turf = Turf {
+        buildings: vec![bevan],
+        cut: Cut { doors_per_list: 12, not_knocked_days: None, unassessed_only: false },
+        campaign: None,
+        segment: None,
+    };
+    let made = walks::cut(tx, organiser, "Bevan Court damp survey", &turf, &questions, now).await?;
+    let Some(first) = made.first().copied() else { return Ok(()) };
+    let walker = volunteer.user_id().ok_or_else(|| anyhow::anyhow!("the demo volunteer has no account"))?;
+    walks::set_walkers(tx, organiser, first, &[walker]).await?;
+    let asked = walks::questions(tx, volunteer, first).await?;
+    let living = walks::residents(tx, volunteer, first, None, now.date_naive()).await?;
+    let doors = walks::doors(tx, volunteer, first).await?;
+    let answers = ["yes", "Damp and mould", "no", "Repairs", "yes", "Damp and mould"];
+    for (i, door) in doors.iter().take(6).enumerate() {
+        let person = living.iter().find(|r| r.unit_id == door.unit_id).map(|r| r.person_id);
+        let outcome = match (i % 3, person) {
+            (0, _) | (_, None) => DoorOutcome::NotHome,
+            _ => DoorOutcome::Spoke,
+        };
+        let given = if outcome == DoorOutcome::Spoke {
+            asked.iter().zip(answers.iter().skip(i % 3 * 2)).map(|(q, a)| (q.id, (*a).to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        let at = now - chrono::Duration::minutes(i64::try_from(90 - i * 10).unwrap_or(0));
+        let knock = Knock {
+            id: KnockId::new(),
+            unit: door.unit_id,
+            person: person.filter(|_| outcome == DoorOutcome::Spoke),
+            outcome,
+            answers: given,
+            conversation: None,
+            knocked_at: at,
+        };
+        walks::record(tx, volunteer, first, &knock, now).await?;
     }
     Ok(())
 }
