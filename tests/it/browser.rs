@@ -10,12 +10,15 @@ use crate::helpers::{PASSWORD, TestApp};
 crate::on_both_backends!(
     a_new_group_sets_up_and_adds_someone_on_a_phone,
     a_volunteer_works_a_call_list_on_a_phone,
-    an_organiser_maps_a_block_on_a_phone
+    an_organiser_maps_a_block_on_a_phone,
+    a_walker_knocks_doors_with_no_signal
 );
 
 /// chromedriver and a headless Chromium session; both end on drop.
 pub struct Browser {
     pub client: Client,
+    /// chromedriver's own address, for what WebDriver has no command for.
+    driver_url: String,
     _driver: Driver,
 }
 
@@ -77,11 +80,38 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         for _ in 0..100 {
             if let Ok(client) = ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
-                return Some(Browser { client, _driver: driver });
+                return Some(Browser { client, driver_url: url, _driver: driver });
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("chromedriver did not start");
+    }
+
+    /// Cut the phone's network, as DevTools' "Offline" does, or give it back.
+    async fn offline(&self, offline: bool) {
+        let session = self.client.session_id().await.unwrap().unwrap();
+        let conditions = serde_json::json!({"network_conditions": {
+            "offline": offline, "latency": 0, "download_throughput": 1_000_000, "upload_throughput": 1_000_000}});
+        let url = format!("{}/session/{session}/chromium/network_conditions", self.driver_url);
+        let sent = reqwest::Client::new().post(url).json(&conditions).send().await.unwrap();
+        assert!(sent.status().is_success(), "chromedriver set the network: {}", sent.text().await.unwrap_or_default());
+    }
+
+    /// Tap something on a page a script redraws: found and clicked in one step.
+    async fn tap(&self, css: &str) {
+        let script = format!("const e = document.querySelector({css:?}); if (e) {{ e.click(); }} return e !== null;");
+        self.until(&script).await;
+    }
+
+    /// Wait until this script returns true.
+    async fn until(&self, script: &str) {
+        for _ in 0..500 {
+            if matches!(self.client.execute(script, vec![]).await, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("never true: {script}");
     }
 
     pub async fn fill(&self, id: &str, text: &str) {
@@ -369,4 +399,74 @@ mod public_forms {
         b.fits_a_phone().await;
         b.client.clone().close().await.unwrap();
     }
+}
+
+/// The door-knocking app offline: three doors recorded with no signal, the
+/// page reloaded with none, then the signal back: exactly three records.
+async fn a_walker_knocks_doors_with_no_signal(app: TestApp) {
+    use tredegar_db::walks::{self, Turf};
+    use tredegar_domain::walks::{Cut, Question};
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", tredegar_domain::Role::Organiser).await;
+    let walker = app.user(&group, "walker@example.org", tredegar_domain::Role::Volunteer).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let people = [
+        api.person("Ann", "ann@example.org").await,
+        api.person("Bob", "bob@example.org").await,
+        api.person("Cai", "cai@example.org").await,
+    ];
+    let scope = app.scope(organiser, &group).await;
+    let estate = crate::walks::estate(&app, &scope, [&people[0], &people[1], &people[2]]).await;
+    let question = Question::check(1, "Would you join a rent strike?", "yes_no", "").unwrap().unwrap();
+    let turf = Turf { buildings: vec![estate.bevan], cut: Cut::check("40", "", false).unwrap(), campaign: None, segment: None };
+    let mut tx = app.db.write().await.unwrap();
+    let list = walks::cut(&mut tx, &scope, "Bevan Court", &turf, &[question], chrono::Utc::now()).await.unwrap()[0];
+    walks::set_walkers(&mut tx, &scope, list, &[walker]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let Some(b) = Browser::start().await else { return };
+    b.client.goto(&format!("{}/login", app.url)).await.unwrap();
+    b.fill("email", "walker@example.org").await;
+    b.fill("password", PASSWORD).await;
+    b.go(Locator::Css("form button.primary")).await;
+    b.client.goto(&format!("{}{}", app.url, tredegar_web::paths::walk_app("brookfield-estate", list))).await.unwrap();
+    b.until("return document.querySelectorAll('#doors li').length === 6").await;
+    b.until("return navigator.serviceWorker.controller !== null").await;
+    b.until("return caches.match(document.getElementById('walk-app').dataset.data).then(r => r !== undefined)").await;
+    b.fits_a_phone().await;
+
+    // No signal: three doors, one with Ann (she says yes), one nobody home, one someone new.
+    b.offline(true).await;
+    b.until("return navigator.onLine === false").await;
+    let door = |unit: tredegar_domain::UnitId| format!("[data-unit='{unit}'] button");
+    b.tap(&door(estate.flats[0])).await;
+    b.tap("#door input[name=outcome][value=spoke]").await;
+    b.tap(&format!("#door input[name=person][value='{}']", people[0])).await;
+    b.tap("#door input[value=yes]").await;
+    b.fits_a_phone().await;
+    b.tap("#door button.primary").await;
+    b.tap(&door(estate.flats[1])).await;
+    b.tap("#door input[name=outcome][value=not_home]").await;
+    b.tap("#door button.primary").await;
+    b.tap(&door(estate.flats[3])).await;
+    b.tap("#door input[name=outcome][value=spoke]").await;
+    b.tap("#door input[name=person][value=new]").await;
+    b.fill("app-given_name", "Dylan").await;
+    b.tap("#door button.primary").await;
+    b.until("return document.getElementById('waiting').textContent.startsWith('3 records waiting to send')").await;
+    assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM door_knocks").await, 0, "nothing is sent with no signal");
+
+    // Reloaded with no signal: the page, the doors and the three records are still there.
+    b.client.refresh().await.unwrap();
+    b.until("return document.querySelectorAll('#doors li').length === 6").await;
+    b.until("return document.getElementById('waiting').textContent.startsWith('3 records waiting to send')").await;
+    assert!(b.text().await.contains("Ann"), "{}", b.text().await);
+
+    // Signal again: all three go, once each.
+    b.offline(false).await;
+    b.until("return document.getElementById('waiting').textContent === 'Every record is sent.'").await;
+    assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM door_knocks").await, 3);
+    assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM door_answers WHERE answer = 'yes'").await, 1);
+    assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM people WHERE given_name = 'Dylan'").await, 1);
+    b.client.clone().close().await.unwrap();
 }

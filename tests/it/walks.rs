@@ -262,16 +262,16 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
 }
 
 /// The places a test walks.
-struct Estate {
-    area: tredegar_domain::AreaId,
-    bevan: tredegar_domain::BuildingId,
-    heol: tredegar_domain::BuildingId,
-    flats: Vec<tredegar_domain::UnitId>,
+pub(crate) struct Estate {
+    pub area: tredegar_domain::AreaId,
+    pub bevan: tredegar_domain::BuildingId,
+    pub heol: tredegar_domain::BuildingId,
+    pub flats: Vec<tredegar_domain::UnitId>,
 }
 
 /// An estate of one block (six flats on three floors) and one street of
 /// eight houses; these three people live in the first three flats.
-async fn estate(app: &TestApp, scope: &tredegar_db::Scope, people: [&str; 3]) -> Estate {
+pub(crate) async fn estate(app: &TestApp, scope: &tredegar_db::Scope, people: [&str; 3]) -> Estate {
     let now = Utc::now();
     let mut tx = app.db.write().await.unwrap();
     let area = places::add_area(&mut tx, scope, &area_named("Brookfield"), now).await.unwrap();

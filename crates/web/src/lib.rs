@@ -255,6 +255,8 @@ fn pages(state: AppState) -> Router<AppState> {
         .layer(middleware::from_fn_with_state(state.clone(), ui::signed_in_errors))
         .layer(middleware::from_fn_with_state(state, auth::csrf_layer))
         .route("/static/app.css", axum::routing::get(ui::stylesheet))
+        .route(paths::WALK_SCRIPT, axum::routing::get(walks::script))
+        .route(paths::WALK_WORKER, axum::routing::get(walks::service_worker))
         // Reached from an email, with no session or form token: the link's signature is the proof.
         .merge(mail::public_router())
         // Public forms: no session, so their honeypot and per-address limit guard them.

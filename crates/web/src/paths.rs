@@ -194,6 +194,13 @@ paths! {
     WALK_LIST_STATUS, walk_list_status = "/g/{slug}/walks/{id}/status" (slug, id);
     WALK_LIST_WALKERS, walk_list_walkers = "/g/{slug}/walks/{id}/walkers" (slug, id);
     WALK_DOOR, walk_door = "/g/{slug}/walks/{id}/doors/{unit}" (slug, id, unit);
+    /// The door-knocking app, which works offline: its page, its data, and where it sends records.
+    WALK_APP, walk_app = "/g/{slug}/walks/{id}/app" (slug, id);
+    WALK_DATA, walk_data = "/g/{slug}/walks/{id}/app/data" (slug, id);
+    WALK_SYNC, walk_sync = "/g/{slug}/walks/{id}/app/records" (slug, id);
+    /// The app's service worker and script.
+    WALK_WORKER, walk_worker = "/walk-sw.js" ();
+    WALK_SCRIPT, walk_script = "/static/walk.js" ();
     LANDLORDS, landlords = "/g/{slug}/landlords" (slug);
     LANDLORD, landlord = "/g/{slug}/landlords/{id}" (slug, id);
 

@@ -51,6 +51,8 @@ pub struct QuestionOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResidentOut {
     person_id: String,
+    /// As shown: their names, or "(no name)".
+    name: String,
     given_name: Option<String>,
     family_name: Option<String>,
 }
@@ -204,26 +206,42 @@ pub async fn walk_lists_api(State(state): State<AppState>, api: Api) -> Result<R
 #[utoipa::path(get, path = "/api/v2/walk_lists/{id}", params(("id" = String, Path, description = "The walk list's id")), responses((status = 200, description = "The walk list with its questions and doors", body = WalkListResource), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "No such walk list this token may work", body = ErrorBody)))]
 pub async fn walk_list_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let list = the_list(&state, &api.scope, &id).await?;
-    let today = crate::ui::Zone::of(&api.scope).today(&state.clock.now());
+    let (doors, questions) = doors_and_questions(&state, &api.scope, &list, "through the API").await?;
+    let mut body = WalkListResource::new(&api, &list);
+    body.doors = Some(doors);
+    body.questions = Some(questions);
+    Ok(axum::Json(body).into_response())
+}
+
+/// The list's doors with who lives at each (the reads audited, saying
+/// `how`), and its questions.
+pub(super) async fn doors_and_questions(
+    state: &AppState,
+    scope: &Scope,
+    list: &WalkList,
+    how: &str,
+) -> Result<(Vec<DoorOut>, Vec<QuestionOut>), crate::AppError> {
+    let now = state.clock.now();
     let mut tx = state.db.read().await?;
-    let doors = walks::doors(&mut tx, &api.scope, list.id).await?;
-    let residents = walks::residents(&mut tx, &api.scope, list.id, None, today).await?;
-    let questions = walks::questions(&mut tx, &api.scope, list.id).await?;
+    let doors = walks::doors(&mut tx, scope, list.id).await?;
+    let residents = walks::residents(&mut tx, scope, list.id, None, crate::ui::Zone::of(scope).today(&now)).await?;
+    let questions = walks::questions(&mut tx, scope, list.id).await?;
     drop(tx);
     let read: Vec<_> = residents.iter().map(|r| (r.person_id, r.group_id)).collect();
-    api.record_reads(&state, &read, &format!("walk list {}, through the API", list.title())).await?;
+    let mut tx = state.db.write().await?;
+    tredegar_db::audit::record_reads(&mut tx, scope, &read, &format!("walk list {}, {how}", list.title()), now).await?;
+    tx.commit().await?;
     let mut by_door: HashMap<UnitId, Vec<ResidentOut>> = HashMap::new();
     for r in residents {
         by_door.entry(r.unit_id).or_default().push(resident(r));
     }
-    let mut body = WalkListResource::new(&api, &list);
-    body.doors = Some(doors.iter().map(|d| DoorOut::new(d, by_door.remove(&d.unit_id).unwrap_or_default())).collect());
-    body.questions = Some(questions.iter().map(question).collect());
-    Ok(axum::Json(body).into_response())
+    let doors = doors.iter().map(|d| DoorOut::new(d, by_door.remove(&d.unit_id).unwrap_or_default())).collect();
+    Ok((doors, questions.iter().map(question).collect()))
 }
 
 fn resident(r: AtTheDoor) -> ResidentOut {
-    ResidentOut { person_id: r.person_id.to_string(), given_name: r.given_name, family_name: r.family_name }
+    let name = r.name();
+    ResidentOut { person_id: r.person_id.to_string(), name, given_name: r.given_name, family_name: r.family_name }
 }
 
 fn question(q: &QuestionRow) -> QuestionOut {
@@ -322,6 +340,12 @@ pub struct Recorded {
     recorded: bool,
 }
 
+impl Recorded {
+    pub fn new(id: KnockId, recorded: bool) -> Recorded {
+        Recorded { id: id.to_string(), recorded }
+    }
+}
+
 fn uuid<T: std::str::FromStr>(field: &str, v: &Option<String>) -> Result<T, Problem> {
     v.as_deref().unwrap_or("").trim().parse().map_err(|_| Problem::new(field, "must be a UUID"))
 }
@@ -340,7 +364,7 @@ pub async fn record_knock_api(
     let knock = body.check(&questions, now)?;
     let recorded = walks::record(&mut tx, &api.scope, list.id, &knock, now).await?;
     tx.commit().await?;
-    Ok(axum::Json(Recorded { id: knock.id.to_string(), recorded }).into_response())
+    Ok(axum::Json(Recorded::new(knock.id, recorded)).into_response())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod api;
 mod cut;
 mod door;
 mod list;
+mod offline;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -16,6 +17,7 @@ use crate::AppState;
 use crate::paths;
 
 pub use api::{Doc, router as api_router};
+pub use offline::{script, service_worker};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,4 +28,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::WALK_LIST_STATUS, post(list::set_status))
         .route(paths::WALK_LIST_WALKERS, post(list::set_walkers))
         .route(paths::WALK_DOOR, get(door::show).post(door::record))
+        .route(paths::WALK_APP, get(offline::page))
+        .route(paths::WALK_DATA, get(offline::data))
+        .route(paths::WALK_SYNC, post(offline::sync))
 }

@@ -1,0 +1,204 @@
+//! The door-knocking app: a phone page for a walker's list that works with
+//! no signal. The page and its data (the doors, who lives there, the
+//! questions) are kept by a small service worker; what the walker records
+//! waits in the phone's IndexedDB, each record with an id the phone makes,
+//! and is sent here when the phone is online and its walker signed in. The
+//! residents are kept only in the service worker's cache, which signing out
+//! (the sign-in page) and a closed list (the data answers 404) wipe; waiting
+//! records hold ids and answers, never names, and are kept.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tredegar_db::walks::{self, WalkList};
+use tredegar_db::{Scope, assessments, campaigns, conversations};
+use tredegar_domain::walks::{DoorOutcome, newcomer};
+use tredegar_domain::{Level, Problem, WalkListId};
+
+use super::api::{DoorOut, KnockIn, QuestionOut, Recorded, doors_and_questions};
+use crate::auth::{CsrfToken, Member};
+use crate::conversations::form::{ConversationForm, record as record_conversation};
+use crate::error::ApiError;
+use crate::extract::Path;
+use crate::extract::api::Json;
+use crate::paths;
+use crate::ui::{Layout, Page, Zone, render};
+use crate::{AppError, AppState};
+
+async fn the_list(state: &AppState, scope: &Scope, id: WalkListId) -> Result<WalkList, AppError> {
+    let mut tx = state.db.read().await?;
+    walks::get(&mut tx, scope, id).await?.filter(|l| l.status.as_str() == "open").ok_or_else(AppError::not_found)
+}
+
+#[derive(Template)]
+#[template(path = "walks/app.html")]
+struct AppPage {
+    slug: String,
+    list: WalkList,
+}
+
+/// The app's page: a frame the script fills from the data.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, WalkListId)>,
+) -> Result<Response, AppError> {
+    let list = the_list(&state, &scope, id).await?;
+    render(Page::new(Layout::for_scope(&list.title(), &scope, csrf), |_| AppPage { slug: scope.group_slug().into(), list }))
+}
+
+/// A choice on the app's form: a value and its words.
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+/// Everything the app needs to work offline, and the token its records
+/// are sent with.
+#[derive(Serialize)]
+struct AppData {
+    csrf: String,
+    title: String,
+    questions: Vec<QuestionOut>,
+    doors: Vec<DoorOut>,
+    themes: Vec<String>,
+    campaigns: Vec<Choice>,
+    levels: Vec<Choice>,
+}
+
+pub(super) async fn data(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, WalkListId)>,
+) -> Result<Response, AppError> {
+    let list = the_list(&state, &scope, id).await?;
+    let (doors, questions) = doors_and_questions(&state, &scope, &list, "for the door-knocking app").await?;
+    let mut tx = state.db.read().await?;
+    let themes = conversations::themes(&mut tx, &scope).await?.into_iter().map(|t| t.name).collect();
+    let campaigns = campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0;
+    let names = assessments::level_names(&mut tx, &scope).await?;
+    drop(tx);
+    let body = AppData {
+        csrf: csrf.0.clone(),
+        title: list.title(),
+        questions,
+        doors,
+        themes,
+        campaigns: campaigns.into_iter().map(|c| Choice { value: c.id.to_string(), label: c.title }).collect(),
+        levels: Level::ALL.iter().map(|l| Choice { value: l.to_string(), label: l.numbered_in(&names) }).collect(),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response())
+}
+
+/// Someone new the walker met at the door.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct NewResident {
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// What was said at the door, in the conversation form's words.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Said {
+    #[serde(default)]
+    self_interest: String,
+    /// Issues raised, separated by commas.
+    #[serde(default)]
+    issues: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    campaign_id: String,
+    #[serde(default)]
+    level: String,
+}
+
+/// One record from the app.
+#[derive(Debug, Deserialize)]
+pub(super) struct Sent {
+    #[serde(flatten)]
+    knock: KnockIn,
+    new_resident: Option<NewResident>,
+    said: Option<Said>,
+}
+
+/// Take one record from the app: the door, and when they spoke to someone
+/// (known, or met there), what was said. Sent again, it changes nothing.
+pub(super) async fn sync(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    Path((_, id)): Path<(String, WalkListId)>,
+    Json(sent): Json<Sent>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let zone = Zone::of(&scope);
+    let mut tx = state.db.write().await?;
+    let questions = walks::questions(&mut tx, &scope, id).await?;
+    let mut knock = sent.knock.check(&questions, now)?;
+    if walks::recorded(&mut tx, &scope, knock.id).await? {
+        return Ok(axum::Json(Recorded::new(knock.id, false)).into_response());
+    }
+    if let Some(n) = sent.new_resident.filter(|n| !n.given_name.trim().is_empty() || !n.family_name.trim().is_empty()) {
+        if knock.person.is_some() {
+            return Err(Problem::new("new_resident", "say whom they spoke to, or someone new, not both").into());
+        }
+        let update = newcomer(&n.given_name, &n.family_name, &n.email, &n.phone)?;
+        knock.person = Some(walks::met_at_door(&mut tx, &scope, id, knock.unit, update, now).await?);
+    }
+    if let (Some(said), Some(person), DoorOutcome::Spoke) = (sent.said, knock.person, knock.outcome) {
+        let form = ConversationForm {
+            self_interest: said.self_interest,
+            new_themes: said.issues,
+            notes: said.notes,
+            campaign: said.campaign_id,
+            level: said.level,
+            ..ConversationForm::blank(&scope, zone, knock.knocked_at, tredegar_domain::ConversationKind::DoorKnock)
+        };
+        if !form.is_blank() {
+            let c = form.check(zone, now)?;
+            knock.conversation = Some(record_conversation(&mut tx, &scope, person, &c, now).await?);
+        }
+    }
+    let recorded = walks::record(&mut tx, &scope, id, &knock, now).await?;
+    tx.commit().await?;
+    Ok(axum::Json(Recorded::new(knock.id, recorded)).into_response())
+}
+
+/// The service worker, served from the root so it may keep the pages of
+/// every group's walk lists.
+pub async fn service_worker() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        include_str!("../../static/walk-sw.js"),
+    )
+        .into_response()
+}
+
+pub async fn script() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], include_str!("../../static/walk.js"))
+        .into_response()
+}
+
+/// Where the app's pieces are, for the page's script.
+impl AppPage {
+    fn data_url(&self) -> String {
+        paths::walk_data(&self.slug, self.list.id)
+    }
+    fn sync_url(&self) -> String {
+        paths::walk_sync(&self.slug, self.list.id)
+    }
+    fn app_url(&self) -> String {
+        paths::walk_app(&self.slug, self.list.id)
+    }
+}

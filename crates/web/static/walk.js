@@ -1,0 +1,261 @@
+// The door-knocking app: a walk list door by door on a phone, with or
+// without signal. Records wait in IndexedDB (ids, outcomes and answers,
+// never names) and are sent when the phone is online and signed in; the
+// doors and residents come from the service worker's cache when offline.
+'use strict';
+
+(() => {
+  const CACHE = 'tredegar-walks';
+
+  // The sign-in page: whoever was walking has signed out (or been signed
+  // out), so the residents kept on this phone go. Waiting records stay.
+  if (document.querySelector('[data-forget-walks]')) {
+    if (window.caches) caches.delete(CACHE);
+    return;
+  }
+  const root = document.getElementById('walk-app');
+  if (!root) return;
+  const urls = root.dataset;
+  const $ = (id) => document.getElementById(id);
+
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register(urls.worker, { scope: '/' }).catch(() => {});
+
+  // --- The queue of records, in IndexedDB.
+  const opened = new Promise((resolve, reject) => {
+    const request = indexedDB.open('tredegar-walks', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('records', { keyPath: 'id' });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  async function store(mode, work) {
+    const db = await opened;
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction('records', mode);
+      const result = work(tx.objectStore('records'));
+      tx.oncomplete = () => resolve(result && result.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  const waiting = async () => (await store('readonly', (s) => s.getAll())).filter((r) => r.sync === urls.sync);
+  const keep = (record) => store('readwrite', (s) => s.put(record));
+  const forget = (id) => store('readwrite', (s) => s.delete(id));
+
+  // A random UUID, also where crypto.randomUUID is missing (plain http).
+  function uuid() {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  // --- Building the page, with text nodes only: nothing from the data is parsed as HTML.
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === true) e.setAttribute(k, '');
+      else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v);
+    }
+    for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+  const choice = (type, name, value, label, checked) =>
+    el('label', { class: 'choice' }, el('input', { type, name, value, checked }), ' ', label);
+
+  let data = null;
+  let signedOut = false;
+
+  async function load() {
+    try {
+      const response = await fetch(urls.data, { credentials: 'same-origin', redirect: 'manual', headers: { Accept: 'application/json' } });
+      if (response.type === 'opaqueredirect' || response.status === 401) {
+        signedOut = true;
+        const copy = window.caches && (await caches.match(urls.data, { ignoreVary: true }));
+        if (copy && !data) data = await copy.json();
+      } else if (response.status === 404) {
+        if (window.caches) {
+          const cache = await caches.open(CACHE);
+          await Promise.all([cache.delete(urls.data), cache.delete(urls.app)]);
+        }
+        data = null;
+        $('gone').hidden = false;
+      } else if (response.ok) {
+        signedOut = false;
+        if (window.caches) {
+          // Kept here as well as by the service worker, which does not see the first visit.
+          const cache = await caches.open(CACHE);
+          await cache.put(urls.data, response.clone());
+          await cache.addAll([urls.app, urls.script, urls.style]).catch(() => {});
+        }
+        data = await response.json();
+      }
+    } catch (offline) {
+      const copy = window.caches && (await caches.match(urls.data, { ignoreVary: true }));
+      if (copy && !data) data = await copy.json();
+    }
+    $('signed-out').hidden = !signedOut;
+  }
+
+  async function showCount() {
+    const records = await waiting();
+    const unsent = records.filter((r) => !r.error).length;
+    $('waiting').textContent = unsent === 0
+      ? 'Every record is sent.'
+      : `${unsent} ${unsent === 1 ? 'record' : 'records'} waiting to send${navigator.onLine ? '' : ': they go when there is signal'}.`;
+    const refused = records.filter((r) => r.error);
+    const box = $('refused');
+    box.replaceChildren(...refused.map((r) => el('p', { class: 'notice warning' }, `Not sent (${r.door}): ${r.error} `,
+      button('Throw it away', async () => { await forget(r.id); await render(); }))));
+    box.hidden = refused.length === 0;
+  }
+
+  function button(label, onclick, primary) {
+    const b = el('button', { type: 'button', class: primary ? 'primary' : null }, label);
+    b.addEventListener('click', onclick);
+    return b;
+  }
+
+  async function render() {
+    await showCount();
+    const list = $('doors');
+    if (!data) {
+      list.replaceChildren();
+      return;
+    }
+    const mine = new Set((await waiting()).map((r) => r.unit_id));
+    list.replaceChildren(...data.doors.map((d) => {
+      const status = mine.has(d.unit_id) ? ' · recorded on this phone' : d.last_outcome ? ' · knocked' : '';
+      const names = d.residents.length ? d.residents.map((r) => r.name).join(', ') : 'Nobody known here';
+      return el('li', { 'data-unit': d.unit_id }, button(`${d.label}, ${d.building}`, () => openDoor(d)), status, el('br'), el('span', { class: 'hint' }, names));
+    }));
+  }
+
+  // --- One door's form.
+  function openDoor(d) {
+    const section = $('door');
+    const form = el('form', { novalidate: true });
+    const error = el('p', { class: 'field-error', role: 'alert', hidden: true });
+    const fieldset = (legend, ...body) => el('fieldset', {}, el('legend', {}, legend), ...body);
+    const say = (name, label, rows) => el('div', { class: 'field' }, el('label', { for: `app-${name}` }, label), rows
+      ? el('textarea', { id: `app-${name}`, name, rows })
+      : el('input', { id: `app-${name}`, name }));
+    const select = (name, label, none, options) => el('div', { class: 'field' }, el('label', { for: `app-${name}` }, label),
+      el('select', { id: `app-${name}`, name }, el('option', { value: '' }, none), options.map((o) => el('option', { value: o.value }, o.label))));
+    const outcomes = [['not_home', 'Not home'], ['spoke', 'Spoke to someone'], ['refused', 'Refused'], ['moved', 'Moved away'], ['come_back', 'Come back later']];
+    const scale = ['1', '2', '3', '4', '5'].map((v) => [v, v]);
+    const answers = data.questions.map((q) => {
+      const name = `answer_${q.id}`;
+      const options = q.kind === 'yes_no' ? [['yes', 'Yes'], ['no', 'No']] : q.kind === 'scale' ? scale : q.choices.map((c) => [c, c]);
+      return fieldset(q.prompt, q.kind === 'text'
+        ? el('textarea', { name, rows: 2, 'aria-label': q.prompt })
+        : el('div', { class: 'choices' }, options.map(([v, l]) => choice('radio', name, v, l)), choice('radio', name, '', 'Not answered', true)));
+    });
+    form.append(
+      el('h2', {}, `${d.label}, ${d.building}`),
+      el('p', { class: 'hint' }, d.residents.length ? `Lives here: ${d.residents.map((r) => r.name).join(', ')}` : 'Nobody we know of lives here yet.'),
+      error,
+      fieldset('What happened?', el('div', { class: 'choices' }, outcomes.map(([v, l]) => choice('radio', 'outcome', v, l)))),
+      ...answers,
+      fieldset('Who did you speak to?', el('div', { class: 'choices' },
+        choice('radio', 'person', '', 'Nobody, or they would not say', true),
+        d.residents.map((r) => choice('radio', 'person', r.person_id, r.name)),
+        choice('radio', 'person', 'new', 'Someone new who lives here')),
+      say('given_name', 'Someone new: first name'), say('family_name', 'Last name (optional)'), say('phone', 'Phone (optional)')),
+      el('details', {}, el('summary', {}, 'If you spoke: what was said, and the assessment'),
+        say('self_interest', 'What do they care about?', 3),
+        el('div', { class: 'choices' }, data.themes.map((t) => choice('checkbox', 'theme', t, t))),
+        say('issues', 'Other issues (separate them with commas)'),
+        select('campaign', 'Assessment for the campaign', 'No assessment', data.campaigns),
+        select('level', 'Level', 'No change', data.levels),
+        say('notes', 'Notes', 3)),
+      button('Save and go to the next door', () => save(d, form, error), true),
+      button('Back to the doors', () => closeDoor()));
+    section.replaceChildren(form);
+    section.hidden = false;
+    $('doors').hidden = true;
+    form.querySelector('h2').setAttribute('tabindex', '-1');
+    form.querySelector('h2').focus();
+  }
+
+  function closeDoor() {
+    $('door').hidden = true;
+    $('doors').hidden = false;
+  }
+
+  async function save(d, form, error) {
+    const f = new FormData(form);
+    const text = (name) => String(f.get(name) || '').trim();
+    const problem = !f.get('outcome') ? 'Choose what happened at the door.'
+      : text('person') === 'new' && !text('given_name') ? 'Give the first name of the person you met.' : null;
+    if (problem) {
+      error.textContent = problem;
+      error.hidden = false;
+      error.scrollIntoView();
+      return;
+    }
+    const answers = {};
+    for (const q of data.questions) {
+      const a = text(`answer_${q.id}`);
+      if (a) answers[q.id] = a;
+    }
+    const person = text('person');
+    const issues = [...f.getAll('theme'), text('issues')].filter(Boolean).join(', ');
+    const body = {
+      id: uuid(), unit_id: d.unit_id, outcome: text('outcome'), answers, knocked_at: new Date().toISOString(),
+      person_id: person && person !== 'new' ? person : null,
+      new_resident: person === 'new' ? { given_name: text('given_name'), family_name: text('family_name'), phone: text('phone') } : null,
+      said: { self_interest: text('self_interest'), issues, notes: text('notes'), campaign_id: text('campaign'), level: text('level') },
+    };
+    await keep({ id: body.id, sync: urls.sync, unit_id: d.unit_id, door: d.label, body, error: null });
+    closeDoor();
+    await render();
+    const after = data.doors.slice(data.doors.indexOf(d) + 1).find((x) => !x.last_outcome);
+    if (after) document.querySelector(`[data-unit="${after.unit_id}"] button`).focus();
+    sync();
+  }
+
+  // --- Sending: one record at a time, each kept until the server has it.
+  let sending = false;
+  async function sync() {
+    if (sending || !navigator.onLine) return showCount();
+    sending = true;
+    try {
+      const records = (await waiting()).filter((r) => !r.error);
+      if (records.length === 0) return;
+      await load();
+      if (signedOut || !data) return;
+      for (const r of records) {
+        let response;
+        try {
+          response = await fetch(urls.sync, {
+            method: 'POST', credentials: 'same-origin', redirect: 'manual',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': data.csrf },
+            body: JSON.stringify(r.body),
+          });
+        } catch (offline) {
+          return;
+        }
+        if (response.ok) {
+          await forget(r.id);
+        } else if (response.type === 'opaqueredirect' || response.status === 401 || response.status === 403) {
+          signedOut = true;
+          $('signed-out').hidden = false;
+          return;
+        } else if (response.status === 400 || response.status === 404 || response.status === 409) {
+          const said = await response.json().catch(() => ({}));
+          await keep({ ...r, error: said.error || 'the server refused it' });
+        } else {
+          return;
+        }
+      }
+    } finally {
+      sending = false;
+      await render();
+    }
+  }
+
+  window.addEventListener('online', sync);
+  window.addEventListener('offline', showCount);
+  setInterval(sync, 30000);
+  load().then(render).then(sync);
+})();
