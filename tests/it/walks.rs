@@ -175,7 +175,7 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
         ("level", "2"),
     ];
     let saved = walk.post_walk_door(&one, &flat(0), &ann_at_door).await;
-    assert_eq!(saved.location.as_deref(), Some(&*paths::walk_door(SLUG, &one, flat(1))), "{}", saved.body);
+    assert_eq!(saved.location.as_deref(), Some(&*format!("{}?notice=saved", paths::walk_door(SLUG, &one, flat(1)))), "{}", saved.body);
     // Sent again (a double tap, a retry): kept once.
     walk.walk_door(&one, &flat(0)).await;
     assert_eq!(walk.post_walk_door(&one, &flat(0), &ann_at_door).await.status(), StatusCode::SEE_OTHER);
@@ -208,17 +208,41 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
     assert!(walk.walk_door(&one, &flat(1)).await.body.contains("Dylan Price"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE given_name = 'Dylan'").await, 1);
 
+    // What is recorded hangs together: nobody home means nobody spoken to, and what was said needs whom.
+    let door = walk.walk_door(&one, &flat(3)).await;
+    let knock = values_of(&door.body, "knock_id").remove(0);
+    let absent = walk.post_walk_door(&one, &flat(3), &[("knock_id", &knock), ("outcome", "not_home"), (&strike, "no")]).await;
+    assert!(absent.status() == StatusCode::BAD_REQUEST && absent.body.contains("choose &#34;Spoke to someone&#34;"), "{}", absent.body);
+    let said = walk.post_walk_door(&one, &flat(3), &[("knock_id", &knock), ("outcome", "spoke"), ("notes", "Angry about rent")]).await;
+    assert!(said.body.contains("choose whom you spoke to, to keep what was said"), "{}", said.body);
+    // Someone new who gives a neighbour's email reaches nobody: Cai keeps his name and home, and the email stays his.
+    let mallory = [
+        ("knock_id", knock.as_str()),
+        ("outcome", "spoke"),
+        ("person", "new"),
+        ("new_given_name", "Mallory"),
+        ("new_email", "cai@example.org"),
+    ];
+    assert_eq!(walk.post_walk_door(&one, &flat(3), &mallory).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE given_name = 'Cai'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM person_emails WHERE address_key = 'cai@example.org'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM residencies WHERE moved_out IS NULL").await, 5, "Ann, Bob, Cai, Dylan and Mallory");
+    assert!(org.walk_door(&one, &flat(2)).await.body.contains("Cai"), "Cai still lives in Flat 3");
+    // A record id from another door is no way in: someone who does not walk the list is not found.
+    idle.walk_lists().await;
+    assert_eq!(idle.post_walk_door(&one, &flat(0), &ann_at_door).await.status(), StatusCode::NOT_FOUND);
+
     // The organiser knocks at Ann's door too: both records are kept, and shown as a conflict.
     let door = org.walk_door(&one, &flat(0)).await;
     let knock = values_of(&door.body, "knock_id").remove(0);
     org.post_walk_door(&one, &flat(0), &[("knock_id", &knock), ("outcome", "not_home")]).await;
     let page = org.walk_list(&one).await;
     assert!(page.body.contains("Doors two walkers recorded") && page.body.contains("2 records"), "{}", page.body);
-    assert!(page.body.contains("2</strong> of 6 doors knocked"), "{}", page.body);
+    assert!(page.body.contains("3</strong> of 6 doors knocked"), "{}", page.body);
 
     // Printing lists every door with a box for each outcome and a column per question.
     let print = walk.get(paths::walk_list_print(SLUG, &one)).await;
-    assert!(print.body.contains("walk-sheet") && print.body.contains("Q2") && print.body.contains("☐ Not home"), "{}", print.body);
+    assert!(print.body.contains("walk-sheet") && print.body.contains("Q2") && print.body.contains("NH"), "{}", print.body);
 
     // Filters: doors knocked lately, and doors where someone is assessed, are left out.
     org.walk_cut(&area.to_string()).await;
@@ -226,10 +250,7 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
         .post_walk_cut(&[("area", &a), ("name", "Second round"), ("buildings", &b), ("doors_per_list", "40"), ("not_knocked_days", "30")])
         .await;
     let second = again.location.unwrap().split("/walks/").nth(1).unwrap()[..36].to_string();
-    assert_eq!(
-        doors_on(&org.walk_list(&second).await.body),
-        ["Flat 3, Bevan Court", "Flat 4, Bevan Court", "Flat 5, Bevan Court", "Flat 6, Bevan Court"]
-    );
+    assert_eq!(doors_on(&org.walk_list(&second).await.body), ["Flat 3, Bevan Court", "Flat 5, Bevan Court", "Flat 6, Bevan Court"]);
     org.walk_cut(&area.to_string()).await;
     let assessed = org
         .post_walk_cut(&[
@@ -247,6 +268,9 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
     org.post_form(paths::walk_list_status(SLUG, &one), &[("status", "closed")]).await;
     assert!(!walk.walk_lists().await.body.contains("Brookfield, 1 of 2"));
     assert_eq!(walk.walk_door(&one, &flat(2)).await.status(), StatusCode::NOT_FOUND);
+    let late =
+        walk.post_walk_door(&one, &flat(4), &[("knock_id", &tredegar_domain::KnockId::new().to_string()), ("outcome", "not_home")]).await;
+    assert!(late.body.contains("was closed by an organiser, so this was not saved"), "the walker is told: {}", late.body);
 
     // Reading who lives at the doors is audited.
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
@@ -257,7 +281,7 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
     people::delete(&mut tx, &scope, ann_id).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(count(&app, "SELECT COUNT(*) FROM door_answers").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE person_id IS NOT NULL").await, 1, "Dylan's");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE person_id IS NOT NULL").await, 2, "Dylan's and Mallory's");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks WHERE outcome = 'not_home'").await, 1);
 }
 
@@ -353,6 +377,11 @@ async fn walk_lists_in_the_api(app: TestApp) {
     assert_eq!(walks.post(&format!("walk_lists/{two}/knocks"), elsewhere.clone()).await.0, StatusCode::NOT_FOUND);
     assert_eq!(outsider.post(&format!("walk_lists/{one}/knocks"), elsewhere).await.0, StatusCode::NOT_FOUND);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM door_knocks").await, 1);
+    let clash = json!({"id": knock, "unit_id": flats[0].to_string(), "outcome": "not_home"});
+    assert_eq!(org.post(&format!("walk_lists/{two}/knocks"), clash).await.0, StatusCode::CONFLICT, "an id used elsewhere");
+    let early = json!({"id": tredegar_domain::KnockId::new().to_string(), "unit_id": flats[0].to_string(), "outcome": "not_home", "knocked_at": "2026-01-01T10:00:00Z"});
+    let (status, err) = walks.post(&format!("walk_lists/{one}/knocks"), early).await;
+    assert!(status == StatusCode::BAD_REQUEST && err["error"].as_str().unwrap().contains("knocked_at"), "{err}");
 
     // The organiser reads the record with its answers.
     let (_, knocks) = org.get(&format!("walk_lists/{one}/knocks")).await;

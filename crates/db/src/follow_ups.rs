@@ -36,17 +36,15 @@ impl FollowUp {
 
 /// The members a follow-up about this person can go to, by name.
 pub async fn possible_assignees(tx: &mut Tx, scope: &Scope, person: Option<PersonId>) -> Result<Vec<Assignee>> {
-    // With no one known yet (a door nobody is known at), the organisers.
+    // With no one known yet (a door nobody is known at), the organisers. A
+    // walker is not one: walking a door lets them record, not follow someone up.
     Ok(fetch_all!(
         tx,
         Assignee,
         "SELECT u.id AS user_id, u.name AS name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 \
          AND (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = $2 AND a.user_id = m.user_id) \
          OR EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id \
-                    WHERE oc.person_id = $2 AND oc.caller = m.user_id AND ol.status = 'open') \
-         OR EXISTS (SELECT 1 FROM residencies r JOIN walk_list_doors d ON d.unit_id = r.unit_id JOIN walk_lists w ON w.id = d.walk_list_id \
-                    JOIN walk_list_walkers k ON k.walk_list_id = w.id \
-                    WHERE r.person_id = $2 AND r.moved_out IS NULL AND k.user_id = m.user_id AND w.status = 'open')) ORDER BY u.name",
+                    WHERE oc.person_id = $2 AND oc.caller = m.user_id AND ol.status = 'open')) ORDER BY u.name",
         scope.group_id(),
         person
     )?)

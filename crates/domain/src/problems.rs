@@ -59,7 +59,7 @@ impl Problem {
             ("moved_out", _) => "Moved out".to_string(),
             ("from_on", _) => "From".to_string(),
             ("doors_per_list", _) => "Doors on each list".to_string(),
-            ("not_knocked_days", _) => "Doors knocked lately".to_string(),
+            ("not_knocked_days", _) => "Doors knocked in the last … days".to_string(),
             ("question", Some(n)) => format!("Question {n}"),
             ("outcome", _) => "What happened".to_string(),
             ("new_given_name", _) => "New resident's first name".to_string(),

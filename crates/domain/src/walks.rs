@@ -82,6 +82,9 @@ impl Question {
     pub fn check(n: usize, prompt: &str, kind: &str, choices: &str) -> Result<Option<Question>, Problem> {
         let field = format!("question_{n}");
         let prompt = prompt.trim();
+        if prompt.is_empty() && !choices.trim().is_empty() {
+            return Err(Problem::new(&field, "write the question, or clear its choices"));
+        }
         if prompt.is_empty() {
             return Ok(None);
         }
@@ -167,19 +170,32 @@ impl Cut {
     }
 }
 
+/// What was recorded at a door hangs together: whom they spoke to, the
+/// answers and what was said only where someone came to the door, and what
+/// was said only with whom it was said to.
+pub fn consistent(outcome: DoorOutcome, spoke_to: bool, answered: bool, said: bool) -> Result<(), Problem> {
+    if outcome != DoorOutcome::Spoke && (spoke_to || answered || said) {
+        return Err(Problem::new("outcome", "choose \"Spoke to someone\" to keep whom you spoke to, their answers or what was said"));
+    }
+    if said && !spoke_to {
+        return Err(Problem::new("person", "choose whom you spoke to, to keep what was said"));
+    }
+    Ok(())
+}
+
 /// Someone new met at a door: a name, and the email or phone they gave.
 /// Their contact details are not subscribed to anything.
 pub fn newcomer(given_name: &str, family_name: &str, email: &str, phone: &str) -> Result<PersonUpdate, FieldErrors> {
     let mut errors = FieldErrors::default();
     let given = errors.check(required_line("new_given_name", given_name, 200).and_then(|n| plain_name("new_given_name", n)));
     let family = errors.check(optional_text("new_family_name", family_name, 200)).flatten();
-    let email = match email.trim() {
-        "" => None,
-        e => errors.check(Email::parse("new_email", e)),
-    };
     let phone = match phone.trim() {
         "" => None,
         p => errors.check(Phone::parse("new_phone", p)),
+    };
+    let email = match email.trim() {
+        "" => None,
+        e => errors.check(Email::parse("new_email", e)),
     };
     if !errors.is_empty() {
         return Err(errors);
@@ -312,6 +328,16 @@ mod tests {
         assert_eq!(scale.answer("a", ""), Ok(None));
         assert!(scale.answer("a", "6").is_err());
         assert_eq!(scale.answer("a", " 4 "), Ok(Some("4".into())));
+    }
+
+    #[test]
+    fn a_door_record_hangs_together() {
+        assert!(consistent(DoorOutcome::Spoke, true, true, true).is_ok());
+        assert!(consistent(DoorOutcome::Spoke, false, true, false).is_ok(), "answers from someone who gave no name");
+        assert!(consistent(DoorOutcome::NotHome, true, false, false).is_err_and(|p| p.field == "outcome"));
+        assert!(consistent(DoorOutcome::NotHome, false, true, false).is_err_and(|p| p.field == "outcome"));
+        assert!(consistent(DoorOutcome::Spoke, false, false, true).is_err_and(|p| p.field == "person"));
+        assert!(Question::check(4, "", "choice", "A, B").is_err_and(|p| p.field == "question_4"));
     }
 
     #[test]

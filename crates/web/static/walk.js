@@ -185,8 +185,14 @@
   async function save(d, form, error) {
     const f = new FormData(form);
     const text = (name) => String(f.get(name) || '').trim();
+    // The server's rules, so a record is not refused later, out of signal.
+    const person = text('person');
+    const answered = data.questions.some((q) => text(`answer_${q.id}`));
+    const said = ['self_interest', 'issues', 'notes', 'level'].some(text) || f.getAll('theme').length > 0;
     const problem = !f.get('outcome') ? 'Choose what happened at the door.'
-      : text('person') === 'new' && !text('given_name') ? 'Give the first name of the person you met.' : null;
+      : text('outcome') !== 'spoke' && (person || answered || said) ? 'Choose "Spoke to someone" to keep whom you spoke to, their answers or what was said.'
+      : said && !person ? 'Choose whom you spoke to, to keep what was said.'
+      : person === 'new' && !text('given_name') ? 'Give the first name of the person you met.' : null;
     if (problem) {
       error.textContent = problem;
       error.hidden = false;
@@ -198,7 +204,6 @@
       const a = text(`answer_${q.id}`);
       if (a) answers[q.id] = a;
     }
-    const person = text('person');
     const issues = [...f.getAll('theme'), text('issues')].filter(Boolean).join(', ');
     const body = {
       id: uuid(), unit_id: d.unit_id, outcome: text('outcome'), answers, knocked_at: new Date().toISOString(),

@@ -362,6 +362,7 @@ pub async fn record_knock_api(
     let mut tx = state.db.write().await?;
     let questions = walks::questions(&mut tx, &api.scope, list.id).await?;
     let knock = body.check(&questions, now)?;
+    tredegar_domain::walks::consistent(knock.outcome, knock.person.is_some(), !knock.answers.is_empty(), false)?;
     let recorded = walks::record(&mut tx, &api.scope, list.id, &knock, now).await?;
     tx.commit().await?;
     Ok(axum::Json(Recorded::new(knock.id, recorded)).into_response())

@@ -77,6 +77,9 @@ pub(super) struct CutForm {
     area: String,
     #[serde(default)]
     name: String,
+    /// Set by the form itself: its buildings are as ticked, even none.
+    #[serde(default)]
+    sent: String,
     #[serde(default)]
     buildings: Vec<String>,
     #[serde(default)]
@@ -103,6 +106,7 @@ impl CutForm {
         CutForm {
             area: area.into(),
             name: String::new(),
+            sent: String::new(),
             buildings: Vec::new(),
             doors_per_list: "40".into(),
             not_knocked_days: String::new(),
@@ -181,7 +185,7 @@ impl CutPage {
 
     /// Every building starts ticked; a form sent back keeps its choice.
     fn ticked(&self, b: &BuildingId) -> bool {
-        self.form.buildings.is_empty() || self.form.buildings.iter().any(|x| *x == b.to_string())
+        self.form.sent.is_empty() || self.form.buildings.iter().any(|x| *x == b.to_string())
     }
 }
 

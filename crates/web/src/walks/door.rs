@@ -10,14 +10,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::walks::{self, AtTheDoor, Door, Knock, QuestionRow, WalkList};
 use tredegar_db::{DbError, Scope, audit};
-use tredegar_domain::walks::{DoorOutcome, newcomer};
+use tredegar_domain::walks::{DoorOutcome, consistent, newcomer};
 use tredegar_domain::{ConversationKind, FieldErrors, KnockId, PersonId, Problem, UnitId, WalkListId};
 
 use crate::auth::{CsrfToken, Member};
 use crate::conversations::form::{Choices, ConversationForm, record as record_conversation};
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Page, Zone, render_form};
+use crate::ui::{Layout, Notice, Page, Zone, render_form};
 use crate::{AppError, AppState};
 
 /// The door's own part of the form.
@@ -86,6 +86,7 @@ async fn screen(
     id: WalkListId,
     unit: UnitId,
     sent: Option<Sent>,
+    notice: &Notice,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let zone = Zone::of(scope);
@@ -109,7 +110,7 @@ async fn screen(
     });
     let has_problems = !sent.errors.is_empty();
     let title = format!("{}, {}", door.label, door.building_name);
-    let page = Page::new(Layout::for_scope(&title, scope, csrf), |layout| Screen {
+    let page = Page::new(Layout::for_scope(&title, scope, csrf).notice(notice), |layout| Screen {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         list,
@@ -128,8 +129,9 @@ pub(super) async fn show(
     Member(scope): Member,
     csrf: CsrfToken,
     Path((_, id, unit)): Path<(String, WalkListId, UnitId)>,
+    Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
-    screen(&state, &scope, csrf, id, unit, None).await
+    screen(&state, &scope, csrf, id, unit, None, &notice).await
 }
 
 /// Whom the walker spoke to, checked.
@@ -182,8 +184,11 @@ pub(super) async fn record(
             given.push((q.id, a));
         }
     }
-    let spoke_to_someone = outcome == Some(DoorOutcome::Spoke) && !matches!(whom, Some(Whom::Nobody) | None);
-    let conversation = if spoke_to_someone && !form.is_blank() {
+    let spoke_to = !matches!(whom, Some(Whom::Nobody) | None);
+    if let Some(o) = outcome {
+        errors.check(consistent(o, spoke_to, !given.is_empty(), !form.is_blank()));
+    }
+    let conversation = if spoke_to && !form.is_blank() {
         match form.check(zone, now) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -196,11 +201,13 @@ pub(super) async fn record(
     };
     let sent = |errors| Sent { door, answers, form, errors };
     let (Some(knock_id), Some(outcome), Some(whom), true) = (knock_id, outcome, whom, errors.is_empty()) else {
-        return screen(&state, &scope, csrf, id, unit, Some(sent(errors))).await;
+        return screen(&state, &scope, csrf, id, unit, Some(sent(errors)), &Notice::default()).await;
     };
     let mut tx = state.db.write().await?;
     let done = async {
-        if walks::recorded(&mut tx, &scope, knock_id).await? {
+        walks::open_list(&mut tx, &scope, id).await?;
+        walks::door(&mut tx, &scope, id, unit).await?.ok_or(DbError::NotFound)?;
+        if walks::recorded(&mut tx, &scope, id, knock_id).await? {
             return Ok(());
         }
         let person = match whom {
@@ -222,9 +229,11 @@ pub(super) async fn record(
             tx.commit().await?;
             next_door(&state, &scope, id, unit).await
         }
+        // A list closed while the walker was at the door has no screen to go back to.
+        Err(DbError::Invalid(errors)) if errors.message_for("walk_list").is_some() => Err(AppError::Invalid(errors)),
         Err(DbError::Invalid(errors)) => {
             drop(tx);
-            screen(&state, &scope, csrf, id, unit, Some(sent(errors))).await
+            screen(&state, &scope, csrf, id, unit, Some(sent(errors)), &Notice::default()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -238,7 +247,7 @@ async fn next_door(state: &AppState, scope: &Scope, id: WalkListId, unit: UnitId
     let after = doors.iter().skip(at + 1).chain(doors.iter().take(at)).find(|d| d.records == 0);
     let slug = scope.group_slug();
     Ok(match after {
-        Some(d) => Redirect::to(&paths::walk_door(slug, id, d.unit_id)),
+        Some(d) => Redirect::to(&format!("{}?notice=saved", paths::walk_door(slug, id, d.unit_id))),
         None => Redirect::to(&format!("{}?notice=saved", paths::walk_list(slug, id))),
     }
     .into_response())

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use tredegar_db::walks::{self, AtTheDoor, Door, KnockRow, Progress, QuestionRow, WalkList};
 use tredegar_db::{Scope, audit, users};
 use tredegar_domain::calls::ListStatus;
+use tredegar_domain::walks::DoorOutcome;
 use tredegar_domain::{Problem, UnitId, UserId, WalkListId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
@@ -111,12 +112,24 @@ pub(super) async fn show(
 #[derive(Template)]
 #[template(path = "walks/print.html")]
 struct PrintPage {
+    slug: String,
     sheet: Sheet,
 }
 
 impl PrintPage {
-    fn outcomes(&self) -> &'static [tredegar_domain::walks::DoorOutcome] {
-        tredegar_domain::walks::DoorOutcome::ALL
+    fn outcomes(&self) -> &'static [DoorOutcome] {
+        DoorOutcome::ALL
+    }
+
+    /// The letters a walker circles on paper.
+    fn code(&self, o: &DoorOutcome) -> &'static str {
+        match o {
+            DoorOutcome::NotHome => "NH",
+            DoorOutcome::Spoke => "S",
+            DoorOutcome::Refused => "R",
+            DoorOutcome::Moved => "M",
+            DoorOutcome::ComeBack => "CB",
+        }
     }
 }
 
@@ -129,7 +142,7 @@ pub(super) async fn print(
     Path((_, id)): Path<(String, WalkListId)>,
 ) -> Result<Response, AppError> {
     let sheet = sheet(&state, &scope, id).await?;
-    render(Page::new(Layout::for_scope(&sheet.list.title(), &scope, csrf), |_| PrintPage { sheet }))
+    render(Page::new(Layout::for_scope(&sheet.list.title(), &scope, csrf), |_| PrintPage { slug: scope.group_slug().into(), sheet }))
 }
 
 #[derive(Deserialize)]

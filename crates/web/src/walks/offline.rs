@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tredegar_db::walks::{self, WalkList};
 use tredegar_db::{Scope, assessments, campaigns, conversations};
-use tredegar_domain::walks::{DoorOutcome, newcomer};
+use tredegar_domain::walks::{consistent, newcomer};
 use tredegar_domain::{Level, Problem, WalkListId};
 
 use super::api::{DoorOut, KnockIn, QuestionOut, Recorded, doors_and_questions};
@@ -144,31 +144,33 @@ pub(super) async fn sync(
     let now = state.clock.now();
     let zone = Zone::of(&scope);
     let mut tx = state.db.write().await?;
+    walks::open_list(&mut tx, &scope, id).await?;
     let questions = walks::questions(&mut tx, &scope, id).await?;
     let mut knock = sent.knock.check(&questions, now)?;
-    if walks::recorded(&mut tx, &scope, knock.id).await? {
+    if walks::recorded(&mut tx, &scope, id, knock.id).await? {
         return Ok(axum::Json(Recorded::new(knock.id, false)).into_response());
     }
-    if let Some(n) = sent.new_resident.filter(|n| !n.given_name.trim().is_empty() || !n.family_name.trim().is_empty()) {
+    let newcomer_met = sent.new_resident.filter(|n| !n.given_name.trim().is_empty() || !n.family_name.trim().is_empty());
+    let form = sent.said.map(|said| ConversationForm {
+        self_interest: said.self_interest,
+        new_themes: said.issues,
+        notes: said.notes,
+        campaign: said.campaign_id,
+        level: said.level,
+        ..ConversationForm::blank(&scope, zone, knock.knocked_at, tredegar_domain::ConversationKind::DoorKnock)
+    });
+    let said = form.as_ref().is_some_and(|f| !f.is_blank());
+    consistent(knock.outcome, knock.person.is_some() || newcomer_met.is_some(), !knock.answers.is_empty(), said)?;
+    if let Some(n) = newcomer_met {
         if knock.person.is_some() {
             return Err(Problem::new("new_resident", "say whom they spoke to, or someone new, not both").into());
         }
         let update = newcomer(&n.given_name, &n.family_name, &n.email, &n.phone)?;
         knock.person = Some(walks::met_at_door(&mut tx, &scope, id, knock.unit, update, now).await?);
     }
-    if let (Some(said), Some(person), DoorOutcome::Spoke) = (sent.said, knock.person, knock.outcome) {
-        let form = ConversationForm {
-            self_interest: said.self_interest,
-            new_themes: said.issues,
-            notes: said.notes,
-            campaign: said.campaign_id,
-            level: said.level,
-            ..ConversationForm::blank(&scope, zone, knock.knocked_at, tredegar_domain::ConversationKind::DoorKnock)
-        };
-        if !form.is_blank() {
-            let c = form.check(zone, now)?;
-            knock.conversation = Some(record_conversation(&mut tx, &scope, person, &c, now).await?);
-        }
+    if let (Some(form), Some(person), true) = (form, knock.person, said) {
+        let c = form.check(zone, now)?;
+        knock.conversation = Some(record_conversation(&mut tx, &scope, person, &c, now).await?);
     }
     let recorded = walks::record(&mut tx, &scope, id, &knock, now).await?;
     tx.commit().await?;

@@ -10,14 +10,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tredegar_domain::calls::ListStatus;
 use tredegar_domain::segments::Node;
 use tredegar_domain::walks::{Cut, DoorOutcome, DoorPlace, Question, QuestionKind, split, walking_order};
-use tredegar_domain::{
-    BuildingId, CampaignId, ConversationId, GroupId, KnockId, PersonId, Problem, QuestionId, UnitId, UserId, WalkListId,
-};
+use tredegar_domain::{BuildingId, CampaignId, GroupId, PersonId, Problem, QuestionId, UnitId, UserId, WalkListId};
 
-use tredegar_domain::person_update::PersonUpdate;
-
-use crate::people::{Fallback, Incoming, Order, Outcome, Search};
+use crate::people::{Order, Search};
 use crate::{DbError, Result, Scope, Sql, Tx};
+
+mod knocks;
+
+pub use knocks::{Knock, KnockRow, Progress, answers, conflicts, knocks, met_at_door, open_list, progress, record, recorded};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct WalkList {
@@ -71,6 +71,11 @@ pub async fn cut(
 ) -> Result<Vec<WalkListId>> {
     if turf.buildings.is_empty() {
         return Err(Problem::new("buildings", "choose at least one building or street").into());
+    }
+    if let Some(c) = turf.campaign
+        && crate::campaigns::get(tx, scope, c).await?.is_none()
+    {
+        return Err(Problem::new("campaign", "is not one of the group's campaigns").into());
     }
     let today = now.date_naive();
     let mut q = Sql::new(
@@ -314,180 +319,4 @@ pub async fn residents(tx: &mut Tx, scope: &Scope, id: WalkListId, unit: Option<
     crate::residents::current(&mut q, today);
     q.push(" ORDER BY d.position, p.name_key, p.id");
     q.fetch_all(tx).await
-}
-
-/// What a walker recorded at a door.
-#[derive(Clone, Debug)]
-pub struct Knock {
-    /// Made by the walker's phone, so a record sent twice is kept once.
-    pub id: KnockId,
-    pub unit: UnitId,
-    /// Whom they spoke to, if anyone: someone living there.
-    pub person: Option<PersonId>,
-    pub outcome: DoorOutcome,
-    pub answers: Vec<(QuestionId, String)>,
-    pub conversation: Option<ConversationId>,
-    pub knocked_at: DateTime<Utc>,
-}
-
-/// Whether this record is in already: then sending it again changes nothing.
-pub async fn recorded(tx: &mut Tx, scope: &Scope, id: KnockId) -> Result<bool> {
-    Ok(scalar!(tx, i64, "SELECT COUNT(*) FROM door_knocks WHERE id = $1 AND group_id = $2", id, scope.group_id())?.unwrap_or(0) > 0)
-}
-
-/// Record what happened at a door of an open list the scope may walk. The
-/// person must live there; the answers must be to the list's questions.
-/// Returns false if this record was in already.
-pub async fn record(tx: &mut Tx, scope: &Scope, id: WalkListId, k: &Knock, now: DateTime<Utc>) -> Result<bool> {
-    let list = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
-    if list.status != ListStatus::Open {
-        return Err(Problem::new("walk_list", "is closed").into());
-    }
-    if recorded(tx, scope, k.id).await? {
-        return Ok(false);
-    }
-    door(tx, scope, id, k.unit).await?.ok_or(DbError::NotFound)?;
-    if let Some(person) = k.person {
-        let living = residents(tx, scope, id, Some(k.unit), now.date_naive()).await?;
-        if !living.iter().any(|r| r.person_id == person) {
-            return Err(Problem::new("person", "does not live at this door").into());
-        }
-    }
-    let asked = questions(tx, scope, id).await?;
-    if k.answers.iter().any(|(q, _)| !asked.iter().any(|a| a.id == *q)) {
-        return Err(Problem::new("answers", "answer only this list's questions").into());
-    }
-    execute!(
-        tx,
-        "INSERT INTO door_knocks (id, group_id, walk_list_id, unit_id, person_id, outcome, conversation_id, knocked_by, knocked_by_name, knocked_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        k.id,
-        scope.group_id(),
-        id,
-        k.unit,
-        k.person,
-        k.outcome,
-        k.conversation,
-        scope.user_id(),
-        scope.actor_name(),
-        k.knocked_at,
-        now
-    )?;
-    let group = scope.group_id();
-    let head = "INSERT INTO door_answers (knock_id, question_id, group_id, answer) VALUES";
-    Sql::insert_rows(tx, head, "", &k.answers, |q, (question, answer)| {
-        q.bind(k.id).push(", ").bind(*question).push(", ").bind(group).push(", ").bind(answer.as_str());
-    })
-    .await?;
-    Ok(true)
-}
-
-/// How far a list (or one walker's records on it) has got.
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
-pub struct Progress {
-    pub doors: i64,
-    pub knocked: i64,
-    pub spoke: i64,
-    pub not_home: i64,
-    pub come_back: i64,
-}
-
-/// The list's progress: its doors, the doors with a record, and the
-/// records by outcome.
-pub async fn progress(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Progress> {
-    let found = fetch_optional!(
-        tx,
-        Progress,
-        "SELECT (SELECT COUNT(*) FROM walk_list_doors d WHERE d.walk_list_id = $1) AS doors, \
-         COUNT(DISTINCT k.unit_id) AS knocked, \
-         COALESCE(SUM(CASE WHEN k.outcome = 'spoke' THEN 1 ELSE 0 END), 0) AS spoke, \
-         COALESCE(SUM(CASE WHEN k.outcome = 'not_home' THEN 1 ELSE 0 END), 0) AS not_home, \
-         COALESCE(SUM(CASE WHEN k.outcome = 'come_back' THEN 1 ELSE 0 END), 0) AS come_back \
-         FROM door_knocks k WHERE k.walk_list_id = $1 AND k.group_id = $2",
-        id,
-        scope.group_id()
-    )?;
-    Ok(found.unwrap_or_default())
-}
-
-/// One record, as an organiser reads it.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct KnockRow {
-    pub id: KnockId,
-    pub unit_id: UnitId,
-    pub person_id: Option<PersonId>,
-    pub given_name: Option<String>,
-    pub family_name: Option<String>,
-    pub outcome: DoorOutcome,
-    pub knocked_by_name: String,
-    pub knocked_at: DateTime<Utc>,
-}
-
-impl KnockRow {
-    pub fn spoke_to(&self) -> Option<String> {
-        self.person_id.map(|_| crate::people::display_name(self.given_name.as_deref(), self.family_name.as_deref(), None))
-    }
-}
-
-const KNOCKS: &str = "SELECT k.id, k.unit_id, k.person_id, p.given_name, p.family_name, k.outcome, k.knocked_by_name, k.knocked_at \
-     FROM door_knocks k LEFT JOIN people p ON p.id = k.person_id WHERE k.walk_list_id = ";
-
-/// Every record on the list, door by door, for organisers.
-pub async fn knocks(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Vec<KnockRow>> {
-    let mut q = Sql::new(KNOCKS);
-    q.bind(id).push(" AND k.group_id = ").bind(scope.group_id()).push(" ORDER BY k.knocked_at, k.id");
-    q.fetch_all(tx).await
-}
-
-/// The records of doors that two or more walkers recorded: both are kept,
-/// and the organiser decides.
-pub async fn conflicts(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Vec<KnockRow>> {
-    let mut q = Sql::new(KNOCKS);
-    q.bind(id).push(" AND k.group_id = ").bind(scope.group_id());
-    q.push(" AND k.unit_id IN (SELECT c.unit_id FROM door_knocks c WHERE c.walk_list_id = ").bind(id);
-    q.push(" GROUP BY c.unit_id HAVING COUNT(DISTINCT c.knocked_by_name) > 1) ORDER BY k.unit_id, k.knocked_at");
-    q.fetch_all(tx).await
-}
-
-/// The answers given on a list: (record, question, answer).
-pub async fn answers(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Vec<(KnockId, QuestionId, String)>> {
-    Ok(fetch_all!(
-        tx,
-        (KnockId, QuestionId, String),
-        "SELECT a.knock_id, a.question_id, a.answer FROM door_knocks k JOIN door_answers a ON a.knock_id = k.id \
-         WHERE k.walk_list_id = $1 AND k.group_id = $2",
-        id,
-        scope.group_id()
-    )?)
-}
-
-/// Someone new met at a door of an open list the scope may walk: they
-/// become a person through the one upsert (the same person, if their email
-/// or phone is known) and live there from today.
-pub async fn met_at_door(
-    tx: &mut Tx,
-    scope: &Scope,
-    id: WalkListId,
-    unit: UnitId,
-    update: PersonUpdate,
-    now: DateTime<Utc>,
-) -> Result<PersonId> {
-    let list = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
-    if list.status != ListStatus::Open {
-        return Err(Problem::new("walk_list", "is closed").into());
-    }
-    door(tx, scope, id, unit).await?.ok_or(DbError::NotFound)?;
-    let incoming = Incoming { update, known: None, fallback: Some(Fallback::New(PersonId::new())) };
-    let history = format!("Met at the door on the walk list {}", list.title());
-    let outcome = crate::people::upsert_many(tx, scope, vec![incoming], &history, now).await?.into_iter().next();
-    let person = match outcome {
-        Some(Outcome::Refused(why)) => return Err(Problem::new("new_given_name", why).into()),
-        Some(o) => o.person().ok_or(DbError::NotFound)?,
-        None => return Err(DbError::NotFound),
-    };
-    let living = residents(tx, scope, id, Some(unit), now.date_naive()).await?;
-    if !living.iter().any(|r| r.person_id == person) {
-        crate::residents::settle(tx, scope, person, unit, (Some(now.date_naive()), None), now).await?;
-    }
-    Ok(person)
 }
