@@ -468,5 +468,10 @@ async fn a_walker_knocks_doors_with_no_signal(app: TestApp) {
     assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM door_knocks").await, 3);
     assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM door_answers WHERE answer = 'yes'").await, 1);
     assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM people WHERE given_name = 'Dylan'").await, 1);
+
+    // Signing out wipes the residents from the phone.
+    b.client.execute("document.querySelector('form.signout').submit()", vec![]).await.unwrap();
+    b.until("return location.pathname === '/login'").await;
+    b.until("return caches.has('tredegar-walks').then(kept => !kept)").await;
     b.client.clone().close().await.unwrap();
 }
