@@ -95,7 +95,8 @@ pub(super) async fn walk_lists(
         campaign: None,
         segment: None,
     };
-    let made = walks::cut(tx, organiser, "Bevan Court damp survey", &turf, &questions, now).await?;
+    // Cut this morning; knocked since.
+    let made = walks::cut(tx, organiser, "Bevan Court damp survey", &turf, &questions, now - chrono::Duration::hours(3)).await?;
     let Some(first) = made.first().copied() else { return Ok(()) };
     let walker = volunteer.user_id().ok_or_else(|| anyhow::anyhow!("the demo volunteer has no account"))?;
     walks::set_walkers(tx, organiser, first, &[walker]).await?;

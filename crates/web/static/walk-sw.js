@@ -26,8 +26,9 @@ self.addEventListener('fetch', (event) => {
       if (response.ok) {
         await cache.put(request, response.clone());
       } else if (response.status === 404) {
-        // The list closed, or is no longer theirs: forget its doors.
-        await cache.delete(request);
+        // The list closed, or is no longer theirs: forget its page and doors.
+        const page = request.url.replace(/\/data$/, '');
+        await Promise.all([cache.delete(page), cache.delete(`${page}/data`)]);
       }
       return response;
     } catch (offline) {

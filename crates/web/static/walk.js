@@ -1,11 +1,13 @@
 // The door-knocking app: a walk list door by door on a phone, with or
-// without signal. Records wait in IndexedDB (ids, outcomes and answers,
-// never names) and are sent when the phone is online and signed in; the
-// doors and residents come from the service worker's cache when offline.
+// without signal. Records wait in IndexedDB (what the walker typed, never
+// the list's residents), each with its walker's id, and are sent when the
+// phone is online and that walker signed in; the doors and residents come
+// from the service worker's cache when offline, and go at sign-out.
 'use strict';
 
 (() => {
   const CACHE = 'tredegar-walks';
+  const OUTCOMES = new Map([['not_home', 'Not home'], ['spoke', 'Spoke to someone'], ['refused', 'Refused'], ['moved', 'Moved away'], ['come_back', 'Come back later']]);
 
   // The sign-in page: whoever was walking has signed out (or been signed
   // out), so the residents kept on this phone go. Waiting records stay.
@@ -36,7 +38,9 @@
       tx.onerror = () => reject(tx.error);
     });
   }
-  const waiting = async () => (await store('readonly', (s) => s.getAll())).filter((r) => r.sync === urls.sync);
+  // This list's records made by whoever is signed in (as the data last said).
+  const waiting = async () => (await store('readonly', (s) => s.getAll()))
+    .filter((r) => r.sync === urls.sync && (!data || r.user === data.user));
   const keep = (record) => store('readwrite', (s) => s.put(record));
   const forget = (id) => store('readwrite', (s) => s.delete(id));
 
@@ -77,6 +81,10 @@
           const cache = await caches.open(CACHE);
           await Promise.all([cache.delete(urls.data), cache.delete(urls.app)]);
         }
+        // What is waiting can no longer go: show it, to pass on or throw away.
+        for (const r of await waiting()) {
+          if (!r.error) await keep({ ...r, error: 'the list was closed, or is no longer yours: tell the organiser what you recorded' });
+        }
         data = null;
         $('gone').hidden = false;
       } else if (response.ok) {
@@ -99,10 +107,10 @@
   async function showCount() {
     const records = await waiting();
     const unsent = records.filter((r) => !r.error).length;
-    $('waiting').textContent = unsent === 0
-      ? 'Every record is sent.'
-      : `${unsent} ${unsent === 1 ? 'record' : 'records'} waiting to send${navigator.onLine ? '' : ': they go when there is signal'}.`;
     const refused = records.filter((r) => r.error);
+    $('waiting').textContent = unsent > 0
+      ? `${unsent} ${unsent === 1 ? 'record' : 'records'} waiting to send${navigator.onLine ? '' : ': they go when there is signal'}.`
+      : refused.length > 0 ? `Nothing waiting to send; ${refused.length} could not be sent (below).` : 'Every record is sent.';
     const box = $('refused');
     box.replaceChildren(...refused.map((r) => el('p', { class: 'notice warning' }, `Not sent (${r.door}): ${r.error} `,
       button('Throw it away', async () => { await forget(r.id); await render(); }))));
@@ -122,11 +130,14 @@
       list.replaceChildren();
       return;
     }
-    const mine = new Set((await waiting()).map((r) => r.unit_id));
+    const records = await waiting();
     list.replaceChildren(...data.doors.map((d) => {
-      const status = mine.has(d.unit_id) ? ' · recorded on this phone' : d.last_outcome ? ' · knocked' : '';
+      const here = records.filter((r) => r.unit_id === d.unit_id);
+      const status = here.some((r) => r.error) ? ' (not sent)'
+        : here.length ? ' (waiting to send)'
+        : d.last_outcome ? ` (last time: ${OUTCOMES.get(d.last_outcome) || d.last_outcome})` : '';
       const names = d.residents.length ? d.residents.map((r) => r.name).join(', ') : 'Nobody known here';
-      return el('li', { 'data-unit': d.unit_id }, button(`${d.label}, ${d.building}`, () => openDoor(d)), status, el('br'), el('span', { class: 'hint' }, names));
+      return el('li', { 'data-unit': d.unit_id }, button(`${d.label}, ${d.building}${status}`, () => openDoor(d)), el('span', { class: 'hint' }, names));
     }));
   }
 
@@ -141,7 +152,7 @@
       : el('input', { id: `app-${name}`, name }));
     const select = (name, label, none, options) => el('div', { class: 'field' }, el('label', { for: `app-${name}` }, label),
       el('select', { id: `app-${name}`, name }, el('option', { value: '' }, none), options.map((o) => el('option', { value: o.value }, o.label))));
-    const outcomes = [['not_home', 'Not home'], ['spoke', 'Spoke to someone'], ['refused', 'Refused'], ['moved', 'Moved away'], ['come_back', 'Come back later']];
+    const outcomes = [...OUTCOMES];
     const scale = ['1', '2', '3', '4', '5'].map((v) => [v, v]);
     const answers = data.questions.map((q) => {
       const name = `answer_${q.id}`;
@@ -163,13 +174,13 @@
       say('given_name', 'Someone new: first name'), say('family_name', 'Last name (optional)'), say('phone', 'Phone (optional)')),
       el('details', {}, el('summary', {}, 'If you spoke: what was said, and the assessment'),
         say('self_interest', 'What do they care about?', 3),
-        el('div', { class: 'choices' }, data.themes.map((t) => choice('checkbox', 'theme', t, t))),
+        fieldset('Issues raised', el('div', { class: 'choices' }, data.themes.map((t) => choice('checkbox', 'theme', t, t)))),
         say('issues', 'Other issues (separate them with commas)'),
         select('campaign', 'Assessment for the campaign', 'No assessment', data.campaigns),
         select('level', 'Level', 'No change', data.levels),
         say('notes', 'Notes', 3)),
       button('Save and go to the next door', () => save(d, form, error), true),
-      button('Back to the doors', () => closeDoor()));
+      button('Back to the doors', () => closeDoor(d)));
     section.replaceChildren(form);
     section.hidden = false;
     $('doors').hidden = true;
@@ -177,9 +188,11 @@
     form.querySelector('h2').focus();
   }
 
-  function closeDoor() {
+  function closeDoor(d) {
     $('door').hidden = true;
     $('doors').hidden = false;
+    const b = d && document.querySelector(`[data-unit="${d.unit_id}"] button`);
+    if (b) b.focus();
   }
 
   async function save(d, form, error) {
@@ -188,11 +201,15 @@
     // The server's rules, so a record is not refused later, out of signal.
     const person = text('person');
     const answered = data.questions.some((q) => text(`answer_${q.id}`));
-    const said = ['self_interest', 'issues', 'notes', 'level'].some(text) || f.getAll('theme').length > 0;
+    const words = ['self_interest', 'issues', 'notes'].some(text) || f.getAll('theme').length > 0;
+    const said = words || Boolean(text('level'));
     const problem = !f.get('outcome') ? 'Choose what happened at the door.'
       : text('outcome') !== 'spoke' && (person || answered || said) ? 'Choose "Spoke to someone" to keep whom you spoke to, their answers or what was said.'
       : said && !person ? 'Choose whom you spoke to, to keep what was said.'
-      : person === 'new' && !text('given_name') ? 'Give the first name of the person you met.' : null;
+      : said && !words ? 'Write something about what was said (what they care about, an issue or a note) to keep an assessment.'
+      : text('level') && !text('campaign') ? 'Choose the campaign the assessment is for.'
+      : person === 'new' && !text('given_name') ? 'Give the first name of the person you met.'
+      : person !== 'new' && (text('given_name') || text('family_name') || text('phone')) ? 'Choose "Someone new who lives here" to keep the name and phone you typed.' : null;
     if (problem) {
       error.textContent = problem;
       error.hidden = false;
@@ -211,7 +228,7 @@
       new_resident: person === 'new' ? { given_name: text('given_name'), family_name: text('family_name'), phone: text('phone') } : null,
       said: { self_interest: text('self_interest'), issues, notes: text('notes'), campaign_id: text('campaign'), level: text('level') },
     };
-    await keep({ id: body.id, sync: urls.sync, unit_id: d.unit_id, door: d.label, body, error: null });
+    await keep({ id: body.id, sync: urls.sync, user: data.user, unit_id: d.unit_id, door: d.label, body, error: null });
     closeDoor();
     await render();
     const after = data.doors.slice(data.doors.indexOf(d) + 1).find((x) => !x.last_outcome);
@@ -225,23 +242,25 @@
     if (sending || !navigator.onLine) return showCount();
     sending = true;
     try {
-      const records = (await waiting()).filter((r) => !r.error);
-      if (records.length === 0) return;
+      if ((await waiting()).every((r) => r.error)) return;
       await load();
       if (signedOut || !data) return;
-      for (const r of records) {
+      for (const r of (await waiting()).filter((r) => !r.error)) {
         let response;
         try {
           response = await fetch(urls.sync, {
             method: 'POST', credentials: 'same-origin', redirect: 'manual',
             headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': data.csrf },
-            body: JSON.stringify(r.body),
+            // The phone's clock now, so the server can put right a clock that is wrong.
+            body: JSON.stringify({ ...r.body, sent_at: new Date().toISOString() }),
           });
         } catch (offline) {
           return;
         }
         if (response.ok) {
           await forget(r.id);
+          const door = data.doors.find((x) => x.unit_id === r.unit_id);
+          if (door) door.last_outcome = r.body.outcome;
         } else if (response.type === 'opaqueredirect' || response.status === 401 || response.status === 403) {
           signedOut = true;
           $('signed-out').hidden = false;

@@ -189,11 +189,10 @@ pub async fn answers(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Vec<(
 }
 
 /// Someone new met at a door of an open list the scope may walk: they
-/// become a person through the one upsert and live there from today. An
-/// organiser's newcomer may be someone known by their email or phone; a
-/// walker who may not see everyone reaches nobody through what they type:
-/// an email or phone already on someone's record is left off, for an
-/// organiser to check, so nobody is renamed, moved or found out that way.
+/// become a person through the one upsert and live there from today. What
+/// is typed at a door reaches nobody else: an email or phone already on
+/// someone's record is left off, for an organiser to check (and merge if
+/// it is the same person), so nobody is renamed, moved or found out that way.
 pub async fn met_at_door(
     tx: &mut Tx,
     scope: &Scope,
@@ -205,11 +204,8 @@ pub async fn met_at_door(
     let list = open_list(tx, scope, id).await?;
     door(tx, scope, id, unit).await?.ok_or(DbError::NotFound)?;
     let mut history = format!("Met at the door on the walk list {}", list.title());
-    if !scope.role().sees_everyone()
-        && crate::people::find_match(tx, scope, update.match_email(), update.phones.as_ref().and_then(|p| p.first()).map(|p| &p.phone))
-            .await?
-            .is_some()
-    {
+    let phone = update.phones.as_ref().and_then(|p| p.first()).map(|p| &p.phone);
+    if crate::people::find_match(tx, scope, update.match_email(), phone).await?.is_some() {
         update.emails = None;
         update.phones = None;
         history.push_str(": the email or phone they gave is on another person's record, so it was left off for an organiser to check");

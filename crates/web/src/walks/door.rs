@@ -173,6 +173,10 @@ pub(super) async fn record(
         },
         p => errors.check(p.parse().map(Whom::Known).map_err(|_| Problem::new("person", "choose someone who lives here"))),
     };
+    let typed_new = [&door.new_given_name, &door.new_family_name, &door.new_email, &door.new_phone].iter().any(|t| !t.trim().is_empty());
+    if typed_new && door.person.trim() != "new" {
+        errors.push(Problem::new("person", "choose \"Someone new who lives here\" to keep the name you typed"));
+    }
     let mut tx = state.db.read().await?;
     let questions = walks::questions(&mut tx, &scope, id).await?;
     drop(tx);

@@ -4,13 +4,15 @@
 //! waits in the phone's IndexedDB, each record with an id the phone makes,
 //! and is sent here when the phone is online and its walker signed in. The
 //! residents are kept only in the service worker's cache, which signing out
-//! (the sign-in page) and a closed list (the data answers 404) wipe; waiting
-//! records hold ids and answers, never names, and are kept.
+//! (the sign-in page) and a closed list (the data answers 404) wipe. Waiting
+//! records (what the walker typed, never the list's residents) are kept, each
+//! with its walker's id, and are sent only while that walker is signed in.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tredegar_db::walks::{self, WalkList};
 use tredegar_db::{Scope, assessments, campaigns, conversations};
@@ -62,6 +64,8 @@ struct Choice {
 #[derive(Serialize)]
 struct AppData {
     csrf: String,
+    /// Whose records may be sent now.
+    user: String,
     title: String,
     questions: Vec<QuestionOut>,
     doors: Vec<DoorOut>,
@@ -85,6 +89,7 @@ pub(super) async fn data(
     drop(tx);
     let body = AppData {
         csrf: csrf.0.clone(),
+        user: scope.user_id().map(|u| u.to_string()).unwrap_or_default(),
         title: list.title(),
         questions,
         doors,
@@ -129,6 +134,8 @@ pub(super) struct Said {
 pub(super) struct Sent {
     #[serde(flatten)]
     knock: KnockIn,
+    /// The phone's clock when it sent this: how wrong that clock is moves `knocked_at`.
+    sent_at: Option<String>,
     new_resident: Option<NewResident>,
     said: Option<Said>,
 }
@@ -146,7 +153,9 @@ pub(super) async fn sync(
     let mut tx = state.db.write().await?;
     walks::open_list(&mut tx, &scope, id).await?;
     let questions = walks::questions(&mut tx, &scope, id).await?;
-    let mut knock = sent.knock.check(&questions, now)?;
+    let mut body = sent.knock;
+    body.knocked_at = on_our_clock(body.knocked_at.as_deref(), sent.sent_at.as_deref(), now);
+    let mut knock = body.check(&questions, now)?;
     if walks::recorded(&mut tx, &scope, id, knock.id).await? {
         return Ok(axum::Json(Recorded::new(knock.id, false)).into_response());
     }
@@ -177,6 +186,16 @@ pub(super) async fn sync(
     Ok(axum::Json(Recorded::new(knock.id, recorded)).into_response())
 }
 
+/// When it happened, by the server's clock: a phone whose clock is wrong
+/// by a day still says how long ago it was. As sent, if it cannot tell.
+fn on_our_clock(knocked_at: Option<&str>, sent_at: Option<&str>, now: DateTime<Utc>) -> Option<String> {
+    let parse = |t: &str| DateTime::parse_from_rfc3339(t.trim()).ok().map(|t| t.with_timezone(&Utc));
+    match (knocked_at.and_then(parse), sent_at.and_then(parse)) {
+        (Some(at), Some(sent)) if at <= sent => Some((now - (sent - at)).to_rfc3339()),
+        _ => knocked_at.map(str::to_string),
+    }
+}
+
 /// The service worker, served from the root so it may keep the pages of
 /// every group's walk lists.
 pub async fn service_worker() -> Response {
@@ -202,5 +221,20 @@ impl AppPage {
     }
     fn app_url(&self) -> String {
         paths::walk_app(&self.slug, self.list.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_phone_clock_is_put_right() {
+        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default();
+        // Two days fast, knocked ten minutes before sending.
+        let fixed = on_our_clock(Some("2026-11-29T11:50:00Z"), Some("2026-11-29T12:00:00Z"), now);
+        assert_eq!(fixed.as_deref(), Some("2026-11-27T11:50:00+00:00"));
+        assert_eq!(on_our_clock(Some("bad"), Some("2026-11-29T12:00:00Z"), now).as_deref(), Some("bad"), "left for the check to name");
+        assert_eq!(on_our_clock(None, None, now), None);
     }
 }
