@@ -239,6 +239,8 @@ async fn turf_is_cut_walked_and_kept_to_its_walkers(app: TestApp) {
     let page = org.walk_list(&one).await;
     assert!(page.body.contains("Doors two walkers recorded") && page.body.contains("2 records"), "{}", page.body);
     assert!(page.body.contains("3</strong> of 6 doors knocked"), "{}", page.body);
+    let index = org.walk_lists().await;
+    assert!(index.body.contains("1 door recorded by two walkers"), "{}", index.body);
 
     // Printing lists every door with a box for each outcome and a column per question.
     let print = walk.get(paths::walk_list_print(SLUG, &one)).await;

@@ -117,6 +117,8 @@ pub struct Progress {
     pub spoke: i64,
     pub not_home: i64,
     pub come_back: i64,
+    /// Doors two or more walkers recorded.
+    pub conflicts: i64,
 }
 
 /// The list's progress: its doors, the doors with a record, and the
@@ -129,7 +131,9 @@ pub async fn progress(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Prog
          COUNT(DISTINCT k.unit_id) AS knocked, \
          COALESCE(SUM(CASE WHEN k.outcome = 'spoke' THEN 1 ELSE 0 END), 0) AS spoke, \
          COALESCE(SUM(CASE WHEN k.outcome = 'not_home' THEN 1 ELSE 0 END), 0) AS not_home, \
-         COALESCE(SUM(CASE WHEN k.outcome = 'come_back' THEN 1 ELSE 0 END), 0) AS come_back \
+         COALESCE(SUM(CASE WHEN k.outcome = 'come_back' THEN 1 ELSE 0 END), 0) AS come_back, \
+         (SELECT COUNT(*) FROM (SELECT c.unit_id FROM door_knocks c WHERE c.walk_list_id = $1 \
+          GROUP BY c.unit_id HAVING COUNT(DISTINCT c.knocked_by_name) > 1) twice) AS conflicts \
          FROM door_knocks k WHERE k.walk_list_id = $1 AND k.group_id = $2",
         id,
         scope.group_id()
