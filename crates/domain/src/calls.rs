@@ -46,6 +46,12 @@ pub enum ListStatus {
 
 crate::stored_as_text!(ListStatus { Open = "open", Closed = "closed" });
 
+impl ListStatus {
+    pub fn parse(field: &str, s: &str) -> Result<ListStatus, Problem> {
+        ListStatus::from_stored(s.trim()).ok_or_else(|| Problem::new(field, "must be open or closed"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Outcome;

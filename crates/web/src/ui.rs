@@ -256,6 +256,19 @@ pub struct Notice {
 
 /// Render a page, keeping its body for a partial. Pages hold personal
 /// data: never cache them; and the answer depends on `HX-Request`.
+/// The form that opens or closes a call list or walk list.
+#[derive(serde::Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+impl StatusForm {
+    pub fn status(&self) -> Result<tredegar_domain::calls::ListStatus, tredegar_domain::Problem> {
+        tredegar_domain::calls::ListStatus::parse("status", &self.status)
+    }
+}
+
 pub fn render<P: Template>(page: Page<P>) -> Result<Response, AppError> {
     let body = page.body.render()?;
     let html = Shell { layout: &page.layout, body: &body }.render()?;

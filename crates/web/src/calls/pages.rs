@@ -7,7 +7,6 @@ use serde::Deserialize;
 use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::lists::{self, List};
 use tredegar_db::{Scope, users};
-use tredegar_domain::calls::ListStatus;
 use tredegar_domain::contact::{optional_text, required_line};
 use tredegar_domain::segments::{Node, Rule};
 use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
@@ -15,7 +14,7 @@ use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, render, render_form};
+use crate::ui::{Layout, Notice, Page, StatusForm, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -159,19 +158,13 @@ pub(super) async fn show(
     }))
 }
 
-#[derive(Deserialize)]
-pub(super) struct StatusForm {
-    #[serde(default)]
-    status: String,
-}
-
 pub(super) async fn set_status(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     Path((_, id)): Path<(String, CallListId)>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    let status = ListStatus::from_stored(form.status.trim()).ok_or_else(|| Problem::new("status", "must be open or closed"))?;
+    let status = form.status()?;
     let mut tx = state.db.write().await?;
     calls::set_status(&mut tx, &scope, id, status).await?;
     tx.commit().await?;

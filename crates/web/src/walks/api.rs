@@ -206,37 +206,24 @@ pub async fn walk_lists_api(State(state): State<AppState>, api: Api) -> Result<R
 #[utoipa::path(get, path = "/api/v2/walk_lists/{id}", params(("id" = String, Path, description = "The walk list's id")), responses((status = 200, description = "The walk list with its questions and doors", body = WalkListResource), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "No such walk list this token may work", body = ErrorBody)))]
 pub async fn walk_list_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let list = the_list(&state, &api.scope, &id).await?;
-    let (doors, questions) = doors_and_questions(&state, &api.scope, &list, "through the API").await?;
     let mut body = WalkListResource::new(&api, &list);
+    let (doors, questions) = doors_and_questions(&state, &api.scope, list, "through the API").await?;
     body.doors = Some(doors);
     body.questions = Some(questions);
     Ok(axum::Json(body).into_response())
 }
 
 /// The list's doors with who lives at each (the reads audited, saying
-/// `how`), and its questions.
+/// `how`), and its questions, as the API and the app send them.
 pub(super) async fn doors_and_questions(
     state: &AppState,
     scope: &Scope,
-    list: &WalkList,
+    list: WalkList,
     how: &str,
 ) -> Result<(Vec<DoorOut>, Vec<QuestionOut>), crate::AppError> {
-    let now = state.clock.now();
-    let mut tx = state.db.read().await?;
-    let doors = walks::doors(&mut tx, scope, list.id).await?;
-    let residents = walks::residents(&mut tx, scope, list.id, None, crate::ui::Zone::of(scope).today(&now)).await?;
-    let questions = walks::questions(&mut tx, scope, list.id).await?;
-    drop(tx);
-    let read: Vec<_> = residents.iter().map(|r| (r.person_id, r.group_id)).collect();
-    let mut tx = state.db.write().await?;
-    tredegar_db::audit::record_reads(&mut tx, scope, &read, &format!("walk list {}, {how}", list.title()), now).await?;
-    tx.commit().await?;
-    let mut by_door: HashMap<UnitId, Vec<ResidentOut>> = HashMap::new();
-    for r in residents {
-        by_door.entry(r.unit_id).or_default().push(resident(r));
-    }
-    let doors = doors.iter().map(|d| DoorOut::new(d, by_door.remove(&d.unit_id).unwrap_or_default())).collect();
-    Ok((doors, questions.iter().map(question).collect()))
+    let sheet = super::list::sheet(state, scope, list, how).await?;
+    let doors = sheet.doors.into_iter().map(|(d, here)| DoorOut::new(&d, here.into_iter().map(resident).collect())).collect();
+    Ok((doors, sheet.questions.iter().map(question).collect()))
 }
 
 fn resident(r: AtTheDoor) -> ResidentOut {

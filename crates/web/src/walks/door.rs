@@ -90,8 +90,8 @@ async fn screen(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let zone = Zone::of(scope);
+    let list = super::walkable(state, scope, id).await?;
     let mut tx = state.db.read().await?;
-    let list = walks::get(&mut tx, scope, id).await?.filter(|l| l.status.as_str() == "open").ok_or_else(AppError::not_found)?;
     let door = walks::door(&mut tx, scope, id, unit).await?.ok_or_else(AppError::not_found)?;
     let of = walks::doors(&mut tx, scope, id).await?.len();
     let here = walks::residents(&mut tx, scope, id, Some(unit), zone.today(&now)).await?;

@@ -10,14 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::walks::{self, AtTheDoor, Door, KnockRow, Progress, QuestionRow, WalkList};
 use tredegar_db::{Scope, audit, users};
-use tredegar_domain::calls::ListStatus;
 use tredegar_domain::walks::DoorOutcome;
 use tredegar_domain::{Problem, UnitId, UserId, WalkListId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, Zone, render};
+use crate::ui::{Layout, Notice, Page, StatusForm, Zone, render};
 use crate::{AppError, AppState};
 
 /// A list's doors, each with who lives there, and its questions.
@@ -27,19 +26,19 @@ pub(super) struct Sheet {
     pub questions: Vec<QuestionRow>,
 }
 
-/// The list the scope may read, with its doors and residents; the reads
-/// of the residents are audited.
-async fn sheet(state: &AppState, scope: &Scope, id: WalkListId) -> Result<Sheet, AppError> {
+/// A list the scope may read, with its doors and residents; the reads of
+/// the residents are audited as "walk list TITLE", and then `how` if given.
+pub(super) async fn sheet(state: &AppState, scope: &Scope, list: WalkList, how: &str) -> Result<Sheet, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.read().await?;
-    let list = walks::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
-    let doors = walks::doors(&mut tx, scope, id).await?;
-    let residents = walks::residents(&mut tx, scope, id, None, Zone::of(scope).today(&now)).await?;
-    let questions = walks::questions(&mut tx, scope, id).await?;
+    let doors = walks::doors(&mut tx, scope, list.id).await?;
+    let residents = walks::residents(&mut tx, scope, list.id, None, Zone::of(scope).today(&now)).await?;
+    let questions = walks::questions(&mut tx, scope, list.id).await?;
     drop(tx);
     let read: Vec<_> = residents.iter().map(|r| (r.person_id, r.group_id)).collect();
+    let said = if how.is_empty() { format!("walk list {}", list.title()) } else { format!("walk list {}, {how}", list.title()) };
     let mut tx = state.db.write().await?;
-    audit::record_reads(&mut tx, scope, &read, &format!("walk list {}", list.title()), now).await?;
+    audit::record_reads(&mut tx, scope, &read, &said, now).await?;
     tx.commit().await?;
     let mut by_door: HashMap<UnitId, Vec<AtTheDoor>> = HashMap::new();
     for r in residents {
@@ -47,6 +46,12 @@ async fn sheet(state: &AppState, scope: &Scope, id: WalkListId) -> Result<Sheet,
     }
     let doors = doors.into_iter().map(|d| (by_door.remove(&d.unit_id).unwrap_or_default(), d)).map(|(here, d)| (d, here)).collect();
     Ok(Sheet { list, doors, questions })
+}
+
+/// The list the scope may read, or not found.
+async fn readable(state: &AppState, scope: &Scope, id: WalkListId) -> Result<WalkList, AppError> {
+    let mut tx = state.db.read().await?;
+    walks::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)
 }
 
 #[derive(Template)]
@@ -86,7 +91,7 @@ pub(super) async fn show(
     Path((_, id)): Path<(String, WalkListId)>,
     Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
-    let sheet = sheet(&state, &scope, id).await?;
+    let sheet = sheet(&state, &scope, readable(&state, &scope, id).await?, "").await?;
     let organiser = scope.role().sees_everyone();
     let mut tx = state.db.read().await?;
     let progress = walks::progress(&mut tx, &scope, id).await?;
@@ -141,14 +146,8 @@ pub(super) async fn print(
     csrf: CsrfToken,
     Path((_, id)): Path<(String, WalkListId)>,
 ) -> Result<Response, AppError> {
-    let sheet = sheet(&state, &scope, id).await?;
+    let sheet = sheet(&state, &scope, readable(&state, &scope, id).await?, "").await?;
     render(Page::new(Layout::for_scope(&sheet.list.title(), &scope, csrf), |_| PrintPage { slug: scope.group_slug().into(), sheet }))
-}
-
-#[derive(Deserialize)]
-pub(super) struct StatusForm {
-    #[serde(default)]
-    status: String,
 }
 
 pub(super) async fn set_status(
@@ -157,7 +156,7 @@ pub(super) async fn set_status(
     Path((_, id)): Path<(String, WalkListId)>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    let status = ListStatus::from_stored(form.status.trim()).ok_or_else(|| Problem::new("status", "must be open or closed"))?;
+    let status = form.status()?;
     let mut tx = state.db.write().await?;
     walks::set_status(&mut tx, &scope, id, status).await?;
     tx.commit().await?;

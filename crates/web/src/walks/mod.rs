@@ -32,3 +32,15 @@ pub fn router() -> Router<AppState> {
         .route(paths::WALK_DATA, get(offline::data))
         .route(paths::WALK_SYNC, post(offline::sync))
 }
+
+/// An open list the scope may walk, or not found: the pages a walker works
+/// from have nothing to show for a closed list.
+async fn walkable(
+    state: &AppState,
+    scope: &tredegar_db::Scope,
+    id: tredegar_domain::WalkListId,
+) -> Result<tredegar_db::walks::WalkList, crate::AppError> {
+    let mut tx = state.db.read().await?;
+    let list = tredegar_db::walks::get(&mut tx, scope, id).await?;
+    list.filter(|l| l.status == tredegar_domain::calls::ListStatus::Open).ok_or_else(crate::AppError::not_found)
+}

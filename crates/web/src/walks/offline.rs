@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tredegar_db::walks::{self, WalkList};
-use tredegar_db::{Scope, assessments, campaigns, conversations};
+use tredegar_db::{assessments, campaigns, conversations};
 use tredegar_domain::walks::{consistent, newcomer};
 use tredegar_domain::{Level, Problem, WalkListId};
 
@@ -28,11 +28,6 @@ use crate::extract::api::Json;
 use crate::paths;
 use crate::ui::{Layout, Page, Zone, render};
 use crate::{AppError, AppState};
-
-async fn the_list(state: &AppState, scope: &Scope, id: WalkListId) -> Result<WalkList, AppError> {
-    let mut tx = state.db.read().await?;
-    walks::get(&mut tx, scope, id).await?.filter(|l| l.status.as_str() == "open").ok_or_else(AppError::not_found)
-}
 
 #[derive(Template)]
 #[template(path = "walks/app.html")]
@@ -48,7 +43,7 @@ pub(super) async fn page(
     csrf: CsrfToken,
     Path((_, id)): Path<(String, WalkListId)>,
 ) -> Result<Response, AppError> {
-    let list = the_list(&state, &scope, id).await?;
+    let list = super::walkable(&state, &scope, id).await?;
     render(Page::new(Layout::for_scope(&list.title(), &scope, csrf), |_| AppPage { slug: scope.group_slug().into(), list }))
 }
 
@@ -80,8 +75,9 @@ pub(super) async fn data(
     csrf: CsrfToken,
     Path((_, id)): Path<(String, WalkListId)>,
 ) -> Result<Response, AppError> {
-    let list = the_list(&state, &scope, id).await?;
-    let (doors, questions) = doors_and_questions(&state, &scope, &list, "for the door-knocking app").await?;
+    let list = super::walkable(&state, &scope, id).await?;
+    let title = list.title();
+    let (doors, questions) = doors_and_questions(&state, &scope, list, "for the door-knocking app").await?;
     let mut tx = state.db.read().await?;
     let themes = conversations::themes(&mut tx, &scope).await?.into_iter().map(|t| t.name).collect();
     let campaigns = campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0;
@@ -90,7 +86,7 @@ pub(super) async fn data(
     let body = AppData {
         csrf: csrf.0.clone(),
         user: scope.user_id().map(|u| u.to_string()).unwrap_or_default(),
-        title: list.title(),
+        title,
         questions,
         doors,
         themes,
