@@ -231,6 +231,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     let volunteer_scope = Scope::for_member(&mut tx, volunteer.id, &group.slug).await?.context("demo volunteer has no membership")?;
     ladder(&mut tx, &scope, now).await?;
     let blocks = places::estate(&mut tx, &scope, &homes, now).await?;
+    places::goals(&mut tx, &scope, &campaign_ids, &blocks, now).await?;
     let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
     lists_and_calls(&mut tx, &scope, &tag_ids, &campaign_ids, volunteer.id, now).await?;
     events(&mut tx, &scope, &residents, &campaign_ids, volunteer.id, now).await?;
@@ -242,7 +243,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     tx.commit().await?;
 
     println!(
-        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns, {talked} conversations, 3 events, and Bevan Court cut into walk lists (the volunteer walks the first).",
+        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals, {talked} conversations, 3 events, and Bevan Court cut into walk lists (the volunteer walks the first).",
         group.name
     );
     print_logins(&url, &password);

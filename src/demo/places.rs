@@ -5,10 +5,11 @@
 
 use chrono::NaiveDate;
 use tredegar_db::walks::{self, Knock, Turf};
-use tredegar_db::{Scope, Tx, landlords, places, residents};
+use tredegar_db::{Scope, Tx, goals, landlords, places, residents};
+use tredegar_domain::campaigns::{Goal, GoalPlace};
 use tredegar_domain::places::{Area, AreaKind, Building, BuildingKind, Organisation, OrganisationKind, Unit};
 use tredegar_domain::walks::{Cut, DoorOutcome, Question};
-use tredegar_domain::{BuildingId, Postcode};
+use tredegar_domain::{BuildingId, CampaignId, Postcode};
 use tredegar_domain::{KnockId, PersonId};
 
 use super::BLOCKS;
@@ -127,5 +128,28 @@ pub(super) async fn walk_lists(
         };
         walks::record(tx, volunteer, first, &knock, now).await?;
     }
+    Ok(())
+}
+
+/// The campaigns' goals: a majority of the estate behind the fight against
+/// demolition, and most of Bevan Court behind the damp repairs, by spring.
+pub(super) async fn goals(
+    tx: &mut Tx,
+    scope: &Scope,
+    campaigns: &[CampaignId],
+    blocks: &[(&'static str, BuildingId)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let areas = places::areas(tx, scope).await?;
+    let ([demolition, damp], Some(estate), Some((_, bevan))) =
+        (campaigns, areas.first(), blocks.iter().find(|(name, _)| *name == "Bevan Court"))
+    else {
+        anyhow::bail!("demo campaigns or places missing");
+    };
+    let estate = Goal { place: GoalPlace::Area(estate.id), target_percent: 51, by: None };
+    goals::set(tx, scope, *demolition, &estate, now).await?;
+    let spring = (now + chrono::Duration::days(120)).date_naive();
+    let bevan = Goal { place: GoalPlace::Building(*bevan), target_percent: 60, by: Some(spring) };
+    goals::set(tx, scope, *damp, &bevan, now).await?;
     Ok(())
 }

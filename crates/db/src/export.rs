@@ -83,6 +83,12 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM person_events WHERE group_id = $1",
     ),
     table("campaigns", "The group's campaigns and where each stands.", "SELECT * FROM campaigns WHERE group_id = $1"),
+    table(
+        "campaign_goals",
+        "Structure tests a campaign aims to pass: a place (area_id or building_id), the share of its units to hold a supporter \
+         (target_percent), and the date to reach it by.",
+        "SELECT * FROM campaign_goals WHERE group_id = $1",
+    ),
     table("themes", "The group's issue list: the themes people raise in conversations.", "SELECT * FROM themes WHERE group_id = $1"),
     table(
         "conversations",

@@ -65,6 +65,7 @@ pub mod events;
 pub mod export;
 pub mod fields;
 pub mod follow_ups;
+pub mod goals;
 pub mod groups;
 pub mod imports;
 pub mod invitations;

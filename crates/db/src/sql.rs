@@ -137,7 +137,8 @@ id_args!(
     RegisterId,
     WalkListId,
     QuestionId,
-    KnockId
+    KnockId,
+    GoalId
 );
 
 /// SQL being built, with its values.

@@ -76,4 +76,5 @@ id_type!(
     WalkListId,
     QuestionId,
     KnockId,
+    GoalId,
 );

@@ -95,7 +95,7 @@ impl OrganisationKind {
 /// The structure test's target when the organiser sets none: a majority.
 pub const DEFAULT_TARGET_PERCENT: i64 = 51;
 
-fn target_percent(field: &str, s: &str) -> Result<i64, Problem> {
+pub(crate) fn target_percent(field: &str, s: &str) -> Result<i64, Problem> {
     if s.trim().is_empty() {
         return Ok(DEFAULT_TARGET_PERCENT);
     }

@@ -67,6 +67,7 @@ impl Problem {
             ("new_email", _) => "New resident's email".to_string(),
             ("new_phone", _) => "New resident's phone".to_string(),
             ("to_on", _) => "Until".to_string(),
+            ("by", _) => "Reach it by".to_string(),
             _ => base.replace(['_', '.'], " "),
         };
         let mut chars = words.chars();

@@ -1,10 +1,11 @@
 //! Campaigns: an issue, what the group demands, and where it stands. Later
 //! capabilities (targets, actions, wins) attach to a campaign.
 
+mod goals;
 mod pages;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::paths;
@@ -16,4 +17,6 @@ pub fn router() -> Router<AppState> {
         .route(paths::NEW_CAMPAIGN, get(pages::new))
         .route(paths::CAMPAIGN, get(pages::show).post(pages::update))
         .route(paths::CAMPAIGN_EDIT, get(pages::edit))
+        .route(paths::CAMPAIGN_GOALS, post(goals::set))
+        .route(paths::CAMPAIGN_GOAL_REMOVE, post(goals::remove))
 }

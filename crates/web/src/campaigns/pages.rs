@@ -1,5 +1,6 @@
 //! Campaign pages: the list, one campaign, adding and editing.
 
+use super::goals::{self, GoalChoices, GoalForm, Standing};
 use crate::assessments::{LevelChart, level_chart};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
@@ -174,12 +175,18 @@ pub(super) async fn edit(
 #[derive(Template)]
 #[template(path = "campaigns/show.html")]
 pub(super) struct ShowPage {
+    csrf: String,
     slug: String,
     campaign: Campaign,
     levels: LevelChart,
+    goals: Vec<Standing>,
+    choices: GoalChoices,
+    goal_form: GoalForm,
+    errors: FieldErrors,
+    zone: crate::ui::Zone,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub(super) struct ShowQuery {
     notice: Option<String>,
     /// The period the assessment chart covers, in days back from today.
@@ -193,14 +200,36 @@ pub(super) async fn show(
     Path((_, id)): Path<(String, CampaignId)>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let campaign = the_campaign(&state, &scope, id).await?;
+    show_page(&state, &scope, csrf, id, q, GoalForm::default(), FieldErrors::default()).await
+}
+
+/// The campaign page, with the goal form as typed and its errors.
+pub(super) async fn show_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    id: CampaignId,
+    q: ShowQuery,
+    goal_form: GoalForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let campaign = the_campaign(state, scope, id).await?;
+    let zone = crate::ui::Zone::of(scope);
     let mut tx = state.db.read().await?;
-    let levels = level_chart(&mut tx, &scope, id, q.days.unwrap_or(90), state.clock.now()).await?;
+    let levels = level_chart(&mut tx, scope, id, q.days.unwrap_or(90), state.clock.now()).await?;
+    let goals = goals::standings(&mut tx, scope, id, zone.today(&state.clock.now())).await?;
+    let choices = goals::choices(&mut tx, scope).await?;
     drop(tx);
     let notice = Notice { notice: q.notice };
-    render(Page::new(Layout::for_scope(&campaign.title, &scope, csrf).notice(&notice), |_| ShowPage {
+    render(Page::new(Layout::for_scope(&campaign.title, scope, csrf).notice(&notice), |layout| ShowPage {
+        csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         campaign,
         levels,
+        goals,
+        choices,
+        goal_form,
+        errors,
+        zone,
     }))
 }

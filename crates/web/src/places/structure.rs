@@ -4,6 +4,7 @@
 
 use chrono::{Months, NaiveDate};
 use tredegar_db::campaigns::{self, Campaign};
+use tredegar_db::goals::{self, GoalRow};
 use tredegar_db::structure::{self, Figures, Place, UnitStatus};
 use tredegar_db::{Scope, Tx};
 use tredegar_domain::CampaignId;
@@ -16,10 +17,18 @@ pub(super) struct Structure {
     pub units: Vec<UnitStatus>,
     pub campaigns: Vec<Campaign>,
     pub campaign: Option<CampaignId>,
+    /// The goals campaigns set on this place; the chosen campaign's, if it
+    /// set one, is the target.
+    pub goals: Vec<GoalRow>,
     pub svg: String,
 }
 
 impl Structure {
+    /// The chosen campaign's goal here, if it set one.
+    pub fn goal(&self) -> Option<&GoalRow> {
+        self.goals.iter().find(|g| Some(g.campaign_id) == self.campaign)
+    }
+
     pub fn meets(&self) -> bool {
         self.figures.meets(self.target_percent)
     }
@@ -65,5 +74,7 @@ pub(super) async fn structure(
     let columns: Vec<(String, Vec<i64>)> = history.iter().map(|(day, counts)| (day.format("%b %y").to_string(), counts.to_vec())).collect();
     let series = ["Supporter", "Spoken with", "Resident known", "Nobody known"].map(String::from);
     let svg = crate::charts::stacked_columns("Units over the last year", &series, &columns);
-    Ok(Structure { figures: Figures::of(&units), target_percent, units, campaigns, campaign, svg })
+    let goals = goals::at(tx, scope, place).await?;
+    let target_percent = goals.iter().find(|g| Some(g.campaign_id) == campaign).map_or(target_percent, |g| g.target_percent);
+    Ok(Structure { figures: Figures::of(&units), target_percent, units, campaigns, campaign, goals, svg })
 }
