@@ -37,6 +37,8 @@ pub struct FileConfig {
     /// Posts to the public forms (signing a petition) one address may make
     /// in 15 minutes (default 20; 0 for no limit, as for a benchmark).
     pub public_posts_per_address: Option<i64>,
+    /// The largest file admins may upload to import, in MiB (default 200).
+    pub import_max_mib: Option<u64>,
 }
 
 impl FileConfig {
@@ -57,10 +59,14 @@ impl FileConfig {
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "tredegar-data";
 
+/// The data directory: the one given, the file's, or `./tredegar-data`.
+pub fn data_dir(given: Option<PathBuf>, file: &FileConfig) -> PathBuf {
+    given.or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
+}
+
 /// The database URL: the one given, or a SQLite file in the data directory.
 pub fn database_url(given: Option<String>, file: &FileConfig, data_dir: Option<PathBuf>) -> String {
-    given.or_else(|| file.database_url.clone()).unwrap_or_else(|| {
-        let dir = data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-        format!("sqlite://{}", dir.join("tredegar.db").display())
-    })
+    given
+        .or_else(|| file.database_url.clone())
+        .unwrap_or_else(|| format!("sqlite://{}", self::data_dir(data_dir, file).join("tredegar.db").display()))
 }

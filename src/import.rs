@@ -8,8 +8,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use tredegar_db::imports::Register;
 use tredegar_domain::import::Format;
-use tredegar_domain::spreadsheet::defuse_formula;
-use tredegar_web::imports::{self, BadRow, OnError, Options, Report};
+use tredegar_web::imports::{self, BadRow, BadRowsFile, OnError, Options, Report};
 
 use crate::DbArgs;
 
@@ -66,40 +65,27 @@ enum OnErrorArg {
 struct Cli {
     bar: ProgressBar,
     errors_path: Option<PathBuf>,
-    errors: Option<csv::Writer<std::fs::File>>,
+    errors: Option<BadRowsFile>,
     failed: Option<anyhow::Error>,
 }
 
 impl Report for Cli {
     fn headers(&mut self, headers: &[String]) {
         let Some(path) = &self.errors_path else { return };
-        let made = tredegar_db::owner_only(path)
-            .and_then(|()| std::fs::OpenOptions::new().write(true).truncate(true).open(path))
-            .with_context(|| format!("creating {}", path.display()));
-        match made {
-            Ok(file) => self.errors = Some(csv::Writer::from_writer(file)),
+        match BadRowsFile::create(path, headers) {
+            Ok(file) => self.errors = Some(file),
             Err(e) => self.failed = Some(e),
         }
-        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned());
-        self.write(head.collect());
     }
     fn progress(&mut self, done: u64, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(done);
     }
     fn bad(&mut self, row: BadRow) {
-        let outcome = if row.refused { "rejected" } else { "kept, flagged" };
-        let head = [row.row.to_string(), outcome.to_string(), row.reason];
-        self.write(head.into_iter().chain(row.cells).map(defuse_formula).collect());
-    }
-}
-
-impl Cli {
-    fn write(&mut self, cells: Vec<String>) {
         if let (Some(w), None) = (&mut self.errors, &self.failed)
-            && let Err(e) = w.write_record(&cells)
+            && let Err(e) = w.write(row)
         {
-            self.failed = Some(e.into());
+            self.failed = Some(e);
         }
     }
 }
@@ -136,6 +122,8 @@ pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
             OnErrorArg::Abort => OnError::Abort,
         },
         register,
+        dry: false,
+        name: None,
     };
     let (db, _) = crate::commands::open(&db).await?;
     db.migrate().await?;
@@ -152,8 +140,8 @@ pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
     let mut cli = Cli { bar, errors_path, errors: None, failed: None };
     let summary = imports::run(&db, &scope, &tredegar_web::Clock, &args.file, &options, &mut cli).await;
     cli.bar.finish_and_clear();
-    if let Some(mut w) = cli.errors {
-        w.flush().context("writing the errors file")?;
+    if let Some(w) = cli.errors {
+        w.finish().context("writing the errors file")?;
     }
     if let Some(e) = cli.failed {
         return Err(e.context("writing the errors file"));

@@ -49,6 +49,8 @@ pub struct TestApp {
     /// The database URL, for running the command line against the same data.
     pub db_url: String,
     _dir: Option<tempfile::TempDir>,
+    /// Where uploads wait (`Config::uploads_dir`).
+    pub uploads: tempfile::TempDir,
     pg: Option<(String, String)>,
 }
 
@@ -99,9 +101,10 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let public_url = tredegar_web::public_url_for(addr, None).expect("a loopback address needs no public URL");
-        let state = AppState::new(db.clone(), Config { public_url, ..config }).expect("state");
+        let uploads = tempfile::tempdir().expect("temp dir");
+        let state = AppState::new(db.clone(), Config { public_url, uploads_dir: uploads.path().join("uploads"), ..config }).expect("state");
         tokio::spawn(tredegar_web::serve(listener, state));
-        TestApp { url: format!("http://{addr}"), db, db_url: db_url.to_string(), _dir: dir, pg }
+        TestApp { url: format!("http://{addr}"), db, db_url: db_url.to_string(), _dir: dir, uploads, pg }
     }
 
     pub fn client(&self) -> Client {
@@ -238,6 +241,15 @@ impl Client {
         let csrf = self.csrf.clone();
         all.push(("csrf_token", &csrf));
         let r = self.http.post(format!("{}{}", self.base, path.as_ref())).form(&all).send().await.expect("POST");
+        self.read(r).await
+    }
+
+    /// Upload a file as a page's form does: multipart, its token in the action.
+    pub async fn post_file(&mut self, path: impl AsRef<str>, name: &str, bytes: Vec<u8>) -> Page {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str("text/csv").expect("mime");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let url = format!("{}{}?csrf_token={}", self.base, path.as_ref(), self.csrf);
+        let r = self.http.post(url).multipart(form).send().await.expect("POST");
         self.read(r).await
     }
 

@@ -37,4 +37,5 @@ mod storage;
 mod structure;
 mod tags;
 mod throttle;
+mod uploads;
 mod walks;

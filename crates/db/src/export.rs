@@ -235,6 +235,12 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM imports WHERE group_id = $1",
     ),
     table(
+        "import_uploads",
+        "Files admins uploaded to import through the web (the files themselves are deleted once imported, or after a week): \
+         who uploaded each, the choices made for it (format, what each column holds, bad rows), and how its dry run or import went.",
+        "SELECT * FROM import_uploads WHERE group_id = $1",
+    ),
+    table(
         "registers",
         "Editions of the electoral register imported: who supplied each, which edition, the purpose the law allows it for, and the date \
          it must be destroyed by. What only the register says about each elector is never exported (see the README's end).",

@@ -111,3 +111,8 @@ pub async fn of_user(tx: &mut Tx, user: tredegar_domain::UserId) -> Result<Vec<M
 pub async fn name_of(tx: &mut Tx, id: GroupId) -> Result<String> {
     scalar!(tx, String, "SELECT name FROM groups WHERE id = $1", id)?.ok_or(crate::DbError::NotFound)
 }
+
+/// A group's slug, for a job that acts in it as one of its members.
+pub async fn slug_of(tx: &mut Tx, id: GroupId) -> Result<Option<String>> {
+    Ok(scalar!(tx, String, "SELECT slug FROM groups WHERE id = $1", id)?)
+}

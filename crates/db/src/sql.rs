@@ -138,7 +138,8 @@ id_args!(
     WalkListId,
     QuestionId,
     KnockId,
-    GoalId
+    GoalId,
+    UploadId
 );
 
 /// SQL being built, with its values.

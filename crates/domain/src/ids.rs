@@ -77,4 +77,5 @@ id_type!(
     QuestionId,
     KnockId,
     GoalId,
+    UploadId,
 );

@@ -17,6 +17,8 @@ pub enum JobKind {
     Retention,
     /// Email the people going to an event that it is soon (when its reminder is due).
     EventReminders,
+    /// Read a file uploaded for import: a dry run, or the import.
+    Import,
 }
 
 crate::stored_as_text!(JobKind {
@@ -25,6 +27,7 @@ crate::stored_as_text!(JobKind {
     FollowUpsDue = "follow_ups_due",
     Retention = "retention",
     EventReminders = "event_reminders",
+    Import = "import",
 });
 
 impl JobKind {
@@ -35,6 +38,7 @@ impl JobKind {
             JobKind::FollowUpsDue => "Email overdue follow-ups",
             JobKind::Retention => "Delete expired data",
             JobKind::EventReminders => "Remind people of an event",
+            JobKind::Import => "Import people from a file",
         }
     }
 }

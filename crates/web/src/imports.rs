@@ -1,7 +1,8 @@
 //! Importing people from a file, streamed: decode each cell (UTF-8, with or
 //! without a byte-order mark, or Windows-1252 as spreadsheets often save),
 //! read the rows into records, and hand them to the database in batches.
-//! The command line's `import people` runs this; so will the admins' upload.
+//! The command line's `import people` runs this, and so does the background
+//! job behind the admins' upload (`uploads`).
 
 use std::collections::HashMap;
 use std::io::Read as _;
@@ -12,7 +13,9 @@ use sha2::Digest;
 use tredegar_db::imports::{self, Register};
 use tredegar_db::people::Outcome;
 use tredegar_db::{Db, Scope};
+pub use tredegar_domain::import::OnError;
 use tredegar_domain::import::{Columns, Format, Read, Record, read};
+use tredegar_domain::spreadsheet::defuse_formula;
 
 use crate::Clock;
 
@@ -20,21 +23,16 @@ use crate::Clock;
 /// crash loses little and memory stays flat.
 pub const BATCH: usize = 5000;
 
-/// What to do with rows that cannot become a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OnError {
-    /// Keep the good rows and report the bad.
-    Skip,
-    /// Write nothing if any row is bad.
-    Abort,
-}
-
 pub struct Options {
     pub format: Option<Format>,
     /// Header and what it holds, from a mapping file.
     pub mapping: Option<Vec<(String, String)>>,
     pub on_error: OnError,
     pub register: Option<Register>,
+    /// Count what would happen, keeping nothing.
+    pub dry: bool,
+    /// The name the import is recorded under (the path's file name if none).
+    pub name: Option<String>,
 }
 
 /// A row reported back: refused, or kept with a value left raw.
@@ -90,6 +88,38 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// The bad rows as a CSV: row number, rejected or flagged, why, then the
+/// row's own cells (formulas defused, for opening in a spreadsheet). The
+/// file is made owner-only: it can hold register rows.
+pub struct BadRowsFile {
+    writer: csv::Writer<std::fs::File>,
+    pub rows: u64,
+}
+
+impl BadRowsFile {
+    pub fn create(path: &Path, headers: &[String]) -> anyhow::Result<BadRowsFile> {
+        let file = tredegar_db::owner_only(path)
+            .and_then(|()| std::fs::OpenOptions::new().write(true).truncate(true).open(path))
+            .with_context(|| format!("creating {}", path.display()))?;
+        let mut made = BadRowsFile { writer: csv::Writer::from_writer(file), rows: 0 };
+        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned());
+        made.writer.write_record(head.collect::<Vec<_>>())?;
+        Ok(made)
+    }
+
+    pub fn write(&mut self, row: BadRow) -> anyhow::Result<()> {
+        let outcome = if row.refused { "rejected" } else { "kept, flagged" };
+        let head = [row.row.to_string(), outcome.to_string(), row.reason];
+        self.writer.write_record(head.into_iter().chain(row.cells).map(defuse_formula).collect::<Vec<_>>())?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        Ok(self.writer.flush()?)
+    }
+}
+
 /// What the caller hears as the import goes.
 pub trait Report {
     /// The header row, once.
@@ -106,16 +136,10 @@ pub async fn run(
     clock: &Clock,
     path: &Path,
     options: &Options,
-    report: &mut dyn Report,
+    report: &mut (dyn Report + Send),
 ) -> anyhow::Result<Summary> {
     let (hash, total) = hash_of(path)?;
-    let mut start = [0u8; 2];
-    let n = std::fs::File::open(path)?.read(&mut start)?;
-    if n == 2 && (start == [0xFF, 0xFE] || start == [0xFE, 0xFF]) {
-        bail!("this file is UTF-16: save it as CSV in UTF-8 (\"CSV UTF-8\" in a spreadsheet's Save As) and import that");
-    }
-    let mut reader = csv_reader(path)?;
-    let headers: Vec<String> = reader.byte_headers().context("reading the header row")?.iter().map(decode).collect();
+    let (mut reader, headers) = open(path)?;
     let columns = Columns::detect(&headers, options.format, options.mapping.as_deref()).map_err(|p| anyhow::anyhow!("{p}"))?;
     if columns.format == Format::ElectoralRegister && options.register.is_none() {
         bail!(
@@ -153,8 +177,12 @@ pub async fn run(
             return Ok(Summary { read: row - 1, rejected: bad, aborted: true, ..summary });
         }
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut run = imports::start(db, scope, &name, &hash, columns.format, options.register.as_ref(), clock.now()).await?;
+    let name = match &options.name {
+        Some(name) => name.clone(),
+        None => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    let source = imports::Source { file_name: &name, file_hash: &hash, format: columns.format, register: options.register.as_ref() };
+    let mut run = imports::start(db, scope, &source, options.dry, clock.now()).await?;
     summary.resumed_after = run.rows_done;
     let mut batch = Batch::default();
     let mut bad_in_batch = 0;
@@ -187,7 +215,9 @@ pub async fn run(
     }
     send(db, scope, clock, &mut run, &mut batch, bad_in_batch, row, &mut summary, report).await?;
     report.progress(total, total);
-    imports::finish(db, scope, &run, &name, clock.now()).await?;
+    if !run.dry {
+        imports::finish(db, scope, &run, &name, clock.now()).await?;
+    }
     let c = run.counts;
     Ok(Summary { created: c.created, updated: c.updated, unchanged: c.unchanged, rejected: c.rejected, ..summary })
 }
@@ -233,7 +263,7 @@ async fn send(
     bad: u64,
     last_row: u64,
     summary: &mut Summary,
-    report: &mut dyn Report,
+    report: &mut (dyn Report + Send),
 ) -> anyhow::Result<()> {
     let outcomes = imports::batch(db, scope, run, &batch.records, bad, last_row, clock.now()).await?;
     for ((r, cells), o) in batch.records.drain(..).zip(batch.cells.drain(..)).zip(outcomes) {
@@ -245,6 +275,31 @@ async fn send(
         }
     }
     Ok(())
+}
+
+/// The file's reader and its header row, refusing what is not a CSV we read.
+fn open(path: &Path) -> anyhow::Result<(csv::Reader<std::fs::File>, Vec<String>)> {
+    let mut start = [0u8; 2];
+    let n = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?.read(&mut start)?;
+    if n == 2 && (start == [0xFF, 0xFE] || start == [0xFE, 0xFF]) {
+        bail!("this file is UTF-16: save it as CSV in UTF-8 (\"CSV UTF-8\" in a spreadsheet's Save As) and import that");
+    }
+    let mut reader = csv_reader(path)?;
+    let headers: Vec<String> = reader.byte_headers().context("reading the header row")?.iter().map(decode).collect();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        bail!("the first row is empty: it should name the columns");
+    }
+    Ok((reader, headers))
+}
+
+/// The header row and the first `n` rows, as the importer reads them.
+pub fn peek(path: &Path, n: usize) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let (reader, headers) = open(path)?;
+    let mut rows = Vec::with_capacity(n);
+    for row in reader.into_byte_records().take(n) {
+        rows.push(row.context("reading the file")?.iter().map(decode).collect());
+    }
+    Ok((headers, rows))
 }
 
 fn csv_reader(path: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {

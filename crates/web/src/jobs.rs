@@ -98,6 +98,7 @@ async fn run(state: &AppState, job: Job) {
         JobKind::FollowUpsDue => crate::conversations::email_overdue_follow_ups(state).await.map_err(|e| e.to_string()),
         JobKind::Retention => retention(state).await,
         JobKind::EventReminders => crate::events::send_reminders(state, &job).await,
+        JobKind::Import => crate::uploads::run(state, &job).await,
     };
     let now = state.clock.now();
     let recorded = match outcome {
@@ -134,6 +135,12 @@ async fn retention(state: &AppState) -> Result<Done, String> {
     if registers > 0 {
         state.db.forget_deleted().await.map_err(|e| e.to_string())?;
     }
-    tracing::debug!(deleted = n, registers, "expired reset links, sessions, unconfirmed signatures and registers past their date deleted");
+    let uploads = crate::uploads::clear_old(state).await?;
+    tracing::debug!(
+        deleted = n,
+        registers,
+        uploads,
+        "expired reset links, sessions, unconfirmed signatures, registers past their date and week-old uploads deleted"
+    );
     Ok(Done::Finished)
 }

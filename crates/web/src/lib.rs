@@ -50,6 +50,7 @@ pub mod places;
 pub mod relationships;
 mod serve;
 pub mod tags;
+mod uploads;
 pub mod walks;
 
 pub use error::AppError;
@@ -93,6 +94,11 @@ pub struct Config {
     /// Signatures (and other public form posts) one address may make in 15
     /// minutes; 0 for no limit (a benchmark).
     pub public_posts_per_address: i64,
+    /// Where files uploaded for import wait (with several app servers, a
+    /// directory they share).
+    pub uploads_dir: std::path::PathBuf,
+    /// The largest file admins may upload to import.
+    pub import_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -114,6 +120,8 @@ impl Default for Config {
             job_backoff: tredegar_domain::jobs::Backoff::default(),
             job_poll: std::time::Duration::from_millis(500),
             public_posts_per_address: 20,
+            uploads_dir: std::path::PathBuf::from("tredegar-data/uploads"),
+            import_max_bytes: 200 * 1024 * 1024,
         }
     }
 }
@@ -238,6 +246,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(people::router())
         .merge(tags::pages_router())
         .merge(campaigns::router())
+        .merge(uploads::router())
         .merge(conversations::router())
         .merge(assessments::router())
         .merge(listening::router())

@@ -212,6 +212,9 @@ paths! {
     NEW_CAMPAIGN, new_campaign = "/g/{slug}/campaigns/new" (slug);
     CAMPAIGN, campaign = "/g/{slug}/campaigns/{id}" (slug, id);
     CAMPAIGN_EDIT, campaign_edit = "/g/{slug}/campaigns/{id}/edit" (slug, id);
+    IMPORTS, imports = "/g/{slug}/imports" (slug);
+    IMPORT, import = "/g/{slug}/imports/{id}" (slug, id);
+    IMPORT_ERRORS, import_errors = "/g/{slug}/imports/{id}/errors.csv" (slug, id);
     CAMPAIGN_GOALS, campaign_goals = "/g/{slug}/campaigns/{id}/goals" (slug, id);
     CAMPAIGN_GOAL_REMOVE, campaign_goal_remove = "/g/{slug}/campaigns/{id}/goals/{goal}/remove" (slug, id, goal);
 }

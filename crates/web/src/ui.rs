@@ -292,7 +292,7 @@ fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, App
     w.into_inner().map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn csv_headers(filename: &str) -> [(header::HeaderName, String); 3] {
+pub(crate) fn csv_headers(filename: &str) -> [(header::HeaderName, String); 3] {
     [
         (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
         (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),

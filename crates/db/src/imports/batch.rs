@@ -53,7 +53,7 @@ pub async fn batch(
         .collect();
     let outcomes = people::upsert_many(&mut tx, scope, incoming, &run.history, now).await?;
     homes(&mut tx, scope, &outcomes, &units, now).await?;
-    if let Some(register) = run.register {
+    if let (Some(register), false) = (run.register, run.dry) {
         // One row per key: the last in the batch says it.
         let mut rows: HashMap<String, (&tredegar_domain::import::Elector, PersonId)> = HashMap::new();
         for (r, o) in records.iter().zip(&outcomes) {
@@ -95,6 +95,13 @@ pub async fn batch(
             Outcome::Unchanged(_) => counts.unchanged += 1,
             Outcome::Refused(_) => counts.rejected += 1,
         }
+    }
+    if run.dry {
+        // Rolled back: the next batch is counted against what is stored.
+        drop(tx);
+        run.counts = counts;
+        run.rows_done = last_row;
+        return Ok(outcomes);
     }
     let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     execute!(
@@ -267,7 +274,7 @@ async fn same_name_at_flat(
         let mut q =
             Sql::new("SELECT r.unit_id, p.id, p.name_key FROM residencies r JOIN people p ON p.id = r.person_id WHERE r.moved_out IS NULL");
         q.push(" AND r.unit_id IN (").bind_list(chunk.iter().copied()).push(")");
-        if let Some(register) = run.register {
+        if let (Some(register), false) = (run.register, run.dry) {
             q.push(" AND NOT EXISTS (SELECT 1 FROM electors e WHERE e.person_id = p.id AND e.register_id = ").bind(register).push(")");
         }
         q.push(" ORDER BY p.id");

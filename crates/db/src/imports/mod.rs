@@ -4,9 +4,11 @@
 //!
 //! - here: an import's progress, and registers (the law's four facts about
 //!   an edition of the electoral register, and destroying it on its date);
-//! - `batch`: rows into people, their flats and homes, and what only the register says.
+//! - `batch`: rows into people, their flats and homes, and what only the register says;
+//! - `uploads`: files uploaded through the web, and the job reading each.
 
 mod batch;
+pub mod uploads;
 
 use std::collections::HashMap;
 
@@ -16,20 +18,9 @@ use tredegar_domain::places::label_key;
 use tredegar_domain::{AuditAction, BuildingId, ImportId, RegisterId, contact};
 
 pub use batch::{Counts, batch};
+pub use tredegar_domain::import::Register;
 
 use crate::{Db, Result, Scope, Tx, audit};
-
-/// What the law asks a register import to record.
-#[derive(Clone, Debug)]
-pub struct Register {
-    /// Who supplied it, e.g. "Blaenau Gwent County Borough Council".
-    pub source: String,
-    /// Which edition, e.g. "2026 revised register, 1 December 2026".
-    pub edition: String,
-    /// The purpose it may be used for, e.g. "electoral purposes only".
-    pub purpose: String,
-    pub destroy_by: NaiveDate,
-}
 
 /// An import under way.
 #[derive(Debug)]
@@ -38,6 +29,9 @@ pub struct Run {
     pub register: Option<RegisterId>,
     /// Rows already imported by an earlier run of the same file (0 if new).
     pub rows_done: u64,
+    /// A dry run: each batch is written and rolled back, to count what
+    /// would happen; nothing stays.
+    pub dry: bool,
     pub counts: Counts,
     /// The line each created or changed person's history gets.
     pub history: String,
@@ -46,26 +40,36 @@ pub struct Run {
     buildings: HashMap<(String, String), BuildingId>,
 }
 
+/// The file an import reads, and how.
+pub struct Source<'a> {
+    pub file_name: &'a str,
+    /// SHA-256 of its bytes.
+    pub file_hash: &'a str,
+    pub format: Format,
+    pub register: Option<&'a Register>,
+}
+
 /// Start importing a file, or carry on with the unfinished import of the
-/// same file (by its hash) in this group, read the same way.
-pub async fn start(
-    db: &Db,
-    scope: &Scope,
-    file_name: &str,
-    file_hash: &str,
-    format: Format,
-    register: Option<&Register>,
-    now: DateTime<Utc>,
-) -> Result<Run> {
+/// same file (by its hash) in this group, read the same way. A dry run
+/// records nothing, not even a register edition it has not seen.
+pub async fn start(db: &Db, scope: &Scope, source: &Source<'_>, dry: bool, now: DateTime<Utc>) -> Result<Run> {
+    let Source { file_name, file_hash, format, register } = *source;
     let history = match register {
         Some(r) => format!("Imported from the register: {}, {}", r.source, r.edition),
         None => format!("Imported from {file_name}"),
     };
     let mut tx = db.write().await?;
     let register = match register {
-        Some(r) => Some(register_id(&mut tx, scope, r, now).await?),
+        Some(r) => register_id(&mut tx, scope, r, dry, now).await?,
         None => None,
     };
+    if dry {
+        audit::record(&mut tx, scope, AuditAction::Import, file_name, "a dry run: nothing kept", now).await?;
+        let buildings = buildings(&mut tx, scope).await?;
+        tx.commit().await?;
+        let run = Run { id: ImportId::new(), register, rows_done: 0, dry, counts: Counts::default(), history, buildings };
+        return Ok(run);
+    }
     let unfinished = fetch_optional!(
         &mut tx,
         (ImportId, i64, i64, i64, i64, i64),
@@ -102,15 +106,16 @@ pub async fn start(
     // Audited as it starts, so an import that never finishes is on record too.
     let said = if rows_done > 0 { format!("carried on after row {rows_done}") } else { "started".to_string() };
     audit::record(&mut tx, scope, AuditAction::Import, file_name, &said, now).await?;
-    let rows = fetch_all!(
-        &mut tx,
-        (BuildingId, String, String),
-        "SELECT id, name, postcode_key FROM buildings WHERE group_id = $1",
-        scope.group_id()
-    )?;
-    let buildings = rows.into_iter().map(|(id, name, postcode)| (building_key(&name, &postcode), id)).collect();
+    let buildings = buildings(&mut tx, scope).await?;
     tx.commit().await?;
-    Ok(Run { id, register, rows_done, counts, history, buildings })
+    Ok(Run { id, register, rows_done, dry, counts, history, buildings })
+}
+
+/// The group's buildings by their import key.
+async fn buildings(tx: &mut Tx, scope: &Scope) -> Result<HashMap<(String, String), BuildingId>> {
+    let rows =
+        fetch_all!(tx, (BuildingId, String, String), "SELECT id, name, postcode_key FROM buildings WHERE group_id = $1", scope.group_id())?;
+    Ok(rows.into_iter().map(|(id, name, postcode)| (building_key(&name, &postcode), id)).collect())
 }
 
 /// A building's identity for an import: its name, and its postcode's
@@ -119,9 +124,10 @@ fn building_key(name: &str, postcode_key: &str) -> (String, String) {
     (label_key(name), contact::postcode_district(postcode_key))
 }
 
-/// The register edition's id, recording it the first time. Importing the
-/// same edition again must give the same purpose and destroy-by date.
-async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc>) -> Result<RegisterId> {
+/// The register edition's id, recording it the first time (not on a dry
+/// run). Importing the same edition again must give the same purpose and
+/// destroy-by date.
+async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, dry: bool, now: DateTime<Utc>) -> Result<Option<RegisterId>> {
     let held = fetch_optional!(
         tx,
         (RegisterId, String, NaiveDate),
@@ -138,7 +144,10 @@ async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc
                 format!("this edition was recorded for \"{purpose}\", to be destroyed by {destroy_by}: give the same purpose and date");
             return Err(tredegar_domain::Problem::new("register", why).into());
         }
-        return Ok(id);
+        return Ok(Some(id));
+    }
+    if dry {
+        return Ok(None);
     }
     let id = RegisterId::new();
     execute!(
@@ -152,7 +161,7 @@ async fn register_id(tx: &mut Tx, scope: &Scope, r: &Register, now: DateTime<Utc
         r.destroy_by,
         now
     )?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// Mark the import done, and audit it.

@@ -63,7 +63,53 @@ pub enum Target {
     Ignore,
 }
 
+/// What a column can hold, by a mapping's word, in a form's words.
+pub const WORDS: &[(&str, &str)] = &[
+    ("given_name", "First name"),
+    ("family_name", "Last name"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("mobile", "Mobile phone"),
+    ("address_line", "Address line"),
+    ("locality", "Town or city"),
+    ("postcode", "Postcode"),
+    ("tags", "Tags (comma-separated)"),
+    ("email_status", "Email subscription status"),
+    ("do_not_call", "Do not call"),
+    ("elector_district", "Register: polling district"),
+    ("elector_number", "Register: elector number"),
+    ("elector_suffix", "Register: elector number suffix"),
+    ("elector_markers", "Register: markers"),
+    ("elector_attainment", "Register: date of attainment"),
+    ("ignore", "Nothing: leave it out"),
+];
+
 impl Target {
+    /// The mapping word for this target (`custom:NAME` for a custom field).
+    pub fn word(&self) -> String {
+        let word = match self {
+            Target::GivenName => "given_name",
+            Target::FamilyName => "family_name",
+            Target::Email => "email",
+            Target::Phone(PhoneType::Mobile) => "mobile",
+            Target::Phone(_) => "phone",
+            Target::AddressLine => "address_line",
+            Target::Locality => "locality",
+            Target::Postcode => "postcode",
+            Target::Tags => "tags",
+            Target::EmailStatus => "email_status",
+            Target::DoNotCall => "do_not_call",
+            Target::ElectorDistrict => "elector_district",
+            Target::ElectorNumber => "elector_number",
+            Target::ElectorSuffix => "elector_suffix",
+            Target::ElectorMarkers => "elector_markers",
+            Target::ElectorAttainment => "elector_attainment",
+            Target::Ignore => "ignore",
+            Target::Custom(name) => return format!("custom:{name}"),
+        };
+        word.to_string()
+    }
+
     /// A mapping file's word for a target: `given_name`, `custom:tenancy`, `ignore`...
     pub fn parse(field: &str, word: &str) -> Result<Target, Problem> {
         if let Some(name) = word.strip_prefix("custom:") {
@@ -92,14 +138,9 @@ impl Target {
             "elector_attainment" => Target::ElectorAttainment,
             "ignore" => Target::Ignore,
             _ => {
-                return Err(Problem::new(
-                    field,
-                    format!(
-                        "'{word}' is not something a column can hold: use given_name, family_name, email, phone, mobile, \
-                         address_line, locality, postcode, tags, email_status, do_not_call, elector_district, elector_number, \
-                         elector_suffix, elector_markers, elector_attainment, custom:NAME or ignore"
-                    ),
-                ));
+                let words: Vec<&str> = WORDS.iter().map(|(w, _)| *w).filter(|w| *w != "ignore").collect();
+                let said = format!("'{word}' is not something a column can hold: use {}, custom:NAME or ignore", words.join(", "));
+                return Err(Problem::new(field, said));
             }
         })
     }
@@ -125,25 +166,7 @@ impl Columns {
     /// the headers show; a mapping's words win over what we would guess.
     pub fn detect(headers: &[String], format: Option<Format>, mapping: Option<&[(String, String)]>) -> Result<Columns, Problem> {
         let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
-        let has = |h: &str| squashed.iter().any(|s| s == h);
-        let layout = if has("electornumber") || has("electorsurname") {
-            Some(Layout::Xpress)
-        } else if has("pd") && has("eno") {
-            Some(Layout::PollingDistrict)
-        } else if has("elno") || (has("district") && has("do18")) {
-            Some(Layout::District)
-        } else {
-            None
-        };
-        let seen = if layout.is_some() {
-            Format::ElectoralRegister
-        } else if has("nationbuilderid") {
-            Format::NationBuilder
-        } else if squashed.iter().any(|s| s.starts_with("can2")) {
-            Format::ActionNetwork
-        } else {
-            Format::Generic
-        };
+        let (seen, layout) = seen(&squashed);
         let format = format.unwrap_or(seen);
         if format == Format::ElectoralRegister && layout.is_none() && mapping.is_none() {
             return Err(Problem::new(
@@ -225,6 +248,38 @@ impl Columns {
     pub fn targets(&self) -> &[Target] {
         &self.targets
     }
+
+    /// What each column would be read as, with no mapping, and the format
+    /// the headers show: for a page to show before asking.
+    pub fn guesses(headers: &[String], format: Option<Format>) -> (Format, Vec<Target>) {
+        let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+        let format = format.unwrap_or(seen(&squashed).0);
+        (format, headers.iter().zip(&squashed).map(|(h, s)| guess(format, s, h)).collect())
+    }
+}
+
+/// The format and register layout the headers show.
+fn seen(squashed: &[String]) -> (Format, Option<Layout>) {
+    let has = |h: &str| squashed.iter().any(|s| s == h);
+    let layout = if has("electornumber") || has("electorsurname") {
+        Some(Layout::Xpress)
+    } else if has("pd") && has("eno") {
+        Some(Layout::PollingDistrict)
+    } else if has("elno") || (has("district") && has("do18")) {
+        Some(Layout::District)
+    } else {
+        None
+    };
+    let format = if layout.is_some() {
+        Format::ElectoralRegister
+    } else if has("nationbuilderid") {
+        Format::NationBuilder
+    } else if squashed.iter().any(|s| s.starts_with("can2")) {
+        Format::ActionNetwork
+    } else {
+        Format::Generic
+    };
+    (format, layout)
 }
 
 /// Columns the usual exports carry that say nothing about the person

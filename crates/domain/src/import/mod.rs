@@ -3,13 +3,16 @@
 //! No IO here: the reader decodes the file, the db crate stores the records.
 //!
 //! - `columns`: the layouts we know by their headers, and mapping files;
-//! - `address`: the building and flat an address line names.
+//! - `address`: the building and flat an address line names;
+//! - `upload`: an import uploaded through the web, and the choices made for it.
 
 mod address;
 mod columns;
+mod upload;
 
 pub use address::{PlaceOf, place_of};
-pub use columns::{Columns, Format, Layout, Target};
+pub use columns::{Columns, Format, Layout, Target, WORDS};
+pub use upload::{Choices, ChoicesInput, OnError, Register, UploadStatus};
 
 use crate::people::{Address, PhoneType};
 use crate::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};

@@ -7,8 +7,8 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::Method;
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -104,16 +104,20 @@ async fn check(state: &AppState, req: Request, next: Next) -> Result<Response, R
     let token = sign(key, &bound_to).map_err(IntoResponse::into_response)?;
     let mut req = req;
     // The methods our pages change things with; no page answers any other.
-    if matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+    let multipart =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
+    let good = |sent: Option<String>| fresh_nonce.is_none() && sent.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes()));
+    if multipart && req.method() == Method::POST {
+        // A file upload streams to disk, so its token comes in the form's
+        // action (`?csrf_token=`) and the body is left for the handler, which sets its own limit.
+        if !good(sent(req.headers(), req.uri().query().unwrap_or_default().as_bytes())) {
+            return Err(AppError::StaleForm.into_response());
+        }
+    } else if matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         let (parts, body) = req.into_parts();
         let limit = state.config.body_limit;
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge(limit).into_response())?;
-        let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from).or_else(|| {
-            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                .ok()
-                .and_then(|fields| fields.into_iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v))
-        });
-        if fresh_nonce.is_some() || !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes())) {
+        if !good(sent(&parts.headers, &bytes)) {
             return Err(AppError::StaleForm.into_response());
         }
         req = Request::from_parts(parts, Body::from(bytes));
@@ -124,6 +128,16 @@ async fn check(state: &AppState, req: Request, next: Next) -> Result<Response, R
         Some(n) => Ok((CookieJar::new().add(cookie(state, NONCE_COOKIE, n)), response).into_response()),
         None => Ok(response),
     }
+}
+
+/// The token a request sent: the `X-CSRF-Token` header, or the field
+/// `csrf_token` among these url-encoded pairs (a form's body, or a query).
+fn sent(headers: &axum::http::HeaderMap, pairs: &[u8]) -> Option<String> {
+    headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from).or_else(|| {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(pairs)
+            .ok()
+            .and_then(|fields| fields.into_iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v))
+    })
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

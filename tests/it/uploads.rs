@@ -1,0 +1,135 @@
+//! The admins' import through the web: upload, the columns with sample
+//! values, a mapping, a dry run that keeps nothing, the import as a
+//! background job, the bad rows as an audited download; bad files and bad
+//! choices named; nobody but the group's admins reaches any of it.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use tredegar_domain::Role;
+use tredegar_web::paths;
+
+use crate::helpers::{Client, Page, TestApp, count};
+
+crate::on_both_backends!(admins_import_a_spreadsheet_through_the_web);
+
+const SLUG: &str = "brookfield-estate";
+
+/// A tenants' spreadsheet with its own headers: two people, a blank row, and
+/// a row with only a formula for a phone.
+const TENANTS: &str = "Name,Surname,Mob,Flat,Block,Post code\r\n\
+    Ann,Jones,07700 900123,Flat 1,Bevan Court,NP22 3AB\r\n\
+    ,,,,,\r\n\
+    Bob,Price,,Flat 2,Bevan Court,NP22 3AB\r\n\
+    ,,=1+1,,,\r\n";
+
+/// Reload the upload's page, as its Refresh header does, until it says `done`.
+async fn until(c: &mut Client, at: &str, done: &str) -> Page {
+    for _ in 0..150 {
+        let page = c.get(at).await;
+        if page.body.contains(done) {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the upload never said '{done}': {}", c.get(at).await.body);
+}
+
+async fn admins_import_a_spreadsheet_through_the_web(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let index = admin.get(paths::imports(SLUG)).await;
+    assert!(index.body.contains("Nothing uploaded yet") && index.body.contains("enctype=\"multipart/form-data\""), "{}", index.body);
+
+    // A file we cannot read is refused at once, and kept nowhere.
+    let utf16 = admin.post_file(paths::imports(SLUG), "tenants.csv", b"\xFF\xFEN\x00a\x00".to_vec()).await;
+    assert!(utf16.status() == StatusCode::BAD_REQUEST && utf16.body.contains("File: this file is UTF-16"), "{}", utf16.body);
+    let empty = admin.post_file(paths::imports(SLUG), "tenants.csv", Vec::new()).await;
+    assert!(empty.status() == StatusCode::BAD_REQUEST && empty.body.contains("File: is empty"), "{}", empty.body);
+    let uploaded = std::fs::read_dir(app.uploads.path().join("uploads")).map_or(0, |d| d.count());
+    assert_eq!(uploaded, 0, "a refused file is not kept");
+
+    // Uploaded, it shows each column with sample values and what it would be read as.
+    let sent = admin.post_file(paths::imports(SLUG), "tenants.csv", TENANTS.as_bytes().to_vec()).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER, "{}", sent.body);
+    let at = sent.location.clone().unwrap();
+    let page = admin.get(&at).await;
+    assert!(page.body.contains("For example: Ann · Bob") && page.body.contains("For example: 07700 900123"), "{}", page.body);
+    assert!(page.body.contains("As Tredegar reads it: Postcode"), "a header it knows is read as such: {}", page.body);
+
+    // Its own headers must be mapped first; a register's facts belong only to a register.
+    let unmapped = admin.post_form(&at, &[("on_error", "skip"), ("action", "dry_run")]).await;
+    assert!(unmapped.status() == StatusCode::BAD_REQUEST && unmapped.body.contains("the columns &#39;Name&#39;"), "{}", unmapped.body);
+    let mapping = [
+        ("column_0", "given_name"),
+        ("column_1", "family_name"),
+        ("column_2", "mobile"),
+        ("column_3", "address_line"),
+        ("column_4", "address_line"),
+        ("on_error", "skip"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| mapping.iter().chain(extra).copied().collect::<Vec<_>>();
+    let not_a_register = admin.post_form(&at, &with(&[("purpose", "electoral purposes"), ("action", "dry_run")])).await;
+    assert!(
+        not_a_register.status() == StatusCode::BAD_REQUEST && not_a_register.body.contains("only an electoral register takes these"),
+        "{}",
+        not_a_register.body
+    );
+    assert!(not_a_register.body.contains("value=\"given_name\" selected"), "the choices made are kept: {}", not_a_register.body);
+
+    // A dry run says what would happen, and keeps nothing.
+    let dry = admin.post_form(&at, &with(&[("action", "dry_run")])).await;
+    assert_eq!(dry.status(), StatusCode::SEE_OTHER, "{}", dry.body);
+    let checked = until(&mut admin, &at, "A dry run found").await;
+    assert!(checked.body.contains("2 created") && checked.body.contains("2 rejected"), "{}", checked.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 0, "a dry run keeps nobody");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM buildings").await, 0, "nor any building");
+
+    // Imported by the background job; the file goes once it is in.
+    let go = admin.post_form(&at, &with(&[("action", "import")])).await;
+    assert_eq!(go.status(), StatusCode::SEE_OTHER, "{}", go.body);
+    let done = until(&mut admin, &at, "Imported.").await;
+    assert!(done.body.contains("4 rows read as a spreadsheet: 2 created, 0 updated, 0 unchanged, 2 rejected"), "{}", done.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM units").await, 2, "Ann's and Bob's flats in Bevan Court");
+    let files: Vec<String> = std::fs::read_dir(app.uploads.path().join("uploads"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.len() == 1 && files[0].ends_with(".bad.csv"), "only the bad rows stay: {files:?}");
+    let again = admin.post_form(&at, &with(&[("action", "import")])).await;
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST, "an imported upload cannot run again: {}", again.body);
+
+    // The bad rows download, formulas defused, and the download is audited.
+    let bad =
+        done.body.split("href=\"").find(|s| s.starts_with(&format!("{at}/errors.csv"))).map(|s| s.split('"').next().unwrap().to_string());
+    let bad = admin.get(bad.expect("a link to the bad rows")).await;
+    assert_eq!(bad.status(), StatusCode::OK);
+    assert!(bad.body.starts_with("row,outcome,reason,Name,Surname"), "{}", bad.body);
+    assert!(bad.body.contains("\n3,rejected,") && bad.body.contains("'=1+1"), "{}", bad.body);
+    assert!(admin.audit(SLUG).await.body.contains("bad rows of tenants.csv"));
+    let list = admin.get(paths::imports(SLUG)).await;
+    assert!(list.body.contains("tenants.csv") && list.body.contains("Imported"), "{}", list.body);
+
+    // Nobody else reaches an upload: not an organiser, not a volunteer, not another group's admin.
+    let id = at.rsplit('/').next().unwrap().to_string();
+    let mut organiser = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let mut volunteer = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
+    for c in [&mut organiser, &mut volunteer] {
+        assert_eq!(c.get(paths::imports(SLUG)).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(c.get(&at).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(c.get(paths::import_errors(SLUG, &id)).await.status(), StatusCode::NOT_FOUND);
+        c.get(paths::dashboard(SLUG)).await;
+        assert_eq!(c.post_file(paths::imports(SLUG), "x.csv", TENANTS.as_bytes().to_vec()).await.status(), StatusCode::NOT_FOUND);
+    }
+    let elsewhere = app.group("Heol Las Tenants", None).await;
+    let mut them = app.signed_in(&elsewhere, "theirs@example.org", Role::Admin).await;
+    them.get(paths::imports("heol-las-tenants")).await;
+    assert_eq!(them.get(paths::import("heol-las-tenants", &id)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(them.get(paths::import_errors("heol-las-tenants", &id)).await.status(), StatusCode::NOT_FOUND);
+    assert!(!them.get(paths::imports("heol-las-tenants")).await.body.contains("tenants.csv"));
+
+    // An upload whose form did not come from Tredegar is refused.
+    admin.csrf = "0".repeat(64);
+    assert_eq!(admin.post_file(paths::imports(SLUG), "tenants.csv", TENANTS.as_bytes().to_vec()).await.status(), StatusCode::FORBIDDEN);
+}
