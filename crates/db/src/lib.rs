@@ -53,6 +53,7 @@ macro_rules! execute {
     };
 }
 
+pub mod aid;
 pub mod assessments;
 pub mod attendances;
 pub mod audit;

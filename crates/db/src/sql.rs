@@ -139,7 +139,10 @@ id_args!(
     QuestionId,
     KnockId,
     GoalId,
-    UploadId
+    UploadId,
+    NeedId,
+    AidCategoryId,
+    NeedChangeId
 );
 
 /// SQL being built, with its values.

@@ -83,6 +83,7 @@ impl Goal {
         target_percent: &str,
         place_target: impl FnOnce(GoalPlace) -> Option<i64>,
         by: &str,
+        today: NaiveDate,
     ) -> Result<Goal, FieldErrors> {
         let mut errors = FieldErrors::default();
         let place = errors.check(GoalPlace::parse("place", place));
@@ -100,7 +101,11 @@ impl Goal {
             crate::places::target_percent("target_percent", target_percent)
         };
         let target = errors.check(target);
-        let by = errors.check(if by.trim().is_empty() { Ok(None) } else { crate::conversations::parse_date("by", by).map(Some) });
+        let by = errors.check(match by.trim() {
+            "" => Ok(None),
+            by => crate::conversations::parse_date("by", by)
+                .and_then(|d| if d < today { Err(Problem::new("by", "has passed: give a date from today on")) } else { Ok(Some(d)) }),
+        });
         match (own, target, by) {
             (Some((place, _)), Some(target_percent), Some(by)) if errors.is_empty() => Ok(Goal { place, target_percent, by }),
             _ => Err(errors),
@@ -124,15 +129,16 @@ mod tests {
     fn a_goal_names_its_place_and_takes_the_places_target_when_none_is_given() {
         let b = BuildingId::new();
         let own = |_| Some(70);
-        let g = Goal::check(&format!("building:{b}"), "", own, "").expect("a goal");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+        let g = Goal::check(&format!("building:{b}"), "", own, "", today).expect("a goal");
         assert_eq!(g, Goal { place: GoalPlace::Building(b), target_percent: 70, by: None });
-        let g = Goal::check(&GoalPlace::Building(b).choice(), "60%", own, "2027-03-01").expect("a goal");
+        let g = Goal::check(&GoalPlace::Building(b).choice(), "60%", own, "2027-03-01", today).expect("a goal");
         assert_eq!((g.target_percent, g.by.map(|d| d.to_string())), (60, Some("2027-03-01".into())));
-        let e = Goal::check("street:1", "0", own, "soon").expect_err("three problems");
+        let e = Goal::check("street:1", "0", own, "soon", today).expect_err("three problems");
         let fields: Vec<&str> = e.0.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["place", "target_percent", "by"]);
-        assert!(Goal::check(&format!("area:{b}x"), "", own, "").is_err());
-        let e = Goal::check(&format!("area:{b}"), "", |_| None, "").expect_err("not the group's");
+        assert!(Goal::check(&format!("area:{b}x"), "", own, "", today).is_err());
+        let e = Goal::check(&format!("area:{b}"), "", |_| None, "", today).expect_err("not the group's");
         assert_eq!(e.message_for("place"), Some("is not one of this group's places"));
     }
 }

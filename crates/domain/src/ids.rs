@@ -78,4 +78,7 @@ id_type!(
     KnockId,
     GoalId,
     UploadId,
+    NeedId,
+    AidCategoryId,
+    NeedChangeId,
 );

@@ -64,6 +64,7 @@ macro_rules! stored_as_text {
     };
 }
 
+pub mod aid;
 pub mod assessments;
 pub mod audit;
 pub mod calls;

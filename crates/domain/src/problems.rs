@@ -68,6 +68,14 @@ impl Problem {
             ("new_phone", _) => "New resident's phone".to_string(),
             ("to_on", _) => "Until".to_string(),
             ("by", _) => "Reach it by".to_string(),
+            ("register_source", _) => "Who supplied it".to_string(),
+            ("register_edition", _) => "Which edition".to_string(),
+            ("purpose", _) => "What it may be used for".to_string(),
+            ("destroy_by", _) => "Destroy it by".to_string(),
+            ("column", Some(n)) => format!("Column {}", n + 1),
+            ("on_error", _) => "Rows that cannot become a person".to_string(),
+            ("format", _) => "What the file is".to_string(),
+            ("mapping", _) => "Columns".to_string(),
             _ => base.replace(['_', '.'], " "),
         };
         let mut chars = words.chars();

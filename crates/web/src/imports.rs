@@ -102,7 +102,7 @@ impl BadRowsFile {
             .and_then(|()| std::fs::OpenOptions::new().write(true).truncate(true).open(path))
             .with_context(|| format!("creating {}", path.display()))?;
         let mut made = BadRowsFile { writer: csv::Writer::from_writer(file), rows: 0 };
-        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned());
+        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned()).map(defuse_formula);
         made.writer.write_record(head.collect::<Vec<_>>())?;
         Ok(made)
     }
@@ -279,10 +279,15 @@ async fn send(
 
 /// The file's reader and its header row, refusing what is not a CSV we read.
 fn open(path: &Path) -> anyhow::Result<(csv::Reader<std::fs::File>, Vec<String>)> {
-    let mut start = [0u8; 2];
+    let mut start = vec![0u8; 8192];
     let n = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?.read(&mut start)?;
-    if n == 2 && (start == [0xFF, 0xFE] || start == [0xFE, 0xFF]) {
+    let start = start.get(..n).unwrap_or_default();
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
         bail!("this file is UTF-16: save it as CSV in UTF-8 (\"CSV UTF-8\" in a spreadsheet's Save As) and import that");
+    }
+    // Text has no NUL bytes; pictures, spreadsheets' own files and archives do.
+    if start.contains(&0) {
+        bail!("this is not a CSV file (it looks like a spreadsheet's own file, a picture or an archive): save it as CSV and import that");
     }
     let mut reader = csv_reader(path)?;
     let headers: Vec<String> = reader.byte_headers().context("reading the header row")?.iter().map(decode).collect();

@@ -31,6 +31,7 @@ pub mod paths;
 pub mod ui;
 // Capabilities, each a folder with its router.
 pub mod account;
+mod aid;
 pub mod assessments;
 pub mod calls;
 pub mod campaigns;
@@ -247,6 +248,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(tags::pages_router())
         .merge(campaigns::router())
         .merge(uploads::router())
+        .merge(aid::router())
         .merge(conversations::router())
         .merge(assessments::router())
         .merge(listening::router())
@@ -271,6 +273,7 @@ fn pages(state: AppState) -> Router<AppState> {
         // Public forms: no session, so their honeypot and per-address limit guard them.
         .merge(events::public_router())
         .merge(petitions::public_router())
+        .merge(aid::public_router())
 }
 
 /// The OSDI API under `/api/v2`, and its OpenAPI document.

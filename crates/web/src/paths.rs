@@ -53,6 +53,7 @@ paths! {
     /// A public event's page, its RSVP form, the emailed link to give up a
     /// place, its calendar file, and a group's feed of its public events.
     PUBLIC_EVENT, public_event = "/e/{id}" (id);
+    ASK_FOR_HELP, ask_for_help = "/help/{slug}" (slug);
     EVENT_RSVP, event_rsvp = "/e/{id}/rsvp" (id);
     EVENT_CANCEL, event_cancel = "/e/{id}/cancel/{token}" (id, token);
     EVENT_ICS, event_ics = "/e/{id}/event.ics" (id);
@@ -212,9 +213,19 @@ paths! {
     NEW_CAMPAIGN, new_campaign = "/g/{slug}/campaigns/new" (slug);
     CAMPAIGN, campaign = "/g/{slug}/campaigns/{id}" (slug, id);
     CAMPAIGN_EDIT, campaign_edit = "/g/{slug}/campaigns/{id}/edit" (slug, id);
+    NEEDS, needs = "/g/{slug}/needs" (slug);
+    NEW_NEED, new_need = "/g/{slug}/needs/new" (slug);
+    NEED, need = "/g/{slug}/needs/{id}" (slug, id);
+    NEED_STATUS, need_status = "/g/{slug}/needs/{id}/status" (slug, id);
+    AID_CATEGORIES, aid_categories = "/g/{slug}/needs/categories" (slug);
+    AID_CATEGORY, aid_category = "/g/{slug}/needs/categories/{id}" (slug, id);
+    AID_VOLUNTEERS, aid_volunteers = "/g/{slug}/needs/volunteers" (slug);
+    AID_VOLUNTEER_CHECKED, aid_volunteer_checked = "/g/{slug}/needs/volunteers/{user}/checked" (slug, user);
+    HELPING, helping = "/g/{slug}/helping" (slug);
     IMPORTS, imports = "/g/{slug}/imports" (slug);
     IMPORT, import = "/g/{slug}/imports/{id}" (slug, id);
     IMPORT_ERRORS, import_errors = "/g/{slug}/imports/{id}/errors.csv" (slug, id);
+    IMPORT_DELETE, import_delete = "/g/{slug}/imports/{id}/delete" (slug, id);
     CAMPAIGN_GOALS, campaign_goals = "/g/{slug}/campaigns/{id}/goals" (slug, id);
     CAMPAIGN_GOAL_REMOVE, campaign_goal_remove = "/g/{slug}/campaigns/{id}/goals/{goal}/remove" (slug, id, goal);
 }

@@ -1,7 +1,8 @@
 -- Files admins upload to import through the web. The file waits in the
 -- data directory while its columns are mapped, then a background job reads
 -- it (a dry run, or the import). The file is deleted once imported, and
--- every upload goes after a week, whatever became of it.
+-- every upload goes after a week (a register's sooner, on its destroy-by
+-- date), with its list of bad rows, whatever became of it.
 CREATE TABLE import_uploads (
     id BLOB PRIMARY KEY NOT NULL,
     group_id BLOB NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
@@ -13,6 +14,8 @@ CREATE TABLE import_uploads (
     -- uploaded (columns to map), queued, running, checked (a dry run done),
     -- done or failed.
     status TEXT NOT NULL,
+    -- The admin who last chose to run it: the job acts as them.
+    chosen_by BLOB REFERENCES users(id) ON DELETE SET NULL,
     -- Whether the queued or running job is a dry run.
     dry_run BOOLEAN NOT NULL,
     -- NULL to work it out from the headers.

@@ -18,6 +18,7 @@ pub struct Upload {
     pub uploaded_by: Option<UserId>,
     pub uploaded_by_name: String,
     pub uploaded_at: DateTime<Utc>,
+    pub chosen_by: Option<UserId>,
     pub status: UploadStatus,
     pub dry_run: bool,
     pub format: Option<Format>,
@@ -56,7 +57,7 @@ impl Upload {
     }
 }
 
-const SELECT: &str = "SELECT id, group_id, file_name, size, uploaded_by, uploaded_by_name, uploaded_at, status, dry_run, format, mapping, \
+const SELECT: &str = "SELECT id, group_id, file_name, size, uploaded_by, uploaded_by_name, uploaded_at, chosen_by, status, dry_run, format, mapping, \
      on_error, register_source, register_edition, purpose, destroy_by, bytes_done, heartbeat_at, summary, bad_rows, error, finished_at \
      FROM import_uploads";
 
@@ -107,8 +108,8 @@ pub async fn choose(tx: &mut Tx, scope: &Scope, id: UploadId, choices: &Choices,
     let n = execute!(
         tx,
         "UPDATE import_uploads SET status = $3, dry_run = $4, format = $5, mapping = $6, on_error = $7, register_source = $8, \
-         register_edition = $9, purpose = $10, destroy_by = $11, bytes_done = 0, summary = '', bad_rows = 0, error = NULL, \
-         finished_at = NULL, heartbeat_at = NULL WHERE id = $1 AND group_id = $2 AND status IN ('uploaded', 'checked', 'failed')",
+         register_edition = $9, purpose = $10, destroy_by = $11, chosen_by = $12, bytes_done = 0, summary = '', bad_rows = 0, \
+         error = NULL, finished_at = NULL, heartbeat_at = NULL WHERE id = $1 AND group_id = $2 AND status IN ('uploaded', 'checked', 'failed')",
         id,
         scope.group_id(),
         UploadStatus::Queued,
@@ -120,7 +121,7 @@ pub async fn choose(tx: &mut Tx, scope: &Scope, id: UploadId, choices: &Choices,
         register.map(|r| r.edition.as_str()),
         register.map(|r| r.purpose.as_str()),
         register.map(|r| r.destroy_by),
-        now
+        scope.user_id()
     )?;
     if n == 0 {
         return Err(tredegar_domain::Problem::new("upload", "is being read, or already imported: it cannot change now").into());
@@ -158,9 +159,30 @@ pub async fn finished(tx: &mut Tx, id: UploadId, status: UploadStatus, summary: 
     if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
-/// Uploads from before `before`, whose files are to go; their rows are deleted.
-pub async fn take_old(tx: &mut Tx, before: DateTime<Utc>) -> Result<Vec<UploadId>> {
-    let ids = fetch_all!(tx, (UploadId,), "SELECT id FROM import_uploads WHERE uploaded_at < $1 AND status <> 'running'", before)?;
-    execute!(tx, "DELETE FROM import_uploads WHERE uploaded_at < $1 AND status <> 'running'", before)?;
+/// Uploads from before `before`, or of a register whose destroy-by date has
+/// come by `today`: their rows are deleted, and their files are to go.
+pub async fn take_old(tx: &mut Tx, before: DateTime<Utc>, today: NaiveDate) -> Result<Vec<UploadId>> {
+    let ids = fetch_all!(
+        tx,
+        (UploadId,),
+        "SELECT id FROM import_uploads WHERE (uploaded_at < $1 OR destroy_by <= $2) AND status <> 'running'",
+        before,
+        today
+    )?;
+    execute!(tx, "DELETE FROM import_uploads WHERE (uploaded_at < $1 OR destroy_by <= $2) AND status <> 'running'", before, today)?;
     Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
+/// Delete an upload's record, unless a job is on it; false if not deleted.
+pub async fn delete(tx: &mut Tx, scope: &Scope, id: UploadId) -> Result<bool> {
+    let n = execute!(
+        tx,
+        "DELETE FROM import_uploads WHERE id = $1 AND group_id = $2 AND status NOT IN ('queued', 'running')",
+        id,
+        scope.group_id()
+    )?;
+    if n == 0 && get(tx, scope, id).await?.is_none() {
+        return Err(DbError::NotFound);
+    }
+    Ok(n > 0)
 }

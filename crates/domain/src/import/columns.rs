@@ -117,6 +117,9 @@ impl Target {
             if name.is_empty() {
                 return Err(Problem::new(field, "custom: needs a field name after it"));
             }
+            if name.chars().any(char::is_control) || name.chars().count() > 60 {
+                return Err(Problem::new(field, "custom: needs a field name of at most 60 letters, digits and spaces"));
+            }
             return Ok(Target::Custom(name.to_string()));
         }
         Ok(match word {
@@ -171,7 +174,7 @@ impl Columns {
         if format == Format::ElectoralRegister && layout.is_none() && mapping.is_none() {
             return Err(Problem::new(
                 "format",
-                "these headers are not a register layout we know (Xpress; PD, ENO; or DISTRICT, ELNO): give a --mapping",
+                "these headers are not a register layout we know (Xpress; PD, ENO; or DISTRICT, ELNO): say what each column holds (a --mapping file, or the import page)",
             ));
         }
         let mut targets = Vec::with_capacity(headers.len());
@@ -234,19 +237,35 @@ impl Columns {
             return Err(Problem::new(
                 "mapping",
                 format!(
-                    "the columns {} are not ones Tredegar knows: give a --mapping saying what each holds (or \"ignore\")",
+                    "the columns {} are not ones Tredegar knows: say what each holds, or that it holds nothing (a --mapping file, or the import page)",
                     unknown.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(", ")
                 ),
             ));
         }
         if !targets.iter().any(|t| matches!(t, Target::GivenName | Target::FamilyName | Target::Email | Target::Phone(_))) {
-            return Err(Problem::new("mapping", "no column holds a name, an email or a phone: give a --mapping"));
+            return Err(Problem::new(
+                "mapping",
+                "no column holds a name, an email or a phone: say which columns do (a --mapping file, or the import page)",
+            ));
         }
         Ok(Columns { format, layout, targets, ignored })
     }
 
     pub fn targets(&self) -> &[Target] {
         &self.targets
+    }
+
+    /// The columns of a spreadsheet (the generic format) whose headers are
+    /// not ones we know: someone must say what each holds.
+    pub fn unplaced(headers: &[String], format: Option<Format>) -> Vec<usize> {
+        let (format, guesses) = Columns::guesses(headers, format);
+        if format != Format::Generic {
+            return Vec::new();
+        }
+        let unknown = |(i, (h, t)): (usize, (&String, &Target))| {
+            (*t == Target::Ignore && !h.trim().is_empty() && !known_ignored(&squash(h))).then_some(i)
+        };
+        headers.iter().zip(&guesses).enumerate().filter_map(unknown).collect()
     }
 
     /// What each column would be read as, with no mapping, and the format

@@ -110,11 +110,19 @@ impl ChoicesInput {
             if word.is_empty() {
                 continue;
             }
-            if errors.check(Target::parse(&format!("column_{i}"), word)).is_some() {
+            if header.chars().any(char::is_control) {
+                // The mapping is kept a line per column, header and word.
+                errors.push(Problem::new(format!("column_{i}"), "its name has a tab or line break in it: rename the column in the file"));
+            } else if errors.check(Target::parse(&format!("column_{i}"), word)).is_some() {
                 mapping.push((header.clone(), word.to_string()));
             }
         }
         let (Some(format), Some(on_error)) = (format, on_error) else { return Err(errors) };
+        for i in Columns::unplaced(headers, format) {
+            if self.columns.get(i).is_none_or(|w| w.trim().is_empty()) {
+                errors.push(Problem::new(format!("column_{i}"), "choose what this column holds, or Nothing to leave it out"));
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -150,6 +158,10 @@ impl ChoicesInput {
             line("purpose", &self.purpose),
         );
         let destroy_by = match crate::conversations::parse_date("destroy_by", &self.destroy_by) {
+            _ if self.destroy_by.trim().is_empty() => {
+                errors.push(Problem::new("destroy_by", "an electoral register needs this, as the law asks"));
+                None
+            }
             Ok(d) if d > today => Some(d),
             Ok(_) => {
                 errors.push(Problem::new("destroy_by", "has come: a register past its destroy-by date must be destroyed, not imported"));
@@ -187,7 +199,8 @@ mod tests {
         let h = headers(&["Name", "Surname", "Flat"]);
         let mut input = ChoicesInput { on_error: "skip".into(), columns: vec![String::new(); 3], ..Default::default() };
         let e = input.check(&h, today()).unwrap_err();
-        assert!(e.message_for("mapping").is_some_and(|m| m.contains("'Name'")), "{e:?}");
+        let fields: Vec<&str> = e.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["column_0", "column_2"], "Surname is known; Name and Flat are not");
         input.columns = vec!["given_name".into(), String::new(), "address_line".into()];
         let c = input.check(&h, today()).unwrap();
         assert_eq!(c.mapping, [("Name".to_string(), "given_name".to_string()), ("Flat".into(), "address_line".into())]);

@@ -99,7 +99,8 @@ pub(super) async fn set(
         Ok(GoalPlace::Building(b)) => places::building(&mut tx, &scope, b).await?.map(|b| b.target_percent),
         Err(_) => None,
     };
-    let goal = match Goal::check(&form.place, &form.target_percent, |_| own, &form.by) {
+    let today = crate::ui::Zone::of(&scope).today(&state.clock.now());
+    let goal = match Goal::check(&form.place, &form.target_percent, |_| own, &form.by, today) {
         Ok(goal) => goal,
         Err(errors) => {
             drop(tx);

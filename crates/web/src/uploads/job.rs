@@ -1,5 +1,5 @@
 //! The job that reads an uploaded file: a dry run or the import, as the
-//! admin who uploaded it, reporting progress to the database as it goes.
+//! admin who chose to run it, reporting progress to the database as it goes.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,10 +35,10 @@ pub(crate) async fn run(state: &AppState, job: &Job) -> Result<Done, String> {
         UploadStatus::Running => tracing::warn!(upload = %id, "an import stopped part way; carrying on where it got to"),
         _ => return Ok(Done::Finished),
     }
-    let scope = match admin_who_uploaded(&mut tx, &upload).await.map_err(|e| e.to_string())? {
+    let scope = match admin_who_chose(&mut tx, &upload).await.map_err(|e| e.to_string())? {
         Some(scope) => scope,
         None => {
-            let why = "only an admin of the group may import, and whoever uploaded this no longer is one";
+            let why = "only an admin of the group may import, and whoever chose to run this no longer is one: run it again";
             uploads::finished(&mut tx, id, UploadStatus::Failed, why, 0, now).await.map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;
             return Ok(Done::Finished);
@@ -86,9 +86,9 @@ pub(crate) async fn run(state: &AppState, job: &Job) -> Result<Done, String> {
     Ok(Done::Finished)
 }
 
-/// The uploader's scope, if they are still an admin of the group.
-async fn admin_who_uploaded(tx: &mut tredegar_db::Tx, upload: &Upload) -> tredegar_db::Result<Option<Scope>> {
-    let Some(user) = upload.uploaded_by else { return Ok(None) };
+/// The scope of the admin who chose to run it, if they still are one.
+async fn admin_who_chose(tx: &mut tredegar_db::Tx, upload: &Upload) -> tredegar_db::Result<Option<Scope>> {
+    let Some(user) = upload.chosen_by else { return Ok(None) };
     let Some(slug) = tredegar_db::groups::slug_of(tx, upload.group_id).await? else { return Ok(None) };
     Ok(Scope::for_member(tx, user, &slug).await?.filter(|s| s.role() >= Role::Admin))
 }
@@ -137,19 +137,26 @@ impl Report for Progress {
     }
 }
 
-/// Delete uploads, and their files, older than a week (retention).
+/// Delete uploads, and their files, older than a week, or of a register
+/// whose destroy-by date has come (retention).
 pub(crate) async fn clear_old(state: &AppState) -> Result<usize, String> {
+    let now = state.clock.now();
     let mut tx = state.db.write().await.map_err(|e| e.to_string())?;
-    let old = uploads::take_old(&mut tx, state.clock.now() - chrono::Duration::days(7)).await.map_err(|e| e.to_string())?;
+    let old = uploads::take_old(&mut tx, now - chrono::Duration::days(7), now.date_naive()).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     for id in &old {
-        for path in [file_of(state, *id), bad_rows_of(state, *id)] {
-            if let Err(e) = tokio::fs::remove_file(&path).await
-                && e.kind() != std::io::ErrorKind::NotFound
-            {
-                tracing::warn!(path = %path.display(), error = %e, "could not delete an old upload");
-            }
-        }
+        remove_files(state, *id).await;
     }
     Ok(old.len())
+}
+
+/// Delete an upload's file and its bad rows, whichever there are.
+pub(super) async fn remove_files(state: &AppState, id: UploadId) {
+    for path in [file_of(state, id), bad_rows_of(state, id)] {
+        if let Err(e) = tokio::fs::remove_file(&path).await
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %path.display(), error = %e, "could not delete an upload's file");
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tredegar_domain::UploadId;
 
 use crate::{AppState, paths};
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::IMPORTS, get(pages::index).post(pages::upload).layer(DefaultBodyLimit::disable()))
         .route(paths::IMPORT, get(pages::show).post(pages::choose))
         .route(paths::IMPORT_ERRORS, get(pages::errors))
+        .route(paths::IMPORT_DELETE, post(pages::delete))
 }
 
 /// Where an upload's file waits.

@@ -84,8 +84,15 @@ pub(super) async fn upload(
         return index_page(&state, &scope, csrf, errors).await.map(|r| (StatusCode::BAD_REQUEST, r).into_response());
     }
     let mut tx = state.db.write().await?;
-    uploads::add(&mut tx, &scope, id, &name, size, state.clock.now()).await?;
-    tx.commit().await?;
+    let added = match uploads::add(&mut tx, &scope, id, &name, size, state.clock.now()).await {
+        Ok(()) => tx.commit().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = added {
+        // Not recorded, so nothing would ever clear it.
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(e.into());
+    }
     Ok(Redirect::to(&paths::import(scope.group_slug(), id)).into_response())
 }
 
@@ -121,7 +128,7 @@ async fn receive(state: &AppState, path: &std::path::Path, multipart: &mut Multi
         }
         out.flush().await.map_err(|e| AppError::Internal(e.to_string()))?;
         if size == 0 {
-            return Err(Problem::new("file", "is empty").into());
+            return Err(Problem::new("file", "is empty: choose a CSV file with a row of column names and a row for each person").into());
         }
         return Ok(Some((name, size)));
     }
@@ -197,7 +204,9 @@ async fn show_page(
             destroy_by: r.map(|r| r.destroy_by.to_string()).unwrap_or_default(),
         }
     });
-    let (_, guesses) = Columns::guesses(&headers, Format::from_stored(&form.format));
+    let format = Format::from_stored(&form.format);
+    let (_, guesses) = Columns::guesses(&headers, format);
+    let unplaced = Columns::unplaced(&headers, format);
     let columns = headers
         .iter()
         .enumerate()
@@ -208,7 +217,7 @@ async fn show_page(
                 field: format!("column_{i}"),
                 header: header.clone(),
                 samples: seen.join(" · "),
-                guess: words_for(&guess),
+                guess: if unplaced.contains(&i) { "Choose what this holds".into() } else { format!("{} (as read)", words_for(&guess)) },
                 chosen: form.columns.get(i).cloned().unwrap_or_default(),
             }
         })
@@ -333,4 +342,19 @@ pub(super) async fn errors(
     });
     let name = format!("bad-rows-{}.csv", upload.id);
     Ok((csv_headers(&name), Body::from_stream(chunks)).into_response())
+}
+
+/// Throw an upload away, with its file and its bad rows, unless a job is on it.
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    Path((_, id)): Path<(String, UploadId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    if !uploads::delete(&mut tx, &scope, id).await? {
+        return Err(Problem::new("upload", "is being read: wait until it has finished, then delete it").into());
+    }
+    tx.commit().await?;
+    super::job::remove_files(&state, id).await;
+    Ok(Redirect::to(&format!("{}?notice=removed", paths::imports(scope.group_slug()))).into_response())
 }

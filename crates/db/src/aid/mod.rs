@@ -1,0 +1,294 @@
+//! Mutual aid: needs, from the public help form or a coordinator, and how
+//! each moves from new to done. Coordinators (organisers and admins) see
+//! everything; a volunteer sees a need only once it is offered to them, and
+//! its contact details only once they accepted it, while it is open.
+//!
+//! - here: needs, their contact details, and their status changes;
+//! - `offers`: the categories of help, what volunteers offer, and the
+//!   candidates for a need, for `tredegar_domain::aid::rank`.
+
+pub mod offers;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tredegar_domain::aid::{Need, NeedStatus, Urgency};
+use tredegar_domain::people::{Address, PhoneType};
+use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
+use tredegar_domain::{AidCategoryId, AreaId, NeedChangeId, NeedId, PersonId, Problem, UserId, contact};
+
+use crate::people::{self, NewFields};
+use crate::{DbError, Result, Scope, Sql, Tx};
+
+/// What anyone allowed to see a need sees: what and roughly where, never who.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NeedRow {
+    pub id: NeedId,
+    pub person_id: PersonId,
+    pub category_id: AidCategoryId,
+    pub category: String,
+    pub needs_check: bool,
+    pub description: String,
+    pub urgency: Urgency,
+    pub from_on: Option<NaiveDate>,
+    pub to_on: Option<NaiveDate>,
+    pub district: String,
+    pub area_id: Option<AreaId>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub status: NeedStatus,
+    pub volunteer_id: Option<UserId>,
+    pub volunteer_name: Option<String>,
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+}
+
+impl NeedRow {
+    pub fn at(&self) -> Option<(f64, f64)> {
+        self.latitude.zip(self.longitude)
+    }
+}
+
+/// Who to help and how to reach them: for coordinators, and the volunteer who accepted.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Contact {
+    pub contact_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub phone: String,
+    pub email: String,
+    pub how_to_contact: String,
+    pub asked_by: String,
+}
+
+const SELECT: &str = "SELECT n.id, n.person_id, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
+     n.to_on, n.district, n.area_id, n.latitude, n.longitude, n.status, n.volunteer_id, u.name AS volunteer_name, n.source, n.created_at, \
+     n.modified_at FROM needs n JOIN aid_categories c ON c.id = n.category_id LEFT JOIN users u ON u.id = n.volunteer_id";
+
+/// Record a need, making (or finding) the person who needs the help through
+/// the one upsert. Someone already known keeps their record as it is: a
+/// stranger typing their phone cannot change it. `source` is form or coordinator.
+pub async fn add(tx: &mut Tx, scope: &Scope, need: &Need, category: AidCategoryId, source: &str, now: DateTime<Utc>) -> Result<NeedId> {
+    let person = match people::find_match(tx, scope, need.email.as_ref(), need.phone.as_ref()).await? {
+        Some(id) => id,
+        None => {
+            let (given, family) = match need.name.rsplit_once(' ') {
+                Some((given, family)) => (given.to_string(), Some(family.to_string())),
+                None => (need.name.clone(), None),
+            };
+            let update = PersonUpdate {
+                given_name: Some(Some(given)),
+                family_name: Some(family),
+                emails: need.email.clone().map(|email| vec![EmailUpdate { email, status: None, primary: true }]),
+                phones: need
+                    .phone
+                    .clone()
+                    .map(|number| vec![PhoneUpdate { phone: number, number_type: PhoneType::Other, status: None, primary: true }]),
+                addresses: Some(vec![Address { postcode: Some(need.postcode.clone()), primary: true, ..Default::default() }]),
+                ..PersonUpdate::default()
+            };
+            people::upsert(tx, scope, update, NewFields::Refuse, "Asked for help", now).await?.id
+        }
+    };
+    let at = offers::located(tx, &need.postcode).await?;
+    let id = NeedId::new();
+    let district = contact::postcode_district(&need.postcode.key());
+    let phone = need.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let email = need.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
+    execute!(
+        tx,
+        "INSERT INTO needs (id, group_id, person_id, category_id, description, urgency, from_on, to_on, contact_name, address, phone, email, \
+         how_to_contact, asked_by, postcode, district, latitude, longitude, status, source, created_at, modified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)",
+        id,
+        scope.group_id(),
+        person,
+        category,
+        &need.description,
+        need.urgency,
+        need.from_on,
+        need.to_on,
+        &need.name,
+        &need.address,
+        phone,
+        email,
+        &need.how_to_contact,
+        &need.asked_by,
+        need.postcode.as_str(),
+        district,
+        at.map(|a| a.0),
+        at.map(|a| a.1),
+        NeedStatus::New,
+        source,
+        now
+    )?;
+    record(
+        tx,
+        scope,
+        id,
+        None,
+        NeedStatus::New,
+        None,
+        if source == "form" { "asked on the help form" } else { "taken by a coordinator" },
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The group's needs in these statuses, most urgent and oldest first. Coordinators only.
+pub async fn list(tx: &mut Tx, scope: &Scope, statuses: &[NeedStatus]) -> Result<Vec<NeedRow>> {
+    if !scope.role().sees_everyone() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.status IN (");
+    q.bind_list(statuses.iter().map(|s| s.as_str()))
+        .push(") ORDER BY n.urgency = 'today' DESC, n.urgency = 'this_week' DESC, n.created_at, n.id LIMIT 500");
+    q.fetch_all(tx).await
+}
+
+/// The needs offered to, or taken by, the scope's own user.
+pub async fn mine(tx: &mut Tx, scope: &Scope) -> Result<Vec<NeedRow>> {
+    let Some(me) = scope.user_id() else { return Ok(Vec::new()) };
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.volunteer_id = ").bind(me);
+    q.push(" AND n.status IN ('offered', 'accepted', 'in_progress') ORDER BY n.status, n.created_at, n.id");
+    q.fetch_all(tx).await
+}
+
+/// One need, if the scope may see it: coordinators any; a volunteer one
+/// offered to them or taken by them, while it is open.
+pub async fn get(tx: &mut Tx, scope: &Scope, id: NeedId) -> Result<Option<NeedRow>> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE n.id = ").bind(id).push(" AND n.group_id = ").bind(scope.group_id());
+    let need: Option<NeedRow> = q.fetch_optional(tx).await?;
+    Ok(need.filter(|n| scope.role().sees_everyone() || (n.status.open() && n.volunteer_id.is_some() && n.volunteer_id == scope.user_id())))
+}
+
+/// Whether the scope may read the need's contact details: coordinators, and
+/// the volunteer who accepted it while it is open. The caller audits the read.
+pub fn may_contact(scope: &Scope, need: &NeedRow) -> bool {
+    let theirs = need.volunteer_id.is_some()
+        && need.volunteer_id == scope.user_id()
+        && matches!(need.status, NeedStatus::Accepted | NeedStatus::InProgress);
+    scope.role().sees_everyone() || theirs
+}
+
+pub async fn contact(tx: &mut Tx, scope: &Scope, need: &NeedRow) -> Result<Option<Contact>> {
+    if !may_contact(scope, need) {
+        return Ok(None);
+    }
+    Ok(fetch_optional!(
+        tx,
+        Contact,
+        "SELECT contact_name, address, postcode, phone, email, how_to_contact, asked_by FROM needs WHERE id = $1 AND group_id = $2",
+        need.id,
+        scope.group_id()
+    )?)
+}
+
+/// Move a need on. Coordinators may make any move the rules allow, and offer
+/// it to a member whose offer covers its category (a checked one, if the
+/// category needs it). A volunteer may answer what was offered them, and
+/// start, finish or hand back what they took.
+pub async fn change(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: NeedId,
+    to: NeedStatus,
+    volunteer: Option<UserId>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let need = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
+    if !need.status.can_become(to) {
+        let why = format!("is {}, so it cannot become {}", need.status.label().to_lowercase(), to.label().to_lowercase());
+        return Err(Problem::new("status", why).into());
+    }
+    let coordinator = scope.role().sees_everyone();
+    let theirs = need.volunteer_id.is_some() && need.volunteer_id == scope.user_id();
+    let volunteers_move = matches!(
+        (need.status, to),
+        (NeedStatus::Offered, NeedStatus::Accepted | NeedStatus::Triaged)
+            | (NeedStatus::Accepted, NeedStatus::InProgress | NeedStatus::Done | NeedStatus::Triaged)
+            | (NeedStatus::InProgress, NeedStatus::Done | NeedStatus::Triaged)
+    );
+    if !(coordinator || (theirs && volunteers_move)) {
+        return Err(DbError::NotFound);
+    }
+    let volunteer = match to {
+        NeedStatus::Offered => {
+            let to_whom = volunteer.ok_or_else(|| Problem::new("volunteer", "choose who to offer it to"))?;
+            offers::may_take(tx, scope, to_whom, &need, now).await?;
+            Some(to_whom)
+        }
+        // Back to be offered again: it is nobody's.
+        NeedStatus::Triaged | NeedStatus::New => None,
+        _ => need.volunteer_id,
+    };
+    let n = execute!(
+        tx,
+        "UPDATE needs SET status = $3, volunteer_id = $4, modified_at = $5 WHERE id = $1 AND group_id = $2 AND status = $6",
+        id,
+        scope.group_id(),
+        to,
+        volunteer,
+        now,
+        need.status
+    )?;
+    if n == 0 {
+        return Err(Problem::new("status", "changed while you were looking: reload the page").into());
+    }
+    // Who it concerned: the one offered it, or the one who had it.
+    let about = volunteer.or(need.volunteer_id);
+    record(tx, scope, id, Some(need.status), to, about, note, now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    tx: &mut Tx,
+    scope: &Scope,
+    need: NeedId,
+    from: Option<NeedStatus>,
+    to: NeedStatus,
+    volunteer: Option<UserId>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    execute!(
+        tx,
+        "INSERT INTO need_changes (id, need_id, group_id, from_status, to_status, volunteer_id, by_name, note, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        NeedChangeId::new(),
+        need,
+        scope.group_id(),
+        from,
+        to,
+        volunteer,
+        scope.actor_name(),
+        note,
+        now
+    )?;
+    Ok(())
+}
+
+/// One change in a need's history.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Change {
+    pub from_status: Option<NeedStatus>,
+    pub to_status: NeedStatus,
+    pub volunteer_name: Option<String>,
+    pub by_name: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A need's history, newest first, for whoever may see the need.
+pub async fn history(tx: &mut Tx, scope: &Scope, need: &NeedRow) -> Result<Vec<Change>> {
+    let mut q = Sql::new(
+        "SELECT h.from_status, h.to_status, u.name AS volunteer_name, h.by_name, h.note, h.at FROM need_changes h \
+         LEFT JOIN users u ON u.id = h.volunteer_id WHERE h.need_id = ",
+    );
+    q.bind(need.id).push(" AND h.group_id = ").bind(scope.group_id()).push(" ORDER BY h.at DESC, h.id DESC");
+    q.fetch_all(tx).await
+}

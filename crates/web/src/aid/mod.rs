@@ -1,0 +1,32 @@
+//! Mutual aid: people ask for help on a public form (or a coordinator takes
+//! the need by phone); coordinators see each need with the volunteers whose
+//! offers fit it, ranked with the reasons, and offer it to one; the
+//! volunteer accepts or declines, and only once they accept see who and
+//! where. Volunteers say what they can give on their own page.
+
+mod helping;
+mod needs;
+mod public;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::{AppState, paths};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::NEEDS, get(needs::index).post(needs::create))
+        .route(paths::NEW_NEED, get(needs::new))
+        .route(paths::NEED, get(needs::show))
+        .route(paths::NEED_STATUS, post(needs::change))
+        .route(paths::AID_CATEGORIES, post(needs::add_category))
+        .route(paths::AID_CATEGORY, post(needs::set_category))
+        .route(paths::AID_VOLUNTEERS, get(helping::volunteers))
+        .route(paths::AID_VOLUNTEER_CHECKED, post(helping::set_checked))
+        .route(paths::HELPING, get(helping::page).post(helping::save))
+}
+
+/// The public help form: no session, so a honeypot and a per-address limit guard it.
+pub fn public_router() -> Router<AppState> {
+    Router::new().route(paths::ASK_FOR_HELP, get(public::form).post(public::ask))
+}
