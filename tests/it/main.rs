@@ -5,6 +5,7 @@
 mod accessibility;
 mod accounts;
 mod admin;
+mod aid;
 mod api;
 mod browser;
 mod calls;

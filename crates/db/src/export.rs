@@ -272,6 +272,29 @@ pub const TABLES: &[Table] = &[
         "The answers given at each door (knock_id) to each question (question_id).",
         "SELECT * FROM door_answers WHERE group_id = $1",
     ),
+    table(
+        "aid_categories",
+        "The kinds of help the group gives (needs_check: only for safeguarding-checked volunteers).",
+        "SELECT * FROM aid_categories WHERE group_id = $1",
+    ),
+    table(
+        "needs",
+        "Needs for help: who needs it (person_id), what and how soon, when, the contact details given, roughly where (district), \
+         where it stands (status) and the volunteer it is offered to or taken by.",
+        "SELECT * FROM needs WHERE group_id = $1",
+    ),
+    table(
+        "need_changes",
+        "Every change of a need's status: from what, to what, the volunteer it concerned, who made it, when, and the note.",
+        "SELECT * FROM need_changes WHERE group_id = $1",
+    ),
+    table(
+        "aid_offers",
+        "What each volunteer (user_id) offers: from where and how far, the days (bits, Monday first) and hours they are free, \
+         transport, whether a coordinator has seen their safeguarding check, a pause, and a weekly limit.",
+        "SELECT * FROM aid_offers WHERE group_id = $1",
+    ),
+    table("aid_offer_categories", "The kinds of help each volunteer offers.", "SELECT * FROM aid_offer_categories WHERE group_id = $1"),
     table("audit_log", "Who viewed, exported, deleted or changed access to what, and when.", "SELECT * FROM audit_log WHERE group_id = $1"),
 ];
 

@@ -230,23 +230,18 @@ async fn need_page(
     render(page).map(|r| (status, r).into_response())
 }
 
-/// The buttons a need's page offers the one looking, in their words.
+/// The buttons a need's page offers the one looking, in their words. An
+/// offer is answered with its own yes and no; a decline or a hand-back by
+/// the volunteer is its own button too.
 fn moves(status: NeedStatus, coordinator: bool, mine: bool) -> Vec<(NeedStatus, &'static str)> {
     use NeedStatus::*;
-    let all = [
-        (Triaged, "Ready to offer"),
-        (Accepted, "I'll do it"),
-        (InProgress, "I'm on it"),
-        (Done, "Done"),
-        (Cancelled, "Cancel it"),
-        (Expired, "No longer needed"),
-    ];
+    let all =
+        [(Triaged, "Ready to offer"), (InProgress, "I'm on it"), (Done, "Done"), (Cancelled, "Cancel it"), (Expired, "No longer needed")];
     all.into_iter()
         .filter(|(to, _)| status.can_become(*to))
         .filter(|(to, _)| match to {
-            Accepted | InProgress => mine,
+            InProgress => mine,
             Done => mine || coordinator,
-            // A decline or a hand-back by the volunteer is its own button.
             Triaged => coordinator && status == New,
             _ => coordinator,
         })

@@ -1,0 +1,212 @@
+//! Mutual aid over HTTP: a resident asks for help on the public form; a
+//! coordinator sees the volunteers ranked for it and offers it; one
+//! declines, another accepts and only then sees who and where, until it is
+//! done. Safeguarded kinds of help go only to checked volunteers; nobody
+//! else, in this group or another, sees a need's contact details.
+
+use reqwest::StatusCode;
+use tredegar_domain::Role;
+use tredegar_web::paths;
+
+use crate::helpers::{Client, Page, TestApp, count};
+
+crate::on_both_backends!(a_need_from_asking_to_done, only_checked_volunteers_are_offered_safeguarded_help);
+
+const SLUG: &str = "brookfield-estate";
+/// The contact details, distinctive so any leak is found by a search.
+const ADDRESS: &str = "17 Zebedee Lane, Tredegar";
+const PHONE: &str = "07700 900987";
+const EMAIL: &str = "zebedee.private@example.org";
+
+/// The help form filled in as a neighbour would.
+fn asking<'a>(category: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("category", category),
+        ("description", "A week's shopping: bread, milk, tea"),
+        ("urgency", "this_week"),
+        ("name", name),
+        ("address", ADDRESS),
+        ("postcode", "NP22 3AB"),
+        ("phone", PHONE),
+        ("email", EMAIL),
+        ("how_to_contact", "Ring twice"),
+    ]
+}
+
+/// The id of the first need on the coordinators' list.
+async fn first_need(c: &mut Client) -> String {
+    let list = c.get(paths::needs(SLUG)).await;
+    let prefix = format!("href=\"{}/", paths::needs(SLUG));
+    let ids = list.body.split(&prefix).skip(1).map(|rest| rest.split('"').next().unwrap().to_string());
+    ids.into_iter().find(|id| id.parse::<tredegar_domain::NeedId>().is_ok()).expect("a need on the list")
+}
+
+/// Nothing of the contact details in what someone saw.
+fn private(p: &Page) -> bool {
+    ![ADDRESS, PHONE, EMAIL, "Ring twice"].iter().any(|v| p.body.contains(v))
+}
+
+/// A member's offer of help, from their own page.
+async fn offer(c: &mut Client, category: &str) {
+    c.get(paths::helping(SLUG)).await;
+    let fields = [("categories", category), ("postcode", "NP22 3AB"), ("radius_km", "5"), ("per_week", "3")];
+    let days = [("days", "0"), ("days", "1"), ("days", "2"), ("days", "3"), ("days", "4"), ("days", "5"), ("days", "6")];
+    let all: Vec<(&str, &str)> = fields.into_iter().chain(days).collect();
+    let saved = c.post_form(paths::helping(SLUG), &all).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{}", saved.body);
+}
+
+async fn category(c: &mut Client, name: &str, checked: bool) -> String {
+    let mut fields = vec![("name", name)];
+    if checked {
+        fields.push(("needs_check", "1"));
+    }
+    assert_eq!(c.post_form(paths::aid_categories(SLUG), &fields).await.status(), StatusCode::SEE_OTHER);
+    let page = c.get(paths::needs(SLUG)).await;
+    let at = page.body.find(&format!("{}/", paths::aid_categories(SLUG))).expect("the category");
+    let id = page.body[at..].split('"').next().unwrap().rsplit('/').next().unwrap().to_string();
+    assert!(page.body.contains(name));
+    id
+}
+
+async fn a_need_from_asking_to_done(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    coordinator.get(paths::needs(SLUG)).await;
+    let groceries = category(&mut coordinator, "Groceries", false).await;
+    let twice = coordinator.post_form(paths::aid_categories(SLUG), &[("name", "groceries")]).await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT, "{}", twice.body);
+    let ann_id = app.user(&group, "ann@example.org", Role::Volunteer).await;
+    let bob_id = app.user(&group, "bob@example.org", Role::Volunteer).await;
+    let mut ann = app.signed_in(&group, "ann@example.org", Role::Volunteer).await;
+    let mut bob = app.signed_in(&group, "bob@example.org", Role::Volunteer).await;
+    offer(&mut ann, &groceries).await;
+    offer(&mut bob, &groceries).await;
+    let bad_offer = bob
+        .post_form(paths::helping(SLUG), &[("categories", &groceries), ("radius_km", "500"), ("from_hour", "20"), ("to_hour", "8")])
+        .await;
+    assert!(bad_offer.status() == StatusCode::BAD_REQUEST && bad_offer.body.contains("How far you will go"), "{}", bad_offer.body);
+
+    // The public form: no login; bad input named; a bot's honeypot refused; then taken.
+    let mut resident = app.client();
+    let form = resident.get(paths::ask_for_help(SLUG)).await;
+    assert!(form.status() == StatusCode::OK && form.body.contains("Groceries"), "{}", form.body);
+    let bad = resident.post_form(paths::ask_for_help(SLUG), &[("category", &groceries), ("postcode", "!!")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    for said in ["Description: must not be empty", "Urgency: choose how soon", "Postcode", "give a phone number or an email"] {
+        assert!(bad.body.contains(said), "{said}: {}", bad.body);
+    }
+    let mut bot = asking(&groceries, "Gwen Morgan");
+    bot.push(("contact_by_fax", "0800 000"));
+    assert_eq!(resident.post_form(paths::ask_for_help(SLUG), &bot).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs").await, 0);
+    let asked = resident.post_form(paths::ask_for_help(SLUG), &asking(&groceries, "Gwen Morgan")).await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER, "{}", asked.body);
+    assert!(resident.follow(&asked).await.body.contains("We have your request"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 1, "the one asking became a person, through the upsert");
+
+    // The coordinator sees who and where (audited), and the volunteers ranked with why.
+    let need = first_need(&mut coordinator).await;
+    let page = coordinator.get(paths::need(SLUG, &need)).await;
+    assert!(page.body.contains(ADDRESS) && page.body.contains(PHONE), "{}", page.body);
+    assert!(page.body.contains("free on 7 of the 7 days") && page.body.contains("has not helped yet"), "{}", page.body);
+    assert!(page.body.contains("Offer it to ann@example.org") || page.body.contains("Offer it to"), "{}", page.body);
+    let admin_audit = app.signed_in(&group, "admin@example.org", Role::Admin).await.audit(SLUG).await;
+    assert!(admin_audit.body.contains("contact details of a need"), "{}", admin_audit.body);
+
+    // Before it is offered them, a volunteer cannot see it at all.
+    assert_eq!(ann.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(ann.get(paths::needs(SLUG)).await.status(), StatusCode::NOT_FOUND);
+
+    // Offered to Ann: she sees what and roughly where, never who, and can say no.
+    let ann_s = ann_id.to_string();
+    let offered = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &ann_s)]).await;
+    assert_eq!(offered.status(), StatusCode::SEE_OTHER, "{}", offered.body);
+    let mine = ann.get(paths::helping(SLUG)).await;
+    assert!(mine.body.contains("Groceries, NP22") && private(&mine), "{}", mine.body);
+    let seen = ann.get(paths::need(SLUG, &need)).await;
+    assert!(seen.body.contains("A week&#39;s shopping") && seen.body.contains("Yes, I'll do it") && private(&seen), "{}", seen.body);
+    assert_eq!(bob.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND, "nor anyone else");
+    let bob_takes = bob.post_form(paths::need_status(SLUG, &need), &[("to", "accepted")]).await;
+    assert_eq!(bob_takes.status(), StatusCode::NOT_FOUND, "nobody takes what was offered someone else");
+    let declined = ann.post_form(paths::need_status(SLUG, &need), &[("to", "triaged"), ("note", "declined")]).await;
+    assert_eq!(declined.status(), StatusCode::SEE_OTHER, "{}", declined.body);
+    assert_eq!(ann.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND);
+    let page = coordinator.get(paths::need(SLUG, &need)).await;
+    assert!(page.body.contains("Cannot be offered it: declined this need"), "{}", page.body);
+    let again = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &ann_s)]).await;
+    assert!(again.status() == StatusCode::BAD_REQUEST && again.body.contains("declined this need"), "{}", again.body);
+
+    // Bob accepts: only now does he see who and where; it stays his until done.
+    let bob_s = bob_id.to_string();
+    coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &bob_s)]).await;
+    let before = bob.get(paths::need(SLUG, &need)).await;
+    assert!(private(&before), "{}", before.body);
+    let accepted = bob.post_form(paths::need_status(SLUG, &need), &[("to", "accepted")]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER, "{}", accepted.body);
+    let after = bob.follow(&accepted).await;
+    assert!(after.body.contains(ADDRESS) && after.body.contains(PHONE) && after.body.contains("Ring twice"), "{}", after.body);
+    assert!(private(&ann.get(paths::helping(SLUG)).await));
+    let done = bob.post_form(paths::need_status(SLUG, &need), &[("to", "done"), ("note", "Shopping dropped off")]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(bob.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND, "once done, the details are his no longer");
+    let history = coordinator.get(paths::need(SLUG, &need)).await;
+    for step in ["Done", "Shopping dropped off", "Accepted", "Offered", "declined", "asked on the help form"] {
+        assert!(history.body.contains(step), "{step}: {}", history.body);
+    }
+    let undone = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "cancelled")]).await;
+    assert!(undone.status() == StatusCode::BAD_REQUEST && undone.body.contains("cannot become cancelled"), "{}", undone.body);
+
+    // Another group's coordinator reaches none of it.
+    let elsewhere = app.group("Heol Las Tenants", None).await;
+    let mut them = app.signed_in(&elsewhere, "theirs@example.org", Role::Organiser).await;
+    them.get(paths::needs("heol-las-tenants")).await;
+    assert_eq!(them.get(paths::need("heol-las-tenants", &need)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(them.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND);
+    let cross = them.post_form(paths::need_status("heol-las-tenants", &need), &[("to", "cancelled")]).await;
+    assert_eq!(cross.status(), StatusCode::NOT_FOUND);
+
+    // Erasing the person who asked takes their needs with them.
+    let prefix = format!("{}/", paths::people(SLUG));
+    let at = history.body.find(&prefix).expect("a link to their page") + prefix.len();
+    let person: tredegar_domain::PersonId = history.body[at..].split('"').next().unwrap().parse().unwrap();
+    let scope = app.scope(app.user(&group, "org@example.org", Role::Organiser).await, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::people::delete(&mut tx, &scope, person).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM need_changes").await, 0);
+}
+
+async fn only_checked_volunteers_are_offered_safeguarded_help(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    coordinator.get(paths::needs(SLUG)).await;
+    let befriending = category(&mut coordinator, "Befriending", true).await;
+    let cai_id = app.user(&group, "cai@example.org", Role::Volunteer).await;
+    let mut cai = app.signed_in(&group, "cai@example.org", Role::Volunteer).await;
+    offer(&mut cai, &befriending).await;
+    let mut resident = app.client();
+    resident.get(paths::ask_for_help(SLUG)).await;
+    resident.post_form(paths::ask_for_help(SLUG), &asking(&befriending, "Dai Price")).await;
+    let need = first_need(&mut coordinator).await;
+    let page = coordinator.get(paths::need(SLUG, &need)).await;
+    assert!(page.body.contains("not safeguarding-checked"), "{}", page.body);
+    let cai_s = cai_id.to_string();
+    let refused = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &cai_s)]).await;
+    assert!(refused.status() == StatusCode::BAD_REQUEST && refused.body.contains("safeguarding"), "{}", refused.body);
+    assert_eq!(cai.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND);
+
+    // A volunteer cannot record their own check; a coordinator who has seen it can.
+    cai.get(paths::helping(SLUG)).await;
+    let own = cai.post_form(paths::aid_volunteer_checked(SLUG, &cai_s), &[("checked", "yes")]).await;
+    assert_eq!(own.status(), StatusCode::NOT_FOUND);
+    coordinator.get(paths::aid_volunteers(SLUG)).await;
+    let seen = coordinator.post_form(paths::aid_volunteer_checked(SLUG, &cai_s), &[("checked", "yes")]).await;
+    assert_eq!(seen.status(), StatusCode::SEE_OTHER);
+    let offered = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &cai_s)]).await;
+    assert_eq!(offered.status(), StatusCode::SEE_OTHER, "{}", offered.body);
+    // Saving their offer again does not undo the check.
+    offer(&mut cai, &befriending).await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM aid_offers WHERE checked").await, 1);
+}
