@@ -196,3 +196,67 @@ fn read_mapping(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
         })
         .collect()
 }
+
+#[derive(Args)]
+pub struct PostcodesArgs {
+    /// A CSV with the columns postcode, latitude and longitude (others are left alone)
+    file: PathBuf,
+}
+
+/// Rows a transaction of postcodes holds.
+const POSTCODES_AT_ONCE: usize = 10_000;
+
+/// Load postcode centres, replacing those held. Shared by every group: it
+/// is public data. Rows without a postcode or a place on the map (the ONS
+/// directory marks those with no grid reference with latitude 99.999999)
+/// are counted and left out.
+pub async fn postcodes(db: DbArgs, args: PostcodesArgs) -> anyhow::Result<()> {
+    let (db, _) = crate::commands::open(&db).await?;
+    let file = std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+    let headers: Vec<String> = reader.headers().context("reading the header row")?.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(pc), Some(lat), Some(lon)) =
+        (column(&["postcode", "pcds", "pcd"]), column(&["latitude", "lat"]), column(&["longitude", "long", "lon"]))
+    else {
+        bail!("the header row must name the columns postcode, latitude and longitude");
+    };
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let (mut loaded, mut left_out) = (0u64, 0u64);
+    let mut batch = Vec::with_capacity(POSTCODES_AT_ONCE);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).context("reading the file")? {
+        let cell = |i: usize| record.get(i).unwrap_or_default().trim();
+        let postcode = tredegar_domain::Postcode::parse("postcode", cell(pc)).and_then(|p| tredegar_domain::import::plausible(p, true));
+        let place = (postcode, cell(lat).parse::<f64>(), cell(lon).parse::<f64>());
+        match place {
+            (Ok(p), Ok(la), Ok(lo)) if (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo) => batch.push((p.key(), la, lo)),
+            _ => left_out += 1,
+        }
+        if batch.len() >= POSTCODES_AT_ONCE {
+            loaded += save_postcodes(&db, &mut batch).await?;
+            bar.set_position(reader.position().byte());
+        }
+    }
+    loaded += save_postcodes(&db, &mut batch).await?;
+    bar.finish_and_clear();
+    println!("{loaded} postcodes loaded; {left_out} rows left out (no postcode, or no place on the map)");
+    Ok(())
+}
+
+async fn save_postcodes(db: &tredegar_db::Db, batch: &mut Vec<(String, f64, f64)>) -> anyhow::Result<u64> {
+    // One row a postcode: the last in the file says it.
+    batch.reverse();
+    batch.sort_by(|a, b| a.0.cmp(&b.0));
+    batch.dedup_by(|a, b| a.0 == b.0);
+    let n = batch.len() as u64;
+    let mut tx = db.write().await?;
+    tredegar_db::aid::offers::load_postcodes(&mut tx, batch).await?;
+    tx.commit().await?;
+    batch.clear();
+    Ok(n)
+}

@@ -98,6 +98,8 @@ enum ImportCommand {
     /// People from a CSV: an electoral register, an Action Network or NationBuilder export, or any CSV with a mapping.
     /// Importing the same file again creates nobody twice, and carries on an import that was cut short.
     People(import::PeopleArgs),
+    /// Postcode centres (`postcode,latitude,longitude`, as converted from the ONS Postcode Directory), so mutual aid can measure distances.
+    Postcodes(import::PostcodesArgs),
 }
 
 #[derive(Subcommand)]
@@ -161,6 +163,7 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::SetPassword { email }) => commands::user_set_password(cli.db, &email).await,
         Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
         Command::Import(ImportCommand::People(args)) => import::people(cli.db, args).await,
+        Command::Import(ImportCommand::Postcodes(args)) => import::postcodes(cli.db, args).await,
         Command::Export { group, dir } => commands::export(cli.db, &group, &dir).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,

@@ -10,7 +10,11 @@ use tredegar_web::paths;
 
 use crate::helpers::{Client, Page, TestApp, count};
 
-crate::on_both_backends!(a_need_from_asking_to_done, only_checked_volunteers_are_offered_safeguarded_help);
+crate::on_both_backends!(
+    a_need_from_asking_to_done,
+    only_checked_volunteers_are_offered_safeguarded_help,
+    distances_come_from_the_postcode_directory
+);
 
 const SLUG: &str = "brookfield-estate";
 /// The contact details, distinctive so any leak is found by a search.
@@ -142,11 +146,23 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &bob_s)]).await;
     let before = bob.get(paths::need(SLUG, &need)).await;
     assert!(private(&before), "{}", before.body);
+    let bob_api = app.api(&app.token(&group, bob_id).await);
+    let (status, listed) = bob_api.get("needs").await;
+    assert!(status == StatusCode::OK && listed.to_string().contains("NP22") && !listed.to_string().contains(PHONE), "{listed}");
+    assert!(listed.pointer("/_embedded/tredegar:needs/0/contact").is_none(), "{listed}");
     let accepted = bob.post_form(paths::need_status(SLUG, &need), &[("to", "accepted")]).await;
     assert_eq!(accepted.status(), StatusCode::SEE_OTHER, "{}", accepted.body);
     let after = bob.follow(&accepted).await;
     assert!(after.body.contains(ADDRESS) && after.body.contains(PHONE) && after.body.contains("Ring twice"), "{}", after.body);
     assert!(private(&ann.get(paths::helping(SLUG)).await));
+    let (_, one) = bob_api.get(&format!("needs/{need}")).await;
+    assert_eq!(one.pointer("/contact/phone").and_then(|p| p.as_str()), Some(PHONE), "{one}");
+    let ann_api = app.api(&app.token(&group, ann_id).await);
+    let (_, none) = ann_api.get("needs").await;
+    assert!(!none.to_string().contains(PHONE) && !none.to_string().contains("NP22"), "{none}");
+    assert_eq!(ann_api.get(&format!("needs/{need}")).await.0, StatusCode::NOT_FOUND);
+    let (_, offers) = ann_api.get("offers").await;
+    assert_eq!(offers.pointer("/_embedded/tredegar:offers").and_then(|o| o.as_array()).map(Vec::len), Some(1), "only her own: {offers}");
     let done = bob.post_form(paths::need_status(SLUG, &need), &[("to", "done"), ("note", "Shopping dropped off")]).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(bob.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND, "once done, the details are his no longer");
@@ -209,4 +225,41 @@ async fn only_checked_volunteers_are_offered_safeguarded_help(app: TestApp) {
     // Saving their offer again does not undo the check.
     offer(&mut cai, &befriending).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM aid_offers WHERE checked").await, 1);
+}
+
+async fn distances_come_from_the_postcode_directory(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("postcodes.csv");
+    let rows = "pcds,lat,long,oseast1m\nNP22 3AB,51.7700,-3.2644,316000\nNP22 3AC,51.7700,-3.2500,317000\nNOT A CODE,51,-3,0\nNP22 9ZZ,99.999999,0,0\n";
+    std::fs::write(&file, rows).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tredegar"))
+        .args(["import", "postcodes"])
+        .arg(&file)
+        .env("TREDEGAR_DATABASE_URL", &app.db_url)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("2 postcodes loaded; 2 rows left out"),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    coordinator.get(paths::needs(SLUG)).await;
+    let lifts = category(&mut coordinator, "Lifts", false).await;
+    app.user(&group, "dee@example.org", Role::Volunteer).await;
+    let mut dee = app.signed_in(&group, "dee@example.org", Role::Volunteer).await;
+    dee.get(paths::helping(SLUG)).await;
+    let days: Vec<(&str, &str)> = (0..7).map(|d| ("days", ["0", "1", "2", "3", "4", "5", "6"][d])).collect();
+    let mut fields = vec![("categories", lifts.as_str()), ("postcode", "np22 3ac"), ("radius_km", "2")];
+    fields.extend(days);
+    assert_eq!(dee.post_form(paths::helping(SLUG), &fields).await.status(), StatusCode::SEE_OTHER);
+    let mut resident = app.client();
+    resident.get(paths::ask_for_help(SLUG)).await;
+    resident.post_form(paths::ask_for_help(SLUG), &asking(&lifts, "Gwen Morgan")).await;
+    let need = first_need(&mut coordinator).await;
+    let page = coordinator.get(paths::need(SLUG, &need)).await;
+    assert!(page.body.contains("1.0 km away, within their 2 km"), "{}", page.body);
 }

@@ -287,7 +287,8 @@ fn api() -> Router<AppState> {
         .merge(petitions::api::router())
         .merge(events::api::router())
         .merge(places::api_router())
-        .merge(walks::api_router());
+        .merge(walks::api_router())
+        .merge(aid::api_router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -309,6 +310,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(events::api::Doc::openapi());
     doc.merge(places::Doc::openapi());
     doc.merge(walks::Doc::openapi());
+    doc.merge(aid::Doc::openapi());
     axum::Json(doc)
 }
 

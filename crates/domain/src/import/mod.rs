@@ -213,7 +213,7 @@ fn email_status(cell: &str) -> Option<SubscriptionStatus> {
 
 /// Every postal code we know has a digit ("NOT KNOWN" is no postcode); a
 /// British register's are whole UK postcodes ("NP22 3AA", not "NP22").
-fn plausible(p: Postcode, uk: bool) -> Result<Postcode, crate::Problem> {
+pub fn plausible(p: Postcode, uk: bool) -> Result<Postcode, crate::Problem> {
     let key = p.key();
     let district = crate::contact::postcode_district(&key);
     if !key.chars().any(|c| c.is_ascii_digit()) {

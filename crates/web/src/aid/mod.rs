@@ -4,6 +4,7 @@
 //! volunteer accepts or declines, and only once they accept see who and
 //! where. Volunteers say what they can give on their own page.
 
+mod api;
 mod helping;
 mod needs;
 mod public;
@@ -12,6 +13,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::{AppState, paths};
+
+pub use api::{Doc, router as api_router};
 
 pub fn router() -> Router<AppState> {
     Router::new()
