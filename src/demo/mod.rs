@@ -13,6 +13,7 @@ use tredegar_domain::{AuditAction, CampaignStatus};
 use tredegar_domain::{CampaignId, Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
+mod aid;
 mod places;
 
 use crate::DbArgs;
@@ -238,12 +239,13 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     if let Some((_, bevan)) = blocks.iter().find(|(name, _)| *name == "Bevan Court") {
         places::walk_lists(&mut tx, [&scope, &volunteer_scope], *bevan, now).await?;
     }
+    aid::mutual_aid(&mut tx, [&scope, &volunteer_scope], volunteer.id, now).await?;
     let operator = crate::commands::operator(&mut tx, &group).await?;
     audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 
     println!(
-        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals, {talked} conversations, 3 events, and Bevan Court cut into walk lists (the volunteer walks the first).",
+        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals, {talked} conversations, 3 events, Bevan Court cut into walk lists (the volunteer walks the first), and 5 needs for help (one offered to the volunteer).",
         group.name
     );
     print_logins(&url, &password);

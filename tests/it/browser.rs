@@ -34,7 +34,7 @@ impl Drop for Driver {
 
 impl Browser {
     /// A phone: 360 px wide, light mode.
-    async fn start() -> Option<Browser> {
+    pub(crate) async fn start() -> Option<Browser> {
         Browser::start_with(360, false).await
     }
 
@@ -98,13 +98,13 @@ impl Browser {
     }
 
     /// Tap something on a page a script redraws: found and clicked in one step.
-    async fn tap(&self, css: &str) {
+    pub(crate) async fn tap(&self, css: &str) {
         let script = format!("const e = document.querySelector({css:?}); if (e) {{ e.click(); }} return e !== null;");
         self.until(&script).await;
     }
 
     /// Wait until this script returns true.
-    async fn until(&self, script: &str) {
+    pub(crate) async fn until(&self, script: &str) {
         for _ in 0..500 {
             if matches!(self.client.execute(script, vec![]).await, Ok(serde_json::Value::Bool(true))) {
                 return;
@@ -118,7 +118,7 @@ impl Browser {
         self.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
     }
 
@@ -136,12 +136,12 @@ impl Browser {
         panic!("no new page after the click");
     }
 
-    async fn text(&self) -> String {
+    pub(crate) async fn text(&self) -> String {
         self.client.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
     }
 
     /// The page fits a 360 px phone: nothing scrolls sideways.
-    async fn fits_a_phone(&self) {
+    pub(crate) async fn fits_a_phone(&self) {
         let widths = self.client.execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![]).await.unwrap();
         let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
         assert!(inner <= 360 && scroll <= inner, "page is {scroll}px wide in a {inner}px window");

@@ -8,6 +8,7 @@ mod admin;
 mod aid;
 mod api;
 mod browser;
+mod browser_aid;
 mod calls;
 mod campaigns;
 mod conversations;
