@@ -65,7 +65,7 @@ pub(super) async fn mutual_aid(
 ) -> anyhow::Result<()> {
     let mut kinds: Vec<AidCategoryId> = Vec::new();
     for (name, check) in KINDS {
-        kinds.push(offers::add_category(tx, organiser, name, check, now).await?);
+        kinds.push(offers::add_category(tx, organiser, name, offers::Rules { needs_check: check, auto_match: false }, now).await?);
     }
     let kind = |i: usize| kinds.get(i).copied().ok_or_else(|| anyhow::anyhow!("demo kind of help {i} missing"));
     let every_day = 0b111_1111;

@@ -13,7 +13,8 @@ use crate::helpers::{Client, Page, TestApp, count};
 crate::on_both_backends!(
     a_need_from_asking_to_done,
     only_checked_volunteers_are_offered_safeguarded_help,
-    distances_come_from_the_postcode_directory
+    distances_come_from_the_postcode_directory,
+    needs_move_on_by_themselves
 );
 
 const SLUG: &str = "brookfield-estate";
@@ -79,7 +80,7 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     coordinator.get(paths::needs(SLUG)).await;
     let groceries = category(&mut coordinator, "Groceries", false).await;
     let twice = coordinator.post_form(paths::aid_categories(SLUG), &[("name", "groceries")]).await;
-    assert_eq!(twice.status(), StatusCode::CONFLICT, "{}", twice.body);
+    assert!(twice.status() == StatusCode::BAD_REQUEST && twice.body.contains("already a category called"), "{}", twice.body);
     let ann_id = app.user(&group, "ann@example.org", Role::Volunteer).await;
     let bob_id = app.user(&group, "bob@example.org", Role::Volunteer).await;
     let mut ann = app.signed_in(&group, "ann@example.org", Role::Volunteer).await;
@@ -97,7 +98,9 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     assert!(form.status() == StatusCode::OK && form.body.contains("Groceries"), "{}", form.body);
     let bad = resident.post_form(paths::ask_for_help(SLUG), &[("category", &groceries), ("postcode", "!!")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    for said in ["Description: must not be empty", "Urgency: choose how soon", "Postcode", "give a phone number or an email"] {
+    for said in
+        ["Description: must not be empty", "How soon: choose how soon", "href=\"#urgency\"", "Postcode", "give a phone number or an email"]
+    {
         assert!(bad.body.contains(said), "{said}: {}", bad.body);
     }
     let mut bot = asking(&groceries, "Gwen Morgan");
@@ -225,6 +228,84 @@ async fn only_checked_volunteers_are_offered_safeguarded_help(app: TestApp) {
     // Saving their offer again does not undo the check.
     offer(&mut cai, &befriending).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM aid_offers WHERE checked").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'need_offered'").await, 1, "Cai is told by email");
+
+    // Withdrawn, the check takes the need back from Cai before they can accept it.
+    let withdrawn = coordinator.post_form(paths::aid_volunteer_checked(SLUG, &cai_s), &[("checked", "no")]).await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cai.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND);
+    let page = coordinator.get(paths::need(SLUG, &need)).await;
+    assert!(page.body.contains("Ready to offer") && page.body.contains("safeguarding check"), "{}", page.body);
+
+    // Nobody records their own check.
+    let org_id = app.user(&group, "org@example.org", Role::Organiser).await.to_string();
+    offer(&mut coordinator, &befriending).await;
+    coordinator.get(paths::aid_volunteers(SLUG)).await;
+    let own = coordinator.post_form(paths::aid_volunteer_checked(SLUG, &org_id), &[("checked", "yes")]).await;
+    assert!(own.status() == StatusCode::BAD_REQUEST && own.body.contains("another coordinator"), "{}", own.body);
+}
+
+/// Run the sweep as if `hours` from now.
+async fn sweep(app: &TestApp, hours: i64) -> tredegar_db::aid::sweep::Swept {
+    let now = chrono::Utc::now() + chrono::Duration::hours(hours);
+    let mut tx = app.db.write().await.unwrap();
+    let swept = tredegar_db::aid::sweep::sweep(&mut tx, now.date_naive(), now).await.unwrap();
+    tx.commit().await.unwrap();
+    swept
+}
+
+/// What happens by itself: kinds set to match themselves are offered to the
+/// best placed; an offer with no answer in a day goes to the next; needs
+/// past their last day expire; needs waiting too long are gathered, once,
+/// for the coordinators.
+async fn needs_move_on_by_themselves(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    coordinator.get(paths::needs(SLUG)).await;
+    let shopping = category(&mut coordinator, "Shopping", false).await;
+    let repairs = category(&mut coordinator, "Repairs", false).await;
+    let page = coordinator.get(paths::needs(SLUG)).await;
+    assert!(page.body.contains("Shopping: offer it to the best volunteer by itself"), "{}", page.body);
+    coordinator.post_form(paths::aid_category(SLUG, &shopping), &[("auto_match", "1")]).await;
+    let mut volunteers = Vec::new();
+    for who in ["eve@example.org", "fay@example.org"] {
+        volunteers.push(app.user(&group, who, Role::Volunteer).await);
+        offer(&mut app.signed_in(&group, who, Role::Volunteer).await, &shopping).await;
+    }
+    let mut resident = app.client();
+    resident.get(paths::ask_for_help(SLUG)).await;
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let mut ending = asking(&shopping, "Huw Jones");
+    ending.retain(|(k, _)| *k != "phone" && *k != "email");
+    ending.extend([("phone", "07700 900111"), ("to_on", tomorrow.as_str())]);
+    assert_eq!(resident.post_form(paths::ask_for_help(SLUG), &ending).await.status(), StatusCode::SEE_OTHER);
+    let mut fixing = asking(&repairs, "Ifan Jones");
+    fixing.retain(|(k, _)| *k != "phone" && *k != "email");
+    fixing.push(("phone", "07700 900222"));
+    assert_eq!(resident.post_form(paths::ask_for_help(SLUG), &fixing).await.status(), StatusCode::SEE_OTHER);
+
+    // Matched at once, with no coordinator; repairs are not set to match themselves.
+    let now = sweep(&app, 0).await;
+    assert_eq!(now.offered.len(), 1, "{now:?}");
+    let (_, need, first) = now.offered[0];
+    assert!(volunteers.contains(&first));
+    // No answer in a day: it goes to the other, and not back to the first.
+    let later = sweep(&app, 25).await;
+    assert_eq!(later.timed_out, 1, "{later:?}");
+    assert_eq!(
+        later.offered.iter().map(|(_, n, v)| (*n, *v)).collect::<Vec<_>>(),
+        [(need, *volunteers.iter().find(|v| **v != first).unwrap())]
+    );
+    let page = coordinator.get(paths::need(SLUG, need)).await;
+    assert!(page.body.contains("no answer in time") && page.body.contains("offered automatically"), "{}", page.body);
+    // The repair waited 12 hours for anyone: the coordinators hear once.
+    assert_eq!(later.escalated.iter().map(|(_, n)| n.len()).sum::<usize>(), 1, "{later:?}");
+    assert!(sweep(&app, 26).await.escalated.is_empty(), "told once");
+    assert!(coordinator.get(paths::needs(SLUG)).await.body.contains("waiting too long"));
+    // Its last day passed: it expires, and its volunteer no longer has it.
+    let after = sweep(&app, 50).await;
+    assert_eq!(after.expired, 1, "{after:?}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE status = 'expired'").await, 1);
 }
 
 async fn distances_come_from_the_postcode_directory(app: TestApp) {

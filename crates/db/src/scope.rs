@@ -106,6 +106,13 @@ impl Scope {
         Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group)?.map(|g| Scope::new(g, Actor::Schedule, Role::Volunteer)))
     }
 
+    /// A scheduled job that coordinates mutual aid in the group: it moves
+    /// needs on (expires them, offers them) as a coordinator would.
+    pub(crate) async fn for_coordinating(tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = $1");
+        Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group)?.map(|g| Scope::new(g, Actor::Schedule, Role::Organiser)))
+    }
+
     async fn for_group(tx: &mut Tx, group_slug: &str, actor: Actor) -> Result<Option<Scope>> {
         let role = if actor == Actor::CommandLine { Role::Admin } else { Role::Volunteer };
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.slug = $1");
@@ -134,7 +141,7 @@ impl Scope {
             Actor::CommandLine => "command line",
             Actor::PublicForm => "public form",
             Actor::EmailLink => "themselves, by a link in an email",
-            Actor::Schedule => "scheduled retention",
+            Actor::Schedule => "Tredegar, on schedule",
         }
     }
     pub fn group_id(&self) -> GroupId {

@@ -26,6 +26,11 @@ impl Urgency {
             Urgency::WhenPossible => "When someone can",
         }
     }
+
+    /// Its radio button's id: the first is the field's own, for the error summary's link.
+    pub fn field_id(self) -> String {
+        if self == Urgency::Today { "urgency".into() } else { format!("urgency-{}", self.as_str()) }
+    }
 }
 
 /// Where a need is.
@@ -161,9 +166,9 @@ impl NeedInput {
         let name = errors.check(required_line("name", &self.name, 120).and_then(|n| plain_name("name", n)));
         let address = errors.check(required_text("address", &self.address, 500));
         let postcode = errors.check(if self.postcode.trim().is_empty() {
-            Err(Problem::new("postcode", "must not be empty: it tells volunteers roughly where, and no more"))
+            Err(Problem::new("postcode", "must not be empty"))
         } else {
-            Postcode::parse("postcode", &self.postcode)
+            Postcode::parse("postcode", &self.postcode).and_then(|p| crate::import::plausible(p, true))
         });
         let phone = errors.check(if self.phone.trim().is_empty() { Ok(None) } else { Phone::parse("phone", &self.phone).map(Some) });
         let email = errors.check(if self.email.trim().is_empty() { Ok(None) } else { Email::parse("email", &self.email).map(Some) });
@@ -348,7 +353,11 @@ pub fn rank(need: &NeedFacts, c: &Candidate) -> Result<Vec<Part>, String> {
             }
             Part { factor: "distance", points: w_distance * (1.0 - km / radius), why: format!("{km:.1} km away, within their {radius} km") }
         }
-        _ => Part { factor: "distance", points: w_distance / 2.0, why: "distance not known (a postcode is not on the map)".into() },
+        _ => Part {
+            factor: "distance",
+            points: w_distance / 2.0,
+            why: "distance not known (the need's postcode or theirs is not on the map)".into(),
+        },
     };
     let first = need.from_on.unwrap_or(need.today).max(need.today);
     let last = need.to_on.unwrap_or(first + chrono::Duration::days(6)).max(first);
@@ -365,7 +374,14 @@ pub fn rank(need: &NeedFacts, c: &Candidate) -> Result<Vec<Part>, String> {
         why: format!("{} of their {} a week taken", c.taken_this_week, c.per_week),
     };
     let spread = match c.days_since_helped {
-        Some(d) => Part { factor: "spread", points: w_spread * (d.clamp(0, 14) as f64 / 14.0), why: format!("last helped {d} days ago") },
+        Some(d) => {
+            let when = match d {
+                ..=0 => "today".to_string(),
+                1 => "yesterday".to_string(),
+                d => format!("{d} days ago"),
+            };
+            Part { factor: "spread", points: w_spread * (d.clamp(0, 14) as f64 / 14.0), why: format!("last helped {when}") }
+        }
         None => Part { factor: "spread", points: w_spread, why: "has not helped yet".into() },
     };
     Ok(vec![distance, availability, load, spread])

@@ -19,6 +19,8 @@ pub enum JobKind {
     EventReminders,
     /// Read a file uploaded for import: a dry run, or the import.
     Import,
+    /// Move needs for help on: expire, time out offers, match, escalate (recurring).
+    AidSweep,
 }
 
 crate::stored_as_text!(JobKind {
@@ -28,6 +30,7 @@ crate::stored_as_text!(JobKind {
     Retention = "retention",
     EventReminders = "event_reminders",
     Import = "import",
+    AidSweep = "aid_sweep",
 });
 
 impl JobKind {
@@ -39,6 +42,7 @@ impl JobKind {
             JobKind::Retention => "Delete expired data",
             JobKind::EventReminders => "Remind people of an event",
             JobKind::Import => "Import people from a file",
+            JobKind::AidSweep => "Move needs for help on",
         }
     }
 }

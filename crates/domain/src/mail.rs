@@ -33,6 +33,10 @@ pub enum MailKind {
     EventReminder,
     /// The organiser called the event off.
     EventCancelled,
+    /// A need for help offered to a volunteer, to say yes or no to.
+    NeedOffered,
+    /// Needs that have waited too long for a volunteer, to the coordinators.
+    NeedsWaiting,
 }
 
 crate::stored_as_text!(MailKind {
@@ -47,6 +51,8 @@ crate::stored_as_text!(MailKind {
     EventWaitingList = "event_waiting_list",
     EventReminder = "event_reminder",
     EventCancelled = "event_cancelled",
+    NeedOffered = "need_offered",
+    NeedsWaiting = "needs_waiting",
 });
 
 /// A subject and a body, with placeholders.
@@ -58,8 +64,15 @@ pub struct Template {
 
 impl MailKind {
     /// The kinds a group may reword, in the order its settings list them.
-    pub const EDITABLE: &'static [MailKind] =
-        &[MailKind::PetitionConfirm, MailKind::EventConfirm, MailKind::EventReminder, MailKind::FollowUpsDue, MailKind::BroadcastFooter];
+    pub const EDITABLE: &'static [MailKind] = &[
+        MailKind::PetitionConfirm,
+        MailKind::EventConfirm,
+        MailKind::EventReminder,
+        MailKind::FollowUpsDue,
+        MailKind::NeedOffered,
+        MailKind::NeedsWaiting,
+        MailKind::BroadcastFooter,
+    ];
 
     /// Kinds whose text holds a link that acts for its reader (confirms a
     /// signature, sets a password, gives up a place): not kept once sent,
@@ -80,6 +93,8 @@ impl MailKind {
             MailKind::EventWaitingList => "On an event's waiting list",
             MailKind::EventReminder => "Reminder of an event",
             MailKind::EventCancelled => "An event called off",
+            MailKind::NeedOffered => "A need offered to a volunteer",
+            MailKind::NeedsWaiting => "Needs waiting for a volunteer",
         }
     }
 
@@ -111,6 +126,18 @@ impl MailKind {
                 ("where", "where it is"),
                 ("link", "the address where they can say they cannot come"),
             ],
+            MailKind::NeedOffered => &[
+                ("name", "the volunteer's name"),
+                ("group", "the group's name"),
+                ("need", "the kind of help, how soon, and roughly where (never who)"),
+                ("link", "the address of the need's page, to say yes or no"),
+            ],
+            MailKind::NeedsWaiting => &[
+                ("name", "the coordinator's name"),
+                ("group", "the group's name"),
+                ("needs", "the needs waiting, one a line (kind, how soon, roughly where)"),
+                ("link", "the address of the needs page"),
+            ],
             MailKind::Broadcast | MailKind::TestSend => &[],
         }
     }
@@ -123,7 +150,9 @@ impl MailKind {
             | MailKind::PetitionConfirm
             | MailKind::EventConfirm
             | MailKind::EventWaitingList
-            | MailKind::EventReminder => &["link"],
+            | MailKind::EventReminder
+            | MailKind::NeedOffered
+            | MailKind::NeedsWaiting => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
             MailKind::Broadcast | MailKind::TestSend | MailKind::PetitionAlreadySigned | MailKind::EventCancelled => &[],
         }
@@ -175,6 +204,16 @@ impl MailKind {
                 "Called off: {event}",
                 "Hello {name},\n\nWe are sorry: “{event}” ({when}, {where}) has been called off. \
                  Please take it out of your calendar. We will be in touch about what happens next.",
+            ),
+            MailKind::NeedOffered => (
+                "Can you help? {need}",
+                "Hello {name},\n\n{group} has a need for help that fits what you offered:\n\n{need}\n\n\
+                 Please say yes or no here, within a day; if you say yes, you will see who and where:\n\n{link}\n\nThank you.",
+            ),
+            MailKind::NeedsWaiting => (
+                "Needs waiting for a volunteer in {group}",
+                "Hello {name},\n\nThese needs have waited a while and nobody has taken them on yet:\n\n{needs}\n\n\
+                 Offer them to someone here:\n{link}",
             ),
             MailKind::Broadcast | MailKind::TestSend => ("", ""),
         };

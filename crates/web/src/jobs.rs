@@ -18,8 +18,11 @@ const BATCH: i64 = 8;
 const LEASE: chrono::Duration = chrono::Duration::minutes(10);
 
 /// The recurring jobs, and how often each runs.
-const RECURRING: &[(JobKind, chrono::Duration)] =
-    &[(JobKind::FollowUpsDue, chrono::Duration::hours(1)), (JobKind::Retention, chrono::Duration::hours(1))];
+const RECURRING: &[(JobKind, chrono::Duration)] = &[
+    (JobKind::FollowUpsDue, chrono::Duration::hours(1)),
+    (JobKind::Retention, chrono::Duration::hours(1)),
+    (JobKind::AidSweep, chrono::Duration::minutes(5)),
+];
 
 pub struct Workers {
     stop: watch::Sender<bool>,
@@ -99,6 +102,7 @@ async fn run(state: &AppState, job: Job) {
         JobKind::Retention => retention(state).await,
         JobKind::EventReminders => crate::events::send_reminders(state, &job).await,
         JobKind::Import => crate::uploads::run(state, &job).await,
+        JobKind::AidSweep => crate::aid::sweep(state).await.map_err(|e| e.to_string()),
     };
     let now = state.clock.now();
     let recorded = match outcome {

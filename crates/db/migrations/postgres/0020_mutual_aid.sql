@@ -11,6 +11,9 @@ CREATE TABLE aid_categories (
     name_key TEXT NOT NULL,
     -- Goes only to volunteers whose safeguarding check (DBS) is recorded.
     needs_check BOOLEAN NOT NULL,
+    -- Offered to the best volunteer by itself, and to the next after a
+    -- decline or no answer, with no coordinator in the loop.
+    auto_match BOOLEAN NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (group_id, name_key)
 );
@@ -44,6 +47,10 @@ CREATE TABLE needs (
     status TEXT NOT NULL,
     -- The volunteer it is offered to, or who accepted it.
     volunteer_id UUID REFERENCES users(id) ON DELETE SET NULL,
+    -- When it was offered to the volunteer it waits on; when coordinators
+    -- were told it waits too long for anyone.
+    offered_at TIMESTAMPTZ,
+    escalated_at TIMESTAMPTZ,
     -- form or coordinator.
     source TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
@@ -61,6 +68,8 @@ CREATE TABLE need_changes (
     from_status TEXT,
     to_status TEXT NOT NULL,
     volunteer_id UUID REFERENCES users(id) ON DELETE SET NULL,
+    -- Who made it: a member, or nobody (the help form, the schedule).
+    by_user UUID REFERENCES users(id) ON DELETE SET NULL,
     by_name TEXT NOT NULL,
     note TEXT NOT NULL,
     at TIMESTAMPTZ NOT NULL
@@ -82,8 +91,11 @@ CREATE TABLE aid_offers (
     from_hour BIGINT NOT NULL,
     to_hour BIGINT NOT NULL,
     transport BOOLEAN NOT NULL,
-    -- Recorded by a coordinator who has seen the check, never by the volunteer.
+    -- Recorded by a coordinator who has seen the check, never by the
+    -- volunteer themselves: who, and when.
     checked BOOLEAN NOT NULL,
+    checked_by_name TEXT NOT NULL,
+    checked_at TIMESTAMPTZ,
     paused BOOLEAN NOT NULL,
     per_week BIGINT NOT NULL,
     modified_at TIMESTAMPTZ NOT NULL,

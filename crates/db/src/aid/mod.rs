@@ -5,9 +5,12 @@
 //!
 //! - here: needs, their contact details, and their status changes;
 //! - `offers`: the categories of help, what volunteers offer, and the
-//!   candidates for a need, for `tredegar_domain::aid::rank`.
+//!   candidates for a need, for `tredegar_domain::aid::rank`;
+//! - `sweep`: what happens by itself: needs expire, offers time out, needs
+//!   of kinds set to match themselves are offered, and waiting ones escalate.
 
 pub mod offers;
+pub mod sweep;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tredegar_domain::aid::{Need, NeedStatus, Urgency};
@@ -23,6 +26,8 @@ use crate::{DbError, Result, Scope, Sql, Tx};
 pub struct NeedRow {
     pub id: NeedId,
     pub person_id: PersonId,
+    /// The name on the person's record, which may differ from the name given.
+    pub person_name: String,
     pub category_id: AidCategoryId,
     pub category: String,
     pub needs_check: bool,
@@ -37,6 +42,8 @@ pub struct NeedRow {
     pub status: NeedStatus,
     pub volunteer_id: Option<UserId>,
     pub volunteer_name: Option<String>,
+    pub offered_at: Option<DateTime<Utc>>,
+    pub escalated_at: Option<DateTime<Utc>>,
     pub source: String,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
@@ -60,9 +67,10 @@ pub struct Contact {
     pub asked_by: String,
 }
 
-const SELECT: &str = "SELECT n.id, n.person_id, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
-     n.to_on, n.district, n.area_id, n.latitude, n.longitude, n.status, n.volunteer_id, u.name AS volunteer_name, n.source, n.created_at, \
-     n.modified_at FROM needs n JOIN aid_categories c ON c.id = n.category_id LEFT JOIN users u ON u.id = n.volunteer_id";
+const SELECT: &str = "SELECT n.id, n.person_id, TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')) AS person_name, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
+     n.to_on, n.district, n.area_id, n.latitude, n.longitude, n.status, n.volunteer_id, u.name AS volunteer_name, n.offered_at, n.escalated_at, n.source, n.created_at, \
+     n.modified_at FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
+     LEFT JOIN users u ON u.id = n.volunteer_id";
 
 /// Record a need, making (or finding) the person who needs the help through
 /// the one upsert. Someone already known keeps their record as it is: a
@@ -216,6 +224,11 @@ pub async fn change(
     if !(coordinator || (theirs && volunteers_move)) {
         return Err(DbError::NotFound);
     }
+    if to == NeedStatus::Accepted
+        && let Some(user) = need.volunteer_id
+    {
+        offers::may_accept(tx, scope, user, &need, now).await?;
+    }
     let volunteer = match to {
         NeedStatus::Offered => {
             let to_whom = volunteer.ok_or_else(|| Problem::new("volunteer", "choose who to offer it to"))?;
@@ -228,13 +241,16 @@ pub async fn change(
     };
     let n = execute!(
         tx,
-        "UPDATE needs SET status = $3, volunteer_id = $4, modified_at = $5 WHERE id = $1 AND group_id = $2 AND status = $6",
+        "UPDATE needs SET status = $3, volunteer_id = $4, modified_at = $5, \
+         offered_at = CASE WHEN $3 = 'offered' THEN $5 ELSE offered_at END \
+         WHERE id = $1 AND group_id = $2 AND status = $6 AND (volunteer_id = $7 OR (volunteer_id IS NULL AND $7 IS NULL))",
         id,
         scope.group_id(),
         to,
         volunteer,
         now,
-        need.status
+        need.status,
+        need.volunteer_id
     )?;
     if n == 0 {
         return Err(Problem::new("status", "changed while you were looking: reload the page").into());
@@ -257,14 +273,15 @@ async fn record(
 ) -> Result<()> {
     execute!(
         tx,
-        "INSERT INTO need_changes (id, need_id, group_id, from_status, to_status, volunteer_id, by_name, note, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO need_changes (id, need_id, group_id, from_status, to_status, volunteer_id, by_user, by_name, note, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         NeedChangeId::new(),
         need,
         scope.group_id(),
         from,
         to,
         volunteer,
+        scope.user_id(),
         scope.actor_name(),
         note,
         now
@@ -283,12 +300,22 @@ pub struct Change {
     pub at: DateTime<Utc>,
 }
 
-/// A need's history, newest first, for whoever may see the need.
+/// A need's history, newest first, for whoever may see the need: a
+/// volunteer sees its steps and when, not the notes or who.
 pub async fn history(tx: &mut Tx, scope: &Scope, need: &NeedRow) -> Result<Vec<Change>> {
     let mut q = Sql::new(
         "SELECT h.from_status, h.to_status, u.name AS volunteer_name, h.by_name, h.note, h.at FROM need_changes h \
          LEFT JOIN users u ON u.id = h.volunteer_id WHERE h.need_id = ",
     );
     q.bind(need.id).push(" AND h.group_id = ").bind(scope.group_id()).push(" ORDER BY h.at DESC, h.id DESC");
-    q.fetch_all(tx).await
+    let mut changes: Vec<Change> = q.fetch_all(tx).await?;
+    if !scope.role().sees_everyone() {
+        // Notes may hold what only coordinators, or an earlier volunteer, should read.
+        for c in &mut changes {
+            c.note.clear();
+            c.volunteer_name = None;
+            c.by_name.clear();
+        }
+    }
+    Ok(changes)
 }

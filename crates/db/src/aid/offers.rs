@@ -14,14 +14,20 @@ pub struct Category {
     pub id: AidCategoryId,
     pub name: String,
     pub needs_check: bool,
+    pub auto_match: bool,
 }
 
 pub async fn categories(tx: &mut Tx, scope: &Scope) -> Result<Vec<Category>> {
-    Ok(fetch_all!(tx, Category, "SELECT id, name, needs_check FROM aid_categories WHERE group_id = $1 ORDER BY name", scope.group_id())?)
+    Ok(fetch_all!(
+        tx,
+        Category,
+        "SELECT id, name, needs_check, auto_match FROM aid_categories WHERE group_id = $1 ORDER BY name",
+        scope.group_id()
+    )?)
 }
 
 /// Add a category of help; the name is the group's own word for it.
-pub async fn add_category(tx: &mut Tx, scope: &Scope, name: &str, needs_check: bool, now: DateTime<Utc>) -> Result<AidCategoryId> {
+pub async fn add_category(tx: &mut Tx, scope: &Scope, name: &str, rules: Rules, now: DateTime<Utc>) -> Result<AidCategoryId> {
     let key = tredegar_domain::text::fold(name);
     let held = scalar!(tx, AidCategoryId, "SELECT id FROM aid_categories WHERE group_id = $1 AND name_key = $2", scope.group_id(), &key)?;
     if held.is_some() {
@@ -34,20 +40,36 @@ pub async fn add_category(tx: &mut Tx, scope: &Scope, name: &str, needs_check: b
     let id = AidCategoryId::new();
     execute!(
         tx,
-        "INSERT INTO aid_categories (id, group_id, name, name_key, needs_check, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO aid_categories (id, group_id, name, name_key, needs_check, auto_match, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         id,
         scope.group_id(),
         name,
         key,
-        needs_check,
+        rules.needs_check,
+        rules.auto_match,
         now
     )?;
     Ok(id)
 }
 
-/// Whether a category goes only to safeguarding-checked volunteers.
-pub async fn set_needs_check(tx: &mut Tx, scope: &Scope, id: AidCategoryId, needs_check: bool) -> Result<()> {
-    let n = execute!(tx, "UPDATE aid_categories SET needs_check = $3 WHERE id = $1 AND group_id = $2", id, scope.group_id(), needs_check)?;
+/// How a kind of help is given out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rules {
+    /// Only to safeguarding-checked volunteers.
+    pub needs_check: bool,
+    /// Offered to the best volunteer by itself.
+    pub auto_match: bool,
+}
+
+pub async fn set_rules(tx: &mut Tx, scope: &Scope, id: AidCategoryId, rules: Rules) -> Result<()> {
+    let n = execute!(
+        tx,
+        "UPDATE aid_categories SET needs_check = $3, auto_match = $4 WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id(),
+        rules.needs_check,
+        rules.auto_match
+    )?;
     if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
@@ -82,6 +104,8 @@ pub struct OfferRow {
     pub to_hour: i64,
     pub transport: bool,
     pub checked: bool,
+    pub checked_by_name: String,
+    pub checked_at: Option<DateTime<Utc>>,
     pub paused: bool,
     pub per_week: i64,
     /// The category ids it covers, comma-separated.
@@ -105,7 +129,8 @@ pub async fn mine(tx: &mut Tx, scope: &Scope) -> Result<Option<OfferRow>> {
 pub async fn offers(tx: &mut Tx, scope: &Scope, of: Option<UserId>) -> Result<Vec<OfferRow>> {
     let of = if scope.role().sees_everyone() { of } else { Some(scope.user_id().ok_or(DbError::NotFound)?) };
     let mut q = Sql::new(
-        "SELECT o.user_id, u.name, o.postcode, o.radius_km, o.days, o.from_hour, o.to_hour, o.transport, o.checked, o.paused, o.per_week, \
+        "SELECT o.user_id, u.name, o.postcode, o.radius_km, o.days, o.from_hour, o.to_hour, o.transport, o.checked, o.checked_by_name, \
+         o.checked_at, o.paused, o.per_week, \
          '' AS categories FROM aid_offers o JOIN users u ON u.id = o.user_id \
          JOIN memberships m ON m.user_id = o.user_id AND m.group_id = o.group_id WHERE o.group_id = ",
     );
@@ -140,7 +165,7 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
     execute!(
         tx,
         "INSERT INTO aid_offers (user_id, group_id, postcode, latitude, longitude, radius_km, days, from_hour, to_hour, transport, checked, \
-         paused, per_week, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $13) \
+         checked_by_name, paused, per_week, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, '', $11, $12, $13) \
          ON CONFLICT (group_id, user_id) DO UPDATE SET postcode = excluded.postcode, latitude = excluded.latitude, \
          longitude = excluded.longitude, radius_km = excluded.radius_km, days = excluded.days, from_hour = excluded.from_hour, \
          to_hour = excluded.to_hour, transport = excluded.transport, paused = excluded.paused, per_week = excluded.per_week, \
@@ -160,18 +185,33 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
         now
     )?;
     execute!(tx, "DELETE FROM aid_offer_categories WHERE group_id = $1 AND user_id = $2", scope.group_id(), me)?;
-    Sql::insert_rows(tx, "INSERT INTO aid_offer_categories (user_id, group_id, category_id) VALUES", "", categories, |q, c| {
+    let mut categories = categories.to_vec();
+    categories.sort_by_key(|c| c.to_string());
+    categories.dedup();
+    Sql::insert_rows(tx, "INSERT INTO aid_offer_categories (user_id, group_id, category_id) VALUES", "", &categories, |q, c| {
         q.bind(me).push(", ").bind(scope.group_id()).push(", ").bind(*c);
     })
     .await
 }
 
-/// Record whether a volunteer's safeguarding check (DBS) has been seen. Coordinators only.
-pub async fn set_checked(tx: &mut Tx, scope: &Scope, user: UserId, checked: bool) -> Result<()> {
+/// Record whether a volunteer's safeguarding check (DBS) has been seen, and
+/// by whom: a coordinator, and never for themselves.
+pub async fn set_checked(tx: &mut Tx, scope: &Scope, user: UserId, checked: bool, now: DateTime<Utc>) -> Result<()> {
     if !scope.role().sees_everyone() {
         return Err(DbError::NotFound);
     }
-    let n = execute!(tx, "UPDATE aid_offers SET checked = $3 WHERE group_id = $1 AND user_id = $2", scope.group_id(), user, checked)?;
+    if checked && scope.user_id() == Some(user) {
+        return Err(Problem::new("checked", "another coordinator must record your own check").into());
+    }
+    let n = execute!(
+        tx,
+        "UPDATE aid_offers SET checked = $3, checked_by_name = $4, checked_at = $5 WHERE group_id = $1 AND user_id = $2",
+        scope.group_id(),
+        user,
+        checked,
+        if checked { scope.actor_name() } else { "" },
+        checked.then_some(now)
+    )?;
     if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
@@ -217,10 +257,11 @@ pub async fn candidates(tx: &mut Tx, scope: &Scope, need: &NeedRow, now: DateTim
         Row,
         "SELECT o.user_id, u.name, o.checked, o.paused, o.latitude, o.longitude, o.radius_km, o.days, o.per_week, \
          (SELECT COUNT(*) FROM need_changes h WHERE h.volunteer_id = o.user_id AND h.group_id = o.group_id AND h.to_status = 'accepted' \
-          AND h.at >= $3) AS taken, \
+          AND h.at >= $3) + (SELECT COUNT(*) FROM needs w WHERE w.volunteer_id = o.user_id AND w.group_id = o.group_id \
+          AND w.status = 'offered' AND w.id <> $4) AS taken, \
          (SELECT MAX(h.at) FROM need_changes h WHERE h.volunteer_id = o.user_id AND h.group_id = o.group_id AND h.to_status = 'done') AS last_done, \
          (SELECT COUNT(*) FROM need_changes h WHERE h.need_id = $4 AND h.volunteer_id = o.user_id AND h.from_status = 'offered' \
-          AND h.to_status = 'triaged') AS declined \
+          AND h.to_status = 'triaged' AND (h.by_user = o.user_id OR h.by_user IS NULL)) AS declined \
          FROM aid_offer_categories oc JOIN aid_offers o ON o.user_id = oc.user_id AND o.group_id = oc.group_id \
          JOIN users u ON u.id = o.user_id JOIN memberships m ON m.user_id = o.user_id AND m.group_id = o.group_id \
          WHERE oc.category_id = $2 AND oc.group_id = $1",
@@ -260,4 +301,57 @@ pub(super) async fn may_take(tx: &mut Tx, scope: &Scope, user: UserId, need: &Ne
         Some(Err(why)) => Err(Problem::new("volunteer", format!("cannot be offered this: they {why}")).into()),
         None => Err(Problem::new("volunteer", "has not offered this kind of help").into()),
     }
+}
+
+/// Whether a volunteer may take on a need offered them now: a safeguarded
+/// kind still needs their check recorded, and their weekly limit still holds.
+pub(super) async fn may_accept(tx: &mut Tx, scope: &Scope, user: UserId, need: &NeedRow, now: DateTime<Utc>) -> Result<()> {
+    let offer = fetch_optional!(
+        tx,
+        (bool, i64),
+        "SELECT checked, per_week FROM aid_offers WHERE group_id = $1 AND user_id = $2",
+        scope.group_id(),
+        user
+    )?;
+    let Some((checked, per_week)) = offer else {
+        return Err(Problem::new("status", "you no longer offer this kind of help").into());
+    };
+    if need.needs_check && !checked {
+        return Err(
+            Problem::new("status", "this kind of help needs a safeguarding check, and yours is not recorded: ask a coordinator").into()
+        );
+    }
+    let taken = scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM need_changes WHERE volunteer_id = $1 AND group_id = $2 AND to_status = 'accepted' AND at >= $3",
+        user,
+        scope.group_id(),
+        now - chrono::Duration::days(7)
+    )?
+    .unwrap_or(0);
+    if taken >= per_week {
+        return Err(
+            Problem::new("status", format!("you have taken on {taken} this week, your limit: raise it under My help, or say no")).into()
+        );
+    }
+    Ok(())
+}
+
+/// Send back to be offered again every need with someone a safeguarding
+/// rule no longer allows: a kind that now needs a check, or a check withdrawn.
+pub async fn pull_back_unchecked(tx: &mut Tx, scope: &Scope, now: DateTime<Utc>) -> Result<usize> {
+    let ids = fetch_all!(
+        tx,
+        (tredegar_domain::NeedId,),
+        "SELECT n.id FROM needs n JOIN aid_categories c ON c.id = n.category_id \
+         LEFT JOIN aid_offers o ON o.user_id = n.volunteer_id AND o.group_id = n.group_id \
+         WHERE n.group_id = $1 AND n.status IN ('offered', 'accepted', 'in_progress') AND c.needs_check AND NOT COALESCE(o.checked, FALSE)",
+        scope.group_id()
+    )?;
+    for (id,) in &ids {
+        let note = "back to be offered: this kind of help needs a safeguarding check, and theirs is not recorded";
+        super::change(tx, scope, *id, tredegar_domain::aid::NeedStatus::Triaged, None, note, now).await?;
+    }
+    Ok(ids.len())
 }

@@ -147,6 +147,7 @@ pub(super) async fn save(
 struct VolunteersPage {
     csrf: String,
     slug: String,
+    zone: crate::ui::Zone,
     offers: Vec<OfferRow>,
     categories: Vec<Category>,
 }
@@ -171,6 +172,7 @@ pub(super) async fn volunteers(
     render(Page::new(Layout::for_scope("Volunteers", &scope, csrf).notice(&notice), |layout| VolunteersPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
+        zone: layout.zone(),
         offers,
         categories,
     }))
@@ -190,7 +192,8 @@ pub(super) async fn set_checked(
     Form(form): Form<CheckedForm>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
-    offers::set_checked(&mut tx, &scope, user, form.checked == "yes").await?;
+    offers::set_checked(&mut tx, &scope, user, form.checked == "yes", state.clock.now()).await?;
+    offers::pull_back_unchecked(&mut tx, &scope, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::aid_volunteers(scope.group_slug()))).into_response())
 }

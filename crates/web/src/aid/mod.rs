@@ -8,6 +8,7 @@ mod api;
 mod helping;
 mod needs;
 mod public;
+mod sweep;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -15,6 +16,7 @@ use axum::routing::{get, post};
 use crate::{AppState, paths};
 
 pub use api::{Doc, router as api_router};
+pub use sweep::run as sweep;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
-use tredegar_db::aid::offers::{self, Category, Ranked};
+use tredegar_db::aid::offers::{self, Category, Ranked, Rules};
 use tredegar_db::aid::{self, Change, Contact, NeedRow};
 use tredegar_domain::aid::{NeedInput, NeedStatus, Urgency};
 use tredegar_domain::{AidCategoryId, AuditAction, FieldErrors, NeedId, Problem, UserId};
@@ -77,6 +77,14 @@ pub(super) struct CategoryForm {
     name: String,
     #[serde(default)]
     needs_check: String,
+    #[serde(default)]
+    auto_match: String,
+}
+
+impl CategoryForm {
+    fn rules(&self) -> Rules {
+        Rules { needs_check: !self.needs_check.is_empty(), auto_match: !self.auto_match.is_empty() }
+    }
 }
 
 pub(super) async fn add_category(
@@ -90,12 +98,20 @@ pub(super) async fn add_category(
         Err(p) => return index_page(&state, &scope, csrf, IndexQuery::default(), p.into()).await,
     };
     let mut tx = state.db.write().await?;
-    offers::add_category(&mut tx, &scope, &name, !form.needs_check.is_empty(), state.clock.now()).await?;
-    tx.commit().await?;
+    match offers::add_category(&mut tx, &scope, &name, form.rules(), state.clock.now()).await {
+        Ok(_) => tx.commit().await?,
+        Err(tredegar_db::DbError::Duplicate { field, message, .. }) => {
+            drop(tx);
+            return index_page(&state, &scope, csrf, IndexQuery::default(), Problem::new(field, message).into()).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to(&format!("{}?notice=added", paths::needs(scope.group_slug()))).into_response())
 }
 
-/// Whether a category needs a safeguarding-checked volunteer.
+/// Whether a kind of help needs a safeguarding-checked volunteer, and
+/// whether it is offered by itself. Needs already with someone it no longer
+/// allows go back to be offered again.
 pub(super) async fn set_category(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
@@ -103,7 +119,8 @@ pub(super) async fn set_category(
     Form(form): Form<CategoryForm>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
-    offers::set_needs_check(&mut tx, &scope, id, !form.needs_check.is_empty()).await?;
+    offers::set_rules(&mut tx, &scope, id, form.rules()).await?;
+    offers::pull_back_unchecked(&mut tx, &scope, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::needs(scope.group_slug()))).into_response())
 }
@@ -186,6 +203,12 @@ impl NeedPage {
     fn can_offer(&self) -> bool {
         self.need.status.can_become(NeedStatus::Offered)
     }
+
+    /// Whether the person the need was put on is the one named on it.
+    fn same_person(&self) -> bool {
+        let named = self.contact.as_ref().map(|c| tredegar_domain::text::fold(&c.contact_name));
+        named.is_none_or(|n| n == tredegar_domain::text::fold(&self.need.person_name))
+    }
 }
 
 async fn need_page(
@@ -235,14 +258,13 @@ async fn need_page(
 /// the volunteer is its own button too.
 fn moves(status: NeedStatus, coordinator: bool, mine: bool) -> Vec<(NeedStatus, &'static str)> {
     use NeedStatus::*;
-    let all =
-        [(Triaged, "Ready to offer"), (InProgress, "I'm on it"), (Done, "Done"), (Cancelled, "Cancel it"), (Expired, "No longer needed")];
+    let back = if status == New { "Ready to offer" } else { "Take it back, to offer again" };
+    let all = [(Triaged, back), (InProgress, "I'm on it"), (Done, "Done"), (Cancelled, "Cancel it"), (Expired, "No longer needed")];
     all.into_iter()
         .filter(|(to, _)| status.can_become(*to))
         .filter(|(to, _)| match to {
             InProgress => mine,
             Done => mine || coordinator,
-            Triaged => coordinator && status == New,
             _ => coordinator,
         })
         .collect()
@@ -287,7 +309,12 @@ pub(super) async fn change(
     };
     let mut tx = state.db.write().await?;
     match aid::change(&mut tx, &scope, id, to, volunteer, &note, state.clock.now()).await {
-        Ok(()) => tx.commit().await?,
+        Ok(()) => {
+            if let (NeedStatus::Offered, Some(to_whom)) = (to, volunteer) {
+                super::sweep::tell_volunteer(&mut tx, &state, &scope, id, to_whom).await?;
+            }
+            tx.commit().await?
+        }
         Err(tredegar_db::DbError::Invalid(errors)) => {
             drop(tx);
             return need_page(&state, &scope, csrf, id, Notice::default(), errors).await;

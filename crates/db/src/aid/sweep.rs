@@ -1,0 +1,121 @@
+//! What happens to needs by itself, every few minutes, in every group: a
+//! need whose last day has passed expires; an offer nobody answered in
+//! time goes back (as a decline); a need of a kind set to match itself is
+//! offered to the best volunteer; and needs that wait too long for anyone
+//! are gathered, once each, for the coordinators to be told.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use tredegar_domain::aid::{NeedStatus, Urgency};
+use tredegar_domain::{GroupId, NeedId, UserId};
+
+use super::{NeedRow, change, offers};
+use crate::{Result, Scope, Sql, Tx};
+
+/// How long a volunteer has to answer an offer.
+pub const ANSWER_WITHIN: Duration = Duration::hours(24);
+
+/// How long a need may wait for anyone before coordinators are told: less
+/// for what is needed today.
+pub fn escalate_after(urgency: Urgency) -> Duration {
+    match urgency {
+        Urgency::Today => Duration::hours(2),
+        Urgency::ThisWeek => Duration::hours(12),
+        Urgency::WhenPossible => Duration::hours(48),
+    }
+}
+
+/// What one sweep did, for the emails and the log.
+#[derive(Debug, Default)]
+pub struct Swept {
+    pub expired: usize,
+    pub timed_out: usize,
+    /// Needs offered by themselves: which group, which need, to whom.
+    pub offered: Vec<(GroupId, NeedId, UserId)>,
+    /// Needs waiting too long, by group, to tell its coordinators once.
+    pub escalated: Vec<(GroupId, Vec<NeedRow>)>,
+}
+
+/// Each group's coordinating scope, made once a sweep.
+struct Scopes(HashMap<GroupId, Option<Scope>>);
+
+impl Scopes {
+    async fn of(&mut self, tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
+        if let Some(s) = self.0.get(&group) {
+            return Ok(s.clone());
+        }
+        let scope = Scope::for_coordinating(tx, group).await?;
+        self.0.insert(group, scope.clone());
+        Ok(scope)
+    }
+}
+
+/// Needs in these statuses, with their groups, whose `column` is before `before`.
+async fn due(tx: &mut Tx, statuses: &[NeedStatus], more: &'static str, before: Option<DateTime<Utc>>) -> Result<Vec<(GroupId, NeedId)>> {
+    let mut q = Sql::new("SELECT group_id, id FROM needs WHERE status IN (");
+    q.bind_list(statuses.iter().map(|s| s.as_str())).push(")").push(more);
+    if let Some(before) = before {
+        q.bind(before);
+    }
+    q.push(" ORDER BY created_at, id LIMIT 1000");
+    q.fetch_all(tx).await
+}
+
+pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<Swept> {
+    let mut swept = Swept::default();
+    let mut scopes = Scopes(HashMap::new());
+    // Past their last day.
+    let mut q = Sql::new("SELECT group_id, id FROM needs WHERE status IN (");
+    q.bind_list(NeedStatus::OPEN.iter().map(|s| s.as_str())).push(") AND to_on < ").bind(today).push(" LIMIT 1000");
+    let past: Vec<(GroupId, NeedId)> = q.fetch_all(tx).await?;
+    for (group, need) in past {
+        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        change(tx, &scope, need, NeedStatus::Expired, None, "its last day passed", now).await?;
+        swept.expired += 1;
+    }
+    // Offers nobody answered: back to be offered again, as a decline.
+    for (group, need) in due(tx, &[NeedStatus::Offered], " AND offered_at < ", Some(now - ANSWER_WITHIN)).await? {
+        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        change(tx, &scope, need, NeedStatus::Triaged, None, "no answer in time", now).await?;
+        swept.timed_out += 1;
+    }
+    // Kinds that match themselves: to the best volunteer there is.
+    let waiting = " AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)";
+    for (group, need) in due(tx, &[NeedStatus::New, NeedStatus::Triaged], waiting, None).await? {
+        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        let Some(row) = super::get(tx, &scope, need).await? else { continue };
+        let best = offers::candidates(tx, &scope, &row, now, today).await?.into_iter().find(|r| r.rank.is_ok());
+        if let Some(best) = best {
+            change(tx, &scope, need, NeedStatus::Offered, Some(best.user_id), "offered automatically, to the best placed", now).await?;
+            swept.offered.push((group, need, best.user_id));
+        }
+    }
+    // Waiting too long for anyone: each told of once.
+    let mut late: HashMap<GroupId, Vec<NeedRow>> = HashMap::new();
+    let oldest = now - escalate_after(Urgency::Today);
+    for (group, need) in
+        due(tx, &[NeedStatus::New, NeedStatus::Triaged], " AND escalated_at IS NULL AND created_at < ", Some(oldest)).await?
+    {
+        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        let Some(row) = super::get(tx, &scope, need).await? else { continue };
+        if now - row.created_at >= escalate_after(row.urgency) {
+            execute!(tx, "UPDATE needs SET escalated_at = $2 WHERE id = $1", need, now)?;
+            late.entry(group).or_default().push(row);
+        }
+    }
+    swept.escalated = late.into_iter().collect();
+    Ok(swept)
+}
+
+/// The group's needs still waiting for anyone that coordinators were told
+/// of: for the dashboard.
+pub async fn escalated(tx: &mut Tx, scope: &Scope) -> Result<Vec<NeedRow>> {
+    if !scope.role().sees_everyone() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(super::SELECT);
+    q.push(" WHERE n.group_id = ").bind(scope.group_id());
+    q.push(" AND n.status IN ('new', 'triaged') AND n.escalated_at IS NOT NULL ORDER BY n.created_at, n.id");
+    q.fetch_all(tx).await
+}
