@@ -130,7 +130,9 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     let offered = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &ann_s)]).await;
     assert_eq!(offered.status(), StatusCode::SEE_OTHER, "{}", offered.body);
     let mine = ann.get(paths::helping(SLUG)).await;
-    assert!(mine.body.contains("Groceries, NP22") && private(&mine), "{}", mine.body);
+    assert!(mine.body.contains("Groceries, NP22") && mine.body.contains("Say yes or no") && private(&mine), "{}", mine.body);
+    let front = ann.get(paths::dashboard(SLUG)).await;
+    assert!(front.body.contains("Needs for you") && private(&front), "{}", front.body);
     let seen = ann.get(paths::need(SLUG, &need)).await;
     assert!(seen.body.contains("A week&#39;s shopping") && seen.body.contains("Yes, I'll do it") && private(&seen), "{}", seen.body);
     assert_eq!(bob.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND, "nor anyone else");
@@ -302,6 +304,8 @@ async fn needs_move_on_by_themselves(app: TestApp) {
     assert_eq!(later.escalated.iter().map(|(_, n)| n.len()).sum::<usize>(), 1, "{later:?}");
     assert!(sweep(&app, 26).await.escalated.is_empty(), "told once");
     assert!(coordinator.get(paths::needs(SLUG)).await.body.contains("waiting too long"));
+    let dashboard = coordinator.get(paths::dashboard(SLUG)).await;
+    assert!(dashboard.body.contains("Needs waiting too long") && dashboard.body.contains("Repairs"), "{}", dashboard.body);
     // Its last day passed: it expires, and its volunteer no longer has it.
     let after = sweep(&app, 50).await;
     assert_eq!(after.expired, 1, "{after:?}");

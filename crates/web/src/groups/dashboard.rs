@@ -1,6 +1,7 @@
-//! A group's front page says what to do next: the member's follow-ups that
-//! are due, supporters nobody has spoken to lately, the latest conversations
-//! and the call lists in progress, then the group's figures.
+//! A group's front page says what to do next: needs for help waiting on the
+//! member, or on anyone for too long; the member's follow-ups that are due,
+//! supporters nobody has spoken to lately, the latest conversations and the
+//! call lists in progress, then the group's figures.
 
 use askama::Template;
 use axum::extract::State;
@@ -39,6 +40,10 @@ pub(super) struct Dashboard {
     volunteer: bool,
     /// For admins: email waiting because no SMTP server is configured.
     mail_waiting: i64,
+    /// Needs for help offered to this member or taken on by them.
+    my_needs: Vec<tredegar_db::aid::NeedRow>,
+    /// For coordinators: needs nobody has taken on in time.
+    waiting_needs: Vec<tredegar_db::aid::NeedRow>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +87,8 @@ pub(super) async fn dashboard(
     } else {
         0
     };
+    let my_needs = tredegar_db::aid::mine(&mut tx, &scope).await?;
+    let waiting_needs = tredegar_db::aid::sweep::escalated(&mut tx, &scope).await?;
     let notice = Notice { notice: q.notice };
     render(Page::new(Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice), |layout| Dashboard {
         title: layout.title.clone(),
@@ -100,5 +107,7 @@ pub(super) async fn dashboard(
         campaigns,
         volunteer: !scope.role().sees_everyone(),
         mail_waiting,
+        my_needs,
+        waiting_needs,
     }))
 }
