@@ -175,6 +175,18 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     for step in ["Done", "Shopping dropped off", "Accepted", "Offered", "declined", "asked on the help form"] {
         assert!(history.body.contains(step), "{step}: {}", history.body);
     }
+    // The report counts it: by kind, how long it took, who did it.
+    let report = coordinator.get(paths::aid_report(SLUG)).await;
+    assert!(report.body.contains("1 needs asked") && report.body.contains("<svg") && private(&report), "{}", report.body);
+    let volunteers = coordinator.get(format!("{}?csv=volunteers", paths::aid_report(SLUG))).await;
+    assert!(
+        volunteers.body.contains("ann@example.org,1,0,1,0") && volunteers.body.contains("bob@example.org,1,1,0,1"),
+        "{}",
+        volunteers.body
+    );
+    let times = coordinator.get(format!("{}?csv=times", paths::aid_report(SLUG))).await;
+    assert!(times.body.contains("Met,1,"), "{}", times.body);
+    assert_eq!(ann.get(paths::aid_report(SLUG)).await.status(), StatusCode::NOT_FOUND);
     let undone = coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "cancelled")]).await;
     assert!(undone.status() == StatusCode::BAD_REQUEST && undone.body.contains("cannot become cancelled"), "{}", undone.body);
 

@@ -215,6 +215,7 @@ paths! {
     CAMPAIGN_EDIT, campaign_edit = "/g/{slug}/campaigns/{id}/edit" (slug, id);
     NEEDS, needs = "/g/{slug}/needs" (slug);
     NEW_NEED, new_need = "/g/{slug}/needs/new" (slug);
+    AID_REPORT, aid_report = "/g/{slug}/needs/report" (slug);
     NEED, need = "/g/{slug}/needs/{id}" (slug, id);
     NEED_STATUS, need_status = "/g/{slug}/needs/{id}/status" (slug, id);
     AID_CATEGORIES, aid_categories = "/g/{slug}/needs/categories" (slug);

@@ -10,6 +10,7 @@
 //!   of kinds set to match themselves are offered, and waiting ones escalate.
 
 pub mod offers;
+pub mod report;
 pub mod sweep;
 
 use chrono::{DateTime, NaiveDate, Utc};

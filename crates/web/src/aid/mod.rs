@@ -8,6 +8,7 @@ mod api;
 mod helping;
 mod needs;
 mod public;
+mod report;
 mod sweep;
 
 use axum::Router;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(paths::NEEDS, get(needs::index).post(needs::create))
         .route(paths::NEW_NEED, get(needs::new))
+        .route(paths::AID_REPORT, get(report::page))
         .route(paths::NEED, get(needs::show))
         .route(paths::NEED_STATUS, post(needs::change))
         .route(paths::AID_CATEGORIES, post(needs::add_category))
