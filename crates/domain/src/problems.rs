@@ -77,7 +77,6 @@ impl Problem {
             ("from_hour", _) => "From (hour)".to_string(),
             ("to_hour", _) => "Until (hour)".to_string(),
             ("categories", _) => "Kinds of help".to_string(),
-            ("days", _) => "Days you are free".to_string(),
             ("register_source", _) => "Who supplied it".to_string(),
             ("register_edition", _) => "Which edition".to_string(),
             ("purpose", _) => "What it may be used for".to_string(),
