@@ -338,3 +338,13 @@ pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
     let mut tx = app.db.read().await.unwrap();
     tredegar_db::sql::Sql::new(sql).count(&mut tx).await.unwrap()
 }
+
+/// A tiny deterministic generator, so a failure can be run again.
+pub struct Dice(pub u64);
+
+impl Dice {
+    pub fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % sides
+    }
+}

@@ -12,7 +12,7 @@ use tredegar_domain::places::{Building, BuildingKind, Unit};
 use tredegar_domain::{BuildingId, CampaignId, ConversationKind, Level, PersonId, Postcode, Role, UnitId};
 use tredegar_web::paths;
 
-use crate::helpers::{Client, Page, TestApp};
+use crate::helpers::{Client, Dice, Page, TestApp};
 
 crate::on_both_backends!(estates_blocks_flats_and_landlords, structure_test_matches_a_brute_force_count);
 
@@ -273,16 +273,6 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert_eq!(vol_api.get(&format!("people/{cai}/residencies")).await.0, StatusCode::NOT_FOUND);
     let (status, bobs) = vol_api.get(&format!("people/{bob}/residencies")).await;
     assert!(status == StatusCode::OK && bobs["total_records"] == 2, "{bobs}");
-}
-
-/// A tiny deterministic generator, so a failure can be run again.
-struct Dice(u64);
-
-impl Dice {
-    fn roll(&mut self, sides: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % sides
-    }
 }
 
 /// One resident as generated: from, until, when we spoke with them, and

@@ -21,6 +21,7 @@ use tredegar_web::Clock;
 
 mod crash;
 mod import;
+mod matching;
 mod petitions;
 
 #[derive(Parser)]
@@ -56,6 +57,16 @@ enum Scenario {
         seconds: u64,
         #[arg(long, default_value_t = 64)]
         connections: usize,
+    },
+    /// The best 5 offers for every open need (mutual aid), with the spatial index, against each need's own ranking over a sample.
+    Match {
+        #[arg(long, default_value_t = 100_000)]
+        needs: usize,
+        #[arg(long, default_value_t = 100_000)]
+        offers: usize,
+        /// Needs ranked one at a time, for the baseline
+        #[arg(long, default_value_t = 20)]
+        sample: usize,
     },
     /// Under signing load, kill -9 the server N times and restart it; no acknowledged signature may be lost.
     Crash {
@@ -107,6 +118,7 @@ async fn main() -> anyhow::Result<()> {
             import::import(rows, postgres, tredegar, keep).await
         }
         Scenario::Crash { kills, connections, tredegar } => crash::crash(tredegar, kills, connections).await,
+        Scenario::Match { needs, offers, sample } => matching::run(needs, offers, sample).await,
     }
 }
 

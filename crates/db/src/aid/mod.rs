@@ -9,6 +9,7 @@
 //! - `sweep`: what happens by itself: needs expire, offers time out, needs
 //!   of kinds set to match themselves are offered, and waiting ones escalate.
 
+pub mod matching;
 pub mod offers;
 pub mod report;
 pub mod sweep;

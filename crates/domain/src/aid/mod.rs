@@ -1,8 +1,12 @@
 //! Mutual aid: needs and the offers that meet them. A need moves through
 //! its statuses by the rules below; offers are ranked for a need by a
-//! documented weighted sum, with the reason for each part.
+//! documented weighted sum, with the reason for each part (`rank`).
 
-use chrono::{Datelike, NaiveDate};
+mod rank;
+
+pub use rank::{Candidate, NeedFacts, Part, WEIGHTS, kilometres, rank, score};
+
+use chrono::NaiveDate;
 
 use crate::contact::{one_line_text, optional_text, required_line, required_text};
 use crate::supporters::plain_name;
@@ -196,11 +200,7 @@ impl NeedInput {
     }
 }
 
-/// Days of the week as bits: Monday is bit 0, Sunday bit 6.
-pub fn day_bit(day: NaiveDate) -> i64 {
-    1 << day.weekday().num_days_from_monday()
-}
-
+/// The days of the week, Monday first: an offer keeps them as bits, Monday bit 0.
 pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// What a volunteer says they can give, as typed.
@@ -284,117 +284,6 @@ impl OfferInput {
     }
 }
 
-/// What ranking knows of a need.
-#[derive(Clone, Copy, Debug)]
-pub struct NeedFacts {
-    pub needs_check: bool,
-    pub at: Option<(f64, f64)>,
-    pub from_on: Option<NaiveDate>,
-    pub to_on: Option<NaiveDate>,
-    pub today: NaiveDate,
-}
-
-/// What ranking knows of one volunteer's offer (already of the need's category).
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub checked: bool,
-    pub paused: bool,
-    pub at: Option<(f64, f64)>,
-    pub radius_km: i64,
-    pub days: i64,
-    pub per_week: i64,
-    /// Needs they accepted in the last 7 days.
-    pub taken_this_week: i64,
-    /// Days since they last finished one; none if never.
-    pub days_since_helped: Option<i64>,
-    /// Needs they declined this one already.
-    pub declined: bool,
-}
-
-/// The most each part of the score can give: they sum to 100.
-pub const WEIGHTS: [(&str, f64); 4] = [("distance", 40.0), ("availability", 25.0), ("load", 20.0), ("spread", 15.0)];
-
-/// One part of a score, and why it is what it is.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Part {
-    pub factor: &'static str,
-    pub points: f64,
-    pub why: String,
-}
-
-/// Rank a candidate for a need: `Err` with the reason when they must not be
-/// offered it, else the score's parts (their sum is the score, 0 to 100):
-/// - distance, 40 × (1 − km ÷ their radius); 20 when either place is unknown;
-/// - availability, 25 × the share of the need's days (its window, or the
-///   next 7) on which they are free;
-/// - load, 20 × (1 − needs taken in the last 7 days ÷ their weekly limit);
-/// - spread, 15 × days since they last helped ÷ 14, at most 15 (15 if never),
-///   so the work goes round.
-pub fn rank(need: &NeedFacts, c: &Candidate) -> Result<Vec<Part>, String> {
-    if need.needs_check && !c.checked {
-        return Err("not safeguarding-checked, and this kind of help needs it".into());
-    }
-    if c.paused {
-        return Err("has paused their offer".into());
-    }
-    if c.declined {
-        return Err("declined this need".into());
-    }
-    if c.taken_this_week >= c.per_week {
-        return Err(format!("has taken {} this week, their limit", c.taken_this_week));
-    }
-    let [(_, w_distance), (_, w_days), (_, w_load), (_, w_spread)] = WEIGHTS;
-    let distance = match (need.at, c.at) {
-        (Some(a), Some(b)) => {
-            let km = kilometres(a, b);
-            let radius = c.radius_km.max(1) as f64;
-            if km > radius {
-                return Err(format!("{km:.1} km away, beyond their {radius} km"));
-            }
-            Part { factor: "distance", points: w_distance * (1.0 - km / radius), why: format!("{km:.1} km away, within their {radius} km") }
-        }
-        _ => Part {
-            factor: "distance",
-            points: w_distance / 2.0,
-            why: "distance not known (the need's postcode or theirs is not on the map)".into(),
-        },
-    };
-    let first = need.from_on.unwrap_or(need.today).max(need.today);
-    let last = need.to_on.unwrap_or(first + chrono::Duration::days(6)).max(first);
-    let window: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).take(7).collect();
-    let free = window.iter().filter(|d| c.days & day_bit(**d) != 0).count();
-    let availability = Part {
-        factor: "availability",
-        points: w_days * free as f64 / window.len().max(1) as f64,
-        why: format!("free on {free} of the {} days it is needed", window.len()),
-    };
-    let load = Part {
-        factor: "load",
-        points: w_load * (1.0 - c.taken_this_week as f64 / c.per_week.max(1) as f64),
-        why: format!("{} of their {} a week taken", c.taken_this_week, c.per_week),
-    };
-    let spread = match c.days_since_helped {
-        Some(d) => {
-            let when = match d {
-                ..=0 => "today".to_string(),
-                1 => "yesterday".to_string(),
-                d => format!("{d} days ago"),
-            };
-            Part { factor: "spread", points: w_spread * (d.clamp(0, 14) as f64 / 14.0), why: format!("last helped {when}") }
-        }
-        None => Part { factor: "spread", points: w_spread, why: "has not helped yet".into() },
-    };
-    Ok(vec![distance, availability, load, spread])
-}
-
-/// The distance between two points on the Earth, in kilometres (haversine).
-pub fn kilometres((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    6371.0 * 2.0 * a.sqrt().atan2((1.0 - a).sqrt())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -432,45 +321,6 @@ mod tests {
         };
         let need = ok.check(day("2026-11-27")).unwrap();
         assert_eq!((need.postcode.as_str(), need.urgency, need.email), ("NP22 3AB", Urgency::ThisWeek, None));
-    }
-
-    fn candidate() -> Candidate {
-        Candidate {
-            checked: false,
-            paused: false,
-            at: Some((51.7700, -3.2500)),
-            radius_km: 5,
-            days: 0b0011111,
-            per_week: 2,
-            taken_this_week: 0,
-            days_since_helped: None,
-            declined: false,
-        }
-    }
-
-    #[test]
-    fn ranking_keeps_to_the_rules_and_says_why() {
-        // A Friday: the window Friday..Sunday, and they are free on weekdays only.
-        let need = NeedFacts {
-            needs_check: false,
-            at: Some((51.7700, -3.2644)),
-            from_on: None,
-            to_on: Some(day("2026-11-29")),
-            today: day("2026-11-27"),
-        };
-        let parts = rank(&need, &candidate()).unwrap();
-        let total: f64 = parts.iter().map(|p| p.points).sum();
-        assert!((parts[0].points - 40.0 * (1.0 - kilometres((51.77, -3.2644), (51.77, -3.25)) / 5.0)).abs() < 1e-9);
-        assert_eq!(parts[1].why, "free on 1 of the 3 days it is needed");
-        assert!((total - (parts[0].points + 25.0 / 3.0 + 20.0 + 15.0)).abs() < 1e-9);
-        let checked = NeedFacts { needs_check: true, ..need };
-        assert!(rank(&checked, &candidate()).unwrap_err().contains("safeguarding"));
-        assert!(rank(&need, &Candidate { taken_this_week: 2, ..candidate() }).unwrap_err().contains("limit"));
-        let far = NeedFacts { at: Some((51.8000, -3.2644)), ..need };
-        assert!(rank(&far, &Candidate { radius_km: 1, ..candidate() }).unwrap_err().contains("beyond"));
-        let unknown = rank(&NeedFacts { at: None, ..need }, &candidate()).unwrap();
-        assert_eq!(unknown[0].points, 20.0);
-        assert_eq!(WEIGHTS.iter().map(|(_, w)| w).sum::<f64>(), 100.0);
     }
 
     #[test]
