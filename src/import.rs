@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use tredegar_db::imports::Register;
 use tredegar_domain::import::Format;
-use tredegar_web::imports::{self, BadRow, BadRowsFile, OnError, Options, Report};
+use tredegar_web::imports::{self, BadRow, BadRows, OnError, Options, Report};
 
 use crate::DbArgs;
 
@@ -59,22 +59,16 @@ enum OnErrorArg {
     Abort,
 }
 
-/// Shows progress, and writes bad rows to the errors file, which is made
-/// (owner-only: it can hold register rows) only once the file has been read
-/// far enough to have a header.
+/// Shows progress, and writes bad rows to the errors file, if asked.
 struct Cli {
     bar: ProgressBar,
-    errors_path: Option<PathBuf>,
-    errors: Option<BadRowsFile>,
-    failed: Option<anyhow::Error>,
+    errors: Option<BadRows>,
 }
 
 impl Report for Cli {
     fn headers(&mut self, headers: &[String]) {
-        let Some(path) = &self.errors_path else { return };
-        match BadRowsFile::create(path, headers) {
-            Ok(file) => self.errors = Some(file),
-            Err(e) => self.failed = Some(e),
+        if let Some(errors) = &mut self.errors {
+            errors.headers(headers);
         }
     }
     fn progress(&mut self, done: u64, total: u64) {
@@ -82,10 +76,8 @@ impl Report for Cli {
         self.bar.set_position(done);
     }
     fn bad(&mut self, row: BadRow) {
-        if let (Some(w), None) = (&mut self.errors, &self.failed)
-            && let Err(e) = w.write(row)
-        {
-            self.failed = Some(e);
+        if let Some(errors) = &mut self.errors {
+            errors.bad(row);
         }
     }
 }
@@ -137,14 +129,11 @@ pub async fn people(db: DbArgs, args: PeopleArgs) -> anyhow::Result<()> {
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut cli = Cli { bar, errors_path, errors: None, failed: None };
+    let mut cli = Cli { bar, errors: errors_path.as_deref().map(BadRows::to) };
     let summary = imports::run(&db, &scope, &tredegar_web::Clock, &args.file, &options, &mut cli).await;
     cli.bar.finish_and_clear();
-    if let Some(w) = cli.errors {
-        w.finish().context("writing the errors file")?;
-    }
-    if let Some(e) = cli.failed {
-        return Err(e.context("writing the errors file"));
+    if let Some(errors) = cli.errors {
+        errors.finish().context("writing the errors file")?;
     }
     let summary = summary?;
     println!("{summary}");

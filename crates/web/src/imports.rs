@@ -90,33 +90,63 @@ impl std::fmt::Display for Summary {
 
 /// The bad rows as a CSV: row number, rejected or flagged, why, then the
 /// row's own cells (formulas defused, for opening in a spreadsheet). The
-/// file is made owner-only: it can hold register rows.
-pub struct BadRowsFile {
-    writer: csv::Writer<std::fs::File>,
-    pub rows: u64,
+/// file is made (owner-only: it can hold register rows) once the header row
+/// has been read; the first thing that fails is kept for `finish`, so the
+/// import goes on and says so at the end.
+pub struct BadRows {
+    path: std::path::PathBuf,
+    writer: Option<csv::Writer<std::fs::File>>,
+    rows: u64,
+    failed: Option<anyhow::Error>,
 }
 
-impl BadRowsFile {
-    pub fn create(path: &Path, headers: &[String]) -> anyhow::Result<BadRowsFile> {
-        let file = tredegar_db::owner_only(path)
-            .and_then(|()| std::fs::OpenOptions::new().write(true).truncate(true).open(path))
-            .with_context(|| format!("creating {}", path.display()))?;
-        let mut made = BadRowsFile { writer: csv::Writer::from_writer(file), rows: 0 };
-        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned()).map(defuse_formula);
-        made.writer.write_record(head.collect::<Vec<_>>())?;
-        Ok(made)
+impl BadRows {
+    pub fn to(path: &Path) -> BadRows {
+        BadRows { path: path.to_path_buf(), writer: None, rows: 0, failed: None }
     }
 
-    pub fn write(&mut self, row: BadRow) -> anyhow::Result<()> {
+    /// Make the file, with the file's own headers after ours.
+    pub fn headers(&mut self, headers: &[String]) {
+        let made = tredegar_db::owner_only(&self.path)
+            .and_then(|()| std::fs::OpenOptions::new().write(true).truncate(true).open(&self.path))
+            .with_context(|| format!("creating {}", self.path.display()));
+        let head = ["row", "outcome", "reason"].into_iter().map(String::from).chain(headers.iter().cloned()).map(defuse_formula);
+        match made {
+            Ok(file) => {
+                let mut writer = csv::Writer::from_writer(file);
+                if let Err(e) = writer.write_record(head.collect::<Vec<_>>()) {
+                    self.failed = Some(e.into());
+                }
+                self.writer = Some(writer);
+            }
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    pub fn bad(&mut self, row: BadRow) {
+        let (Some(writer), None) = (&mut self.writer, &self.failed) else { return };
         let outcome = if row.refused { "rejected" } else { "kept, flagged" };
         let head = [row.row.to_string(), outcome.to_string(), row.reason];
-        self.writer.write_record(head.into_iter().chain(row.cells).map(defuse_formula).collect::<Vec<_>>())?;
-        self.rows += 1;
-        Ok(())
+        match writer.write_record(head.into_iter().chain(row.cells).map(defuse_formula).collect::<Vec<_>>()) {
+            Ok(()) => self.rows += 1,
+            Err(e) => self.failed = Some(e.into()),
+        }
     }
 
-    pub fn finish(mut self) -> anyhow::Result<()> {
-        Ok(self.writer.flush()?)
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Write out what is held, or say what failed first.
+    pub fn finish(self) -> anyhow::Result<()> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        match self.writer {
+            Some(mut w) => Ok(w.flush()?),
+            None => Ok(()),
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! The job that reads an uploaded file: a dry run or the import, as the
 //! admin who chose to run it, reporting progress to the database as it goes.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -13,7 +12,7 @@ use tredegar_domain::{Role, UploadId};
 
 use super::{bad_rows_of, file_of};
 use crate::AppState;
-use crate::imports::{BadRow, BadRowsFile, Options, Report};
+use crate::imports::{BadRow, BadRows, Options, Report};
 
 /// A running job whose heartbeat is younger than this is alive elsewhere.
 const ALIVE: chrono::Duration = chrono::Duration::minutes(2);
@@ -49,7 +48,7 @@ pub(crate) async fn run(state: &AppState, job: &Job) -> Result<Done, String> {
 
     let read = Arc::new(AtomicU64::new(0));
     let beat = tokio::spawn(heartbeat(state.clone(), id, read.clone()));
-    let mut report = Progress { read, bad_path: bad_rows_of(state, id), bad: None, failed: None };
+    let mut report = Progress { read, bad: BadRows::to(&bad_rows_of(state, id)) };
     let options = Options {
         format: upload.format,
         mapping: Some(upload.mapping()).filter(|m| !m.is_empty()),
@@ -60,11 +59,8 @@ pub(crate) async fn run(state: &AppState, job: &Job) -> Result<Done, String> {
     };
     let result = crate::imports::run(&state.db, &scope, &state.clock, &file_of(state, id), &options, &mut report).await;
     beat.abort();
-    let bad_rows = report.bad.as_ref().map_or(0, |b| b.rows);
-    let written = match (report.bad.take().map(BadRowsFile::finish), report.failed.take()) {
-        (_, Some(e)) | (Some(Err(e)), None) => Err(e),
-        _ => Ok(()),
-    };
+    let bad_rows = report.bad.rows();
+    let written = report.bad.finish();
     let (status, said) = match (result, written) {
         (Ok(summary), Ok(())) if summary.aborted => {
             (UploadStatus::Failed, format!("{summary}: fix the rows below, or choose to skip them"))
@@ -113,27 +109,18 @@ async fn heartbeat(state: AppState, id: UploadId, read: Arc<AtomicU64>) {
 /// What the importer reports, kept for the page: bytes read, and bad rows to a file.
 struct Progress {
     read: Arc<AtomicU64>,
-    bad_path: PathBuf,
-    bad: Option<BadRowsFile>,
-    failed: Option<anyhow::Error>,
+    bad: BadRows,
 }
 
 impl Report for Progress {
     fn headers(&mut self, headers: &[String]) {
-        match BadRowsFile::create(&self.bad_path, headers) {
-            Ok(file) => self.bad = Some(file),
-            Err(e) => self.failed = Some(e),
-        }
+        self.bad.headers(headers);
     }
     fn progress(&mut self, done: u64, _total: u64) {
         self.read.store(done, Ordering::Relaxed);
     }
     fn bad(&mut self, row: BadRow) {
-        if let (Some(w), None) = (&mut self.bad, &self.failed)
-            && let Err(e) = w.write(row)
-        {
-            self.failed = Some(e);
-        }
+        self.bad.bad(row);
     }
 }
 
