@@ -102,15 +102,18 @@ impl Scope {
 
     /// A scheduled job's scope in the group with this id, for its audit lines.
     pub(crate) async fn for_schedule(tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
-        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = $1");
-        Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group)?.map(|g| Scope::new(g, Actor::Schedule, Role::Volunteer)))
+        Scope::scheduled(tx, group, Role::Volunteer).await
     }
 
     /// A scheduled job that coordinates mutual aid in the group: it moves
     /// needs on (expires them, offers them) as a coordinator would.
     pub(crate) async fn for_coordinating(tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
+        Scope::scheduled(tx, group, Role::Organiser).await
+    }
+
+    async fn scheduled(tx: &mut Tx, group: GroupId, role: Role) -> Result<Option<Scope>> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = $1");
-        Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group)?.map(|g| Scope::new(g, Actor::Schedule, Role::Organiser)))
+        Ok(fetch_optional!(tx, GroupRow, sqlx::AssertSqlSafe(sql), group)?.map(|g| Scope::new(g, Actor::Schedule, role)))
     }
 
     async fn for_group(tx: &mut Tx, group_slug: &str, actor: Actor) -> Result<Option<Scope>> {
