@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use tredegar_db::aid::{self, offers};
 use tredegar_db::{Scope, Tx};
-use tredegar_domain::aid::{Need, NeedStatus, Offer, Urgency};
+use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Offer, Urgency};
 use tredegar_domain::{AidCategoryId, Email, Phone, Postcode, UserId};
 
 const KINDS: [(&str, bool); 6] = [
@@ -100,7 +100,10 @@ pub(super) async fn mutual_aid(
             asked_by: if i == 3 { "Mair Rees, his sister-in-law, 07700 900399".into() } else { String::new() },
         };
         let asked = now - Duration::hours(30 - 5 * i64::try_from(i)?);
-        ids.push(aid::add(tx, organiser, &need, kind(kind_at)?, if i % 2 == 0 { "form" } else { "coordinator" }, asked).await?);
+        ids.push(
+            aid::add(tx, organiser, &need, kind(kind_at)?, if i % 2 == 0 { NeedSource::Form } else { NeedSource::Coordinator }, asked)
+                .await?,
+        );
     }
     let at = |h: i64| now - Duration::hours(h);
     let [shopping, prescription, lift, _visit, repair] = ids.as_slice() else { anyhow::bail!("demo needs missing") };

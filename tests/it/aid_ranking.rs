@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use tredegar_db::aid::offers::{self, Rules};
 use tredegar_db::aid::{self, matching};
-use tredegar_domain::aid::{Need, NeedStatus, Offer, Urgency};
+use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Offer, Urgency};
 use tredegar_domain::{Phone, Postcode, Role};
 
 use crate::helpers::{Dice, TestApp};
@@ -79,7 +79,7 @@ async fn the_matcher_agrees_with_each_needs_own_ranking(app: TestApp) {
         };
         let kind = kinds[dice.roll(kinds.len() as u64) as usize];
         let mut tx = app.db.write().await.unwrap();
-        needs.push(aid::add(&mut tx, &coordinator, &need, kind, "coordinator", now).await.unwrap());
+        needs.push(aid::add(&mut tx, &coordinator, &need, kind, NeedSource::Coordinator, now).await.unwrap());
         tx.commit().await.unwrap();
     }
     // Some needs offered and declined, some offered and waiting: loads and declines to count.

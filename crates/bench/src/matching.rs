@@ -12,7 +12,7 @@ use anyhow::Context;
 use tredegar_db::aid::offers::{self, Rules};
 use tredegar_db::aid::{self, matching};
 use tredegar_db::{Db, Sql};
-use tredegar_domain::aid::{Need, NeedStatus, Urgency};
+use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Urgency};
 use tredegar_domain::{AidCategoryId, NeedId, Phone, Postcode, UserId};
 use tredegar_web::Clock;
 
@@ -60,7 +60,7 @@ pub async fn run(needs: usize, volunteers: usize, sample: usize) -> anyhow::Resu
         how_to_contact: String::new(),
         asked_by: String::new(),
     };
-    let one = aid::add(&mut tx, &scope, &first, *kinds.first().context("kinds")?, "coordinator", now).await?;
+    let one = aid::add(&mut tx, &scope, &first, *kinds.first().context("kinds")?, NeedSource::Coordinator, now).await?;
     let person = aid::get(&mut tx, &scope, one).await?.context("the first need")?.person_id;
     tx.commit().await?;
 

@@ -15,7 +15,7 @@ pub mod report;
 pub mod sweep;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tredegar_domain::aid::{Need, NeedStatus, Urgency};
+use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Urgency};
 use tredegar_domain::people::{Address, PhoneType};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
 use tredegar_domain::{AidCategoryId, AreaId, NeedChangeId, NeedId, PersonId, Problem, UserId, contact};
@@ -46,7 +46,7 @@ pub struct NeedRow {
     pub volunteer_name: Option<String>,
     pub offered_at: Option<DateTime<Utc>>,
     pub escalated_at: Option<DateTime<Utc>>,
-    pub source: String,
+    pub source: NeedSource,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
 }
@@ -77,7 +77,14 @@ const SELECT: &str = "SELECT n.id, n.person_id, TRIM(COALESCE(p.given_name, '') 
 /// Record a need, making (or finding) the person who needs the help through
 /// the one upsert. Someone already known keeps their record as it is: a
 /// stranger typing their phone cannot change it. `source` is form or coordinator.
-pub async fn add(tx: &mut Tx, scope: &Scope, need: &Need, category: AidCategoryId, source: &str, now: DateTime<Utc>) -> Result<NeedId> {
+pub async fn add(
+    tx: &mut Tx,
+    scope: &Scope,
+    need: &Need,
+    category: AidCategoryId,
+    source: NeedSource,
+    now: DateTime<Utc>,
+) -> Result<NeedId> {
     let person = match people::find_match(tx, scope, need.email.as_ref(), need.phone.as_ref()).await? {
         Some(id) => id,
         None => {
@@ -131,17 +138,7 @@ pub async fn add(tx: &mut Tx, scope: &Scope, need: &Need, category: AidCategoryI
         source,
         now
     )?;
-    record(
-        tx,
-        scope,
-        id,
-        None,
-        NeedStatus::New,
-        None,
-        if source == "form" { "asked on the help form" } else { "taken by a coordinator" },
-        now,
-    )
-    .await?;
+    record(tx, scope, id, None, NeedStatus::New, None, source.words(), now).await?;
     Ok(id)
 }
 

@@ -37,6 +37,27 @@ impl Urgency {
     }
 }
 
+/// Where a need came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NeedSource {
+    /// The public help form.
+    Form,
+    /// Taken by a coordinator, by phone or from paper.
+    Coordinator,
+}
+
+crate::stored_as_text!(NeedSource { Form = "form", Coordinator = "coordinator" });
+
+impl NeedSource {
+    /// The first line of the need's history.
+    pub fn words(self) -> &'static str {
+        match self {
+            NeedSource::Form => "asked on the help form",
+            NeedSource::Coordinator => "taken by a coordinator",
+        }
+    }
+}
+
 /// Where a need is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NeedStatus {

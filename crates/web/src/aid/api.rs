@@ -111,7 +111,7 @@ crate::osdi_collection!(NeedsCollection, NeedsLinks, NeedsEmbedded, "tredegar:ne
 /// The needs as resources, with the contact details the token may see;
 /// reading any is audited, once for the lot.
 async fn resources(state: &AppState, api: &Api, needs: &[NeedRow]) -> Result<Vec<NeedResource>, ApiError> {
-    let mut tx = state.db.write().await?;
+    let mut tx = state.db.read().await?;
     let mut items = Vec::with_capacity(needs.len());
     let mut shown = 0;
     for n in needs {
@@ -119,11 +119,13 @@ async fn resources(state: &AppState, api: &Api, needs: &[NeedRow]) -> Result<Vec
         shown += usize::from(contact.is_some());
         items.push(NeedResource::new(api, n, contact));
     }
+    drop(tx);
     if shown > 0 {
+        let mut tx = state.db.write().await?;
         let what = format!("contact details of {shown} needs");
         tredegar_db::audit::record(&mut tx, &api.scope, AuditAction::View, &what, "through the API", state.clock.now()).await?;
+        tx.commit().await?;
     }
-    tx.commit().await?;
     Ok(items)
 }
 

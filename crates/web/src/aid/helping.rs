@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tredegar_db::Scope;
 use tredegar_db::aid::offers::{self, Category, OfferRow};
@@ -16,7 +15,7 @@ use tredegar_domain::{AidCategoryId, FieldErrors, Problem, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, Page, render};
+use crate::ui::{Layout, Notice, Page, render, render_form};
 use crate::{AppError, AppState, paths};
 
 #[derive(askama::Template)]
@@ -80,7 +79,7 @@ async fn helping_page(
     drop(tx);
     let checked = saved.as_ref().is_some_and(|o| o.checked);
     let offer = typed.unwrap_or_else(|| as_typed(saved.as_ref()));
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("My help", scope, csrf).notice(&notice), |layout| HelpingPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -91,7 +90,7 @@ async fn helping_page(
         weekdays: WEEKDAYS.iter().enumerate().map(|(i, d)| (i.to_string(), *d)).collect(),
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn page(

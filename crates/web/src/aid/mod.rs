@@ -14,7 +14,13 @@ mod sweep;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::{AppState, paths};
+use tredegar_db::Scope;
+use tredegar_db::aid::offers;
+use tredegar_domain::aid::{Need, NeedInput};
+use tredegar_domain::{AidCategoryId, FieldErrors, Problem};
+
+use crate::ui::Zone;
+use crate::{AppError, AppState, paths};
 
 pub use api::{Doc, router as api_router};
 pub use sweep::run as sweep;
@@ -36,4 +42,17 @@ pub fn router() -> Router<AppState> {
 /// The public help form: no session, so a honeypot and a per-address limit guard it.
 pub fn public_router() -> Router<AppState> {
     Router::new().route(paths::ASK_FOR_HELP, get(public::form).post(public::ask))
+}
+
+/// A need as typed on the help form or by a coordinator, checked, with its
+/// kind of help found among the group's.
+async fn check_need(state: &AppState, scope: &Scope, form: &NeedInput) -> Result<Result<(Need, AidCategoryId), FieldErrors>, AppError> {
+    let mut tx = state.db.read().await?;
+    let categories = offers::categories(&mut tx, scope).await?;
+    drop(tx);
+    let today = Zone::of(scope).today(&state.clock.now());
+    Ok(form.check(today).and_then(|need| match categories.iter().find(|c| c.id.to_string() == need.category) {
+        Some(c) => Ok((need, c.id)),
+        None => Err(Problem::new("category", "choose one of the kinds of help listed").into()),
+    }))
 }

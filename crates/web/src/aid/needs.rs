@@ -4,18 +4,17 @@
 //! reaches a need's page only once it is offered to them.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::aid::offers::{self, Category, Ranked, Rules};
 use tredegar_db::aid::{self, Change, Contact, NeedRow};
-use tredegar_domain::aid::{NeedInput, NeedStatus, Urgency};
+use tredegar_domain::aid::{NeedInput, NeedSource, NeedStatus, Urgency};
 use tredegar_domain::{AidCategoryId, AuditAction, FieldErrors, NeedId, Problem, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, Page, Zone, render};
+use crate::ui::{Layout, Notice, Page, Zone, render_form};
 use crate::{AppError, AppState, paths};
 
 #[derive(askama::Template)]
@@ -48,7 +47,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, q: IndexQu
     let needs = aid::list(&mut tx, scope, statuses).await?;
     let categories = offers::categories(&mut tx, scope).await?;
     drop(tx);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let notice = Notice { notice: q.notice };
     let page = Page::new(Layout::for_scope("Needs", scope, csrf).notice(&notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
@@ -59,7 +58,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, q: IndexQu
         zone: layout.zone(),
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn index(
@@ -140,7 +139,7 @@ async fn new_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: NeedIn
     let mut tx = state.db.read().await?;
     let categories = offers::categories(&mut tx, scope).await?;
     drop(tx);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Take a need", scope, csrf), |layout| NewPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -149,7 +148,7 @@ async fn new_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: NeedIn
         form,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 pub(super) async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
@@ -164,20 +163,13 @@ pub(super) async fn create(
     csrf: CsrfToken,
     Form(form): Form<NeedInput>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.read().await?;
-    let categories = offers::categories(&mut tx, &scope).await?;
-    drop(tx);
-    let today = Zone::of(&scope).today(&state.clock.now());
-    let checked = form.check(today).and_then(|need| match categories.iter().find(|c| c.id.to_string() == need.category) {
-        Some(c) => Ok((need, c.id)),
-        None => Err(Problem::new("category", "choose one of the kinds of help listed").into()),
-    });
+    let checked = super::check_need(&state, &scope, &form).await?;
     let (need, category) = match checked {
         Ok(ok) => ok,
         Err(errors) => return new_page(&state, &scope, csrf, form, errors).await,
     };
     let mut tx = state.db.write().await?;
-    let id = aid::add(&mut tx, &scope, &need, category, "coordinator", state.clock.now()).await?;
+    let id = aid::add(&mut tx, &scope, &need, category, NeedSource::Coordinator, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=added", paths::need(scope.group_slug(), id))).into_response())
 }
@@ -221,21 +213,24 @@ async fn need_page(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let zone = Zone::of(scope);
-    let mut tx = state.db.write().await?;
+    // Read, ranking included, without holding the write lock; then audit what was shown.
+    let mut tx = state.db.read().await?;
     let need = aid::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
     let contact = aid::contact(&mut tx, scope, &need).await?;
-    if contact.is_some() {
-        let what = format!("contact details of a need ({})", need.category);
-        tredegar_db::audit::record(&mut tx, scope, AuditAction::View, &what, &need.id.to_string(), now).await?;
-    }
     let ranked = offers::candidates(&mut tx, scope, &need, now, zone.today(&now)).await?;
     let history = aid::history(&mut tx, scope, &need).await?;
-    tx.commit().await?;
+    drop(tx);
+    if contact.is_some() {
+        let mut tx = state.db.write().await?;
+        let what = format!("contact details of a need ({})", need.category);
+        tredegar_db::audit::record(&mut tx, scope, AuditAction::View, &what, &need.id.to_string(), now).await?;
+        tx.commit().await?;
+    }
     let coordinator = scope.role().sees_everyone();
     let mine = need.volunteer_id.is_some() && need.volunteer_id == scope.user_id();
     let moves = moves(need.status, coordinator, mine);
     let asked_me = mine && need.status == NeedStatus::Offered;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let title = format!("{}: {}", need.category, need.district);
     let page = Page::new(Layout::for_scope(&title, scope, csrf).notice(&notice), |layout| NeedPage {
         csrf: layout.csrf.clone(),
@@ -250,7 +245,7 @@ async fn need_page(
         zone,
         errors,
     });
-    render(page).map(|r| (status, r).into_response())
+    render_form(page, has_problems)
 }
 
 /// The buttons a need's page offers the one looking, in their words. An

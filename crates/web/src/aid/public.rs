@@ -4,18 +4,17 @@
 //! limit, and the body size limit.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::aid::{self, offers};
-use tredegar_domain::aid::{NeedInput, Urgency};
+use tredegar_domain::aid::{NeedInput, NeedSource, Urgency};
 use tredegar_domain::{FieldErrors, Problem};
 
 use crate::auth::CsrfToken;
 use crate::auth::throttle::{self, ClientAddr};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Page, Zone, render};
+use crate::ui::{Layout, Page, render_form};
 use crate::{AppError, AppState, paths};
 
 #[derive(askama::Template)]
@@ -40,11 +39,11 @@ async fn page(state: &AppState, slug: &str, form: NeedInput, errors: FieldErrors
     let scope = Scope::for_public_form(&mut tx, slug).await?.ok_or_else(AppError::not_found)?;
     let categories = offers::categories(&mut tx, &scope).await?;
     drop(tx);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let has_problems = !errors.is_empty();
     let title = format!("Ask {} for help", scope.group_name());
     let body =
         HelpPage { group_name: scope.group_name().into(), slug: slug.into(), categories, urgencies: Urgency::ALL, form, errors, asked };
-    render(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| body)).map(|r| (status, r).into_response())
+    render_form(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| body), has_problems)
 }
 
 pub(super) async fn form(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<Asked>) -> Result<Response, AppError> {
@@ -64,20 +63,15 @@ pub(super) async fn ask(
     }
     let mut tx = state.db.read().await?;
     let scope = Scope::for_public_form(&mut tx, &slug).await?.ok_or_else(AppError::not_found)?;
-    let categories = offers::categories(&mut tx, &scope).await?;
     drop(tx);
-    let today = Zone::of(&scope).today(&state.clock.now());
-    let checked = form.check(today).and_then(|need| match categories.iter().find(|c| c.id.to_string() == need.category) {
-        Some(c) => Ok((need, c.id)),
-        None => Err(Problem::new("category", "choose one of the kinds of help listed").into()),
-    });
+    let checked = super::check_need(&state, &scope, &form).await?;
     let (need, category) = match checked {
         Ok(ok) => ok,
         Err(errors) => return page(&state, &slug, form, errors, false).await,
     };
     throttle::public_form(&state, ip)?;
     let mut tx = state.db.write().await?;
-    aid::add(&mut tx, &scope, &need, category, "form", state.clock.now()).await?;
+    aid::add(&mut tx, &scope, &need, category, NeedSource::Form, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?asked=1", paths::ask_for_help(&slug))).into_response())
 }

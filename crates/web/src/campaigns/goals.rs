@@ -2,7 +2,6 @@
 //! shows how each stands today; organisers set one on a place, or drop it.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::goals::{self, GoalRow};
@@ -104,8 +103,7 @@ pub(super) async fn set(
         Ok(goal) => goal,
         Err(errors) => {
             drop(tx);
-            let page = show_page(&state, &scope, csrf, id, ShowQuery::default(), form, errors).await?;
-            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+            return show_page(&state, &scope, csrf, id, ShowQuery::default(), form, errors).await;
         }
     };
     goals::set(&mut tx, &scope, id, &goal, state.clock.now()).await?;

@@ -5,7 +5,7 @@ use crate::assessments::{LevelChart, level_chart};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, csv_response, csv_time, render};
+use crate::ui::{Layout, Notice, Page, csv_response, csv_time, render, render_form};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -221,7 +221,8 @@ pub(super) async fn show_page(
     let choices = goals::choices(&mut tx, scope).await?;
     drop(tx);
     let notice = Notice { notice: q.notice };
-    render(Page::new(Layout::for_scope(&campaign.title, scope, csrf).notice(&notice), |layout| ShowPage {
+    let has_problems = !errors.is_empty();
+    let page = Page::new(Layout::for_scope(&campaign.title, scope, csrf).notice(&notice), |layout| ShowPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         campaign,
@@ -231,5 +232,6 @@ pub(super) async fn show_page(
         goal_form,
         errors,
         zone,
-    }))
+    });
+    render_form(page, has_problems)
 }

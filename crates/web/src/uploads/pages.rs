@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tredegar_db::Scope;
@@ -16,7 +16,7 @@ use tredegar_domain::{AuditAction, FieldErrors, Problem, UploadId};
 use super::{bad_rows_of, file_of};
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::{Form, Path};
-use crate::ui::{Layout, Page, Zone, csv_headers, render};
+use crate::ui::{Layout, Page, Zone, csv_headers, render_form};
 use crate::{AppError, AppState, paths};
 
 /// Rows of the file shown beside its columns.
@@ -37,6 +37,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, errors: Fi
     let mut tx = state.db.read().await?;
     let uploads = uploads::list(&mut tx, scope).await?;
     drop(tx);
+    let has_problems = !errors.is_empty();
     let page = Page::new(Layout::for_scope("Import people", scope, csrf), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -45,7 +46,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, errors: Fi
         errors,
         zone: layout.zone(),
     });
-    render(page)
+    render_form(page, has_problems)
 }
 
 pub(super) async fn index(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken) -> Result<Response, AppError> {
@@ -67,21 +68,19 @@ pub(super) async fn upload(
         Err(e) => {
             let _ = tokio::fs::remove_file(&path).await;
             return match e {
-                AppError::Invalid(errors) => {
-                    index_page(&state, &scope, csrf, errors).await.map(|r| (StatusCode::BAD_REQUEST, r).into_response())
-                }
+                AppError::Invalid(errors) => index_page(&state, &scope, csrf, errors).await,
                 other => Err(other),
             };
         }
     };
     let Some((name, size)) = kept else {
         let errors = Problem::new("file", "choose a CSV file to upload").into();
-        return index_page(&state, &scope, csrf, errors).await.map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+        return index_page(&state, &scope, csrf, errors).await;
     };
     if let Err(e) = crate::imports::peek(&path, 1) {
         let _ = tokio::fs::remove_file(&path).await;
         let errors = Problem::new("file", format!("{e:#}")).into();
-        return index_page(&state, &scope, csrf, errors).await.map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+        return index_page(&state, &scope, csrf, errors).await;
     }
     let mut tx = state.db.write().await?;
     let added = match uploads::add(&mut tx, &scope, id, &name, size, state.clock.now()).await {
@@ -250,13 +249,10 @@ async fn show_page(
         errors,
         zone: layout.zone(),
     });
-    let mut response = render(page)?;
+    let mut response = render_form(page, bad)?;
     if busy {
         // The page follows the job by reloading itself: no script needed.
         response.headers_mut().insert(header::REFRESH, header::HeaderValue::from_static("3"));
-    }
-    if bad {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
     }
     Ok(response)
 }
