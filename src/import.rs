@@ -249,3 +249,79 @@ async fn save_postcodes(db: &tredegar_db::Db, batch: &mut Vec<(String, f64, f64)
     batch.clear();
     Ok(n)
 }
+
+#[derive(Args)]
+pub struct RepresentativesArgs {
+    /// The CSV file
+    file: PathBuf,
+    /// Name of the group
+    #[arg(long)]
+    group: String,
+    /// What the file is
+    #[arg(long, value_enum)]
+    format: RepresentativesFormat,
+    /// For a generic file: a TOML file saying what each column holds: [columns] "Ward" = "post"
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// Where the data comes from [default: Democracy Club, or the file's name]
+    #[arg(long)]
+    source: Option<String>,
+    /// The data's licence [default for Democracy Club: CC BY-SA 4.0]
+    #[arg(long)]
+    licence: Option<String>,
+    /// skip: load the good rows; abort: load nothing if any row is bad
+    #[arg(long, value_enum, default_value = "skip")]
+    on_error: OnErrorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RepresentativesFormat {
+    DemocracyClub,
+    Generic,
+}
+
+/// Load representatives from a file. Each is found again by Democracy
+/// Club's person id, or by name and body, so loading a file again updates
+/// them and never duplicates anyone.
+pub async fn representatives(db: DbArgs, args: RepresentativesArgs) -> anyhow::Result<()> {
+    use tredegar_domain::representatives::{democracy_club, generic};
+    let (db, _) = crate::commands::open(&db).await?;
+    let group = crate::commands::find_group(&db, &args.group).await?;
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).from_path(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let headers: Vec<String> = reader.headers().context("reading the header row")?.iter().map(|h| h.trim().to_string()).collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.context("reading the file")?;
+        let line = record.position().map_or(0, |p| p.line());
+        rows.push((line, record.iter().map(str::to_string).collect::<Vec<_>>()));
+    }
+    let file_name = args.file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let (format, source, licence, read) = match args.format {
+        RepresentativesFormat::DemocracyClub => {
+            let source = args.source.unwrap_or_else(|| "Democracy Club".into());
+            ("democracy-club", source, args.licence.unwrap_or_else(|| "CC BY-SA 4.0".into()), democracy_club(&headers, rows))
+        }
+        RepresentativesFormat::Generic => {
+            let mapping = args.mapping.as_deref().map(read_mapping).transpose()?;
+            let source = args.source.unwrap_or_else(|| file_name.clone());
+            ("generic", source, args.licence.unwrap_or_default(), generic(&headers, mapping.as_deref(), rows))
+        }
+    };
+    let (found, bad) = read.map_err(|p| anyhow::anyhow!("{}: {}", p.field, p.message))?;
+    for (line, p) in bad.iter().take(20) {
+        eprintln!("line {line}: {}: {}", p.field, p.message);
+    }
+    if !bad.is_empty() && matches!(args.on_error, OnErrorArg::Abort) {
+        bail!("{} rows could not be read; nothing was loaded (--on-error abort)", bad.len());
+    }
+    let (sha256, _) = imports::hash_of(&args.file)?;
+    let mut tx = db.write().await?;
+    let scope = crate::commands::operator(&mut tx, &group).await?;
+    let from =
+        tredegar_db::representatives::FileSource { format, file_name: &file_name, sha256: &sha256, source: &source, licence: &licence };
+    let (added, updated) = tredegar_db::representatives::import(&mut tx, &scope, &from, &found, tredegar_web::Clock.now()).await?;
+    tx.commit().await?;
+    println!("{added} representatives added, {updated} updated; {} rows could not be read", bad.len());
+    Ok(())
+}

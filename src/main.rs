@@ -100,6 +100,9 @@ enum ImportCommand {
     People(import::PeopleArgs),
     /// Postcode centres (`postcode,latitude,longitude`, as converted from the ONS Postcode Directory), so mutual aid can measure distances.
     Postcodes(import::PostcodesArgs),
+    /// Representatives: Democracy Club's candidates CSV, or any CSV of name, party, ward or constituency, body and email.
+    /// Loading the same people again updates them; it never duplicates anyone.
+    Representatives(import::RepresentativesArgs),
 }
 
 #[derive(Subcommand)]
@@ -164,6 +167,7 @@ async fn main() -> std::process::ExitCode {
         Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
         Command::Import(ImportCommand::People(args)) => import::people(cli.db, args).await,
         Command::Import(ImportCommand::Postcodes(args)) => import::postcodes(cli.db, args).await,
+        Command::Import(ImportCommand::Representatives(args)) => import::representatives(cli.db, args).await,
         Command::Export { group, dir } => commands::export(cli.db, &group, &dir).await,
         Command::Backup { path } => commands::backup(cli.db, &path).await,
         Command::Restore { path } => commands::restore(cli.db, &path).await,

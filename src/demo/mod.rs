@@ -216,11 +216,15 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
             description: "The council plans to knock down Lansbury Tower and Bevan Court. We demand refurbishment, not demolition, \
                           and a ballot of every resident before any decision.",
             status: CampaignStatus::Active,
+            is_public: true,
+            themes: &[],
         },
         CampaignText {
             title: "Fix the damp in Bevan Court",
             description: "Mould in half the flats. We demand a survey and repairs within 28 days.",
             status: CampaignStatus::Planning,
+            is_public: false,
+            themes: &[],
         },
     ];
     let mut campaign_ids = Vec::new();

@@ -205,8 +205,13 @@ async fn a_volunteer_works_a_call_list_on_a_phone(app: TestApp) {
     let now = chrono::Utc::now();
     let mut tx = app.db.write().await.unwrap();
     let campaign = tredegar_domain::CampaignId::new();
-    let text =
-        tredegar_db::campaigns::CampaignText { title: "Fix the lifts", description: "", status: tredegar_domain::CampaignStatus::Active };
+    let text = tredegar_db::campaigns::CampaignText {
+        title: "Fix the lifts",
+        description: "",
+        status: tredegar_domain::CampaignStatus::Active,
+        is_public: false,
+        themes: &[],
+    };
     tredegar_db::campaigns::save(&mut tx, &scope, campaign, &text, now, true).await.unwrap();
     let list = tredegar_db::lists::create(&mut tx, &scope, "Lifts", ListKind::Static, &Node::default(), now).await.unwrap();
     tredegar_db::lists::add_people(&mut tx, &scope, list, &[person.parse().unwrap()], now).await.unwrap();

@@ -26,7 +26,7 @@ fn local(at: chrono::DateTime<Utc>) -> String {
     at.with_timezone(&chrono_tz::Europe::London).format("%Y-%m-%dT%H:%M").to_string()
 }
 
-fn event_form(starts: chrono::DateTime<Utc>, capacity: &'static str) -> Vec<(&'static str, String)> {
+pub(crate) fn event_form(starts: chrono::DateTime<Utc>, capacity: &'static str) -> Vec<(&'static str, String)> {
     vec![
         ("title", "Brookfield residents' meeting".into()),
         ("kind", "meeting".into()),
@@ -42,12 +42,12 @@ fn event_form(starts: chrono::DateTime<Utc>, capacity: &'static str) -> Vec<(&'s
     ]
 }
 
-fn fields<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn fields<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 /// Set up an event as the organiser; its id.
-async fn set_up(org: &mut Client, form: &[(&'static str, String)]) -> String {
+pub(crate) async fn set_up(org: &mut Client, form: &[(&'static str, String)]) -> String {
     org.events(SLUG).await;
     let made = org.post_events(SLUG, &fields(form)).await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER, "{}", made.body);

@@ -32,6 +32,7 @@ mod people;
 mod petitions;
 mod places;
 mod relationships;
+mod representatives;
 mod routes;
 mod schemathesis;
 mod search;

@@ -310,7 +310,13 @@ async fn structure_test_matches_a_brute_force_count(app: TestApp) {
     let mut campaigns = Vec::new();
     for title in ["Damp", "Demolition"] {
         let id = CampaignId::new();
-        let text = tredegar_db::campaigns::CampaignText { title, description: "", status: tredegar_domain::CampaignStatus::Active };
+        let text = tredegar_db::campaigns::CampaignText {
+            title,
+            description: "",
+            status: tredegar_domain::CampaignStatus::Active,
+            is_public: false,
+            themes: &[],
+        };
         tredegar_db::campaigns::save(&mut tx, &scope, id, &text, now, true).await.unwrap();
         campaigns.push(id);
     }

@@ -187,6 +187,10 @@ impl Client {
         self.post_form(tredegar_web::paths::tags(slug), fields).await
     }
 
+    pub async fn representative(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::representative(slug, id)).await
+    }
+
     pub async fn campaign(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
         self.get(tredegar_web::paths::campaign(slug, id)).await
     }

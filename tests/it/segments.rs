@@ -53,7 +53,8 @@ async fn segments_match_brute_force(app: TestApp) {
     let mut tx = app.db.write().await.unwrap();
     let tag = tags::find_or_create(&mut tx, &scope, "Rent strike", now).await.unwrap();
     let campaign = CampaignId::new();
-    let text = campaigns::CampaignText { title: "Fix the lifts", description: "", status: CampaignStatus::Active };
+    let text =
+        campaigns::CampaignText { title: "Fix the lifts", description: "", status: CampaignStatus::Active, is_public: false, themes: &[] };
     campaigns::save(&mut tx, &scope, campaign, &text, now, true).await.unwrap();
     let tenancy = fields::create(&mut tx, &scope, "tenancy", "Tenancy", &FieldKind::Choice(vec!["Council".into(), "Private".into()]), now)
         .await

@@ -216,6 +216,7 @@ pub async fn check_in(tx: &mut Tx, scope: &Scope, event: &Event, id: AttendanceI
     } else {
         execute!(tx, "UPDATE attendances SET attended_at = NULL, checked_in_by_name = '' WHERE id = $1", id)?;
     }
+    crate::representatives::records::turned_up(tx, scope, event, person, came, now).await?;
     let why = if came { format!("came to “{}”", event.title) } else { format!("was marked as not at “{}”", event.title) };
     crate::ladder::refresh(tx, scope, person, &why, now).await
 }
@@ -269,6 +270,7 @@ pub async fn walk_in(tx: &mut Tx, scope: &Scope, event: &Event, w: &WalkIn<'_>, 
         scope.actor_name(),
         given
     )?;
+    crate::representatives::records::turned_up(tx, scope, event, person, true, now).await?;
     crate::ladder::refresh(tx, scope, person, &format!("came to “{}”", event.title), now).await?;
     Ok(person)
 }
@@ -299,6 +301,9 @@ pub async fn record(
         if attended { scope.actor_name() } else { "" },
         now
     )?;
+    if attended {
+        crate::representatives::records::turned_up(tx, scope, event, person, true, now).await?;
+    }
     crate::ladder::refresh(tx, scope, person, &format!("recorded at “{}”", event.title), now).await?;
     scalar!(tx, AttendanceId, "SELECT id FROM attendances WHERE event_id = $1 AND person_id = $2", event.id, person)?
         .ok_or(DbError::NotFound)

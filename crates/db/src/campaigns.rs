@@ -2,7 +2,7 @@
 //! targets, actions) attach to these.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::{CampaignId, CampaignStatus};
+use tredegar_domain::{CampaignId, CampaignStatus, ThemeId};
 
 use crate::{DbError, Page, Result, Scope, Tx};
 
@@ -12,6 +12,8 @@ pub struct Campaign {
     pub title: String,
     pub description: String,
     pub status: CampaignStatus,
+    /// It has a public page.
+    pub is_public: bool,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
 }
@@ -20,7 +22,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<Campaig
     let rows = fetch_all!(
         tx,
         Campaign,
-        "SELECT id, title, description, status, created_at, modified_at FROM campaigns WHERE group_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+        "SELECT id, title, description, status, is_public, created_at, modified_at FROM campaigns WHERE group_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
         scope.group_id(),
         page.per_page,
         page.offset()
@@ -33,7 +35,7 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Option<Ca
     Ok(fetch_optional!(
         tx,
         Campaign,
-        "SELECT id, title, description, status, created_at, modified_at FROM campaigns WHERE id = $1 AND group_id = $2",
+        "SELECT id, title, description, status, is_public, created_at, modified_at FROM campaigns WHERE id = $1 AND group_id = $2",
         id,
         scope.group_id()
     )?)
@@ -44,35 +46,83 @@ pub struct CampaignText<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub status: CampaignStatus,
+    pub is_public: bool,
+    /// The listening themes it answers.
+    pub themes: &'a [ThemeId],
 }
 
 pub async fn save(tx: &mut Tx, scope: &Scope, id: CampaignId, text: &CampaignText<'_>, now: DateTime<Utc>, new: bool) -> Result<()> {
-    let CampaignText { title, description, status } = *text;
+    let CampaignText { title, description, status, is_public, themes } = *text;
     if new {
         execute!(
             tx,
-            "INSERT INTO campaigns (id, group_id, title, description, status, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            "INSERT INTO campaigns (id, group_id, title, description, status, is_public, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
             id,
             scope.group_id(),
             title,
             description,
             status,
+            is_public,
             now
         )?;
     } else {
         let n = execute!(
             tx,
-            "UPDATE campaigns SET title = $3, description = $4, status = $5, modified_at = $6 WHERE id = $1 AND group_id = $2",
+            "UPDATE campaigns SET title = $3, description = $4, status = $5, is_public = $6, modified_at = $7 WHERE id = $1 AND group_id = $2",
             id,
             scope.group_id(),
             title,
             description,
             status,
+            is_public,
             now
         )?;
         if n == 0 {
             return Err(DbError::NotFound);
         }
     }
+    // Its themes: only the group's own, replacing those it had.
+    execute!(tx, "DELETE FROM campaign_themes WHERE campaign_id = $1", id)?;
+    for theme in themes {
+        let n = execute!(
+            tx,
+            "INSERT INTO campaign_themes (campaign_id, theme_id, group_id) SELECT $1, t.id, t.group_id FROM themes t WHERE t.id = $2 AND t.group_id = $3",
+            id,
+            *theme,
+            scope.group_id()
+        )?;
+        if n == 0 {
+            return Err(DbError::NotFound);
+        }
+    }
     Ok(())
+}
+
+/// The themes a campaign answers, by name.
+pub async fn themes(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Vec<crate::conversations::Theme>> {
+    Ok(fetch_all!(
+        tx,
+        crate::conversations::Theme,
+        "SELECT t.id, t.name FROM campaign_themes ct JOIN themes t ON t.id = ct.theme_id WHERE ct.campaign_id = $1 AND ct.group_id = $2 ORDER BY t.name",
+        id,
+        scope.group_id()
+    )?)
+}
+
+/// A campaign the group made public, by id alone, with its group's slug.
+pub async fn public(tx: &mut Tx, id: CampaignId) -> Result<Option<(Campaign, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Public {
+        #[sqlx(flatten)]
+        campaign: Campaign,
+        group_slug: String,
+    }
+    let found = fetch_optional!(
+        tx,
+        Public,
+        "SELECT c.id, c.title, c.description, c.status, c.is_public, c.created_at, c.modified_at, g.slug AS group_slug \
+         FROM campaigns c JOIN groups g ON g.id = c.group_id WHERE c.id = $1 AND c.is_public",
+        id
+    )?;
+    Ok(found.map(|p| (p.campaign, p.group_slug)))
 }

@@ -295,6 +295,55 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM aid_offers WHERE group_id = $1",
     ),
     table("aid_offer_categories", "The kinds of help each volunteer offers.", "SELECT * FROM aid_offer_categories WHERE group_id = $1"),
+    table("campaign_themes", "The listening themes (theme_id) each campaign answers.", "SELECT * FROM campaign_themes WHERE group_id = $1"),
+    table(
+        "demands",
+        "Each campaign's demands and where each stands (open, won, partly_won, lost).",
+        "SELECT * FROM demands WHERE group_id = $1",
+    ),
+    table(
+        "demand_changes",
+        "Every status a demand was given, why, the evidence, who set it and when.",
+        "SELECT * FROM demand_changes WHERE group_id = $1",
+    ),
+    table(
+        "representatives",
+        "Councillors, MPs and other office holders the group campaigns on: their public contact routes, the person in the group \
+         they are (person_id), where they came from (source, source_key, licence) and whether their scorecard is public.",
+        "SELECT * FROM representatives WHERE group_id = $1",
+    ),
+    table(
+        "representative_offices",
+        "Their offices and the ballots they stood in: ward or constituency (post), body, party, ballot and election ids, and whether elected.",
+        "SELECT * FROM representative_offices WHERE group_id = $1",
+    ),
+    table(
+        "representative_imports",
+        "Each file of representatives loaded: its format, name, hash, source and licence, and how many were added and updated.",
+        "SELECT * FROM representative_imports WHERE group_id = $1",
+    ),
+    table(
+        "pledges",
+        "What representatives pledged, when (made_on), where (source_url), on which campaign or demand, and its status.",
+        "SELECT * FROM pledges WHERE group_id = $1",
+    ),
+    table(
+        "pledge_changes",
+        "Every status a pledge was given, why, the evidence, who set it and when.",
+        "SELECT * FROM pledge_changes WHERE group_id = $1",
+    ),
+    table(
+        "records",
+        "Representatives' records: votes (how they voted, and how the campaign wanted it), statements, turn-ups (event_id when \
+         taken from a check-in) and replies, each dated with its evidence.",
+        "SELECT * FROM records WHERE group_id = $1",
+    ),
+    table("record_pledges", "The pledges each record entry bears on.", "SELECT * FROM record_pledges WHERE group_id = $1"),
+    table(
+        "asks",
+        "What a campaign asked of a representative: an invitation to an event, or a letter; when it was sent, and their reply.",
+        "SELECT * FROM asks WHERE group_id = $1",
+    ),
     table("audit_log", "Who viewed, exported, deleted or changed access to what, and when.", "SELECT * FROM audit_log WHERE group_id = $1"),
 ];
 

@@ -61,7 +61,9 @@ pub mod backup;
 pub mod broadcasts;
 pub mod calls;
 pub mod campaigns;
+mod changes;
 pub mod conversations;
+pub mod demands;
 pub mod events;
 pub mod export;
 pub mod fields;
@@ -80,6 +82,7 @@ pub mod people;
 pub mod petitions;
 pub mod places;
 pub mod relationships;
+pub mod representatives;
 pub mod residents;
 pub mod scope;
 pub mod sql;
@@ -271,7 +274,10 @@ impl Db {
     /// A transaction that may write. On SQLite it holds the single writer.
     pub async fn write(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            // IMMEDIATE takes the write lock at once, waiting out another
+            // process's writer (the command line beside a running server);
+            // a deferred transaction that read first could not take it later.
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

@@ -142,7 +142,11 @@ id_args!(
     UploadId,
     NeedId,
     AidCategoryId,
-    NeedChangeId
+    NeedChangeId,
+    DemandId,
+    RepresentativeId,
+    PledgeId,
+    RecordId
 );
 
 /// SQL being built, with its values.

@@ -39,6 +39,32 @@ impl CampaignStatus {
     }
 }
 
+/// Where one of a campaign's demands stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemandStatus {
+    Open,
+    Won,
+    PartlyWon,
+    Lost,
+}
+
+crate::stored_as_text!(DemandStatus { Open = "open", Won = "won", PartlyWon = "partly_won", Lost = "lost" });
+
+impl DemandStatus {
+    pub fn parse(field: &str, s: &str) -> Result<DemandStatus, Problem> {
+        crate::one_of(field, s, DemandStatus::ALL, DemandStatus::as_str)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DemandStatus::Open => "Open",
+            DemandStatus::Won => "Won",
+            DemandStatus::PartlyWon => "Partly won",
+            DemandStatus::Lost => "Lost",
+        }
+    }
+}
+
 /// The place a campaign's goal is set on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GoalPlace {

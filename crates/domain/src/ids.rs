@@ -81,4 +81,11 @@ id_type!(
     NeedId,
     AidCategoryId,
     NeedChangeId,
+    DemandId,
+    RepresentativeId,
+    OfficeId,
+    RepresentativeImportId,
+    PledgeId,
+    RecordId,
+    AskId,
 );

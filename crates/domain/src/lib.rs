@@ -64,6 +64,15 @@ macro_rules! stored_as_text {
     };
 }
 
+/// A word from a closed set, or a problem naming the choices.
+pub(crate) fn one_of<T: Copy>(field: &str, s: &str, all: &[T], stored: impl Fn(T) -> &'static str) -> Result<T, Problem> {
+    let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    all.iter().copied().find(|k| stored(*k) == s).ok_or_else(|| {
+        let words: Vec<&str> = all.iter().map(|k| stored(*k)).collect();
+        Problem::new(field, format!("must be one of: {}", words.join(", ")))
+    })
+}
+
 pub mod aid;
 pub mod assessments;
 pub mod audit;
@@ -85,6 +94,7 @@ pub mod petitions;
 pub mod places;
 pub mod problems;
 pub mod relationships;
+pub mod representatives;
 pub mod roles;
 pub mod search;
 pub mod segments;

@@ -42,18 +42,9 @@ crate::stored_as_text!(OrganisationKind {
     Other = "other",
 });
 
-/// A word from a closed set, or a problem naming the choices.
-fn one_of<T: Copy>(field: &str, s: &str, all: &[T], stored: impl Fn(T) -> &'static str) -> Result<T, Problem> {
-    let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-    all.iter().copied().find(|k| stored(*k) == s).ok_or_else(|| {
-        let words: Vec<&str> = all.iter().map(|k| stored(*k)).collect();
-        Problem::new(field, format!("must be one of: {}", words.join(", ")))
-    })
-}
-
 impl AreaKind {
     pub fn parse(field: &str, s: &str) -> Result<AreaKind, Problem> {
-        one_of(field, s, AreaKind::ALL, AreaKind::as_str)
+        crate::one_of(field, s, AreaKind::ALL, AreaKind::as_str)
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -66,7 +57,7 @@ impl AreaKind {
 
 impl BuildingKind {
     pub fn parse(field: &str, s: &str) -> Result<BuildingKind, Problem> {
-        one_of(field, s, BuildingKind::ALL, BuildingKind::as_str)
+        crate::one_of(field, s, BuildingKind::ALL, BuildingKind::as_str)
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -78,7 +69,7 @@ impl BuildingKind {
 
 impl OrganisationKind {
     pub fn parse(field: &str, s: &str) -> Result<OrganisationKind, Problem> {
-        one_of(field, s, OrganisationKind::ALL, OrganisationKind::as_str)
+        crate::one_of(field, s, OrganisationKind::ALL, OrganisationKind::as_str)
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -123,7 +114,7 @@ fn period(from: (&str, &str), to: (&str, &str), errors: &mut FieldErrors) -> (Op
 
 /// A website: `https://` is added to a bare "tai.example.org"; another
 /// scheme, spaces, control or bidi characters, or no host are refused.
-fn website(field: &str, s: &str) -> Result<String, Problem> {
+pub(crate) fn website(field: &str, s: &str) -> Result<String, Problem> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(String::new());

@@ -344,7 +344,7 @@ fn csv_reader(path: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
 }
 
 /// The file's SHA-256, which knows it again to carry on, and its size.
-fn hash_of(path: &Path) -> anyhow::Result<(String, u64)> {
+pub fn hash_of(path: &Path) -> anyhow::Result<(String, u64)> {
     let mut file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0; 1 << 16];

@@ -49,6 +49,7 @@ pub mod people;
 pub mod petitions;
 pub mod places;
 pub mod relationships;
+mod representatives;
 mod serve;
 pub mod tags;
 mod uploads;
@@ -247,6 +248,7 @@ fn pages(state: AppState) -> Router<AppState> {
         .merge(people::router())
         .merge(tags::pages_router())
         .merge(campaigns::router())
+        .merge(representatives::router())
         .merge(uploads::router())
         .merge(aid::router())
         .merge(conversations::router())
@@ -273,6 +275,8 @@ fn pages(state: AppState) -> Router<AppState> {
         // Public forms: no session, so their honeypot and per-address limit guard them.
         .merge(events::public_router())
         .merge(petitions::public_router())
+        .merge(campaigns::public_router())
+        .merge(representatives::public_router())
         .merge(aid::public_router())
 }
 
@@ -288,7 +292,8 @@ fn api() -> Router<AppState> {
         .merge(events::api::router())
         .merge(places::api_router())
         .merge(walks::api_router())
-        .merge(aid::api_router());
+        .merge(aid::api_router())
+        .merge(representatives::api_router());
     Router::new()
         .nest("/v2", v2)
         .route("/openapi.json", axum::routing::get(openapi_document))
@@ -311,6 +316,7 @@ async fn openapi_document() -> axum::Json<utoipa::openapi::OpenApi> {
     doc.merge(places::Doc::openapi());
     doc.merge(walks::Doc::openapi());
     doc.merge(aid::Doc::openapi());
+    doc.merge(representatives::Doc::openapi());
     axum::Json(doc)
 }
 

@@ -53,6 +53,9 @@ paths! {
     /// A public event's page, its RSVP form, the emailed link to give up a
     /// place, its calendar file, and a group's feed of its public events.
     PUBLIC_EVENT, public_event = "/e/{id}" (id);
+    /// A representative's public scorecard, and a campaign's public page.
+    PUBLIC_REPRESENTATIVE, public_representative = "/reps/{id}" (id);
+    PUBLIC_CAMPAIGN, public_campaign = "/c/{id}" (id);
     ASK_FOR_HELP, ask_for_help = "/help/{slug}" (slug);
     EVENT_RSVP, event_rsvp = "/e/{id}/rsvp" (id);
     EVENT_CANCEL, event_cancel = "/e/{id}/cancel/{token}" (id, token);
@@ -229,6 +232,17 @@ paths! {
     IMPORT_DELETE, import_delete = "/g/{slug}/imports/{id}/delete" (slug, id);
     CAMPAIGN_GOALS, campaign_goals = "/g/{slug}/campaigns/{id}/goals" (slug, id);
     CAMPAIGN_GOAL_REMOVE, campaign_goal_remove = "/g/{slug}/campaigns/{id}/goals/{goal}/remove" (slug, id, goal);
+    CAMPAIGN_DEMANDS, campaign_demands = "/g/{slug}/campaigns/{id}/demands" (slug, id);
+    CAMPAIGN_DEMAND, campaign_demand = "/g/{slug}/campaigns/{id}/demands/{demand}" (slug, id, demand);
+    /// Representatives: the list, one with their scorecard, their pledges and record.
+    REPRESENTATIVES, representatives = "/g/{slug}/representatives" (slug);
+    REPRESENTATIVE, representative = "/g/{slug}/representatives/{id}" (slug, id);
+    REPRESENTATIVE_EDIT, representative_edit = "/g/{slug}/representatives/{id}/edit" (slug, id);
+    REPRESENTATIVE_PERSON, representative_person = "/g/{slug}/representatives/{id}/person" (slug, id);
+    REPRESENTATIVE_PLEDGES, representative_pledges = "/g/{slug}/representatives/{id}/pledges" (slug, id);
+    REPRESENTATIVE_RECORDS, representative_records = "/g/{slug}/representatives/{id}/records" (slug, id);
+    REPRESENTATIVE_RECORD_REMOVE, representative_record_remove = "/g/{slug}/representatives/{id}/records/{record}/remove" (slug, id, record);
+    PLEDGE, pledge = "/g/{slug}/pledges/{id}" (slug, id);
 }
 
 #[cfg(test)]

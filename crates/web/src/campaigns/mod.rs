@@ -1,8 +1,10 @@
 //! Campaigns: an issue, what the group demands, and where it stands. Later
 //! capabilities (targets, actions, wins) attach to a campaign.
 
+mod demands;
 mod goals;
 mod pages;
+mod public;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -19,4 +21,10 @@ pub fn router() -> Router<AppState> {
         .route(paths::CAMPAIGN_EDIT, get(pages::edit))
         .route(paths::CAMPAIGN_GOALS, post(goals::set))
         .route(paths::CAMPAIGN_GOAL_REMOVE, post(goals::remove))
+        .route(paths::CAMPAIGN_DEMANDS, post(demands::add))
+        .route(paths::CAMPAIGN_DEMAND, post(demands::change))
+}
+
+pub fn public_router() -> Router<AppState> {
+    Router::new().route(paths::PUBLIC_CAMPAIGN, get(public::show))
 }

@@ -9,13 +9,12 @@ use crate::ui::{Layout, Notice, Page, csv_response, csv_time, render, render_for
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::campaigns::{self, Campaign};
 use tredegar_domain::contact::{optional_text, required_text};
-use tredegar_domain::{CampaignId, CampaignStatus, FieldErrors};
+use tredegar_domain::{CampaignId, CampaignStatus, FieldErrors, ThemeId};
 
 #[derive(Template)]
 #[template(path = "campaigns/index.html")]
@@ -63,6 +62,11 @@ pub(super) struct CampaignForm {
     description: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    is_public: Option<String>,
+    /// The listening themes it answers, by id.
+    #[serde(default)]
+    themes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -74,19 +78,39 @@ pub(super) struct FormPage {
     form: CampaignForm,
     errors: FieldErrors,
     statuses: &'static [CampaignStatus],
+    themes: Vec<tredegar_db::conversations::Theme>,
 }
 
-pub(super) async fn new(Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
+pub(super) async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let form = CampaignForm { status: "planning".into(), ..Default::default() };
     let action = paths::campaigns(scope.group_slug());
-    render(Page::new(Layout::for_scope("New campaign", &scope, csrf), |layout| FormPage {
+    form_page(&state, &scope, csrf, "New campaign", action, form, FieldErrors::default()).await
+}
+
+/// The campaign form, as typed, with its errors.
+async fn form_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    label: &str,
+    action: String,
+    form: CampaignForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let themes = tredegar_db::conversations::themes(&mut tx, scope).await?;
+    drop(tx);
+    let has_problems = !errors.is_empty();
+    let page = Page::new(Layout::for_scope(label, scope, csrf), |layout| FormPage {
         csrf: layout.csrf.clone(),
         title: layout.title.clone(),
         action,
         form,
-        errors: FieldErrors::default(),
+        errors,
         statuses: CampaignStatus::ALL,
-    }))
+        themes,
+    });
+    render_form(page, has_problems)
 }
 
 pub(super) async fn save(
@@ -101,6 +125,11 @@ pub(super) async fn save(
     let title = errors.check(required_text("title", &form.title, 200));
     let description = errors.check(optional_text("description", &form.description, 10_000)).flatten().unwrap_or_default();
     let status = errors.check(CampaignStatus::parse("status", &form.status));
+    let themes: Vec<ThemeId> = form
+        .themes
+        .iter()
+        .filter_map(|t| errors.check(t.parse().map_err(|_| tredegar_domain::Problem::new("themes", "is not one of the group's themes"))))
+        .collect();
     let ready = match (title, status) {
         (Some(t), Some(s)) if errors.is_empty() => Some((t, s)),
         _ => None,
@@ -111,18 +140,11 @@ pub(super) async fn save(
         } else {
             ("Edit campaign", paths::campaign(scope.group_slug(), id))
         };
-        let page = Page::new(Layout::for_scope(label, scope, csrf), |layout| FormPage {
-            csrf: layout.csrf.clone(),
-            title: layout.title.clone(),
-            action,
-            form,
-            errors,
-            statuses: CampaignStatus::ALL,
-        });
-        return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+        return form_page(state, scope, csrf, label, action, form, errors).await;
     };
     let mut tx = state.db.write().await?;
-    let text = campaigns::CampaignText { title: &title, description: &description, status };
+    let is_public = form.is_public.is_some();
+    let text = campaigns::CampaignText { title: &title, description: &description, status, is_public, themes: &themes };
     campaigns::save(&mut tx, scope, id, &text, state.clock.now(), new).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::campaign(scope.group_slug(), id))).into_response())
@@ -160,16 +182,18 @@ pub(super) async fn edit(
     Path((_, id)): Path<(String, CampaignId)>,
 ) -> Result<Response, AppError> {
     let c = the_campaign(&state, &scope, id).await?;
-    let form = CampaignForm { title: c.title, description: c.description, status: c.status.to_string() };
+    let mut tx = state.db.read().await?;
+    let themes = campaigns::themes(&mut tx, &scope, id).await?.into_iter().map(|t| t.id.to_string()).collect();
+    drop(tx);
+    let form = CampaignForm {
+        title: c.title,
+        description: c.description,
+        status: c.status.to_string(),
+        is_public: c.is_public.then(String::new),
+        themes,
+    };
     let action = paths::campaign(scope.group_slug(), id);
-    render(Page::new(Layout::for_scope("Edit campaign", &scope, csrf), |layout| FormPage {
-        csrf: layout.csrf.clone(),
-        title: layout.title.clone(),
-        action,
-        form,
-        errors: FieldErrors::default(),
-        statuses: CampaignStatus::ALL,
-    }))
+    form_page(&state, &scope, csrf, "Edit campaign", action, form, FieldErrors::default()).await
 }
 
 #[derive(Template)]
@@ -184,6 +208,17 @@ pub(super) struct ShowPage {
     goal_form: GoalForm,
     errors: FieldErrors,
     zone: crate::ui::Zone,
+    plan: super::demands::Plan,
+    demand_statuses: &'static [tredegar_domain::campaigns::DemandStatus],
+    public_url: String,
+    organiser: bool,
+}
+
+impl ShowPage {
+    /// Where a scorecard's figures find their sources: the representative's page, on this campaign.
+    fn card_page(&self, c: &crate::representatives::Card) -> String {
+        format!("{}?focus=campaign:{}", paths::representative(&self.slug, c.representative.id), self.campaign.id)
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -219,6 +254,7 @@ pub(super) async fn show_page(
     let levels = level_chart(&mut tx, scope, id, q.days.unwrap_or(90), state.clock.now()).await?;
     let goals = goals::standings(&mut tx, scope, id, zone.today(&state.clock.now())).await?;
     let choices = goals::choices(&mut tx, scope).await?;
+    let plan = super::demands::plan(&mut tx, scope, id).await?;
     drop(tx);
     let notice = Notice { notice: q.notice };
     let has_problems = !errors.is_empty();
@@ -232,6 +268,10 @@ pub(super) async fn show_page(
         goal_form,
         errors,
         zone,
+        plan,
+        demand_statuses: tredegar_domain::campaigns::DemandStatus::ALL,
+        public_url: format!("{}{}", state.config.public_url.trim_end_matches('/'), paths::public_campaign(id)),
+        organiser: true,
     });
     render_form(page, has_problems)
 }
