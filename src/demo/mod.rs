@@ -13,6 +13,7 @@ use tredegar_domain::{AuditAction, CampaignStatus};
 use tredegar_domain::{CampaignId, Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
+mod accountability;
 mod aid;
 mod places;
 
@@ -244,12 +245,15 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
         places::walk_lists(&mut tx, [&scope, &volunteer_scope], *bevan, now).await?;
     }
     aid::mutual_aid(&mut tx, [&scope, &volunteer_scope], volunteer.id, now).await?;
+    if let Some(demolition) = campaign_ids.first() {
+        accountability::campaign_plan(&mut tx, &scope, *demolition, now).await?;
+    }
     let operator = crate::commands::operator(&mut tx, &group).await?;
     audit::record(&mut tx, &operator, AuditAction::Demo, &group.name, &format!("{n} demo residents added"), now).await?;
     tx.commit().await?;
 
     println!(
-        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals, {talked} conversations, 3 events, Bevan Court cut into walk lists (the volunteer walks the first), and 5 needs for help (one offered to the volunteer).",
+        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals (the first with its demands, power map, plan and three councillors' scorecards, public), {talked} conversations, 3 events, Bevan Court cut into walk lists (the volunteer walks the first), and 5 needs for help (one offered to the volunteer).",
         group.name
     );
     print_logins(&url, &password);

@@ -31,6 +31,7 @@ mod parsons;
 mod people;
 mod petitions;
 mod places;
+mod power_maps;
 mod relationships;
 mod representatives;
 mod routes;

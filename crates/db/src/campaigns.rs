@@ -126,3 +126,48 @@ pub async fn public(tx: &mut Tx, id: CampaignId) -> Result<Option<(Campaign, Str
     )?;
     Ok(found.map(|p| (p.campaign, p.group_slug)))
 }
+
+/// A petition carrying a campaign, with its confirmed signatures.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PetitionCount {
+    pub id: tredegar_domain::PetitionId,
+    pub title: String,
+    pub signatures: i64,
+}
+
+/// The campaign's petitions, oldest first.
+pub async fn petitions(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Vec<PetitionCount>> {
+    Ok(fetch_all!(
+        tx,
+        PetitionCount,
+        "SELECT p.id, p.title, COUNT(s.confirmed_at) AS signatures FROM petitions p LEFT JOIN signatures s ON s.petition_id = p.id \
+         WHERE p.campaign_id = $1 AND p.group_id = $2 GROUP BY p.id, p.title, p.created_at ORDER BY p.created_at, p.id",
+        id,
+        scope.group_id()
+    )?)
+}
+
+/// The campaign's events, oldest first: (id, title, start).
+pub async fn events(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Vec<(tredegar_domain::EventId, String, DateTime<Utc>)>> {
+    Ok(fetch_all!(
+        tx,
+        (tredegar_domain::EventId, String, DateTime<Utc>),
+        "SELECT id, title, starts_at FROM events WHERE campaign_id = $1 AND group_id = $2 AND cancelled_at IS NULL ORDER BY starts_at, id",
+        id,
+        scope.group_id()
+    )?)
+}
+
+/// Conversations since `from` that raised one of the campaign's themes.
+pub async fn conversations_on_themes(tx: &mut Tx, scope: &Scope, id: CampaignId, from: DateTime<Utc>) -> Result<i64> {
+    Ok(scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(DISTINCT ct.conversation_id) FROM campaign_themes c JOIN conversation_themes ct ON ct.theme_id = c.theme_id \
+         WHERE c.campaign_id = $1 AND c.group_id = $2 AND ct.held_at >= $3",
+        id,
+        scope.group_id(),
+        from
+    )?
+    .unwrap_or(0))
+}

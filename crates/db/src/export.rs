@@ -344,6 +344,23 @@ pub const TABLES: &[Table] = &[
         "What a campaign asked of a representative: an invitation to an event, or a letter; when it was sent, and their reply.",
         "SELECT * FROM asks WHERE group_id = $1",
     ),
+    table(
+        "actors",
+        "Each campaign's power map: who (a person_id, organisation_id or representative_id, or a name), their role, influence \
+         (0 to 10), stance (-5 to +5), why, whether a target, and when taken off the map.",
+        "SELECT * FROM actors WHERE group_id = $1",
+    ),
+    table(
+        "actor_changes",
+        "Every placing of an actor on a power map, oldest first: the map's history, to replay it.",
+        "SELECT * FROM actor_changes WHERE group_id = $1",
+    ),
+    table("actor_links", "Who influences whom on each power map.", "SELECT * FROM actor_links WHERE group_id = $1"),
+    table(
+        "plan_steps",
+        "Each campaign's escalation plan: what (kind, title), when planned and done, and the petition or event carrying it out.",
+        "SELECT * FROM plan_steps WHERE group_id = $1",
+    ),
     table("audit_log", "Who viewed, exported, deleted or changed access to what, and when.", "SELECT * FROM audit_log WHERE group_id = $1"),
 ];
 

@@ -81,6 +81,7 @@ pub mod outbox;
 pub mod people;
 pub mod petitions;
 pub mod places;
+pub mod power_maps;
 pub mod relationships;
 pub mod representatives;
 pub mod residents;

@@ -146,7 +146,9 @@ id_args!(
     DemandId,
     RepresentativeId,
     PledgeId,
-    RecordId
+    RecordId,
+    ActorId,
+    StepId
 );
 
 /// SQL being built, with its values.

@@ -88,4 +88,6 @@ id_type!(
     PledgeId,
     RecordId,
     AskId,
+    ActorId,
+    StepId,
 );

@@ -92,6 +92,7 @@ pub mod people;
 pub mod person_update;
 pub mod petitions;
 pub mod places;
+pub mod power_maps;
 pub mod problems;
 pub mod relationships;
 pub mod representatives;

@@ -151,3 +151,70 @@ pub fn network(title: &str, people: &[(String, usize)], links: &[(usize, usize, 
     let id = format!("chart-{}", tredegar_domain::groups::slugify(title));
     NetworkChart { id, title, description, nodes, edges }.render().unwrap_or_default()
 }
+
+/// An actor on a power map.
+pub struct MapActor {
+    pub name: String,
+    pub influence: i64,
+    pub stance: i64,
+    /// A decision-maker the campaign aims at: drawn as a square.
+    pub target: bool,
+}
+
+/// An actor as drawn: the point, and the actor.
+struct Drawn<'a> {
+    x: f64,
+    y: f64,
+    actor: &'a MapActor,
+}
+
+#[derive(Template)]
+#[template(path = "charts/power_map.svg", escape = "html")]
+struct PowerMapChart<'a> {
+    id: String,
+    title: &'a str,
+    description: String,
+    actors: Vec<Drawn<'a>>,
+    edges: Vec<Edge>,
+    /// The grid's lines: x for each stance, y for each influence.
+    columns: Vec<(i64, f64)>,
+    rows: Vec<(i64, f64)>,
+}
+
+const MAP_LEFT: f64 = 70.0;
+const MAP_TOP: f64 = 20.0;
+const MAP_SIZE: f64 = 540.0;
+
+/// Where a placing is drawn: stance across (−5 at the left, +5 at the
+/// right), influence up (10 at the top).
+pub fn map_point(stance: i64, influence: i64) -> (f64, f64) {
+    (MAP_LEFT + (stance + 5) as f64 / 10.0 * MAP_SIZE, MAP_TOP + (10 - influence) as f64 / 10.0 * MAP_SIZE)
+}
+
+/// A power map: each actor on a grid of influence against stance, those
+/// who share a place set side by side, with arrows for who influences whom
+/// (`links` as indexes into `actors`).
+pub fn power_map(title: &str, actors: &[MapActor], links: &[(usize, usize)]) -> String {
+    let mut drawn: Vec<Drawn> = Vec::with_capacity(actors.len());
+    for actor in actors {
+        let (x, y) = map_point(actor.stance, actor.influence);
+        let before = drawn.iter().filter(|d| d.actor.stance == actor.stance && d.actor.influence == actor.influence).count() as f64;
+        // 0, +1, −1, +2, −2 … places of 18 units beside the point.
+        let step = ((before + 1.0) / 2.0).floor() * if before as i64 % 2 == 1 { 1.0 } else { -1.0 };
+        drawn.push(Drawn { x: x + step * 18.0, y, actor });
+    }
+    let edges = links
+        .iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (drawn.get(*a)?, drawn.get(*b)?);
+            Some(Edge { x1: a.x, y1: a.y, x2: b.x, y2: b.y, title: format!("{} influences {}", a.actor.name, b.actor.name) })
+        })
+        .collect::<Vec<_>>();
+    let mut description: Vec<String> =
+        actors.iter().map(|a| format!("{}: influence {}, stance {:+}", a.name, a.influence, a.stance)).collect();
+    description.extend(edges.iter().map(|e| e.title.clone()));
+    let columns = (-5..=5).map(|s| (s, map_point(s, 0).0)).collect();
+    let rows = (0..=10).map(|i| (i, map_point(0, i).1)).collect();
+    let id = format!("chart-{}", tredegar_domain::groups::slugify(title));
+    PowerMapChart { id, title, description: description.join("; "), actors: drawn, edges, columns, rows }.render().unwrap_or_default()
+}

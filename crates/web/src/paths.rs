@@ -234,6 +234,14 @@ paths! {
     CAMPAIGN_GOAL_REMOVE, campaign_goal_remove = "/g/{slug}/campaigns/{id}/goals/{goal}/remove" (slug, id, goal);
     CAMPAIGN_DEMANDS, campaign_demands = "/g/{slug}/campaigns/{id}/demands" (slug, id);
     CAMPAIGN_DEMAND, campaign_demand = "/g/{slug}/campaigns/{id}/demands/{demand}" (slug, id, demand);
+    /// A campaign's power map (`?on=YYYY-MM-DD` replays it), its actors and links; its plan; its dashboard.
+    CAMPAIGN_POWER, campaign_power = "/g/{slug}/campaigns/{id}/power" (slug, id);
+    CAMPAIGN_ACTOR, campaign_actor = "/g/{slug}/campaigns/{id}/power/actors/{actor}" (slug, id, actor);
+    CAMPAIGN_ACTOR_REMOVE, campaign_actor_remove = "/g/{slug}/campaigns/{id}/power/actors/{actor}/remove" (slug, id, actor);
+    CAMPAIGN_ACTOR_LINKS, campaign_actor_links = "/g/{slug}/campaigns/{id}/power/links" (slug, id);
+    CAMPAIGN_PLAN, campaign_plan = "/g/{slug}/campaigns/{id}/plan" (slug, id);
+    CAMPAIGN_STEP_DONE, campaign_step_done = "/g/{slug}/campaigns/{id}/plan/{step}/done" (slug, id, step);
+    CAMPAIGN_DASHBOARD, campaign_dashboard = "/g/{slug}/campaigns/{id}/dashboard" (slug, id);
     /// Representatives: the list, one with their scorecard, their pledges and record.
     REPRESENTATIVES, representatives = "/g/{slug}/representatives" (slug);
     REPRESENTATIVE, representative = "/g/{slug}/representatives/{id}" (slug, id);

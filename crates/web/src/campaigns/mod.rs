@@ -1,9 +1,11 @@
 //! Campaigns: an issue, what the group demands, and where it stands. Later
 //! capabilities (targets, actions, wins) attach to a campaign.
 
+mod dashboard;
 mod demands;
 mod goals;
 mod pages;
+mod power;
 mod public;
 
 use axum::Router;
@@ -23,6 +25,13 @@ pub fn router() -> Router<AppState> {
         .route(paths::CAMPAIGN_GOAL_REMOVE, post(goals::remove))
         .route(paths::CAMPAIGN_DEMANDS, post(demands::add))
         .route(paths::CAMPAIGN_DEMAND, post(demands::change))
+        .route(paths::CAMPAIGN_POWER, get(power::show).post(power::add))
+        .route(paths::CAMPAIGN_ACTOR, post(power::place))
+        .route(paths::CAMPAIGN_ACTOR_REMOVE, post(power::remove))
+        .route(paths::CAMPAIGN_ACTOR_LINKS, post(power::link))
+        .route(paths::CAMPAIGN_DASHBOARD, get(dashboard::show))
+        .route(paths::CAMPAIGN_PLAN, post(dashboard::add_step))
+        .route(paths::CAMPAIGN_STEP_DONE, post(dashboard::done))
 }
 
 pub fn public_router() -> Router<AppState> {

@@ -223,9 +223,9 @@ impl ShowPage {
 
 #[derive(Default, Deserialize)]
 pub(super) struct ShowQuery {
-    notice: Option<String>,
+    pub notice: Option<String>,
     /// The period the assessment chart covers, in days back from today.
-    days: Option<i64>,
+    pub days: Option<i64>,
 }
 
 pub(super) async fn show(
