@@ -13,7 +13,7 @@ crate::on_both_backends!(a_resident_asks_and_a_volunteer_helps_on_a_phone);
 
 const SLUG: &str = "brookfield-estate";
 
-async fn sign_in(b: &Browser, app: &TestApp, email: &str) {
+pub(crate) async fn sign_in(b: &Browser, app: &TestApp, email: &str) {
     b.client.delete_all_cookies().await.unwrap();
     b.client.goto(&format!("{}{}", app.url, paths::login())).await.unwrap();
     b.fill("email", email).await;

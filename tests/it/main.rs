@@ -10,6 +10,7 @@ mod aid_ranking;
 mod api;
 mod browser;
 mod browser_aid;
+mod browser_campaigns;
 mod calls;
 mod campaigns;
 mod conversations;

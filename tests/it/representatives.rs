@@ -22,7 +22,7 @@ crate::on_both_backends!(
 const SLUG: &str = "brookfield-estate";
 
 /// Add a representative through the form; their id.
-async fn add_rep(org: &mut Client, name: &str, public: bool) -> String {
+pub(crate) async fn add_rep(org: &mut Client, name: &str, public: bool) -> String {
     org.get(paths::representatives(SLUG)).await;
     let mut form =
         vec![("name", name), ("party", "Labour"), ("kind", "councillor"), ("post", "Tredegar Central"), ("body", "Blaenau Gwent Council")];
@@ -32,7 +32,7 @@ async fn add_rep(org: &mut Client, name: &str, public: bool) -> String {
     made(&org.post_form(paths::representatives(SLUG), &form).await)
 }
 
-async fn add_campaign(org: &mut Client, title: &str, public: bool) -> String {
+pub(crate) async fn add_campaign(org: &mut Client, title: &str, public: bool) -> String {
     org.campaigns(SLUG).await;
     let mut form = vec![("title", title), ("description", "Refurbish, don't demolish."), ("status", "active")];
     if public {
@@ -46,7 +46,7 @@ fn pledge_ids(body: &str) -> Vec<String> {
     body.split("/pledges/").skip(1).map(|s| s.chars().take(36).collect()).collect()
 }
 
-async fn vote(org: &mut Client, rep: &str, campaign: &str, how: &str, wanted: &str, title: &str) {
+pub(crate) async fn vote(org: &mut Client, rep: &str, campaign: &str, how: &str, wanted: &str, title: &str) {
     let fields = [("kind", "vote"), ("on_date", "2026-03-04"), ("title", title), ("vote", how), ("wanted", wanted), ("campaign", campaign)];
     let r = org.post_form(paths::representative_records(SLUG, rep), &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
