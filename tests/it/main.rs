@@ -8,6 +8,7 @@ mod admin;
 mod aid;
 mod aid_ranking;
 mod api;
+mod asks;
 mod browser;
 mod browser_aid;
 mod browser_campaigns;

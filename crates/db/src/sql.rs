@@ -148,7 +148,8 @@ id_args!(
     PledgeId,
     RecordId,
     ActorId,
-    StepId
+    StepId,
+    AskId
 );
 
 /// SQL being built, with its values.

@@ -37,6 +37,9 @@ pub enum MailKind {
     NeedOffered,
     /// Needs that have waited too long for a volunteer, to the coordinators.
     NeedsWaiting,
+    /// A campaign's letter or invitation to a representative, as an
+    /// organiser wrote it.
+    Letter,
 }
 
 crate::stored_as_text!(MailKind {
@@ -53,6 +56,7 @@ crate::stored_as_text!(MailKind {
     EventCancelled = "event_cancelled",
     NeedOffered = "need_offered",
     NeedsWaiting = "needs_waiting",
+    Letter = "letter",
 });
 
 /// A subject and a body, with placeholders.
@@ -95,6 +99,7 @@ impl MailKind {
             MailKind::EventCancelled => "An event called off",
             MailKind::NeedOffered => "A need offered to a volunteer",
             MailKind::NeedsWaiting => "Needs waiting for a volunteer",
+            MailKind::Letter => "A letter to a representative",
         }
     }
 
@@ -138,7 +143,7 @@ impl MailKind {
                 ("needs", "the needs waiting, one a line (kind, how soon, roughly where)"),
                 ("link", "the address of the needs page"),
             ],
-            MailKind::Broadcast | MailKind::TestSend => &[],
+            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter => &[],
         }
     }
 
@@ -154,7 +159,7 @@ impl MailKind {
             | MailKind::NeedOffered
             | MailKind::NeedsWaiting => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
-            MailKind::Broadcast | MailKind::TestSend | MailKind::PetitionAlreadySigned | MailKind::EventCancelled => &[],
+            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter | MailKind::PetitionAlreadySigned | MailKind::EventCancelled => &[],
         }
     }
 
@@ -215,7 +220,7 @@ impl MailKind {
                 "Hello {name},\n\nThese needs have waited a while and nobody has taken them on yet:\n\n{needs}\n\n\
                  Offer them to someone here:\n{link}",
             ),
-            MailKind::Broadcast | MailKind::TestSend => ("", ""),
+            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter => ("", ""),
         };
         Template { subject: subject.into(), body: body.into() }
     }

@@ -242,6 +242,9 @@ paths! {
     CAMPAIGN_PLAN, campaign_plan = "/g/{slug}/campaigns/{id}/plan" (slug, id);
     CAMPAIGN_STEP_DONE, campaign_step_done = "/g/{slug}/campaigns/{id}/plan/{step}/done" (slug, id, step);
     CAMPAIGN_DASHBOARD, campaign_dashboard = "/g/{slug}/campaigns/{id}/dashboard" (slug, id);
+    /// What a campaign asked of representatives (invitations, letters), and their replies.
+    CAMPAIGN_ASKS, campaign_asks = "/g/{slug}/campaigns/{id}/asks" (slug, id);
+    CAMPAIGN_ASK_REPLY, campaign_ask_reply = "/g/{slug}/campaigns/{id}/asks/{ask}/reply" (slug, id, ask);
     /// Representatives: the list, one with their scorecard, their pledges and record.
     REPRESENTATIVES, representatives = "/g/{slug}/representatives" (slug);
     REPRESENTATIVE, representative = "/g/{slug}/representatives/{id}" (slug, id);

@@ -3,6 +3,7 @@
 //! from. Their pledges and record live in `pledges` and `records`; the
 //! scorecard is worked out from both in `scorecard`.
 
+pub mod asks;
 pub mod pledges;
 pub mod records;
 pub mod scorecard;

@@ -1,6 +1,7 @@
 //! Representatives held to their word: the office holders a group campaigns
 //! on, what they pledged, their record, and the scorecard worked out from it.
 
+pub mod asks;
 mod import;
 mod scorecard;
 
@@ -265,7 +266,7 @@ pub fn evidence(field: &str, s: &str) -> Result<String, Problem> {
 }
 
 /// A date that has happened: today or before.
-fn past_date(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate, Problem> {
+pub(crate) fn past_date(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate, Problem> {
     let d = crate::conversations::parse_date(field, s)?;
     if d > today { Err(Problem::new(field, "is in the future: give the day it happened")) } else { Ok(d) }
 }

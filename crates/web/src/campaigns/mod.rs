@@ -1,6 +1,7 @@
 //! Campaigns: an issue, what the group demands, and where it stands. Later
 //! capabilities (targets, actions, wins) attach to a campaign.
 
+mod asks;
 mod dashboard;
 mod demands;
 mod goals;
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route(paths::CAMPAIGN_DASHBOARD, get(dashboard::show))
         .route(paths::CAMPAIGN_PLAN, post(dashboard::add_step))
         .route(paths::CAMPAIGN_STEP_DONE, post(dashboard::done))
+        .route(paths::CAMPAIGN_ASKS, get(asks::show).post(asks::add))
+        .route(paths::CAMPAIGN_ASK_REPLY, post(asks::reply))
 }
 
 pub fn public_router() -> Router<AppState> {

@@ -1,0 +1,102 @@
+//! A campaign's asks of representatives: an invitation to an action emailed
+//! to one representative's official address over real SMTP and recorded for
+//! another without one; whether they came, from the event's check-in; a
+//! reply recorded into their record; and the scorecard's turn-ups against
+//! invitations.
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use tredegar_domain::Role;
+use tredegar_web::paths;
+
+use crate::helpers::TestApp;
+use crate::mailbox::Mailbox;
+use crate::places::made;
+use crate::representatives::add_campaign;
+
+crate::with_mailbox!(an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept);
+
+const SLUG: &str = "brookfield-estate";
+
+async fn an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept(app: TestApp, mailbox: Mailbox) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let campaign = add_campaign(&mut org, "Stop the demolition", false).await;
+    org.get(paths::representatives(SLUG)).await;
+    let dai = made(
+        &org.post_form(
+            paths::representatives(SLUG),
+            &[("name", "Cllr Dai Morgan"), ("kind", "councillor"), ("email", "dai.morgan@example.gov.uk")],
+        )
+        .await,
+    );
+    let ann = made(&org.post_form(paths::representatives(SLUG), &[("name", "Cllr Ann Hughes"), ("kind", "councillor")]).await);
+    api.person("Dai", "dai.personal@example.org").await;
+    org.representative(SLUG, &dai).await;
+    org.post_form(paths::representative_person(SLUG, &dai), &[("email", "dai.personal@example.org")]).await;
+    let mut form = crate::events::event_form(Utc::now() + Duration::minutes(30), "");
+    form.retain(|(k, _)| *k != "campaign");
+    form.push(("campaign", campaign.clone()));
+    let event = crate::events::set_up(&mut org, &form).await;
+
+    // Bad input names each field; nothing is asked.
+    org.get(paths::campaign_asks(SLUG, &campaign)).await;
+    let bad = org.post_form(paths::campaign_asks(SLUG, &campaign), &[("kind", "invitation"), ("subject", ""), ("body", "")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    for said in
+        ["Representatives: choose at least one", "Event: choose the action", "Subject: must not be empty", "Body: must not be empty"]
+    {
+        assert!(bad.body.contains(said), "{said}: {}", bad.body);
+    }
+    let ask = [
+        ("kind", "invitation"),
+        ("representatives", dai.as_str()),
+        ("representatives", ann.as_str()),
+        ("event", event.as_str()),
+        ("subject", "Come to the residents' meeting"),
+        ("body", "Dear councillor,\n\nResidents of Brookfield invite you to hear them on Thursday."),
+        ("send", "on"),
+    ];
+    let r = org.post_form(paths::campaign_asks(SLUG, &campaign), &ask).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    let mail = mailbox.wait_for_subject("dai.morgan@example.gov.uk", "Come to the residents' meeting").await;
+    assert!(mail.text.contains("Residents of Brookfield invite you"), "{}", mail.text);
+    let page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
+    assert!(page.body.contains("sent some other way") && page.body.contains("Not checked in"), "{}", page.body);
+
+    // Dai comes: checked in, his ask says so; his scorecard counts it against the invitation.
+    let body = serde_json::json!({"person": {"email_addresses": [{"address": "dai.personal@example.org"}]}, "attended": true});
+    assert_eq!(api.post(&format!("events/{event}/attendances"), body).await.0, StatusCode::OK);
+    let page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
+    assert!(page.body.contains("<span class=\"badge ok\">Came</span>"), "{}", page.body);
+    let card = org.get(format!("{}?focus=campaign:{campaign}", paths::representative(SLUG, &dai))).await;
+    assert!(card.body.contains("<dd>1 <small>of 1 invited</small></dd>"), "{}", card.body);
+
+    // His reply: bad input named, then recorded, and in his record.
+    let reply_to: String = page.body.split("/asks/").nth(1).unwrap().chars().take(36).collect();
+    let bad = org.post_form(paths::campaign_ask_reply(SLUG, &campaign, &reply_to), &[("replied_on", "2199-01-01"), ("reply", "")]).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("is in the future") && bad.body.contains("say what they said"), "{}", bad.body);
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    let r =
+        org.post_form(paths::campaign_ask_reply(SLUG, &campaign, &reply_to), &[("replied_on", &today), ("reply", "I will be there")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
+    assert!(page.body.contains("I will be there"));
+    let replied = page.body.matches("Record their reply").count();
+    assert_eq!(replied, 1, "one ask still waits for its reply");
+
+    // Another group can neither ask on this campaign nor record a reply.
+    let other = app.group("Heol Las Tenants", None).await;
+    let mut them = app.signed_in(&other, "theirs@example.org", Role::Organiser).await;
+    assert_eq!(them.get(paths::campaign_asks("heol-las-tenants", &campaign)).await.status(), StatusCode::NOT_FOUND);
+    them.campaigns("heol-las-tenants").await;
+    let r = them
+        .post_form(paths::campaign_ask_reply("heol-las-tenants", &campaign, &reply_to), &[("replied_on", &today), ("reply", "Forged")])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = them.post_form(paths::campaign_asks("heol-las-tenants", &campaign), &ask).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
