@@ -289,12 +289,17 @@ pub async fn representatives(db: DbArgs, args: RepresentativesArgs) -> anyhow::R
     let group = crate::commands::find_group(&db, &args.group).await?;
     let mut reader =
         csv::ReaderBuilder::new().flexible(true).from_path(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
-    let headers: Vec<String> = reader.headers().context("reading the header row")?.iter().map(|h| h.trim().to_string()).collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
+    let headers: Vec<String> =
+        reader.byte_headers().context("reading the header row")?.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+    // A row that is not UTF-8 is a bad row, reported with the rest.
+    let (mut rows, mut not_text) = (Vec::new(), Vec::new());
+    for record in reader.byte_records() {
         let record = record.context("reading the file")?;
         let line = record.position().map_or(0, |p| p.line());
-        rows.push((line, record.iter().map(str::to_string).collect::<Vec<_>>()));
+        match record.iter().map(|cell| std::str::from_utf8(cell).map(str::to_string)).collect::<Result<Vec<_>, _>>() {
+            Ok(cells) => rows.push((line, cells)),
+            Err(_) => not_text.push((line, tredegar_domain::Problem::new("row", "is not UTF-8 text"))),
+        }
     }
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let (format, source, licence, read) = match args.format {
@@ -308,7 +313,9 @@ pub async fn representatives(db: DbArgs, args: RepresentativesArgs) -> anyhow::R
             ("generic", source, args.licence.unwrap_or_default(), generic(&headers, mapping.as_deref(), rows))
         }
     };
-    let (found, bad) = read.map_err(|p| anyhow::anyhow!("{}: {}", p.field, p.message))?;
+    let (found, mut bad) = read.map_err(|p| anyhow::anyhow!("{}: {}", p.field, p.message))?;
+    bad.append(&mut not_text);
+    bad.sort_by_key(|(line, _)| *line);
     for (line, p) in bad.iter().take(20) {
         eprintln!("line {line}: {}: {}", p.field, p.message);
     }

@@ -45,9 +45,7 @@ async fn an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept(app: TestAp
     org.get(paths::campaign_asks(SLUG, &campaign)).await;
     let bad = org.post_form(paths::campaign_asks(SLUG, &campaign), &[("kind", "invitation"), ("subject", ""), ("body", "")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    for said in
-        ["Representatives: choose at least one", "Event: choose the action", "Subject: must not be empty", "Body: must not be empty"]
-    {
+    for said in ["Who: choose at least one", "Event: choose the action", "Subject: must not be empty", "Body: must not be empty"] {
         assert!(bad.body.contains(said), "{said}: {}", bad.body);
     }
     let ask = [
@@ -72,7 +70,7 @@ async fn an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept(app: TestAp
     let page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
     assert!(page.body.contains("<span class=\"badge ok\">Came</span>"), "{}", page.body);
     let card = org.get(format!("{}?focus=campaign:{campaign}", paths::representative(SLUG, &dai))).await;
-    assert!(card.body.contains("<dd>1 <small>of 1 invited</small></dd>"), "{}", card.body);
+    assert!(card.body.contains("<dd>1 <small>invitations: 1</small></dd>"), "{}", card.body);
 
     // His reply: bad input named, then recorded, and in his record.
     let reply_to: String = page.body.split("/asks/").nth(1).unwrap().chars().take(36).collect();

@@ -8,10 +8,14 @@ use reqwest::StatusCode;
 use tredegar_domain::Role;
 use tredegar_web::paths;
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{Client, TestApp, count};
 use crate::places::made;
 
-crate::on_both_backends!(the_power_map_draws_what_is_stored_and_replays_it, the_dashboard_and_plan_come_from_real_data);
+crate::on_both_backends!(
+    the_power_map_draws_what_is_stored_and_replays_it,
+    the_dashboard_and_plan_come_from_real_data,
+    merging_people_keeps_their_places_and_a_theme_counts_once
+);
 
 const SLUG: &str = "brookfield-estate";
 
@@ -31,7 +35,8 @@ fn drawn(svg: &str) -> Vec<(String, i64, i64, f64, f64)> {
             } else {
                 (attr("cx").parse().unwrap(), attr("cy").parse().unwrap())
             };
-            let name = g.split("text-anchor=\"middle\">").nth(1).and_then(|s| s.split('<').next()).unwrap().to_string();
+            // The full name is in the title; the label may be cut short.
+            let name = g.split("<title>").nth(1).and_then(|s| s.split(": influence").next()).unwrap().to_string();
             (name, attr("data-influence").parse().unwrap(), attr("data-stance").parse().unwrap(), x, y)
         })
         .collect()
@@ -170,10 +175,16 @@ async fn the_dashboard_and_plan_come_from_real_data(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
     let page = org.get(paths::campaign_dashboard(SLUG, &id)).await;
     assert!(page.body.contains("Deputation, Deputation to full council") && page.body.contains("Carried by the event"), "{}", page.body);
-    // The turnout table: going 3, came 2.
+    // The turnout table: going 3; who came is not known before it starts.
+    let row = page.body.split("<td data-label=\"Event\">Brookfield residents").nth(1).unwrap();
+    assert!(row.contains("<td data-label=\"Going\">3</td><td data-label=\"Came\">not yet</td>"), "{row}");
+    assert_eq!(page.body.matches("<svg class=\"chart").count(), 1, "only support is drawn: no event has happened");
+    // Once it has happened: going 3, came 2, and its turnout drawn.
+    app.execute_at("UPDATE events SET starts_at = $1", Utc::now() - Duration::hours(1)).await;
+    let page = org.get(paths::campaign_dashboard(SLUG, &id)).await;
     let row = page.body.split("<td data-label=\"Event\">Brookfield residents").nth(1).unwrap();
     assert!(row.contains("<td data-label=\"Going\">3</td><td data-label=\"Came\">2</td>"), "{row}");
-    assert!(page.body.contains("<svg class=\"chart"), "charts are drawn");
+    assert_eq!(page.body.matches("<svg class=\"chart").count(), 2, "support and turnout are drawn");
     // Done: no longer next on the plan.
     let step: String = page.body.split("/plan/").nth(1).unwrap().chars().take(36).collect();
     org.post_form(paths::campaign_step_done(SLUG, &id, &step), &[("done_on", &Utc::now().format("%Y-%m-%d").to_string())]).await;
@@ -182,4 +193,45 @@ async fn the_dashboard_and_plan_come_from_real_data(app: TestApp) {
     let other = app.group("Heol Las Tenants", None).await;
     let mut them = app.signed_in(&other, "theirs@example.org", Role::Organiser).await;
     assert_eq!(them.get(paths::campaign_dashboard("heol-las-tenants", &id)).await.status(), StatusCode::NOT_FOUND);
+}
+
+async fn merging_people_keeps_their_places_and_a_theme_counts_once(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let keep = api.person("Dafydd", "dafydd@example.org").await;
+    let other = api.person("Bronwen", "bronwen@example.org").await;
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let id = campaign(&mut org).await;
+    org.get(paths::representatives(SLUG)).await;
+    let rep = made(&org.post_form(paths::representatives(SLUG), &[("name", "Cllr Bronwen Jones"), ("kind", "councillor")]).await);
+    org.representative(SLUG, &rep).await;
+    org.post_form(paths::representative_person(SLUG, &rep), &[("email", "bronwen@example.org")]).await;
+    // One person is one representative at most.
+    let second = made(&org.post_form(paths::representatives(SLUG), &[("name", "Bronwen again"), ("kind", "other")]).await);
+    let r = org.post_form(paths::representative_person(SLUG, &second), &[("email", "bronwen@example.org")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("is already linked to another representative"), "{}", r.body);
+    org.get(paths::campaign_power(SLUG, &id)).await;
+    let r = org
+        .post_form(paths::campaign_power(SLUG, &id), &[("person_email", "bronwen@example.org"), ("influence", "5"), ("stance", "4")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Bronwen turns out to be Dafydd's record under another name: merged, her places stay.
+    org.person(SLUG, &keep).await;
+    assert_eq!(org.post_person_merge_with(SLUG, &keep, &other, &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives WHERE person_id IS NOT NULL").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM actors WHERE person_id IS NOT NULL").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM actor_changes").await, 1);
+
+    // A theme sent twice on the campaign form is one theme.
+    let scope = app.scope(organiser, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    let theme = tredegar_db::conversations::theme(&mut tx, &scope, "Demolition", Utc::now()).await.unwrap().to_string();
+    tx.commit().await.unwrap();
+    org.campaign(SLUG, &id).await;
+    let fields = [("title", "Stop the demolition"), ("status", "active"), ("themes", theme.as_str()), ("themes", theme.as_str())];
+    assert_eq!(org.post_form(paths::campaign(SLUG, &id), &fields).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM campaign_themes").await, 1);
 }

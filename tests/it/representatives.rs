@@ -137,7 +137,11 @@ async fn pledges_and_records_make_a_scorecard(app: TestApp) {
         )
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert!(bad.body.contains("Vote: must be one of") && bad.body.contains("Wanted: must be one of"), "{}", bad.body);
+    assert!(
+        bad.body.contains("How they voted: must be one of") && bad.body.contains("How the campaign wanted it: must be for or against"),
+        "{}",
+        bad.body
+    );
     let page = org.get(format!("{}?focus=campaign:{demolition}", paths::representative(SLUG, &rep))).await;
     assert!(page.body.contains("67%") && page.body.contains("2 of 3 votes in line; absent 1"), "{}", page.body);
     assert!(
@@ -214,14 +218,19 @@ async fn representatives_load_from_democracy_club_and_generic_files(app: TestApp
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("candidates.csv");
     std::fs::write(&file, DEMOCRACY_CLUB).unwrap();
+    // Bryn was typed in by hand before: the file takes him over, never adds him twice.
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    org.get(paths::representatives(SLUG)).await;
+    let by_hand = [("name", "Bryn Evans"), ("kind", "councillor"), ("post", "Tredegar Central and West")];
+    assert_eq!(org.post_form(paths::representatives(SLUG), &by_hand).await.status(), StatusCode::SEE_OTHER);
     let said = import(&app, &file, &["--group", "Brookfield Estate", "--format", "democracy-club"]);
     assert!(
-        said.contains("2 representatives added, 0 updated; 1 rows could not be read") && said.contains("person_id: is empty"),
+        said.contains("1 representatives added, 1 updated; 1 rows could not be read") && said.contains("person_id: is empty"),
         "{said}"
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices").await, 3);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices WHERE elected IS NULL").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices").await, 4);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices WHERE elected IS NULL AND election_date IS NOT NULL").await, 1);
     // Again, with Ann's email changed and a new ballot for Bryn: updated, never duplicated.
     let again = DEMOCRACY_CLUB.replace("ann.hughes@example.gov.uk", "cllr.hughes@example.gov.uk")
         + "70422,Bryn Evans,parl.2024-07-04,parl.65900,2024-07-04,f,Plaid Cymru - The Party of Wales,PP77,Blaenau Gwent and Rhymney,f,1,,,False\n";
@@ -229,12 +238,11 @@ async fn representatives_load_from_democracy_club_and_generic_files(app: TestApp
     let said = import(&app, &file, &["--group", "brookfield-estate", "--format", "democracy-club"]);
     assert!(said.contains("0 representatives added, 2 updated"), "{said}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices").await, 4);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices").await, 5);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives WHERE email = 'cllr.hughes@example.gov.uk'").await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_imports WHERE licence = 'CC BY-SA 4.0'").await, 2);
 
     // Ann's page lists both her ballots, and where the data came from.
-    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     let list = org.get(paths::representatives(SLUG)).await;
     assert!(
         list.body.contains("Ann Hughes") && list.body.contains("candidates.csv") && list.body.contains("CC BY-SA 4.0"),
@@ -249,6 +257,19 @@ async fn representatives_load_from_democracy_club_and_generic_files(app: TestApp
         "{}",
         page.body
     );
+    // Saved unchanged from the edit form, she gains no office typed again.
+    let edit = org.get(paths::representative_edit(SLUG, &ann)).await;
+    let value = |name: &str| -> String {
+        let at = edit.body.find(&format!("name=\"{name}\"")).unwrap();
+        edit.body[at..].split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+    };
+    let kind = edit.body.split(" selected>").next().unwrap().rsplit("value=\"").next().unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(kind, "member", "her latest office: the Senedd ballot");
+    let form = [("name", value("name")), ("party", value("party")), ("kind", kind), ("post", value("post")), ("body", value("body"))];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = org.post_form(paths::representative(SLUG, &ann), &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM representative_offices").await, 5);
 
     // A generic file with a mapping: a re-import updates by name and body.
     let generic = dir.path().join("councillors.csv");
@@ -258,10 +279,12 @@ async fn representatives_load_from_democracy_club_and_generic_files(app: TestApp
         "[columns]\n\"Cllr\" = \"name\"\n\"Group\" = \"party\"\n\"Seat\" = \"post\"\n\"Authority\" = \"body\"\n\"Mail\" = \"email\"\n",
     )
     .unwrap();
-    std::fs::write(&generic, "Cllr,Group,Seat,Authority,Mail\nDai Morgan,Labour,Georgetown,Blaenau Gwent Council,dai@example.gov.uk\nEve Price,Green,Sirhowy,Blaenau Gwent Council,not an email\n").unwrap();
+    let mut bytes = b"Cllr,Group,Seat,Authority,Mail\nDai Morgan,Labour,Georgetown,Blaenau Gwent Council,dai@example.gov.uk\nEve Price,Green,Sirhowy,Blaenau Gwent Council,not an email\n".to_vec();
+    bytes.extend_from_slice(b"Fay \xff,Green,Sirhowy,Blaenau Gwent Council,\n");
+    std::fs::write(&generic, bytes).unwrap();
     let args = ["--group", SLUG, "--format", "generic", "--mapping", mapping.to_str().unwrap(), "--licence", "OGL v3"];
     let said = import(&app, &generic, &args);
-    assert!(said.contains("1 representatives added, 0 updated; 1 rows could not be read") && said.contains("email"), "{said}");
+    assert!(said.contains("1 representatives added, 0 updated; 2 rows could not be read") && said.contains("is not UTF-8 text"), "{said}");
     let said = import(&app, &generic, &args);
     assert!(said.contains("0 representatives added, 1 updated"), "{said}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives WHERE source = 'generic' AND licence = 'OGL v3'").await, 1);
@@ -309,23 +332,36 @@ async fn public_pages_show_only_public_data(app: TestApp) {
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives WHERE person_id IS NOT NULL").await, 1);
     let _ = councillor;
-    for c in [&campaign, &secret] {
-        let fields = [("text", "I will oppose the demolition"), ("made_on", "2026-02-01"), ("campaign", c.as_str())];
-        org.post_form(paths::representative_pledges(SLUG, &rep), &fields).await;
+    for (c, text) in [(&campaign, "I will oppose the demolition"), (&secret, "Pledge-Narwhal on the private campaign")] {
+        let fields = [("text", text), ("made_on", "2026-02-01"), ("campaign", c.as_str())];
+        let r = org.post_form(paths::representative_pledges(SLUG, &rep), &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     vote(&mut org, &rep, &campaign, "for", "for", "Ballot motion").await;
+    vote(&mut org, &rep, &secret, "against", "for", "Vote-Pangolin on the private campaign").await;
 
     let mut public = app.client();
     let page = public.get(paths::public_representative(&rep)).await;
     assert_eq!(page.status(), StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Ceridwen Jones") && page.body.contains("Ballot motion") && page.body.contains("Stop the demolition"));
+    // What is on the private campaign is neither shown nor counted.
+    assert!(page.body.contains("1 of 1 votes in line") && !page.body.contains("of 2 votes"), "{}", page.body);
     let campaign_page = public.get(paths::public_campaign(&campaign)).await;
     assert_eq!(campaign_page.status(), StatusCode::OK);
     assert!(campaign_page.body.contains("Refurbish, don&#39;t demolish.") || campaign_page.body.contains("Refurbish, don't demolish."));
     for body in [&page.body, &campaign_page.body] {
-        for private in
-            ["Zebedee", "quartermain", "Quokka-Sentinel", "Marmoset-Ladder", "ceridwen.private", "Xylophone", "Hidden Harri", "csrf_token"]
-        {
+        for private in [
+            "Zebedee",
+            "quartermain",
+            "Quokka-Sentinel",
+            "Marmoset-Ladder",
+            "ceridwen.private",
+            "Xylophone",
+            "Hidden Harri",
+            "Narwhal",
+            "Pangolin",
+            "csrf_token",
+        ] {
             assert!(!body.contains(private), "{private} is on a public page");
         }
     }

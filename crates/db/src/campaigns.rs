@@ -83,7 +83,10 @@ pub async fn save(tx: &mut Tx, scope: &Scope, id: CampaignId, text: &CampaignTex
     }
     // Its themes: only the group's own, replacing those it had.
     execute!(tx, "DELETE FROM campaign_themes WHERE campaign_id = $1", id)?;
-    for theme in themes {
+    let mut themes = themes.to_vec();
+    themes.sort();
+    themes.dedup();
+    for theme in &themes {
         let n = execute!(
             tx,
             "INSERT INTO campaign_themes (campaign_id, theme_id, group_id) SELECT $1, t.id, t.group_id FROM themes t WHERE t.id = $2 AND t.group_id = $3",
@@ -170,4 +173,16 @@ pub async fn conversations_on_themes(tx: &mut Tx, scope: &Scope, id: CampaignId,
         from
     )?
     .unwrap_or(0))
+}
+
+/// The campaigns that answer a listening theme.
+pub async fn with_theme(tx: &mut Tx, scope: &Scope, theme: ThemeId) -> Result<Vec<CampaignId>> {
+    let rows = fetch_all!(
+        tx,
+        (CampaignId,),
+        "SELECT campaign_id FROM campaign_themes WHERE theme_id = $1 AND group_id = $2",
+        theme,
+        scope.group_id()
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }

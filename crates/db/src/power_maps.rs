@@ -56,11 +56,9 @@ async fn name_of(tx: &mut Tx, scope: &Scope, who: Who) -> Result<Option<String>>
 /// Put an actor on a campaign's map.
 pub async fn add(tx: &mut Tx, scope: &Scope, campaign: CampaignId, actor: &Actor, now: DateTime<Utc>) -> Result<ActorId> {
     crate::campaigns::get(tx, scope, campaign).await?.ok_or(DbError::NotFound)?;
+    // Someone the group holds goes by the name it holds for them.
     let (name, kind) = match actor.who {
-        Some(who) => {
-            let known = name_of(tx, scope, who).await?.ok_or(DbError::NotFound)?;
-            (if actor.name.is_empty() { known } else { actor.name.clone() }, who.kind())
-        }
+        Some(who) => (name_of(tx, scope, who).await?.ok_or(DbError::NotFound)?, who.kind()),
         None => (actor.name.clone(), ActorKind::Other),
     };
     let (person, organisation, representative) = match actor.who {
@@ -69,6 +67,18 @@ pub async fn add(tx: &mut Tx, scope: &Scope, campaign: CampaignId, actor: &Actor
         Some(Who::Representative(r)) => (None, None, Some(r)),
         None => (None, None, None),
     };
+    let already = scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM actors WHERE campaign_id = $1 AND removed_at IS NULL AND (person_id = $2 OR organisation_id = $3 OR representative_id = $4)",
+        campaign,
+        person,
+        organisation,
+        representative
+    )?;
+    if already.unwrap_or(0) > 0 {
+        return Err(tredegar_domain::Problem::new("who", "is already on the map: move them there instead").into());
+    }
     let id = ActorId::new();
     let p = &actor.placing;
     execute!(
@@ -218,7 +228,7 @@ pub async fn link(
     execute!(
         tx,
         "INSERT INTO actor_links (id, group_id, campaign_id, from_actor_id, to_actor_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (from_actor_id, to_actor_id) DO UPDATE SET note = excluded.note",
+         ON CONFLICT (from_actor_id, to_actor_id) DO UPDATE SET note = CASE WHEN excluded.note = '' THEN actor_links.note ELSE excluded.note END",
         uuid::Uuid::now_v7(),
         scope.group_id(),
         campaign,

@@ -106,7 +106,7 @@ impl PlacingInput {
 /// An actor to put on a map.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
-    /// Empty when `who` names them.
+    /// Empty when `who` names them: they go by the name the group holds.
     pub name: String,
     pub who: Option<Who>,
     pub role: String,
@@ -131,7 +131,11 @@ impl ActorInput {
         let mut errors = FieldErrors::default();
         let who = errors.check(Who::parse("who", &self.who)).flatten();
         let name = match who {
-            Some(_) => errors.check(optional_text("name", &self.name, 200)).flatten().unwrap_or_default(),
+            Some(_) if !self.name.trim().is_empty() => {
+                errors.push(Problem::new("name", "leave it empty when you choose who they are: they go by the name the group holds"));
+                String::new()
+            }
+            Some(_) => String::new(),
             None => errors
                 .check(required_text("name", &self.name, 200).map_err(|p| Problem::new(p.field, "give a name, or choose who they are")))
                 .unwrap_or_default(),

@@ -28,8 +28,7 @@ impl Supporter {
 /// A name as people write names: something visible, no text-direction
 /// tricks, and no web address (it is repeated in the email we send).
 pub fn plain_name(field: &str, name: String) -> Result<String, Problem> {
-    let hidden = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
-    if name.chars().any(hidden) {
+    if crate::text::has_hidden(&name) {
         return Err(Problem::new(field, "has invisible or text-direction characters; type it plainly"));
     }
     let lower = name.to_lowercase();

@@ -6,6 +6,13 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Lower case, without accents: "Siân" → "sian", "Łódź" → "lodz".
+/// Whether the text holds characters that show nothing or turn the text
+/// around (zero-width spaces, bidi overrides): a way to make a name read as
+/// something it is not.
+pub fn has_hidden(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'))
+}
+
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {

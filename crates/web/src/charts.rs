@@ -166,6 +166,9 @@ struct Drawn<'a> {
     x: f64,
     y: f64,
     actor: &'a MapActor,
+    /// The name as drawn (a long one cut short), and where, clear of others at the same place.
+    label: String,
+    label_y: f64,
 }
 
 #[derive(Template)]
@@ -201,7 +204,13 @@ pub fn power_map(title: &str, actors: &[MapActor], links: &[(usize, usize)]) -> 
         let before = drawn.iter().filter(|d| d.actor.stance == actor.stance && d.actor.influence == actor.influence).count() as f64;
         // 0, +1, −1, +2, −2 … places of 18 units beside the point.
         let step = ((before + 1.0) / 2.0).floor() * if before as i64 % 2 == 1 { 1.0 } else { -1.0 };
-        drawn.push(Drawn { x: x + step * 18.0, y, actor });
+        let label = if actor.name.chars().count() > 16 {
+            format!("{}…", actor.name.chars().take(15).collect::<String>().trim_end())
+        } else {
+            actor.name.clone()
+        };
+        // Labels of actors at one place stack upwards, one line each.
+        drawn.push(Drawn { x: x + step * 18.0, y, actor, label, label_y: y - 14.0 - before * 24.0 });
     }
     let edges = links
         .iter()

@@ -249,6 +249,7 @@ paths! {
     REPRESENTATIVES, representatives = "/g/{slug}/representatives" (slug);
     REPRESENTATIVE, representative = "/g/{slug}/representatives/{id}" (slug, id);
     REPRESENTATIVE_EDIT, representative_edit = "/g/{slug}/representatives/{id}/edit" (slug, id);
+    REPRESENTATIVE_DELETE, representative_delete = "/g/{slug}/representatives/{id}/delete" (slug, id);
     REPRESENTATIVE_PERSON, representative_person = "/g/{slug}/representatives/{id}/person" (slug, id);
     REPRESENTATIVE_PLEDGES, representative_pledges = "/g/{slug}/representatives/{id}/pledges" (slug, id);
     REPRESENTATIVE_RECORDS, representative_records = "/g/{slug}/representatives/{id}/records" (slug, id);

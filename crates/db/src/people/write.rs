@@ -290,6 +290,9 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         execute!(tx, sqlx::AssertSqlSafe(sql), k, o)?;
     }
     execute!(tx, "UPDATE ladder_moves SET person_id = $1 WHERE person_id = $2", k, o)?;
+    // A representative they are, and their places on power maps, stay theirs.
+    execute!(tx, "UPDATE representatives SET person_id = $1 WHERE person_id = $2", k, o)?;
+    execute!(tx, "UPDATE actors SET person_id = $1 WHERE person_id = $2", k, o)?;
     // Their emails move too, so an unsubscribe link in one still finds them.
     execute!(
         tx,

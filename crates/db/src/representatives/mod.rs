@@ -43,7 +43,28 @@ pub struct OfficeRow {
     pub elected: Option<bool>,
 }
 
+impl RepresentativeRow {
+    /// Where their details came from, in words.
+    pub fn source_words(&self) -> &'static str {
+        match self.source.as_str() {
+            "democracy-club" => "Democracy Club",
+            "generic" => "a file of representatives",
+            _ => "typed in",
+        }
+    }
+}
+
 impl OfficeRow {
+    /// How a ballot went: " (not elected)", " (standing)", or nothing for
+    /// an office held.
+    pub fn result(&self) -> &'static str {
+        match (self.elected, self.election_date) {
+            (Some(false), _) => " (stood, not elected)",
+            (None, Some(_)) => " (standing)",
+            _ => "",
+        }
+    }
+
     /// "Councillor, Tredegar Central, Blaenau Gwent Council".
     pub fn words(&self) -> String {
         [self.kind.label(), &self.post, &self.body].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
@@ -163,8 +184,13 @@ pub async fn save(
             id
         }
     };
-    // A hand-typed office has no ballot: it is the one with an empty ballot id.
-    save_office(tx, scope, id, &rep.office).await?;
+    // A hand-typed office has no ballot: it is the one with an empty ballot
+    // id. An office they already hold (an imported ballot) is not typed again.
+    let held = offices(tx, scope, &[id]).await?;
+    let same = |o: &OfficeRow| o.kind == rep.office.kind && o.post == rep.office.post && o.body == rep.office.body;
+    if !held.iter().any(|o| !o.ballot_id.is_empty() && same(o)) {
+        save_office(tx, scope, id, &rep.office).await?;
+    }
     Ok(id)
 }
 
@@ -227,6 +253,11 @@ pub async fn set_person(tx: &mut Tx, scope: &Scope, id: RepresentativeId, person
     {
         return Err(DbError::NotFound);
     }
+    if let Some(p) = person
+        && of_person(tx, scope, p).await?.is_some_and(|other| other != id)
+    {
+        return Err(tredegar_domain::Problem::new("email", "is already linked to another representative").into());
+    }
     let n = execute!(tx, "UPDATE representatives SET person_id = $3 WHERE id = $1 AND group_id = $2", id, scope.group_id(), person)?;
     if n == 0 {
         return Err(DbError::NotFound);
@@ -268,6 +299,12 @@ pub async fn import(tx: &mut Tx, scope: &Scope, file: &FileSource<'_>, read: &[C
             file.format,
             &c.key
         )?;
+        // One added by hand before, by the same name, in the same ward or
+        // body, is the same person: the file takes them over.
+        let known = match known {
+            Some(id) => Some(id),
+            None => same_by_hand(tx, scope, c, file.format).await?,
+        };
         let id = match known {
             Some(id) => {
                 execute!(
@@ -314,6 +351,29 @@ pub async fn import(tx: &mut Tx, scope: &Scope, file: &FileSource<'_>, read: &[C
         now
     )?;
     Ok((added, updated))
+}
+
+/// A representative added by hand with the candidate's name and one of
+/// their wards or bodies; made the file's, so a re-import finds them.
+async fn same_by_hand(tx: &mut Tx, scope: &Scope, c: &Candidate, format: &str) -> Result<Option<RepresentativeId>> {
+    for o in &c.offices {
+        let found = scalar!(
+            tx,
+            RepresentativeId,
+            "SELECT r.id FROM representatives r WHERE r.group_id = $1 AND r.source = 'manual' AND LOWER(r.name) = LOWER($2) \
+             AND EXISTS (SELECT 1 FROM representative_offices o WHERE o.representative_id = r.id \
+             AND ((o.post <> '' AND o.post = $3) OR (o.body <> '' AND o.post = '' AND o.body = $4)))",
+            scope.group_id(),
+            &c.person.name,
+            &o.post,
+            &o.body
+        )?;
+        if let Some(id) = found {
+            execute!(tx, "UPDATE representatives SET source = $2, source_key = $3 WHERE id = $1", id, format, &c.key)?;
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// A file of representatives loaded, for the representatives page.

@@ -92,7 +92,7 @@ pub(crate) async fn check_ties(tx: &mut Tx, scope: &Scope, campaign: Option<Camp
     if let Some(d) = demand {
         let of = crate::demands::get(tx, scope, d).await?.ok_or(DbError::NotFound)?;
         if campaign.is_some_and(|c| c != of.campaign_id) {
-            return Err(DbError::NotFound);
+            return Err(tredegar_domain::Problem::new("demand", "is a demand of another campaign: choose that campaign, or none").into());
         }
     }
     Ok(())

@@ -15,6 +15,8 @@ pub enum Focus {
     /// Every campaign answering this listening theme.
     Theme(ThemeId),
     Everything,
+    /// What a public page may count: entries on no campaign or a public one.
+    Public,
 }
 
 impl Focus {
@@ -26,6 +28,9 @@ impl Focus {
             }
             Focus::Theme(t) => {
                 q.push(" AND ").push(column).push(" IN (SELECT campaign_id FROM campaign_themes WHERE theme_id = ").bind(t).push(")");
+            }
+            Focus::Public => {
+                q.push(" AND (").push(column).push(" IS NULL OR ").push(column).push(" IN (SELECT id FROM campaigns WHERE is_public))");
             }
             Focus::Everything => {}
         }

@@ -103,28 +103,27 @@ pub fn democracy_club(headers: &[String], rows: impl IntoIterator<Item = Row>) -
                 email: cell(&row, email).into(),
                 website: cell(&row, home).into(),
                 kind: OfficeKind::Other.as_str().into(),
+                post: cell(&row, post).into(),
                 ..RepresentativeInput::default()
             };
             let person = input.check().map_err(|e| e.0.into_iter().next().unwrap_or_else(|| Problem::new("row", "cannot be read")))?;
-            let election_id = cell(&row, Some(election));
-            let (kind, body) = OfficeKind::of_election(election_id);
+            let election_id = super::line("election_id", cell(&row, Some(election)), 200)?.unwrap_or_default();
+            let (kind, body) = OfficeKind::of_election(&election_id);
             let election_date = match cell(&row, date) {
                 "" => None,
                 d => Some(
                     NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Problem::new("election_date", format!("'{d}' is not a date")))?,
                 ),
             };
-            let ballot_id = cell(&row, Some(ballot));
-            if ballot_id.is_empty() {
-                return Err(Problem::new("ballot_paper_id", "is empty"));
-            }
+            let ballot_id = super::line("ballot_paper_id", cell(&row, Some(ballot)), 200)?
+                .ok_or_else(|| Problem::new("ballot_paper_id", "is empty"))?;
             let office = Office {
                 kind,
-                post: cell(&row, post).into(),
+                post: person.office.post.clone(),
                 body,
                 party: person.party.clone(),
-                ballot_id: ballot_id.into(),
-                election_id: election_id.into(),
+                ballot_id,
+                election_id,
                 election_date,
                 elected: elected("elected", cell(&row, won))?,
             };
@@ -163,16 +162,24 @@ pub fn generic(
         let fields: Vec<&str> = GENERIC.iter().map(|(g, _)| *g).collect();
         return Err(Problem::new("mapping", format!("'{field}' is not a field: use one of {}", fields.join(", "))));
     }
+    // A mapped header holds its field; the rest are known by their usual words.
+    let mapped: Vec<usize> = mapping.into_iter().flatten().filter_map(|(h, _)| position(headers, &[h.as_str()])).collect();
     let at = |field: &str| -> Option<usize> {
-        match mapping {
-            Some(m) => m.iter().find(|(_, f)| f == field).and_then(|(h, _)| position(headers, &[h.as_str()])),
-            None => GENERIC.iter().find(|(f, _)| *f == field).and_then(|(_, words)| position(headers, words)),
-        }
+        let by_mapping = mapping.and_then(|m| m.iter().find(|(_, f)| f == field)).and_then(|(h, _)| position(headers, &[h.as_str()]));
+        by_mapping.or_else(|| {
+            GENERIC.iter().find(|(f, _)| *f == field).and_then(|(_, words)| position(headers, words)).filter(|i| !mapped.contains(i))
+        })
     };
     let [name, party, post, body, email, phone, website, kind] =
         ["name", "party", "post", "body", "email", "phone", "website", "kind"].map(at);
     if name.is_none() {
-        return Err(Problem::new("mapping", "no column holds the name: map one to name"));
+        return Err(Problem::new(
+            "mapping",
+            format!(
+                "no column holds the name (the headers are: {}): say which with --mapping, as [columns] \"Cllr\" = \"name\"",
+                headers.join(", ")
+            ),
+        ));
     }
     let mut gathered = Gathered::default();
     let mut bad = Vec::new();

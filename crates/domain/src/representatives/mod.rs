@@ -10,7 +10,7 @@ pub use scorecard::{Band, Scorecard};
 
 use chrono::NaiveDate;
 
-use crate::contact::{optional_text, required_text};
+use crate::contact::{one_line_text, optional_text};
 use crate::{Email, FieldErrors, Problem};
 
 /// The kind of office a representative holds or stood for.
@@ -235,17 +235,17 @@ pub struct RepresentativeInput {
 impl RepresentativeInput {
     pub fn check(&self) -> Result<Representative, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = errors.check(required_text("name", &self.name, 200));
-        let party = errors.check(optional_text("party", &self.party, 200)).flatten().unwrap_or_default();
+        let name = errors.check(line("name", &self.name, 200).and_then(|n| n.ok_or_else(|| Problem::new("name", "must not be empty"))));
+        let party = errors.check(line("party", &self.party, 200)).flatten().unwrap_or_default();
         let email = match self.email.trim() {
             "" => String::new(),
             e => errors.check(Email::parse("email", e)).map(|e| e.as_str().to_string()).unwrap_or_default(),
         };
-        let phone = errors.check(optional_text("phone", &self.phone, 50)).flatten().unwrap_or_default();
+        let phone = errors.check(line("phone", &self.phone, 50)).flatten().unwrap_or_default();
         let website = errors.check(crate::places::website("website", &self.website)).unwrap_or_default();
         let kind = errors.check(OfficeKind::parse("kind", &self.kind));
-        let post = errors.check(optional_text("post", &self.post, 200)).flatten().unwrap_or_default();
-        let body = errors.check(optional_text("body", &self.body, 200)).flatten().unwrap_or_default();
+        let post = errors.check(line("post", &self.post, 200)).flatten().unwrap_or_default();
+        let body = errors.check(line("body", &self.body, 200)).flatten().unwrap_or_default();
         match (name, kind) {
             (Some(name), Some(kind)) if errors.is_empty() => Ok(Representative {
                 name,
@@ -258,6 +258,25 @@ impl RepresentativeInput {
             _ => Err(errors),
         }
     }
+}
+
+/// Text public pages show must read as it is: no invisible or
+/// text-direction characters.
+fn plain(field: &str, t: Option<String>) -> Result<Option<String>, Problem> {
+    match t {
+        Some(t) if crate::text::has_hidden(&t) => Err(Problem::new(field, "has invisible or text-direction characters; type it plainly")),
+        t => Ok(t),
+    }
+}
+
+/// One line shown on public pages (a name, a party, a ward).
+pub(crate) fn line(field: &str, s: &str, max: usize) -> Result<Option<String>, Problem> {
+    one_line_text(field, s, max).and_then(|t| plain(field, t))
+}
+
+/// Text shown on public pages that must be there.
+fn shown(field: &str, s: &str, max: usize) -> Result<String, Problem> {
+    optional_text(field, s, max).and_then(|t| plain(field, t))?.ok_or_else(|| Problem::new(field, "must not be empty"))
 }
 
 /// A link given as evidence: empty, or a web address.
@@ -293,7 +312,7 @@ pub struct PledgeInput {
 impl PledgeInput {
     pub fn check(&self, today: NaiveDate) -> Result<Pledge, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let text = errors.check(required_text("text", &self.text, 2000));
+        let text = errors.check(shown("text", &self.text, 2000));
         let made_on = errors.check(past_date("made_on", &self.made_on, today));
         let source_url = errors.check(evidence("source_url", &self.source_url));
         match (text, made_on, source_url) {
@@ -325,7 +344,7 @@ impl ChangeInput {
     pub fn check<S>(&self, parse: impl Fn(&str, &str) -> Result<S, Problem>) -> Result<Change<S>, FieldErrors> {
         let mut errors = FieldErrors::default();
         let status = errors.check(parse("status", &self.status));
-        let reason = errors.check(required_text("reason", &self.reason, 2000));
+        let reason = errors.check(shown("reason", &self.reason, 2000));
         let evidence_url = errors.check(evidence("evidence_url", &self.evidence_url));
         match (status, reason, evidence_url) {
             (Some(status), Some(reason), Some(evidence_url)) if errors.is_empty() => Ok(Change { status, reason, evidence_url }),
@@ -367,16 +386,17 @@ impl EntryInput {
         let mut errors = FieldErrors::default();
         let kind = errors.check(RecordKind::parse("kind", &self.kind));
         let on_date = errors.check(past_date("on_date", &self.on_date, today));
-        let title = errors.check(required_text("title", &self.title, 300));
-        let detail = errors.check(optional_text("detail", &self.detail, 5000)).flatten().unwrap_or_default();
+        let title = errors.check(shown("title", &self.title, 300));
+        let detail =
+            errors.check(optional_text("detail", &self.detail, 5000).and_then(|t| plain("detail", t))).flatten().unwrap_or_default();
         let evidence_url = errors.check(evidence("evidence_url", &self.evidence_url));
         let vote = match kind {
             Some(RecordKind::Vote) => {
                 let cast = errors.check(Vote::parse("vote", &self.vote));
-                let wanted = errors.check(
-                    Vote::parse("wanted", &self.wanted)
-                        .and_then(|w| if w == Vote::Absent { Err(Problem::new("wanted", "must be for or against")) } else { Ok(w) }),
-                );
+                let wanted = errors.check(match Vote::parse("wanted", &self.wanted) {
+                    Ok(w) if w != Vote::Absent => Ok(w),
+                    _ => Err(Problem::new("wanted", "must be for or against")),
+                });
                 cast.zip(wanted)
             }
             _ => None,

@@ -29,6 +29,8 @@ pub(super) struct Turnout {
     when: String,
     going: i64,
     came: i64,
+    /// It has started: who came is known.
+    happened: bool,
 }
 
 #[derive(Template)]
@@ -91,16 +93,20 @@ pub(super) async fn show(
         .into_iter()
         .map(|(eid, title, starts)| {
             let c = counts.get(&eid);
-            Turnout { title, when: zone.when(&starts), going: c.map_or(0, |c| c.going), came: c.map_or(0, |c| c.came) }
+            let happened = starts <= now;
+            Turnout { title, when: zone.when(&starts), going: c.map_or(0, |c| c.going), came: c.map_or(0, |c| c.came), happened }
         })
         .collect();
     let petitions_svg =
         charts::bars("Signatures by petition", &petitions.iter().map(|p| (p.title.clone(), p.signatures)).collect::<Vec<_>>());
-    let turnout_svg = charts::stacked_columns(
-        "Event turnout",
-        &["Came".to_string(), "Said they would come but did not".to_string()],
-        &turnout.iter().map(|t| (t.title.clone(), vec![t.came, (t.going - t.came).max(0)])).collect::<Vec<_>>(),
-    );
+    // Only events that have started: who came to the others is not known yet.
+    let happened: Vec<(String, Vec<i64>)> =
+        turnout.iter().filter(|t| t.happened).map(|t| (t.title.clone(), vec![t.came, (t.going - t.came).max(0)])).collect();
+    let turnout_svg = if happened.is_empty() {
+        String::new()
+    } else {
+        charts::stacked_columns("Event turnout", &["Came".to_string(), "Said they would come but did not".to_string()], &happened)
+    };
     let notice = Notice { notice: q.notice };
     let title = format!("Dashboard: {}", campaign.title);
     render(Page::new(Layout::for_scope(&title, &scope, csrf).notice(&notice), |layout| DashboardPage {

@@ -62,16 +62,19 @@ pub(super) struct Plan {
     pub cards: Vec<Card>,
 }
 
-pub(super) async fn plan(tx: &mut Tx, scope: &Scope, id: CampaignId) -> Result<Plan, AppError> {
+/// On a public page (`public`), only representatives whose scorecard the
+/// group made public are shown, with their pledges.
+pub(super) async fn plan(tx: &mut Tx, scope: &Scope, id: CampaignId, public: bool) -> Result<Plan, AppError> {
     let mut out = Vec::new();
     for d in demands::of_campaign(tx, scope, id).await? {
         let history = demands::history(tx, scope, d.id).await?;
         out.push((d, history));
     }
-    Ok(Plan {
-        demands: out,
-        themes: tredegar_db::campaigns::themes(tx, scope, id).await?,
-        pledges: tredegar_db::representatives::pledges::of_campaign(tx, scope, id).await?,
-        cards: crate::representatives::cards_on(tx, scope, id).await?,
-    })
+    let mut cards = crate::representatives::cards_on(tx, scope, id).await?;
+    let mut pledges = tredegar_db::representatives::pledges::of_campaign(tx, scope, id).await?;
+    if public {
+        cards.retain(|c| c.representative.is_public);
+        pledges.retain(|p| cards.iter().any(|c| c.representative.id == p.representative_id));
+    }
+    Ok(Plan { demands: out, themes: tredegar_db::campaigns::themes(tx, scope, id).await?, pledges, cards })
 }

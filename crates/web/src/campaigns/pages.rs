@@ -254,7 +254,7 @@ pub(super) async fn show_page(
     let levels = level_chart(&mut tx, scope, id, q.days.unwrap_or(90), state.clock.now()).await?;
     let goals = goals::standings(&mut tx, scope, id, zone.today(&state.clock.now())).await?;
     let choices = goals::choices(&mut tx, scope).await?;
-    let plan = super::demands::plan(&mut tx, scope, id).await?;
+    let plan = super::demands::plan(&mut tx, scope, id, false).await?;
     drop(tx);
     let notice = Notice { notice: q.notice };
     let has_problems = !errors.is_empty();

@@ -31,10 +31,9 @@ struct PublicPage {
 }
 
 impl PublicPage {
-    /// A representative's public scorecard, if the group made it public;
-    /// else the figures' sources are this page's own lists.
+    /// A representative's public scorecard (only those are shown here).
     fn card_page(&self, c: &crate::representatives::Card) -> String {
-        if c.representative.is_public { crate::paths::public_representative(c.representative.id) } else { String::new() }
+        crate::paths::public_representative(c.representative.id)
     }
 }
 
@@ -43,7 +42,7 @@ pub(super) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
     let mut tx = state.db.read().await?;
     let (campaign, slug) = campaigns::public(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     let scope = Scope::for_public_form(&mut tx, &slug).await?.ok_or_else(AppError::not_found)?;
-    let plan = plan(&mut tx, &scope, id).await?;
+    let plan = plan(&mut tx, &scope, id, true).await?;
     drop(tx);
     let title = campaign.title.clone();
     render(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| PublicPage {

@@ -59,3 +59,12 @@ pub(super) fn focus(choice: &str) -> Focus {
         _ => Focus::Everything,
     }
 }
+
+/// The campaigns a focus counts, or none for everything.
+pub(super) async fn campaigns_of(tx: &mut Tx, scope: &Scope, focus: Focus) -> Result<Option<Vec<CampaignId>>, AppError> {
+    Ok(match focus {
+        Focus::Campaign(c) => Some(vec![c]),
+        Focus::Theme(t) => Some(campaigns::with_theme(tx, scope, t).await?),
+        Focus::Everything | Focus::Public => None,
+    })
+}

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::REPRESENTATIVES, get(pages::index).post(pages::create))
         .route(paths::REPRESENTATIVE, get(pages::show).post(pages::update))
         .route(paths::REPRESENTATIVE_EDIT, get(pages::edit))
+        .route(paths::REPRESENTATIVE_DELETE, post(pages::delete))
         .route(paths::REPRESENTATIVE_PERSON, post(pages::link_person))
         .route(paths::REPRESENTATIVE_PLEDGES, post(pledges::add))
         .route(paths::REPRESENTATIVE_RECORDS, post(pledges::add_record))

@@ -198,6 +198,8 @@ struct ShowPage {
     focus: String,
     focus_choices: Vec<(String, String)>,
     pledges: Vec<PledgeRow>,
+    /// Every pledge of theirs, for the record form.
+    pledge_choices: Vec<(tredegar_domain::PledgeId, String)>,
     records: Vec<(RecordRow, Vec<String>)>,
     campaigns: Vec<(String, String)>,
     demands: Vec<(DemandRow, String)>,
@@ -226,11 +228,18 @@ pub(super) async fn show(
         Some(p) => people::get(&mut tx, &scope, p).await?.map(|p| p.display_name()),
         None => None,
     };
-    let card = scorecard::of(&mut tx, &scope, id, card::focus(&q.focus)).await?;
+    let focus = card::focus(&q.focus);
+    let card = scorecard::of(&mut tx, &scope, id, focus).await?;
     let focus_choices = card::focus_choices(&mut tx, &scope).await?;
-    let pledges = db_pledges::of_representative(&mut tx, &scope, id).await?;
-    let rows = records::of_representative(&mut tx, &scope, id).await?;
-    let records = with_pledges(&mut tx, &scope, rows, &pledges).await?;
+    let all_pledges = db_pledges::of_representative(&mut tx, &scope, id).await?;
+    let pledge_choices = all_pledges.iter().map(|p| (p.id, p.text.clone())).collect();
+    // The lists show what the scorecard counts: its sources.
+    let on = card::campaigns_of(&mut tx, &scope, focus).await?;
+    let counted = |c: Option<tredegar_domain::CampaignId>| on.as_ref().is_none_or(|on| c.is_some_and(|c| on.contains(&c)));
+    let mut rows = records::of_representative(&mut tx, &scope, id).await?;
+    rows.retain(|r| counted(r.campaign_id));
+    let records = with_pledges(&mut tx, &scope, rows, &all_pledges).await?;
+    let pledges = all_pledges.into_iter().filter(|p| counted(p.campaign_id)).collect();
     let all = campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0;
     let mut demands = Vec::new();
     for c in &all {
@@ -250,6 +259,7 @@ pub(super) async fn show(
         focus: q.focus,
         focus_choices,
         pledges,
+        pledge_choices,
         records,
         campaigns,
         demands,
@@ -307,4 +317,19 @@ pub(super) async fn link_person(
     representatives::set_person(&mut tx, &scope, id, person).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::representative(scope.group_slug(), id))).into_response())
+}
+
+/// Delete a representative with their pledges, record and asks (added by
+/// mistake, or no longer campaigned on).
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, RepresentativeId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    if !representatives::delete(&mut tx, &scope, id).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=removed", paths::representatives(scope.group_slug()))).into_response())
 }

@@ -1,8 +1,8 @@
 //! A representative's public scorecard: who they are and their public
 //! contact routes, their scorecard overall and on each public campaign, and
 //! the pledges and record behind it. It reads through the group's
-//! public-form scope, which sees nobody; campaigns the group keeps private
-//! and the titles of its private events are left off.
+//! public-form scope, which sees nobody; whatever is on a campaign the group
+//! keeps private is left off, and so are the titles of its private events.
 
 use askama::Template;
 use axum::extract::State;
@@ -44,25 +44,20 @@ pub(super) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
     let offices = representatives::offices(&mut tx, &scope, &[id]).await?;
     let public: Vec<_> =
         campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0.into_iter().filter(|c| c.is_public).collect();
-    let mut cards = vec![("Everything".to_string(), scorecard::of(&mut tx, &scope, id, Focus::Everything).await?)];
+    let mut cards = vec![("Everything public".to_string(), scorecard::of(&mut tx, &scope, id, Focus::Public).await?)];
     for c in &public {
         let card = scorecard::of(&mut tx, &scope, id, Focus::Campaign(c.id)).await?;
         if card != Scorecard::default() {
             cards.push((c.title.clone(), card));
         }
     }
-    let shown = |c: Option<tredegar_domain::CampaignId>| c.is_some_and(|c| public.iter().any(|p| p.id == c));
+    // Only what is on no campaign, or on a public one.
+    let shown = |c: Option<tredegar_domain::CampaignId>| c.is_none_or(|c| public.iter().any(|p| p.id == c));
     let mut pledges = pledges::of_representative(&mut tx, &scope, id).await?;
-    for p in &mut pledges {
-        if !shown(p.campaign_id) {
-            (p.campaign_title, p.demand_text) = (None, None);
-        }
-    }
+    pledges.retain(|p| shown(p.campaign_id));
     let mut rows = records::of_representative(&mut tx, &scope, id).await?;
+    rows.retain(|r| shown(r.campaign_id));
     for r in &mut rows {
-        if !shown(r.campaign_id) {
-            r.campaign_title = None;
-        }
         if r.event_id.is_some() && !r.event_public {
             r.title = "An action by the group".into();
         }
