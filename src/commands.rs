@@ -70,6 +70,7 @@ pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
         public_posts_per_address: file.public_posts_per_address.unwrap_or(defaults.public_posts_per_address),
         uploads_dir: config::data_dir(args.data_dir.clone(), &file).join("uploads"),
         import_max_bytes: file.import_max_mib.map_or(defaults.import_max_bytes, |m| m.saturating_mul(1024 * 1024)),
+        document_max_bytes: file.document_max_mib.map_or(defaults.document_max_bytes, |m| m.saturating_mul(1024 * 1024)),
         ..defaults
     };
     if config.smtp_url.is_none() {

@@ -39,6 +39,8 @@ pub struct FileConfig {
     pub public_posts_per_address: Option<i64>,
     /// The largest file admins may upload to import, in MiB (default 200).
     pub import_max_mib: Option<u64>,
+    /// The largest document kept as a campaign's evidence, in MiB (10).
+    pub document_max_mib: Option<u64>,
 }
 
 impl FileConfig {

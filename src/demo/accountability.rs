@@ -5,9 +5,9 @@
 //! done and the next ones to come.
 
 use chrono::{DateTime, Duration, Utc};
-use tredegar_db::{Scope, Tx, campaigns, conversations, demands, landlords, power_maps, representatives};
+use tredegar_db::{Scope, Tx, campaigns, conversations, demands, landlords, power_maps, representatives, wins};
 use tredegar_domain::CampaignId;
-use tredegar_domain::campaigns::DemandStatus;
+use tredegar_domain::campaigns::{DemandStatus, Moment};
 use tredegar_domain::power_maps::{Actor, Placing, Step, StepKind, Who};
 use tredegar_domain::representatives::{Change, Entry, Office, OfficeKind, Pledge, PledgeStatus, RecordKind, Representative, Vote};
 
@@ -36,6 +36,24 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
     ] {
         let change = Change { status, reason: why.into(), evidence_url: "https://democracy.example.gov.uk/cabinet".into() };
         demands::change(tx, scope, demolition, ballot, &change, days(n)).await?;
+    }
+
+    // The timeline: what happened, and the win.
+    let moments = [
+        (140, "Residents' meeting: 60 came, the demands agreed", None),
+        (120, "Letter to the cabinet member for housing", None),
+        (90, "The council replied: no ballot, a consultation instead", None),
+        (12, "Cabinet agreed a binding ballot of residents", Some(ballot)),
+    ];
+    for (n, title, won) in moments {
+        let moment = Moment {
+            happened_on: day(n),
+            title: title.into(),
+            detail: String::new(),
+            evidence_url: String::new(),
+            win: won.map(|d| (d, DemandStatus::Won)),
+        };
+        wins::add(tx, scope, demolition, &moment, None, days(n)).await?;
     }
 
     let mut reps = Vec::new();

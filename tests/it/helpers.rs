@@ -253,6 +253,22 @@ impl Client {
         self.read(r).await
     }
 
+    /// Post a multipart form with text fields and, perhaps, a file in field
+    /// `document`, its token in the action as the page's form sends it.
+    pub async fn post_multipart(&mut self, path: impl AsRef<str>, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, bytes)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str("application/pdf").expect("mime");
+            form = form.part("document", part);
+        }
+        let url = format!("{}{}?csrf_token={}", self.base, path.as_ref(), self.csrf);
+        let r = self.http.post(url).multipart(form).send().await.expect("POST");
+        self.read(r).await
+    }
+
     /// Follow a 303 and read where it leads.
     pub async fn follow(&mut self, p: &Page) -> Page {
         let to = p.location.clone().expect("a redirect");

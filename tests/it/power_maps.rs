@@ -14,7 +14,8 @@ use crate::places::made;
 crate::on_both_backends!(
     the_power_map_draws_what_is_stored_and_replays_it,
     the_dashboard_and_plan_come_from_real_data,
-    merging_people_keeps_their_places_and_a_theme_counts_once
+    merging_people_keeps_their_places_and_a_theme_counts_once,
+    the_timeline_keeps_wins_and_documents
 );
 
 const SLUG: &str = "brookfield-estate";
@@ -234,4 +235,77 @@ async fn merging_people_keeps_their_places_and_a_theme_counts_once(app: TestApp)
     let fields = [("title", "Stop the demolition"), ("status", "active"), ("themes", theme.as_str()), ("themes", theme.as_str())];
     assert_eq!(org.post_form(paths::campaign(SLUG, &id), &fields).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM campaign_themes").await, 1);
+}
+
+async fn the_timeline_keeps_wins_and_documents(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    let mut org = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let id = campaign(&mut org).await;
+    org.campaign(SLUG, &id).await;
+    org.post_form(paths::campaign_demands(SLUG, &id), &[("text", "A ballot before any demolition")]).await;
+    let page = org.get(paths::campaign_timeline(SLUG, &id)).await;
+    let demand: String = page.body.split("<option value=\"").nth(2).unwrap().chars().take(36).collect();
+
+    // Bad input names each field; too large a document is refused; nothing is kept.
+    let bad = org
+        .post_multipart(paths::campaign_timeline(SLUG, &id), &[("happened_on", "2199-01-01"), ("title", ""), ("demand", "x")], None)
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    for said in ["When it happened: is in the future", "Title: must not be empty", "Demand: is not one of"] {
+        assert!(bad.body.contains(said), "{said}: {}", bad.body);
+    }
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    let big = vec![b'x'; 10 * 1024 * 1024 + 1];
+    let r = org
+        .post_multipart(paths::campaign_timeline(SLUG, &id), &[("happened_on", &today), ("title", "Minutes")], Some(("minutes.pdf", big)))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("is larger than 10 MB"), "{}", r.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM documents").await, 0);
+
+    // A letter with its document; then the win.
+    let letter = b"%PDF-1.4 The council's reply".to_vec();
+    let r = org
+        .post_multipart(
+            paths::campaign_timeline(SLUG, &id),
+            &[("happened_on", &today), ("title", "The council replied"), ("win", "won")],
+            Some(("reply.pdf", letter.clone())),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    let fields = [
+        ("happened_on", today.as_str()),
+        ("title", "Cabinet agreed a ballot"),
+        ("demand", demand.as_str()),
+        ("win", "won"),
+        ("evidence_url", "council.example.org/cabinet"),
+    ];
+    assert_eq!(org.post_multipart(paths::campaign_timeline(SLUG, &id), &fields, None).await.status(), StatusCode::SEE_OTHER);
+    let page = org.get(paths::campaign_timeline(SLUG, &id)).await;
+    assert!(page.body.contains("Win</span>: Cabinet agreed a ballot") && page.body.contains("reply.pdf"), "{}", page.body);
+    // The win moved its demand, with the win as the reason.
+    let show = org.campaign(SLUG, &id).await;
+    assert!(show.body.contains("Cabinet agreed a ballot") && show.body.contains(">Won</span>"), "{}", show.body);
+    // The document downloads as it was, and is in the export as a file.
+    let doc: String = page.body.split("/documents/").nth(1).unwrap().chars().take(36).collect();
+    let got = org.http.get(format!("{}{}", org.base, paths::document(SLUG, &doc))).send().await.unwrap();
+    assert_eq!(got.headers()["content-disposition"], "attachment; filename=\"reply.pdf\"");
+    assert_eq!(got.bytes().await.unwrap().to_vec(), letter);
+    let scope = app.scope(admin, &group).await;
+    let mut tx = app.db.read().await.unwrap();
+    let zip = tredegar_db::export::write_archive(&mut tx, &scope, std::io::Cursor::new(Vec::new()), Utc::now()).await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.into_inner())).unwrap();
+    let name = format!("documents/{doc}-reply.pdf");
+    let mut file = archive.by_name(&name).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).unwrap();
+    assert_eq!(bytes, letter);
+    drop(tx);
+
+    // Another group reaches neither the timeline nor the document.
+    let other = app.group("Heol Las Tenants", None).await;
+    let mut them = app.signed_in(&other, "theirs@example.org", Role::Organiser).await;
+    assert_eq!(them.get(paths::document("heol-las-tenants", &doc)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(them.get(paths::campaign_timeline("heol-las-tenants", &id)).await.status(), StatusCode::NOT_FOUND);
 }

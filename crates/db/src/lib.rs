@@ -92,6 +92,7 @@ pub mod tags;
 pub mod timeline;
 pub mod users;
 pub mod walks;
+pub mod wins;
 
 pub use scope::Scope;
 

@@ -139,6 +139,60 @@ impl Goal {
     }
 }
 
+/// Something that happened in a campaign, dated, with its evidence; a win
+/// is recorded against the demand it won.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub happened_on: NaiveDate,
+    pub title: String,
+    pub detail: String,
+    pub evidence_url: String,
+    /// A win: the demand, and whether it was won or partly won.
+    pub win: Option<(crate::DemandId, DemandStatus)>,
+}
+
+/// The timeline form, as typed (a document may come with it).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MomentInput {
+    pub happened_on: String,
+    pub title: String,
+    pub detail: String,
+    pub evidence_url: String,
+    /// The demand a win is against, by id; empty for no win.
+    pub demand: String,
+    /// won or partly_won, for a win.
+    pub win: String,
+}
+
+impl MomentInput {
+    pub fn check(&self, today: NaiveDate) -> Result<Moment, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let happened_on = errors.check(crate::conversations::parse_date("happened_on", &self.happened_on).and_then(|d| {
+            if d > today { Err(Problem::new("happened_on", "is in the future: put plans on the escalation plan")) } else { Ok(d) }
+        }));
+        let title = errors.check(crate::contact::required_text("title", &self.title, 300));
+        let detail = errors.check(crate::contact::optional_text("detail", &self.detail, 10_000)).flatten().unwrap_or_default();
+        let evidence_url = errors.check(crate::representatives::evidence("evidence_url", &self.evidence_url)).unwrap_or_default();
+        // No demand chosen: not a win, whatever "how much" says.
+        let win = match (self.demand.trim(), self.win.trim()) {
+            ("", _) => None,
+            (demand, status) => {
+                let demand = errors.check(demand.parse().map_err(|_| Problem::new("demand", "is not one of the campaign's demands")));
+                let status = errors.check(match DemandStatus::parse("win", if status.is_empty() { "won" } else { status }) {
+                    Ok(s @ (DemandStatus::Won | DemandStatus::PartlyWon)) => Ok(s),
+                    _ => Err(Problem::new("win", "must be won or partly won")),
+                });
+                demand.zip(status)
+            }
+        };
+        match (happened_on, title) {
+            (Some(happened_on), Some(title)) if errors.is_empty() => Ok(Moment { happened_on, title, detail, evidence_url, win }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
@@ -166,5 +220,22 @@ mod tests {
         assert!(Goal::check(&format!("area:{b}x"), "", own, "", today).is_err());
         let e = Goal::check(&format!("area:{b}"), "", |_| None, "", today).expect_err("not the group's");
         assert_eq!(e.message_for("place"), Some("is not one of this group's places"));
+    }
+
+    #[test]
+    fn a_win_names_its_demand_and_how_much_was_won() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+        let d = crate::DemandId::new();
+        let won = MomentInput {
+            happened_on: "2026-11-20".into(),
+            title: "Cabinet agreed a ballot".into(),
+            demand: d.to_string(),
+            ..Default::default()
+        };
+        assert_eq!(won.check(today).expect("a win").win, Some((d, DemandStatus::Won)));
+        let e = MomentInput { happened_on: "2026-12-01".into(), demand: "x".into(), ..Default::default() }.check(today).expect_err("bad");
+        assert!(e.message_for("happened_on").is_some() && e.message_for("title").is_some() && e.message_for("demand").is_some());
+        let e = MomentInput { win: "lost".into(), ..won }.check(today).expect_err("not a win");
+        assert_eq!(e.message_for("win"), Some("must be won or partly won"));
     }
 }

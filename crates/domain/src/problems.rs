@@ -98,6 +98,9 @@ impl Problem {
             ("carried_by", _) => "Carried out by".to_string(),
             ("representatives", _) => "Who".to_string(),
             ("influence", _) => "Influence".to_string(),
+            ("happened_on", _) => "When it happened".to_string(),
+            ("win", _) => "Won".to_string(),
+            ("document", _) => "A document".to_string(),
             ("stance", _) => "Stance".to_string(),
             _ => base.replace(['_', '.'], " "),
         };

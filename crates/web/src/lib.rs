@@ -101,6 +101,8 @@ pub struct Config {
     pub uploads_dir: std::path::PathBuf,
     /// The largest file admins may upload to import.
     pub import_max_bytes: u64,
+    /// The largest document kept as a campaign's evidence.
+    pub document_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -124,6 +126,7 @@ impl Default for Config {
             public_posts_per_address: 20,
             uploads_dir: std::path::PathBuf::from("tredegar-data/uploads"),
             import_max_bytes: 200 * 1024 * 1024,
+            document_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

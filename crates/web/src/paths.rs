@@ -245,6 +245,9 @@ paths! {
     /// What a campaign asked of representatives (invitations, letters), and their replies.
     CAMPAIGN_ASKS, campaign_asks = "/g/{slug}/campaigns/{id}/asks" (slug, id);
     CAMPAIGN_ASK_REPLY, campaign_ask_reply = "/g/{slug}/campaigns/{id}/asks/{ask}/reply" (slug, id, ask);
+    /// A campaign's timeline and wins, and a document kept as evidence.
+    CAMPAIGN_TIMELINE, campaign_timeline = "/g/{slug}/campaigns/{id}/timeline" (slug, id);
+    DOCUMENT, document = "/g/{slug}/documents/{id}" (slug, id);
     /// Representatives: the list, one with their scorecard, their pledges and record.
     REPRESENTATIVES, representatives = "/g/{slug}/representatives" (slug);
     REPRESENTATIVE, representative = "/g/{slug}/representatives/{id}" (slug, id);

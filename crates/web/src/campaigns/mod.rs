@@ -8,8 +8,10 @@ mod goals;
 mod pages;
 mod power;
 mod public;
+mod timeline;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -35,6 +37,9 @@ pub fn router() -> Router<AppState> {
         .route(paths::CAMPAIGN_STEP_DONE, post(dashboard::done))
         .route(paths::CAMPAIGN_ASKS, get(asks::show).post(asks::add))
         .route(paths::CAMPAIGN_ASK_REPLY, post(asks::reply))
+        // A document is read whole under its own cap (`document_max_bytes`).
+        .route(paths::CAMPAIGN_TIMELINE, get(timeline::show).post(timeline::add).layer(DefaultBodyLimit::disable()))
+        .route(paths::DOCUMENT, get(timeline::document))
 }
 
 pub fn public_router() -> Router<AppState> {
