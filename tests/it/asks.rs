@@ -9,12 +9,12 @@ use reqwest::StatusCode;
 use tredegar_domain::Role;
 use tredegar_web::paths;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, count};
 use crate::mailbox::Mailbox;
 use crate::places::made;
 use crate::representatives::add_campaign;
 
-crate::with_mailbox!(an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept);
+crate::with_mailbox!(an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept, a_representative_signs_a_pledge_by_the_link_sent_to_them);
 
 const SLUG: &str = "brookfield-estate";
 
@@ -97,4 +97,62 @@ async fn an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept(app: TestAp
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = them.post_form(paths::campaign_asks("heol-las-tenants", &campaign), &ask).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn a_representative_signs_a_pledge_by_the_link_sent_to_them(app: TestApp, mailbox: Mailbox) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let campaign = add_campaign(&mut org, "Stop the demolition", false).await;
+    org.get(paths::representatives(SLUG)).await;
+    let dai = made(
+        &org.post_form(
+            paths::representatives(SLUG),
+            &[("name", "Cllr Dai Morgan"), ("kind", "councillor"), ("email", "dai.morgan@example.gov.uk")],
+        )
+        .await,
+    );
+    let ann = made(&org.post_form(paths::representatives(SLUG), &[("name", "Cllr Ann Hughes"), ("kind", "councillor")]).await);
+    org.get(paths::campaign_asks(SLUG, &campaign)).await;
+    let ask = [
+        ("kind", "pledge"),
+        ("representatives", dai.as_str()),
+        ("representatives", ann.as_str()),
+        ("subject", "Will you oppose the demolition?"),
+        ("body", "I will oppose the demolition of Bevan Court"),
+        ("send", "on"),
+    ];
+    assert_eq!(org.post_form(paths::campaign_asks(SLUG, &campaign), &ask).await.status(), StatusCode::SEE_OTHER);
+    let mail = mailbox.wait_for_subject("dai.morgan@example.gov.uk", "Will you oppose the demolition?").await;
+    assert!(mail.text.contains("I will oppose the demolition of Bevan Court"), "{}", mail.text);
+    let link = mail.link("/sign/");
+    let path = link.strip_prefix(&app.url).unwrap_or(&link).to_string();
+
+    // Anyone with a wrong or altered link finds nothing.
+    let mut stranger = app.client();
+    let last = if path.ends_with('0') { "1" } else { "0" };
+    let forged = format!("{}{last}", &path[..path.len() - 1]);
+    assert_eq!(stranger.get(&forged).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stranger.post_form(&forged, &[]).await.status(), StatusCode::NOT_FOUND);
+
+    // Dai follows his link and signs: it is his pledge now, once.
+    let mut dai_browser = app.client();
+    let page = dai_browser.get(&path).await;
+    assert!(
+        page.body.contains("I will oppose the demolition of Bevan Court") && page.body.contains("I, Cllr Dai Morgan, sign this pledge"),
+        "{}",
+        page.body
+    );
+    let signed = dai_browser.post_form(&path, &[]).await;
+    assert!(signed.body.contains("Signed. Thank you."), "{}", signed.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pledges WHERE text = 'I will oppose the demolition of Bevan Court'").await, 1);
+    let again = dai_browser.post_form(&path, &[]).await;
+    assert!(again.body.contains("cannot be signed twice"), "{}", again.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pledges").await, 1);
+    let rep = org.get(paths::representative(SLUG, &dai)).await;
+    assert!(rep.body.contains("I will oppose the demolition of Bevan Court") && rep.body.contains("Not yet rated"), "{}", rep.body);
+    let asks_page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
+    assert!(asks_page.body.contains("Signed the pledge"), "{}", asks_page.body);
+    // Ann has no official email: noted as asked another way, with no link to sign.
+    assert!(mailbox.to("ann@example.gov.uk").is_empty());
+    assert!(asks_page.body.contains("sent some other way"));
 }

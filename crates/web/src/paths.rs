@@ -56,6 +56,8 @@ paths! {
     /// A representative's public scorecard, and a campaign's public page.
     PUBLIC_REPRESENTATIVE, public_representative = "/reps/{id}" (id);
     PUBLIC_CAMPAIGN, public_campaign = "/c/{id}" (id);
+    /// Where a representative signs a pledge, by the link sent to their official address.
+    PLEDGE_SIGN, pledge_sign = "/sign/{token}" (token);
     ASK_FOR_HELP, ask_for_help = "/help/{slug}" (slug);
     EVENT_RSVP, event_rsvp = "/e/{id}/rsvp" (id);
     EVENT_CANCEL, event_cancel = "/e/{id}/cancel/{token}" (id, token);

@@ -47,8 +47,9 @@ pub async fn of_campaign(tx: &mut Tx, scope: &Scope, campaign: CampaignId) -> Re
 }
 
 /// Ask these representatives, one ask each. Those with an official email
-/// get it by email when `ask.send`; the rest are recorded as asked some
-/// other way.
+/// are to be emailed when `ask.send`: returned with the ask's id, for the
+/// caller to write each one's message (a pledge's carries its own link).
+/// The rest are recorded as asked some other way.
 pub async fn add(
     tx: &mut Tx,
     scope: &Scope,
@@ -57,33 +58,21 @@ pub async fn add(
     event: Option<EventId>,
     ask: &Ask,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Vec<(AskId, crate::representatives::RepresentativeRow)>> {
     crate::campaigns::get(tx, scope, campaign).await?.ok_or(DbError::NotFound)?;
     if let Some(e) = event {
         crate::events::get(tx, scope, e).await?.ok_or(DbError::NotFound)?;
     }
+    let mut to_email = Vec::new();
     for id in to {
         let rep = crate::representatives::get(tx, scope, *id).await?.ok_or(DbError::NotFound)?;
         let send = ask.send && !rep.email.is_empty();
-        if send {
-            let message = NewMessage {
-                group: Some(scope.group_id()),
-                person: None,
-                user: None,
-                kind: MailKind::Letter,
-                to: &rep.email,
-                subject: &ask.subject,
-                text: &ask.body,
-                unsubscribe: false,
-                calendar: None,
-            };
-            outbox::queue(tx, &message, now).await?;
-        }
+        let ask_id = AskId::new();
         execute!(
             tx,
             "INSERT INTO asks (id, group_id, campaign_id, representative_id, kind, event_id, subject, body, sent_at, replied_on, reply, \
              created_by_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, '', $10, $11)",
-            AskId::new(),
+            ask_id,
             scope.group_id(),
             campaign,
             *id,
@@ -95,8 +84,75 @@ pub async fn add(
             scope.actor_name(),
             now
         )?;
+        if send {
+            to_email.push((ask_id, rep));
+        }
     }
+    Ok(to_email)
+}
+
+/// Queue an ask's email to a representative's official address.
+pub async fn email(tx: &mut Tx, scope: &Scope, to: &str, subject: &str, text: &str, now: DateTime<Utc>) -> Result<()> {
+    let message = NewMessage {
+        group: Some(scope.group_id()),
+        person: None,
+        user: None,
+        kind: MailKind::Letter,
+        to,
+        subject,
+        text,
+        unsubscribe: false,
+        calendar: None,
+    };
+    outbox::queue(tx, &message, now).await?;
     Ok(())
+}
+
+/// A pledge a representative was asked to sign, as its public page shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PledgeToSign {
+    pub id: AskId,
+    pub group_slug: String,
+    pub group_name: String,
+    pub campaign_id: CampaignId,
+    pub campaign_title: String,
+    pub representative_id: RepresentativeId,
+    pub representative_name: String,
+    pub subject: String,
+    pub body: String,
+    pub replied_on: Option<NaiveDate>,
+}
+
+/// The pledge of an ask, by its id alone (its link is the proof).
+pub async fn pledge_to_sign(tx: &mut Tx, id: AskId) -> Result<Option<PledgeToSign>> {
+    Ok(fetch_optional!(
+        tx,
+        PledgeToSign,
+        "SELECT a.id, g.slug AS group_slug, g.name AS group_name, a.campaign_id, c.title AS campaign_title, a.representative_id, \
+         r.name AS representative_name, a.subject, a.body, a.replied_on FROM asks a JOIN groups g ON g.id = a.group_id \
+         JOIN campaigns c ON c.id = a.campaign_id JOIN representatives r ON r.id = a.representative_id \
+         WHERE a.id = $1 AND a.kind = 'pledge' AND a.sent_at IS NOT NULL",
+        id
+    )?)
+}
+
+/// The representative signs the pledge they were asked to: it becomes one
+/// of their pledges on the campaign, sourced to its page, and the ask is
+/// answered. False if it was signed already.
+pub async fn sign(tx: &mut Tx, scope: &Scope, p: &PledgeToSign, page: &str, now: DateTime<Utc>, today: NaiveDate) -> Result<bool> {
+    let n = execute!(
+        tx,
+        "UPDATE asks SET replied_on = $2, reply = 'Signed the pledge' WHERE id = $1 AND group_id = $3 AND replied_on IS NULL",
+        p.id,
+        today,
+        scope.group_id()
+    )?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let pledge = tredegar_domain::representatives::Pledge { text: p.body.clone(), made_on: today, source_url: page.to_string() };
+    super::pledges::add(tx, scope, p.representative_id, &pledge, (Some(p.campaign_id), None), now).await?;
+    Ok(true)
 }
 
 /// Record a representative's reply to one of a campaign's asks; it joins

@@ -12,9 +12,12 @@ pub enum AskKind {
     /// To come to an action: a picket line, a public meeting, a demo.
     Invitation,
     Letter,
+    /// To sign a pledge the group wrote, on a public page they reach by a
+    /// link sent to their official address.
+    Pledge,
 }
 
-crate::stored_as_text!(AskKind { Invitation = "invitation", Letter = "letter" });
+crate::stored_as_text!(AskKind { Invitation = "invitation", Letter = "letter", Pledge = "pledge" });
 
 impl AskKind {
     pub fn parse(field: &str, s: &str) -> Result<AskKind, Problem> {
@@ -25,6 +28,7 @@ impl AskKind {
         match self {
             AskKind::Invitation => "Invitation to an action",
             AskKind::Letter => "Letter",
+            AskKind::Pledge => "Pledge to sign",
         }
     }
 }
@@ -64,7 +68,9 @@ impl AskInput {
             errors.push(Problem::new("event", "choose the action they are invited to"));
         }
         let subject = errors.check(required_text("subject", &self.subject, 200));
-        let body = errors.check(required_text("body", &self.body, 20_000));
+        // A pledge's body is the pledge itself: it must be short enough to sign.
+        let most = if kind == Some(AskKind::Pledge) { 2000 } else { 20_000 };
+        let body = errors.check(required_text("body", &self.body, most));
         match (kind, subject, body) {
             (Some(kind), Some(subject), Some(body)) if errors.is_empty() => Ok(Ask { kind, subject, body, send: self.send.is_some() }),
             _ => Err(errors),

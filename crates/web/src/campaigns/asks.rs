@@ -84,8 +84,15 @@ pub(super) async fn add(
     };
     // An event belongs to an invitation only.
     let event = event.filter(|_| ask.kind == AskKind::Invitation);
+    let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    asks::add(&mut tx, &scope, id, &to, event, &ask, state.clock.now()).await?;
+    for (ask_id, rep) in asks::add(&mut tx, &scope, id, &to, event, &ask, now).await? {
+        let text = match ask.kind {
+            AskKind::Pledge => crate::representatives::pledge_email(&state, scope.group_name(), &rep.name, &ask.body, ask_id).await?,
+            AskKind::Invitation | AskKind::Letter => ask.body.clone(),
+        };
+        asks::email(&mut tx, &scope, &rep.email, &ask.subject, &text, now).await?;
+    }
     tx.commit().await?;
     let notice = if ask.send { "asked-emailed" } else { "saved" };
     Ok(Redirect::to(&format!("{}?notice={notice}", paths::campaign_asks(scope.group_slug(), id))).into_response())

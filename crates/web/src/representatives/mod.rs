@@ -7,12 +7,14 @@ mod card;
 mod pages;
 mod pledges;
 mod public;
+mod signing;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 pub use api::Doc;
 pub use card::{Card, cards_on};
+pub use signing::pledge_email;
 
 use crate::AppState;
 use crate::paths;
@@ -31,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub fn public_router() -> Router<AppState> {
-    Router::new().route(paths::PUBLIC_REPRESENTATIVE, get(public::show))
+    Router::new().route(paths::PUBLIC_REPRESENTATIVE, get(public::show)).route(paths::PLEDGE_SIGN, get(signing::show).post(signing::sign))
 }
 
 pub fn api_router() -> Router<AppState> {
