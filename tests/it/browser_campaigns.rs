@@ -49,6 +49,17 @@ async fn the_dashboard_and_a_public_scorecard_on_a_phone_and_a_desktop(app: Test
     // It happened an hour ago: who came is known.
     app.execute_at("UPDATE events SET starts_at = $1", Utc::now() - Duration::hours(1)).await;
 
+    // A busy campaign: three more events and three steps of the plan.
+    for n in 1..=3 {
+        let mut more = crate::events::event_form(Utc::now() + Duration::days(n), "");
+        more.retain(|(k, _)| *k != "campaign" && *k != "title");
+        more.push(("campaign", campaign.clone()));
+        more.push(("title", format!("Street stall {n}")));
+        crate::events::set_up(&mut org, &more).await;
+        let when = (Utc::now() + Duration::days(7 * n)).format("%Y-%m-%d").to_string();
+        let step = [("kind", "letter"), ("title", "Letter to the cabinet"), ("planned_on", when.as_str())];
+        org.post_form(paths::campaign_plan(SLUG, &campaign), &step).await;
+    }
     for width in [360, 1280] {
         let Some(b) = Browser::start_with(width, false).await else { return };
         // The public scorecard: no login.
@@ -85,6 +96,16 @@ async fn the_dashboard_and_a_public_scorecard_on_a_phone_and_a_desktop(app: Test
             b.fits_a_phone().await;
         }
         keep(&b, &format!("dashboard-{width}")).await;
+        if width == 1280 {
+            // On paper it fits one A4 page.
+            let pdf = b.client.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
+            if let Ok(dir) = std::env::var("TREDEGAR_SCREENSHOTS") {
+                std::fs::write(format!("{dir}/dashboard.pdf"), &pdf).unwrap();
+            }
+            let text = String::from_utf8_lossy(&pdf);
+            let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+            assert_eq!(pages, 1, "the dashboard prints on {pages} pages");
+        }
 
         // The power map: open the councillor's form, move him, and the map moves.
         b.client.goto(&format!("{}{}", app.url, paths::campaign_power(SLUG, &campaign))).await.unwrap();
