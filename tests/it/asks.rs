@@ -152,6 +152,25 @@ async fn a_representative_signs_a_pledge_by_the_link_sent_to_them(app: TestApp, 
     assert!(rep.body.contains("I will oppose the demolition of Bevan Court") && rep.body.contains("Not yet rated"), "{}", rep.body);
     let asks_page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
     assert!(asks_page.body.contains("Signed the pledge"), "{}", asks_page.body);
+    // A signature is never overwritten by a reply recorded after it.
+    let ask_id: String = path.rsplit('/').next().unwrap().split('.').next().unwrap().to_string();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let r =
+        org.post_form(paths::campaign_ask_reply(SLUG, &campaign, &ask_id), &[("replied_on", &today), ("reply", "Refused to sign")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM asks WHERE reply = 'Signed the pledge'").await, 1);
+    // The signing link is in no export: its text is not kept once sent.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'pledge_sign'").await, 1);
+    let bad = [
+        ("kind", "pledge"),
+        ("representatives", dai.as_str()),
+        ("subject", "S"),
+        ("body", "I will \u{202e}oppose\u{202c} it"),
+        ("send", "on"),
+    ];
+    let r = org.post_form(paths::campaign_asks(SLUG, &campaign), &bad).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("invisible or text-direction characters"), "{}", r.body);
     // Ann has no official email: noted as asked another way, with no link to sign.
     assert!(mailbox.to("ann@example.gov.uk").is_empty());
     assert!(asks_page.body.contains("sent some other way"));

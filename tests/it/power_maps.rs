@@ -262,6 +262,12 @@ async fn the_timeline_keeps_wins_and_documents(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.body.contains("is larger than 10 MB"), "{}", r.body);
+    // Text fields are small, and the form has no others.
+    let long = "t".repeat(50_000);
+    let r = org.post_multipart(paths::campaign_timeline(SLUG, &id), &[("happened_on", &today), ("title", &long)], None).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = org.post_multipart(paths::campaign_timeline(SLUG, &id), &[("happened_on", &today), ("junk", "x")], None).await;
+    assert!(r.status() == StatusCode::BAD_REQUEST && r.body.contains("a field it does not know"), "{}", r.body);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM documents").await, 0);
 
     // A letter with its document; then the win.

@@ -29,6 +29,8 @@ pub enum AuditAction {
     Import,
     /// Data destroyed because the law or its source said so (an electoral register's destroy-by date).
     Destroy,
+    /// A public office holder linked to (or unlinked from) a person among the group's people.
+    Link,
 }
 
 crate::stored_as_text!(AuditAction {
@@ -46,4 +48,5 @@ crate::stored_as_text!(AuditAction {
     Email = "email",
     Import = "import",
     Destroy = "destroy",
+    Link = "link",
 });

@@ -40,6 +40,9 @@ pub enum MailKind {
     /// A campaign's letter or invitation to a representative, as an
     /// organiser wrote it.
     Letter,
+    /// A pledge for a representative to sign, with the link only their
+    /// official address gets.
+    PledgeSign,
 }
 
 crate::stored_as_text!(MailKind {
@@ -57,6 +60,7 @@ crate::stored_as_text!(MailKind {
     NeedOffered = "need_offered",
     NeedsWaiting = "needs_waiting",
     Letter = "letter",
+    PledgeSign = "pledge_sign",
 });
 
 /// A subject and a body, with placeholders.
@@ -81,8 +85,14 @@ impl MailKind {
     /// Kinds whose text holds a link that acts for its reader (confirms a
     /// signature, sets a password, gives up a place): not kept once sent,
     /// and left out of the export.
-    pub const HOLDS_A_LINK: &'static [MailKind] =
-        &[MailKind::PasswordReset, MailKind::PetitionConfirm, MailKind::EventConfirm, MailKind::EventWaitingList, MailKind::EventReminder];
+    pub const HOLDS_A_LINK: &'static [MailKind] = &[
+        MailKind::PasswordReset,
+        MailKind::PetitionConfirm,
+        MailKind::EventConfirm,
+        MailKind::EventWaitingList,
+        MailKind::EventReminder,
+        MailKind::PledgeSign,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -100,6 +110,7 @@ impl MailKind {
             MailKind::NeedOffered => "A need offered to a volunteer",
             MailKind::NeedsWaiting => "Needs waiting for a volunteer",
             MailKind::Letter => "A letter to a representative",
+            MailKind::PledgeSign => "A pledge for a representative to sign",
         }
     }
 
@@ -143,7 +154,7 @@ impl MailKind {
                 ("needs", "the needs waiting, one a line (kind, how soon, roughly where)"),
                 ("link", "the address of the needs page"),
             ],
-            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter => &[],
+            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter | MailKind::PledgeSign => &[],
         }
     }
 
@@ -159,7 +170,12 @@ impl MailKind {
             | MailKind::NeedOffered
             | MailKind::NeedsWaiting => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
-            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter | MailKind::PetitionAlreadySigned | MailKind::EventCancelled => &[],
+            MailKind::Broadcast
+            | MailKind::TestSend
+            | MailKind::Letter
+            | MailKind::PledgeSign
+            | MailKind::PetitionAlreadySigned
+            | MailKind::EventCancelled => &[],
         }
     }
 
@@ -220,7 +236,7 @@ impl MailKind {
                 "Hello {name},\n\nThese needs have waited a while and nobody has taken them on yet:\n\n{needs}\n\n\
                  Offer them to someone here:\n{link}",
             ),
-            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter => ("", ""),
+            MailKind::Broadcast | MailKind::TestSend | MailKind::Letter | MailKind::PledgeSign => ("", ""),
         };
         Template { subject: subject.into(), body: body.into() }
     }

@@ -58,7 +58,14 @@ pub fn stacked_columns(title: &str, series: &[String], columns: &[(String, Vec<i
             let name = series.get(s).map_or("", String::as_str);
             rects.push(Rect { x, y, w, h, series: s, title: format!("{label}: {name} {v}") });
         }
-        labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 26.0, text: label.clone() });
+        // A label as wide as its column at most (22-unit text is about 12 units a letter).
+        let room = ((slot / 12.0) as usize).max(3);
+        let text = if label.chars().count() > room {
+            format!("{}…", label.chars().take(room - 1).collect::<String>().trim_end())
+        } else {
+            label.clone()
+        };
+        labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 26.0, text });
         let parts: Vec<String> =
             values.iter().enumerate().map(|(s, v)| format!("{} {v}", series.get(s).map_or("", String::as_str))).collect();
         description.push(format!("{label}: {}", parts.join(", ")));

@@ -196,7 +196,7 @@ pub const TABLES: &[Table] = &[
          whether it is waiting, sent or failed, and the last error. The text of an email holding a single-use link \
          (confirming a signature, giving up a place at an event) is left out. An event's email carries its calendar file (calendar).",
         "SELECT id, group_id, person_id, user_id, broadcast_id, kind, to_address, subject, \
-         CASE WHEN kind IN ('password_reset', 'petition_confirm', 'event_confirm', 'event_waiting_list', 'event_reminder') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
+         CASE WHEN kind IN ('password_reset', 'petition_confirm', 'event_confirm', 'event_waiting_list', 'event_reminder', 'pledge_sign') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
          unsubscribe, calendar, status, last_error, created_at, sent_at FROM outbox WHERE group_id = $1",
     ),
     table(

@@ -91,13 +91,14 @@ pub async fn add(
     Ok(to_email)
 }
 
-/// Queue an ask's email to a representative's official address.
-pub async fn email(tx: &mut Tx, scope: &Scope, to: &str, subject: &str, text: &str, now: DateTime<Utc>) -> Result<()> {
+/// Queue an ask's email to a representative's official address. A pledge's
+/// holds its signing link, so its text is not kept once sent.
+pub async fn email(tx: &mut Tx, scope: &Scope, kind: AskKind, to: &str, subject: &str, text: &str, now: DateTime<Utc>) -> Result<()> {
     let message = NewMessage {
         group: Some(scope.group_id()),
         person: None,
         user: None,
-        kind: MailKind::Letter,
+        kind: if kind == AskKind::Pledge { MailKind::PledgeSign } else { MailKind::Letter },
         to,
         subject,
         text,
@@ -107,6 +108,9 @@ pub async fn email(tx: &mut Tx, scope: &Scope, to: &str, subject: &str, text: &s
     outbox::queue(tx, &message, now).await?;
     Ok(())
 }
+
+/// The reply a signature records.
+pub const SIGNED: &str = "Signed the pledge";
 
 /// A pledge a representative was asked to sign, as its public page shows it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -121,6 +125,7 @@ pub struct PledgeToSign {
     pub subject: String,
     pub body: String,
     pub replied_on: Option<NaiveDate>,
+    pub signed: bool,
 }
 
 /// The pledge of an ask, by its id alone (its link is the proof).
@@ -129,7 +134,7 @@ pub async fn pledge_to_sign(tx: &mut Tx, id: AskId) -> Result<Option<PledgeToSig
         tx,
         PledgeToSign,
         "SELECT a.id, g.slug AS group_slug, g.name AS group_name, a.campaign_id, c.title AS campaign_title, a.representative_id, \
-         r.name AS representative_name, a.subject, a.body, a.replied_on FROM asks a JOIN groups g ON g.id = a.group_id \
+         r.name AS representative_name, a.subject, a.body, a.replied_on, a.reply = 'Signed the pledge' AS signed FROM asks a JOIN groups g ON g.id = a.group_id \
          JOIN campaigns c ON c.id = a.campaign_id JOIN representatives r ON r.id = a.representative_id \
          WHERE a.id = $1 AND a.kind = 'pledge' AND a.sent_at IS NOT NULL",
         id
@@ -140,12 +145,14 @@ pub async fn pledge_to_sign(tx: &mut Tx, id: AskId) -> Result<Option<PledgeToSig
 /// of their pledges on the campaign, sourced to its page, and the ask is
 /// answered. False if it was signed already.
 pub async fn sign(tx: &mut Tx, scope: &Scope, p: &PledgeToSign, page: &str, now: DateTime<Utc>, today: NaiveDate) -> Result<bool> {
+    // Signable until signed, whatever else was noted of their answer.
     let n = execute!(
         tx,
-        "UPDATE asks SET replied_on = $2, reply = 'Signed the pledge' WHERE id = $1 AND group_id = $3 AND replied_on IS NULL",
+        "UPDATE asks SET replied_on = $2, reply = $4 WHERE id = $1 AND group_id = $3 AND reply <> $4",
         p.id,
         today,
-        scope.group_id()
+        scope.group_id(),
+        SIGNED
     )?;
     if n == 0 {
         return Ok(false);
@@ -160,13 +167,17 @@ pub async fn sign(tx: &mut Tx, scope: &Scope, p: &PledgeToSign, page: &str, now:
 pub async fn reply(tx: &mut Tx, scope: &Scope, campaign: CampaignId, ask: AskId, reply: &Reply, now: DateTime<Utc>) -> Result<()> {
     let found = fetch_optional!(
         tx,
-        (RepresentativeId, String),
-        "SELECT representative_id, subject FROM asks WHERE id = $1 AND campaign_id = $2 AND group_id = $3",
+        (RepresentativeId, String, Option<NaiveDate>),
+        "SELECT representative_id, subject, replied_on FROM asks WHERE id = $1 AND campaign_id = $2 AND group_id = $3",
         ask,
         campaign,
         scope.group_id()
     )?;
-    let (rep, subject) = found.ok_or(DbError::NotFound)?;
+    // One answer an ask: a signature, or a reply recorded, is never overwritten.
+    let (rep, subject, replied) = found.ok_or(DbError::NotFound)?;
+    if replied.is_some() {
+        return Err(tredegar_domain::Problem::new("reply", "is recorded already: an ask has one answer").into());
+    }
     execute!(tx, "UPDATE asks SET replied_on = $2, reply = $3 WHERE id = $1", ask, reply.on, &reply.text)?;
     let entry = Entry {
         kind: RecordKind::Reply,

@@ -68,9 +68,13 @@ impl AskInput {
             errors.push(Problem::new("event", "choose the action they are invited to"));
         }
         let subject = errors.check(required_text("subject", &self.subject, 200));
-        // A pledge's body is the pledge itself: it must be short enough to sign.
-        let most = if kind == Some(AskKind::Pledge) { 2000 } else { 20_000 };
-        let body = errors.check(required_text("body", &self.body, most));
+        // A pledge's body is the pledge itself, shown on public pages once
+        // signed: short enough to sign, and read as it is.
+        let body = if kind == Some(AskKind::Pledge) {
+            errors.check(super::shown("body", &self.body, 2000))
+        } else {
+            errors.check(required_text("body", &self.body, 20_000))
+        };
         match (kind, subject, body) {
             (Some(kind), Some(subject), Some(body)) if errors.is_empty() => Ok(Ask { kind, subject, body, send: self.send.is_some() }),
             _ => Err(errors),

@@ -241,7 +241,10 @@ impl RepresentativeInput {
             "" => String::new(),
             e => errors.check(Email::parse("email", e)).map(|e| e.as_str().to_string()).unwrap_or_default(),
         };
-        let phone = errors.check(line("phone", &self.phone, 50)).flatten().unwrap_or_default();
+        let phone = match self.phone.trim() {
+            "" => String::new(),
+            p => errors.check(crate::Phone::parse("phone", p)).map(|p| p.as_str().to_string()).unwrap_or_default(),
+        };
         let website = errors.check(crate::places::website("website", &self.website)).unwrap_or_default();
         let kind = errors.check(OfficeKind::parse("kind", &self.kind));
         let post = errors.check(line("post", &self.post, 200)).flatten().unwrap_or_default();
@@ -275,7 +278,7 @@ pub(crate) fn line(field: &str, s: &str, max: usize) -> Result<Option<String>, P
 }
 
 /// Text shown on public pages that must be there.
-fn shown(field: &str, s: &str, max: usize) -> Result<String, Problem> {
+pub(crate) fn shown(field: &str, s: &str, max: usize) -> Result<String, Problem> {
     optional_text(field, s, max).and_then(|t| plain(field, t))?.ok_or_else(|| Problem::new(field, "must not be empty"))
 }
 

@@ -91,7 +91,7 @@ pub(super) async fn add(
             AskKind::Pledge => crate::representatives::pledge_email(&state, scope.group_name(), &rep.name, &ask.body, ask_id).await?,
             AskKind::Invitation | AskKind::Letter => ask.body.clone(),
         };
-        asks::email(&mut tx, &scope, &rep.email, &ask.subject, &text, now).await?;
+        asks::email(&mut tx, &scope, ask.kind, &rep.email, &ask.subject, &text, now).await?;
     }
     tx.commit().await?;
     let notice = if ask.send { "asked-emailed" } else { "saved" };

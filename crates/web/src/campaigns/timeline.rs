@@ -54,6 +54,10 @@ pub(super) async fn show(
     }))
 }
 
+/// The most bytes a text field of the form may hold (its detail: 10,000
+/// characters of up to 4 bytes).
+const TEXT_MOST: usize = 40_000;
+
 /// A document as it came: its name, type and bytes.
 struct Upload {
     name: String,
@@ -71,7 +75,8 @@ async fn read(state: &AppState, multipart: &mut Multipart) -> Result<(MomentInpu
     while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "document" {
-            let file: String = field.file_name().unwrap_or_default().chars().filter(|c| !c.is_control()).take(200).collect();
+            let shown = |c: &char| !c.is_control() && !tredegar_domain::text::has_hidden(&c.to_string());
+            let file: String = field.file_name().unwrap_or_default().chars().filter(shown).take(200).collect();
             let file = file.rsplit(['/', '\\']).next().unwrap_or_default().trim().to_string();
             let content_type = field.content_type().unwrap_or("application/octet-stream").chars().take(100).collect();
             let mut body = Vec::new();
@@ -87,16 +92,24 @@ async fn read(state: &AppState, multipart: &mut Multipart) -> Result<(MomentInpu
             }
             continue;
         }
-        let text = field.text().await.map_err(broken)?;
-        match name.as_str() {
-            "happened_on" => form.happened_on = text,
-            "title" => form.title = text,
-            "detail" => form.detail = text,
-            "evidence_url" => form.evidence_url = text,
-            "demand" => form.demand = text,
-            "win" => form.win = text,
-            _ => {}
+        let slot = match name.as_str() {
+            "happened_on" => &mut form.happened_on,
+            "title" => &mut form.title,
+            "detail" => &mut form.detail,
+            "evidence_url" => &mut form.evidence_url,
+            "demand" => &mut form.demand,
+            "win" => &mut form.win,
+            _ => return Err(Problem::new("form", format!("has a field it does not know: {name}")).into()),
+        };
+        // Text fields are small: read no more than the longest could be.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > TEXT_MOST {
+                return Err(Problem::new(name, "is too long").into());
+            }
         }
+        *slot = String::from_utf8(bytes).map_err(|_| Problem::new(name, "is not text"))?;
     }
     Ok((form, upload))
 }

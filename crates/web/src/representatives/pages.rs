@@ -12,7 +12,7 @@ use tredegar_db::representatives::records::{self, RecordRow};
 use tredegar_db::representatives::{self, ImportRow, OfficeRow, RepresentativeRow, scorecard};
 use tredegar_db::{Scope, Tx, campaigns, people};
 use tredegar_domain::representatives::{OfficeKind, RecordKind, RepresentativeInput, Vote};
-use tredegar_domain::{Email, FieldErrors, RecordId, RepresentativeId};
+use tredegar_domain::{AuditAction, Email, FieldErrors, RecordId, RepresentativeId};
 
 use super::card::{self, Card};
 use crate::auth::{CsrfToken, Organiser};
@@ -315,6 +315,9 @@ pub(super) async fn link_person(
         }
     };
     representatives::set_person(&mut tx, &scope, id, person).await?;
+    // Who a public office holder is among the group's people is kept with care.
+    let how = if person.is_some() { "linked to a person in the group" } else { "unlinked from the group's people" };
+    tredegar_db::audit::record(&mut tx, &scope, AuditAction::Link, "a representative", how, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::representative(scope.group_slug(), id))).into_response())
 }
@@ -327,9 +330,11 @@ pub(super) async fn delete(
     Path((_, id)): Path<(String, RepresentativeId)>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
-    if !representatives::delete(&mut tx, &scope, id).await? {
-        return Err(AppError::not_found());
-    }
+    let rep = representatives::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    representatives::delete(&mut tx, &scope, id).await?;
+    let what = format!("the representative {}", rep.name);
+    tredegar_db::audit::record(&mut tx, &scope, AuditAction::Delete, &what, "with their pledges, record and asks", state.clock.now())
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=removed", paths::representatives(scope.group_slug()))).into_response())
 }
