@@ -83,6 +83,13 @@ async fn an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept(app: TestAp
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = org.get(paths::campaign_asks(SLUG, &campaign)).await;
     assert!(page.body.contains("I will be there"));
+    let timeline = org.get(paths::campaign_timeline(SLUG, &campaign)).await;
+    assert!(
+        timeline.body.contains("Cllr Dai Morgan replied to “Come to the residents&#39; meeting”")
+            || timeline.body.contains("Cllr Dai Morgan replied to “Come to the residents' meeting”"),
+        "{}",
+        timeline.body
+    );
     let replied = page.body.matches("Record their reply").count();
     assert_eq!(replied, 1, "one ask still waits for its reply");
 

@@ -46,13 +46,23 @@ impl Browser {
             eprintln!("chromium or chromedriver missing: skipping the browser test");
             return None;
         }
-        // Port 0: chromedriver picks a free port and says which.
-        let mut driver =
-            Driver(Command::new("/usr/bin/chromedriver").arg("--port=0").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap());
-        let stdout = driver.0.stdout.take().unwrap();
-        let port = std::io::BufRead::lines(std::io::BufReader::new(stdout))
-            .map_while(Result::ok)
-            .find_map(|line| line.split("started successfully on port ").nth(1).and_then(|p| p.trim_end_matches('.').parse::<u16>().ok()))
+        // Port 0: chromedriver picks a free port and says which. Under load
+        // (several browser tests at once) it has been seen to exit before
+        // saying: start it again, a few times.
+        let (driver, port) = (0..3)
+            .find_map(|attempt| {
+                if attempt > 0 {
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                let mut driver = Driver(
+                    Command::new("/usr/bin/chromedriver").arg("--port=0").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap(),
+                );
+                let stdout = driver.0.stdout.take().unwrap();
+                let port = std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok).find_map(|line| {
+                    line.split("started successfully on port ").nth(1).and_then(|p| p.trim_end_matches('.').parse::<u16>().ok())
+                })?;
+                Some((driver, port))
+            })
             .expect("chromedriver reports its port");
         let mut args = vec![
             "--headless",

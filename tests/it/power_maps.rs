@@ -191,6 +191,9 @@ async fn the_dashboard_and_plan_come_from_real_data(app: TestApp) {
     org.post_form(paths::campaign_step_done(SLUG, &id, &step), &[("done_on", &Utc::now().format("%Y-%m-%d").to_string())]).await;
     let page = org.get(paths::campaign_dashboard(SLUG, &id)).await;
     assert!(page.body.contains("Nothing planned") && page.body.contains("Done "), "{}", page.body);
+    // Taken off the plan altogether.
+    assert_eq!(org.post_form(paths::campaign_step_delete(SLUG, &id, &step), &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM plan_steps").await, 0);
     let other = app.group("Heol Las Tenants", None).await;
     let mut them = app.signed_in(&other, "theirs@example.org", Role::Organiser).await;
     assert_eq!(them.get(paths::campaign_dashboard("heol-las-tenants", &id)).await.status(), StatusCode::NOT_FOUND);

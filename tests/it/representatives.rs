@@ -59,14 +59,31 @@ async fn pledges_and_records_make_a_scorecard(app: TestApp) {
 
     // Bad input names each field; nothing is stored.
     org.get(paths::representatives(SLUG)).await;
-    let bad = org.post_form(paths::representatives(SLUG), &[("name", ""), ("kind", "king"), ("email", "nope")]).await;
+    let bad = org
+        .post_form(
+            paths::representatives(SLUG),
+            &[("name", ""), ("kind", "king"), ("email", "nope"), ("term_from", "2027-05-01"), ("term_to", "2022-05-05")],
+        )
+        .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    for said in ["Name: must not be empty", "Kind: must be one of", "Email:"] {
+    for said in ["Name: must not be empty", "Kind: must be one of", "Email:", "Term to: is before the term starts"] {
         assert!(bad.body.contains(said), "{said}: {}", bad.body);
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives").await, 0);
 
     let rep = add_rep(&mut org, "Dai Morgan", false).await;
+    let termed = [
+        ("name", "Dai Morgan"),
+        ("party", "Labour"),
+        ("kind", "councillor"),
+        ("post", "Tredegar Central"),
+        ("body", "Blaenau Gwent Council"),
+        ("term_from", "2022-05-05"),
+        ("term_to", "2027-05-06"),
+    ];
+    assert_eq!(org.post_form(paths::representative(SLUG, &rep), &termed).await.status(), StatusCode::SEE_OTHER);
+    let page = org.representative(SLUG, &rep).await;
+    assert!(page.body.contains("Councillor, Tredegar Central, Blaenau Gwent Council, 5 May 2022 to 6 May 2027"), "{}", page.body);
     let demolition = add_campaign(&mut org, "Stop the demolition", false).await;
     // A demand, and its status moved twice, each with its reason.
     org.campaign(SLUG, &demolition).await;
@@ -166,6 +183,10 @@ async fn pledges_and_records_make_a_scorecard(app: TestApp) {
     assert!(broken["_links"]["tredegar:representative"]["href"].as_str().unwrap().starts_with("http"));
     let (_, records) = api.get("records?per_page=2").await;
     assert_eq!((records["total_records"].as_i64(), records["total_pages"].as_i64()), (Some(4), Some(2)), "{records}");
+    // A filtered collection's next page is filtered too.
+    let (_, votes) = api.get("records?per_page=1&filter=kind eq 'vote'").await;
+    let next = votes["_links"]["next"]["href"].as_str().unwrap();
+    assert!(next.contains("page=2") && next.contains("filter=kind+eq+%27vote%27"), "{next}");
     let (s, bad) = api.get("records?filter=shoe_size eq '9'").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
 
@@ -186,6 +207,12 @@ async fn pledges_and_records_make_a_scorecard(app: TestApp) {
     let their_api = app.api(&app.token(&other, theirs).await);
     assert_eq!(their_api.get(&format!("pledges/{}", ids[0])).await.0, StatusCode::NOT_FOUND);
     assert_eq!(their_api.get("representatives").await.1["total_records"], 0);
+    // A pledge recorded by mistake is deleted, by its own group only, and the audit log says so.
+    assert_eq!(them.post_form(paths::pledge_delete("heol-las-tenants", &ids[1]), &[]).await.status(), StatusCode::NOT_FOUND);
+    org.get(paths::pledge(SLUG, &ids[1])).await;
+    assert_eq!(org.post_form(paths::pledge_delete(SLUG, &ids[1]), &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pledges").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'delete' AND subject LIKE 'a pledge by%'").await, 1);
 }
 
 /// Run `tredegar import representatives`; what it printed.

@@ -87,3 +87,9 @@ pub async fn change(
 pub async fn history(tx: &mut Tx, scope: &Scope, demand: DemandId) -> Result<Vec<StatusChange<DemandStatus>>> {
     crate::changes::history(tx, scope, Of::Demand(demand)).await
 }
+
+/// Delete one of a campaign's demands made by mistake, with its history;
+/// pledges and wins on it keep their campaign.
+pub async fn delete(tx: &mut Tx, scope: &Scope, campaign: CampaignId, id: DemandId) -> Result<bool> {
+    Ok(execute!(tx, "DELETE FROM demands WHERE id = $1 AND campaign_id = $2 AND group_id = $3", id, campaign, scope.group_id())? > 0)
+}

@@ -328,3 +328,8 @@ pub async fn done(tx: &mut Tx, scope: &Scope, campaign: CampaignId, step: StepId
     }
     Ok(())
 }
+
+/// Take a step off the plan.
+pub async fn delete_step(tx: &mut Tx, scope: &Scope, campaign: CampaignId, step: StepId) -> Result<bool> {
+    Ok(execute!(tx, "DELETE FROM plan_steps WHERE id = $1 AND campaign_id = $2 AND group_id = $3", step, campaign, scope.group_id())? > 0)
+}

@@ -236,6 +236,7 @@ paths! {
     CAMPAIGN_GOAL_REMOVE, campaign_goal_remove = "/g/{slug}/campaigns/{id}/goals/{goal}/remove" (slug, id, goal);
     CAMPAIGN_DEMANDS, campaign_demands = "/g/{slug}/campaigns/{id}/demands" (slug, id);
     CAMPAIGN_DEMAND, campaign_demand = "/g/{slug}/campaigns/{id}/demands/{demand}" (slug, id, demand);
+    CAMPAIGN_DEMAND_DELETE, campaign_demand_delete = "/g/{slug}/campaigns/{id}/demands/{demand}/delete" (slug, id, demand);
     /// A campaign's power map (`?on=YYYY-MM-DD` replays it), its actors and links; its plan; its dashboard.
     CAMPAIGN_POWER, campaign_power = "/g/{slug}/campaigns/{id}/power" (slug, id);
     CAMPAIGN_ACTOR, campaign_actor = "/g/{slug}/campaigns/{id}/power/actors/{actor}" (slug, id, actor);
@@ -243,6 +244,7 @@ paths! {
     CAMPAIGN_ACTOR_LINKS, campaign_actor_links = "/g/{slug}/campaigns/{id}/power/links" (slug, id);
     CAMPAIGN_PLAN, campaign_plan = "/g/{slug}/campaigns/{id}/plan" (slug, id);
     CAMPAIGN_STEP_DONE, campaign_step_done = "/g/{slug}/campaigns/{id}/plan/{step}/done" (slug, id, step);
+    CAMPAIGN_STEP_DELETE, campaign_step_delete = "/g/{slug}/campaigns/{id}/plan/{step}/delete" (slug, id, step);
     CAMPAIGN_DASHBOARD, campaign_dashboard = "/g/{slug}/campaigns/{id}/dashboard" (slug, id);
     /// What a campaign asked of representatives (invitations, letters), and their replies.
     CAMPAIGN_ASKS, campaign_asks = "/g/{slug}/campaigns/{id}/asks" (slug, id);
@@ -260,6 +262,7 @@ paths! {
     REPRESENTATIVE_RECORDS, representative_records = "/g/{slug}/representatives/{id}/records" (slug, id);
     REPRESENTATIVE_RECORD_REMOVE, representative_record_remove = "/g/{slug}/representatives/{id}/records/{record}/remove" (slug, id, record);
     PLEDGE, pledge = "/g/{slug}/pledges/{id}" (slug, id);
+    PLEDGE_DELETE, pledge_delete = "/g/{slug}/pledges/{id}/delete" (slug, id);
 }
 
 #[cfg(test)]

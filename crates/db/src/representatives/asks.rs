@@ -163,7 +163,7 @@ pub async fn sign(tx: &mut Tx, scope: &Scope, p: &PledgeToSign, page: &str, now:
 }
 
 /// Record a representative's reply to one of a campaign's asks; it joins
-/// their record as a reply on the campaign.
+/// their record as a reply on the campaign, and the campaign's timeline.
 pub async fn reply(tx: &mut Tx, scope: &Scope, campaign: CampaignId, ask: AskId, reply: &Reply, now: DateTime<Utc>) -> Result<()> {
     let found = fetch_optional!(
         tx,
@@ -188,5 +188,15 @@ pub async fn reply(tx: &mut Tx, scope: &Scope, campaign: CampaignId, ask: AskId,
         vote: None,
     };
     super::records::add(tx, scope, rep, &entry, Some(campaign), &[], now).await?;
+    // And on the campaign's timeline.
+    let name = crate::representatives::get(tx, scope, rep).await?.map(|r| r.name).unwrap_or_default();
+    let moment = tredegar_domain::campaigns::Moment {
+        happened_on: reply.on,
+        title: format!("{name} replied to “{subject}”"),
+        detail: reply.text.clone(),
+        evidence_url: String::new(),
+        win: None,
+    };
+    crate::wins::add(tx, scope, campaign, &moment, None, now).await?;
     Ok(())
 }

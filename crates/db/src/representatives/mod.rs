@@ -41,6 +41,8 @@ pub struct OfficeRow {
     pub election_id: String,
     pub election_date: Option<NaiveDate>,
     pub elected: Option<bool>,
+    pub term_from: Option<NaiveDate>,
+    pub term_to: Option<NaiveDate>,
 }
 
 impl RepresentativeRow {
@@ -65,9 +67,17 @@ impl OfficeRow {
         }
     }
 
-    /// "Councillor, Tredegar Central, Blaenau Gwent Council".
+    /// "Councillor, Tredegar Central, Blaenau Gwent Council, 2022 to 2027".
     pub fn words(&self) -> String {
-        [self.kind.label(), &self.post, &self.body].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
+        let term = match (self.term_from, self.term_to) {
+            (None, None) => String::new(),
+            (from, to) => format!(
+                "{} to {}",
+                from.map_or_else(|| "…".to_string(), |d| d.format("%-d %b %Y").to_string()),
+                to.map_or_else(|| "…".to_string(), |d| d.format("%-d %b %Y").to_string())
+            ),
+        };
+        [self.kind.label(), &self.post, &self.body, &term].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -140,7 +150,7 @@ pub async fn offices(tx: &mut Tx, scope: &Scope, of: &[RepresentativeId]) -> Res
         return Ok(Vec::new());
     }
     let mut q = Sql::new(
-        "SELECT o.representative_id, o.kind, o.post, o.body, o.party, o.ballot_id, o.election_id, o.election_date, o.elected \
+        "SELECT o.representative_id, o.kind, o.post, o.body, o.party, o.ballot_id, o.election_id, o.election_date, o.elected, o.term_from, o.term_to \
          FROM representative_offices o WHERE o.representative_id IN (",
     );
     q.bind_list(of.iter().copied()).push(") AND o.group_id = ").bind(scope.group_id());
@@ -187,7 +197,10 @@ pub async fn save(
     // A hand-typed office has no ballot: it is the one with an empty ballot
     // id. An office they already hold (an imported ballot) is not typed again.
     let held = offices(tx, scope, &[id]).await?;
-    let same = |o: &OfficeRow| o.kind == rep.office.kind && o.post == rep.office.post && o.body == rep.office.body;
+    let same = |o: &OfficeRow| {
+        (o.kind, &o.post, &o.body, o.term_from, o.term_to)
+            == (rep.office.kind, &rep.office.post, &rep.office.body, rep.office.term_from, rep.office.term_to)
+    };
     if !held.iter().any(|o| !o.ballot_id.is_empty() && same(o)) {
         save_office(tx, scope, id, &rep.office).await?;
     }
@@ -226,10 +239,12 @@ async fn insert(
 async fn save_office(tx: &mut Tx, scope: &Scope, rep: RepresentativeId, o: &Office) -> Result<()> {
     execute!(
         tx,
-        "INSERT INTO representative_offices (id, group_id, representative_id, kind, post, body, party, ballot_id, election_id, election_date, elected) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+        "INSERT INTO representative_offices (id, group_id, representative_id, kind, post, body, party, ballot_id, election_id, election_date, elected, \
+         term_from, term_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          ON CONFLICT (representative_id, ballot_id) DO UPDATE SET kind = excluded.kind, post = excluded.post, body = excluded.body, \
-         party = excluded.party, election_id = excluded.election_id, election_date = excluded.election_date, elected = excluded.elected",
+         party = excluded.party, election_id = excluded.election_id, election_date = excluded.election_date, elected = excluded.elected, \
+         term_from = CASE WHEN excluded.ballot_id = '' THEN excluded.term_from ELSE COALESCE(excluded.term_from, representative_offices.term_from) END, \
+         term_to = CASE WHEN excluded.ballot_id = '' THEN excluded.term_to ELSE COALESCE(excluded.term_to, representative_offices.term_to) END",
         tredegar_domain::OfficeId::new(),
         scope.group_id(),
         rep,
@@ -240,7 +255,9 @@ async fn save_office(tx: &mut Tx, scope: &Scope, rep: RepresentativeId, o: &Offi
         &o.ballot_id,
         &o.election_id,
         o.election_date,
-        o.elected
+        o.elected,
+        o.term_from,
+        o.term_to
     )?;
     Ok(())
 }

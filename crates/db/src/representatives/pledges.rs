@@ -155,3 +155,8 @@ pub async fn change(tx: &mut Tx, scope: &Scope, pledge: PledgeId, change: &Chang
 pub async fn history(tx: &mut Tx, scope: &Scope, pledge: PledgeId) -> Result<Vec<StatusChange<PledgeStatus>>> {
     crate::changes::history(tx, scope, Of::Pledge(pledge)).await
 }
+
+/// Delete a pledge recorded by mistake, with its history.
+pub async fn delete(tx: &mut Tx, scope: &Scope, id: PledgeId) -> Result<bool> {
+    Ok(execute!(tx, "DELETE FROM pledges WHERE id = $1 AND group_id = $2", id, scope.group_id())? > 0)
+}

@@ -126,6 +126,8 @@ pub fn democracy_club(headers: &[String], rows: impl IntoIterator<Item = Row>) -
                 election_id,
                 election_date,
                 elected: elected("elected", cell(&row, won))?,
+                term_from: None,
+                term_to: None,
             };
             Ok((key.to_string(), person, office))
         };
@@ -147,6 +149,8 @@ const GENERIC: &[(&str, &[&str])] = &[
     ("phone", &["phone", "telephone"]),
     ("website", &["website", "homepage", "url"]),
     ("kind", &["kind", "office", "role"]),
+    ("term_from", &["term_from", "term from", "term start", "elected on"]),
+    ("term_to", &["term_to", "term to", "term end", "term ends"]),
 ];
 
 /// A generic CSV. `mapping` pairs a header with the field it holds (name,
@@ -170,8 +174,8 @@ pub fn generic(
             GENERIC.iter().find(|(f, _)| *f == field).and_then(|(_, words)| position(headers, words)).filter(|i| !mapped.contains(i))
         })
     };
-    let [name, party, post, body, email, phone, website, kind] =
-        ["name", "party", "post", "body", "email", "phone", "website", "kind"].map(at);
+    let [name, party, post, body, email, phone, website, kind, term_from, term_to] =
+        ["name", "party", "post", "body", "email", "phone", "website", "kind", "term_from", "term_to"].map(at);
     if name.is_none() {
         return Err(Problem::new(
             "mapping",
@@ -200,6 +204,8 @@ pub fn generic(
             kind: kind_text.into(),
             post: cell(&row, post).into(),
             body: body_text.into(),
+            term_from: cell(&row, term_from).into(),
+            term_to: cell(&row, term_to).into(),
         };
         match input.check() {
             Ok(person) => {

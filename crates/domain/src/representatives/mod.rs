@@ -201,6 +201,9 @@ pub struct Office {
     pub election_id: String,
     pub election_date: Option<NaiveDate>,
     pub elected: Option<bool>,
+    /// The term: held from, and until.
+    pub term_from: Option<NaiveDate>,
+    pub term_to: Option<NaiveDate>,
 }
 
 impl Default for Office {
@@ -214,6 +217,8 @@ impl Default for Office {
             election_id: String::new(),
             election_date: None,
             elected: None,
+            term_from: None,
+            term_to: None,
         }
     }
 }
@@ -230,6 +235,9 @@ pub struct RepresentativeInput {
     pub kind: String,
     pub post: String,
     pub body: String,
+    /// The term, YYYY-MM-DD each, either or both empty.
+    pub term_from: String,
+    pub term_to: String,
 }
 
 impl RepresentativeInput {
@@ -249,10 +257,21 @@ impl RepresentativeInput {
         let kind = errors.check(OfficeKind::parse("kind", &self.kind));
         let post = errors.check(line("post", &self.post, 200)).flatten().unwrap_or_default();
         let body = errors.check(line("body", &self.body, 200)).flatten().unwrap_or_default();
+        let date = |field: &str, s: &str| match s.trim() {
+            "" => Ok(None),
+            d => crate::conversations::parse_date(field, d).map(Some),
+        };
+        let term_from = errors.check(date("term_from", &self.term_from)).flatten();
+        let term_to = errors.check(date("term_to", &self.term_to)).flatten();
+        if let (Some(from), Some(to)) = (term_from, term_to)
+            && to < from
+        {
+            errors.push(Problem::new("term_to", "is before the term starts"));
+        }
         match (name, kind) {
             (Some(name), Some(kind)) if errors.is_empty() => Ok(Representative {
                 name,
-                office: Office { kind, post, body, party: party.clone(), ..Office::default() },
+                office: Office { kind, post, body, party: party.clone(), term_from, term_to, ..Office::default() },
                 party,
                 email,
                 phone,

@@ -69,7 +69,8 @@ pub struct PageLinks {
 /// The counts and links of page `page` of the collection at `path`.
 pub fn paging(api: &Api, path: &str, page: Page, total: i64) -> (PageCounts, PageLinks) {
     let total_pages = page.total_pages(total);
-    let link = |n: i64| Link { href: format!("{}?page={n}&per_page={}", api.url(path), page.per_page) };
+    // A filtered collection's pages stay filtered.
+    let link = |n: i64| Link { href: format!("{}?page={n}&per_page={}{}", api.url(path), page.per_page, api.filter_query()) };
     let links = PageLinks {
         this: link(page.page),
         next: (page.page < total_pages).then(|| link(page.page + 1)),

@@ -38,6 +38,8 @@ pub fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
 pub struct Api {
     pub scope: Scope,
     base: String,
+    /// The request's OSDI filter, which a collection's page links keep.
+    filter: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Api {
@@ -59,11 +61,19 @@ impl FromRequestParts<AppState> for Api {
             state.api_limit.hit(&hash, most)?;
         }
         let base = state.config.public_url.trim_end_matches('/').to_string();
-        Ok(Api { scope, base })
+        let filter = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == "filter").map(|(_, v)| v)
+        });
+        Ok(Api { scope, base, filter })
     }
 }
 
 impl Api {
+    /// `&filter=...` for a page link, when the request was filtered.
+    pub fn filter_query(&self) -> String {
+        self.filter.as_deref().map(|f| format!("&filter={}", crate::paths::encode(f))).unwrap_or_default()
+    }
+
     /// An absolute URL under `/api/v2/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v2/{path}", self.base)

@@ -183,3 +183,16 @@ pub(super) async fn done(
     tx.commit().await?;
     Ok(back(scope.group_slug(), id))
 }
+
+pub(super) async fn delete_step(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id, step)): Path<(String, CampaignId, StepId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    if !power_maps::delete_step(&mut tx, &scope, id, step).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    Ok(back(scope.group_slug(), id))
+}

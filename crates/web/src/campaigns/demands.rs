@@ -51,6 +51,19 @@ pub(super) async fn change(
     Ok(Redirect::to(&format!("{}?notice=saved#demands", paths::campaign(scope.group_slug(), id))).into_response())
 }
 
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id, demand)): Path<(String, CampaignId, DemandId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    if !demands::delete(&mut tx, &scope, id, demand).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=removed#demands", paths::campaign(scope.group_slug(), id))).into_response())
+}
+
 /// What a campaign demands and of whom: its demands with their histories,
 /// the listening themes it answers, the pledges made on it, and the
 /// scorecards of the representatives it deals with. Both the organisers'

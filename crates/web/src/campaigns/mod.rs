@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::CAMPAIGN_GOAL_REMOVE, post(goals::remove))
         .route(paths::CAMPAIGN_DEMANDS, post(demands::add))
         .route(paths::CAMPAIGN_DEMAND, post(demands::change))
+        .route(paths::CAMPAIGN_DEMAND_DELETE, post(demands::delete))
         .route(paths::CAMPAIGN_POWER, get(power::show).post(power::add))
         .route(paths::CAMPAIGN_ACTOR, post(power::place))
         .route(paths::CAMPAIGN_ACTOR_REMOVE, post(power::remove))
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::CAMPAIGN_DASHBOARD, get(dashboard::show))
         .route(paths::CAMPAIGN_PLAN, post(dashboard::add_step))
         .route(paths::CAMPAIGN_STEP_DONE, post(dashboard::done))
+        .route(paths::CAMPAIGN_STEP_DELETE, post(dashboard::delete_step))
         .route(paths::CAMPAIGN_ASKS, get(asks::show).post(asks::add))
         .route(paths::CAMPAIGN_ASK_REPLY, post(asks::reply))
         // A document is read whole under its own cap (`document_max_bytes`).

@@ -51,6 +51,9 @@ struct OfficeOut {
     election_date: Option<String>,
     /// Absent when not known.
     elected: Option<bool>,
+    /// The term, YYYY-MM-DD, where known.
+    term_from: Option<String>,
+    term_to: Option<String>,
 }
 
 /// A representative: a councillor, MP, mayor or other office holder.
@@ -107,6 +110,8 @@ impl RepresentativeResource {
                     election_id: o.election_id.clone(),
                     election_date: o.election_date.map(|d| d.to_string()),
                     elected: o.elected,
+                    term_from: o.term_from.map(|d| d.to_string()),
+                    term_to: o.term_to.map(|d| d.to_string()),
                 })
                 .collect(),
             source: r.source.clone(),

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::REPRESENTATIVE_RECORDS, post(pledges::add_record))
         .route(paths::REPRESENTATIVE_RECORD_REMOVE, post(pledges::remove_record))
         .route(paths::PLEDGE, get(pledges::show).post(pledges::change))
+        .route(paths::PLEDGE_DELETE, post(pledges::delete))
 }
 
 pub fn public_router() -> Router<AppState> {

@@ -163,6 +163,8 @@ pub(super) async fn edit(
         kind: office.map_or(OfficeKind::Other, |o| o.kind).as_str().into(),
         post: office.map(|o| o.post.clone()).unwrap_or_default(),
         body: office.map(|o| o.body.clone()).unwrap_or_default(),
+        term_from: office.and_then(|o| o.term_from).map(|d| d.to_string()).unwrap_or_default(),
+        term_to: office.and_then(|o| o.term_to).map(|d| d.to_string()).unwrap_or_default(),
     };
     edit_page(&scope, csrf, id, RepresentativeForm { input, is_public: r.is_public.then(String::new) }, FieldErrors::default())
 }

@@ -127,3 +127,19 @@ pub(super) async fn remove_record(
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=removed#record", paths::representative(scope.group_slug(), id))).into_response())
 }
+
+/// Delete a pledge recorded by mistake; the audit log keeps what it was.
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, PledgeId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let pledge = pledges::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    pledges::delete(&mut tx, &scope, id).await?;
+    let what = format!("a pledge by {}", pledge.representative_name);
+    tredegar_db::audit::record(&mut tx, &scope, tredegar_domain::AuditAction::Delete, &what, &pledge.text, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=removed#pledges", paths::representative(scope.group_slug(), pledge.representative_id)))
+        .into_response())
+}
