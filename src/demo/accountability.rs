@@ -34,7 +34,7 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
         (DemandStatus::PartlyWon, "The council agreed to consult, but not to a ballot", 60),
         (DemandStatus::Won, "Cabinet agreed a binding ballot", 12),
     ] {
-        let change = Change { status, reason: why.into(), evidence_url: "https://democracy.example.gov.uk/cabinet".into() };
+        let change = Change { status, reason: why.into(), evidence_url: "https://democracy.example.gov.uk/cabinet".into(), document: None };
         demands::change(tx, scope, demolition, ballot, &change, days(n)).await?;
     }
 
@@ -71,7 +71,7 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
     }
     let [dai, ann, rhys] = reps[..] else { anyhow::bail!("demo councillors missing") };
     let hustings = "https://www.example.org/brookfield-hustings";
-    let pledge = |text: &str| Pledge { text: text.into(), made_on: day(180), source_url: hustings.into() };
+    let pledge = |text: &str| Pledge { text: text.into(), made_on: day(180), source_url: hustings.into(), document: None };
     let oppose = representatives::pledges::add(
         tx,
         scope,
@@ -85,7 +85,7 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
         (PledgeStatus::InTheWorks, "Spoke against it at scrutiny", 120),
         (PledgeStatus::Broken, "Voted for the demolition plan at full council", 30),
     ] {
-        let change = Change { status, reason: why.into(), evidence_url: "https://democracy.example.gov.uk/minutes".into() };
+        let change = Change { status, reason: why.into(), evidence_url: "https://democracy.example.gov.uk/minutes".into(), document: None };
         representatives::pledges::change(tx, scope, oppose, &change, days(n)).await?;
     }
     let vote_ballot = representatives::pledges::add(
@@ -101,6 +101,7 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
         status: PledgeStatus::Kept,
         reason: "Seconded the ballot motion".into(),
         evidence_url: "https://democracy.example.gov.uk/minutes".into(),
+        document: None,
     };
     representatives::pledges::change(tx, scope, vote_ballot, &kept, days(12)).await?;
     representatives::pledges::add(
@@ -127,6 +128,7 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
             title: title.into(),
             detail: String::new(),
             evidence_url: "https://democracy.example.gov.uk/minutes".into(),
+            document: None,
             vote: Some((cast, wanted)),
         };
         representatives::records::add(tx, scope, rep, &entry, Some(demolition), &[], days(n)).await?;

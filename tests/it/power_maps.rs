@@ -312,9 +312,32 @@ async fn the_timeline_keeps_wins_and_documents(app: TestApp) {
     assert_eq!(bytes, letter);
     drop(tx);
 
-    // Another group reaches neither the timeline nor the document.
+    // The document is evidence for a pledge and for a demand's status.
+    org.get(paths::representatives(SLUG)).await;
+    let rep = made(&org.post_form(paths::representatives(SLUG), &[("name", "Cllr Dai Morgan"), ("kind", "councillor")]).await);
+    org.representative(SLUG, &rep).await;
+    let fields = [("text", "I will back the ballot"), ("made_on", today.as_str()), ("document", doc.as_str())];
+    assert_eq!(org.post_form(paths::representative_pledges(SLUG, &rep), &fields).await.status(), StatusCode::SEE_OTHER);
+    let page = org.representative(SLUG, &rep).await;
+    assert!(page.body.contains(&format!("{}\">reply.pdf</a>", paths::document(SLUG, &doc))), "{}", page.body);
+    org.campaign(SLUG, &id).await;
+    let change = [("status", "partly_won"), ("reason", "Only a consultation"), ("document", doc.as_str())];
+    assert_eq!(org.post_form(paths::campaign_demand(SLUG, &id, &demand), &change).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM demand_changes WHERE document_id IS NOT NULL").await, 1);
+
+    // Another group reaches neither the timeline nor the document, nor cites it.
     let other = app.group("Heol Las Tenants", None).await;
     let mut them = app.signed_in(&other, "theirs@example.org", Role::Organiser).await;
     assert_eq!(them.get(paths::document("heol-las-tenants", &doc)).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(them.get(paths::campaign_timeline("heol-las-tenants", &id)).await.status(), StatusCode::NOT_FOUND);
+    them.get(paths::representatives("heol-las-tenants")).await;
+    let theirs = made(&them.post_form(paths::representatives("heol-las-tenants"), &[("name", "Cllr Other"), ("kind", "councillor")]).await);
+    let fields = [("text", "Borrowed evidence"), ("made_on", today.as_str()), ("document", doc.as_str())];
+    let r = them.post_form(paths::representative_pledges("heol-las-tenants", &theirs), &fields).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("is not one of the group&#39;s documents") || r.body.contains("is not one of the group's documents"),
+        "{}",
+        r.body
+    );
 }

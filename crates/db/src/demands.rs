@@ -54,7 +54,7 @@ pub async fn add(tx: &mut Tx, scope: &Scope, campaign: CampaignId, text: &str, n
         DemandStatus::Open,
         now
     )?;
-    let first = Change { status: DemandStatus::Open, reason: "Demand made".into(), evidence_url: String::new() };
+    let first = Change { status: DemandStatus::Open, reason: "Demand made".into(), evidence_url: String::new(), document: None };
     crate::changes::note(tx, scope, Of::Demand(id), &first, DemandStatus::as_str, now).await?;
     Ok(id)
 }

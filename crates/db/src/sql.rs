@@ -149,7 +149,8 @@ id_args!(
     RecordId,
     ActorId,
     StepId,
-    AskId
+    AskId,
+    DocumentId
 );
 
 /// SQL being built, with its values.

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tredegar_domain::campaigns::Moment;
 use tredegar_domain::representatives::Change;
-use tredegar_domain::{CampaignId, DemandId};
+use tredegar_domain::{CampaignId, DemandId, DocumentId};
 use uuid::Uuid;
 
 use crate::{DbError, Result, Scope, Tx};
@@ -18,7 +18,7 @@ pub struct MomentRow {
     pub title: String,
     pub detail: String,
     pub evidence_url: String,
-    pub document_id: Option<Uuid>,
+    pub document_id: Option<DocumentId>,
     pub document_name: Option<String>,
     pub demand_id: Option<DemandId>,
     pub demand_text: Option<String>,
@@ -63,7 +63,7 @@ pub async fn add(
             let found = crate::demands::get(tx, scope, d).await?.filter(|x| x.campaign_id == campaign);
             let found = found.ok_or_else(|| tredegar_domain::Problem::new("demand", "is not one of this campaign's demands"))?;
             if found.status != status {
-                let change = Change { status, reason: moment.title.clone(), evidence_url: moment.evidence_url.clone() };
+                let change = Change { status, reason: moment.title.clone(), evidence_url: moment.evidence_url.clone(), document: None };
                 crate::demands::change(tx, scope, campaign, d, &change, now).await?;
             }
             Some(d)
@@ -72,7 +72,7 @@ pub async fn add(
     };
     let document_id = match document {
         Some(doc) => {
-            let id = Uuid::now_v7();
+            let id = DocumentId::new();
             execute!(
                 tx,
                 "INSERT INTO documents (id, group_id, campaign_id, name, content_type, size, body, uploaded_by_name, uploaded_at) \
@@ -114,13 +114,13 @@ pub async fn add(
 /// A document of the group's: its name, type and bytes.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Document {
-    pub id: Uuid,
+    pub id: DocumentId,
     pub name: String,
     pub content_type: String,
     pub body: Vec<u8>,
 }
 
-pub async fn document(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<Option<Document>> {
+pub async fn document(tx: &mut Tx, scope: &Scope, id: DocumentId) -> Result<Option<Document>> {
     Ok(fetch_optional!(
         tx,
         Document,
@@ -131,7 +131,19 @@ pub async fn document(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<Option<Doc
 }
 
 /// The ids of every document of the group, for the export to read one by one.
-pub async fn document_ids(tx: &mut Tx, scope: &Scope) -> Result<Vec<Uuid>> {
-    let rows = fetch_all!(tx, (Uuid,), "SELECT id FROM documents WHERE group_id = $1 ORDER BY uploaded_at, id", scope.group_id())?;
+pub async fn document_ids(tx: &mut Tx, scope: &Scope) -> Result<Vec<DocumentId>> {
+    let rows = fetch_all!(tx, (DocumentId,), "SELECT id FROM documents WHERE group_id = $1 ORDER BY uploaded_at, id", scope.group_id())?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The group's documents, newest first, for choosing one as evidence:
+/// (id, name, the campaign's title).
+pub async fn documents(tx: &mut Tx, scope: &Scope) -> Result<Vec<(DocumentId, String, String)>> {
+    Ok(fetch_all!(
+        tx,
+        (DocumentId, String, String),
+        "SELECT d.id, d.name, c.title FROM documents d JOIN campaigns c ON c.id = d.campaign_id WHERE d.group_id = $1 \
+         ORDER BY d.uploaded_at DESC, d.id LIMIT 500",
+        scope.group_id()
+    )?)
 }

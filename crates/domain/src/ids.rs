@@ -90,4 +90,5 @@ id_type!(
     AskId,
     ActorId,
     StepId,
+    DocumentId,
 );

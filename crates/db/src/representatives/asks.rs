@@ -157,7 +157,8 @@ pub async fn sign(tx: &mut Tx, scope: &Scope, p: &PledgeToSign, page: &str, now:
     if n == 0 {
         return Ok(false);
     }
-    let pledge = tredegar_domain::representatives::Pledge { text: p.body.clone(), made_on: today, source_url: page.to_string() };
+    let pledge =
+        tredegar_domain::representatives::Pledge { text: p.body.clone(), made_on: today, source_url: page.to_string(), document: None };
     super::pledges::add(tx, scope, p.representative_id, &pledge, (Some(p.campaign_id), None), now).await?;
     Ok(true)
 }
@@ -185,6 +186,7 @@ pub async fn reply(tx: &mut Tx, scope: &Scope, campaign: CampaignId, ask: AskId,
         title: format!("Reply to “{subject}”"),
         detail: reply.text.clone(),
         evidence_url: String::new(),
+        document: None,
         vote: None,
     };
     super::records::add(tx, scope, rep, &entry, Some(campaign), &[], now).await?;

@@ -23,14 +23,16 @@ pub struct PledgeRow {
     pub demand_id: Option<DemandId>,
     pub demand_text: Option<String>,
     pub status: PledgeStatus,
+    pub document_id: Option<tredegar_domain::DocumentId>,
+    pub document_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "SELECT p.id, p.representative_id, r.name AS representative_name, p.text, p.made_on, p.source_url, \
-     p.campaign_id, c.title AS campaign_title, p.demand_id, d.text AS demand_text, p.status, p.created_at, p.modified_at \
-     FROM pledges p JOIN representatives r ON r.id = p.representative_id \
-     LEFT JOIN campaigns c ON c.id = p.campaign_id LEFT JOIN demands d ON d.id = p.demand_id";
+     p.campaign_id, c.title AS campaign_title, p.demand_id, d.text AS demand_text, p.status, p.document_id, doc.name AS document_name, \
+     p.created_at, p.modified_at FROM pledges p JOIN representatives r ON r.id = p.representative_id \
+     LEFT JOIN campaigns c ON c.id = p.campaign_id LEFT JOIN demands d ON d.id = p.demand_id LEFT JOIN documents doc ON doc.id = p.document_id";
 
 /// A representative's pledges, latest first.
 pub async fn of_representative(tx: &mut Tx, scope: &Scope, rep: RepresentativeId) -> Result<Vec<PledgeRow>> {
@@ -109,6 +111,7 @@ pub async fn add(
 ) -> Result<PledgeId> {
     crate::representatives::get(tx, scope, rep).await?.ok_or(DbError::NotFound)?;
     check_ties(tx, scope, campaign, demand).await?;
+    crate::changes::check_document(tx, scope, pledge.document).await?;
     // A demand belongs to one campaign: the pledge is on that campaign too.
     let campaign = match (campaign, demand) {
         (None, Some(d)) => crate::demands::get(tx, scope, d).await?.map(|d| d.campaign_id),
@@ -117,8 +120,8 @@ pub async fn add(
     let id = PledgeId::new();
     execute!(
         tx,
-        "INSERT INTO pledges (id, group_id, representative_id, text, made_on, source_url, campaign_id, demand_id, status, created_at, modified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        "INSERT INTO pledges (id, group_id, representative_id, text, made_on, source_url, campaign_id, demand_id, status, created_at, modified_at, \
+         document_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
         id,
         scope.group_id(),
         rep,
@@ -128,9 +131,15 @@ pub async fn add(
         campaign,
         demand,
         PledgeStatus::NotYetRated,
-        now
+        now,
+        pledge.document
     )?;
-    let first = Change { status: PledgeStatus::NotYetRated, reason: "Pledge recorded".into(), evidence_url: pledge.source_url.clone() };
+    let first = Change {
+        status: PledgeStatus::NotYetRated,
+        reason: "Pledge recorded".into(),
+        evidence_url: pledge.source_url.clone(),
+        document: pledge.document,
+    };
     crate::changes::note(tx, scope, Of::Pledge(id), &first, PledgeStatus::as_str, now).await?;
     Ok(id)
 }

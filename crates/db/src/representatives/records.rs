@@ -27,14 +27,16 @@ pub struct RecordRow {
     /// Taken from an event's check-in; whether that event is public.
     pub event_id: Option<tredegar_domain::EventId>,
     pub event_public: bool,
+    pub document_id: Option<tredegar_domain::DocumentId>,
+    pub document_name: Option<String>,
     pub created_by_name: String,
     pub created_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "SELECT x.id, x.representative_id, r.name AS representative_name, x.kind, x.on_date, x.title, x.detail, \
      x.evidence_url, x.campaign_id, c.title AS campaign_title, x.vote, x.wanted, x.event_id, COALESCE(e.is_public, FALSE) AS event_public, \
-     x.created_by_name, x.created_at FROM records x JOIN representatives r ON r.id = x.representative_id \
-     LEFT JOIN campaigns c ON c.id = x.campaign_id LEFT JOIN events e ON e.id = x.event_id";
+     x.document_id, doc.name AS document_name, x.created_by_name, x.created_at FROM records x JOIN representatives r ON r.id = x.representative_id \
+     LEFT JOIN campaigns c ON c.id = x.campaign_id LEFT JOIN events e ON e.id = x.event_id LEFT JOIN documents doc ON doc.id = x.document_id";
 
 /// A representative's record, latest first.
 pub async fn of_representative(tx: &mut Tx, scope: &Scope, rep: RepresentativeId) -> Result<Vec<RecordRow>> {
@@ -95,6 +97,7 @@ pub async fn add(
 ) -> Result<RecordId> {
     crate::representatives::get(tx, scope, rep).await?.ok_or(DbError::NotFound)?;
     super::pledges::check_ties(tx, scope, campaign, None).await?;
+    crate::changes::check_document(tx, scope, entry.document).await?;
     for p in pledges {
         if super::pledges::get(tx, scope, *p).await?.is_none_or(|p| p.representative_id != rep) {
             return Err(DbError::NotFound);
@@ -105,7 +108,7 @@ pub async fn add(
     execute!(
         tx,
         "INSERT INTO records (id, group_id, representative_id, kind, on_date, title, detail, evidence_url, campaign_id, vote, wanted, \
-         event_id, created_by_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13)",
+         event_id, created_by_name, created_at, document_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14)",
         id,
         scope.group_id(),
         rep,
@@ -118,7 +121,8 @@ pub async fn add(
         vote,
         wanted,
         scope.actor_name(),
-        now
+        now,
+        entry.document
     )?;
     for p in pledges {
         execute!(

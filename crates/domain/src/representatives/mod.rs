@@ -11,7 +11,7 @@ pub use scorecard::{Band, Scorecard};
 use chrono::NaiveDate;
 
 use crate::contact::{one_line_text, optional_text};
-use crate::{Email, FieldErrors, Problem};
+use crate::{DocumentId, Email, FieldErrors, Problem};
 
 /// The kind of office a representative holds or stood for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,6 +301,19 @@ pub(crate) fn shown(field: &str, s: &str, max: usize) -> Result<String, Problem>
     optional_text(field, s, max).and_then(|t| plain(field, t))?.ok_or_else(|| Problem::new(field, "must not be empty"))
 }
 
+/// A document chosen as evidence: empty, or one of the group's by id.
+pub fn document(field: &str, s: &str) -> Result<Option<DocumentId>, Problem> {
+    match s.trim() {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| Problem::new(field, "is not one of the group's documents")),
+    }
+}
+
+/// The document of a form otherwise without problems.
+fn errors_free_document(s: &str) -> Result<Option<DocumentId>, FieldErrors> {
+    document("document", s).map_err(FieldErrors::from)
+}
+
 /// A link given as evidence: empty, or a web address.
 pub fn evidence(field: &str, s: &str) -> Result<String, Problem> {
     crate::places::website(field, s)
@@ -318,6 +331,8 @@ pub struct Pledge {
     pub text: String,
     pub made_on: NaiveDate,
     pub source_url: String,
+    /// A document the group keeps, as its source.
+    pub document: Option<DocumentId>,
 }
 
 /// The pledge form, as typed.
@@ -329,6 +344,8 @@ pub struct PledgeInput {
     pub source_url: String,
     pub campaign: String,
     pub demand: String,
+    /// A document the group keeps, by id, as the source.
+    pub document: String,
 }
 
 impl PledgeInput {
@@ -338,7 +355,9 @@ impl PledgeInput {
         let made_on = errors.check(past_date("made_on", &self.made_on, today));
         let source_url = errors.check(evidence("source_url", &self.source_url));
         match (text, made_on, source_url) {
-            (Some(text), Some(made_on), Some(source_url)) if errors.is_empty() => Ok(Pledge { text, made_on, source_url }),
+            (Some(text), Some(made_on), Some(source_url)) if errors.is_empty() => {
+                Ok(Pledge { text, made_on, source_url, document: errors_free_document(&self.document)? })
+            }
             _ => Err(errors),
         }
     }
@@ -350,6 +369,7 @@ pub struct Change<S> {
     pub status: S,
     pub reason: String,
     pub evidence_url: String,
+    pub document: Option<DocumentId>,
 }
 
 /// The status form, as typed.
@@ -359,6 +379,7 @@ pub struct ChangeInput {
     pub status: String,
     pub reason: String,
     pub evidence_url: String,
+    pub document: String,
 }
 
 impl ChangeInput {
@@ -369,7 +390,9 @@ impl ChangeInput {
         let reason = errors.check(shown("reason", &self.reason, 2000));
         let evidence_url = errors.check(evidence("evidence_url", &self.evidence_url));
         match (status, reason, evidence_url) {
-            (Some(status), Some(reason), Some(evidence_url)) if errors.is_empty() => Ok(Change { status, reason, evidence_url }),
+            (Some(status), Some(reason), Some(evidence_url)) if errors.is_empty() => {
+                Ok(Change { status, reason, evidence_url, document: errors_free_document(&self.document)? })
+            }
             _ => Err(errors),
         }
     }
@@ -383,6 +406,7 @@ pub struct Entry {
     pub title: String,
     pub detail: String,
     pub evidence_url: String,
+    pub document: Option<DocumentId>,
     /// A vote: how they voted, and how the campaign wanted it cast.
     pub vote: Option<(Vote, Vote)>,
 }
@@ -398,6 +422,7 @@ pub struct EntryInput {
     pub evidence_url: String,
     pub vote: String,
     pub wanted: String,
+    pub document: String,
     pub campaign: String,
     /// The pledges it bears on, by id.
     pub pledges: Vec<String>,
@@ -425,7 +450,7 @@ impl EntryInput {
         };
         match (kind, on_date, title, evidence_url) {
             (Some(kind), Some(on_date), Some(title), Some(evidence_url)) if errors.is_empty() => {
-                Ok(Entry { kind, on_date, title, detail, evidence_url, vote })
+                Ok(Entry { kind, on_date, title, detail, evidence_url, document: errors_free_document(&self.document)?, vote })
             }
             _ => Err(errors),
         }
@@ -467,7 +492,7 @@ mod tests {
         assert!(e.message_for("vote").is_some() && e.message_for("wanted") == Some("must be for or against"));
         let ok = EntryInput { vote: "against".into(), wanted: "for".into(), ..vote }.check(today).expect("a vote");
         assert_eq!(ok.vote, Some((Vote::Against, Vote::For)));
-        let change = ChangeInput { status: "kept".into(), reason: String::new(), evidence_url: String::new() };
+        let change = ChangeInput { status: "kept".into(), reason: String::new(), evidence_url: String::new(), document: String::new() };
         assert!(change.check(PledgeStatus::parse).expect_err("no reason").message_for("reason").is_some());
     }
 }

@@ -212,6 +212,7 @@ pub(super) struct ShowPage {
     demand_statuses: &'static [tredegar_domain::campaigns::DemandStatus],
     public_url: String,
     organiser: bool,
+    documents: Vec<(tredegar_domain::DocumentId, String, String)>,
 }
 
 impl ShowPage {
@@ -255,6 +256,7 @@ pub(super) async fn show_page(
     let goals = goals::standings(&mut tx, scope, id, zone.today(&state.clock.now())).await?;
     let choices = goals::choices(&mut tx, scope).await?;
     let plan = super::demands::plan(&mut tx, scope, id, false).await?;
+    let documents = tredegar_db::wins::documents(&mut tx, scope).await?;
     drop(tx);
     let notice = Notice { notice: q.notice };
     let has_problems = !errors.is_empty();
@@ -272,6 +274,7 @@ pub(super) async fn show_page(
         demand_statuses: tredegar_domain::campaigns::DemandStatus::ALL,
         public_url: format!("{}{}", state.config.public_url.trim_end_matches('/'), paths::public_campaign(id)),
         organiser: true,
+        documents,
     });
     render_form(page, has_problems)
 }

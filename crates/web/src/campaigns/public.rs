@@ -28,6 +28,7 @@ struct PublicPage {
     csrf: String,
     slug: String,
     demand_statuses: &'static [tredegar_domain::campaigns::DemandStatus],
+    documents: Vec<(tredegar_domain::DocumentId, String, String)>,
 }
 
 impl PublicPage {
@@ -53,5 +54,6 @@ pub(super) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         csrf: String::new(),
         slug: String::new(),
         demand_statuses: &[],
+        documents: Vec::new(),
     }))
 }

@@ -135,7 +135,7 @@ pub(super) async fn add(
 pub(super) async fn document(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
-    Path((_, id)): Path<(String, uuid::Uuid)>,
+    Path((_, id)): Path<(String, tredegar_domain::DocumentId)>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let doc = wins::document(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;

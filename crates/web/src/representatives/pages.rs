@@ -208,6 +208,7 @@ struct ShowPage {
     record_kinds: &'static [RecordKind],
     votes: &'static [Vote],
     organiser: bool,
+    documents: Vec<(tredegar_domain::DocumentId, String, String)>,
 }
 
 #[derive(Default, Deserialize)]
@@ -242,6 +243,7 @@ pub(super) async fn show(
     rows.retain(|r| counted(r.campaign_id));
     let records = with_pledges(&mut tx, &scope, rows, &all_pledges).await?;
     let pledges = all_pledges.into_iter().filter(|p| counted(p.campaign_id)).collect();
+    let documents = tredegar_db::wins::documents(&mut tx, &scope).await?;
     let all = campaigns::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0;
     let mut demands = Vec::new();
     for c in &all {
@@ -268,6 +270,7 @@ pub(super) async fn show(
         record_kinds: RecordKind::ALL,
         votes: Vote::ALL,
         organiser: true,
+        documents,
     }))
 }
 

@@ -55,6 +55,7 @@ struct PledgePage {
     pledge: PledgeRow,
     history: Vec<StatusChange<PledgeStatus>>,
     statuses: &'static [PledgeStatus],
+    documents: Vec<(tredegar_domain::DocumentId, String, String)>,
 }
 
 pub(super) async fn show(
@@ -67,6 +68,7 @@ pub(super) async fn show(
     let mut tx = state.db.read().await?;
     let pledge = pledges::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     let history = pledges::history(&mut tx, &scope, id).await?;
+    let documents = tredegar_db::wins::documents(&mut tx, &scope).await?;
     drop(tx);
     let title = format!("Pledge by {}", pledge.representative_name);
     render(Page::new(Layout::for_scope(&title, &scope, csrf).notice(&notice), |layout| PledgePage {
@@ -75,6 +77,7 @@ pub(super) async fn show(
         pledge,
         history,
         statuses: PledgeStatus::ALL,
+        documents,
     }))
 }
 
