@@ -77,6 +77,9 @@ async fn an_invitation_is_emailed_and_its_turn_up_and_reply_are_kept(app: TestAp
     let bad = org.post_form(paths::campaign_ask_reply(SLUG, &campaign, &reply_to), &[("replied_on", "2199-01-01"), ("reply", "")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("is in the future") && bad.body.contains("say what they said"), "{}", bad.body);
+    let early =
+        org.post_form(paths::campaign_ask_reply(SLUG, &campaign, &reply_to), &[("replied_on", "2020-01-01"), ("reply", "Before")]).await;
+    assert!(early.status() == StatusCode::BAD_REQUEST && early.body.contains("is before they were asked"), "{}", early.body);
     let today = Utc::now().format("%Y-%m-%d").to_string();
     let r =
         org.post_form(paths::campaign_ask_reply(SLUG, &campaign, &reply_to), &[("replied_on", &today), ("reply", "I will be there")]).await;

@@ -66,7 +66,7 @@ async fn pledges_and_records_make_a_scorecard(app: TestApp) {
         )
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    for said in ["Name: must not be empty", "Kind: must be one of", "Email:", "Term to: is before the term starts"] {
+    for said in ["Name: must not be empty", "Kind: must be one of", "Email:", "Term until: is before the term starts"] {
         assert!(bad.body.contains(said), "{said}: {}", bad.body);
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM representatives").await, 0);

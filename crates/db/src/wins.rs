@@ -64,7 +64,9 @@ pub async fn add(
             let found = found.ok_or_else(|| tredegar_domain::Problem::new("demand", "is not one of this campaign's demands"))?;
             if found.status != status {
                 let change = Change { status, reason: moment.title.clone(), evidence_url: moment.evidence_url.clone(), document: None };
-                crate::demands::change(tx, scope, campaign, d, &change, now).await?;
+                // Dated when it was won, not when it was typed.
+                let on = moment.happened_on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc().min(now));
+                crate::demands::change(tx, scope, campaign, d, &change, on).await?;
             }
             Some(d)
         }

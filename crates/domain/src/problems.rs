@@ -99,6 +99,8 @@ impl Problem {
             ("representatives", _) => "Who".to_string(),
             ("influence", _) => "Influence".to_string(),
             ("happened_on", _) => "When it happened".to_string(),
+            ("term_from", _) => "Term from".to_string(),
+            ("term_to", _) => "Term until".to_string(),
             ("win", _) => "Won".to_string(),
             ("document", _) => "A document".to_string(),
             ("stance", _) => "Stance".to_string(),

@@ -79,7 +79,7 @@ impl Layout {
                 "revoked" => "Invitation withdrawn. Its link no longer works.",
                 "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
                 "saved" => "Saved.",
-                "asked-emailed" => "Saved. The emails are on their way; anyone without an official email is noted as asked some other way.",
+                "asked-emailed" => "Saved. The emails wait in the outbox until mail goes out (an admin sees whether it can under Settings, Email); anyone without an official email is noted as asked some other way.",
                 "taken-off" => "Taken off. Their timeline notes it.",
                 "removed" => "Removed.",
                 "conversation" => "Conversation saved. It is on their timeline below.",

@@ -168,16 +168,19 @@ pub async fn sign(tx: &mut Tx, scope: &Scope, p: &PledgeToSign, page: &str, now:
 pub async fn reply(tx: &mut Tx, scope: &Scope, campaign: CampaignId, ask: AskId, reply: &Reply, now: DateTime<Utc>) -> Result<()> {
     let found = fetch_optional!(
         tx,
-        (RepresentativeId, String, Option<NaiveDate>),
-        "SELECT representative_id, subject, replied_on FROM asks WHERE id = $1 AND campaign_id = $2 AND group_id = $3",
+        (RepresentativeId, String, Option<NaiveDate>, DateTime<Utc>),
+        "SELECT representative_id, subject, replied_on, created_at FROM asks WHERE id = $1 AND campaign_id = $2 AND group_id = $3",
         ask,
         campaign,
         scope.group_id()
     )?;
     // One answer an ask: a signature, or a reply recorded, is never overwritten.
-    let (rep, subject, replied) = found.ok_or(DbError::NotFound)?;
+    let (rep, subject, replied, asked) = found.ok_or(DbError::NotFound)?;
     if replied.is_some() {
         return Err(tredegar_domain::Problem::new("reply", "is recorded already: an ask has one answer").into());
+    }
+    if reply.on < asked.date_naive() {
+        return Err(tredegar_domain::Problem::new("replied_on", "is before they were asked").into());
     }
     execute!(tx, "UPDATE asks SET replied_on = $2, reply = $3 WHERE id = $1", ask, reply.on, &reply.text)?;
     let entry = Entry {
