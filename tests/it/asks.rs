@@ -133,7 +133,11 @@ async fn a_representative_signs_a_pledge_by_the_link_sent_to_them(app: TestApp, 
     ];
     assert_eq!(org.post_form(paths::campaign_asks(SLUG, &campaign), &ask).await.status(), StatusCode::SEE_OTHER);
     let mail = mailbox.wait_for_subject("dai.morgan@example.gov.uk", "Will you oppose the demolition?").await;
-    assert!(mail.text.contains("I will oppose the demolition of Bevan Court"), "{}", mail.text);
+    assert!(
+        mail.text.contains("I will oppose the demolition of Bevan Court") && mail.text.contains("campaigning on “Stop the demolition”"),
+        "{}",
+        mail.text
+    );
     let link = mail.link("/sign/");
     let path = link.strip_prefix(&app.url).unwrap_or(&link).to_string();
 

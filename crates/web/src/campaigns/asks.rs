@@ -84,11 +84,14 @@ pub(super) async fn add(
     };
     // An event belongs to an invitation only.
     let event = event.filter(|_| ask.kind == AskKind::Invitation);
+    let campaign = the_campaign(&state, &scope, id).await?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     for (ask_id, rep) in asks::add(&mut tx, &scope, id, &to, event, &ask, now).await? {
         let text = match ask.kind {
-            AskKind::Pledge => crate::representatives::pledge_email(&state, scope.group_name(), &rep.name, &ask.body, ask_id).await?,
+            AskKind::Pledge => {
+                crate::representatives::pledge_email(&state, scope.group_name(), &campaign.title, &rep.name, &ask.body, ask_id).await?
+            }
             AskKind::Invitation | AskKind::Letter => ask.body.clone(),
         };
         asks::email(&mut tx, &scope, ask.kind, &rep.email, &ask.subject, &text, now).await?;

@@ -20,10 +20,10 @@ use crate::{AppError, AppState, paths};
 const PURPOSE: &str = "sign-pledge";
 
 /// The email asking a representative to sign: the pledge, and their link.
-pub async fn pledge_email(state: &AppState, group: &str, name: &str, pledge: &str, ask: AskId) -> Result<String, AppError> {
+pub async fn pledge_email(state: &AppState, group: &str, campaign: &str, name: &str, pledge: &str, ask: AskId) -> Result<String, AppError> {
     let link = format!("{}{}", state.config.public_url.trim_end_matches('/'), paths::pledge_sign(signed_token(state, PURPOSE, ask).await?));
     Ok(format!(
-        "Dear {name},\n\n{group} asks you to sign this pledge:\n\n    {pledge}\n\n\
+        "Dear {name},\n\n{group}, campaigning on “{campaign}”, asks you to sign this pledge:\n\n    {pledge}\n\n\
          To read and sign it, follow this link. It was sent only to your official address, which is how your signature is known to be yours:\n{link}\n\n\
          Once signed, it is shown with your name on your public record."
     ))
