@@ -92,3 +92,12 @@ id_type!(
     StepId,
     DocumentId,
 );
+
+/// An optional choice of id in a form (a select's value): empty is none;
+/// anything that is not an id is `message` about `field`.
+pub fn chosen_id<T: FromStr>(field: &str, s: &str, message: &str) -> Result<Option<T>, crate::Problem> {
+    match s.trim() {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| crate::Problem::new(field, message)),
+    }
+}

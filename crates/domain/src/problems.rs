@@ -149,6 +149,19 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The problems found before a form's own check, with that check's:
+    /// its value only if there are none.
+    pub fn and<T>(mut self, checked: Result<T, FieldErrors>) -> Result<T, FieldErrors> {
+        match checked {
+            Ok(v) if self.is_empty() => Ok(v),
+            Ok(_) => Err(self),
+            Err(e) => {
+                self.0.extend(e.0);
+                Err(self)
+            }
+        }
+    }
+
     pub fn into_result(self) -> Result<(), FieldErrors> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
@@ -184,7 +197,17 @@ impl std::error::Error for FieldErrors {}
 
 #[cfg(test)]
 mod tests {
-    use super::Problem;
+    use super::{FieldErrors, Problem};
+
+    #[test]
+    fn problems_found_first_join_the_checks() {
+        let before = FieldErrors::from(Problem::new("campaign", "x"));
+        let both = before.clone().and::<()>(Err(Problem::new("title", "y").into())).err().unwrap_or_default();
+        let fields: Vec<&str> = both.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["campaign", "title"]);
+        assert!(before.and(Ok(1)).is_err());
+        assert_eq!(FieldErrors::default().and(Ok(1)), Ok(1));
+    }
 
     #[test]
     fn a_problem_names_its_field_as_the_form_does() {

@@ -303,15 +303,7 @@ pub(crate) fn shown(field: &str, s: &str, max: usize) -> Result<String, Problem>
 
 /// A document chosen as evidence: empty, or one of the group's by id.
 pub fn document(field: &str, s: &str) -> Result<Option<DocumentId>, Problem> {
-    match s.trim() {
-        "" => Ok(None),
-        id => id.parse().map(Some).map_err(|_| Problem::new(field, "is not one of the group's documents")),
-    }
-}
-
-/// The document of a form otherwise without problems.
-fn errors_free_document(s: &str) -> Result<Option<DocumentId>, FieldErrors> {
-    document("document", s).map_err(FieldErrors::from)
+    crate::ids::chosen_id(field, s, "is not one of the group's documents")
 }
 
 /// A link given as evidence: empty, or a web address.
@@ -354,10 +346,9 @@ impl PledgeInput {
         let text = errors.check(shown("text", &self.text, 2000));
         let made_on = errors.check(past_date("made_on", &self.made_on, today));
         let source_url = errors.check(evidence("source_url", &self.source_url));
+        let document = errors.check(document("document", &self.document)).flatten();
         match (text, made_on, source_url) {
-            (Some(text), Some(made_on), Some(source_url)) if errors.is_empty() => {
-                Ok(Pledge { text, made_on, source_url, document: errors_free_document(&self.document)? })
-            }
+            (Some(text), Some(made_on), Some(source_url)) if errors.is_empty() => Ok(Pledge { text, made_on, source_url, document }),
             _ => Err(errors),
         }
     }
@@ -389,10 +380,9 @@ impl ChangeInput {
         let status = errors.check(parse("status", &self.status));
         let reason = errors.check(shown("reason", &self.reason, 2000));
         let evidence_url = errors.check(evidence("evidence_url", &self.evidence_url));
+        let document = errors.check(document("document", &self.document)).flatten();
         match (status, reason, evidence_url) {
-            (Some(status), Some(reason), Some(evidence_url)) if errors.is_empty() => {
-                Ok(Change { status, reason, evidence_url, document: errors_free_document(&self.document)? })
-            }
+            (Some(status), Some(reason), Some(evidence_url)) if errors.is_empty() => Ok(Change { status, reason, evidence_url, document }),
             _ => Err(errors),
         }
     }
@@ -448,9 +438,10 @@ impl EntryInput {
             }
             _ => None,
         };
+        let document = errors.check(document("document", &self.document)).flatten();
         match (kind, on_date, title, evidence_url) {
             (Some(kind), Some(on_date), Some(title), Some(evidence_url)) if errors.is_empty() => {
-                Ok(Entry { kind, on_date, title, detail, evidence_url, document: errors_free_document(&self.document)?, vote })
+                Ok(Entry { kind, on_date, title, detail, evidence_url, document, vote })
             }
             _ => Err(errors),
         }

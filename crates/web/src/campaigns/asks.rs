@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tredegar_db::events;
 use tredegar_db::representatives::asks::{self, AskRow};
 use tredegar_db::representatives::{self, RepresentativeRow};
+use tredegar_domain::ids::chosen_id;
 use tredegar_domain::representatives::asks::{AskInput, AskKind, ReplyInput};
 use tredegar_domain::{AskId, CampaignId, EventId, FieldErrors, Problem, RepresentativeId};
 
@@ -70,18 +71,8 @@ pub(super) async fn add(
         .iter()
         .filter_map(|r| errors.check(r.parse().map_err(|_| Problem::new("representatives", "is not one of the group's representatives"))))
         .collect();
-    let event: Option<EventId> = match form.event.trim() {
-        "" => None,
-        e => errors.check(e.parse().map_err(|_| Problem::new("event", "is not one of the group's events"))),
-    };
-    let ask = match form.check() {
-        Ok(ask) if errors.is_empty() => ask,
-        Ok(_) => return Err(errors.into()),
-        Err(mut e) => {
-            e.0.extend(errors.0);
-            return Err(e.into());
-        }
-    };
+    let event: Option<EventId> = errors.check(chosen_id("event", &form.event, "is not one of the group's events")).flatten();
+    let ask = errors.and(form.check())?;
     // An event belongs to an invitation only.
     let event = event.filter(|_| ask.kind == AskKind::Invitation);
     let campaign = the_campaign(&state, &scope, id).await?;

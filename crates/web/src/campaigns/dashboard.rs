@@ -12,7 +12,7 @@ use tredegar_db::campaigns::{self, Campaign, PetitionCount};
 use tredegar_db::power_maps::{self, CarriedBy, StepRow};
 use tredegar_db::{attendances, events, petitions};
 use tredegar_domain::power_maps::{StepInput, StepKind};
-use tredegar_domain::{CampaignId, Problem, StepId};
+use tredegar_domain::{CampaignId, FieldErrors, Problem, StepId};
 
 use super::goals::{self, Standing};
 use super::pages::{ShowQuery, the_campaign};
@@ -149,12 +149,9 @@ pub(super) async fn add_step(
     Path((_, id)): Path<(String, CampaignId)>,
     Form(form): Form<StepInput>,
 ) -> Result<Response, AppError> {
-    let by = carried_by(&form.carried_by);
-    let step = form.check().map_err(|mut e| {
-        e.0.extend(by.clone().err());
-        e
-    })?;
-    let by = by?;
+    let mut errors = FieldErrors::default();
+    let by = errors.check(carried_by(&form.carried_by)).flatten();
+    let step = errors.and(form.check())?;
     let mut tx = state.db.write().await?;
     power_maps::add_step(&mut tx, &scope, id, &step, by, state.clock.now()).await?;
     tx.commit().await?;

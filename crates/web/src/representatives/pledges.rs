@@ -15,12 +15,9 @@ use crate::extract::{Form, Path, Query};
 use crate::ui::{Layout, Notice, Page, render};
 use crate::{AppError, AppState, paths};
 
-/// An optional choice of id in a form: empty is none; anything else must read.
+/// An optional choice of id in the forms here.
 fn chosen<T: std::str::FromStr>(field: &str, s: &str) -> Result<Option<T>, Problem> {
-    match s.trim() {
-        "" => Ok(None),
-        s => s.parse().map(Some).map_err(|_| Problem::new(field, "is not one of the choices")),
-    }
+    tredegar_domain::ids::chosen_id(field, s, "is not one of the choices")
 }
 
 pub(super) async fn add(
@@ -33,14 +30,7 @@ pub(super) async fn add(
     let mut errors = FieldErrors::default();
     let campaign: Option<Option<CampaignId>> = errors.check(chosen("campaign", &form.campaign));
     let demand: Option<Option<DemandId>> = errors.check(chosen("demand", &form.demand));
-    let pledge = form.check(today).map_err(|e| {
-        let mut all = errors.clone();
-        all.0.extend(e.0);
-        all
-    })?;
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
+    let pledge = errors.and(form.check(today))?;
     let mut tx = state.db.write().await?;
     pledges::add(&mut tx, &scope, id, &pledge, (campaign.flatten(), demand.flatten()), state.clock.now()).await?;
     tx.commit().await?;
@@ -104,14 +94,7 @@ pub(super) async fn add_record(
     let mut errors = FieldErrors::default();
     let campaign: Option<Option<CampaignId>> = errors.check(chosen("campaign", &form.campaign));
     let on: Vec<PledgeId> = form.pledges.iter().filter_map(|p| errors.check(chosen("pledges", p)).flatten()).collect();
-    let entry = form.check(today).map_err(|e| {
-        let mut all = errors.clone();
-        all.0.extend(e.0);
-        all
-    })?;
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
+    let entry = errors.and(form.check(today))?;
     let mut tx = state.db.write().await?;
     records::add(&mut tx, &scope, id, &entry, campaign.flatten(), &on, state.clock.now()).await?;
     tx.commit().await?;
