@@ -75,3 +75,12 @@ pub mod api {
     #[from_request(via(axum::Json), rejection(ApiError))]
     pub struct Json<T>(pub T);
 }
+
+/// An uploaded file's name as the browser gave it, made safe to keep and
+/// show: its last path part, without control, invisible or text-direction
+/// characters, at most 200 characters.
+pub fn upload_name(field: &axum::extract::multipart::Field<'_>) -> String {
+    let shown = |c: &char| !c.is_control() && !tredegar_domain::text::has_hidden(&c.to_string());
+    let name: String = field.file_name().unwrap_or_default().chars().filter(shown).take(200).collect();
+    name.rsplit(['/', '\\']).next().unwrap_or_default().trim().to_string()
+}

@@ -75,9 +75,7 @@ async fn read(state: &AppState, multipart: &mut Multipart) -> Result<(MomentInpu
     while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "document" {
-            let shown = |c: &char| !c.is_control() && !tredegar_domain::text::has_hidden(&c.to_string());
-            let file: String = field.file_name().unwrap_or_default().chars().filter(shown).take(200).collect();
-            let file = file.rsplit(['/', '\\']).next().unwrap_or_default().trim().to_string();
+            let file = crate::extract::upload_name(&field);
             let content_type = field.content_type().unwrap_or("application/octet-stream").chars().take(100).collect();
             let mut body = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(broken)? {

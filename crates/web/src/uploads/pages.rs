@@ -102,8 +102,7 @@ async fn receive(state: &AppState, path: &std::path::Path, multipart: &mut Multi
         if field.name() != Some("file") {
             continue;
         }
-        let name: String = field.file_name().unwrap_or_default().chars().filter(|c| !c.is_control()).take(200).collect();
-        let name = name.rsplit(['/', '\\']).next().unwrap_or_default().trim().to_string();
+        let name = crate::extract::upload_name(&field);
         if name.is_empty() {
             return Ok(None);
         }
