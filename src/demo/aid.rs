@@ -2,13 +2,14 @@
 //! what the volunteer and the organiser offer, and a handful of needs at
 //! every step, so each page has something on it: one new, one ready to
 //! offer, one offered to the volunteer (waiting on their answer under My
-//! help), one they took on (so they see who and where), and one the
-//! organiser did.
+//! help), one they took on (so they see who and where; it comes round
+//! weekly), and one the organiser did, which points to the damp and whose
+//! requester said how it went and would like to get involved.
 
 use chrono::{DateTime, Duration, Utc};
-use tredegar_db::aid::{self, offers};
+use tredegar_db::aid::{self, follow, offers};
 use tredegar_db::{Scope, Tx};
-use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Offer, Urgency};
+use tredegar_domain::aid::{HowItWent, Need, NeedSource, NeedStatus, Offer, Repeats, Urgency};
 use tredegar_domain::{AidCategoryId, Email, Phone, Postcode, UserId};
 
 const KINDS: [(&str, bool); 6] = [
@@ -98,6 +99,10 @@ pub(super) async fn mutual_aid(
             email: None::<Email>,
             how_to_contact: if i == 0 { "Knock loudly: the bell is broken".into() } else { String::new() },
             asked_by: if i == 3 { "Mair Rees, his sister-in-law, 07700 900399".into() } else { String::new() },
+            // The shopping comes round every week, by the same volunteer.
+            repeats: if i == 0 { Repeats::Weekly } else { Repeats::Never },
+            same_volunteer: i == 0,
+            involve: i == 2,
         };
         let asked = now - Duration::hours(30 - 5 * i64::try_from(i)?);
         ids.push(
@@ -117,5 +122,18 @@ pub(super) async fn mutual_aid(
     aid::change(tx, organiser, *repair, NeedStatus::Offered, me, "", at(12)).await?;
     aid::change(tx, organiser, *repair, NeedStatus::Accepted, None, "", at(11)).await?;
     aid::change(tx, organiser, *repair, NeedStatus::Done, None, "New hinge fitted", at(3)).await?;
+    // The door was rotten with damp: the repair points at the landlord, and
+    // the one helped said how it went and would like to get involved.
+    let damp = tredegar_db::conversations::theme(tx, organiser, "Damp and mould", now).await?;
+    let repair_row = aid::get(tx, organiser, *repair).await?.ok_or_else(|| anyhow::anyhow!("the demo repair"))?;
+    follow::set_themes(tx, organiser, &repair_row, &[damp]).await?;
+    let wording = tredegar_domain::aid::involve_wording(organiser.group_name());
+    let said = follow::Feedback {
+        how: HowItWent::WentWell,
+        note: "Quick and tidy. The whole block has this damp.",
+        involve: true,
+        wording: &wording,
+    };
+    follow::give_feedback(tx, organiser, *repair, &said, at(2)).await?;
     Ok(())
 }

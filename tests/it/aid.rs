@@ -110,7 +110,9 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     let asked = resident.post_form(paths::ask_for_help(SLUG), &asking(&groceries, "Gwen Morgan")).await;
     assert_eq!(asked.status(), StatusCode::SEE_OTHER, "{}", asked.body);
     assert!(resident.follow(&asked).await.body.contains("We have your request"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 1, "the one asking became a person, through the upsert");
+    let asking = "SELECT COUNT(*) FROM people WHERE id NOT IN (SELECT person_id FROM aid_offers WHERE person_id IS NOT NULL)";
+    assert_eq!(count(&app, asking).await, 1, "the one asking became a person, through the upsert");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM aid_offers WHERE person_id IS NOT NULL").await, 2, "and each volunteer has a record");
 
     // The coordinator sees who and where (audited), and the volunteers ranked with why.
     let need = first_need(&mut coordinator).await;

@@ -76,6 +76,9 @@ async fn the_matcher_agrees_with_each_needs_own_ranking(app: TestApp) {
             email: None,
             how_to_contact: String::new(),
             asked_by: String::new(),
+            repeats: tredegar_domain::aid::Repeats::Never,
+            same_volunteer: false,
+            involve: false,
         };
         let kind = kinds[dice.roll(kinds.len() as u64) as usize];
         let mut tx = app.db.write().await.unwrap();

@@ -6,6 +6,7 @@ mod accessibility;
 mod accounts;
 mod admin;
 mod aid;
+mod aid_follow;
 mod aid_ranking;
 mod api;
 mod asks;

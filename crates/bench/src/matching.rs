@@ -12,7 +12,7 @@ use anyhow::Context;
 use tredegar_db::aid::offers::{self, Rules};
 use tredegar_db::aid::{self, matching};
 use tredegar_db::{Db, Sql};
-use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Urgency};
+use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Repeats, Urgency};
 use tredegar_domain::{AidCategoryId, NeedId, Phone, Postcode, UserId};
 use tredegar_web::Clock;
 
@@ -59,6 +59,9 @@ pub async fn run(needs: usize, volunteers: usize, sample: usize) -> anyhow::Resu
         email: None,
         how_to_contact: String::new(),
         asked_by: String::new(),
+        repeats: Repeats::Never,
+        same_volunteer: false,
+        involve: false,
     };
     let one = aid::add(&mut tx, &scope, &first, *kinds.first().context("kinds")?, NeedSource::Coordinator, now).await?;
     let person = aid::get(&mut tx, &scope, one).await?.context("the first need")?.person_id;

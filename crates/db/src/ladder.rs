@@ -96,6 +96,10 @@ fn push_rule(q: &mut Sql, rule: &RungRule) {
         RungRule::Recruited { at_least } => {
             q.push("(SELECT COUNT(*) FROM relationships r WHERE r.other_id = k.id AND r.kind = 'recruited_by') >= ").bind(*at_least);
         }
+        RungRule::Helped { at_least } => {
+            q.push("(SELECT COUNT(*) FROM needs n JOIN aid_offers o ON o.user_id = n.volunteer_id AND o.group_id = n.group_id ");
+            q.push("WHERE o.person_id = k.id AND n.status = 'done') >= ").bind(*at_least);
+        }
         RungRule::AssessedAtMost { level } => {
             q.push("EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = k.id AND a.level <= ").bind(i64::from(*level)).push(")");
         }

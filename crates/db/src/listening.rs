@@ -1,7 +1,8 @@
 //! The listening report: which issues people raise in conversations, and
-//! where, over a period. Counts come from one index on the themes raised
-//! (group, time, theme, area); the drill-down lists only conversations whose
-//! person the reader may see.
+//! the shared problems needs for help point to, and where, over a period.
+//! Counts come from one index on each (group, time, theme, area); the
+//! drill-down lists only conversations whose person the reader may see, and
+//! needs only for coordinators.
 
 use chrono::{DateTime, Utc};
 use tredegar_domain::ThemeId;
@@ -36,15 +37,25 @@ struct Counted {
     n: i64,
 }
 
+/// Counts from conversations and from needs for help that point to a
+/// shared problem, added together.
 async fn counts(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>, by_area: bool) -> Result<Vec<Counted>> {
-    let mut q = Sql::new(if by_area {
-        "SELECT ct.theme_id, t.name, ct.area, COUNT(*) AS n FROM conversation_themes ct JOIN themes t ON t.id = ct.theme_id"
-    } else {
-        "SELECT ct.theme_id, t.name, '' AS area, COUNT(*) AS n FROM conversation_themes ct JOIN themes t ON t.id = ct.theme_id"
-    });
-    q.push(" WHERE ct.group_id = ").bind(scope.group_id());
-    q.push(" AND ct.held_at >= ").bind(from).push(" AND ct.held_at < ").bind(to);
-    q.push(if by_area { " GROUP BY ct.theme_id, t.name, ct.area" } else { " GROUP BY ct.theme_id, t.name" });
+    let area = if by_area { "area" } else { "''" };
+    let mut q = Sql::new("SELECT theme_id, name, ");
+    q.push(area).push(" AS area, CAST(SUM(n) AS BIGINT) AS n FROM (");
+    for (i, (table, at)) in [("conversation_themes", "held_at"), ("need_themes", "raised_at")].into_iter().enumerate() {
+        if i > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push("SELECT r.theme_id, t.name, r.area, COUNT(*) AS n FROM ").push(table).push(" r JOIN themes t ON t.id = r.theme_id");
+        q.push(" WHERE r.group_id = ").bind(scope.group_id());
+        q.push(" AND r.").push(at).push(" >= ").bind(from).push(" AND r.").push(at).push(" < ").bind(to);
+        q.push(" GROUP BY r.theme_id, t.name, r.area");
+    }
+    q.push(") raised GROUP BY theme_id, name");
+    if by_area {
+        q.push(", area");
+    }
     q.fetch_all(tx).await
 }
 
@@ -93,25 +104,46 @@ pub async fn by_area(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTi
     Ok(out)
 }
 
-/// The conversations that raised a theme in `[from, to)` (in one area, if
-/// given), newest first, that the scope may see.
-pub async fn conversations(
-    tx: &mut Tx,
-    scope: &Scope,
-    theme: ThemeId,
-    area: Option<&str>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<Conversation>> {
-    let mut q = Sql::new(crate::conversations::SELECT);
-    q.push(" JOIN conversation_themes ct ON ct.conversation_id = c.id WHERE ct.theme_id = ").bind(theme);
-    q.push(" AND ct.group_id = ").bind(scope.group_id());
-    q.push(" AND ct.held_at >= ").bind(from).push(" AND ct.held_at < ").bind(to);
-    if let Some(area) = area {
-        q.push(" AND ct.area = ").bind(area);
+/// What a drill-down lists: the raisings of one theme in `[from, to)`,
+/// perhaps in one area.
+pub struct Drill<'a> {
+    pub theme: ThemeId,
+    pub area: Option<&'a str>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl Drill<'_> {
+    /// Appends its conditions on a table of raisings, by its alias's columns:
+    /// theme, group, when, and area.
+    fn push(&self, q: &mut Sql, scope: &Scope, [theme, group, at, area]: [&'static str; 4]) {
+        q.push(theme).push(" = ").bind(self.theme).push(" AND ").push(group).push(" = ").bind(scope.group_id());
+        q.push(" AND ").push(at).push(" >= ").bind(self.from).push(" AND ").push(at).push(" < ").bind(self.to);
+        if let Some(a) = self.area {
+            q.push(" AND ").push(area).push(" = ").bind(a);
+        }
     }
+}
+
+/// The conversations of a drill-down, newest first, that the scope may see.
+pub async fn conversations(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>) -> Result<Vec<Conversation>> {
+    let mut q = Sql::new(crate::conversations::SELECT);
+    q.push(" JOIN conversation_themes ct ON ct.conversation_id = c.id WHERE ");
+    drill.push(&mut q, scope, ["ct.theme_id", "ct.group_id", "ct.held_at", "ct.area"]);
     q.push(" AND ");
     scope.visible_people(&mut q, "p");
     q.push(" ORDER BY ct.held_at DESC LIMIT 500");
     with_themes(tx, &q).await
+}
+
+/// The needs for help of a drill-down, newest first. Coordinators only.
+pub async fn needs(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>) -> Result<Vec<crate::aid::NeedRow>> {
+    if !scope.role().sees_everyone() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(crate::aid::SELECT);
+    q.push(" JOIN need_themes nt ON nt.need_id = n.id WHERE ");
+    drill.push(&mut q, scope, ["nt.theme_id", "nt.group_id", "nt.raised_at", "nt.area"]);
+    q.push(" ORDER BY nt.raised_at DESC LIMIT 500");
+    q.fetch_all(tx).await
 }

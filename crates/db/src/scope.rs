@@ -107,7 +107,7 @@ impl Scope {
 
     /// A scheduled job that coordinates mutual aid in the group: it moves
     /// needs on (expires them, offers them) as a coordinator would.
-    pub(crate) async fn for_coordinating(tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
+    pub async fn for_coordinating(tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
         Scope::scheduled(tx, group, Role::Organiser).await
     }
 

@@ -24,6 +24,8 @@ pub enum RungRule {
     Recruited { at_least: i64 },
     /// Assessed at this level or closer (1 is a leader) on some campaign.
     AssessedAtMost { level: Level },
+    /// Helped with at least this many needs, as a mutual-aid volunteer.
+    Helped { at_least: i64 },
 }
 
 /// The kinds of rule a group can set, with their words.
@@ -34,6 +36,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("said_yes", "Said yes to at least N asks"),
     ("recruited", "Brought at least N people in"),
     ("assessed_at_most", "Assessed at level N or closer on a campaign"),
+    ("helped", "Helped with at least N needs (mutual aid)"),
     ("by_hand", "Only set by hand"),
 ];
 
@@ -51,6 +54,7 @@ impl RungRule {
             "said_yes" => RungRule::SaidYes { at_least: n()? },
             "recruited" => RungRule::Recruited { at_least: n()? },
             "assessed_at_most" => RungRule::AssessedAtMost { level: Level::parse("number", number)? },
+            "helped" => RungRule::Helped { at_least: n()? },
             "by_hand" => return Ok(None),
             _ => return Err(Problem::new("rule", "choose what earns this rung")),
         }))
@@ -65,6 +69,7 @@ impl RungRule {
             RungRule::SaidYes { at_least } => format!("said yes to {}", times(*at_least, "an ask", "asks")),
             RungRule::Recruited { at_least } => format!("brought in {}", times(*at_least, "someone", "people")),
             RungRule::AssessedAtMost { level } => format!("assessed {level} or closer on a campaign"),
+            RungRule::Helped { at_least } => format!("helped with {}", times(*at_least, "a need", "needs")),
         }
     }
 }
@@ -82,5 +87,7 @@ mod tests {
         assert!(RungRule::parse("vibes", "1").is_err_and(|p| p.field == "rule"));
         assert_eq!(RungRule::Meetings { at_least: 2 }.describe(), "came to 2 meetings");
         assert_eq!(RungRule::Conversations { at_least: 1 }.describe(), "spoken with once");
+        assert_eq!(RungRule::parse("helped", "3"), Ok(Some(RungRule::Helped { at_least: 3 })));
+        assert_eq!(RungRule::Helped { at_least: 1 }.describe(), "helped with a need");
     }
 }

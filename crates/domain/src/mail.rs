@@ -37,6 +37,8 @@ pub enum MailKind {
     NeedOffered,
     /// Needs that have waited too long for a volunteer, to the coordinators.
     NeedsWaiting,
+    /// To the one who was helped: how did it go?
+    NeedFeedback,
     /// A campaign's letter or invitation to a representative, as an
     /// organiser wrote it.
     Letter,
@@ -59,6 +61,7 @@ crate::stored_as_text!(MailKind {
     EventCancelled = "event_cancelled",
     NeedOffered = "need_offered",
     NeedsWaiting = "needs_waiting",
+    NeedFeedback = "need_feedback",
     Letter = "letter",
     PledgeSign = "pledge_sign",
 });
@@ -79,6 +82,7 @@ impl MailKind {
         MailKind::FollowUpsDue,
         MailKind::NeedOffered,
         MailKind::NeedsWaiting,
+        MailKind::NeedFeedback,
         MailKind::BroadcastFooter,
     ];
 
@@ -92,6 +96,8 @@ impl MailKind {
         MailKind::EventWaitingList,
         MailKind::EventReminder,
         MailKind::PledgeSign,
+        MailKind::NeedOffered,
+        MailKind::NeedFeedback,
     ];
 
     pub fn label(self) -> &'static str {
@@ -109,6 +115,7 @@ impl MailKind {
             MailKind::EventCancelled => "An event called off",
             MailKind::NeedOffered => "A need offered to a volunteer",
             MailKind::NeedsWaiting => "Needs waiting for a volunteer",
+            MailKind::NeedFeedback => "How did the help go?",
             MailKind::Letter => "A letter to a representative",
             MailKind::PledgeSign => "A pledge for a representative to sign",
         }
@@ -146,13 +153,20 @@ impl MailKind {
                 ("name", "the volunteer's name"),
                 ("group", "the group's name"),
                 ("need", "the kind of help, how soon, and roughly where (never who)"),
-                ("link", "the address of the need's page, to say yes or no"),
+                ("link", "the single-use address to say yes or no, without signing in"),
             ],
             MailKind::NeedsWaiting => &[
                 ("name", "the coordinator's name"),
                 ("group", "the group's name"),
                 ("needs", "the needs waiting, one a line (kind, how soon, roughly where)"),
                 ("link", "the address of the needs page"),
+            ],
+            MailKind::NeedFeedback => &[
+                ("name", "the name given for the one who was helped"),
+                ("group", "the group's name"),
+                ("need", "the kind of help"),
+                ("link", "the single-use address to say how it went"),
+                ("code", "the same, as a code to type on the help page"),
             ],
             MailKind::Broadcast | MailKind::TestSend | MailKind::Letter | MailKind::PledgeSign => &[],
         }
@@ -168,7 +182,8 @@ impl MailKind {
             | MailKind::EventWaitingList
             | MailKind::EventReminder
             | MailKind::NeedOffered
-            | MailKind::NeedsWaiting => &["link"],
+            | MailKind::NeedsWaiting
+            | MailKind::NeedFeedback => &["link"],
             MailKind::BroadcastFooter => &["unsubscribe"],
             MailKind::Broadcast
             | MailKind::TestSend
@@ -229,12 +244,18 @@ impl MailKind {
             MailKind::NeedOffered => (
                 "Can you help? {need}",
                 "Hello {name},\n\n{group} has a need for help that fits what you offered:\n\n{need}\n\n\
-                 Please say yes or no here, within a day; if you say yes, you will see who and where:\n\n{link}\n\nThank you.",
+                 Please say yes or no with this link within a day. It works once, with no need to sign in:\n\n{link}\n\n\
+                 If you say yes, sign in to see who and where. Thank you.",
             ),
             MailKind::NeedsWaiting => (
                 "Needs waiting for a volunteer in {group}",
                 "Hello {name},\n\nThese needs have waited a while and nobody has taken them on yet:\n\n{needs}\n\n\
                  Offer them to someone here:\n{link}",
+            ),
+            MailKind::NeedFeedback => (
+                "How did it go? {need}",
+                "Hello {name},\n\nA volunteer from {group} has helped with {need}. We would like to know how it went, \
+                 so we can do better. It takes a minute:\n\n{link}\n\nOr go to the help page and type this code: {code}\n\nThank you.",
             ),
             MailKind::Broadcast | MailKind::TestSend | MailKind::Letter | MailKind::PledgeSign => ("", ""),
         };

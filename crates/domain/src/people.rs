@@ -170,6 +170,9 @@ pub enum HistoryKind {
     Unsubscribed,
     /// They moved into or out of a flat or house.
     Moved,
+    /// Mutual aid: they asked for help, said how it went, or said they
+    /// would like to get involved.
+    Aid,
 }
 
 crate::stored_as_text!(HistoryKind {
@@ -181,6 +184,7 @@ crate::stored_as_text!(HistoryKind {
     Assigned = "assigned",
     Unsubscribed = "unsubscribed",
     Moved = "moved",
+    Aid = "aid",
 });
 
 /// The kinds of custom field a group can define.

@@ -59,6 +59,10 @@ paths! {
     /// Where a representative signs a pledge, by the link sent to their official address.
     PLEDGE_SIGN, pledge_sign = "/sign/{token}" (token);
     ASK_FOR_HELP, ask_for_help = "/help/{slug}" (slug);
+    /// Where the one who was helped says how it went, by emailed link or card code.
+    HELP_FEEDBACK, help_feedback = "/help/{slug}/feedback" (slug);
+    /// Where a volunteer says yes or no to a need, by the link in their email.
+    ANSWER_NEED, answer_need = "/answer/{token}" (token);
     EVENT_RSVP, event_rsvp = "/e/{id}/rsvp" (id);
     EVENT_CANCEL, event_cancel = "/e/{id}/cancel/{token}" (id, token);
     EVENT_ICS, event_ics = "/e/{id}/event.ics" (id);
@@ -223,6 +227,12 @@ paths! {
     AID_REPORT, aid_report = "/g/{slug}/needs/report" (slug);
     NEED, need = "/g/{slug}/needs/{id}" (slug, id);
     NEED_STATUS, need_status = "/g/{slug}/needs/{id}/status" (slug, id);
+    NEED_THEMES, need_themes = "/g/{slug}/needs/{id}/themes" (slug, id);
+    NEED_REPEATS, need_repeats = "/g/{slug}/needs/{id}/repeats" (slug, id);
+    /// A feedback card to print or read out (the code is in the query), and
+    /// a coordinator making a new one for a need.
+    FEEDBACK_CARD, feedback_card = "/g/{slug}/needs/card" (slug);
+    NEED_CARD, need_card = "/g/{slug}/needs/{id}/card" (slug, id);
     AID_CATEGORIES, aid_categories = "/g/{slug}/needs/categories" (slug);
     AID_CATEGORY, aid_category = "/g/{slug}/needs/categories/{id}" (slug, id);
     AID_VOLUNTEERS, aid_volunteers = "/g/{slug}/needs/volunteers" (slug);

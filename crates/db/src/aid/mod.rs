@@ -6,19 +6,23 @@
 //! - here: needs, their contact details, and their status changes;
 //! - `offers`: the categories of help, what volunteers offer, and the
 //!   candidates for a need, for `tredegar_domain::aid::rank`;
+//! - `follow`: the links that act without a login (a volunteer's answer,
+//!   the requester's word on how it went), repeats, and the shared problems
+//!   a need points to;
 //! - `sweep`: what happens by itself: needs expire, offers time out, needs
 //!   of kinds set to match themselves are offered, and waiting ones escalate.
 
+pub mod follow;
 pub mod matching;
 pub mod offers;
 pub mod report;
 pub mod sweep;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Urgency};
-use tredegar_domain::people::{Address, PhoneType};
+use tredegar_domain::aid::{HowItWent, Need, NeedSource, NeedStatus, Repeats, Urgency};
+use tredegar_domain::people::{Address, HistoryKind, PhoneType};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
-use tredegar_domain::{AidCategoryId, AreaId, NeedChangeId, NeedId, PersonId, Problem, UserId, contact};
+use tredegar_domain::{AidCategoryId, AreaId, Email, NeedChangeId, NeedId, PersonId, Phone, Postcode, Problem, UserId, contact};
 
 use crate::people::{self, NewFields};
 use crate::{DbError, Result, Scope, Sql, Tx};
@@ -49,6 +53,16 @@ pub struct NeedRow {
     pub source: NeedSource,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
+    pub repeats: Repeats,
+    /// The first need of those that repeat, if this one repeats.
+    pub series_id: Option<NeedId>,
+    /// The requester is happy for the same volunteer to come each time.
+    pub same_volunteer: bool,
+    pub feedback: Option<HowItWent>,
+    pub feedback_note: String,
+    pub feedback_at: Option<DateTime<Utc>>,
+    /// Said yes to hearing how to get involved.
+    pub involve: bool,
 }
 
 impl NeedRow {
@@ -69,9 +83,9 @@ pub struct Contact {
     pub asked_by: String,
 }
 
-const SELECT: &str = "SELECT n.id, n.person_id, TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')) AS person_name, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
+pub(crate) const SELECT: &str = "SELECT n.id, n.person_id, TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')) AS person_name, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
      n.to_on, n.district, n.area_id, n.latitude, n.longitude, n.status, n.volunteer_id, u.name AS volunteer_name, n.offered_at, n.escalated_at, n.source, n.created_at, \
-     n.modified_at FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
+     n.modified_at, n.repeats, n.series_id, n.same_volunteer, n.feedback, n.feedback_note, n.feedback_at, n.involve FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
      LEFT JOIN users u ON u.id = n.volunteer_id";
 
 /// Record a need, making (or finding) the person who needs the help through
@@ -85,37 +99,20 @@ pub async fn add(
     source: NeedSource,
     now: DateTime<Utc>,
 ) -> Result<NeedId> {
-    let person = match people::find_match(tx, scope, need.email.as_ref(), need.phone.as_ref()).await? {
-        Some(id) => id,
-        None => {
-            let (given, family) = match need.name.rsplit_once(' ') {
-                Some((given, family)) => (given.to_string(), Some(family.to_string())),
-                None => (need.name.clone(), None),
-            };
-            let update = PersonUpdate {
-                given_name: Some(Some(given)),
-                family_name: Some(family),
-                emails: need.email.clone().map(|email| vec![EmailUpdate { email, status: None, primary: true }]),
-                phones: need
-                    .phone
-                    .clone()
-                    .map(|number| vec![PhoneUpdate { phone: number, number_type: PhoneType::Other, status: None, primary: true }]),
-                addresses: Some(vec![Address { postcode: Some(need.postcode.clone()), primary: true, ..Default::default() }]),
-                ..PersonUpdate::default()
-            };
-            people::upsert(tx, scope, update, NewFields::Refuse, "Asked for help", now).await?.id
-        }
-    };
+    let who = Who { name: &need.name, email: need.email.as_ref(), phone: need.phone.as_ref(), postcode: Some(&need.postcode) };
+    let person = person_of(tx, scope, who, "Asked for help", now).await?;
     let at = offers::located(tx, &need.postcode).await?;
     let id = NeedId::new();
     let district = contact::postcode_district(&need.postcode.key());
     let phone = need.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
     let email = need.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
+    let wording = if need.involve { tredegar_domain::aid::involve_wording(scope.group_name()) } else { String::new() };
     execute!(
         tx,
         "INSERT INTO needs (id, group_id, person_id, category_id, description, urgency, from_on, to_on, contact_name, address, phone, email, \
-         how_to_contact, asked_by, postcode, district, latitude, longitude, status, source, created_at, modified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)",
+         how_to_contact, asked_by, postcode, district, latitude, longitude, status, source, created_at, modified_at, repeats, series_id, \
+         same_volunteer, involve, involve_wording) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, $22, $23, $24, $25, $26)",
         id,
         scope.group_id(),
         person,
@@ -136,10 +133,55 @@ pub async fn add(
         at.map(|a| a.1),
         NeedStatus::New,
         source,
-        now
+        now,
+        need.repeats,
+        (need.repeats != Repeats::Never).then_some(id),
+        need.same_volunteer,
+        need.involve,
+        wording
     )?;
     record(tx, scope, id, None, NeedStatus::New, None, source.words(), now).await?;
+    let category_name = scalar!(tx, String, "SELECT name FROM aid_categories WHERE id = $1", category)?.unwrap_or_default();
+    let mut said = format!("Asked for help: {category_name}");
+    if need.involve {
+        said.push_str(", and said yes to hearing how to get involved");
+    }
+    people::add_event(tx, scope, person, HistoryKind::Aid, &said, now).await?;
     Ok(id)
+}
+
+/// Who a need is for, or who offers help: enough to find or make their record.
+pub(crate) struct Who<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a Email>,
+    pub phone: Option<&'a Phone>,
+    pub postcode: Option<&'a Postcode>,
+}
+
+/// Their record in the group: one already known by the email or phone
+/// given, kept as it is, or a new one through the one upsert.
+pub(crate) async fn person_of(tx: &mut Tx, scope: &Scope, who: Who<'_>, why: &str, now: DateTime<Utc>) -> Result<PersonId> {
+    Ok(match people::find_match(tx, scope, who.email, who.phone).await? {
+        Some(id) => id,
+        None => {
+            let (given, family) = match who.name.rsplit_once(' ') {
+                Some((given, family)) => (given.to_string(), Some(family.to_string())),
+                None => (who.name.to_string(), None),
+            };
+            let update = PersonUpdate {
+                given_name: Some(Some(given)),
+                family_name: Some(family),
+                emails: who.email.cloned().map(|email| vec![EmailUpdate { email, status: None, primary: true }]),
+                phones: who
+                    .phone
+                    .cloned()
+                    .map(|number| vec![PhoneUpdate { phone: number, number_type: PhoneType::Other, status: None, primary: true }]),
+                addresses: who.postcode.map(|p| vec![Address { postcode: Some(p.clone()), primary: true, ..Default::default() }]),
+                ..PersonUpdate::default()
+            };
+            people::upsert(tx, scope, update, NewFields::Refuse, why, now).await?.id
+        }
+    })
 }
 
 /// The group's needs in these statuses, most urgent and oldest first. Coordinators only.
@@ -151,6 +193,57 @@ pub async fn list(tx: &mut Tx, scope: &Scope, statuses: &[NeedStatus]) -> Result
     q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.status IN (");
     q.bind_list(statuses.iter().map(|s| s.as_str()))
         .push(") ORDER BY n.urgency = 'today' DESC, n.urgency = 'this_week' DESC, n.created_at, n.id LIMIT 500");
+    q.fetch_all(tx).await
+}
+
+/// How the API's `filter` reads each field of a need.
+fn filter_column(field: &str) -> Option<crate::sql::FilterColumn> {
+    use crate::sql::{FilterColumn, FilterKind};
+    let (column, kind) = match field {
+        "identifier" => ("n.id", FilterKind::Id),
+        "created_date" => ("n.created_at", FilterKind::Time),
+        "modified_date" => ("n.modified_at", FilterKind::Time),
+        "status" => ("n.status", FilterKind::Text),
+        "urgency" => ("n.urgency", FilterKind::Text),
+        "district" => ("n.district", FilterKind::Text),
+        "category" => ("c.name", FilterKind::Text),
+        _ => return None,
+    };
+    Some(FilterColumn::plain(column, kind))
+}
+
+/// The fields the API may filter needs by.
+pub const FILTERS: &[&str] = &["identifier", "created_date", "modified_date", "status", "urgency", "district", "category"];
+
+/// A page of needs for the API, newest first, with how many match: every
+/// need of the group for coordinators; for a volunteer, the open ones
+/// offered to or taken by them.
+pub async fn page(tx: &mut Tx, scope: &Scope, filter: &tredegar_domain::filter::Filter, page: crate::Page) -> Result<(Vec<NeedRow>, i64)> {
+    let matching = |q: &mut Sql| -> Result<()> {
+        q.push(" WHERE n.group_id = ").bind(scope.group_id());
+        if !scope.role().sees_everyone() {
+            q.push(" AND n.volunteer_id = ").bind(scope.user_id()).push(" AND n.status IN ('offered', 'accepted', 'in_progress')");
+        }
+        q.push(" AND ");
+        q.filter(filter, filter_column).map(drop)
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM needs n JOIN aid_categories c ON c.id = n.category_id");
+    matching(&mut count)?;
+    let total = count.count(tx).await?;
+    let mut q = Sql::new(SELECT);
+    matching(&mut q)?;
+    q.push(" ORDER BY n.created_at DESC, n.id").page(page);
+    Ok((q.fetch_all(tx).await?, total))
+}
+
+/// The needs whose requester said yes to hearing how to get involved,
+/// newest first: people to invite in. Coordinators only.
+pub async fn involved(tx: &mut Tx, scope: &Scope) -> Result<Vec<NeedRow>> {
+    if !scope.role().sees_everyone() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.involve ORDER BY n.created_at DESC, n.id LIMIT 500");
     q.fetch_all(tx).await
 }
 
@@ -256,7 +349,16 @@ pub async fn change(
     }
     // Who it concerned: the one offered it, or the one who had it.
     let about = volunteer.or(need.volunteer_id);
-    record(tx, scope, id, Some(need.status), to, about, note, now).await
+    record(tx, scope, id, Some(need.status), to, about, note, now).await?;
+    if let (NeedStatus::Done, Some(user)) = (to, about) {
+        // Their help counts on the ladder, on their own record in the group.
+        let person =
+            scalar!(tx, PersonId, "SELECT person_id FROM aid_offers WHERE group_id = $1 AND user_id = $2", scope.group_id(), user)?;
+        if let Some(person) = person {
+            crate::ladder::refresh(tx, scope, person, &format!("helped with {}", need.category.to_lowercase()), now).await?;
+        }
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -162,14 +162,22 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
         None => None,
     };
     let postcode = offer.postcode.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
+    // Their own record among the group's people, so the help they give counts on the ladder.
+    let user = crate::users::by_id(tx, me).await?.ok_or(DbError::NotFound)?;
+    let email = tredegar_domain::Email::parse("email", &user.email).ok();
+    let who = super::Who { name: &user.name, email: email.as_ref(), phone: None, postcode: offer.postcode.as_ref() };
+    let person = match email {
+        Some(_) => Some(super::person_of(tx, scope, who, "Offered to help", now).await?),
+        None => None,
+    };
     execute!(
         tx,
         "INSERT INTO aid_offers (user_id, group_id, postcode, latitude, longitude, radius_km, days, from_hour, to_hour, transport, checked, \
-         checked_by_name, paused, per_week, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, '', $11, $12, $13) \
+         checked_by_name, paused, per_week, modified_at, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, '', $11, $12, $13, $14) \
          ON CONFLICT (group_id, user_id) DO UPDATE SET postcode = excluded.postcode, latitude = excluded.latitude, \
          longitude = excluded.longitude, radius_km = excluded.radius_km, days = excluded.days, from_hour = excluded.from_hour, \
          to_hour = excluded.to_hour, transport = excluded.transport, paused = excluded.paused, per_week = excluded.per_week, \
-         modified_at = excluded.modified_at",
+         modified_at = excluded.modified_at, person_id = excluded.person_id",
         me,
         scope.group_id(),
         postcode,
@@ -182,7 +190,8 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
         offer.transport,
         offer.paused,
         offer.per_week,
-        now
+        now,
+        person
     )?;
     execute!(tx, "DELETE FROM aid_offer_categories WHERE group_id = $1 AND user_id = $2", scope.group_id(), me)?;
     let mut categories = categories.to_vec();

@@ -3,7 +3,7 @@
 //! For coordinators.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::aid::NeedStatus;
+use tredegar_domain::aid::{HowItWent, NeedStatus};
 
 use crate::{Result, Scope, Sql, Tx};
 
@@ -15,6 +15,8 @@ pub struct Reported {
     pub created_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub done_at: Option<DateTime<Utc>>,
+    /// How it went, if the one helped said.
+    pub feedback: Option<HowItWent>,
 }
 
 /// The needs asked since `since`, oldest first.
@@ -23,7 +25,7 @@ pub async fn needs_since(tx: &mut Tx, scope: &Scope, since: DateTime<Utc>) -> Re
         return Ok(Vec::new());
     }
     let mut q = Sql::new(
-        "SELECT c.name AS category, n.district, n.status, n.created_at, \
+        "SELECT c.name AS category, n.district, n.status, n.created_at, n.feedback, \
          (SELECT MIN(h.at) FROM need_changes h WHERE h.need_id = n.id AND h.to_status = 'accepted') AS accepted_at, \
          (SELECT MIN(h.at) FROM need_changes h WHERE h.need_id = n.id AND h.to_status = 'done') AS done_at \
          FROM needs n JOIN aid_categories c ON c.id = n.category_id WHERE n.group_id = ",

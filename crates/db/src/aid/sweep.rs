@@ -73,6 +73,10 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
         let Some(scope) = scopes.of(tx, group).await? else { continue };
         change(tx, &scope, need, NeedStatus::Expired, None, "its last day passed", now).await?;
         swept.expired += 1;
+        // One that comes round again does, even if this one was missed.
+        if let Some(row) = super::get(tx, &scope, need).await? {
+            super::follow::repeat(tx, &scope, &row, false, today, now).await?;
+        }
     }
     // Offers nobody answered: back to be offered again, as a decline.
     for (group, need) in due(tx, &[NeedStatus::Offered], " AND offered_at < ", Some(now - ANSWER_WITHIN)).await? {

@@ -196,7 +196,7 @@ pub const TABLES: &[Table] = &[
          whether it is waiting, sent or failed, and the last error. The text of an email holding a single-use link \
          (confirming a signature, giving up a place at an event) is left out. An event's email carries its calendar file (calendar).",
         "SELECT id, group_id, person_id, user_id, broadcast_id, kind, to_address, subject, \
-         CASE WHEN kind IN ('password_reset', 'petition_confirm', 'event_confirm', 'event_waiting_list', 'event_reminder', 'pledge_sign') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
+         CASE WHEN kind IN ('password_reset', 'petition_confirm', 'event_confirm', 'event_waiting_list', 'event_reminder', 'pledge_sign', 'need_offered', 'need_feedback') THEN '(left out: it holds a single-use link)' ELSE text_body END AS text_body, \
          unsubscribe, calendar, status, last_error, created_at, sent_at FROM outbox WHERE group_id = $1",
     ),
     table(
@@ -275,6 +275,11 @@ pub const TABLES: &[Table] = &[
         "SELECT * FROM aid_offers WHERE group_id = $1",
     ),
     table("aid_offer_categories", "The kinds of help each volunteer offers.", "SELECT * FROM aid_offer_categories WHERE group_id = $1"),
+    table(
+        "need_themes",
+        "The shared problems (theme_id) a need points to, counted in the listening report in its district (area) on the day it was asked.",
+        "SELECT * FROM need_themes WHERE group_id = $1",
+    ),
     table("campaign_themes", "The listening themes (theme_id) each campaign answers.", "SELECT * FROM campaign_themes WHERE group_id = $1"),
     table(
         "demands",
@@ -358,6 +363,7 @@ pub const TABLES: &[Table] = &[
 
 /// Tables holding group data that the export leaves out, and why.
 pub const LEFT_OUT: &[(&str, &str)] = &[
+    ("need_links", "only hashes of single-use links (a volunteer's answer, a requester's feedback), useless outside this server"),
     ("api_tokens", "only hashes of secret tokens, which are useless outside this server; tokens are issued again, never moved"),
     ("jobs", "the queue of work still to do (emails to send, reminders): it refers to rows exported above and means nothing elsewhere"),
     (

@@ -37,6 +37,100 @@ impl Urgency {
     }
 }
 
+/// Whether a need comes round again, like the weekly shopping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repeats {
+    Never,
+    Weekly,
+    Fortnightly,
+}
+
+crate::stored_as_text!(Repeats { Never = "never", Weekly = "weekly", Fortnightly = "fortnightly" });
+
+impl Repeats {
+    pub fn label(self) -> &'static str {
+        match self {
+            Repeats::Never => "Just this once",
+            Repeats::Weekly => "Every week",
+            Repeats::Fortnightly => "Every two weeks",
+        }
+    }
+
+    /// Days from one to the next.
+    pub fn days(self) -> Option<i64> {
+        match self {
+            Repeats::Never => None,
+            Repeats::Weekly => Some(7),
+            Repeats::Fortnightly => Some(14),
+        }
+    }
+
+    /// The window of the next one after a need from `from` to `to` (made on
+    /// `made`), moved on whole periods until it starts no earlier than `today`.
+    pub fn next(self, from: Option<NaiveDate>, to: Option<NaiveDate>, made: NaiveDate, today: NaiveDate) -> Option<Window> {
+        let step = chrono::Duration::days(self.days()?);
+        let start = from.unwrap_or(made);
+        let mut next = start + step;
+        while next < today {
+            next += step;
+        }
+        let length = to.map(|to| to - start);
+        Some(Window { from: next, to: length.map(|l| next + l) })
+    }
+
+    /// Its radio button's id, as `Urgency::field_id`.
+    pub fn field_id(self) -> String {
+        if self == Repeats::Never { "repeats".into() } else { format!("repeats-{}", self.as_str()) }
+    }
+}
+
+/// When a need is to be met: from a day, perhaps until another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+/// How it went, in the words of the one who was helped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HowItWent {
+    WentWell,
+    Partly,
+    NotWell,
+}
+
+crate::stored_as_text!(HowItWent { WentWell = "went_well", Partly = "partly", NotWell = "not_well" });
+
+impl HowItWent {
+    pub fn label(self) -> &'static str {
+        match self {
+            HowItWent::WentWell => "It went well",
+            HowItWent::Partly => "Partly: some of it was done",
+            HowItWent::NotWell => "It did not go well",
+        }
+    }
+
+    pub fn field_id(self) -> String {
+        if self == HowItWent::WentWell { "how".into() } else { format!("how-{}", self.as_str()) }
+    }
+}
+
+/// A feedback code as typed from a card: letters and digits only, in capitals
+/// ("k7p3-qx2a " is "K7P3QX2A").
+pub fn code_key(typed: &str) -> String {
+    typed.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// A code as printed: two fours ("K7P3-QX2A").
+pub fn code_shown(key: &str) -> String {
+    key.chars().enumerate().flat_map(|(i, c)| (i == 4).then_some('-').into_iter().chain([c])).collect()
+}
+
+/// The words beside the "get involved" box, kept with each yes.
+pub fn involve_wording(group: &str) -> String {
+    format!("I'd like to hear how I can get involved with {group}. (You can say no at any time.)")
+}
+
 /// Where a need came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NeedSource {
@@ -147,6 +241,14 @@ pub struct NeedInput {
     pub how_to_contact: String,
     #[serde(default)]
     pub asked_by: String,
+    #[serde(default)]
+    pub repeats: String,
+    /// The requester is happy for the same volunteer to come each time.
+    #[serde(default)]
+    pub same_volunteer: String,
+    /// Said yes to hearing how to get involved.
+    #[serde(default)]
+    pub involve: String,
     /// Hidden from people: a bot that fills every field fills this.
     #[serde(default)]
     pub contact_by_fax: String,
@@ -168,6 +270,9 @@ pub struct Need {
     pub email: Option<Email>,
     pub how_to_contact: String,
     pub asked_by: String,
+    pub repeats: Repeats,
+    pub same_volunteer: bool,
+    pub involve: bool,
 }
 
 impl NeedInput {
@@ -202,7 +307,11 @@ impl NeedInput {
         }
         let how_to_contact = errors.check(optional_text("how_to_contact", &self.how_to_contact, 500)).flatten().unwrap_or_default();
         let asked_by = errors.check(one_line_text("asked_by", &self.asked_by, 200)).flatten().unwrap_or_default();
-        match (description, urgency, from_on, to_on, name, address, postcode, phone, email) {
+        let repeats = match self.repeats.trim() {
+            "" => Some(Repeats::Never),
+            r => errors.check(Repeats::from_stored(r).ok_or_else(|| Problem::new("repeats", "choose how often from the list"))),
+        };
+        match (description, urgency, from_on, to_on, name, address, postcode, phone, email, repeats) {
             (
                 Some(description),
                 Some(urgency),
@@ -213,9 +322,24 @@ impl NeedInput {
                 Some(postcode),
                 Some(phone),
                 Some(email),
-            ) if errors.is_empty() => {
-                Ok(Need { category, description, urgency, from_on, to_on, name, address, postcode, phone, email, how_to_contact, asked_by })
-            }
+                Some(repeats),
+            ) if errors.is_empty() => Ok(Need {
+                category,
+                description,
+                urgency,
+                from_on,
+                to_on,
+                name,
+                address,
+                postcode,
+                phone,
+                email,
+                how_to_contact,
+                asked_by,
+                repeats,
+                same_volunteer: repeats != Repeats::Never && !self.same_volunteer.is_empty(),
+                involve: !self.involve.is_empty(),
+            }),
             _ => Err(errors),
         }
     }
@@ -342,6 +466,19 @@ mod tests {
         };
         let need = ok.check(day("2026-11-27")).unwrap();
         assert_eq!((need.postcode.as_str(), need.urgency, need.email), ("NP22 3AB", Urgency::ThisWeek, None));
+    }
+
+    #[test]
+    fn repeats_come_round_from_today_on() {
+        let (made, today) = (day("2026-11-02"), day("2026-11-27"));
+        assert_eq!(Repeats::Never.next(None, None, made, today), None);
+        let w = Repeats::Weekly.next(Some(day("2026-11-20")), Some(day("2026-11-22")), made, day("2026-11-21")).unwrap();
+        assert_eq!((w.from, w.to), (day("2026-11-27"), Some(day("2026-11-29"))));
+        // Done late: it skips the weeks already gone, keeping the weekday.
+        let w = Repeats::Fortnightly.next(None, None, made, today).unwrap();
+        assert_eq!((w.from, w.to), (day("2026-11-30"), None));
+        assert_eq!(code_key(" k7p3-qx2a "), "K7P3QX2A");
+        assert_eq!(code_shown("K7P3QX2A"), "K7P3-QX2A");
     }
 
     #[test]

@@ -11,15 +11,14 @@ use axum::routing::get;
 use serde::Serialize;
 use tredegar_db::aid::offers::{self, OfferRow};
 use tredegar_db::aid::{self, NeedRow};
-use tredegar_domain::aid::NeedStatus;
 use tredegar_domain::{AuditAction, NeedId};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, not_found, whole};
+use crate::api::{Api, Paging, not_found};
 use crate::error::ApiError;
-use crate::extract::api::Path;
+use crate::extract::api::{Path, Query as ApiQuery};
 
 /// This capability's paths in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -129,17 +128,14 @@ async fn resources(state: &AppState, api: &Api, needs: &[NeedRow]) -> Result<Vec
     Ok(items)
 }
 
-#[utoipa::path(get, path = "/api/v2/needs", responses((status = 200, description = "Open needs: all of them for an organiser's token; a volunteer's, those offered to or taken by them", body = NeedsCollection), (status = 401, description = "No valid token", body = ErrorBody)))]
-pub async fn needs_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/needs", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, status, urgency, district, category")), responses((status = 200, description = "Needs, newest first: all of the group's for an organiser's token; for a volunteer's, the open ones offered to or taken by them", body = NeedsCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+pub async fn needs_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
+    let page = q.page();
+    let filter = q.filter(aid::FILTERS)?;
     let mut tx = state.db.read().await?;
-    let needs = if api.scope.role().sees_everyone() {
-        aid::list(&mut tx, &api.scope, &NeedStatus::OPEN).await?
-    } else {
-        aid::mine(&mut tx, &api.scope).await?
-    };
+    let (needs, total) = aid::page(&mut tx, &api.scope, &filter, page).await?;
     drop(tx);
     let items = resources(&state, &api, &needs).await?;
-    let (page, total) = whole(items.len());
     Ok(axum::Json(NeedsCollection::new(&api, "needs", items, page, total)).into_response())
 }
 
@@ -208,13 +204,16 @@ impl Resource for OfferResource {
 
 crate::osdi_collection!(OffersCollection, OffersLinks, OffersEmbedded, "tredegar:offers", OfferResource);
 
-#[utoipa::path(get, path = "/api/v2/offers", responses((status = 200, description = "Every volunteer's offer for an organiser's token; a volunteer's, their own", body = OffersCollection), (status = 401, description = "No valid token", body = ErrorBody)))]
-pub async fn offers_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/offers", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "Every volunteer's offer, by name, for an organiser's token; a volunteer's, their own", body = OffersCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+pub async fn offers_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
+    q.filter(&[])?;
+    let page = q.page();
     let mut tx = state.db.read().await?;
+    // A group's volunteers are few enough to read whole and page here.
     let rows = offers::offers(&mut tx, &api.scope, None).await?;
     let names = offers::categories(&mut tx, &api.scope).await?;
     drop(tx);
-    let items: Vec<OfferResource> = rows.iter().map(|o| OfferResource::new(&api, o, &names)).collect();
-    let (page, total) = whole(items.len());
+    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let items: Vec<OfferResource> = page.window(&rows).into_iter().map(|o| OfferResource::new(&api, o, &names)).collect();
     Ok(axum::Json(OffersCollection::new(&api, "offers", items, page, total)).into_response())
 }

@@ -5,6 +5,7 @@
 //! where. Volunteers say what they can give on their own page.
 
 mod api;
+mod follow;
 mod helping;
 mod needs;
 mod public;
@@ -32,6 +33,10 @@ pub fn router() -> Router<AppState> {
         .route(paths::AID_REPORT, get(report::page))
         .route(paths::NEED, get(needs::show))
         .route(paths::NEED_STATUS, post(needs::change))
+        .route(paths::NEED_THEMES, post(needs::set_themes))
+        .route(paths::NEED_REPEATS, post(needs::stop_repeating))
+        .route(paths::FEEDBACK_CARD, get(follow::card))
+        .route(paths::NEED_CARD, post(follow::new_card))
         .route(paths::AID_CATEGORIES, post(needs::add_category))
         .route(paths::AID_CATEGORY, post(needs::set_category))
         .route(paths::AID_VOLUNTEERS, get(helping::volunteers))
@@ -41,7 +46,10 @@ pub fn router() -> Router<AppState> {
 
 /// The public help form: no session, so a honeypot and a per-address limit guard it.
 pub fn public_router() -> Router<AppState> {
-    Router::new().route(paths::ASK_FOR_HELP, get(public::form).post(public::ask))
+    Router::new()
+        .route(paths::ASK_FOR_HELP, get(public::form).post(public::ask))
+        .route(paths::HELP_FEEDBACK, get(follow::feedback_form).post(follow::give_feedback))
+        .route(paths::ANSWER_NEED, get(follow::answer_form).post(follow::answer))
 }
 
 /// A need as typed on the help form or by a coordinator, checked, with its

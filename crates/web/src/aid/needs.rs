@@ -7,10 +7,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
+use tredegar_db::aid::follow;
 use tredegar_db::aid::offers::{self, Category, Ranked, Rules};
 use tredegar_db::aid::{self, Change, Contact, NeedRow};
-use tredegar_domain::aid::{NeedInput, NeedSource, NeedStatus, Urgency};
-use tredegar_domain::{AidCategoryId, AuditAction, FieldErrors, NeedId, Problem, UserId};
+use tredegar_db::conversations::Theme;
+use tredegar_domain::aid::{NeedInput, NeedSource, NeedStatus, Repeats, Urgency};
+use tredegar_domain::{AidCategoryId, AuditAction, FieldErrors, NeedId, Problem, ThemeId, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
@@ -31,7 +33,7 @@ struct IndexPage {
 
 #[derive(Default, Deserialize)]
 pub(super) struct IndexQuery {
-    /// open (the default), done, or closed.
+    /// open (the default), done, closed, or involved (said yes to getting involved).
     show: Option<String>,
     notice: Option<String>,
 }
@@ -44,9 +46,16 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, q: IndexQu
         _ => &NeedStatus::OPEN,
     };
     let mut tx = state.db.read().await?;
-    let needs = aid::list(&mut tx, scope, statuses).await?;
+    let needs = if showing == "involved" { aid::involved(&mut tx, scope).await? } else { aid::list(&mut tx, scope, statuses).await? };
     let categories = offers::categories(&mut tx, scope).await?;
     drop(tx);
+    if showing == "involved" && !needs.is_empty() {
+        let read: Vec<_> = needs.iter().map(|n| (n.person_id, scope.group_id())).collect();
+        let mut tx = state.db.write().await?;
+        let what = "people helped who would like to get involved";
+        tredegar_db::audit::record_reads(&mut tx, scope, &read, what, state.clock.now()).await?;
+        tx.commit().await?;
+    }
     let has_problems = !errors.is_empty();
     let notice = Notice { notice: q.notice };
     let page = Page::new(Layout::for_scope("Needs", scope, csrf).notice(&notice), |layout| IndexPage {
@@ -131,6 +140,8 @@ struct NewPage {
     slug: String,
     categories: Vec<Category>,
     urgencies: &'static [Urgency],
+    repeats: &'static [Repeats],
+    group_name: String,
     form: NeedInput,
     errors: FieldErrors,
 }
@@ -145,6 +156,8 @@ async fn new_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: NeedIn
         slug: scope.group_slug().into(),
         categories,
         urgencies: Urgency::ALL,
+        repeats: Repeats::ALL,
+        group_name: scope.group_name().into(),
         form,
         errors,
     });
@@ -180,6 +193,10 @@ struct NeedPage {
     csrf: String,
     slug: String,
     need: NeedRow,
+    /// The group's issues, and those this need points to.
+    themes: Vec<Theme>,
+    pointed: Vec<ThemeId>,
+    mine: bool,
     contact: Option<Contact>,
     coordinator: bool,
     /// Offered to the one looking, waiting for their answer.
@@ -192,6 +209,16 @@ struct NeedPage {
 }
 
 impl NeedPage {
+    fn points_to(&self, theme: &ThemeId) -> bool {
+        self.pointed.contains(theme)
+    }
+
+    /// The volunteer finishing it may say they will do the next one, if it
+    /// repeats and the requester agreed to the same volunteer.
+    fn offer_the_next(&self) -> bool {
+        self.mine && self.need.same_volunteer && self.need.repeats != Repeats::Never && self.need.status.can_become(NeedStatus::Done)
+    }
+
     fn can_offer(&self) -> bool {
         self.need.status.can_become(NeedStatus::Offered)
     }
@@ -219,6 +246,12 @@ async fn need_page(
     let contact = aid::contact(&mut tx, scope, &need).await?;
     let ranked = offers::candidates(&mut tx, scope, &need, now, zone.today(&now)).await?;
     let history = aid::history(&mut tx, scope, &need).await?;
+    let coordinator = scope.role().sees_everyone();
+    let (themes, pointed) = if coordinator {
+        (tredegar_db::conversations::themes(&mut tx, scope).await?, follow::themes_of(&mut tx, scope, need.id).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     drop(tx);
     if contact.is_some() {
         let mut tx = state.db.write().await?;
@@ -226,7 +259,6 @@ async fn need_page(
         tredegar_db::audit::record(&mut tx, scope, AuditAction::View, &what, &need.id.to_string(), now).await?;
         tx.commit().await?;
     }
-    let coordinator = scope.role().sees_everyone();
     let mine = need.volunteer_id.is_some() && need.volunteer_id == scope.user_id();
     let moves = moves(need.status, coordinator, mine);
     let asked_me = mine && need.status == NeedStatus::Offered;
@@ -236,6 +268,9 @@ async fn need_page(
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         need,
+        themes,
+        pointed,
+        mine,
         contact,
         coordinator,
         asked_me,
@@ -283,6 +318,12 @@ pub(super) struct ChangeForm {
     volunteer: String,
     #[serde(default)]
     note: String,
+    /// A volunteer's reason for saying no.
+    #[serde(default)]
+    reason: String,
+    /// The volunteer will do the next one too, if it repeats.
+    #[serde(default)]
+    stays: String,
 }
 
 /// Move a need on: triage, offer, accept or decline, start, finish, cancel.
@@ -298,15 +339,28 @@ pub(super) async fn change(
         "" => None,
         v => Some(v.parse::<UserId>().map_err(|_| AppError::from(Problem::new("volunteer", "choose someone from the list")))?),
     };
-    let note = match tredegar_domain::contact::optional_text("note", &form.note, 1000) {
-        Ok(note) => note.unwrap_or_default(),
-        Err(p) => return need_page(&state, &scope, csrf, id, Notice::default(), p.into()).await,
+    let note = tredegar_domain::contact::optional_text("note", &form.note, 1000).map(Option::unwrap_or_default);
+    let reason = tredegar_domain::contact::one_line_text("reason", &form.reason, 300).map(Option::unwrap_or_default);
+    let note = match (note, reason) {
+        (Ok(note), Ok(reason)) if reason.is_empty() => note,
+        (Ok(_), Ok(reason)) => format!("declined: {reason}"),
+        (Err(p), _) | (_, Err(p)) => return need_page(&state, &scope, csrf, id, Notice::default(), p.into()).await,
     };
     let mut tx = state.db.write().await?;
+    let mut card = None;
     match aid::change(&mut tx, &scope, id, to, volunteer, &note, state.clock.now()).await {
         Ok(()) => {
             if let (NeedStatus::Offered, Some(to_whom)) = (to, volunteer) {
                 super::sweep::tell_volunteer(&mut tx, &state, &scope, id, to_whom).await?;
+            }
+            if to == NeedStatus::Done {
+                card = Some(super::follow::after_done(&mut tx, &state, &scope, id, !form.stays.is_empty()).await?);
+            } else if to == NeedStatus::Expired
+                && let Some(need) = aid::get(&mut tx, &scope, id).await?
+            {
+                // No longer needed this time; one that comes round still does.
+                let now = state.clock.now();
+                follow::repeat(&mut tx, &scope, &need, false, Zone::of(&scope).today(&now), now).await?;
             }
             tx.commit().await?
         }
@@ -316,6 +370,10 @@ pub(super) async fn change(
         }
         Err(e) => return Err(e.into()),
     }
+    // Whoever marked it done gets the card to leave with them.
+    if let Some(code) = card {
+        return Ok(Redirect::to(&format!("{}?code={code}", paths::feedback_card(scope.group_slug()))).into_response());
+    }
     // A volunteer who declined or handed it back no longer sees it.
     let back = if scope.role().sees_everyone() || matches!(to, NeedStatus::Accepted | NeedStatus::InProgress) {
         format!("{}?notice=saved", paths::need(scope.group_slug(), id))
@@ -323,4 +381,61 @@ pub(super) async fn change(
         format!("{}?notice=saved", paths::helping(scope.group_slug()))
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct ThemesForm {
+    #[serde(default)]
+    themes: Vec<String>,
+    #[serde(default)]
+    new_theme: String,
+}
+
+/// Say which shared problems a need points to, perhaps adding one to the
+/// group's issues: they count in the listening report.
+pub(super) async fn set_themes(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, NeedId)>,
+    Form(form): Form<ThemesForm>,
+) -> Result<Response, AppError> {
+    let chosen: Result<Vec<ThemeId>, _> = form.themes.iter().map(|t| t.parse::<ThemeId>()).collect();
+    let new_theme = tredegar_domain::contact::one_line_text("new_theme", &form.new_theme, 80);
+    let (mut chosen, new_theme) = match (chosen, new_theme) {
+        (Ok(chosen), Ok(new_theme)) => (chosen, new_theme),
+        (Err(_), _) => {
+            return need_page(&state, &scope, csrf, id, Notice::default(), Problem::new("themes", "choose issues from the list").into())
+                .await;
+        }
+        (_, Err(p)) => return need_page(&state, &scope, csrf, id, Notice::default(), p.into()).await,
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    let need = aid::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    if let Some(name) = new_theme {
+        chosen.push(tredegar_db::conversations::theme(&mut tx, &scope, &name, now).await?);
+    }
+    match follow::set_themes(&mut tx, &scope, &need, &chosen).await {
+        Ok(()) => tx.commit().await?,
+        Err(tredegar_db::DbError::Invalid(errors)) => {
+            drop(tx);
+            return need_page(&state, &scope, csrf, id, Notice::default(), errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::need(scope.group_slug(), id))).into_response())
+}
+
+/// Stop a need coming round again: this one, and those made after it, stay.
+pub(super) async fn stop_repeating(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, NeedId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let need = aid::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    follow::stop_repeating(&mut tx, &scope, &need, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::need(scope.group_slug(), id))).into_response())
 }

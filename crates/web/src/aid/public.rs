@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::aid::{self, offers};
-use tredegar_domain::aid::{NeedInput, NeedSource, Urgency};
+use tredegar_domain::aid::{NeedInput, NeedSource, Repeats, Urgency};
 use tredegar_domain::{FieldErrors, Problem};
 
 use crate::auth::CsrfToken;
@@ -24,6 +24,7 @@ struct HelpPage {
     slug: String,
     categories: Vec<offers::Category>,
     urgencies: &'static [Urgency],
+    repeats: &'static [Repeats],
     form: NeedInput,
     errors: FieldErrors,
     asked: bool,
@@ -41,8 +42,16 @@ async fn page(state: &AppState, slug: &str, form: NeedInput, errors: FieldErrors
     drop(tx);
     let has_problems = !errors.is_empty();
     let title = format!("Ask {} for help", scope.group_name());
-    let body =
-        HelpPage { group_name: scope.group_name().into(), slug: slug.into(), categories, urgencies: Urgency::ALL, form, errors, asked };
+    let body = HelpPage {
+        group_name: scope.group_name().into(),
+        slug: slug.into(),
+        categories,
+        urgencies: Urgency::ALL,
+        repeats: Repeats::ALL,
+        form,
+        errors,
+        asked,
+    };
     render_form(Page::new(Layout::public(&title, CsrfToken(String::new())), |_| body), has_problems)
 }
 

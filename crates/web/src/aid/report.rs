@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use tredegar_db::aid::report::{self, Activity, Reported};
 use tredegar_domain::AuditAction;
-use tredegar_domain::aid::NeedStatus;
+use tredegar_domain::aid::{HowItWent, NeedStatus};
 
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::Query;
@@ -22,7 +22,7 @@ use crate::{AppError, AppState, charts};
 pub(super) struct ReportQuery {
     /// The period, in days back from now.
     days: Option<i64>,
-    /// One table as CSV: kinds, areas, weeks, times or volunteers.
+    /// One table as CSV: kinds, areas, weeks, times, volunteers or went.
     csv: Option<String>,
 }
 
@@ -86,6 +86,7 @@ struct ReportPage {
     times: Vec<(&'static str, usize, String, String)>,
     volunteers: Vec<Activity>,
     volunteers_svg: String,
+    went_svg: String,
 }
 
 pub(super) async fn page(
@@ -110,8 +111,10 @@ pub(super) async fn page(
         |(n, median, p90): (usize, Option<f64>, Option<f64>)| (n, median.map_or("–".into(), spoken), p90.map_or("–".into(), spoken));
     let (m, f) = (words(to_match), words(to_meet));
     let times = vec![("Taken on by a volunteer", m.0, m.1, m.2), ("Met", f.0, f.1, f.2)];
+    let went = how_it_went(&needs);
     if let Some(which) = q.csv.as_deref() {
-        return csv(&state, &scope, which, &kinds, &areas, &weeks, &times, &volunteers).await;
+        let tables = Tables { kinds: &kinds, areas: &areas, weeks: &weeks, times: &times, volunteers: &volunteers, went: &went };
+        return csv(&state, &scope, which, &tables).await;
     }
     let series: Vec<String> = SERIES.iter().map(|s| s.to_string()).collect();
     let kinds_svg = charts::stacked_columns("Needs by kind of help", &series, &kinds);
@@ -119,6 +122,7 @@ pub(super) async fn page(
     let weeks_svg = charts::stacked_columns("Needs asked each week", &series, &weeks);
     let done: Vec<(String, i64)> = volunteers.iter().map(|v| (v.name.clone(), v.done)).collect();
     let volunteers_svg = charts::bars("Needs met, by volunteer", &done);
+    let went_svg = charts::bars("How it went, in the words of those helped", &went);
     render(Page::new(Layout::for_scope("Mutual aid report", &scope, csrf), |_| ReportPage {
         slug: scope.group_slug().into(),
         days,
@@ -129,35 +133,47 @@ pub(super) async fn page(
         times,
         volunteers,
         volunteers_svg,
+        went_svg,
     }))
 }
 
+/// Of the needs met, how the ones helped said it went, and how many have not said.
+fn how_it_went(needs: &[Reported]) -> Vec<(String, i64)> {
+    let done: Vec<&Reported> = needs.iter().filter(|n| n.status == NeedStatus::Done).collect();
+    let mut rows: Vec<(String, i64)> =
+        HowItWent::ALL.iter().map(|h| (h.label().to_string(), done.iter().filter(|n| n.feedback == Some(*h)).count() as i64)).collect();
+    rows.push(("Not said yet".into(), done.iter().filter(|n| n.feedback.is_none()).count() as i64));
+    rows
+}
+
+/// The report's tables, for its CSVs.
+struct Tables<'a> {
+    kinds: &'a [(String, Vec<i64>)],
+    areas: &'a [(String, i64)],
+    weeks: &'a [(String, Vec<i64>)],
+    times: &'a [(&'a str, usize, String, String)],
+    volunteers: &'a [Activity],
+    went: &'a [(String, i64)],
+}
+
 /// One table of the report as CSV; downloading it is in the audit log.
-#[allow(clippy::too_many_arguments)]
-async fn csv(
-    state: &AppState,
-    scope: &tredegar_db::Scope,
-    which: &str,
-    kinds: &[(String, Vec<i64>)],
-    areas: &[(String, i64)],
-    weeks: &[(String, Vec<i64>)],
-    times: &[(&str, usize, String, String)],
-    volunteers: &[Activity],
-) -> Result<Response, AppError> {
+async fn csv(state: &AppState, scope: &tredegar_db::Scope, which: &str, t: &Tables<'_>) -> Result<Response, AppError> {
+    let counts = |rows: &[(String, i64)]| -> Vec<Vec<String>> { rows.iter().map(|(k, v)| vec![k.clone(), v.to_string()]).collect() };
     let split = |rows: &[(String, Vec<i64>)]| -> Vec<Vec<String>> {
         rows.iter().map(|(k, v)| std::iter::once(k.clone()).chain(v.iter().map(i64::to_string)).collect()).collect()
     };
     let (names, rows): (&[&str], Vec<Vec<String>>) = match which {
-        "kinds" => (&["kind of help", "still open", "done", "cancelled or expired"], split(kinds)),
-        "weeks" => (&["week starting", "still open", "done", "cancelled or expired"], split(weeks)),
-        "areas" => (&["area", "needs"], areas.iter().map(|(k, v)| vec![k.clone(), v.to_string()]).collect()),
+        "kinds" => (&["kind of help", "still open", "done", "cancelled or expired"], split(t.kinds)),
+        "weeks" => (&["week starting", "still open", "done", "cancelled or expired"], split(t.weeks)),
+        "areas" => (&["area", "needs"], counts(t.areas)),
+        "went" => (&["how it went", "needs met"], counts(t.went)),
         "times" => (
             &["from asking to", "needs", "median", "90th percentile"],
-            times.iter().map(|(w, n, m, p)| vec![w.to_string(), n.to_string(), m.clone(), p.clone()]).collect(),
+            t.times.iter().map(|(w, n, m, p)| vec![w.to_string(), n.to_string(), m.clone(), p.clone()]).collect(),
         ),
         "volunteers" => (
             &["volunteer", "offered", "accepted", "declined or unanswered", "done"],
-            volunteers
+            t.volunteers
                 .iter()
                 .map(|v| vec![v.name.clone(), v.offered.to_string(), v.accepted.to_string(), v.declined.to_string(), v.done.to_string()])
                 .collect(),

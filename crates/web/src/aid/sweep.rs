@@ -19,7 +19,7 @@ fn described(n: &NeedRow) -> String {
 /// Queue the email telling a volunteer a need was offered them.
 pub(super) async fn tell_volunteer(tx: &mut Tx, state: &AppState, scope: &Scope, need: NeedId, volunteer: UserId) -> Result<(), AppError> {
     let (Some(need), Some(user)) = (aid::get(tx, scope, need).await?, users::by_id(tx, volunteer).await?) else { return Ok(()) };
-    let link = format!("{}{}", state.config.public_url, paths::need(scope.group_slug(), need.id));
+    let link = super::follow::answer_link(tx, state, scope, &need, volunteer).await?;
     let what = described(&need);
     let values = [("name", user.name.as_str()), ("group", scope.group_name()), ("need", &what), ("link", &link)];
     let template = outbox::template(tx, scope.group_id(), MailKind::NeedOffered).await?;

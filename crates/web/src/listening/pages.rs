@@ -156,6 +156,8 @@ struct ThemePage {
     area: Option<String>,
     period: Period,
     conversations: Vec<Conversation>,
+    /// Needs for help that point to it.
+    needs: Vec<tredegar_db::aid::NeedRow>,
 }
 
 pub(super) async fn theme(
@@ -174,7 +176,9 @@ pub(super) async fn theme(
         .ok_or_else(AppError::not_found)?
         .name;
     let area = q.area.clone();
-    let conversations = listening::conversations(&mut tx, &scope, theme, area.as_deref(), period.start, period.end).await?;
+    let drill = listening::Drill { theme, area: area.as_deref(), from: period.start, to: period.end };
+    let conversations = listening::conversations(&mut tx, &scope, &drill).await?;
+    let needs = listening::needs(&mut tx, &scope, &drill).await?;
     drop(tx);
     let read: Vec<_> = conversations.iter().map(|c| (c.person_id, c.group_id)).collect();
     let mut tx = state.db.write().await?;
@@ -188,5 +192,6 @@ pub(super) async fn theme(
         area: area.map(|a| area_name(&a)),
         period,
         conversations,
+        needs,
     }))
 }
