@@ -119,6 +119,9 @@ pub enum DbError {
     Corrupt(String),
     #[error("{0}")]
     Unsupported(&'static str),
+    /// Work handed to another thread did not come back (it panicked).
+    #[error("{0}")]
+    Crashed(String),
 }
 
 impl From<FieldErrors> for DbError {

@@ -4,7 +4,7 @@
 //! within reach. The same `rank` as a need's page decides, so the two agree
 //! (a test checks); this is the fast way when there are many needs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rstar::RTree;
@@ -12,7 +12,7 @@ use rstar::primitives::GeomWithData;
 use tredegar_domain::aid::{Candidate, NeedFacts, score};
 use tredegar_domain::{AidCategoryId, NeedId, UserId};
 
-use crate::{Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx};
 
 /// The Earth's radius, in km, for the flat projection the tree uses.
 const EARTH_KM: f64 = 6371.0;
@@ -109,15 +109,13 @@ pub async fn best_for_all(tx: &mut Tx, scope: &Scope, k: usize, now: DateTime<Ut
          GROUP BY volunteer_id",
         group
     )?;
-    let declined: HashSet<(NeedId, UserId)> = fetch_all!(
+    let declined: Vec<(NeedId, UserId)> = fetch_all!(
         tx,
         (NeedId, UserId),
         "SELECT need_id, volunteer_id FROM need_changes WHERE group_id = $1 AND from_status = 'offered' AND to_status = 'triaged' \
          AND volunteer_id IS NOT NULL AND (by_user = volunteer_id OR by_user IS NULL)",
         group
-    )?
-    .into_iter()
-    .collect();
+    )?;
     let needs = fetch_all!(
         tx,
         NeedAt,
@@ -125,7 +123,6 @@ pub async fn best_for_all(tx: &mut Tx, scope: &Scope, k: usize, now: DateTime<Ut
          JOIN aid_categories c ON c.id = n.category_id WHERE n.group_id = $1 AND n.status IN ('new', 'triaged') ORDER BY n.created_at, n.id",
         group
     )?;
-
     let mut taken: HashMap<UserId, i64> = HashMap::new();
     for (user, n) in accepted.into_iter().chain(waiting) {
         *taken.entry(user).or_default() += n;
@@ -149,33 +146,75 @@ pub async fn best_for_all(tx: &mut Tx, scope: &Scope, k: usize, now: DateTime<Ut
         .into_iter()
         .map(|(kind, k)| (kind, Kind { placed: RTree::bulk_load(k.placed), unplaced: k.unplaced, reach: k.reach }))
         .collect();
+    // What each offer brings to every need, worked out once: how busy they are, when they last helped.
+    let load: Vec<(i64, Option<i64>)> = offers
+        .iter()
+        .map(|o| (taken.get(&o.user_id).copied().unwrap_or(0), helped.get(&o.user_id).map(|at| (now - *at).num_days())))
+        .collect();
+    let mut said_no: HashMap<NeedId, Vec<UserId>> = HashMap::new();
+    for (need, user) in declined {
+        said_no.entry(need).or_default().push(user);
+    }
+    let ranking = Ranking { offers, load, trees, said_no, lat0, k, today };
+    // Ranking is arithmetic on what was read: spread over the cores, off the async threads.
+    let out = tokio::task::spawn_blocking(move || {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let share = needs.len().div_ceil(cores).max(1);
+        std::thread::scope(|s| {
+            let parts: Vec<_> =
+                needs.chunks(share).map(|part| s.spawn(|| part.iter().map(|n| ranking.best(n)).collect::<Vec<_>>())).collect();
+            parts.into_iter().map(|p| p.join()).collect::<std::result::Result<Vec<_>, _>>()
+        })
+    })
+    .await
+    .map_err(|e| DbError::Crashed(format!("matching failed: {e}")))?
+    .map_err(|_| DbError::Crashed("matching failed on one of its threads".into()))?
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok(out)
+}
 
-    let mut out = Vec::with_capacity(needs.len());
-    for need in &needs {
-        let Some(Kind { placed: tree, unplaced, reach }) = trees.get(&need.category_id) else {
-            out.push(Best { need: need.id, offers: Vec::new() });
-            continue;
+/// What ranking every need reads: the offers, what each brings, each kind's
+/// tree, who said no to what.
+struct Ranking {
+    offers: Vec<OfferAt>,
+    /// By offer: needs taken this week, days since they last helped.
+    load: Vec<(i64, Option<i64>)>,
+    trees: HashMap<AidCategoryId, Kind<RTree<Placed>>>,
+    said_no: HashMap<NeedId, Vec<UserId>>,
+    lat0: f64,
+    k: usize,
+    today: NaiveDate,
+}
+
+impl Ranking {
+    /// The `k` best offers for one need.
+    fn best(&self, need: &NeedAt) -> Best {
+        let Some(Kind { placed: tree, unplaced, reach }) = self.trees.get(&need.category_id) else {
+            return Best { need: need.id, offers: Vec::new() };
         };
         let at = need.latitude.zip(need.longitude);
         let near: Vec<usize> = match at {
             // A little beyond the furthest reach: the flat map is not quite the Earth. Whoever is
             // plainly beyond their own reach is left out before the exact distance is measured.
             Some(at) => {
-                let here = flat(at, lat0);
+                let here = flat(at, self.lat0);
                 let margin = |r: f64| (r * 1.02 + 0.5).powi(2);
                 let within = tree.locate_within_distance(here, margin(*reach)).filter(|p| {
                     let [dx, dy] = [p.geom()[0] - here[0], p.geom()[1] - here[1]];
-                    offers.get(p.data).is_some_and(|o| dx * dx + dy * dy <= margin(o.radius_km.max(1) as f64))
+                    self.offers.get(p.data).is_some_and(|o| dx * dx + dy * dy <= margin(o.radius_km.max(1) as f64))
                 });
                 within.map(|p| p.data).chain(unplaced.iter().copied()).collect()
             }
             None => tree.iter().map(|p| p.data).chain(unplaced.iter().copied()).collect(),
         };
-        let facts = NeedFacts { needs_check: need.needs_check, at, from_on: need.from_on, to_on: need.to_on, today };
+        let facts = NeedFacts { needs_check: need.needs_check, at, from_on: need.from_on, to_on: need.to_on, today: self.today };
+        let said_no = self.said_no.get(&need.id).map_or(&[][..], Vec::as_slice);
         let mut ranked: Vec<(f64, &str, UserId)> = near
             .into_iter()
-            .filter_map(|i| offers.get(i))
-            .filter_map(|o| {
+            .filter_map(|i| {
+                let (o, (taken, since)) = (self.offers.get(i)?, self.load.get(i)?);
                 let candidate = Candidate {
                     checked: o.checked,
                     paused: o.paused,
@@ -183,15 +222,14 @@ pub async fn best_for_all(tx: &mut Tx, scope: &Scope, k: usize, now: DateTime<Ut
                     radius_km: o.radius_km,
                     days: o.days,
                     per_week: o.per_week,
-                    taken_this_week: taken.get(&o.user_id).copied().unwrap_or(0),
-                    days_since_helped: helped.get(&o.user_id).map(|at| (now - *at).num_days()),
-                    declined: declined.contains(&(need.id, o.user_id)),
+                    taken_this_week: *taken,
+                    days_since_helped: *since,
+                    declined: said_no.contains(&o.user_id),
                 };
                 Some((score(&facts, &candidate)?, o.name.as_str(), o.user_id))
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        out.push(Best { need: need.id, offers: ranked.into_iter().take(k).map(|(score, _, user)| (user, score)).collect() });
+        Best { need: need.id, offers: ranked.into_iter().take(self.k).map(|(score, _, user)| (user, score)).collect() }
     }
-    Ok(out)
 }
