@@ -14,7 +14,11 @@ use crate::helpers::{Client, TestApp, count};
 use crate::mailbox::Mailbox;
 
 crate::with_mailbox!(a_need_is_answered_by_email_and_said_how_it_went);
-crate::on_both_backends!(help_points_to_shared_problems_and_counts_on_the_ladder, a_weekly_need_comes_round_when_one_is_missed);
+crate::on_both_backends!(
+    help_points_to_shared_problems_and_counts_on_the_ladder,
+    a_weekly_need_comes_round_when_one_is_missed,
+    a_group_sets_how_long_needs_wait
+);
 
 const SLUG: &str = "brookfield-estate";
 const ADDRESS: &str = "17 Zebedee Lane, Tredegar";
@@ -235,4 +239,50 @@ async fn a_weekly_need_comes_round_when_one_is_missed(app: TestApp) {
     let listed = coordinator.get(paths::need(SLUG, &only_need(&app).await)).await;
     let shown = chrono::NaiveDate::parse_from_str(&next, "%Y-%m-%d").unwrap().format("%-d %b").to_string();
     assert!(listed.body.contains("comes round every week") && listed.body.contains(&shown), "{shown}: {}", listed.body);
+}
+
+/// The group's own times: a volunteer has 2 hours to answer, and a need for
+/// this week is told of after 3 hours, not the default 24 and 12.
+async fn a_group_sets_how_long_needs_wait(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let kind = kind_and_volunteers(&app, &group, &mut coordinator, &["ann@example.org"]).await;
+    let times = |answer: &'static str, today: &'static str| {
+        vec![
+            ("answer_within_hours", answer),
+            ("escalate_today_hours", today),
+            ("escalate_this_week_hours", "3"),
+            ("escalate_when_possible_hours", "48"),
+        ]
+    };
+    let bad = coordinator.post_form(paths::aid_timing(SLUG), &times("0", "soon")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    for said in [
+        "Time a volunteer has to answer an offer: must be a whole number of hours from 1 to 720",
+        "Tell coordinators of a need for today after",
+    ] {
+        assert!(bad.body.contains(said), "{said}: {}", bad.body);
+    }
+    assert_eq!(coordinator.post_form(paths::aid_timing(SLUG), &times("2", "1")).await.status(), StatusCode::SEE_OTHER);
+    assert!(coordinator.get(paths::needs(SLUG)).await.body.contains("value=\"2\""));
+    let mut resident = app.client();
+    resident.get(paths::ask_for_help(SLUG)).await;
+    resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("repeats", "never")])).await;
+    let need = only_need(&app).await;
+    let ann = app.user(&group, "ann@example.org", Role::Volunteer).await.to_string();
+    coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &ann)]).await;
+    let sweep = |hours: i64| {
+        let db = app.db.clone();
+        async move {
+            let at = chrono::Utc::now() + chrono::Duration::hours(hours);
+            let mut tx = db.write().await.unwrap();
+            let swept = tredegar_db::aid::sweep::sweep(&mut tx, at.date_naive(), at).await.unwrap();
+            tx.commit().await.unwrap();
+            swept
+        }
+    };
+    assert_eq!(sweep(1).await.timed_out, 0, "an hour in, Ann still has time");
+    let later = sweep(3).await;
+    assert_eq!(later.timed_out, 1, "{later:?}");
+    assert_eq!(later.escalated.iter().map(|(_, n)| n.len()).sum::<usize>(), 1, "three hours waiting, for this week: told");
 }

@@ -234,6 +234,7 @@ paths! {
     FEEDBACK_CARD, feedback_card = "/g/{slug}/needs/card" (slug);
     NEED_CARD, need_card = "/g/{slug}/needs/{id}/card" (slug, id);
     AID_CATEGORIES, aid_categories = "/g/{slug}/needs/categories" (slug);
+    AID_TIMING, aid_timing = "/g/{slug}/needs/timing" (slug);
     AID_CATEGORY, aid_category = "/g/{slug}/needs/categories/{id}" (slug, id);
     AID_VOLUNTEERS, aid_volunteers = "/g/{slug}/needs/volunteers" (slug);
     AID_VOLUNTEER_CHECKED, aid_volunteer_checked = "/g/{slug}/needs/volunteers/{user}/checked" (slug, user);

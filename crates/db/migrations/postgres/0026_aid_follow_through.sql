@@ -52,3 +52,16 @@ CREATE INDEX need_themes_theme ON need_themes(theme_id, raised_at);
 -- offer help, so the help they give counts on the ladder.
 ALTER TABLE aid_offers ADD COLUMN person_id UUID REFERENCES people(id) ON DELETE SET NULL;
 CREATE INDEX aid_offers_person ON aid_offers(person_id);
+
+-- How long a group's needs may wait, set by its coordinators: how long a
+-- volunteer has to answer an offer, and how long a need may wait for anyone,
+-- by how soon it is needed, before coordinators are told. No row: the
+-- defaults (24; 2, 12 and 48 hours).
+CREATE TABLE aid_settings (
+    group_id UUID PRIMARY KEY NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    answer_within_hours BIGINT NOT NULL,
+    escalate_today_hours BIGINT NOT NULL,
+    escalate_this_week_hours BIGINT NOT NULL,
+    escalate_when_possible_hours BIGINT NOT NULL,
+    modified_at TIMESTAMPTZ NOT NULL
+);

@@ -3,7 +3,7 @@
 //! with what ranking needs to know of them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tredegar_domain::aid::{Candidate, NeedFacts, Offer, rank};
+use tredegar_domain::aid::{Candidate, NeedFacts, Offer, Timing, rank};
 use tredegar_domain::{AidCategoryId, Postcode, Problem, UserId};
 
 use super::NeedRow;
@@ -71,6 +71,40 @@ pub async fn set_rules(tx: &mut Tx, scope: &Scope, id: AidCategoryId, rules: Rul
         rules.auto_match
     )?;
     if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// How long the group's needs may wait (the defaults until its coordinators set them).
+pub async fn timing(tx: &mut Tx, group: tredegar_domain::GroupId) -> Result<Timing> {
+    let set = fetch_optional!(
+        tx,
+        Timing,
+        "SELECT answer_within_hours, escalate_today_hours, escalate_this_week_hours, escalate_when_possible_hours \
+         FROM aid_settings WHERE group_id = $1",
+        group
+    )?;
+    Ok(set.unwrap_or_default())
+}
+
+/// Set how long the group's needs may wait. Coordinators only.
+pub async fn set_timing(tx: &mut Tx, scope: &Scope, t: &Timing, now: DateTime<Utc>) -> Result<()> {
+    if !scope.role().sees_everyone() {
+        return Err(DbError::NotFound);
+    }
+    execute!(
+        tx,
+        "INSERT INTO aid_settings (group_id, answer_within_hours, escalate_today_hours, escalate_this_week_hours, \
+         escalate_when_possible_hours, modified_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id) DO UPDATE SET \
+         answer_within_hours = excluded.answer_within_hours, escalate_today_hours = excluded.escalate_today_hours, \
+         escalate_this_week_hours = excluded.escalate_this_week_hours, \
+         escalate_when_possible_hours = excluded.escalate_when_possible_hours, modified_at = excluded.modified_at",
+        scope.group_id(),
+        t.answer_within_hours,
+        t.escalate_today_hours,
+        t.escalate_this_week_hours,
+        t.escalate_when_possible_hours,
+        now
+    )?;
+    Ok(())
 }
 
 /// Where a postcode's centre is, if the postcode directory has been loaded.

@@ -1,30 +1,17 @@
 //! What happens to needs by itself, every few minutes, in every group: a
 //! need whose last day has passed expires; an offer nobody answered in
-//! time goes back (as a decline); a need of a kind set to match itself is
+//! the group's time goes back (as a decline); a need of a kind set to match itself is
 //! offered to the best volunteer; and needs that wait too long for anyone
 //! are gathered, once each, for the coordinators to be told.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use tredegar_domain::aid::{NeedStatus, Urgency};
+use tredegar_domain::aid::{NeedStatus, Timing};
 use tredegar_domain::{GroupId, NeedId, UserId};
 
 use super::{NeedRow, change, offers};
 use crate::{Result, Scope, Sql, Tx};
-
-/// How long a volunteer has to answer an offer.
-pub const ANSWER_WITHIN: Duration = Duration::hours(24);
-
-/// How long a need may wait for anyone before coordinators are told: less
-/// for what is needed today.
-pub fn escalate_after(urgency: Urgency) -> Duration {
-    match urgency {
-        Urgency::Today => Duration::hours(2),
-        Urgency::ThisWeek => Duration::hours(12),
-        Urgency::WhenPossible => Duration::hours(48),
-    }
-}
 
 /// What one sweep did, for the emails and the log.
 #[derive(Debug, Default)]
@@ -37,17 +24,20 @@ pub struct Swept {
     pub escalated: Vec<(GroupId, Vec<NeedRow>)>,
 }
 
-/// Each group's coordinating scope, made once a sweep.
-struct Scopes(HashMap<GroupId, Option<Scope>>);
+/// Each group's coordinating scope and how long its needs may wait, read once a sweep.
+struct Scopes(HashMap<GroupId, Option<(Scope, Timing)>>);
 
 impl Scopes {
-    async fn of(&mut self, tx: &mut Tx, group: GroupId) -> Result<Option<Scope>> {
+    async fn of(&mut self, tx: &mut Tx, group: GroupId) -> Result<Option<(Scope, Timing)>> {
         if let Some(s) = self.0.get(&group) {
             return Ok(s.clone());
         }
-        let scope = Scope::for_coordinating(tx, group).await?;
-        self.0.insert(group, scope.clone());
-        Ok(scope)
+        let found = match Scope::for_coordinating(tx, group).await? {
+            Some(scope) => Some((scope, offers::timing(tx, group).await?)),
+            None => None,
+        };
+        self.0.insert(group, found.clone());
+        Ok(found)
     }
 }
 
@@ -70,7 +60,7 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
     q.bind_list(NeedStatus::OPEN.iter().map(|s| s.as_str())).push(") AND to_on < ").bind(today).push(" LIMIT 1000");
     let past: Vec<(GroupId, NeedId)> = q.fetch_all(tx).await?;
     for (group, need) in past {
-        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        let Some((scope, _)) = scopes.of(tx, group).await? else { continue };
         change(tx, &scope, need, NeedStatus::Expired, None, "its last day passed", now).await?;
         swept.expired += 1;
         // One that comes round again does, even if this one was missed.
@@ -78,16 +68,20 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
             super::follow::repeat(tx, &scope, &row, false, today, now).await?;
         }
     }
-    // Offers nobody answered: back to be offered again, as a decline.
-    for (group, need) in due(tx, &[NeedStatus::Offered], " AND offered_at < ", Some(now - ANSWER_WITHIN)).await? {
-        let Some(scope) = scopes.of(tx, group).await? else { continue };
-        change(tx, &scope, need, NeedStatus::Triaged, None, "no answer in time", now).await?;
-        swept.timed_out += 1;
+    // Offers nobody answered in the group's time: back to be offered again, as a decline.
+    let shortest = Duration::hours(Timing::SHORTEST_HOURS);
+    for (group, need) in due(tx, &[NeedStatus::Offered], " AND offered_at < ", Some(now - shortest)).await? {
+        let Some((scope, timing)) = scopes.of(tx, group).await? else { continue };
+        let Some(row) = super::get(tx, &scope, need).await? else { continue };
+        if row.offered_at.is_some_and(|at| now - at >= timing.answer_within()) {
+            change(tx, &scope, need, NeedStatus::Triaged, None, "no answer in time", now).await?;
+            swept.timed_out += 1;
+        }
     }
     // Kinds that match themselves: to the best volunteer there is.
     let waiting = " AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)";
     for (group, need) in due(tx, &[NeedStatus::New, NeedStatus::Triaged], waiting, None).await? {
-        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        let Some((scope, _)) = scopes.of(tx, group).await? else { continue };
         let Some(row) = super::get(tx, &scope, need).await? else { continue };
         let best = offers::candidates(tx, &scope, &row, now, today).await?.into_iter().find(|r| r.rank.is_ok());
         if let Some(best) = best {
@@ -97,13 +91,12 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
     }
     // Waiting too long for anyone: each told of once.
     let mut late: HashMap<GroupId, Vec<NeedRow>> = HashMap::new();
-    let oldest = now - escalate_after(Urgency::Today);
     for (group, need) in
-        due(tx, &[NeedStatus::New, NeedStatus::Triaged], " AND escalated_at IS NULL AND created_at < ", Some(oldest)).await?
+        due(tx, &[NeedStatus::New, NeedStatus::Triaged], " AND escalated_at IS NULL AND created_at < ", Some(now - shortest)).await?
     {
-        let Some(scope) = scopes.of(tx, group).await? else { continue };
+        let Some((scope, timing)) = scopes.of(tx, group).await? else { continue };
         let Some(row) = super::get(tx, &scope, need).await? else { continue };
-        if now - row.created_at >= escalate_after(row.urgency) {
+        if now - row.created_at >= timing.escalate_after(row.urgency) {
             execute!(tx, "UPDATE needs SET escalated_at = $2 WHERE id = $1", need, now)?;
             late.entry(group).or_default().push(row);
         }

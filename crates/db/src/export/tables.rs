@@ -276,6 +276,11 @@ pub const TABLES: &[Table] = &[
     ),
     table("aid_offer_categories", "The kinds of help each volunteer offers.", "SELECT * FROM aid_offer_categories WHERE group_id = $1"),
     table(
+        "aid_settings",
+        "How long the group's needs may wait, in hours: for a volunteer's answer, and for anyone, by how soon it is needed.",
+        "SELECT * FROM aid_settings WHERE group_id = $1",
+    ),
+    table(
         "need_themes",
         "The shared problems (theme_id) a need points to, counted in the listening report in its district (area) on the day it was asked.",
         "SELECT * FROM need_themes WHERE group_id = $1",

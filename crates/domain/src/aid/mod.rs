@@ -345,6 +345,60 @@ impl NeedInput {
     }
 }
 
+/// How long a group's needs may wait, in hours: for a volunteer's answer to
+/// an offer, and for anyone to take a need on (by how soon it is needed)
+/// before the coordinators are told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Timing {
+    pub answer_within_hours: i64,
+    pub escalate_today_hours: i64,
+    pub escalate_this_week_hours: i64,
+    pub escalate_when_possible_hours: i64,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing { answer_within_hours: 24, escalate_today_hours: 2, escalate_this_week_hours: 12, escalate_when_possible_hours: 48 }
+    }
+}
+
+impl Timing {
+    /// The shortest wait any group may set: the sweep looks no further back.
+    pub const SHORTEST_HOURS: i64 = 1;
+
+    pub fn answer_within(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.answer_within_hours)
+    }
+
+    pub fn escalate_after(&self, urgency: Urgency) -> chrono::Duration {
+        chrono::Duration::hours(match urgency {
+            Urgency::Today => self.escalate_today_hours,
+            Urgency::ThisWeek => self.escalate_this_week_hours,
+            Urgency::WhenPossible => self.escalate_when_possible_hours,
+        })
+    }
+
+    /// Hours as typed on the form, each from 1 to 720 (30 days).
+    pub fn parse(typed: [(&str, &str); 4]) -> Result<Timing, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let mut hours = typed.map(|(field, s)| {
+            errors.check(match s.trim().parse::<i64>() {
+                Ok(h @ Timing::SHORTEST_HOURS..=720) => Ok(h),
+                _ => Err(Problem::new(field, "must be a whole number of hours from 1 to 720")),
+            })
+        });
+        match hours.as_mut() {
+            [Some(a), Some(t), Some(w), Some(p)] if errors.is_empty() => Ok(Timing {
+                answer_within_hours: *a,
+                escalate_today_hours: *t,
+                escalate_this_week_hours: *w,
+                escalate_when_possible_hours: *p,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The days of the week, Monday first: an offer keeps them as bits, Monday bit 0.
 pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -479,6 +533,14 @@ mod tests {
         assert_eq!((w.from, w.to), (day("2026-11-30"), None));
         assert_eq!(code_key(" k7p3-qx2a "), "K7P3QX2A");
         assert_eq!(code_shown("K7P3QX2A"), "K7P3-QX2A");
+    }
+
+    #[test]
+    fn timing_is_in_whole_hours() {
+        let ok = Timing::parse([("a", "24"), ("t", "1"), ("w", "12"), ("p", "720")]).unwrap();
+        assert_eq!(ok.escalate_after(Urgency::Today), chrono::Duration::hours(1));
+        let e = Timing::parse([("a", "0"), ("t", "x"), ("w", "12"), ("p", "721")]).unwrap_err();
+        assert_eq!(e.0.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["a", "t", "p"]);
     }
 
     #[test]

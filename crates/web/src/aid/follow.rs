@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::aid::follow::{self, Feedback, Purpose};
-use tredegar_db::aid::{self, NeedRow};
+use tredegar_db::aid::{self, NeedRow, offers};
 use tredegar_db::outbox::{self, NewMessage};
 use tredegar_db::{Scope, Tx, groups};
 use tredegar_domain::aid::{HowItWent, NeedStatus, code_key, code_shown, involve_wording};
@@ -35,7 +35,7 @@ pub(super) async fn answer_link(
     volunteer: UserId,
 ) -> Result<String, AppError> {
     let token = random_token()?;
-    let expires = state.clock.now() + aid::sweep::ANSWER_WITHIN;
+    let expires = state.clock.now() + offers::timing(tx, scope.group_id()).await?.answer_within();
     follow::add_link(tx, need, scope.group_id(), Purpose::Answer, &token_hash(&token), Some(volunteer), expires).await?;
     Ok(format!("{}{}", state.config.public_url, paths::answer_need(&token)))
 }

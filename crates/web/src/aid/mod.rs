@@ -7,6 +7,7 @@
 mod api;
 mod follow;
 mod helping;
+mod kinds;
 mod needs;
 mod public;
 mod report;
@@ -37,8 +38,9 @@ pub fn router() -> Router<AppState> {
         .route(paths::NEED_REPEATS, post(needs::stop_repeating))
         .route(paths::FEEDBACK_CARD, get(follow::card))
         .route(paths::NEED_CARD, post(follow::new_card))
-        .route(paths::AID_CATEGORIES, post(needs::add_category))
-        .route(paths::AID_CATEGORY, post(needs::set_category))
+        .route(paths::AID_CATEGORIES, post(kinds::add_category))
+        .route(paths::AID_TIMING, post(kinds::set_timing))
+        .route(paths::AID_CATEGORY, post(kinds::set_category))
         .route(paths::AID_VOLUNTEERS, get(helping::volunteers))
         .route(paths::AID_VOLUNTEER_CHECKED, post(helping::set_checked))
         .route(paths::HELPING, get(helping::page).post(helping::save))

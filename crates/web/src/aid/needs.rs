@@ -1,6 +1,6 @@
 //! Needs, for coordinators: the list by status, taking a need by phone,
 //! one need with its contact details (audited), the volunteers ranked for
-//! it with why, and its history; the categories of help. A volunteer
+//! it with why, and its history; the issues it points to. A volunteer
 //! reaches a need's page only once it is offered to them.
 
 use axum::extract::State;
@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::Scope;
 use tredegar_db::aid::follow;
-use tredegar_db::aid::offers::{self, Category, Ranked, Rules};
+use tredegar_db::aid::offers::{self, Category, Ranked};
 use tredegar_db::aid::{self, Change, Contact, NeedRow};
 use tredegar_db::conversations::Theme;
-use tredegar_domain::aid::{NeedInput, NeedSource, NeedStatus, Repeats, Urgency};
-use tredegar_domain::{AidCategoryId, AuditAction, FieldErrors, NeedId, Problem, ThemeId, UserId};
+use tredegar_domain::aid::{NeedInput, NeedSource, NeedStatus, Repeats, Timing, Urgency};
+use tredegar_domain::{AuditAction, FieldErrors, NeedId, Problem, ThemeId, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
@@ -26,6 +26,7 @@ struct IndexPage {
     slug: String,
     needs: Vec<NeedRow>,
     categories: Vec<Category>,
+    timing: Timing,
     showing: String,
     zone: Zone,
     errors: FieldErrors,
@@ -38,7 +39,13 @@ pub(super) struct IndexQuery {
     notice: Option<String>,
 }
 
-async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, q: IndexQuery, errors: FieldErrors) -> Result<Response, AppError> {
+pub(super) async fn index_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    q: IndexQuery,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let showing = q.show.unwrap_or_else(|| "open".into());
     let statuses: &[NeedStatus] = match showing.as_str() {
         "done" => &[NeedStatus::Done],
@@ -48,6 +55,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, q: IndexQu
     let mut tx = state.db.read().await?;
     let needs = if showing == "involved" { aid::involved(&mut tx, scope).await? } else { aid::list(&mut tx, scope, statuses).await? };
     let categories = offers::categories(&mut tx, scope).await?;
+    let timing = offers::timing(&mut tx, scope.group_id()).await?;
     drop(tx);
     if showing == "involved" && !needs.is_empty() {
         let read: Vec<_> = needs.iter().map(|n| (n.person_id, scope.group_id())).collect();
@@ -63,6 +71,7 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, q: IndexQu
         slug: scope.group_slug().into(),
         needs,
         categories,
+        timing,
         showing,
         zone: layout.zone(),
         errors,
@@ -77,60 +86,6 @@ pub(super) async fn index(
     Query(q): Query<IndexQuery>,
 ) -> Result<Response, AppError> {
     index_page(&state, &scope, csrf, q, FieldErrors::default()).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct CategoryForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    needs_check: String,
-    #[serde(default)]
-    auto_match: String,
-}
-
-impl CategoryForm {
-    fn rules(&self) -> Rules {
-        Rules { needs_check: !self.needs_check.is_empty(), auto_match: !self.auto_match.is_empty() }
-    }
-}
-
-pub(super) async fn add_category(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    csrf: CsrfToken,
-    Form(form): Form<CategoryForm>,
-) -> Result<Response, AppError> {
-    let name = match tredegar_domain::contact::required_line("name", &form.name, 60) {
-        Ok(name) => name,
-        Err(p) => return index_page(&state, &scope, csrf, IndexQuery::default(), p.into()).await,
-    };
-    let mut tx = state.db.write().await?;
-    match offers::add_category(&mut tx, &scope, &name, form.rules(), state.clock.now()).await {
-        Ok(_) => tx.commit().await?,
-        Err(tredegar_db::DbError::Duplicate { field, message, .. }) => {
-            drop(tx);
-            return index_page(&state, &scope, csrf, IndexQuery::default(), Problem::new(field, message).into()).await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(Redirect::to(&format!("{}?notice=added", paths::needs(scope.group_slug()))).into_response())
-}
-
-/// Whether a kind of help needs a safeguarding-checked volunteer, and
-/// whether it is offered by itself. Needs already with someone it no longer
-/// allows go back to be offered again.
-pub(super) async fn set_category(
-    State(state): State<AppState>,
-    Organiser(scope): Organiser,
-    Path((_, id)): Path<(String, AidCategoryId)>,
-    Form(form): Form<CategoryForm>,
-) -> Result<Response, AppError> {
-    let mut tx = state.db.write().await?;
-    offers::set_rules(&mut tx, &scope, id, form.rules()).await?;
-    offers::pull_back_unchecked(&mut tx, &scope, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice=saved", paths::needs(scope.group_slug()))).into_response())
 }
 
 #[derive(askama::Template)]
