@@ -149,6 +149,22 @@ async fn a_need_is_answered_by_email_and_said_how_it_went(app: TestApp, mailbox:
     assert!(involved.body.contains("Gwen Morgan</a> would like to get involved"), "{}", involved.body);
     assert_eq!(bob.get(format!("{}?show=involved", paths::needs(SLUG))).await.status(), StatusCode::NOT_FOUND);
 
+    // A coordinator corrects next week's address; what is typed is checked; the person's record is not touched.
+    let edit = coordinator.get(paths::need_edit(SLUG, &next)).await;
+    assert!(edit.body.contains(ADDRESS) && edit.body.contains("Save the changes"), "{}", edit.body);
+    let mut changed = weekly(&kind, &[("address", "18 Zebedee Lane, Tredegar"), ("postcode", "!!")]);
+    let bad = coordinator.post_form(paths::need_edit(SLUG, &next), &changed).await;
+    assert!(bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("Postcode"), "{}", bad.body);
+    changed.retain(|(k, _)| *k != "postcode");
+    changed.push(("postcode", "NP22 3AB"));
+    assert_eq!(coordinator.post_form(paths::need_edit(SLUG, &next), &changed).await.status(), StatusCode::SEE_OTHER);
+    let page = coordinator.get(paths::need(SLUG, &next)).await;
+    assert!(page.body.contains("18 Zebedee Lane") && page.body.contains("details changed"), "{}", page.body);
+    assert!(bob.get(paths::need(SLUG, &next)).await.body.contains("18 Zebedee Lane"), "Bob reads the new address");
+    assert_eq!(bob.get(paths::need_edit(SLUG, &next)).await.status(), StatusCode::NOT_FOUND, "a volunteer changes nothing");
+    let activity = coordinator.get(format!("{}?csv=volunteers", paths::aid_report(SLUG))).await;
+    assert!(activity.body.contains("bob@example.org,1,2,0,1"), "an edit is not another acceptance: {}", activity.body);
+
     // A coordinator stops it coming round: next week's stays, and makes no more.
     coordinator.get(paths::need(SLUG, &next)).await;
     assert_eq!(coordinator.post_form(paths::need_repeats(SLUG, &next), &[]).await.status(), StatusCode::SEE_OTHER);

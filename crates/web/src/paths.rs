@@ -227,6 +227,7 @@ paths! {
     AID_REPORT, aid_report = "/g/{slug}/needs/report" (slug);
     NEED, need = "/g/{slug}/needs/{id}" (slug, id);
     NEED_STATUS, need_status = "/g/{slug}/needs/{id}/status" (slug, id);
+    NEED_EDIT, need_edit = "/g/{slug}/needs/{id}/edit" (slug, id);
     NEED_THEMES, need_themes = "/g/{slug}/needs/{id}/themes" (slug, id);
     NEED_REPEATS, need_repeats = "/g/{slug}/needs/{id}/repeats" (slug, id);
     /// A feedback card to print or read out (the code is in the query), and

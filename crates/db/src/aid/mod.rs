@@ -101,45 +101,21 @@ pub async fn add(
 ) -> Result<NeedId> {
     let who = Who { name: &need.name, email: need.email.as_ref(), phone: need.phone.as_ref(), postcode: Some(&need.postcode) };
     let person = person_of(tx, scope, who, "Asked for help", now).await?;
-    let at = offers::located(tx, &need.postcode).await?;
     let id = NeedId::new();
-    let district = contact::postcode_district(&need.postcode.key());
-    let phone = need.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
-    let email = need.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
-    let wording = if need.involve { tredegar_domain::aid::involve_wording(scope.group_name()) } else { String::new() };
     execute!(
         tx,
-        "INSERT INTO needs (id, group_id, person_id, category_id, description, urgency, from_on, to_on, contact_name, address, phone, email, \
-         how_to_contact, asked_by, postcode, district, latitude, longitude, status, source, created_at, modified_at, repeats, series_id, \
-         same_volunteer, involve, involve_wording) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, $22, $23, $24, $25, $26)",
+        "INSERT INTO needs (id, group_id, person_id, category_id, description, urgency, contact_name, address, phone, email, \
+         how_to_contact, asked_by, postcode, district, status, source, created_at, modified_at) \
+         VALUES ($1, $2, $3, $4, '', '', '', '', '', '', '', '', '', '', $5, $6, $7, $7)",
         id,
         scope.group_id(),
         person,
         category,
-        &need.description,
-        need.urgency,
-        need.from_on,
-        need.to_on,
-        &need.name,
-        &need.address,
-        phone,
-        email,
-        &need.how_to_contact,
-        &need.asked_by,
-        need.postcode.as_str(),
-        district,
-        at.map(|a| a.0),
-        at.map(|a| a.1),
         NeedStatus::New,
         source,
-        now,
-        need.repeats,
-        (need.repeats != Repeats::Never).then_some(id),
-        need.same_volunteer,
-        need.involve,
-        wording
+        now
     )?;
+    write(tx, scope, id, need, category, now).await?;
     record(tx, scope, id, None, NeedStatus::New, None, source.words(), now).await?;
     let category_name = scalar!(tx, String, "SELECT name FROM aid_categories WHERE id = $1", category)?.unwrap_or_default();
     let mut said = format!("Asked for help: {category_name}");
@@ -148,6 +124,45 @@ pub async fn add(
     }
     people::add_event(tx, scope, person, HistoryKind::Aid, &said, now).await?;
     Ok(id)
+}
+
+/// Write what a need says, as typed, onto its row: the one place its
+/// details are written, for a new need and a changed one. The postcode is
+/// put on the map, and its district is what others see of where.
+async fn write(tx: &mut Tx, scope: &Scope, id: NeedId, need: &Need, category: AidCategoryId, now: DateTime<Utc>) -> Result<()> {
+    let at = offers::located(tx, &need.postcode).await?;
+    let wording = if need.involve { tredegar_domain::aid::involve_wording(scope.group_name()) } else { String::new() };
+    execute!(
+        tx,
+        "UPDATE needs SET category_id = $3, description = $4, urgency = $5, from_on = $6, to_on = $7, contact_name = $8, address = $9, \
+         phone = $10, email = $11, how_to_contact = $12, asked_by = $13, postcode = $14, district = $15, latitude = $16, longitude = $17, \
+         repeats = $18, series_id = CASE WHEN $18 = 'never' THEN series_id ELSE COALESCE(series_id, id) END, same_volunteer = $19, \
+         involve = $20, involve_wording = CASE WHEN $20 AND involve THEN involve_wording ELSE $21 END, modified_at = $22 \
+         WHERE id = $1 AND group_id = $2",
+        id,
+        scope.group_id(),
+        category,
+        &need.description,
+        need.urgency,
+        need.from_on,
+        need.to_on,
+        &need.name,
+        &need.address,
+        need.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+        need.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default(),
+        &need.how_to_contact,
+        &need.asked_by,
+        need.postcode.as_str(),
+        contact::postcode_district(&need.postcode.key()),
+        at.map(|a| a.0),
+        at.map(|a| a.1),
+        need.repeats,
+        need.same_volunteer,
+        need.involve,
+        wording,
+        now
+    )?;
+    Ok(())
 }
 
 /// Who a need is for, or who offers help: enough to find or make their record.
@@ -182,6 +197,22 @@ pub(crate) async fn person_of(tx: &mut Tx, scope: &Scope, who: Who<'_>, why: &st
             people::upsert(tx, scope, update, NewFields::Refuse, why, now).await?.id
         }
     })
+}
+
+/// Change what a need says, while it is open: what, when, who and where,
+/// and whether it comes round. The person's record stays as it is. Kept in
+/// its history. Coordinators only.
+pub async fn edit(tx: &mut Tx, scope: &Scope, id: NeedId, need: &Need, category: AidCategoryId, now: DateTime<Utc>) -> Result<()> {
+    let row = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
+    if !scope.role().sees_everyone() {
+        return Err(DbError::NotFound);
+    }
+    if !row.status.open() {
+        return Err(Problem::new("need", format!("is {}: only an open need can be changed", row.status.label().to_lowercase())).into());
+    }
+    write(tx, scope, id, need, category, now).await?;
+    // About no volunteer: the counts of offers and acceptances must not see it.
+    record(tx, scope, id, Some(row.status), row.status, None, "details changed", now).await
 }
 
 /// The group's needs in these statuses, most urgent and oldest first. Coordinators only.

@@ -5,6 +5,7 @@
 //! where. Volunteers say what they can give on their own page.
 
 mod api;
+mod edit;
 mod follow;
 mod helping;
 mod kinds;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::AID_REPORT, get(report::page))
         .route(paths::NEED, get(needs::show))
         .route(paths::NEED_STATUS, post(needs::change))
+        .route(paths::NEED_EDIT, get(edit::form).post(edit::save))
         .route(paths::NEED_THEMES, post(needs::set_themes))
         .route(paths::NEED_REPEATS, post(needs::stop_repeating))
         .route(paths::FEEDBACK_CARD, get(follow::card))

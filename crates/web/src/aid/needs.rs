@@ -98,15 +98,26 @@ struct NewPage {
     repeats: &'static [Repeats],
     group_name: String,
     form: NeedInput,
+    /// The need being changed; none for a new one.
+    editing: Option<NeedId>,
     errors: FieldErrors,
 }
 
-async fn new_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: NeedInput, errors: FieldErrors) -> Result<Response, AppError> {
+/// The form for a new need, or for changing one (`editing`).
+pub(super) async fn new_page(
+    state: &AppState,
+    scope: &Scope,
+    csrf: CsrfToken,
+    form: NeedInput,
+    editing: Option<NeedId>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let categories = offers::categories(&mut tx, scope).await?;
     drop(tx);
     let has_problems = !errors.is_empty();
-    let page = Page::new(Layout::for_scope("Take a need", scope, csrf), |layout| NewPage {
+    let title = if editing.is_some() { "Change the need" } else { "Take a need" };
+    let page = Page::new(Layout::for_scope(title, scope, csrf), |layout| NewPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         categories,
@@ -114,6 +125,7 @@ async fn new_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: NeedIn
         repeats: Repeats::ALL,
         group_name: scope.group_name().into(),
         form,
+        editing,
         errors,
     });
     render_form(page, has_problems)
@@ -121,7 +133,7 @@ async fn new_page(state: &AppState, scope: &Scope, csrf: CsrfToken, form: NeedIn
 
 pub(super) async fn new(State(state): State<AppState>, Organiser(scope): Organiser, csrf: CsrfToken) -> Result<Response, AppError> {
     let form = NeedInput { urgency: "this_week".into(), ..Default::default() };
-    new_page(&state, &scope, csrf, form, FieldErrors::default()).await
+    new_page(&state, &scope, csrf, form, None, FieldErrors::default()).await
 }
 
 /// A need taken by a coordinator, by phone or from paper.
@@ -134,7 +146,7 @@ pub(super) async fn create(
     let checked = super::check_need(&state, &scope, &form).await?;
     let (need, category) = match checked {
         Ok(ok) => ok,
-        Err(errors) => return new_page(&state, &scope, csrf, form, errors).await,
+        Err(errors) => return new_page(&state, &scope, csrf, form, None, errors).await,
     };
     let mut tx = state.db.write().await?;
     let id = aid::add(&mut tx, &scope, &need, category, NeedSource::Coordinator, state.clock.now()).await?;
