@@ -130,6 +130,7 @@ pub(super) async fn mutual_aid(
     let wording = tredegar_domain::aid::involve_wording(organiser.group_name());
     let said = follow::Feedback {
         how: HowItWent::WentWell,
+        by_card: true,
         note: "Quick and tidy. The whole block has this damp.",
         involve: true,
         wording: &wording,

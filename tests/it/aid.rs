@@ -98,9 +98,13 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     assert!(form.status() == StatusCode::OK && form.body.contains("Groceries"), "{}", form.body);
     let bad = resident.post_form(paths::ask_for_help(SLUG), &[("category", &groceries), ("postcode", "!!")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    for said in
-        ["Description: must not be empty", "How soon: choose how soon", "href=\"#urgency\"", "Postcode", "give a phone number or an email"]
-    {
+    for said in [
+        "What is needed: must not be empty",
+        "How soon: choose how soon",
+        "href=\"#urgency\"",
+        "Postcode",
+        "give a phone number or an email",
+    ] {
         assert!(bad.body.contains(said), "{said}: {}", bad.body);
     }
     let mut bot = asking(&groceries, "Gwen Morgan");

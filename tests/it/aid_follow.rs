@@ -104,21 +104,32 @@ async fn a_need_is_answered_by_email_and_said_how_it_went(app: TestApp, mailbox:
     assert!(again.body.contains("no longer works"), "{}", again.body);
     assert!(coordinator.get(paths::need(SLUG, &need)).await.body.contains("declined: away this week"));
 
-    // Offered to Bob: yes from his email; the page sends him to sign in for who and where.
+    // Offered to Bob, taken back, offered again: the first link is for the first offer only.
     let bob_id = app.user(&group, "bob@example.org", Role::Volunteer).await;
-    coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "offered"), ("volunteer", &bob_id.to_string())]).await;
-    let link = mailbox.wait_for("bob@example.org").await.link("/answer/").strip_prefix(&app.url).unwrap().to_string();
+    let offer_bob = [("to", "offered"), ("volunteer", &bob_id.to_string())];
+    coordinator.post_form(paths::need_status(SLUG, &need), &offer_bob).await;
+    let first = mailbox.wait_for("bob@example.org").await;
+    assert!(first.text.contains("within 24 hours") && first.text.contains("every week"), "{}", first.text);
+    let first = first.link("/answer/").strip_prefix(&app.url).unwrap().to_string();
+    coordinator.post_form(paths::need_status(SLUG, &need), &[("to", "triaged")]).await;
+    coordinator.post_form(paths::need_status(SLUG, &need), &offer_bob).await;
+    assert!(stranger.get(&first).await.body.contains("no longer works"), "an earlier offer's link is spent");
+    // Yes from his email; the page sends him to sign in for who and where.
+    let link = mailbox.wait_for_nth("bob@example.org", 2).await.link("/answer/").strip_prefix(&app.url).unwrap().to_string();
+    assert!(stranger.get(&link).await.body.contains("It comes round every week"));
     let yes = stranger.post_form(&link, &[("answer", "yes")]).await;
     assert!(yes.body.contains("it's yours") && yes.body.contains(&paths::need(SLUG, &need)) && private(&yes.body), "{}", yes.body);
     let mut bob = app.signed_in(&group, "bob@example.org", Role::Volunteer).await;
     let theirs = bob.get(paths::need(SLUG, &need)).await;
     assert!(theirs.body.contains(ADDRESS) && theirs.body.contains("I can do the next one too"), "{}", theirs.body);
 
-    // Done, and he'll do next week's too: he gets a card; Gwen gets an email; next week's is his.
+    // Done, and he'll do next week's too: Gwen gave an email, so she is asked there and Bob gets no
+    // card (he could answer it himself); next week's is his.
     let done = bob.post_form(paths::need_status(SLUG, &need), &[("to", "done"), ("stays", "yes")]).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER, "{}", done.body);
-    let card = bob.follow(&done).await;
-    assert!(card.body.contains("How did we do?") && card.body.contains(&paths::help_feedback(SLUG)), "{}", card.body);
+    let told = bob.follow(&done).await;
+    assert!(told.body.contains("emailed to ask how it went") && told.body.contains("The next one is yours too"), "{}", told.body);
+    assert!(!told.body.contains("How did we do?"), "{}", told.body);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE status = 'accepted' AND series_id IS NOT NULL").await, 1);
     let next = only_need(&app).await;
     assert!(bob.get(paths::helping(SLUG)).await.body.contains(&next), "next week's is on Bob's page");
@@ -142,9 +153,10 @@ async fn a_need_is_answered_by_email_and_said_how_it_went(app: TestApp, mailbox:
     assert!(twice.status() == StatusCode::BAD_REQUEST && twice.body.contains("has been used"), "{}", twice.body);
     let page = coordinator.get(paths::need(SLUG, &need)).await;
     assert!(page.body.contains("It went well") && page.body.contains("Bob was lovely"), "{}", page.body);
+    assert!(page.body.contains("by the link emailed to them"), "{}", page.body);
     assert!(page.body.contains("Would like to get involved"), "{}", page.body);
     let went = coordinator.get(format!("{}?csv=went", paths::aid_report(SLUG))).await;
-    assert!(went.body.contains("It went well,1"), "{}", went.body);
+    assert!(went.body.contains("Went well,1"), "{}", went.body);
     let involved = coordinator.get(format!("{}?show=involved", paths::needs(SLUG))).await;
     assert!(involved.body.contains("Gwen Morgan</a> would like to get involved"), "{}", involved.body);
     assert_eq!(bob.get(format!("{}?show=involved", paths::needs(SLUG))).await.status(), StatusCode::NOT_FOUND);
@@ -159,11 +171,16 @@ async fn a_need_is_answered_by_email_and_said_how_it_went(app: TestApp, mailbox:
     changed.push(("postcode", "NP22 3AB"));
     assert_eq!(coordinator.post_form(paths::need_edit(SLUG, &next), &changed).await.status(), StatusCode::SEE_OTHER);
     let page = coordinator.get(paths::need(SLUG, &next)).await;
-    assert!(page.body.contains("18 Zebedee Lane") && page.body.contains("details changed"), "{}", page.body);
+    assert!(page.body.contains("18 Zebedee Lane") && page.body.contains("changed: dates, address"), "{}", page.body);
     assert!(bob.get(paths::need(SLUG, &next)).await.body.contains("18 Zebedee Lane"), "Bob reads the new address");
     assert_eq!(bob.get(paths::need_edit(SLUG, &next)).await.status(), StatusCode::NOT_FOUND, "a volunteer changes nothing");
     let activity = coordinator.get(format!("{}?csv=volunteers", paths::aid_report(SLUG))).await;
-    assert!(activity.body.contains("bob@example.org,1,2,0,1"), "an edit is not another acceptance: {}", activity.body);
+    assert!(activity.body.contains("bob@example.org,2,2,0,1"), "an edit is not another acceptance: {}", activity.body);
+
+    // Cancelling is asked about first, and "keep it open" keeps it.
+    let ask = coordinator.post_form(paths::need_status(SLUG, &next), &[("to", "cancelled"), ("note", "moved away")]).await;
+    assert!(ask.status() == StatusCode::OK && ask.body.contains("Cancel this need?") && ask.body.contains("moved away"), "{}", ask.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE status = 'cancelled'").await, 0);
 
     // A coordinator stops it coming round: next week's stays, and makes no more.
     coordinator.get(paths::need(SLUG, &next)).await;
@@ -183,7 +200,7 @@ async fn help_points_to_shared_problems_and_counts_on_the_ladder(app: TestApp) {
     assert_eq!(rung.status(), StatusCode::SEE_OTHER, "{}", rung.body);
     let mut resident = app.client();
     resident.get(paths::ask_for_help(SLUG)).await;
-    resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("repeats", "never")])).await;
+    resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("repeats", "never"), ("email", "")])).await;
     let need = only_need(&app).await;
 
     // The need points to damp in the block: it counts in the listening report, in NP22.
@@ -207,7 +224,15 @@ async fn help_points_to_shared_problems_and_counts_on_the_ladder(app: TestApp) {
     v.get(paths::need(SLUG, &need)).await;
     assert_eq!(v.post_form(paths::need_status(SLUG, &need), &[("to", "accepted")]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM ladder_placements WHERE rung_id IS NOT NULL").await, 0);
-    assert_eq!(v.post_form(paths::need_status(SLUG, &need), &[("to", "done")]).await.status(), StatusCode::SEE_OTHER);
+    // No email: Ann gets a card to leave, and what it brings back is marked as by card.
+    let done = v.post_form(paths::need_status(SLUG, &need), &[("to", "done")]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let card = v.follow(&done).await;
+    assert!(card.body.contains("How did we do?") && card.body.contains(&paths::help_feedback(SLUG)), "{}", card.body);
+    let code = card.body.split("class=\"code\"><strong>").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let said = app.client().post_form(paths::help_feedback(SLUG), &[("code", &code), ("how", "partly")]).await;
+    assert_eq!(said.status(), StatusCode::SEE_OTHER, "{}", said.body);
+    assert!(admin.get(paths::need(SLUG, &need)).await.body.contains("by a card a member left with them"));
     let placed =
         count(&app, "SELECT COUNT(*) FROM ladder_placements l JOIN aid_offers o ON o.person_id = l.person_id WHERE l.rung_id IS NOT NULL")
             .await;
@@ -301,4 +326,21 @@ async fn a_group_sets_how_long_needs_wait(app: TestApp) {
     let later = sweep(3).await;
     assert_eq!(later.timed_out, 1, "{later:?}");
     assert_eq!(later.escalated.iter().map(|(_, n)| n.len()).sum::<usize>(), 1, "three hours waiting, for this week: told");
+
+    // Ann leaves the group: a need offered to her goes back to be offered again.
+    resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("repeats", "never")])).await;
+    let mut tx = app.db.read().await.unwrap();
+    let (second,): (tredegar_domain::NeedId,) =
+        tredegar_db::sql::Sql::new("SELECT id FROM needs WHERE status = 'new'").fetch_all(&mut tx).await.unwrap()[0];
+    drop(tx);
+    let second = second.to_string();
+    let offered = coordinator.post_form(paths::need_status(SLUG, &second), &[("to", "offered"), ("volunteer", &ann)]).await;
+    assert_eq!(offered.status(), StatusCode::SEE_OTHER, "{}", offered.body);
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    let scope = app.scope(admin, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::users::remove_membership(&mut tx, &scope, ann.parse().unwrap(), chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE status = 'offered'").await, 0);
+    assert!(coordinator.get(paths::need(SLUG, &second)).await.body.contains("their volunteer left the group"));
 }

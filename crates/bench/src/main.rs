@@ -21,8 +21,10 @@ use tredegar_web::Clock;
 
 mod crash;
 mod import;
+mod listening;
 mod matching;
 mod petitions;
+mod segment;
 
 #[derive(Parser)]
 #[command(name = "tredegar-bench", about = "Tredegar's benchmarks; figures go in BENCHMARKS.md")]
@@ -67,6 +69,20 @@ enum Scenario {
         /// Needs ranked one at a time, for the baseline
         #[arg(long, default_value_t = 20)]
         sample: usize,
+    },
+    /// The listening report over a year of N conversations (p95 over runs), against the same counts written directly.
+    Listening {
+        #[arg(long, default_value_t = 1_000_000)]
+        conversations: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+    /// A segment of four filters over N people: the exact count and first page (p95 over runs), against the count written directly.
+    Segment {
+        #[arg(long, default_value_t = 1_000_000)]
+        people: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
     },
     /// Under signing load, kill -9 the server N times and restart it; no acknowledged signature may be lost.
     Crash {
@@ -119,6 +135,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Scenario::Crash { kills, connections, tredegar } => crash::crash(tredegar, kills, connections).await,
         Scenario::Match { needs, offers, sample } => matching::run(needs, offers, sample).await,
+        Scenario::Listening { conversations, runs } => listening::run(conversations, runs).await,
+        Scenario::Segment { people, runs } => segment::run(people, runs).await,
     }
 }
 
@@ -131,7 +149,7 @@ const AREAS: [&str; 5] = ["NP", "CF", "SA", "LL", "SY"];
 const UNITS: [&str; 10] = ["AA", "AB", "BD", "EF", "GH", "JL", "NP", "QR", "TU", "XY"];
 
 /// The i-th person: names from syllables, a unique email, a postcode shared by about 50.
-fn person(i: usize) -> anyhow::Result<PersonDetails> {
+pub(crate) fn person(i: usize) -> anyhow::Result<PersonDetails> {
     let cap = |s: String| s[..1].to_uppercase() + &s[1..];
     let given = cap(format!("{}{}", SYLLABLES[i % 40], SYLLABLES[(i / 40) % 5 + 10]));
     let family = cap(format!("{}{}", SYLLABLES[(i / 7) % 40], SYLLABLES[(i / 280) % 40]));
@@ -171,7 +189,7 @@ pub(crate) fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-fn summary(mut times: Vec<Duration>) -> (f64, f64) {
+pub(crate) fn summary(mut times: Vec<Duration>) -> (f64, f64) {
     times.sort();
     (percentile(&times, 0.5), percentile(&times, 0.95))
 }

@@ -81,9 +81,11 @@ async fn not_the_last_admin(tx: &mut Tx, group: GroupId, user: UserId) -> Result
 }
 
 /// Take a user out of the scope's group: their role, their API tokens for it
-/// and their assignments there all go.
-pub async fn remove_membership(tx: &mut Tx, scope: &Scope, user: UserId) -> Result<()> {
+/// and their assignments there all go, and the needs for help with them go
+/// back to be offered again.
+pub async fn remove_membership(tx: &mut Tx, scope: &Scope, user: UserId, now: DateTime<Utc>) -> Result<()> {
     let group = scope.group_id();
+    crate::aid::offers::release(tx, scope, user, now).await?;
     execute!(tx, "DELETE FROM api_tokens WHERE group_id = $1 AND user_id = $2", group, user)?;
     execute!(tx, "DELETE FROM assignments WHERE group_id = $1 AND user_id = $2", group, user)?;
     not_the_last_admin(tx, group, user).await?;

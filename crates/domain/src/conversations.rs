@@ -72,10 +72,11 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 /// A date typed in a form (`2026-12-01`).
 pub fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Problem> {
     use chrono::Datelike;
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| YEARS.contains(&d.year()))
-        .ok_or_else(|| Problem::new(field, "must be a date, such as 2026-12-01"))
+    match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(d) if YEARS.contains(&d.year()) => Ok(d),
+        Ok(_) => Err(Problem::new(field, format!("must be in a year from {} to {}", YEARS.start(), YEARS.end()))),
+        Err(_) => Err(Problem::new(field, "must be a date, such as 2026-12-01")),
+    }
 }
 
 #[cfg(test)]

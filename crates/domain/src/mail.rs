@@ -154,6 +154,7 @@ impl MailKind {
                 ("group", "the group's name"),
                 ("need", "the kind of help, how soon, and roughly where (never who)"),
                 ("link", "the single-use address to say yes or no, without signing in"),
+                ("within", "how long they have to answer (\"24 hours\")"),
             ],
             MailKind::NeedsWaiting => &[
                 ("name", "the coordinator's name"),
@@ -244,7 +245,7 @@ impl MailKind {
             MailKind::NeedOffered => (
                 "Can you help? {need}",
                 "Hello {name},\n\n{group} has a need for help that fits what you offered:\n\n{need}\n\n\
-                 Please say yes or no with this link within a day. It works once, with no need to sign in:\n\n{link}\n\n\
+                 Please say yes or no with this link within {within}. It works once, with no need to sign in:\n\n{link}\n\n\
                  If you say yes, sign in to see who and where. Thank you.",
             ),
             MailKind::NeedsWaiting => (

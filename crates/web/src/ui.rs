@@ -85,6 +85,11 @@ impl Layout {
                 "conversation" => "Conversation saved. It is on their timeline below.",
                 "assessed" => "Assessment saved.",
                 "done" => "Marked done.",
+                "done-emailed" => "Marked done. Thank you. They will be emailed to ask how it went.",
+                "done-emailed-yours" => "Marked done. Thank you. They will be emailed to ask how it went. The next one is yours too: it is under My help.",
+                "done-emailed-waiting" => {
+                    "Marked done. Thank you. They will be emailed to ask how it went. The next one waits to be offered: your offer does not allow it now."
+                }
                 "deleted-theme" => "Taken off the list. Conversations that raised it no longer count it.",
                 "deleted-list" => "Deleted. The people on it are not changed.",
                 "added" => "Added.",

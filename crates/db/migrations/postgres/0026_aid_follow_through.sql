@@ -14,6 +14,9 @@ ALTER TABLE needs ADD COLUMN same_volunteer BOOLEAN NOT NULL DEFAULT FALSE;
 -- How it went, in the requester's words: went_well, partly or not_well.
 ALTER TABLE needs ADD COLUMN feedback TEXT;
 ALTER TABLE needs ADD COLUMN feedback_note TEXT NOT NULL DEFAULT '';
+-- Said by a card a member left with them (the volunteer, who could say it
+-- themselves), not by the link emailed to them.
+ALTER TABLE needs ADD COLUMN feedback_by_card BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE needs ADD COLUMN feedback_at TIMESTAMPTZ;
 -- Said yes to hearing how to get involved, with the words they were shown.
 ALTER TABLE needs ADD COLUMN involve BOOLEAN NOT NULL DEFAULT FALSE;

@@ -9,7 +9,7 @@ use tredegar_domain::aid::{HowItWent, NeedStatus};
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{GroupId, NeedId, Problem, ThemeId, UserId};
 
-use super::{NeedRow, change, get, offers, record};
+use super::{NeedRow, change, record};
 use crate::{DbError, Result, Scope, Sql, Tx};
 
 /// What a link lets its holder do.
@@ -51,7 +51,9 @@ pub async fn add_link(
 pub struct Link {
     pub need_id: NeedId,
     pub group_id: GroupId,
+    /// For an answer, the volunteer; for feedback, the member given the card.
     pub volunteer_id: Option<UserId>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The link with this hash and purpose, if unused and unexpired.
@@ -59,7 +61,7 @@ pub async fn link(tx: &mut Tx, purpose: Purpose, token_hash: &str, now: DateTime
     Ok(fetch_optional!(
         tx,
         Link,
-        "SELECT need_id, group_id, volunteer_id FROM need_links WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        "SELECT need_id, group_id, volunteer_id, expires_at FROM need_links WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
         token_hash,
         purpose,
         now
@@ -87,6 +89,8 @@ pub async fn answer(tx: &mut Tx, volunteer: &Scope, need: NeedId, yes: bool, rea
 /// to get involved, with the words they were shown.
 pub struct Feedback<'a> {
     pub how: HowItWent,
+    /// By a card a member left with them, not the emailed link.
+    pub by_card: bool,
     pub note: &'a str,
     pub involve: bool,
     pub wording: &'a str,
@@ -98,7 +102,7 @@ pub async fn give_feedback(tx: &mut Tx, scope: &Scope, need: NeedId, said: &Feed
     let n = execute!(
         tx,
         "UPDATE needs SET feedback = $3, feedback_note = $4, feedback_at = $5, involve = involve OR $6, \
-         involve_wording = CASE WHEN $6 THEN $7 ELSE involve_wording END \
+         involve_wording = CASE WHEN $6 THEN $7 ELSE involve_wording END, feedback_by_card = $8 \
          WHERE id = $1 AND group_id = $2 AND status = 'done' AND feedback IS NULL",
         need,
         scope.group_id(),
@@ -106,25 +110,37 @@ pub async fn give_feedback(tx: &mut Tx, scope: &Scope, need: NeedId, said: &Feed
         said.note,
         now,
         said.involve,
-        said.wording
+        said.wording,
+        said.by_card
     )?;
     if n == 0 {
         return Err(Problem::new("code", "has been used already: thank you, we have what you said").into());
     }
     execute!(tx, "UPDATE need_links SET used_at = $2 WHERE need_id = $1 AND purpose = 'feedback' AND used_at IS NULL", need, now)?;
     let person = scalar!(tx, tredegar_domain::PersonId, "SELECT person_id FROM needs WHERE id = $1", need)?.ok_or(DbError::NotFound)?;
-    let mut line = format!("Said how the help went: {}", said.how.label().to_lowercase());
+    let by = if said.by_card { "by a card left with them" } else { "by the emailed link" };
+    let mut line = format!("Said how the help went ({by}): {}", said.how.label().to_lowercase());
     if said.involve {
         line.push_str(", and said yes to hearing how to get involved");
     }
     crate::people::add_event(tx, scope, person, HistoryKind::Aid, &line, now).await
 }
 
+/// The next of a need that repeats, made when one is done or expired.
+#[derive(Clone, Copy, Debug)]
+pub struct Repeated {
+    pub id: NeedId,
+    /// It went straight to the same volunteer.
+    pub kept: bool,
+}
+
 /// The next of a need that repeats, once it is done or expired: the same
 /// help, in the next window from today on. It goes straight to the same
 /// volunteer when the requester agreed and the volunteer said they would do
-/// the next one too, and their offer still allows it; otherwise it waits to
-/// be offered. Nothing if it does not repeat, or the next one is made.
+/// the next one too, while they still offer this kind of help, unpaused and
+/// checked if it needs a check (their weekly limit is theirs to mind: they
+/// said yes to this one); otherwise it waits to be offered. Nothing if it
+/// does not repeat, or the next one is made.
 pub async fn repeat(
     tx: &mut Tx,
     scope: &Scope,
@@ -132,7 +148,7 @@ pub async fn repeat(
     volunteer_stays: bool,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Option<NeedId>> {
+) -> Result<Option<Repeated>> {
     let Some(window) = need.repeats.next(need.from_on, need.to_on, need.created_at.date_naive(), today) else { return Ok(None) };
     let series = need.series_id.unwrap_or(need.id);
     let made = scalar!(tx, i64, "SELECT COUNT(*) FROM needs WHERE series_id = $1 AND from_on >= $2", series, window.from)?.unwrap_or(0);
@@ -158,19 +174,26 @@ pub async fn repeat(
     )?;
     let how_often = need.repeats.label().to_lowercase();
     record(tx, scope, id, None, NeedStatus::New, None, &format!("comes round {how_often}"), now).await?;
-    let keep = volunteer_stays && need.same_volunteer && need.status == NeedStatus::Done;
-    if let (true, Some(volunteer)) = (keep, need.volunteer_id) {
-        // Both agreed: theirs again, if their offer still allows it.
-        let next = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
-        if offers::may_take(tx, scope, volunteer, &next, now).await.is_ok()
-            && offers::may_accept(tx, scope, volunteer, &next, now).await.is_ok()
-        {
-            execute!(tx, "UPDATE needs SET status = 'accepted', volunteer_id = $2, offered_at = $3 WHERE id = $1", id, volunteer, now)?;
-            let note = "the same volunteer again, as both agreed";
-            record(tx, scope, id, Some(NeedStatus::New), NeedStatus::Accepted, Some(volunteer), note, now).await?;
-        }
+    let Some(volunteer) = need.volunteer_id.filter(|_| volunteer_stays && need.same_volunteer && need.status == NeedStatus::Done) else {
+        return Ok(Some(Repeated { id, kept: false }));
+    };
+    let offer = fetch_optional!(
+        tx,
+        (bool, bool),
+        "SELECT o.checked, o.paused FROM aid_offers o \
+         JOIN aid_offer_categories oc ON oc.user_id = o.user_id AND oc.group_id = o.group_id AND oc.category_id = $3 \
+         JOIN memberships m ON m.user_id = o.user_id AND m.group_id = o.group_id WHERE o.group_id = $1 AND o.user_id = $2",
+        scope.group_id(),
+        volunteer,
+        need.category_id
+    )?;
+    let kept = offer.is_some_and(|(checked, paused)| !paused && (checked || !need.needs_check));
+    if kept {
+        execute!(tx, "UPDATE needs SET status = 'accepted', volunteer_id = $2, offered_at = $3 WHERE id = $1", id, volunteer, now)?;
+        let note = "the same volunteer again, as both agreed";
+        record(tx, scope, id, Some(NeedStatus::New), NeedStatus::Accepted, Some(volunteer), note, now).await?;
     }
-    Ok(Some(id))
+    Ok(Some(Repeated { id, kept }))
 }
 
 /// Stop a need and those after it coming round: the open ones in its
@@ -187,7 +210,7 @@ pub async fn stop_repeating(tx: &mut Tx, scope: &Scope, need: &NeedRow, now: Dat
         scope.group_id(),
         now
     )?;
-    Ok(())
+    record(tx, scope, need.id, Some(need.status), need.status, None, "stopped coming round", now).await
 }
 
 /// The themes a need points to, by name.

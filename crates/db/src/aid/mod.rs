@@ -60,6 +60,8 @@ pub struct NeedRow {
     pub same_volunteer: bool,
     pub feedback: Option<HowItWent>,
     pub feedback_note: String,
+    /// Said by a card a member left with them, not by the emailed link.
+    pub feedback_by_card: bool,
     pub feedback_at: Option<DateTime<Utc>>,
     /// Said yes to hearing how to get involved.
     pub involve: bool,
@@ -85,7 +87,7 @@ pub struct Contact {
 
 pub(crate) const SELECT: &str = "SELECT n.id, n.person_id, TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')) AS person_name, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
      n.to_on, n.district, n.area_id, n.latitude, n.longitude, n.status, n.volunteer_id, u.name AS volunteer_name, n.offered_at, n.escalated_at, n.source, n.created_at, \
-     n.modified_at, n.repeats, n.series_id, n.same_volunteer, n.feedback, n.feedback_note, n.feedback_at, n.involve FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
+     n.modified_at, n.repeats, n.series_id, n.same_volunteer, n.feedback, n.feedback_note, n.feedback_by_card, n.feedback_at, n.involve FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
      LEFT JOIN users u ON u.id = n.volunteer_id";
 
 /// Record a need, making (or finding) the person who needs the help through
@@ -210,9 +212,28 @@ pub async fn edit(tx: &mut Tx, scope: &Scope, id: NeedId, need: &Need, category:
     if !row.status.open() {
         return Err(Problem::new("need", format!("is {}: only an open need can be changed", row.status.label().to_lowercase())).into());
     }
+    let before = contact(tx, scope, &row).await?.ok_or(DbError::NotFound)?;
+    let text = |v: Option<&str>| v.unwrap_or_default().to_string();
+    let differs = [
+        ("kind of help", row.category_id != category),
+        ("what is needed", row.description != need.description),
+        ("how soon", row.urgency != need.urgency),
+        ("dates", row.from_on != need.from_on || row.to_on != need.to_on),
+        ("name", before.contact_name != need.name),
+        ("address", before.address != need.address),
+        ("postcode", before.postcode != need.postcode.as_str()),
+        ("phone", before.phone != text(need.phone.as_ref().map(|p| p.as_str()))),
+        ("email", before.email != text(need.email.as_ref().map(|e| e.as_str()))),
+        ("how to reach them", before.how_to_contact != need.how_to_contact),
+        ("asked by", before.asked_by != need.asked_by),
+        ("how often", row.repeats != need.repeats || row.same_volunteer != need.same_volunteer),
+        ("getting involved", row.involve != need.involve),
+    ];
+    let changed: Vec<&str> = differs.iter().filter(|(_, d)| *d).map(|(what, _)| *what).collect();
     write(tx, scope, id, need, category, now).await?;
+    let note = if changed.is_empty() { "saved, with nothing changed".to_string() } else { format!("changed: {}", changed.join(", ")) };
     // About no volunteer: the counts of offers and acceptances must not see it.
-    record(tx, scope, id, Some(row.status), row.status, None, "details changed", now).await
+    record(tx, scope, id, Some(row.status), row.status, None, &note, now).await
 }
 
 /// The group's needs in these statuses, most urgent and oldest first. Coordinators only.
@@ -378,6 +399,8 @@ pub async fn change(
     if n == 0 {
         return Err(Problem::new("status", "changed while you were looking: reload the page").into());
     }
+    // Any answer link still out for it stops working: each is for one offer.
+    execute!(tx, "UPDATE need_links SET used_at = $2 WHERE need_id = $1 AND purpose = 'answer' AND used_at IS NULL", id, now)?;
     // Who it concerned: the one offered it, or the one who had it.
     let about = volunteer.or(need.volunteer_id);
     record(tx, scope, id, Some(need.status), to, about, note, now).await?;

@@ -398,3 +398,29 @@ pub async fn pull_back_unchecked(tx: &mut Tx, scope: &Scope, now: DateTime<Utc>)
     }
     Ok(ids.len())
 }
+
+/// Send back to be offered again every open need offered to, or taken by, a
+/// member who is leaving the group: nobody outside it keeps a need, or
+/// finds it theirs again if they come back.
+pub async fn release(tx: &mut Tx, scope: &Scope, user: UserId, now: DateTime<Utc>) -> Result<usize> {
+    let ids = fetch_all!(
+        tx,
+        (tredegar_domain::NeedId,),
+        "SELECT id FROM needs WHERE group_id = $1 AND volunteer_id = $2 AND status IN ('offered', 'accepted', 'in_progress')",
+        scope.group_id(),
+        user
+    )?;
+    for (id,) in &ids {
+        super::change(
+            tx,
+            scope,
+            *id,
+            tredegar_domain::aid::NeedStatus::Triaged,
+            None,
+            "back to be offered: their volunteer left the group",
+            now,
+        )
+        .await?;
+    }
+    Ok(ids.len())
+}

@@ -32,7 +32,7 @@ pub use load::{get, get_many};
 pub use search::{ExportRow, FILTER_FIELDS, Order, Recipient, Search, count, list, plan, send_export, subscribed};
 pub(crate) use terms::build_missing as index_unsearchable;
 pub use upsert::{NewFields, Upserted, update, upsert, upsert_supporter};
-pub use write::{delete, find_match, merge, save, taken};
+pub use write::{delete, find_match, insert_new, merge, save, taken};
 
 /// Whether the scope may record things about this person (a conversation,
 /// an assessment, a follow-up): one of its own group's people that it may

@@ -80,6 +80,15 @@ impl HowItWent {
         }
     }
 
+    /// In a chart's few words.
+    pub fn short(self) -> &'static str {
+        match self {
+            HowItWent::WentWell => "Went well",
+            HowItWent::Partly => "Partly",
+            HowItWent::NotWell => "Not well",
+        }
+    }
+
     pub fn field_id(self) -> String {
         if self == HowItWent::WentWell { "how".into() } else { format!("how-{}", self.as_str()) }
     }

@@ -190,14 +190,21 @@ impl NeedInput {
         if category.is_empty() {
             errors.push(Problem::new("category", "choose what kind of help is needed"));
         }
-        let description = errors.check(required_text("description", &self.description, 2000));
+        let description = errors.check(required_text("description", &self.description, 2000).map_err(|p| p.shown_as("What is needed")));
         let urgency = errors.check(Urgency::from_stored(self.urgency.trim()).ok_or_else(|| Problem::new("urgency", "choose how soon")));
         let date = |field: &str, s: &str| -> Result<Option<NaiveDate>, Problem> {
             if s.trim().is_empty() { Ok(None) } else { crate::conversations::parse_date(field, s).map(Some) }
         };
-        let from_on = errors.check(date("from_on", &self.from_on));
+        // Help is asked for the coming weeks: a year either way is a typing slip.
+        let (earliest, latest) = (today - chrono::Duration::days(365), today + chrono::Duration::days(365));
+        let from_on = errors.check(date("from_on", &self.from_on).and_then(|from| match from {
+            Some(d) if d < earliest => Err(Problem::new("from_on", "is more than a year ago: check the year")),
+            Some(d) if d > latest => Err(Problem::new("from_on", "is more than a year away: check the year")),
+            other => Ok(other),
+        }));
         let to_on = errors.check(date("to_on", &self.to_on).and_then(|to| match to {
             Some(to) if to < today => Err(Problem::new("to_on", "has passed: give a date from today on")),
+            Some(to) if to > latest => Err(Problem::new("to_on", "is more than a year away: check the year")),
             Some(to) if from_on.flatten().is_some_and(|from| to < from) => Err(Problem::new("to_on", "must not be before the first day")),
             other => Ok(other),
         }));
@@ -359,6 +366,9 @@ pub(super) mod tests {
 
     #[test]
     fn a_need_names_every_problem() {
+        let far = NeedInput { from_on: "1999-01-01".into(), to_on: "3026-01-01".into(), ..Default::default() }.check(day("2026-11-27"));
+        let far: Vec<String> = far.unwrap_err().0.iter().filter(|p| p.field.ends_with("_on")).map(|p| p.message.clone()).collect();
+        assert_eq!(far, ["is more than a year ago: check the year", "must be in a year from 1900 to 2200"]);
         let e = NeedInput { postcode: "!!".into(), to_on: "2026-01-01".into(), ..Default::default() }.check(day("2026-11-27")).unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["category", "description", "urgency", "to_on", "name", "address", "postcode", "phone"]);

@@ -50,33 +50,42 @@ fn feedback_code() -> Result<String, AppError> {
     Ok(code_shown(&chars))
 }
 
-/// A new code for the one who was helped to say how it went.
-async fn new_code(tx: &mut Tx, state: &AppState, scope: &Scope, need: &NeedRow) -> Result<String, AppError> {
+/// A new code for the one who was helped to say how it went: for their
+/// email (`card_for` none), or for a card the member `card_for` leaves.
+async fn new_code(tx: &mut Tx, state: &AppState, scope: &Scope, need: &NeedRow, card_for: Option<UserId>) -> Result<String, AppError> {
     let code = feedback_code()?;
     let expires = state.clock.now() + FEEDBACK_WITHIN;
-    follow::add_link(tx, need, scope.group_id(), Purpose::Feedback, &token_hash(&code_key(&code)), None, expires).await?;
+    follow::add_link(tx, need, scope.group_id(), Purpose::Feedback, &token_hash(&code_key(&code)), card_for, expires).await?;
     Ok(code)
 }
 
 /// What follows a need being done: the next one, if it repeats (with the
-/// same volunteer if `volunteer_stays` and the requester agreed); a code for
-/// the requester to say how it went, emailed to them if they gave an email.
-/// Returns the code, for the card. Run by a coordinating scope, since a
-/// volunteer no longer sees the need once it is done.
+/// same volunteer if they said they would, and the requester agreed); and a
+/// way for the requester to say how it went. Someone who gave an email is
+/// emailed a link; for anyone else, whoever marked it done gets a card to
+/// leave with them (the code is theirs to hand over, so a coordinator sees
+/// that it came by card). Says what came of it (`AfterDone`). Run by a
+/// coordinating scope, since a volunteer no longer sees the need once it is
+/// done.
 pub(super) async fn after_done(
     tx: &mut Tx,
     state: &AppState,
     scope: &Scope,
     id: NeedId,
     volunteer_stays: bool,
-) -> Result<String, AppError> {
+) -> Result<AfterDone, AppError> {
     let now = state.clock.now();
     let coordinating = Scope::for_coordinating(tx, scope.group_id()).await?.ok_or_else(AppError::not_found)?;
     let need = aid::get(tx, &coordinating, id).await?.ok_or_else(AppError::not_found)?;
-    follow::repeat(tx, &coordinating, &need, volunteer_stays, crate::ui::Zone::of(scope).today(&now), now).await?;
-    let code = new_code(tx, state, scope, &need).await?;
+    // Only the volunteer can say they will do the next one.
+    let stays = volunteer_stays && need.volunteer_id.is_some() && need.volunteer_id == scope.user_id();
+    let next = follow::repeat(tx, &coordinating, &need, stays, crate::ui::Zone::of(scope).today(&now), now).await?.map(|r| r.kept);
     let contact = aid::contact(tx, &coordinating, &need).await?.ok_or_else(AppError::not_found)?;
-    if !contact.email.is_empty() {
+    if contact.email.is_empty() {
+        return Ok(AfterDone { code: Some(new_code(tx, state, scope, &need, scope.user_id()).await?), next });
+    }
+    let code = new_code(tx, state, scope, &need, None).await?;
+    {
         let link = format!("{}{}?code={}", state.config.public_url, paths::help_feedback(scope.group_slug()), code);
         let values = [
             ("name", contact.contact_name.as_str()),
@@ -99,7 +108,34 @@ pub(super) async fn after_done(
         };
         outbox::queue(tx, &message, now).await?;
     }
-    Ok(code)
+    Ok(AfterDone { code: None, next })
+}
+
+/// What marking a need done led to.
+pub(super) struct AfterDone {
+    /// The card's code, when they gave no email.
+    pub code: Option<String>,
+    /// A next one was made: whether it went to the same volunteer.
+    pub next: Option<bool>,
+}
+
+impl AfterDone {
+    /// Where the one who marked it done goes next, and what they are told.
+    pub(super) fn redirect(&self, scope: &Scope, id: NeedId) -> String {
+        let next = match self.next {
+            Some(true) => "-yours",
+            Some(false) => "-waiting",
+            None => "",
+        };
+        match &self.code {
+            Some(code) => format!("{}?code={code}&next={}", paths::feedback_card(scope.group_slug()), next.trim_start_matches('-')),
+            None => {
+                let back =
+                    if scope.role().sees_everyone() { paths::need(scope.group_slug(), id) } else { paths::helping(scope.group_slug()) };
+                format!("{back}?notice=done-emailed{next}")
+            }
+        }
+    }
 }
 
 #[derive(Template)]
@@ -110,28 +146,48 @@ struct AnswerPage {
     slug: String,
     /// The need, while the link still works.
     need: Option<NeedRow>,
+    /// Until when the link works, in the group's time.
+    answer_by: Option<String>,
     /// What they just said: yes or no.
     said: Option<bool>,
     errors: FieldErrors,
 }
 
+/// A link that works: the volunteer's scope, the need waiting on them, and until when.
+struct Answering {
+    scope: Scope,
+    need: NeedRow,
+    until: chrono::DateTime<chrono::Utc>,
+}
+
 /// The volunteer and the need a link is for, while it works and the need
 /// still waits on them.
-async fn answering(state: &AppState, token: &str) -> Result<Option<(Scope, NeedRow)>, AppError> {
+async fn answering(state: &AppState, token: &str) -> Result<Option<Answering>, AppError> {
     let mut tx = state.db.read().await?;
     let Some(link) = follow::link(&mut tx, Purpose::Answer, &token_hash(token), state.clock.now()).await? else { return Ok(None) };
     let (Some(slug), Some(volunteer)) = (groups::slug_of(&mut tx, link.group_id).await?, link.volunteer_id) else { return Ok(None) };
     let Some(scope) = Scope::for_member(&mut tx, volunteer, &slug).await? else { return Ok(None) };
     let need = aid::get(&mut tx, &scope, link.need_id).await?;
-    Ok(need.filter(|n| n.status == NeedStatus::Offered && n.volunteer_id == Some(volunteer)).map(|n| (scope, n)))
+    let waiting = need.filter(|n| n.status == NeedStatus::Offered && n.volunteer_id == Some(volunteer));
+    Ok(waiting.map(|need| Answering { scope, need, until: link.expires_at }))
 }
 
-fn answer_page(token: String, found: Option<(Scope, NeedRow)>, said: Option<bool>, errors: FieldErrors) -> Result<Response, AppError> {
-    let (group_name, slug) = found.as_ref().map(|(s, _)| (s.group_name().to_string(), s.group_slug().to_string())).unwrap_or_default();
-    let need = found.map(|(_, n)| n);
+fn answer_page(token: String, found: Option<Answering>, said: Option<bool>, errors: FieldErrors) -> Result<Response, AppError> {
     let has_problems = !errors.is_empty();
-    let body = AnswerPage { token, group_name, slug, need, said, errors };
-    render_form(Page::new(Layout::public("Can you help?", CsrfToken(String::new())), |_| body), has_problems)
+    let body = match found {
+        Some(a) => AnswerPage {
+            token,
+            group_name: a.scope.group_name().into(),
+            slug: a.scope.group_slug().into(),
+            answer_by: Some(crate::ui::Zone::of(&a.scope).when(&a.until)),
+            need: Some(a.need),
+            said,
+            errors,
+        },
+        None => AnswerPage { token, group_name: String::new(), slug: String::new(), need: None, answer_by: None, said, errors },
+    };
+    let title = if said.is_some() { "Thank you" } else { "Can you help?" };
+    render_form(Page::new(Layout::public(title, CsrfToken(String::new())), |_| body), has_problems)
 }
 
 pub(super) async fn answer_form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
@@ -153,38 +209,30 @@ pub(super) async fn answer(
     Path(token): Path<String>,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, AppError> {
-    let Some((scope, need)) = answering(&state, &token).await? else { return answer_page(token, None, None, FieldErrors::default()) };
+    let Some(found) = answering(&state, &token).await? else { return answer_page(token, None, None, FieldErrors::default()) };
     let yes = match form.answer.as_str() {
         "yes" => true,
         "no" => false,
-        _ => return answer_page(token, Some((scope, need)), None, Problem::new("answer", "choose yes or no").into()),
+        _ => return answer_page(token, Some(found), None, Problem::new("answer", "choose yes or no").into()),
     };
     let reason = match tredegar_domain::contact::one_line_text("reason", &form.reason, 300) {
         Ok(reason) => reason.unwrap_or_default(),
-        Err(p) => return answer_page(token, Some((scope, need)), None, p.into()),
+        Err(p) => return answer_page(token, Some(found), None, p.into()),
     };
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     if !follow::spend(&mut tx, &token_hash(&token), now).await? {
         return answer_page(token, None, None, FieldErrors::default());
     }
-    match follow::answer(&mut tx, &scope, need.id, yes, &reason, now).await {
+    match follow::answer(&mut tx, &found.scope, found.need.id, yes, &reason, now).await {
         Ok(()) => tx.commit().await?,
         Err(tredegar_db::DbError::Invalid(errors)) => {
             drop(tx);
-            return answer_page(token, Some((scope, need)), None, errors);
+            return answer_page(token, Some(found), None, errors);
         }
         Err(e) => return Err(e.into()),
     }
-    let body = AnswerPage {
-        token,
-        group_name: scope.group_name().into(),
-        slug: scope.group_slug().into(),
-        need: Some(need),
-        said: Some(yes),
-        errors: FieldErrors::default(),
-    };
-    render(Page::new(Layout::public("Thank you", CsrfToken(String::new())), |_| body))
+    answer_page(token, Some(found), Some(yes), FieldErrors::default())
 }
 
 #[derive(Template)]
@@ -279,7 +327,7 @@ pub(super) async fn give_feedback(
     };
     let involve = !form.involve.is_empty();
     let wording = involve_wording(scope.group_name());
-    let said = Feedback { how, note: &note, involve, wording: &wording };
+    let said = Feedback { how, by_card: link.volunteer_id.is_some(), note: &note, involve, wording: &wording };
     match follow::give_feedback(&mut tx, &scope, link.need_id, &said, now).await {
         Ok(()) => tx.commit().await?,
         Err(tredegar_db::DbError::Invalid(errors)) => {
@@ -295,14 +343,20 @@ pub(super) async fn give_feedback(
 #[template(path = "aid/card.html")]
 struct CardPage {
     group_name: String,
+    slug: String,
     address: String,
     code: String,
+    next_yours: bool,
+    next_waiting: bool,
 }
 
 #[derive(Deserialize)]
 pub(super) struct CardQuery {
     #[serde(default)]
     code: String,
+    /// A next one was made: yours, or waiting to be offered.
+    #[serde(default)]
+    next: String,
 }
 
 /// A card to leave with the one who was helped, or read out to them: where
@@ -321,8 +375,11 @@ pub(super) async fn card(
     let code = code_shown(&key);
     render(Page::new(Layout::for_scope("A card to leave with them", &scope, csrf), |_| CardPage {
         group_name: scope.group_name().into(),
+        slug: scope.group_slug().into(),
         address,
         code,
+        next_yours: q.next == "yours",
+        next_waiting: q.next == "waiting",
     }))
 }
 
@@ -337,7 +394,7 @@ pub(super) async fn new_card(
     if need.status != NeedStatus::Done || need.feedback.is_some() {
         return Err(Problem::new("need", "only a need that is done, and not yet answered, can be asked how it went").into());
     }
-    let code = new_code(&mut tx, &state, &scope, &need).await?;
+    let code = new_code(&mut tx, &state, &scope, &need, scope.user_id()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?code={code}", paths::feedback_card(scope.group_slug()))).into_response())
 }

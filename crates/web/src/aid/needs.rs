@@ -291,6 +291,18 @@ pub(super) struct ChangeForm {
     /// The volunteer will do the next one too, if it repeats.
     #[serde(default)]
     stays: String,
+    /// A cancellation is confirmed: it cannot be undone.
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "aid/cancel.html")]
+struct CancelPage {
+    csrf: String,
+    slug: String,
+    id: NeedId,
+    note: String,
 }
 
 /// Move a need on: triage, offer, accept or decline, start, finish, cancel.
@@ -313,6 +325,22 @@ pub(super) async fn change(
         (Ok(_), Ok(reason)) => format!("declined: {reason}"),
         (Err(p), _) | (_, Err(p)) => return need_page(&state, &scope, csrf, id, Notice::default(), p.into()).await,
     };
+    let cancellable = if to == NeedStatus::Cancelled && form.confirm != "yes" {
+        let mut tx = state.db.read().await?;
+        aid::get(&mut tx, &scope, id).await?.is_some_and(|n| n.status.can_become(to) && scope.role().sees_everyone())
+    } else {
+        false
+    };
+    if cancellable {
+        // A cancelled need cannot be opened again: ask first.
+        let page = Page::new(Layout::for_scope("Cancel this need?", &scope, csrf), |layout| CancelPage {
+            csrf: layout.csrf.clone(),
+            slug: scope.group_slug().into(),
+            id,
+            note,
+        });
+        return crate::ui::render(page);
+    }
     let mut tx = state.db.write().await?;
     let mut card = None;
     match aid::change(&mut tx, &scope, id, to, volunteer, &note, state.clock.now()).await {
@@ -337,9 +365,9 @@ pub(super) async fn change(
         }
         Err(e) => return Err(e.into()),
     }
-    // Whoever marked it done gets the card to leave with them.
-    if let Some(code) = card {
-        return Ok(Redirect::to(&format!("{}?code={code}", paths::feedback_card(scope.group_slug()))).into_response());
+    // Whoever marked it done gets the card to leave with them, or is told they will be emailed.
+    if let Some(done) = card {
+        return Ok(Redirect::to(&done.redirect(&scope, id)).into_response());
     }
     // A volunteer who declined or handed it back no longer sees it.
     let back = if scope.role().sees_everyone() || matches!(to, NeedStatus::Accepted | NeedStatus::InProgress) {

@@ -141,7 +141,7 @@ pub(super) async fn page(
 fn how_it_went(needs: &[Reported]) -> Vec<(String, i64)> {
     let done: Vec<&Reported> = needs.iter().filter(|n| n.status == NeedStatus::Done).collect();
     let mut rows: Vec<(String, i64)> =
-        HowItWent::ALL.iter().map(|h| (h.label().to_string(), done.iter().filter(|n| n.feedback == Some(*h)).count() as i64)).collect();
+        HowItWent::ALL.iter().map(|h| (h.short().to_string(), done.iter().filter(|n| n.feedback == Some(*h)).count() as i64)).collect();
     rows.push(("Not said yet".into(), done.iter().filter(|n| n.feedback.is_none()).count() as i64));
     rows
 }

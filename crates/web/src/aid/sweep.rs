@@ -20,8 +20,12 @@ fn described(n: &NeedRow) -> String {
 pub(super) async fn tell_volunteer(tx: &mut Tx, state: &AppState, scope: &Scope, need: NeedId, volunteer: UserId) -> Result<(), AppError> {
     let (Some(need), Some(user)) = (aid::get(tx, scope, need).await?, users::by_id(tx, volunteer).await?) else { return Ok(()) };
     let link = super::follow::answer_link(tx, state, scope, &need, volunteer).await?;
-    let what = described(&need);
-    let values = [("name", user.name.as_str()), ("group", scope.group_name()), ("need", &what), ("link", &link)];
+    let mut what = described(&need);
+    if need.repeats != tredegar_domain::aid::Repeats::Never {
+        what.push_str(&format!(", {}", need.repeats.label().to_lowercase()));
+    }
+    let within = format!("{} hours", tredegar_db::aid::offers::timing(tx, scope.group_id()).await?.answer_within_hours);
+    let values = [("name", user.name.as_str()), ("group", scope.group_name()), ("need", &what), ("link", &link), ("within", &within)];
     let template = outbox::template(tx, scope.group_id(), MailKind::NeedOffered).await?;
     let (subject, text) = (fill(&template.subject, &values), fill(&template.body, &values));
     let message = NewMessage {

@@ -222,7 +222,7 @@ pub(super) async fn remove_member(
 ) -> Result<Response, AppError> {
     let member = other_member(&state, &scope, user).await?;
     let mut tx = state.db.write().await?;
-    users::remove_membership(&mut tx, &scope, user).await?;
+    users::remove_membership(&mut tx, &scope, user, state.clock.now()).await?;
     audit::record(
         &mut tx,
         &scope,
