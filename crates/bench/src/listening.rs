@@ -51,11 +51,7 @@ fn raised(i: usize, start: DateTime<Utc>, span: Duration, n: usize) -> (DateTime
 }
 
 pub async fn run(n: usize, runs: usize) -> anyhow::Result<()> {
-    let temp = tempfile::tempdir()?;
-    let db = Db::connect(&format!("sqlite://{}", temp.path().join("bench.db").display())).await?;
-    db.migrate().await?;
-    db.bulk_writes().await?;
-    let scope = crate::bench_scope(&db).await?;
+    let (_temp, db, scope) = crate::bench_db().await?;
     let group = scope.group_id();
     let now = Clock.now();
     let year = Duration::from_secs(365 * 24 * 3600);

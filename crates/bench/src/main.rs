@@ -282,6 +282,17 @@ async fn people_search(n: usize, searches: usize, dir: Option<PathBuf>) -> anyho
 }
 
 /// A group and an organiser to search as.
+/// A new SQLite database in a temporary folder, migrated and set for bulk
+/// writes, with the bench group's scope. Keep the folder while the database is used.
+pub(crate) async fn bench_db() -> anyhow::Result<(tempfile::TempDir, Db, Scope)> {
+    let temp = tempfile::tempdir()?;
+    let db = Db::connect(&format!("sqlite://{}", temp.path().join("bench.db").display())).await?;
+    db.migrate().await?;
+    db.bulk_writes().await?;
+    let scope = bench_scope(&db).await?;
+    Ok((temp, db, scope))
+}
+
 pub(crate) async fn bench_scope(db: &Db) -> anyhow::Result<Scope> {
     let mut tx = db.write().await?;
     let now = Clock.now();

@@ -9,9 +9,9 @@
 use std::time::Instant;
 
 use anyhow::Context;
+use tredegar_db::Sql;
 use tredegar_db::aid::offers::{self, Rules};
 use tredegar_db::aid::{self, matching};
-use tredegar_db::{Db, Sql};
 use tredegar_domain::aid::{Need, NeedSource, NeedStatus, Repeats, Urgency};
 use tredegar_domain::{AidCategoryId, NeedId, Phone, Postcode, UserId};
 use tredegar_web::Clock;
@@ -32,11 +32,7 @@ impl Dice {
 const WRITE_AT_ONCE: usize = 10_000;
 
 pub async fn run(needs: usize, volunteers: usize, sample: usize) -> anyhow::Result<()> {
-    let temp = tempfile::tempdir()?;
-    let db = Db::connect(&format!("sqlite://{}", temp.path().join("bench.db").display())).await?;
-    db.migrate().await?;
-    db.bulk_writes().await?;
-    let scope = crate::bench_scope(&db).await?;
+    let (_temp, db, scope) = crate::bench_db().await?;
     let now = Clock.now();
     let mut dice = Dice(2026);
     let start = Instant::now();

@@ -197,9 +197,10 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
     };
     let postcode = offer.postcode.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
     // Their own record among the group's people, so the help they give counts on the ladder.
-    let user = crate::users::by_id(tx, me).await?.ok_or(DbError::NotFound)?;
-    let email = tredegar_domain::Email::parse("email", &user.email).ok();
-    let who = super::Who { name: &user.name, email: email.as_ref(), phone: None, postcode: offer.postcode.as_ref() };
+    let (name, email) =
+        fetch_optional!(tx, (String, String), "SELECT name, email FROM users WHERE id = $1", me)?.ok_or(DbError::NotFound)?;
+    let email = tredegar_domain::Email::parse("email", &email).ok();
+    let who = super::Who { name: &name, email: email.as_ref(), phone: None, postcode: offer.postcode.as_ref() };
     let person = match email {
         Some(_) => Some(super::person_of(tx, scope, who, "Offered to help", now).await?),
         None => None,
