@@ -68,7 +68,7 @@ pub async fn run(n: usize, runs: usize) -> anyhow::Result<()> {
     tx.commit().await?;
     let earlier = n / 5;
     let all: Vec<(usize, DateTime<Utc>, usize)> =
-        (0..earlier).map(|i| (i, last_year, earlier)).chain((0..n).map(|i| (i + earlier, this_year, n))).collect();
+        (0..earlier).map(|i| (i, last_year, earlier)).chain((0..n).map(|i| (i, this_year, n))).collect();
     for chunk in all.chunks(WRITE_AT_ONCE) {
         let rows: Vec<(ConversationId, DateTime<Utc>, Vec<usize>, String)> = chunk
             .iter()

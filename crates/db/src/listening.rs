@@ -40,22 +40,22 @@ struct Counted {
 /// Counts from conversations and from needs for help that point to a
 /// shared problem, added together.
 async fn counts(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>, by_area: bool) -> Result<Vec<Counted>> {
-    let area = if by_area { "area" } else { "''" };
-    let mut q = Sql::new("SELECT theme_id, name, ");
-    q.push(area).push(" AS area, CAST(SUM(n) AS BIGINT) AS n FROM (");
+    // Count by id (and area) from each index alone, then name the few themes.
+    let (inner, group) = if by_area { ("r.area", " GROUP BY r.theme_id, r.area") } else { ("'' AS area", " GROUP BY r.theme_id") };
+    let mut q = Sql::new("SELECT raised.theme_id, t.name, raised.area, CAST(SUM(raised.n) AS BIGINT) AS n FROM (");
     for (i, (table, at)) in [("conversation_themes", "held_at"), ("need_themes", "raised_at")].into_iter().enumerate() {
         if i > 0 {
             q.push(" UNION ALL ");
         }
-        q.push("SELECT r.theme_id, t.name, r.area, COUNT(*) AS n FROM ").push(table).push(" r JOIN themes t ON t.id = r.theme_id");
-        q.push(" WHERE r.group_id = ").bind(scope.group_id());
-        q.push(" AND r.").push(at).push(" >= ").bind(from).push(" AND r.").push(at).push(" < ").bind(to);
-        q.push(" GROUP BY r.theme_id, t.name, r.area");
+        q.push("SELECT r.theme_id, ")
+            .push(inner)
+            .push(", COUNT(*) AS n FROM ")
+            .push(table)
+            .push(" r WHERE r.group_id = ")
+            .bind(scope.group_id());
+        q.push(" AND r.").push(at).push(" >= ").bind(from).push(" AND r.").push(at).push(" < ").bind(to).push(group);
     }
-    q.push(") raised GROUP BY theme_id, name");
-    if by_area {
-        q.push(", area");
-    }
+    q.push(") raised JOIN themes t ON t.id = raised.theme_id GROUP BY raised.theme_id, t.name, raised.area");
     q.fetch_all(tx).await
 }
 
