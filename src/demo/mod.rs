@@ -468,7 +468,7 @@ async fn ladder(tx: &mut tredegar_db::Tx, scope: &Scope, now: chrono::DateTime<c
         ("Leader", RungRule::AssessedAtMost { level: leader }),
     ];
     for (name, rule) in &rungs {
-        tredegar_db::ladder::add_rung(tx, scope, name, Some(rule), now).await?;
+        tredegar_db::ladder::add_rung(tx, scope, name, Some(rule), None, now).await?;
     }
     Ok(())
 }

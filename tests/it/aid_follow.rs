@@ -195,9 +195,21 @@ async fn help_points_to_shared_problems_and_counts_on_the_ladder(app: TestApp) {
     let group = app.group("Brookfield Estate", None).await;
     let mut admin = app.signed_in(&group, "org@example.org", Role::Admin).await;
     let kind = kind_and_volunteers(&app, &group, &mut admin, &["ann@example.org"]).await;
+    // A rung can go below one already there, not only at the top.
     admin.get(paths::ladder(SLUG)).await;
-    let rung = admin.post_form(paths::ladder_rungs(SLUG), &[("name", "Helps neighbours"), ("rule", "helped"), ("number", "1")]).await;
+    let leader = admin.post_form(paths::ladder_rungs(SLUG), &[("name", "Leader"), ("rule", "by_hand")]).await;
+    assert_eq!(leader.status(), StatusCode::SEE_OTHER, "{}", leader.body);
+    let page = admin.get(paths::ladder(SLUG)).await;
+    let at = page.body.find(">Just below Leader<").expect("a place below Leader");
+    let below = page.body[..at].rsplit("value=\"").next().unwrap().split('"').next().unwrap().to_string();
+    let helps = [("name", "Helps neighbours"), ("rule", "helped"), ("number", "1")];
+    let bad = admin.post_form(paths::ladder_rungs(SLUG), &[helps.as_slice(), &[("below", "the-top")]].concat()).await;
+    assert!(bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("choose a rung from the list"), "{}", bad.body);
+    let rung = admin.post_form(paths::ladder_rungs(SLUG), &[helps.as_slice(), &[("below", below.as_str())]].concat()).await;
     assert_eq!(rung.status(), StatusCode::SEE_OTHER, "{}", rung.body);
+    let page = admin.get(paths::ladder(SLUG)).await;
+    let (top, under) = (page.body.find("Leader</td>").unwrap(), page.body.find("Helps neighbours</td>").unwrap());
+    assert!(top < under, "Leader stays at the top: {}", page.body);
     let mut resident = app.client();
     resident.get(paths::ask_for_help(SLUG)).await;
     resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("repeats", "never"), ("email", "")])).await;

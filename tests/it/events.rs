@@ -185,7 +185,7 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     // A rung earned by coming to a meeting.
     let mut tx = app.db.write().await.unwrap();
     let scope = app.scope(organiser, &group).await;
-    tredegar_db::ladder::add_rung(&mut tx, &scope, "Came to a meeting", Some(&RungRule::Meetings { at_least: 1 }), Utc::now())
+    tredegar_db::ladder::add_rung(&mut tx, &scope, "Came to a meeting", Some(&RungRule::Meetings { at_least: 1 }), None, Utc::now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -39,9 +39,27 @@ pub async fn rungs(tx: &mut Tx, scope: &Scope) -> Result<Vec<Rung>> {
     )?)
 }
 
-/// Add a rung at the top.
-pub async fn add_rung(tx: &mut Tx, scope: &Scope, name: &str, rule: Option<&RungRule>, now: DateTime<Utc>) -> Result<RungId> {
-    let top = scalar!(tx, i64, "SELECT COALESCE(MAX(position), 0) FROM ladder_rungs WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+/// Add a rung at the top, or just below another (`below`), moving the rungs
+/// from that one up a step.
+pub async fn add_rung(
+    tx: &mut Tx,
+    scope: &Scope,
+    name: &str,
+    rule: Option<&RungRule>,
+    below: Option<RungId>,
+    now: DateTime<Utc>,
+) -> Result<RungId> {
+    let position = match below {
+        Some(above) => {
+            let at = scalar!(tx, i64, "SELECT position FROM ladder_rungs WHERE id = $1 AND group_id = $2", above, scope.group_id())?
+                .ok_or_else(|| DbError::from(Problem::new("below", "choose a rung from the list")))?;
+            execute!(tx, "UPDATE ladder_rungs SET position = position + 1 WHERE group_id = $1 AND position >= $2", scope.group_id(), at)?;
+            at
+        }
+        None => {
+            scalar!(tx, i64, "SELECT COALESCE(MAX(position), 0) FROM ladder_rungs WHERE group_id = $1", scope.group_id())?.unwrap_or(0) + 1
+        }
+    };
     let rule = match rule {
         Some(r) => serde_json::to_string(r).map_err(|e| DbError::from(Problem::new("rule", e.to_string())))?,
         None => String::new(),
@@ -52,7 +70,7 @@ pub async fn add_rung(tx: &mut Tx, scope: &Scope, name: &str, rule: Option<&Rung
         "INSERT INTO ladder_rungs (id, group_id, position, name, rule, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         id,
         scope.group_id(),
-        top + 1,
+        position,
         name,
         rule,
         now

@@ -79,6 +79,7 @@ impl Problem {
             ("categories", _) => "Kinds of help".to_string(),
             ("repeats", _) => "Is it needed again and again".to_string(),
             ("how", _) => "How did it go".to_string(),
+            ("below", _) => "Where".to_string(),
             ("answer_within_hours", _) => "Time a volunteer has to answer an offer".to_string(),
             ("escalate_today_hours", _) => "Tell coordinators of a need for today after".to_string(),
             ("escalate_this_week_hours", _) => "Of a need for this week after".to_string(),

@@ -31,6 +31,9 @@ pub(super) struct RungForm {
     rule: String,
     #[serde(default)]
     number: String,
+    /// The rung it goes just below; empty for the top.
+    #[serde(default)]
+    below: String,
 }
 
 #[derive(Template)]
@@ -90,7 +93,7 @@ pub(super) async fn funnel(
     funnel_page(&state, &scope, csrf, q, RungForm::default(), FieldErrors::default()).await
 }
 
-/// Add a rung at the top; everyone is placed again by the rules.
+/// Add a rung, at the top or below another; everyone is placed again by the rules.
 pub(super) async fn add_rung(
     State(state): State<AppState>,
     Admin(scope): Admin,
@@ -100,12 +103,20 @@ pub(super) async fn add_rung(
     let mut errors = FieldErrors::default();
     let name = errors.check(required_line("name", &form.name, 100));
     let rule = errors.check(RungRule::parse(&form.rule, &form.number));
-    let (Some(name), Some(rule)) = (name, rule) else {
+    let below = errors.check(tredegar_domain::ids::chosen_id::<RungId>("below", &form.below, "choose a rung from the list"));
+    let (Some(name), Some(rule), Some(below)) = (name, rule, below) else {
         return funnel_page(&state, &scope, csrf, FunnelQuery::default(), form, errors).await;
     };
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    ladder::add_rung(&mut tx, &scope, &name, rule.as_ref(), now).await?;
+    match ladder::add_rung(&mut tx, &scope, &name, rule.as_ref(), below, now).await {
+        Ok(_) => {}
+        Err(tredegar_db::DbError::Invalid(errors)) => {
+            drop(tx);
+            return funnel_page(&state, &scope, csrf, FunnelQuery::default(), form, errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     ladder::refresh_all(&mut tx, &scope, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::ladder(scope.group_slug()))).into_response())
