@@ -19,6 +19,7 @@ use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, Ph
 use tredegar_domain::{Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
+mod api_people;
 mod crash;
 mod import;
 mod listening;
@@ -84,6 +85,15 @@ enum Scenario {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// GET /api/v2/people page 1,000 and a sync of the latest 1% through HTTP (p99, a second), against /healthz.
+    ApiPeople {
+        #[arg(long, default_value_t = 1_000_000)]
+        people: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+    },
     /// Under signing load, kill -9 the server N times and restart it; no acknowledged signature may be lost.
     Crash {
         #[arg(long, default_value_t = 20)]
@@ -137,6 +147,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Match { needs, offers, sample } => matching::run(needs, offers, sample).await,
         Scenario::Listening { conversations, runs } => listening::run(conversations, runs).await,
         Scenario::Segment { people, runs } => segment::run(people, runs).await,
+        Scenario::ApiPeople { people, seconds, connections } => api_people::run(people, seconds, connections).await,
     }
 }
 
@@ -281,7 +292,6 @@ async fn people_search(n: usize, searches: usize, dir: Option<PathBuf>) -> anyho
     Ok(())
 }
 
-/// A group and an organiser to search as.
 /// A new SQLite database in a temporary folder, migrated and set for bulk
 /// writes, with the bench group's scope. Keep the folder while the database is used.
 pub(crate) async fn bench_db() -> anyhow::Result<(tempfile::TempDir, Db, Scope)> {
@@ -293,6 +303,7 @@ pub(crate) async fn bench_db() -> anyhow::Result<(tempfile::TempDir, Db, Scope)>
     Ok((temp, db, scope))
 }
 
+/// A group and an organiser to search as.
 pub(crate) async fn bench_scope(db: &Db) -> anyhow::Result<Scope> {
     let mut tx = db.write().await?;
     let now = Clock.now();

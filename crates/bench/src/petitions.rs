@@ -93,7 +93,7 @@ impl Connection {
 
 /// Drive `connections` for `seconds`, each sending the request `make`
 /// builds from (connection, count); the acknowledged answers' latencies.
-async fn drive(
+pub(crate) async fn drive(
     addr: std::net::SocketAddr,
     connections: usize,
     seconds: u64,
@@ -133,11 +133,11 @@ pub(crate) fn acknowledged(status: u16) -> bool {
     (200..300).contains(&status) || status == 303
 }
 
-fn healthz(_: usize, _: usize) -> Vec<u8> {
+pub(crate) fn healthz(_: usize, _: usize) -> Vec<u8> {
     b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n".to_vec()
 }
 
-fn p99_ms(mut times: Vec<Duration>) -> f64 {
+pub(crate) fn p99_ms(mut times: Vec<Duration>) -> f64 {
     times.sort_unstable();
     crate::percentile(&times, 0.99)
 }

@@ -171,6 +171,9 @@ pub struct Shared {
     pub petitions: Arc<petitions::Public>,
     /// Signatures are written in batches, one transaction each.
     pub signatures: petitions::Writer,
+    /// How many people each group's organisers see, for the API's
+    /// `total_records`: counted at most every few seconds.
+    pub people_totals: std::sync::Mutex<std::collections::HashMap<tredegar_domain::GroupId, (std::time::Instant, i64)>>,
 }
 
 impl AppState {
@@ -191,6 +194,7 @@ impl AppState {
             db,
             mailer,
             petitions: Default::default(),
+            people_totals: Default::default(),
         })))
     }
 }

@@ -126,21 +126,29 @@ struct Wanted<'a> {
 
 /// The SQL for a page of people, each row also carrying the total.
 fn page_sql(scope: &Scope, w: &Wanted, page: Page) -> Result<Sql> {
-    columns_sql(scope, w, page, SUMMARY_COLUMNS)
+    columns_sql(scope, w, page, SUMMARY_COLUMNS, true)
 }
 
-/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted.
-fn columns_sql(scope: &Scope, w: &Wanted, page: Page, columns: &'static str) -> Result<Sql> {
+/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted;
+/// everyone in the groups is counted only if `counted` (the rest always are).
+fn columns_sql(scope: &Scope, w: &Wanted, page: Page, columns: &'static str, counted: bool) -> Result<Sql> {
     let mut q = Sql::new(columns);
     if scope.role().sees_everyone() && w.filter.is_empty() {
         // An organiser sees everyone in the visible groups, which the matches
         // already check: count and page from the index, join only the page.
         if *w.search == Search::All {
-            q.push(", (SELECT COUNT(*) FROM people p WHERE ");
-            scope.visible_groups(&mut q, "p");
-            q.push(") AS total FROM people p WHERE ");
+            // The page is cut from the index alone (ids in order), and only its people are read.
+            if counted {
+                q.push(", (SELECT COUNT(*) FROM people p WHERE ");
+                scope.visible_groups(&mut q, "p");
+                q.push(") AS total");
+            } else {
+                q.push(", CAST(0 AS BIGINT) AS total");
+            }
+            q.push(" FROM (SELECT p.id FROM people p WHERE ");
             scope.visible_groups(&mut q, "p");
             q.push(w.order.people()).page(page);
+            q.push(") pg CROSS JOIN people p WHERE p.id = pg.id").push(w.order.people());
         } else {
             // The matches are found once: the window counts them before the page is cut.
             q.push(", m.total FROM (SELECT person_id, sort_key, COUNT(*) OVER () AS total FROM (");
@@ -214,6 +222,14 @@ pub async fn list(
     Ok((rows.into_iter().map(|r| r.person).collect(), total))
 }
 
+/// A page of everyone the scope sees, in `order`, not counted: for a caller
+/// that knows how many there are (the API, which counts every few seconds).
+pub async fn page_of_everyone(tx: &mut Tx, scope: &Scope, order: Order, page: Page) -> Result<Vec<PersonSummary>> {
+    let wanted = Wanted { search: &Search::All, filter: &Filter::default(), order };
+    let rows: Vec<Counted> = columns_sql(scope, &wanted, page, SUMMARY_COLUMNS, false)?.fetch_all(tx).await?;
+    Ok(rows.into_iter().map(|r| r.person).collect())
+}
+
 /// Everything about a person, one row each, for the CSV export: every
 /// email and phone with its status, every address, tags, and custom values.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -259,7 +275,7 @@ const EXPORT_COLUMNS: &str = "SELECT p.id, p.given_name, p.family_name, p.langua
 /// in name order, sent down the channel one by one.
 pub async fn send_export(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<ExportRow>) -> Result<()> {
     let wanted = Wanted { search, filter: &Filter::default(), order: Order::Name };
-    columns_sql(scope, &wanted, Page::everything(), EXPORT_COLUMNS)?.send_each(tx, &to, |row: ExportRow| row).await
+    columns_sql(scope, &wanted, Page::everything(), EXPORT_COLUMNS, false)?.send_each(tx, &to, |row: ExportRow| row).await
 }
 
 /// Someone a broadcast goes to: their primary address, which they agreed to be emailed at.

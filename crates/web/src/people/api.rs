@@ -165,12 +165,36 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
     people::get(&mut tx, scope, id).await?.ok_or_else(|| not_found(id))
 }
 
+/// How long a count of everyone stands for `total_records`.
+const TOTAL_AGE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How many people an organiser's scope sees, counted at most every `TOTAL_AGE`.
+async fn everyone(state: &AppState, scope: &tredegar_db::Scope, tx: &mut tredegar_db::Tx) -> Result<i64, ApiError> {
+    let fresh = |totals: &std::collections::HashMap<_, (std::time::Instant, i64)>| {
+        totals.get(&scope.group_id()).filter(|(at, _)| at.elapsed() < TOTAL_AGE).map(|(_, n)| *n)
+    };
+    if let Some(n) = state.people_totals.lock().ok().and_then(|t| fresh(&t)) {
+        return Ok(n);
+    }
+    let n = people::count(tx, scope).await?;
+    if let Ok(mut totals) = state.people_totals.lock() {
+        totals.insert(scope.group_id(), (std::time::Instant::now(), n));
+    }
+    Ok(n)
+}
+
 #[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (rows, total) = people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?;
+    let (rows, total) = if filter.is_empty() && api.scope.role().sees_everyone() {
+        // Clients page through everyone: count the group every few seconds, not every page.
+        let total = everyone(&state, &api.scope, &mut tx).await?;
+        (people::page_of_everyone(&mut tx, &api.scope, Order::Created, page).await?, total)
+    } else {
+        people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?
+    };
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
     let found = people::get_many(&mut tx, &api.scope, &ids).await?;
     let units = units_of(&mut tx, &api.scope, &found.iter().collect::<Vec<_>>()).await?;
