@@ -213,7 +213,7 @@ pub async fn stop_repeating(tx: &mut Tx, scope: &Scope, need: &NeedRow, now: Dat
     record(tx, scope, need.id, Some(need.status), need.status, None, "stopped coming round", now).await
 }
 
-/// The themes a need points to, by name.
+/// The ids of the themes a need points to.
 pub async fn themes_of(tx: &mut Tx, scope: &Scope, need: NeedId) -> Result<Vec<ThemeId>> {
     Ok(fetch_all!(tx, (ThemeId,), "SELECT theme_id FROM need_themes WHERE need_id = $1 AND group_id = $2", need, scope.group_id())?
         .into_iter()

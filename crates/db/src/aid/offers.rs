@@ -393,11 +393,8 @@ pub async fn pull_back_unchecked(tx: &mut Tx, scope: &Scope, now: DateTime<Utc>)
          WHERE n.group_id = $1 AND n.status IN ('offered', 'accepted', 'in_progress') AND c.needs_check AND NOT COALESCE(o.checked, FALSE)",
         scope.group_id()
     )?;
-    for (id,) in &ids {
-        let note = "back to be offered: this kind of help needs a safeguarding check, and theirs is not recorded";
-        super::change(tx, scope, *id, tredegar_domain::aid::NeedStatus::Triaged, None, note, now).await?;
-    }
-    Ok(ids.len())
+    let note = "back to be offered: this kind of help needs a safeguarding check, and theirs is not recorded";
+    back_to_offer(tx, scope, &ids, note, now).await
 }
 
 /// Send back to be offered again every open need offered to, or taken by, a
@@ -411,17 +408,13 @@ pub async fn release(tx: &mut Tx, scope: &Scope, user: UserId, now: DateTime<Utc
         scope.group_id(),
         user
     )?;
-    for (id,) in &ids {
-        super::change(
-            tx,
-            scope,
-            *id,
-            tredegar_domain::aid::NeedStatus::Triaged,
-            None,
-            "back to be offered: their volunteer left the group",
-            now,
-        )
-        .await?;
+    back_to_offer(tx, scope, &ids, "back to be offered: their volunteer left the group", now).await
+}
+
+/// Take these needs back from whoever has them, to be offered again, with why.
+async fn back_to_offer(tx: &mut Tx, scope: &Scope, ids: &[(tredegar_domain::NeedId,)], note: &str, now: DateTime<Utc>) -> Result<usize> {
+    for (id,) in ids {
+        super::change(tx, scope, *id, tredegar_domain::aid::NeedStatus::Triaged, None, note, now).await?;
     }
     Ok(ids.len())
 }
