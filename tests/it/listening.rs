@@ -5,23 +5,29 @@ use reqwest::StatusCode;
 use tredegar_domain::Role;
 use tredegar_web::paths;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Dice, TestApp};
 
-crate::on_both_backends!(what_people_raise_and_where);
+crate::on_both_backends!(what_people_raise_and_where, the_kept_counts_agree_with_every_raising);
 
 const SLUG: &str = "brookfield-estate";
 
-async fn what_people_raise_and_where(app: TestApp) {
-    let group = app.group("Brookfield Estate", None).await;
-    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
-    let api = app.api(&app.token(&group, organiser).await);
+/// People at postcodes, made through the API; their ids.
+async fn living_at(api: &crate::helpers::Api, people: [(&str, &str); 3]) -> Vec<String> {
     let mut ids = Vec::new();
-    for (name, postcode) in [("Ann", "CF10 1AA"), ("Bob", "CF10 2BB"), ("Cai", "NP22 3CC")] {
+    for (name, postcode) in people {
         let body = serde_json::json!({"person": {"given_name": name, "email_addresses": [{"address": format!("{name}@example.org")}],
             "postal_addresses": [{"address_lines": ["1 High Street"], "postal_code": postcode}]}});
         let (_, p) = api.post("people", body).await;
         ids.push(crate::helpers::id_of(&p));
     }
+    ids
+}
+
+async fn what_people_raise_and_where(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let ids = living_at(&api, [("Ann", "CF10 1AA"), ("Bob", "CF10 2BB"), ("Cai", "NP22 3CC")]).await;
     let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     org.new_conversation(SLUG, &ids[0]).await;
     // In November: damp three times (two in CF10, one in NP22), lifts once. In October: lifts twice.
@@ -87,4 +93,83 @@ async fn what_people_raise_and_where(app: TestApp) {
     let mut stranger = app.signed_in(&other, "b@example.org", Role::Admin).await;
     let theirs = stranger.get(format!("{}?{period}", paths::listening_theme("other-branch", &damp))).await;
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+}
+
+/// The report reads counts kept by triggers for whole days and months, and
+/// the raisings for the part-days at a period's edges. Over random periods,
+/// and after an erasure and a deleted theme, it must equal a count of the
+/// raisings themselves.
+async fn the_kept_counts_agree_with_every_raising(app: TestApp) {
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use tredegar_db::conversations::{self, NewConversation};
+    use tredegar_db::listening;
+    use tredegar_db::sql::Sql;
+    use tredegar_domain::ThemeId;
+    use tredegar_domain::conversations::ConversationKind;
+
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let scope = app.scope(organiser, &group).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let people: Vec<tredegar_domain::PersonId> =
+        living_at(&api, [("Ann", "CF10 1AA"), ("Bob", "NP22 3CC"), ("Cai", "")]).await.iter().map(|id| id.parse().unwrap()).collect();
+    let mut dice = Dice(11);
+    let year = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let minute = |d: &mut Dice| year + Duration::minutes(d.roll(365 * 24 * 60) as i64);
+    let themes = ["Damp", "Lifts", "Rent", "Bins", "Heating"];
+    let mut tx = app.db.write().await.unwrap();
+    for _ in 0..400 {
+        let picked: Vec<String> = themes.iter().filter(|_| dice.roll(3) == 0).map(|t| t.to_string()).collect();
+        let c = NewConversation {
+            kind: ConversationKind::DoorKnock,
+            held_at: minute(&mut dice),
+            place: String::new(),
+            self_interest: String::new(),
+            themes: picked,
+            ask: String::new(),
+            answer: None,
+            commitments: String::new(),
+            notes: String::new(),
+        };
+        conversations::log(&mut tx, &scope, people[dice.roll(3) as usize], &c, Utc::now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let check = |from: DateTime<Utc>, to: DateTime<Utc>| {
+        let (app, scope) = (&app, &scope);
+        async move {
+            let mut tx = app.db.read().await.unwrap();
+            let mut q = Sql::new("SELECT theme_id, area, COUNT(*) FROM conversation_themes WHERE group_id = ");
+            q.bind(scope.group_id()).push(" AND held_at >= ").bind(from).push(" AND held_at < ").bind(to);
+            q.push(" GROUP BY theme_id, area");
+            let mut raw: Vec<(ThemeId, String, i64)> = q.fetch_all(&mut tx).await.unwrap();
+            raw.sort();
+            let listening::Report { ranking: ranked, areas } = listening::report(&mut tx, scope, from, to).await.unwrap();
+            let mut kept: Vec<(ThemeId, String, i64)> = areas.into_iter().map(|a| (a.theme_id, a.area, a.count)).collect();
+            kept.sort();
+            assert_eq!(kept, raw, "by area from {from} to {to}");
+            for (theme, _, _) in &raw {
+                let n: i64 = raw.iter().filter(|r| r.0 == *theme).map(|r| r.2).sum();
+                assert!(ranked.iter().any(|r| r.theme_id == *theme && r.count == n), "ranking from {from} to {to}");
+            }
+            assert_eq!(ranked.iter().map(|r| r.count).sum::<i64>(), raw.iter().map(|r| r.2).sum::<i64>());
+        }
+    };
+    // Periods of every shape: part-days, whole days, across months, the year.
+    check(year, year + Duration::days(365)).await;
+    for _ in 0..60 {
+        let (a, b) = (minute(&mut dice), minute(&mut dice));
+        check(a.min(b), a.max(b)).await;
+    }
+    // Erasure's cascades and a deleted theme lower the kept counts too.
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::people::delete(&mut tx, &scope, people[0]).await.unwrap();
+    let damp = conversations::themes(&mut tx, &scope).await.unwrap().into_iter().find(|t| t.name == "Damp").unwrap();
+    conversations::delete_theme(&mut tx, &scope, damp.id).await.unwrap();
+    tx.commit().await.unwrap();
+    check(year, year + Duration::days(365)).await;
+    for _ in 0..20 {
+        let (a, b) = (minute(&mut dice), minute(&mut dice));
+        check(a.min(b), a.max(b)).await;
+    }
 }

@@ -90,6 +90,22 @@ async fn foreign_keys(db: &Db) -> BTreeSet<(String, String, String, String)> {
     rows.into_iter().collect()
 }
 
+/// Triggers: (table, trigger).
+async fn triggers(db: &Db) -> BTreeSet<(String, String)> {
+    let rows: Vec<(String, String)> = match db {
+        Db::Sqlite { read, .. } => {
+            sqlx::query_as("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'").fetch_all(read).await.unwrap()
+        }
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT event_object_table::text, trigger_name::text FROM information_schema.triggers WHERE trigger_schema = 'public'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    rows.into_iter().collect()
+}
+
 #[tokio::test]
 async fn both_backends_migrate_to_the_same_schema() {
     let sqlite = TestApp::sqlite().await;
@@ -103,6 +119,9 @@ async fn both_backends_migrate_to_the_same_schema() {
     let (a, b) = (foreign_keys(&sqlite.db).await, foreign_keys(&postgres.db).await);
     assert!(a.len() > 15, "{a:?}");
     assert_eq!(a, b, "foreign keys");
+    let (t, u) = (triggers(&sqlite.db).await, triggers(&postgres.db).await);
+    assert!(t.len() >= 6, "{t:?}");
+    assert_eq!(t, u, "triggers");
     // Erasure is a real delete: every row that points at a person goes with them.
     for (table, column, to, on_delete) in &a {
         if to == "people" {

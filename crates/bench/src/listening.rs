@@ -115,8 +115,7 @@ pub async fn run(n: usize, runs: usize) -> anyhow::Result<()> {
     for _ in 0..runs {
         let t = Instant::now();
         let mut tx = db.read().await?;
-        let ranked = listening::ranking(&mut tx, &scope, this_year, now).await?;
-        let areas = listening::by_area(&mut tx, &scope, this_year, now).await?;
+        let listening::Report { ranking: ranked, areas } = listening::report(&mut tx, &scope, this_year, now).await?;
         drop(tx);
         app.push(t.elapsed());
         shown = ranked.iter().map(|r| r.count).sum::<i64>();

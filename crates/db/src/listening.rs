@@ -1,10 +1,13 @@
 //! The listening report: which issues people raise in conversations, and
 //! the shared problems needs for help point to, and where, over a period.
-//! Counts come from one index on each (group, time, theme, area); the
-//! drill-down lists only conversations whose person the reader may see, and
-//! needs only for coordinators.
+//! Counts come from tallies kept by day and by month (see migration 0028),
+//! and from the raisings for part-days; the drill-down lists only
+//! conversations whose person the reader may see, and needs only for
+//! coordinators.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
 use tredegar_domain::ThemeId;
 
 use crate::conversations::{Conversation, with_themes};
@@ -37,48 +40,89 @@ struct Counted {
     n: i64,
 }
 
+/// Where a period's counts are read: whole months from the monthly tallies,
+/// whole days from the daily ones, and the part-days at its edges from the
+/// raisings themselves, so the answer is exact wherever the period falls
+/// (a group's midnight is rarely UTC's).
+#[derive(Debug, Default, PartialEq)]
+struct Pieces {
+    raw: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    days: Vec<(String, String)>,
+    months: Option<(String, String)>,
+}
+
+impl Pieces {
+    fn of(from: DateTime<Utc>, to: DateTime<Utc>) -> Pieces {
+        let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let mut p = Pieces::default();
+        let first_day = if midnight(from.date_naive()) == from { from.date_naive() } else { from.date_naive() + Days::new(1) };
+        let end_day = to.date_naive();
+        if first_day >= end_day {
+            if from < to {
+                p.raw.push((from, to));
+            }
+            return p;
+        }
+        if from < midnight(first_day) {
+            p.raw.push((from, midnight(first_day)));
+        }
+        if midnight(end_day) < to {
+            p.raw.push((midnight(end_day), to));
+        }
+        let first_month = if first_day.day() == 1 { first_day } else { first_day.with_day(1).unwrap_or(first_day) + Months::new(1) };
+        let end_month = end_day.with_day(1).unwrap_or(end_day);
+        if first_month >= end_month {
+            p.days.push((day(first_day), day(end_day)));
+            return p;
+        }
+        if first_day < first_month {
+            p.days.push((day(first_day), day(first_month)));
+        }
+        if end_month < end_day {
+            p.days.push((day(end_month), day(end_day)));
+        }
+        let month = |d: NaiveDate| d.format("%Y-%m").to_string();
+        p.months = Some((month(first_month), month(end_month)));
+        p
+    }
+}
+
 /// Counts from conversations and from needs for help that point to a
 /// shared problem, added together.
 async fn counts(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>, by_area: bool) -> Result<Vec<Counted>> {
     // Count by id (and area) from each index alone, then name the few themes.
-    let (inner, group) = if by_area { ("r.area", " GROUP BY r.theme_id, r.area") } else { ("'' AS area", " GROUP BY r.theme_id") };
+    let (area, group) = if by_area { ("r.area", " GROUP BY r.theme_id, r.area") } else { ("''", " GROUP BY r.theme_id") };
     let mut q = Sql::new("SELECT raised.theme_id, t.name, raised.area, CAST(SUM(raised.n) AS BIGINT) AS n FROM (");
-    for (i, (table, at)) in [("conversation_themes", "held_at"), ("need_themes", "raised_at")].into_iter().enumerate() {
-        if i > 0 {
+    let pieces = Pieces::of(from, to);
+    if pieces == Pieces::default() {
+        return Ok(Vec::new());
+    }
+    let mut parts = 0;
+    let mut part = |q: &mut Sql, count: &'static str, table: &'static str| {
+        if parts > 0 {
             q.push(" UNION ALL ");
         }
-        q.push("SELECT r.theme_id, ")
-            .push(inner)
-            .push(", COUNT(*) AS n FROM ")
-            .push(table)
-            .push(" r WHERE r.group_id = ")
-            .bind(scope.group_id());
-        q.push(" AND r.").push(at).push(" >= ").bind(from).push(" AND r.").push(at).push(" < ").bind(to).push(group);
-    }
-    q.push(") raised JOIN themes t ON t.id = raised.theme_id GROUP BY raised.theme_id, t.name, raised.area");
-    q.fetch_all(tx).await
-}
-
-/// The themes raised in `[from, to)`, most raised first, each with its count
-/// in the period of the same length just before.
-pub async fn ranking(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ThemeCount>> {
-    let now = counts(tx, scope, from, to, false).await?;
-    let before = counts(tx, scope, from - (to - from), from, false).await?;
-    let mut ranked: Vec<ThemeCount> = now
-        .into_iter()
-        .map(|c| {
-            let previous = before.iter().find(|b| b.theme_id == c.theme_id).map_or(0, |b| b.n);
-            ThemeCount { theme_id: c.theme_id, name: c.name, count: c.n, previous }
-        })
-        .collect();
-    // Themes raised before but not now show as falling to zero.
-    for b in before {
-        if !ranked.iter().any(|r| r.theme_id == b.theme_id) {
-            ranked.push(ThemeCount { theme_id: b.theme_id, name: b.name, count: 0, previous: b.n });
+        parts += 1;
+        q.push("SELECT r.theme_id, ").push(area).push(" AS area, ").push(count).push(" AS n FROM ").push(table);
+        q.push(" r WHERE r.group_id = ").bind(scope.group_id());
+    };
+    for (table, at) in [("conversation_themes", "held_at"), ("need_themes", "raised_at")] {
+        for (lo, hi) in &pieces.raw {
+            part(&mut q, "COUNT(*)", table);
+            q.push(" AND r.").push(at).push(" >= ").bind(*lo).push(" AND r.").push(at).push(" < ").bind(*hi).push(group);
         }
     }
-    ranked.sort_by(|a, b| b.count.cmp(&a.count).then(b.previous.cmp(&a.previous)).then(a.name.cmp(&b.name)));
-    Ok(ranked)
+    for (lo, hi) in &pieces.days {
+        part(&mut q, "SUM(r.raised)", "listening_days");
+        q.push(" AND r.day >= ").bind(lo.as_str()).push(" AND r.day < ").bind(hi.as_str()).push(group);
+    }
+    if let Some((lo, hi)) = &pieces.months {
+        part(&mut q, "SUM(r.raised)", "listening_months");
+        q.push(" AND r.month >= ").bind(lo.as_str()).push(" AND r.month < ").bind(hi.as_str()).push(group);
+    }
+    q.push(") raised JOIN themes t ON t.id = raised.theme_id GROUP BY raised.theme_id, t.name, raised.area HAVING SUM(raised.n) > 0");
+    q.fetch_all(tx).await
 }
 
 /// One area's count of one theme.
@@ -90,18 +134,47 @@ pub struct AreaCount {
     pub count: i64,
 }
 
-/// Each area's themes in `[from, to)`, the busiest areas first and each
-/// area's themes most raised first. Conversations with no known address
-/// count under the area "".
-pub async fn by_area(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AreaCount>> {
+/// The report of a period: its themes ranked, and each area's themes.
+pub struct Report {
+    /// Most raised first, each with its count in the period of the same
+    /// length just before; themes raised only before show as falling to 0.
+    pub ranking: Vec<ThemeCount>,
+    /// The busiest areas first, and each area's themes most raised first.
+    /// Raisings with no known address count under the area "".
+    pub areas: Vec<AreaCount>,
+}
+
+/// The listening report of `[from, to)`. The period's counts by area also
+/// give its ranking, so only the period before is counted a second time.
+pub async fn report(tx: &mut Tx, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Report> {
     let rows = counts(tx, scope, from, to, true).await?;
-    let total = |area: &str| rows.iter().filter(|r| r.area == area).map(|r| r.n).sum::<i64>();
-    let mut out: Vec<AreaCount> =
+    let before = counts(tx, scope, from - (to - from), from, false).await?;
+    let mut ranking: Vec<ThemeCount> = Vec::new();
+    for r in &rows {
+        match ranking.iter_mut().find(|t| t.theme_id == r.theme_id) {
+            Some(t) => t.count += r.n,
+            None => ranking.push(ThemeCount { theme_id: r.theme_id, name: r.name.clone(), count: r.n, previous: 0 }),
+        }
+    }
+    for b in before {
+        match ranking.iter_mut().find(|t| t.theme_id == b.theme_id) {
+            Some(t) => t.previous = b.n,
+            None => ranking.push(ThemeCount { theme_id: b.theme_id, name: b.name, count: 0, previous: b.n }),
+        }
+    }
+    ranking.sort_by(|a, b| b.count.cmp(&a.count).then(b.previous.cmp(&a.previous)).then(a.name.cmp(&b.name)));
+
+    let mut totals: HashMap<&str, i64> = HashMap::new();
+    for r in &rows {
+        *totals.entry(r.area.as_str()).or_default() += r.n;
+    }
+    let total = |area: &str| totals.get(area).copied().unwrap_or(0);
+    let mut areas: Vec<AreaCount> =
         rows.iter().map(|r| AreaCount { area: r.area.clone(), theme_id: r.theme_id, theme: r.name.clone(), count: r.n }).collect();
-    out.sort_by(|a, b| {
+    areas.sort_by(|a, b| {
         total(&b.area).cmp(&total(&a.area)).then(a.area.cmp(&b.area)).then(b.count.cmp(&a.count)).then(a.theme.cmp(&b.theme))
     });
-    Ok(out)
+    Ok(Report { ranking, areas })
 }
 
 /// What a drill-down lists: the raisings of one theme in `[from, to)`,
@@ -146,4 +219,47 @@ pub async fn needs(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>) -> Result<Vec<
     drill.push(&mut q, scope, ["nt.theme_id", "nt.group_id", "nt.raised_at", "nt.area"]);
     q.push(" ORDER BY nt.raised_at DESC LIMIT 500");
     q.fetch_all(tx).await
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().expect("a time")
+    }
+
+    fn days(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn a_period_is_cut_into_whole_months_whole_days_and_part_days() {
+        // A winter London year: from UTC midnight to UTC midnight.
+        let p = Pieces::of(at("2025-11-26T00:00:00Z"), at("2026-11-27T00:00:00Z"));
+        assert_eq!(p.raw, vec![]);
+        assert_eq!(p.days, days(&[("2025-11-26", "2025-12-01"), ("2026-11-01", "2026-11-27")]));
+        assert_eq!(p.months, Some(("2025-12".into(), "2026-11".into())));
+
+        // A summer London day starts an hour before UTC's.
+        let p = Pieces::of(at("2026-03-28T23:00:00Z"), at("2026-06-01T00:00:00Z"));
+        assert_eq!(p.raw, vec![(at("2026-03-28T23:00:00Z"), at("2026-03-29T00:00:00Z"))]);
+        assert_eq!(p.days, days(&[("2026-03-29", "2026-04-01")]));
+        assert_eq!(p.months, Some(("2026-04".into(), "2026-06".into())));
+
+        // Inside one month: days only, and the edges from the raisings.
+        let p = Pieces::of(at("2026-11-02T10:30:00Z"), at("2026-11-05T08:00:00Z"));
+        assert_eq!(
+            p.raw,
+            vec![(at("2026-11-02T10:30:00Z"), at("2026-11-03T00:00:00Z")), (at("2026-11-05T00:00:00Z"), at("2026-11-05T08:00:00Z"))]
+        );
+        assert_eq!(p.days, days(&[("2026-11-03", "2026-11-05")]));
+        assert_eq!(p.months, None);
+
+        // Inside one day, and nothing at all.
+        let p = Pieces::of(at("2026-11-02T10:30:00Z"), at("2026-11-02T12:00:00Z"));
+        assert_eq!((p.raw.len(), p.days.len(), p.months), (1, 0, None));
+        assert_eq!(Pieces::of(at("2026-11-02T10:30:00Z"), at("2026-11-02T10:30:00Z")), Pieces::default());
+    }
 }

@@ -377,4 +377,6 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
          and forbids passing it on, so it never leaves Tredegar; it is deleted on the register's destroy-by date",
     ),
     ("person_terms", "the search index: words taken from people's names, emails and addresses, which are all in the files above"),
+    ("listening_days", "counts of the issues raised each day, kept for the listening report from the conversation and need themes above"),
+    ("listening_months", "counts of the issues raised each month, kept for the listening report from the conversation and need themes above"),
 ];

@@ -94,8 +94,7 @@ pub(super) async fn report(
         Err(errors) => (Period::read(&PeriodQuery::default(), zone, now)?, errors),
     };
     let mut tx = state.db.read().await?;
-    let ranking = listening::ranking(&mut tx, &scope, period.start, period.end).await?;
-    let areas = listening::by_area(&mut tx, &scope, period.start, period.end).await?;
+    let listening::Report { ranking, areas } = listening::report(&mut tx, &scope, period.start, period.end).await?;
     let rows: Vec<(String, i64)> = ranking.iter().filter(|t| t.count > 0).take(12).map(|t| (t.name.clone(), t.count)).collect();
     let chart = crate::charts::bars("Issues raised, most first", &rows);
     let has_problems = !errors.is_empty();
@@ -117,8 +116,7 @@ pub(super) async fn export(
 ) -> Result<Response, AppError> {
     let period = Period::read(&q, Zone::of(&scope), state.clock.now())?;
     let mut tx = state.db.read().await?;
-    let ranking = listening::ranking(&mut tx, &scope, period.start, period.end).await?;
-    let areas = listening::by_area(&mut tx, &scope, period.start, period.end).await?;
+    let listening::Report { ranking, areas } = listening::report(&mut tx, &scope, period.start, period.end).await?;
     drop(tx);
     record_export(&state, &scope, &period).await?;
     let span = format!("{} to {}", period.from, period.to);
