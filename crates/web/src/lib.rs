@@ -171,9 +171,11 @@ pub struct Shared {
     pub petitions: Arc<petitions::Public>,
     /// Signatures are written in batches, one transaction each.
     pub signatures: petitions::Writer,
-    /// How many people each group's organisers see, for the API's
-    /// `total_records`: counted at most every few seconds.
-    pub people_totals: std::sync::Mutex<std::collections::HashMap<tredegar_domain::GroupId, (std::time::Instant, i64)>>,
+    /// Reads through the API are audited in batches, one transaction each.
+    pub audited_reads: api::audit::Reads,
+    /// What the API's people listing worked out a moment ago: counts and
+    /// where pages begin.
+    pub people_kept: people::api::Kept,
 }
 
 impl AppState {
@@ -191,10 +193,11 @@ impl AppState {
             public_limit: auth::throttle::Windows::new(std::time::Duration::from_secs(60 * auth::throttle::WINDOW_MINUTES.unsigned_abs())),
             csrf_key: Default::default(),
             signatures: petitions::Writer::start(db.clone()),
+            audited_reads: api::audit::Reads::start(db.clone()),
             db,
             mailer,
             petitions: Default::default(),
-            people_totals: Default::default(),
+            people_kept: Default::default(),
         })))
     }
 }

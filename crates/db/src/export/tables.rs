@@ -378,5 +378,8 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ),
     ("person_terms", "the search index: words taken from people's names, emails and addresses, which are all in the files above"),
     ("listening_days", "counts of the issues raised each day, kept for the listening report from the conversation and need themes above"),
-    ("listening_months", "counts of the issues raised each month, kept for the listening report from the conversation and need themes above"),
+    (
+        "listening_months",
+        "counts of the issues raised each month, kept for the listening report from the conversation and need themes above",
+    ),
 ];

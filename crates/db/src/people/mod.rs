@@ -29,7 +29,9 @@ pub use batch::{Fallback, Incoming, Outcome, upsert_many};
 pub(crate) use history::add_events;
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
-pub use search::{ExportRow, FILTER_FIELDS, Order, Recipient, Search, count, list, page_of_everyone, plan, send_export, subscribed};
+pub use search::{
+    ExportRow, FILTER_FIELDS, Order, Recipient, Search, Start, count, count_matching, list, page_ids, plan, send_export, subscribed,
+};
 pub(crate) use terms::build_missing as index_unsearchable;
 pub use upsert::{NewFields, Upserted, update, upsert, upsert_supporter};
 pub use write::{delete, find_match, insert_new, merge, save, taken};

@@ -222,12 +222,38 @@ pub async fn list(
     Ok((rows.into_iter().map(|r| r.person).collect(), total))
 }
 
-/// A page of everyone the scope sees, in `order`, not counted: for a caller
-/// that knows how many there are (the API, which counts every few seconds).
-pub async fn page_of_everyone(tx: &mut Tx, scope: &Scope, order: Order, page: Page) -> Result<Vec<PersonSummary>> {
-    let wanted = Wanted { search: &Search::All, filter: &Filter::default(), order };
-    let rows: Vec<Counted> = columns_sql(scope, &wanted, page, SUMMARY_COLUMNS, false)?.fetch_all(tx).await?;
-    Ok(rows.into_iter().map(|r| r.person).collect())
+/// Where a page begins, when it is known from an earlier request: at a
+/// person, or just after one (the last of the page before).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Start {
+    At(PersonId),
+    After(PersonId),
+}
+
+/// The ids of a page of the people the scope sees that match `filter`, in
+/// the order they were made, not counted: for the API, which counts apart
+/// and reads only the page's people. Cut from the (group, id) index, and,
+/// when where it begins is known, sought there rather than counted to.
+pub async fn page_ids(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page, start: Option<Start>) -> Result<Vec<PersonId>> {
+    let mut q = Sql::new("SELECT p.id FROM ");
+    push_checked(&mut q, scope, &Wanted { search: &Search::All, filter, order: Order::Created })?;
+    match start {
+        Some(Start::At(id)) => q.push(" AND p.id >= ").bind(id),
+        Some(Start::After(id)) => q.push(" AND p.id > ").bind(id),
+        None => &mut q,
+    };
+    q.push(Order::Created.people());
+    match start {
+        Some(_) => q.page(Page::new(1, page.per_page)),
+        None => q.page(page),
+    };
+    let rows: Vec<(PersonId,)> = q.fetch_all(tx).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// How many people the scope sees match `filter`.
+pub async fn count_matching(tx: &mut Tx, scope: &Scope, filter: &Filter) -> Result<i64> {
+    count_sql(scope, &Wanted { search: &Search::All, filter, order: Order::Created })?.count(tx).await
 }
 
 /// Everything about a person, one row each, for the CSV export: every

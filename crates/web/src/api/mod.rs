@@ -14,8 +14,10 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 use crate::{AppError, AppState, token_hash};
 
+pub mod audit;
 pub mod hal;
 pub mod openapi;
+pub mod recent;
 
 use hal::Link;
 
@@ -74,6 +76,11 @@ impl Api {
         self.filter.as_deref().map(|f| format!("&filter={}", crate::paths::encode(f))).unwrap_or_default()
     }
 
+    /// The request's `filter`, as sent ("" without one).
+    pub fn filter_text(&self) -> &str {
+        self.filter.as_deref().unwrap_or("")
+    }
+
     /// An absolute URL under `/api/v2/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v2/{path}", self.base)
@@ -82,10 +89,7 @@ impl Api {
     /// Note in the audit log that this caller read these people (one entry
     /// for a page of them): each a person and their group.
     pub async fn record_reads(&self, state: &AppState, people: &[(PersonId, GroupId)], how: &str) -> Result<(), ApiError> {
-        let mut tx = state.db.write().await?;
-        tredegar_db::audit::record_reads(&mut tx, &self.scope, people, how, state.clock.now()).await?;
-        tx.commit().await?;
-        Ok(())
+        Ok(state.audited_reads.record(&self.scope, people, how, state.clock.now()).await?)
     }
 
     /// Writes, and the group's own workings (tags, lists), need an organiser;

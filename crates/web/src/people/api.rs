@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
-use tredegar_db::people::{self, NewFields, Order, Person, Search};
-use tredegar_db::{Scope, audit, tags};
+use tredegar_db::people::{self, NewFields, Person};
+use tredegar_db::{Scope, tags};
 use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
@@ -17,6 +17,7 @@ use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Role, Subsc
 use utoipa::ToSchema;
 
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
+use crate::api::recent::Recent;
 use crate::api::{Api, Paging};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query};
@@ -165,45 +166,46 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
     people::get(&mut tx, scope, id).await?.ok_or_else(|| not_found(id))
 }
 
-/// How long a count of everyone stands for `total_records`.
-const TOTAL_AGE: std::time::Duration = std::time::Duration::from_secs(2);
+/// Whose request, with which filter: what a count or a page's start is kept by.
+pub type Asking = (tredegar_domain::GroupId, Option<tredegar_domain::UserId>, String);
 
-/// How many people an organiser's scope sees, counted at most every `TOTAL_AGE`.
-async fn everyone(state: &AppState, scope: &tredegar_db::Scope, tx: &mut tredegar_db::Tx) -> Result<i64, ApiError> {
-    let fresh = |totals: &std::collections::HashMap<_, (std::time::Instant, i64)>| {
-        totals.get(&scope.group_id()).filter(|(at, _)| at.elapsed() < TOTAL_AGE).map(|(_, n)| *n)
-    };
-    if let Some(n) = state.people_totals.lock().ok().and_then(|t| fresh(&t)) {
-        return Ok(n);
-    }
-    let n = people::count(tx, scope).await?;
-    if let Ok(mut totals) = state.people_totals.lock() {
-        totals.insert(scope.group_id(), (std::time::Instant::now(), n));
-    }
-    Ok(n)
+/// What the people listing keeps for a few seconds.
+#[derive(Default)]
+pub struct Kept {
+    /// How many people match, for `total_records`.
+    totals: Recent<Asking, i64>,
+    /// Where a page begins: learnt from the page itself, or from the end of
+    /// the page before, so a client paging on is sought, not counted to.
+    starts: Recent<(Asking, i64), people::Start>,
 }
 
 #[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
     let page = q.page();
+    // `total_records` and where pages begin may be a few seconds behind.
+    let asking: Asking = (api.scope.group_id(), api.scope.user_id(), format!("{}/{}", page.per_page, api.filter_text()));
+    let kept = &state.people_kept;
     let mut tx = state.db.read().await?;
-    let (rows, total) = if filter.is_empty() && api.scope.role().sees_everyone() {
-        // Clients page through everyone: count the group every few seconds, not every page.
-        let total = everyone(&state, &api.scope, &mut tx).await?;
-        (people::page_of_everyone(&mut tx, &api.scope, Order::Created, page).await?, total)
-    } else {
-        people::list(&mut tx, &api.scope, &Search::All, &filter, Order::Created, page).await?
+    let total = match kept.totals.get(&asking) {
+        Some(n) => n,
+        None => {
+            let n = people::count_matching(&mut tx, &api.scope, &filter).await?;
+            kept.totals.put(asking.clone(), n);
+            n
+        }
     };
-    let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
+    let ids = people::page_ids(&mut tx, &api.scope, &filter, page, kept.starts.get(&(asking.clone(), page.page))).await?;
+    if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+        kept.starts.put((asking.clone(), page.page), people::Start::At(*first));
+        kept.starts.put((asking, page.page + 1), people::Start::After(*last));
+    }
     let found = people::get_many(&mut tx, &api.scope, &ids).await?;
     let units = units_of(&mut tx, &api.scope, &found.iter().collect::<Vec<_>>()).await?;
     drop(tx);
     // One entry per page names everyone it returned.
     let read: Vec<_> = found.iter().map(|p| (p.id, p.group_id)).collect();
-    let mut tx = state.db.write().await?;
-    audit::record_reads(&mut tx, &api.scope, &read, "listed through the API", state.clock.now()).await?;
-    tx.commit().await?;
+    api.record_reads(&state, &read, "listed through the API").await?;
     let items = found.iter().map(|p| PersonResource::new(&api, p, &units)).collect();
     Ok(axum::Json(PeopleCollection::new(&api, "people", items, page, total)).into_response())
 }
@@ -211,11 +213,11 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
 #[utoipa::path(get, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), responses((status = 200, description = "One person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_one(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
-    let person = visible(&state, &api.scope, id).await?;
-    let mut tx = state.db.write().await?;
-    audit::record_reads(&mut tx, &api.scope, &[(id, person.group_id)], "through the API", state.clock.now()).await?;
+    let mut tx = state.db.read().await?;
+    let person = people::get(&mut tx, &api.scope, id).await?.ok_or_else(|| not_found(id))?;
     let units = units_of(&mut tx, &api.scope, &[&person]).await?;
-    tx.commit().await?;
+    drop(tx);
+    api.record_reads(&state, &[(id, person.group_id)], "through the API").await?;
     Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
 }
 

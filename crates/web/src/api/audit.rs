@@ -1,0 +1,71 @@
+//! The API's reads, audited in batches. Every page of people read through
+//! the API is in the audit log before it is answered; but clients paging at
+//! once would each wait for the one writer to commit their entry alone. So
+//! entries wait in a queue, one task writes all that are waiting in one
+//! transaction (one disk sync), and each request is answered only after its
+//! entry has committed, as the signature writer does.
+
+use tokio::sync::{mpsc, oneshot};
+use tredegar_db::{Db, DbError, Scope};
+use tredegar_domain::{GroupId, PersonId};
+
+/// Entries written in one transaction at most.
+const BATCH: usize = 256;
+
+/// One caller's read of some people, and where to say it is recorded.
+struct Read {
+    scope: Scope,
+    people: Vec<(PersonId, GroupId)>,
+    how: String,
+    now: chrono::DateTime<chrono::Utc>,
+    reply: oneshot::Sender<Result<(), DbError>>,
+}
+
+/// The queue into the writer; the task ends when the last clone is dropped.
+#[derive(Clone)]
+pub struct Reads(mpsc::Sender<Read>);
+
+impl Reads {
+    pub fn start(db: Db) -> Reads {
+        let (tx, rx) = mpsc::channel(BATCH * 4);
+        tokio::spawn(run(db, rx));
+        Reads(tx)
+    }
+
+    /// Record that `scope` read these people, `how`; returns once committed.
+    pub async fn record(
+        &self,
+        scope: &Scope,
+        people: &[(PersonId, GroupId)],
+        how: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), DbError> {
+        let (reply, recorded) = oneshot::channel();
+        let read = Read { scope: scope.clone(), people: people.to_vec(), how: how.to_string(), now, reply };
+        self.0.send(read).await.map_err(|_| DbError::Unsupported("the audit writer has stopped"))?;
+        recorded.await.map_err(|_| DbError::Unsupported("the audit writer stopped before answering"))?
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::Receiver<Read>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let written = write(&db, &batch).await;
+        if let Err(e) = &written {
+            tracing::error!(error = %e, reads = batch.len(), "a batch of audit entries could not be saved");
+        }
+        for read in batch.drain(..) {
+            let _ = read.reply.send(written.as_ref().map_err(|_| DbError::Unsupported("the read could not be audited")).copied());
+        }
+    }
+}
+
+/// The whole batch, or none of it: a request whose read is not recorded is
+/// not answered with the people.
+async fn write(db: &Db, batch: &[Read]) -> Result<(), DbError> {
+    let mut tx = db.write().await?;
+    for r in batch {
+        tredegar_db::audit::record_reads(&mut tx, &r.scope, &r.people, &r.how, r.now).await?;
+    }
+    tx.commit().await
+}
