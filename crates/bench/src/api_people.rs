@@ -34,6 +34,12 @@ pub async fn run(n: usize, seconds: u64, connections: usize) -> anyhow::Result<(
         }
     }
     eprintln!("wrote {n} people in {:.0}s", written.elapsed().as_secs_f64());
+    // The server writes its audit entries as `serve` does: each commit waits for the disk.
+    if let tredegar_db::Db::Sqlite { write, .. } = &db {
+        for pragma in ["PRAGMA synchronous = FULL", "PRAGMA wal_autocheckpoint = 1000"] {
+            sqlx::query(pragma).execute(write).await?;
+        }
+    }
     let since = latest.unwrap_or(start);
 
     let token = tredegar_web::random_token().map_err(|e| anyhow::anyhow!("{e:?}"))?;

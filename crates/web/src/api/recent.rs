@@ -32,6 +32,12 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         kept.get(key).filter(|(at, _)| at.elapsed() < AGE).map(|(_, v)| v.clone())
     }
 
+    /// The value however old, and whether it is older than `AGE`.
+    pub fn get_stale(&self, key: &K) -> Option<(V, bool)> {
+        let kept = self.kept.lock().ok()?;
+        kept.get(key).map(|(at, v)| (v.clone(), at.elapsed() >= AGE))
+    }
+
     pub fn put(&self, key: K, value: V) {
         let Ok(mut kept) = self.kept.lock() else { return };
         if kept.len() >= KEPT {

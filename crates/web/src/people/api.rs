@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 use tredegar_db::people::{self, NewFields, Person};
 use tredegar_db::{Scope, tags};
+use tredegar_domain::filter::Filter;
 use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
@@ -179,6 +180,25 @@ pub struct Kept {
     starts: Recent<(Asking, i64), people::Start>,
 }
 
+/// Count again, apart from the request: counting a million people takes
+/// longer than a page, and no client should wait for it. The old count
+/// stands meanwhile, put again so that one request starts the recount, not
+/// every one that comes before it ends.
+fn recount(state: &AppState, scope: &Scope, filter: &Filter, asking: &Asking, old: i64) {
+    state.people_kept.totals.put(asking.clone(), old);
+    let (state, scope, filter, asking) = (state.clone(), scope.clone(), filter.clone(), asking.clone());
+    tokio::spawn(async move {
+        let counted = match state.db.read().await {
+            Ok(mut tx) => people::count_matching(&mut tx, &scope, &filter).await,
+            Err(e) => Err(e),
+        };
+        match counted {
+            Ok(n) => state.people_kept.totals.put(asking, n),
+            Err(e) => tracing::warn!(error = %e, "the API could not count people again"),
+        }
+    });
+}
+
 #[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
@@ -187,8 +207,13 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
     let asking: Asking = (api.scope.group_id(), api.scope.user_id(), format!("{}/{}", page.per_page, api.filter_text()));
     let kept = &state.people_kept;
     let mut tx = state.db.read().await?;
-    let total = match kept.totals.get(&asking) {
-        Some(n) => n,
+    let total = match kept.totals.get_stale(&asking) {
+        Some((n, stale)) => {
+            if stale {
+                recount(&state, &api.scope, &filter, &asking, n);
+            }
+            n
+        }
         None => {
             let n = people::count_matching(&mut tx, &api.scope, &filter).await?;
             kept.totals.put(asking.clone(), n);
