@@ -1,6 +1,7 @@
 //! Mutual aid as people use it, in Chromium at 360 px: a resident asks for
 //! help with no login; a coordinator offers the need to a volunteer; the
-//! volunteer sees where only once they say yes.
+//! volunteer sees where only once they say yes; marks it done and leaves a
+//! card; the resident says how it went with the card's code.
 
 use fantoccini::Locator;
 use tredegar_domain::Role;
@@ -76,5 +77,35 @@ async fn a_resident_asks_and_a_volunteer_helps_on_a_phone(app: TestApp) {
     if let Ok(png) = b.client.screenshot().await {
         let _ = std::fs::write(std::env::temp_dir().join("tredegar-need-360.png"), png);
     }
+    let need = b.client.current_url().await.unwrap().to_string();
+
+    // Done: Gwen gave no email, so the volunteer gets a card with a code to leave.
+    b.go(Locator::XPath("//button[normalize-space(.)='Done']")).await;
+    let card = b.text().await;
+    assert!(card.contains("How did we do?") && card.contains("Leave this with them"), "{card}");
+    b.fits_a_phone().await;
+    let code = b.client.find(Locator::Css("p.code strong")).await.unwrap().text().await.unwrap();
+
+    // Gwen, with no login, says how it went and that she would like to get involved.
+    b.client.delete_all_cookies().await.unwrap();
+    b.client.goto(&format!("{}{}", app.url, paths::help_feedback(SLUG))).await.unwrap();
+    b.fits_a_phone().await;
+    b.fill("code", &code.to_lowercase()).await;
+    b.click("#how").await;
+    b.fill("note", "Lovely, and on time").await;
+    b.click("#involve").await;
+    b.go(Locator::Css("form button.primary")).await;
+    assert!(b.text().await.contains("Thank you."), "{}", b.text().await);
+    b.fits_a_phone().await;
+
+    // The coordinator reads it on the need's page, marked as by card.
+    sign_in(&b, &app, "org@example.org").await;
+    b.client.goto(&need).await.unwrap();
+    let page = b.text().await;
+    assert!(
+        page.contains("It went well") && page.contains("Lovely, and on time") && page.contains("by a card a member left with them"),
+        "{page}"
+    );
+    b.fits_a_phone().await;
     b.client.clone().close().await.unwrap();
 }
