@@ -15,6 +15,7 @@ crate::on_both_backends!(
     tags_and_taggings_round_trip,
     only_an_admins_token_defines_custom_fields,
     a_volunteers_token_reads_only_its_people_and_no_tags,
+    a_count_kept_for_a_moment_is_not_shown_after_a_role_change,
 );
 
 async fn organiser_api(app: &TestApp) -> Api {
@@ -313,4 +314,22 @@ async fn a_volunteers_token_reads_only_its_people_and_no_tags(app: TestApp) {
     let audit = admin.get(tredegar_web::paths::audit("brookfield-estate")).await;
     assert!(audit.body.contains("listed through the API") && audit.body.contains(">Ann</a>"), "{}", audit.body);
     assert!(audit.body.contains(&ann), "named by id too");
+}
+
+/// `total_records` is kept for a few seconds by caller and filter; the
+/// caller's role is part of what it is kept by, so an organiser moved down
+/// to volunteer does not see the group's count again.
+async fn a_count_kept_for_a_moment_is_not_shown_after_a_role_change(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let user = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, user).await);
+    api.person("Ann", "ann@example.org").await;
+    let filter = "people?filter=email_address eq 'ann@example.org'";
+    assert_eq!(api.get(filter).await.1["total_records"], 1);
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::users::set_membership(&mut tx, group.id, user, Role::Volunteer, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let (_, page) = api.get(filter).await;
+    assert_eq!(page["total_records"], 0, "nobody is assigned to them: {page}");
+    assert_eq!(page["_embedded"]["osdi:people"], json!([]));
 }

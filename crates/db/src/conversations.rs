@@ -132,8 +132,14 @@ pub async fn log(tx: &mut Tx, scope: &Scope, person: PersonId, c: &NewConversati
         &c.notes,
         now
     )?;
+    let mut themes = Vec::with_capacity(c.themes.len());
     for name in &c.themes {
-        let theme = theme(tx, scope, name, now).await?;
+        themes.push(theme(tx, scope, name, now).await?);
+    }
+    // In one order, so two conversations' triggers take the listening
+    // tallies' row locks in the same order (PostgreSQL would deadlock them).
+    themes.sort();
+    for theme in themes {
         execute!(
             tx,
             "INSERT INTO conversation_themes (conversation_id, theme_id, group_id, held_at, area) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",

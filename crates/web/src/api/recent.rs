@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 /// How long a value stands.
 pub const AGE: Duration = Duration::from_secs(2);
 
+/// A stale value is still served (while it is worked out again) up to this
+/// age; past it, the caller works it out itself.
+const STALE: Duration = Duration::from_secs(20);
+
 /// Values kept at most: past it, the stale ones go, and if none were, all
 /// do, so a client sending a new filter each time cannot grow it without end.
 const KEPT: usize = 4096;
@@ -32,10 +36,10 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         kept.get(key).filter(|(at, _)| at.elapsed() < AGE).map(|(_, v)| v.clone())
     }
 
-    /// The value however old, and whether it is older than `AGE`.
+    /// The value if it is younger than `STALE`, and whether it is older than `AGE`.
     pub fn get_stale(&self, key: &K) -> Option<(V, bool)> {
         let kept = self.kept.lock().ok()?;
-        kept.get(key).map(|(at, v)| (v.clone(), at.elapsed() >= AGE))
+        kept.get(key).filter(|(at, _)| at.elapsed() < STALE).map(|(at, v)| (v.clone(), at.elapsed() >= AGE))
     }
 
     pub fn put(&self, key: K, value: V) {

@@ -167,8 +167,13 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
     people::get(&mut tx, scope, id).await?.ok_or_else(|| not_found(id))
 }
 
-/// Whose request, with which filter: what a count or a page's start is kept by.
+/// Whose request, in which role, with which page size and filter: what a
+/// count or a page's start is kept by.
 pub type Asking = (tredegar_domain::GroupId, Option<tredegar_domain::UserId>, String);
+
+/// Filters longer than this are counted every time, not kept: a client could
+/// otherwise fill the memory with long keys.
+const KEPT_FILTER: usize = 256;
 
 /// What the people listing keeps for a few seconds.
 #[derive(Default)]
@@ -178,6 +183,9 @@ pub struct Kept {
     /// Where a page begins: learnt from the page itself, or from the end of
     /// the page before, so a client paging on is sought, not counted to.
     starts: Recent<(Asking, i64), people::Start>,
+    /// One recount at a time: a client touching many filters cannot queue
+    /// counts of the whole group behind one another.
+    recounting: std::sync::atomic::AtomicBool,
 }
 
 /// Count again, apart from the request: counting a million people takes
@@ -185,7 +193,12 @@ pub struct Kept {
 /// stands meanwhile, put again so that one request starts the recount, not
 /// every one that comes before it ends.
 fn recount(state: &AppState, scope: &Scope, filter: &Filter, asking: &Asking, old: i64) {
-    state.people_kept.totals.put(asking.clone(), old);
+    use std::sync::atomic::Ordering;
+    let kept = &state.people_kept;
+    if kept.recounting.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+        return;
+    }
+    kept.totals.put(asking.clone(), old);
     let (state, scope, filter, asking) = (state.clone(), scope.clone(), filter.clone(), asking.clone());
     tokio::spawn(async move {
         let counted = match state.db.read().await {
@@ -196,6 +209,7 @@ fn recount(state: &AppState, scope: &Scope, filter: &Filter, asking: &Asking, ol
             Ok(n) => state.people_kept.totals.put(asking, n),
             Err(e) => tracing::warn!(error = %e, "the API could not count people again"),
         }
+        state.people_kept.recounting.store(false, Ordering::Release);
     });
 }
 
@@ -204,10 +218,12 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
     let filter = q.filter(people::FILTER_FIELDS)?;
     let page = q.page();
     // `total_records` and where pages begin may be a few seconds behind.
-    let asking: Asking = (api.scope.group_id(), api.scope.user_id(), format!("{}/{}", page.per_page, api.filter_text()));
+    let asking: Asking =
+        (api.scope.group_id(), api.scope.user_id(), format!("{:?}/{}/{}", api.scope.role(), page.per_page, api.filter_text()));
+    let keep = api.filter_text().len() <= KEPT_FILTER;
     let kept = &state.people_kept;
     let mut tx = state.db.read().await?;
-    let total = match kept.totals.get_stale(&asking) {
+    let total = match kept.totals.get_stale(&asking).filter(|_| keep) {
         Some((n, stale)) => {
             if stale {
                 recount(&state, &api.scope, &filter, &asking, n);
@@ -216,12 +232,15 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
         }
         None => {
             let n = people::count_matching(&mut tx, &api.scope, &filter).await?;
-            kept.totals.put(asking.clone(), n);
+            if keep {
+                kept.totals.put(asking.clone(), n);
+            }
             n
         }
     };
-    let ids = people::page_ids(&mut tx, &api.scope, &filter, page, kept.starts.get(&(asking.clone(), page.page))).await?;
-    if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+    let start = if keep { kept.starts.get(&(asking.clone(), page.page)) } else { None };
+    let ids = people::page_ids(&mut tx, &api.scope, &filter, page, start).await?;
+    if let (true, Some(first), Some(last)) = (keep, ids.first(), ids.last()) {
         kept.starts.put((asking.clone(), page.page), people::Start::At(*first));
         kept.starts.put((asking, page.page + 1), people::Start::After(*last));
     }
