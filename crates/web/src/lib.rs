@@ -175,7 +175,7 @@ pub struct Shared {
     pub audited_reads: api::audit::Reads,
     /// What the API's people listing worked out a moment ago: counts and
     /// where pages begin.
-    pub people_kept: people::api::Kept,
+    pub people_kept: people::kept::Kept,
 }
 
 impl AppState {

@@ -11,14 +11,13 @@ use serde_json::{Value, json};
 use tredegar_db::people::{self, NewFields, Person};
 use tredegar_db::{Scope, tags};
 use tredegar_domain::contact::{one_line_text, optional_text};
-use tredegar_domain::filter::Filter;
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
 use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use utoipa::ToSchema;
 
+use super::kept::Listing;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::recent::Recent;
 use crate::api::{Api, Paging};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query};
@@ -167,83 +166,16 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
     people::get(&mut tx, scope, id).await?.ok_or_else(|| not_found(id))
 }
 
-/// Whose request, in which role, with which page size and filter: what a
-/// count or a page's start is kept by.
-pub type Asking = (tredegar_domain::GroupId, Option<tredegar_domain::UserId>, String);
-
-/// Filters longer than this are counted every time, not kept: a client could
-/// otherwise fill the memory with long keys.
-const KEPT_FILTER: usize = 256;
-
-/// What the people listing keeps for a few seconds.
-#[derive(Default)]
-pub struct Kept {
-    /// How many people match, for `total_records`.
-    totals: Recent<Asking, i64>,
-    /// Where a page begins: learnt from the page itself, or from the end of
-    /// the page before, so a client paging on is sought, not counted to.
-    starts: Recent<(Asking, i64), people::Start>,
-    /// One recount at a time: a client touching many filters cannot queue
-    /// counts of the whole group behind one another.
-    recounting: std::sync::atomic::AtomicBool,
-}
-
-/// Count again, apart from the request: counting a million people takes
-/// longer than a page, and no client should wait for it. The old count
-/// stands meanwhile, put again so that one request starts the recount, not
-/// every one that comes before it ends.
-fn recount(state: &AppState, scope: &Scope, filter: &Filter, asking: &Asking, old: i64) {
-    use std::sync::atomic::Ordering;
-    let kept = &state.people_kept;
-    if kept.recounting.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
-        return;
-    }
-    kept.totals.put(asking.clone(), old);
-    let (state, scope, filter, asking) = (state.clone(), scope.clone(), filter.clone(), asking.clone());
-    tokio::spawn(async move {
-        let counted = match state.db.read().await {
-            Ok(mut tx) => people::count_matching(&mut tx, &scope, &filter).await,
-            Err(e) => Err(e),
-        };
-        match counted {
-            Ok(n) => state.people_kept.totals.put(asking, n),
-            Err(e) => tracing::warn!(error = %e, "the API could not count people again"),
-        }
-        state.people_kept.recounting.store(false, Ordering::Release);
-    });
-}
-
 #[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
     let page = q.page();
     // `total_records` and where pages begin may be a few seconds behind.
-    let asking: Asking =
-        (api.scope.group_id(), api.scope.user_id(), format!("{:?}/{}/{}", api.scope.role(), page.per_page, api.filter_text()));
-    let keep = api.filter_text().len() <= KEPT_FILTER;
-    let kept = &state.people_kept;
+    let listing = Listing::of(&api, page);
     let mut tx = state.db.read().await?;
-    let total = match kept.totals.get_stale(&asking).filter(|_| keep) {
-        Some((n, stale)) => {
-            if stale {
-                recount(&state, &api.scope, &filter, &asking, n);
-            }
-            n
-        }
-        None => {
-            let n = people::count_matching(&mut tx, &api.scope, &filter).await?;
-            if keep {
-                kept.totals.put(asking.clone(), n);
-            }
-            n
-        }
-    };
-    let start = if keep { kept.starts.get(&(asking.clone(), page.page)) } else { None };
-    let ids = people::page_ids(&mut tx, &api.scope, &filter, page, start).await?;
-    if let (true, Some(first), Some(last)) = (keep, ids.first(), ids.last()) {
-        kept.starts.put((asking.clone(), page.page), people::Start::At(*first));
-        kept.starts.put((asking, page.page + 1), people::Start::After(*last));
-    }
+    let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
+    let ids = people::page_ids(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
+    listing.learn(&state, &ids);
     let found = people::get_many(&mut tx, &api.scope, &ids).await?;
     let units = units_of(&mut tx, &api.scope, &found.iter().collect::<Vec<_>>()).await?;
     drop(tx);

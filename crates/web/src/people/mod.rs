@@ -3,6 +3,7 @@
 
 pub mod api;
 mod form;
+pub mod kept;
 mod merge;
 mod pages;
 mod show;

@@ -1,0 +1,108 @@
+//! What the API's people listing keeps for a few seconds (see
+//! `api::recent`): how many people each caller's filter matches, and where
+//! each page begins, so a client paging on is sought, not counted to.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tredegar_db::people::{self, Start};
+use tredegar_db::{Page, Scope, Tx};
+use tredegar_domain::filter::Filter;
+use tredegar_domain::{GroupId, PersonId, UserId};
+
+use crate::AppState;
+use crate::api::Api;
+use crate::api::recent::Recent;
+use crate::error::ApiError;
+
+/// Whose request, in which role, with which page size and filter: what a
+/// count or a page's start is kept by.
+type Asking = (GroupId, Option<UserId>, String);
+
+/// Filters longer than this are counted every time, not kept: a client could
+/// otherwise fill the memory with long keys.
+const KEPT_FILTER: usize = 256;
+
+#[derive(Default)]
+pub struct Kept {
+    /// How many people match, for `total_records`.
+    totals: Recent<Asking, i64>,
+    /// Where a page begins: learnt from the page itself, or from the end of
+    /// the page before.
+    starts: Recent<(Asking, i64), Start>,
+    /// One recount at a time: a client touching many filters cannot queue
+    /// counts of the whole group behind one another.
+    recounting: AtomicBool,
+}
+
+/// One listing request's key into what is kept.
+pub(super) struct Listing {
+    asking: Asking,
+    page: Page,
+    /// Whether its filter is short enough to keep anything by.
+    keep: bool,
+}
+
+impl Listing {
+    pub(super) fn of(api: &Api, page: Page) -> Listing {
+        let key = format!("{:?}/{}/{}", api.scope.role(), page.per_page, api.filter_text());
+        Listing { asking: (api.scope.group_id(), api.scope.user_id(), key), page, keep: api.filter_text().len() <= KEPT_FILTER }
+    }
+
+    /// `total_records`: kept, or counted now. A stale count is served while
+    /// one task counts again.
+    pub(super) async fn total(&self, state: &AppState, scope: &Scope, filter: &Filter, tx: &mut Tx) -> Result<i64, ApiError> {
+        let kept = &state.people_kept;
+        if let Some((n, stale)) = kept.totals.get_stale(&self.asking).filter(|_| self.keep) {
+            if stale {
+                recount(state, scope, filter, &self.asking, n);
+            }
+            return Ok(n);
+        }
+        let n = people::count_matching(tx, scope, filter).await?;
+        if self.keep {
+            kept.totals.put(self.asking.clone(), n);
+        }
+        Ok(n)
+    }
+
+    /// Where this page begins, if that is known.
+    pub(super) fn start(&self, state: &AppState) -> Option<Start> {
+        if !self.keep {
+            return None;
+        }
+        state.people_kept.starts.get(&(self.asking.clone(), self.page.page))
+    }
+
+    /// Keep where this page began and where the next one will.
+    pub(super) fn learn(&self, state: &AppState, ids: &[PersonId]) {
+        if let (true, Some(first), Some(last)) = (self.keep, ids.first(), ids.last()) {
+            let starts = &state.people_kept.starts;
+            starts.put((self.asking.clone(), self.page.page), Start::At(*first));
+            starts.put((self.asking.clone(), self.page.page + 1), Start::After(*last));
+        }
+    }
+}
+
+/// Count again, apart from the request: counting a million people takes
+/// longer than a page, and no client should wait for it. The old count
+/// stands meanwhile, put again so that one request starts the recount, not
+/// every one that comes before it ends.
+fn recount(state: &AppState, scope: &Scope, filter: &Filter, asking: &Asking, old: i64) {
+    let kept = &state.people_kept;
+    if kept.recounting.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+        return;
+    }
+    kept.totals.put(asking.clone(), old);
+    let (state, scope, filter, asking) = (state.clone(), scope.clone(), filter.clone(), asking.clone());
+    tokio::spawn(async move {
+        let counted = match state.db.read().await {
+            Ok(mut tx) => people::count_matching(&mut tx, &scope, &filter).await,
+            Err(e) => Err(e),
+        };
+        match counted {
+            Ok(n) => state.people_kept.totals.put(asking, n),
+            Err(e) => tracing::warn!(error = %e, "the API could not count people again"),
+        }
+        state.people_kept.recounting.store(false, Ordering::Release);
+    });
+}
