@@ -126,26 +126,20 @@ struct Wanted<'a> {
 
 /// The SQL for a page of people, each row also carrying the total.
 fn page_sql(scope: &Scope, w: &Wanted, page: Page) -> Result<Sql> {
-    columns_sql(scope, w, page, SUMMARY_COLUMNS, true)
+    columns_sql(scope, w, page, SUMMARY_COLUMNS)
 }
 
-/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted;
-/// everyone in the groups is counted only if `counted` (the rest always are).
-fn columns_sql(scope: &Scope, w: &Wanted, page: Page, columns: &'static str, counted: bool) -> Result<Sql> {
+/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted.
+fn columns_sql(scope: &Scope, w: &Wanted, page: Page, columns: &'static str) -> Result<Sql> {
     let mut q = Sql::new(columns);
     if scope.role().sees_everyone() && w.filter.is_empty() {
         // An organiser sees everyone in the visible groups, which the matches
         // already check: count and page from the index, join only the page.
         if *w.search == Search::All {
             // The page is cut from the index alone (ids in order), and only its people are read.
-            if counted {
-                q.push(", (SELECT COUNT(*) FROM people p WHERE ");
-                scope.visible_groups(&mut q, "p");
-                q.push(") AS total");
-            } else {
-                q.push(", CAST(0 AS BIGINT) AS total");
-            }
-            q.push(" FROM (SELECT p.id FROM people p WHERE ");
+            q.push(", (SELECT COUNT(*) FROM people p WHERE ");
+            scope.visible_groups(&mut q, "p");
+            q.push(") AS total FROM (SELECT p.id FROM people p WHERE ");
             scope.visible_groups(&mut q, "p");
             q.push(w.order.people()).page(page);
             q.push(") pg CROSS JOIN people p WHERE p.id = pg.id").push(w.order.people());
@@ -301,7 +295,7 @@ const EXPORT_COLUMNS: &str = "SELECT p.id, p.given_name, p.family_name, p.langua
 /// in name order, sent down the channel one by one.
 pub async fn send_export(tx: &mut Tx, scope: &Scope, search: &Search, to: tokio::sync::mpsc::Sender<ExportRow>) -> Result<()> {
     let wanted = Wanted { search, filter: &Filter::default(), order: Order::Name };
-    columns_sql(scope, &wanted, Page::everything(), EXPORT_COLUMNS, false)?.send_each(tx, &to, |row: ExportRow| row).await
+    columns_sql(scope, &wanted, Page::everything(), EXPORT_COLUMNS)?.send_each(tx, &to, |row: ExportRow| row).await
 }
 
 /// Someone a broadcast goes to: their primary address, which they agreed to be emailed at.
@@ -326,5 +320,5 @@ pub async fn subscribed(tx: &mut Tx, scope: &Scope, search: &Search) -> Result<V
 
 /// How many people the scope can see, for the dashboard.
 pub async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64> {
-    Ok(list(tx, scope, &Search::All, &Filter::default(), Order::Name, Page::new(1, 1)).await?.1)
+    count_matching(tx, scope, &Filter::default()).await
 }
