@@ -237,10 +237,22 @@
   }
 
   // --- Sending: one record at a time, each kept until the server has it.
+  // Signal on a doorstep comes and goes: a send that fails is tried again
+  // soon, then less often; a call made while sending runs once it ends.
   let sending = false;
+  let again = false;
+  let retry = null;
+  let pause = 2000;
+  function later() {
+    clearTimeout(retry);
+    retry = setTimeout(sync, pause);
+    pause = Math.min(pause * 2, 30000);
+  }
   async function sync() {
-    if (sending || !navigator.onLine) return showCount();
+    if (sending) { again = true; return showCount(); }
+    if (!navigator.onLine) return showCount();
     sending = true;
+    again = false;
     try {
       if ((await waiting()).every((r) => r.error)) return;
       await load();
@@ -255,9 +267,10 @@
             body: JSON.stringify({ ...r.body, sent_at: new Date().toISOString() }),
           });
         } catch (offline) {
-          return;
+          return later();
         }
         if (response.ok) {
+          pause = 2000;
           await forget(r.id);
           const door = data.doors.find((x) => x.unit_id === r.unit_id);
           if (door) door.last_outcome = r.body.outcome;
@@ -269,12 +282,13 @@
           const said = await response.json().catch(() => ({}));
           await keep({ ...r, error: said.error || 'the server refused it' });
         } else {
-          return;
+          return later();
         }
       }
     } finally {
       sending = false;
       await render();
+      if (again) sync();
     }
   }
 
