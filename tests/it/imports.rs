@@ -14,7 +14,8 @@ use crate::helpers::{TestApp, count};
 crate::on_both_backends!(
     every_layout_imports_and_importing_again_creates_nobody,
     bad_rows_are_skipped_or_abort_everything,
-    an_import_never_touches_another_group
+    an_import_never_touches_another_group,
+    a_register_of_hundreds_goes_in_whole
 );
 
 const REGISTER: [&str; 8] = [
@@ -298,6 +299,30 @@ async fn an_import_never_touches_another_group(app: TestApp) {
     let (_, listed) = api.get("people").await;
     assert_eq!(listed["total_records"], 1, "nobody was added to the other group: {listed}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 2);
+}
+
+/// Hundreds of rows: on PostgreSQL they go in by COPY, whose text format
+/// has its own escapes (a backslash, the newline between address lines);
+/// a search finds them after.
+async fn a_register_of_hundreds_goes_in_whole(app: TestApp) {
+    let group = app.group("Big Estate", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = big_register(400);
+    bytes.extend_from_slice(b"KA,9001,,Nia,O\\Brien,,,,\"Flat 1, Block 1\",Tredegar,NP22 1AA\n");
+    let file = write(dir.path(), "register.csv", &bytes);
+    let line = said(&import(&app, &file, &group.name, &REGISTER), true);
+    assert!(line.contains("401 created, 0 updated, 0 unchanged, 0 rejected"), "{line}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, 401);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM residencies WHERE moved_in IS NULL AND moved_out IS NULL").await, 401);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM buildings WHERE kind = 'block'").await, 40);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM units").await, 400);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE family_name = 'O\\Brien'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM person_events WHERE kind = 'created'").await, 401);
+    let api = app.api(&app.token(&group, app.user(&group, "org@example.org", tredegar_domain::Role::Organiser).await).await);
+    let (_, found) = api.get("people?filter=family_name eq 'Surname7'").await;
+    assert_eq!(found["total_records"], 10, "{found}");
+    let again = said(&import(&app, &file, &group.name, &REGISTER), true);
+    assert!(again.contains("0 created, 0 updated, 401 unchanged"), "{again}");
 }
 
 /// A register of `n` electors in flats of 40-flat blocks.

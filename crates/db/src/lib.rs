@@ -63,6 +63,7 @@ pub mod calls;
 pub mod campaigns;
 mod changes;
 pub mod conversations;
+pub mod copy;
 pub mod demands;
 pub mod events;
 pub mod export;

@@ -200,9 +200,25 @@ impl Sql {
     /// is `INSERT INTO t (a, b) VALUES`, and `row` binds one row's values,
     /// comma-separated, without the brackets.
     pub async fn insert_rows<T>(tx: &mut Tx, head: &'static str, tail: &'static str, rows: &[T], row: impl Fn(&mut Sql, &T)) -> Result<()> {
+        Sql::insert_chunks(tx, || Sql::new(head), tail, rows, row).await
+    }
+
+    /// `INSERT INTO table (columns) VALUES`, for rows to follow.
+    pub(crate) fn insert_into(table: &'static str, columns: &'static str) -> Sql {
+        Sql { text: format!("INSERT INTO {table} ({columns}) VALUES"), args: Vec::new() }
+    }
+
+    /// `insert_rows`, with each statement begun by `head()`.
+    pub(crate) async fn insert_chunks<T>(
+        tx: &mut Tx,
+        head: impl Fn() -> Sql,
+        tail: &'static str,
+        rows: &[T],
+        row: impl Fn(&mut Sql, &T),
+    ) -> Result<()> {
         // Both backends take 32,766 values at least; rows are at most 12 wide.
         for chunk in rows.chunks(2000) {
-            let mut q = Sql::new(head);
+            let mut q = head();
             for (i, r) in chunk.iter().enumerate() {
                 q.push(if i == 0 { " (" } else { ", (" });
                 row(&mut q, r);

@@ -14,7 +14,7 @@ use tredegar_domain::{BuildingId, PersonId, ResidencyId, UnitId};
 
 use super::{Run, building_key};
 use crate::people::{self, Fallback, Incoming, Outcome};
-use crate::{Db, Result, Scope, Sql, Tx, calls, residents, tags};
+use crate::{Db, Result, Scope, Sql, Tx, calls, copy, residents, tags};
 
 /// How many rows went which way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -175,16 +175,11 @@ async fn units_of(
         wanted.push(Some(Wanted { building, label: place.unit, floor: place.floor, lines: a.address_lines.join("\n"), postcode }));
     }
     let group = scope.group_id();
-    Sql::insert_rows(
-        tx,
-        "INSERT INTO buildings (id, group_id, area_id, name, kind, postcode, postcode_key, target_percent, created_at) VALUES",
-        "",
-        &new_buildings,
-        |q, (id, name, kind, postcode)| {
-            q.bind(*id).push(", ").bind(group).push(", NULL, ").bind(name.as_str()).push(", ").bind(kind.as_str()).push(", ");
-            q.bind(postcode.as_str()).push(", ").bind(contact_key(postcode)).push(", ").bind(DEFAULT_TARGET_PERCENT).push(", ").bind(now);
-        },
-    )
+    let columns = "id, group_id, name, kind, postcode, postcode_key, target_percent, created_at";
+    copy::rows(tx, "buildings", columns, &new_buildings, |(id, name, kind, postcode)| {
+        let (name, kind, key) = (name.as_str().into(), kind.as_str().into(), contact_key(postcode).into());
+        vec![(*id).into(), group.into(), name, kind, postcode.as_str().into(), key, DEFAULT_TARGET_PERCENT.into(), now.into()]
+    })
     .await?;
     // The units already there, then the new ones.
     let mut units: HashMap<(BuildingId, String), UnitId> = HashMap::new();
@@ -217,17 +212,22 @@ async fn units_of(
         };
         found.push(Some(id));
     }
-    Sql::insert_rows(
-        tx,
-        "INSERT INTO units (id, group_id, building_id, label, label_key, floor, number, address_lines, postcode, postcode_key, created_at) VALUES",
-        "",
-        &new_units,
-        |q, (id, w)| {
-            q.bind(*id).push(", ").bind(group).push(", ").bind(w.building).push(", ").bind(w.label.as_str()).push(", ");
-            q.bind(label_key(&w.label)).push(", ").bind(w.floor).push(", ").bind(unit_number(&w.label)).push(", ");
-            q.bind(w.lines.as_str()).push(", ").bind(w.postcode.as_str()).push(", ").bind(contact_key(&w.postcode)).push(", ").bind(now);
-        },
-    )
+    let columns = "id, group_id, building_id, label, label_key, floor, number, address_lines, postcode, postcode_key, created_at";
+    copy::rows(tx, "units", columns, &new_units, |(id, w)| {
+        vec![
+            (*id).into(),
+            group.into(),
+            w.building.into(),
+            w.label.as_str().into(),
+            label_key(&w.label).into(),
+            w.floor.into(),
+            unit_number(&w.label).into(),
+            w.lines.as_str().into(),
+            w.postcode.as_str().into(),
+            contact_key(&w.postcode).into(),
+            now.into(),
+        ]
+    })
     .await?;
     Ok(found)
 }
@@ -339,14 +339,9 @@ async fn homes(tx: &mut Tx, scope: &Scope, outcomes: &[Outcome], units: &[Option
         }
     }
     let group = scope.group_id();
-    Sql::insert_rows(
-        tx,
-        "INSERT INTO residencies (id, group_id, person_id, unit_id, moved_in, moved_out, created_at) VALUES",
-        "",
-        &new,
-        |q, (id, person, unit)| {
-            q.bind(*id).push(", ").bind(group).push(", ").bind(*person).push(", ").bind(*unit).push(", NULL, NULL, ").bind(now);
-        },
-    )
+    // Moved in and out: not known.
+    copy::rows(tx, "residencies", "id, group_id, person_id, unit_id, created_at", &new, |(id, person, unit)| {
+        vec![(*id).into(), group.into(), (*person).into(), (*unit).into(), now.into()]
+    })
     .await
 }

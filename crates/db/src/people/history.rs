@@ -41,10 +41,8 @@ pub(crate) async fn add_events(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let (group, actor) = (scope.group_id(), scope.actor_name());
-    let head = "INSERT INTO person_events (id, group_id, person_id, kind, summary, user_name, at) VALUES";
-    Sql::insert_rows(tx, head, "", events, |q, (id, kind)| {
-        q.bind(PersonEventId::new().0).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(kind.as_str()).push(", ");
-        q.bind(summary).push(", ").bind(actor).push(", ").bind(now);
+    crate::copy::rows(tx, "person_events", "id, group_id, person_id, kind, summary, user_name, at", events, |(id, kind)| {
+        vec![PersonEventId::new().0.into(), group.into(), (*id).into(), kind.as_str().into(), summary.into(), actor.into(), now.into()]
     })
     .await
 }

@@ -7,15 +7,33 @@ use tredegar_domain::{GroupId, PersonId};
 
 use crate::{Db, Result, Sql, Tx};
 
-/// Add terms for several people at once, each with the empty term.
+/// Add terms for several people at once, each with the empty term; terms
+/// already there are left as they are.
 pub(crate) async fn insert(tx: &mut Tx, people: &[(GroupId, PersonId, &[String])]) -> Result<()> {
-    let empty = String::new();
-    let rows: Vec<(GroupId, PersonId, &String)> =
-        people.iter().flat_map(|(g, p, terms)| std::iter::once(&empty).chain(terms.iter()).map(move |t| (*g, *p, t))).collect();
-    Sql::insert_rows(tx, "INSERT INTO person_terms (group_id, person_id, term) VALUES", " ON CONFLICT DO NOTHING", &rows, |q, (g, p, t)| {
-        q.bind(*g).push(", ").bind(*p).push(", ").bind(t.as_str());
+    Sql::insert_rows(
+        tx,
+        "INSERT INTO person_terms (group_id, person_id, term) VALUES",
+        " ON CONFLICT DO NOTHING",
+        &rows(people),
+        |q, (g, p, t)| {
+            q.bind(*g).push(", ").bind(*p).push(", ").bind(*t);
+        },
+    )
+    .await
+}
+
+/// `insert`, for people who have no terms stored (new, or whose terms this
+/// transaction has just deleted): in bulk, by COPY on PostgreSQL.
+pub(crate) async fn insert_fresh(tx: &mut Tx, people: &[(GroupId, PersonId, &[String])]) -> Result<()> {
+    crate::copy::rows(tx, "person_terms", "group_id, person_id, term", &rows(people), |(g, p, t)| {
+        vec![(*g).into(), (*p).into(), (*t).into()]
     })
     .await
+}
+
+/// One row a term, and the empty term for each person.
+fn rows<'a>(people: &'a [(GroupId, PersonId, &[String])]) -> Vec<(GroupId, PersonId, &'a str)> {
+    people.iter().flat_map(|(g, p, terms)| std::iter::once("").chain(terms.iter().map(String::as_str)).map(move |t| (*g, *p, t))).collect()
 }
 
 #[derive(sqlx::FromRow)]

@@ -6,7 +6,7 @@ use tredegar_domain::people::PersonDetails;
 use tredegar_domain::{Email, PersonId, Phone, Postcode};
 
 use super::Person;
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Tx};
 
 /// The person in the scope's own group who has this email or phone, for the
 /// API's upsert: match by email first, then by phone.
@@ -126,23 +126,26 @@ pub(crate) async fn insert_many(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let group = scope.group_id();
-    Sql::insert_rows(
-        tx,
-        "INSERT INTO people (id, group_id, given_name, family_name, name_key, family_key, languages, created_at, modified_at) VALUES",
-        "",
-        people,
-        |q, (id, d)| {
-            q.bind(*id).push(", ").bind(group).push(", ").bind(d.given_name.as_deref()).push(", ");
-            q.bind(d.family_name.as_deref()).push(", ").bind(d.name_key()).push(", ").bind(family_key(d)).push(", ");
-            q.bind(d.languages.join(",")).push(", ").bind(now).push(", ").bind(now);
-        },
-    )
+    let columns = "id, group_id, given_name, family_name, name_key, family_key, languages, created_at, modified_at";
+    crate::copy::rows(tx, "people", columns, people, |(id, d)| {
+        vec![
+            (*id).into(),
+            group.into(),
+            d.given_name.as_deref().into(),
+            d.family_name.as_deref().into(),
+            d.name_key().into(),
+            family_key(d).into(),
+            d.languages.join(",").into(),
+            now.into(),
+            now.into(),
+        ]
+    })
     .await?;
     insert_parts(tx, scope, people, fields).await
 }
 
 /// Everything about these people but their row: emails, phones, addresses,
-/// custom values and search terms.
+/// custom values and search terms, none of which may be stored yet.
 async fn insert_parts(
     tx: &mut Tx,
     scope: &Scope,
@@ -151,45 +154,41 @@ async fn insert_parts(
 ) -> Result<()> {
     let group = scope.group_id();
     let emails: Vec<_> = people.iter().flat_map(|(id, d)| d.emails.iter().map(move |e| (*id, e))).collect();
-    let r = Sql::insert_rows(
-        tx,
-        "INSERT INTO person_emails (id, group_id, person_id, address, address_key, status, is_primary) VALUES",
-        "",
-        &emails,
-        |q, (id, e)| {
-            q.bind(uuid::Uuid::now_v7()).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(e.email.as_str()).push(", ");
-            q.bind(e.email.key()).push(", ").bind(e.status.as_str()).push(", ").bind(e.primary);
-        },
-    )
-    .await;
+    let r =
+        crate::copy::rows(tx, "person_emails", "id, group_id, person_id, address, address_key, status, is_primary", &emails, |(id, e)| {
+            let (address, key, status) = (e.email.as_str().into(), e.email.key().into(), e.status.as_str().into());
+            vec![uuid::Uuid::now_v7().into(), group.into(), (*id).into(), address, key, status, e.primary.into()]
+        })
+        .await;
     unique_as_duplicate(r, "email_0", emails.first().map(|(_, e)| e.email.as_str()))?;
     let phones: Vec<_> = people.iter().flat_map(|(id, d)| d.phones.iter().map(move |p| (*id, p))).collect();
-    let r = Sql::insert_rows(
-        tx,
-        "INSERT INTO person_phones (id, group_id, person_id, number, number_key, number_type, status, is_primary) VALUES",
-        "",
-        &phones,
-        |q, (id, p)| {
-            q.bind(uuid::Uuid::now_v7()).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(p.phone.as_str()).push(", ");
-            q.bind(p.phone.key()).push(", ").bind(p.number_type.as_str()).push(", ").bind(p.status.as_str()).push(", ");
-            q.bind(p.primary);
-        },
-    )
+    let columns = "id, group_id, person_id, number, number_key, number_type, status, is_primary";
+    let r = crate::copy::rows(tx, "person_phones", columns, &phones, |(id, p)| {
+        let (number, key) = (p.phone.as_str().into(), p.phone.key().into());
+        let (kind, status) = (p.number_type.as_str().into(), p.status.as_str().into());
+        vec![uuid::Uuid::now_v7().into(), group.into(), (*id).into(), number, key, kind, status, p.primary.into()]
+    })
     .await;
     unique_as_duplicate(r, "phone_0", phones.first().map(|(_, p)| p.phone.as_str()))?;
     let addresses: Vec<_> = people.iter().flat_map(|(id, d)| d.addresses.iter().map(move |a| (*id, a))).collect();
-    Sql::insert_rows(
-        tx,
-        "INSERT INTO person_addresses (id, group_id, person_id, address_lines, locality, region, postal_code, postcode_key, country, latitude, longitude, is_primary) VALUES",
-        "",
-        &addresses,
-        |q, (id, a)| {
-            q.bind(uuid::Uuid::now_v7()).push(", ").bind(group).push(", ").bind(*id).push(", ").bind(a.address_lines.join("\n"));
-            q.push(", ").bind(a.locality.as_deref()).push(", ").bind(a.region.as_deref()).push(", ");
-            q.bind(a.postcode.as_ref().map(Postcode::as_str)).push(", ").bind(a.postcode.as_ref().map(Postcode::key).unwrap_or_default());
-            q.push(", ").bind(a.country.as_deref()).push(", ").bind(a.latitude).push(", ").bind(a.longitude).push(", ").bind(a.primary);
-        },
-    )
+    let columns =
+        "id, group_id, person_id, address_lines, locality, region, postal_code, postcode_key, country, latitude, longitude, is_primary";
+    crate::copy::rows(tx, "person_addresses", columns, &addresses, |(id, a)| {
+        vec![
+            uuid::Uuid::now_v7().into(),
+            group.into(),
+            (*id).into(),
+            a.address_lines.join("\n").into(),
+            a.locality.as_deref().into(),
+            a.region.as_deref().into(),
+            a.postcode.as_ref().map(Postcode::as_str).into(),
+            a.postcode.as_ref().map(Postcode::key).unwrap_or_default().into(),
+            a.country.as_deref().into(),
+            a.latitude.into(),
+            a.longitude.into(),
+            a.primary.into(),
+        ]
+    })
     .await?;
     let mut values = Vec::new();
     for (id, d) in people {
@@ -203,13 +202,13 @@ async fn insert_parts(
             }
         }
     }
-    Sql::insert_rows(tx, "INSERT INTO person_custom_values (group_id, person_id, field_id, value) VALUES", "", &values, |q, (id, f, v)| {
-        q.bind(group).push(", ").bind(*id).push(", ").bind(*f).push(", ").bind(v.as_str());
+    crate::copy::rows(tx, "person_custom_values", "group_id, person_id, field_id, value", &values, |(id, f, v)| {
+        vec![group.into(), (*id).into(), (*f).into(), v.as_str().into()]
     })
     .await?;
     let terms: Vec<_> = people.iter().map(|(id, d)| (*id, tredegar_domain::search::terms(d))).collect();
     let terms: Vec<_> = terms.iter().map(|(id, t)| (group, *id, t.as_slice())).collect();
-    super::terms::insert(tx, &terms).await
+    super::terms::insert_fresh(tx, &terms).await
 }
 
 /// A concurrent save can take an address between our check and our insert.
