@@ -37,15 +37,16 @@ pub async fn rows<T>(tx: &mut Tx, table: &'static str, columns: &'static str, ro
             copy.finish().await?;
         }
         _ => {
-            let values = |q: &mut Sql, r: &T| {
-                for (j, v) in row(r).into_iter().enumerate() {
-                    if j > 0 {
-                        q.push(", ");
-                    }
-                    q.bind(v);
-                }
-            };
-            Sql::insert_chunks(tx, || Sql::insert_into(table, columns), "", rows, values).await?;
+            Sql::insert_chunks(
+                tx,
+                || Sql::insert_into(table, columns),
+                "",
+                rows,
+                |q, r| {
+                    q.bind_list(row(r));
+                },
+            )
+            .await?;
         }
     }
     Ok(())
