@@ -130,6 +130,11 @@ pub async fn run(n: usize, runs: usize) -> anyhow::Result<()> {
         AND EXISTS (SELECT 1 FROM taggings g WHERE g.person_id = ad.person_id AND g.tag_id = ?) \
         AND EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = ad.person_id AND a.campaign_id = ? AND a.level IN (1, 2)) \
         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.person_id = ad.person_id AND c.held_at >= ?)";
+    // How SQLite runs it: each step should start from an index.
+    let mut tx = db.read().await?;
+    let resolved = tredegar_db::lists::resolve(&mut tx, &scope, &node, now).await?;
+    eprintln!("plan:\n  {}", people::plan(&mut tx, &scope, &Search::Segment(resolved)).await?.join("\n  "));
+    drop(tx);
     let (mut app, mut bare) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
     for _ in 0..runs {
         let t = Instant::now();

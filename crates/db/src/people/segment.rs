@@ -122,20 +122,25 @@ fn driver_rank(rule: &Rule) -> Option<u8> {
 /// visible groups: read from the index of the most selective rule that must
 /// hold, or from the group's people when there is none.
 pub(crate) fn push_matches(q: &mut Sql, scope: &Scope, node: &Node) {
-    let top: Vec<&Node> = match node {
-        Node::All(parts) => parts.iter().collect(),
-        other => vec![other],
+    let rank = |n: &Node| if let Node::Rule(r) = n { driver_rank(r) } else { None };
+    let mut top: Vec<Node> = match node {
+        Node::All(parts) => parts.clone(),
+        other => vec![other.clone()],
     };
-    let driver = top
-        .iter()
-        .filter_map(|n| if let Node::Rule(r) = n { driver_rank(r).map(|rank| (rank, r)) } else { None })
-        .min_by_key(|(rank, _)| *rank);
+    // The most selective rule with an index drives; it holds for every row
+    // it gives, so only the others are tested.
+    top.sort_by_key(|n| rank(n).unwrap_or(u8::MAX));
+    let driver = match top.first() {
+        Some(Node::Rule(rule)) if driver_rank(rule).is_some() => Some(rule.clone()),
+        _ => None,
+    };
     q.push("SELECT k.id AS person_id, k.name_key AS sort_key FROM ");
-    match driver.map(|(_, r)| r) {
+    match &driver {
         Some(rule) => {
             q.push("(");
             push_set(q, scope, rule);
             q.push(") d CROSS JOIN people k WHERE k.id = d.person_id AND ");
+            top.remove(0);
         }
         None => {
             q.push("people k WHERE ");
@@ -143,7 +148,7 @@ pub(crate) fn push_matches(q: &mut Sql, scope: &Scope, node: &Node) {
     }
     scope.visible_groups(q, "k");
     q.push(" AND ");
-    push_test(q, node);
+    push_test(q, &Node::All(top));
 }
 
 /// The ids of the people a rule matches, from its own index.
