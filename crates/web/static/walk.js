@@ -270,6 +270,7 @@
           return later();
         }
         if (response.ok) {
+          clearTimeout(retry);
           pause = 2000;
           await forget(r.id);
           const door = data.doors.find((x) => x.unit_id === r.unit_id);

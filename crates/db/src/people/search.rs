@@ -124,12 +124,8 @@ struct Wanted<'a> {
     order: Order,
 }
 
-/// The SQL for a page of people, each row also carrying the total.
-fn page_sql(scope: &Scope, w: &Wanted, page: Page) -> Result<Sql> {
-    columns_sql(scope, w, page, SUMMARY_COLUMNS)
-}
-
-/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted.
+/// `columns` (a `SELECT` of columns of `p`) for a page of the people wanted,
+/// each row also carrying the total.
 fn columns_sql(scope: &Scope, w: &Wanted, page: Page, columns: &'static str) -> Result<Sql> {
     let mut q = Sql::new(columns);
     if scope.role().sees_everyone() && w.filter.is_empty() {
@@ -194,7 +190,7 @@ fn count_sql(scope: &Scope, w: &Wanted) -> Result<Sql> {
 /// PostgreSQL): for tests and the benchmark, to see that it starts from an index.
 pub async fn plan(tx: &mut Tx, scope: &Scope, search: &Search) -> Result<Vec<String>> {
     let w = Wanted { search, filter: &Filter::default(), order: Order::Name };
-    page_sql(scope, &w, Page::new(1, 50))?.sqlite_plan(tx).await
+    columns_sql(scope, &w, Page::new(1, 50), SUMMARY_COLUMNS)?.sqlite_plan(tx).await
 }
 
 /// A page of the people this scope may see, matching the search and filter.
@@ -207,7 +203,7 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<PersonSummary>, i64)> {
     let wanted = Wanted { search, filter, order };
-    let rows: Vec<Counted> = page_sql(scope, &wanted, page)?.fetch_all(tx).await?;
+    let rows: Vec<Counted> = columns_sql(scope, &wanted, page, SUMMARY_COLUMNS)?.fetch_all(tx).await?;
     let total = match rows.first() {
         Some(r) => r.total,
         None if page.offset() > 0 => count_sql(scope, &wanted)?.count(tx).await?,

@@ -44,8 +44,9 @@ pub(super) struct Listing {
 
 impl Listing {
     pub(super) fn of(api: &Api, page: Page) -> Listing {
-        let key = format!("{:?}/{}/{}", api.scope.role(), page.per_page, api.filter_text());
-        Listing { asking: (api.scope.group_id(), api.scope.user_id(), key), page, keep: api.filter_text().len() <= KEPT_FILTER }
+        let filter = api.filter_text();
+        let key = format!("{:?}/{}/{filter}", api.scope.role(), page.per_page);
+        Listing { asking: (api.scope.group_id(), api.scope.user_id(), key), page, keep: filter.len() <= KEPT_FILTER }
     }
 
     /// `total_records`: kept, or counted now. A stale count is served while
