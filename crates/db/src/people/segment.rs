@@ -122,25 +122,21 @@ fn driver_rank(rule: &Rule) -> Option<u8> {
 /// visible groups: read from the index of the most selective rule that must
 /// hold, or from the group's people when there is none.
 pub(crate) fn push_matches(q: &mut Sql, scope: &Scope, node: &Node) {
-    let rank = |n: &Node| if let Node::Rule(r) = n { driver_rank(r) } else { None };
-    let mut top: Vec<Node> = match node {
-        Node::All(parts) => parts.clone(),
-        other => vec![other.clone()],
+    let top: &[Node] = match node {
+        Node::All(parts) => parts,
+        other => std::slice::from_ref(other),
     };
-    // The most selective rule with an index drives; it holds for every row
-    // it gives, so only the others are tested.
-    top.sort_by_key(|n| rank(n).unwrap_or(u8::MAX));
-    let driver = match top.first() {
-        Some(Node::Rule(rule)) if driver_rank(rule).is_some() => Some(rule.clone()),
-        _ => None,
-    };
+    let driver = top
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| if let Node::Rule(r) = n { driver_rank(r).map(|rank| (rank, i, r)) } else { None })
+        .min_by_key(|(rank, ..)| *rank);
     q.push("SELECT k.id AS person_id, k.name_key AS sort_key FROM ");
-    match &driver {
-        Some(rule) => {
+    match driver {
+        Some((_, _, rule)) => {
             q.push("(");
             push_set(q, scope, rule);
             q.push(") d CROSS JOIN people k WHERE k.id = d.person_id AND ");
-            top.remove(0);
         }
         None => {
             q.push("people k WHERE ");
@@ -148,7 +144,9 @@ pub(crate) fn push_matches(q: &mut Sql, scope: &Scope, node: &Node) {
     }
     scope.visible_groups(q, "k");
     q.push(" AND ");
-    push_test(q, &Node::All(top));
+    // The driver's rule holds for every row it gives: only the others are tested.
+    let others = top.iter().enumerate().filter(|(i, _)| driver.is_none_or(|(_, d, _)| d != *i)).map(|(_, n)| n.clone()).collect();
+    push_test(q, &Node::All(others));
 }
 
 /// The ids of the people a rule matches, from its own index.
