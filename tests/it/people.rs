@@ -6,7 +6,7 @@ use tredegar_domain::Role;
 
 use tredegar_web::paths;
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{Client, TestApp, count};
 
 crate::on_both_backends!(
     add_view_edit_and_search_people,
@@ -329,6 +329,7 @@ async fn deleting_a_person_leaves_only_an_id_in_the_audit_log(app: TestApp) {
     let mut c = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let id = add(&mut c, "brookfield-estate", &[("given_name", "Zebedee"), ("email_0", "zeb@example.org")]).await;
     c.person("brookfield-estate", &id).await;
+    assert!(count(&app, "SELECT COUNT(*) FROM person_terms").await > 1, "Zebedee is found by his name and email");
     let confirm = c.person_delete("brookfield-estate", &id).await;
     assert!(confirm.body.contains("It cannot be undone"));
     let r = c.post_person_delete("brookfield-estate", &id, &[]).await;
@@ -347,6 +348,8 @@ async fn deleting_a_person_leaves_only_an_id_in_the_audit_log(app: TestApp) {
             .await
             .unwrap();
     assert!(found.is_none(), "erasure is a real delete");
+    // The search terms have no foreign key: a trigger takes them with the person.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM person_terms").await, 0, "no search term outlives its person");
 }
 
 async fn the_people_export_carries_every_field(app: TestApp) {
