@@ -130,6 +130,15 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
     assert!(!second.call_lists(SLUG).await.body.contains("Ring round"));
     let again = org.post_call_lists(SLUG, &[("name", "Second round"), ("list", &segment), ("callers", &one.to_string())]).await;
     assert!(org.follow(&again).await.body.contains("<strong>0</strong> of 3 called"), "the do-not-call is left out");
+    // Taken out of the group and asked back, a caller has none of their calls.
+    let second_round = again.location.unwrap().split("/calls/").nth(1).unwrap()[..36].to_string();
+    assert_eq!(first.call_next(SLUG, &second_round).await.status(), StatusCode::OK);
+    let scope = app.scope(app.user(&group, "admin@example.org", Role::Admin).await, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::users::remove_membership(&mut tx, &scope, one, chrono::Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    app.user(&group, "one@example.org", Role::Volunteer).await;
+    assert_eq!(first.call_next(SLUG, &second_round).await.status(), StatusCode::NOT_FOUND);
     // Another group's organiser finds neither.
     let other = app.group("Other Branch", None).await;
     let mut stranger = app.signed_in(&other, "b@example.org", Role::Admin).await;

@@ -209,6 +209,13 @@ async fn an_event_is_rsvped_reminded_and_checked_in(app: TestApp, mailbox: Mailb
     // The helper sees names at the door, and nothing else.
     assert_eq!(vol.event(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(vol.event_attendees_csv(SLUG, &id).await.status(), StatusCode::NOT_FOUND);
+    // Taken out of the group and asked back, they are no longer a helper.
+    let scope = app.scope(app.user(&group, "admin@example.org", Role::Admin).await, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::users::remove_membership(&mut tx, &scope, volunteer, Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    app.user(&group, "vol@example.org", Role::Volunteer).await;
+    assert_eq!(vol.event_door(SLUG, &id).await.status(), StatusCode::FORBIDDEN);
 
     // The organiser's view: counts, who came, the walk-in; the list downloads (audited).
     let show = org.event(SLUG, &id).await;

@@ -80,14 +80,19 @@ async fn not_the_last_admin(tx: &mut Tx, group: GroupId, user: UserId) -> Result
     Ok(())
 }
 
-/// Take a user out of the scope's group: their role, their API tokens for it
-/// and their assignments there all go, and the needs for help with them go
-/// back to be offered again.
+/// Take a user out of the scope's group: their role, their API tokens for it,
+/// their assignments, walk lists, calls still to make and door lists there
+/// all go, and the needs for help with them go back to be offered again.
+/// Nothing of it comes back to them if they are invited again.
 pub async fn remove_membership(tx: &mut Tx, scope: &Scope, user: UserId, now: DateTime<Utc>) -> Result<()> {
     let group = scope.group_id();
     crate::aid::offers::release(tx, scope, user, now).await?;
     execute!(tx, "DELETE FROM api_tokens WHERE group_id = $1 AND user_id = $2", group, user)?;
     execute!(tx, "DELETE FROM assignments WHERE group_id = $1 AND user_id = $2", group, user)?;
+    execute!(tx, "DELETE FROM walk_list_walkers WHERE user_id = $1 AND group_id = $2", user, group)?;
+    execute!(tx, "DELETE FROM event_helpers WHERE user_id = $1 AND group_id = $2", user, group)?;
+    // Their calls go back to nobody's; a call made keeps the name of who made it.
+    execute!(tx, "UPDATE call_list_people SET caller = NULL WHERE caller = $1 AND group_id = $2", user, group)?;
     not_the_last_admin(tx, group, user).await?;
     let gone = execute!(tx, "DELETE FROM memberships WHERE group_id = $1 AND user_id = $2", group, user)?;
     if gone == 0 { Err(DbError::NotFound) } else { Ok(()) }
