@@ -97,6 +97,9 @@ async fn add_view_edit_and_search_people(app: TestApp) {
     assert!(page.body.contains("1 person matching") && page.body.matches(">Morgan Morgan<").count() == 1, "{}", page.body);
     let nobody = c.get(format!("{}?q=zzz", paths::people("brookfield-estate"))).await;
     assert!(nobody.body.contains("Nobody matches that search"));
+    // A page of people, with their contact details, is in the audit log.
+    let audit = app.signed_in(&group, "admin@example.org", Role::Admin).await.audit("brookfield-estate").await;
+    assert!(audit.body.contains("listed on the people page"), "{}", audit.body);
 }
 
 async fn people_count(c: &mut Client, slug: &str) -> String {

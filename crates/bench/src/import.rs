@@ -151,7 +151,11 @@ pub async fn import(rows: usize, postgres: Option<String>, tredegar: Option<Path
     );
     if let Some(admin) = postgres {
         let name = url.rsplit('/').next().unwrap_or_default().to_string();
-        Command::new("psql").args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE {name}")]).status()?;
+        if keep.is_some() {
+            println!("kept the database {name}");
+        } else {
+            Command::new("psql").args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE {name}")]).status()?;
+        }
     }
     Ok(())
 }

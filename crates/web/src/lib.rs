@@ -200,6 +200,20 @@ impl AppState {
             people_kept: Default::default(),
         })))
     }
+
+    /// Note in the audit log that `scope` read these people (each with their
+    /// group), `how`: one entry a group, committed before this returns.
+    pub async fn record_reads(
+        &self,
+        scope: &tredegar_db::Scope,
+        people: &[(tredegar_domain::PersonId, tredegar_domain::GroupId)],
+        how: &str,
+    ) -> Result<(), tredegar_db::DbError> {
+        if people.is_empty() {
+            return Ok(());
+        }
+        self.audited_reads.record(scope, people, how, self.clock.now()).await
+    }
 }
 
 /// One Prometheus recorder per process (tests start many servers in one).

@@ -89,7 +89,7 @@ impl Api {
     /// Note in the audit log that this caller read these people (one entry
     /// for a page of them): each a person and their group.
     pub async fn record_reads(&self, state: &AppState, people: &[(PersonId, GroupId)], how: &str) -> Result<(), ApiError> {
-        Ok(state.audited_reads.record(&self.scope, people, how, state.clock.now()).await?)
+        Ok(state.record_reads(&self.scope, people, how).await?)
     }
 
     /// Writes, and the group's own workings (tags, lists), need an organiser;

@@ -109,14 +109,8 @@ async fn record_reads(
     shown: &[Attendance],
     how: &str,
 ) -> Result<(), AppError> {
-    if shown.is_empty() {
-        return Ok(());
-    }
     let read: Vec<_> = shown.iter().map(|a| (a.person_id, event.group_id)).collect();
-    let mut tx = state.db.write().await?;
-    tredegar_db::audit::record_reads(&mut tx, scope, &read, &format!("{how} “{}”", event.title), state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(state.record_reads(scope, &read, &format!("{how} “{}”", event.title)).await?)
 }
 
 /// The emailed link where someone gives up their place.

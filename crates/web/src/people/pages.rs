@@ -120,6 +120,10 @@ pub async fn index(
     } else {
         Vec::new()
     };
+    drop(tx);
+    // A page of people shows their contact details: it is a sensitive read, as through the API.
+    let read: Vec<_> = people.iter().map(|p| (p.id, p.group_id)).collect();
+    state.record_reads(&scope, &read, "listed on the people page").await?;
     render(Page::new(Layout::for_scope("People", &scope, csrf), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),

@@ -22,13 +22,7 @@ use crate::{AppError, AppState};
 /// Audit that these residents were shown, and where.
 pub(super) async fn record_reads(state: &AppState, scope: &Scope, shown: &[Resident], how: &str) -> Result<(), AppError> {
     let read: Vec<_> = shown.iter().map(|r| (r.person_id, r.group_id)).collect();
-    if read.is_empty() {
-        return Ok(());
-    }
-    let mut tx = state.db.write().await?;
-    tredegar_db::audit::record_reads(&mut tx, scope, &read, how, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(state.record_reads(scope, &read, how).await?)
 }
 
 #[derive(Default, Deserialize)]
