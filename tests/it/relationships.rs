@@ -71,6 +71,14 @@ async fn link_people_and_find_who_knows_whom(app: TestApp) {
         vol.post_person_relationships(SLUG, cai, &[("other", dee), ("kind", "friend"), ("strength", "2")]).await.status(),
         StatusCode::NOT_FOUND
     );
+    // Nor may they undo Cai's link to Dee, whom they cannot see.
+    let mut tx = app.db.read().await.unwrap();
+    let mut q = tredegar_db::sql::Sql::new("SELECT id FROM relationships WHERE other_id = ");
+    q.bind(dee.parse::<tredegar_domain::PersonId>().unwrap());
+    let (link,): (tredegar_domain::RelationshipId,) = q.fetch_all(&mut tx).await.unwrap()[0];
+    drop(tx);
+    assert_eq!(vol.post_form(tredegar_web::paths::relationship_remove(SLUG, link), &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM relationships").await, 3);
     // Another group links nobody here.
     let other = app.group("Other Branch", None).await;
     let mut stranger = app.signed_in(&other, "b@example.org", Role::Admin).await;

@@ -92,8 +92,11 @@ pub async fn unlink(tx: &mut Tx, scope: &Scope, id: RelationshipId) -> Result<Pe
         scope.group_id()
     )?
     .ok_or(DbError::NotFound)?;
-    if !crate::people::acts_on(tx, scope, found.person_id).await? {
-        return Err(DbError::NotFound);
+    // Both ends, as for linking: a link to someone out of sight is not theirs to undo.
+    for p in [found.person_id, found.other_id] {
+        if !crate::people::acts_on(tx, scope, p).await? {
+            return Err(DbError::NotFound);
+        }
     }
     execute!(tx, "DELETE FROM relationships WHERE id = $1", id)?;
     Ok(found.person_id)
