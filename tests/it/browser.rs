@@ -125,6 +125,8 @@ impl Browser {
     }
 
     pub async fn fill(&self, id: &str, text: &str) {
+        // A field the page's script has only just shown may not take keys yet.
+        self.until(&format!("const e = document.getElementById('{id}'); return !!e && e.offsetParent !== null && !e.disabled")).await;
         self.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
     }
 
