@@ -126,7 +126,7 @@ impl Browser {
 
     pub async fn fill(&self, id: &str, text: &str) {
         // A field the page's script has only just shown may not take keys yet.
-        self.until(&format!("const e = document.getElementById('{id}'); return !!e && e.offsetParent !== null && !e.disabled")).await;
+        self.until(&format!("const e = document.getElementById('{id}'); return !!e && e.getClientRects().length > 0 && !e.disabled")).await;
         self.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
     }
 
