@@ -57,11 +57,7 @@ pub async fn link(
     if person == other {
         return Err(Problem::new("other", "is this person: choose someone else").into());
     }
-    for p in [person, other] {
-        if !crate::people::acts_on(tx, scope, p).await? {
-            return Err(DbError::NotFound);
-        }
-    }
+    both_in_reach(tx, scope, person, other).await?;
     if !kinds(tx, scope).await?.iter().any(|k| k == kind) {
         return Err(Problem::new("kind", "is not one of the group's kinds of relationship").into());
     }
@@ -93,13 +89,19 @@ pub async fn unlink(tx: &mut Tx, scope: &Scope, id: RelationshipId) -> Result<Pe
     )?
     .ok_or(DbError::NotFound)?;
     // Both ends, as for linking: a link to someone out of sight is not theirs to undo.
-    for p in [found.person_id, found.other_id] {
+    both_in_reach(tx, scope, found.person_id, found.other_id).await?;
+    execute!(tx, "DELETE FROM relationships WHERE id = $1", id)?;
+    Ok(found.person_id)
+}
+
+/// Not found unless the scope may act on both people.
+async fn both_in_reach(tx: &mut Tx, scope: &Scope, person: PersonId, other: PersonId) -> Result<()> {
+    for p in [person, other] {
         if !crate::people::acts_on(tx, scope, p).await? {
             return Err(DbError::NotFound);
         }
     }
-    execute!(tx, "DELETE FROM relationships WHERE id = $1", id)?;
-    Ok(found.person_id)
+    Ok(())
 }
 
 /// The links touching any of `people`, both ways, in the scope's own group.
