@@ -355,6 +355,14 @@ pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
     tredegar_db::sql::Sql::new(sql).count(&mut tx).await.unwrap()
 }
 
+/// How many audit entries have a detail like `pattern` (SQL `LIKE`).
+pub async fn audited(app: &TestApp, pattern: &str) -> i64 {
+    let mut tx = app.db.read().await.unwrap();
+    let mut q = tredegar_db::sql::Sql::new("SELECT COUNT(*) FROM audit_log WHERE detail LIKE ");
+    q.bind(pattern.to_string());
+    q.count(&mut tx).await.unwrap()
+}
+
 /// A tiny deterministic generator, so a failure can be run again.
 pub struct Dice(pub u64);
 

@@ -87,6 +87,8 @@ async fn build_a_segment_and_keep_a_list(app: TestApp) {
         list.body
     );
     let cai = list.body.split(&format!("/g/{SLUG}/people/")).find(|s| s.contains("Cai")).unwrap()[..36].to_string();
+    let shown = crate::helpers::audited(&app, &format!("on the page of the list “Committee”%{cai}%")).await;
+    assert!(shown >= 1, "the list's people shown are audited");
     assert_eq!(org.post_list_person_remove(SLUG, &committee, &cai, &[]).await.status(), StatusCode::SEE_OTHER);
     assert!(org.list(SLUG, &committee).await.body.contains("<strong>1</strong> person on this list"));
 

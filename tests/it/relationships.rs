@@ -55,6 +55,10 @@ async fn link_people_and_find_who_knows_whom(app: TestApp) {
     let paths = org.who_knows(SLUG, dee).await;
     assert!(paths.body.contains(">Ann</a> → <a") && paths.body.contains(">Dee</a></li>"), "{}", paths.body);
     assert_eq!(paths.body.matches(" → ").count(), 3, "Ann → Bob → Cai → Dee");
+    // Both pages name others and their links: reading them is audited, naming each by id.
+    for (how, who) in [("in the network on another person's page", ann), ("on a path on the “who knows” page", bob)] {
+        assert_eq!(crate::helpers::audited(&app, &format!("{how}%{who}%")).await, 1, "{how}");
+    }
 
     // A volunteer sees only the people assigned to them, in the network too.
     let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;

@@ -1,13 +1,15 @@
 //! Relationships between people, and the network they make: who is linked
 //! to whom, two steps out, and the paths from the people we know (our
 //! supporters and leaders) to someone. Both ends of a link must be people
-//! the scope may see; a link is made only between its own group's people.
+//! the scope may act on (`people::acts_on`: people it may see, or on one of
+//! its open call or walk lists, since a caller learns who knows whom); a
+//! link is made only between its own group's people.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 use tredegar_domain::relationships::{BUILT_IN, Strength};
-use tredegar_domain::{PersonId, Problem, RelationshipId};
+use tredegar_domain::{GroupId, PersonId, Problem, RelationshipId};
 
 use crate::{DbError, Result, Scope, Sql, Tx};
 
@@ -116,24 +118,25 @@ async fn links_of(tx: &mut Tx, scope: &Scope, people: &[PersonId]) -> Result<Vec
 }
 
 /// Which of `people` the scope may see, with their names.
-async fn visible_names(tx: &mut Tx, scope: &Scope, people: &BTreeSet<PersonId>) -> Result<BTreeMap<PersonId, String>> {
+async fn visible_names(tx: &mut Tx, scope: &Scope, people: &BTreeSet<PersonId>) -> Result<BTreeMap<PersonId, (String, GroupId)>> {
     if people.is_empty() {
         return Ok(BTreeMap::new());
     }
     #[derive(sqlx::FromRow)]
     struct Named {
         id: PersonId,
+        group_id: GroupId,
         given_name: Option<String>,
         family_name: Option<String>,
     }
     let mut out = BTreeMap::new();
     let all: Vec<PersonId> = people.iter().copied().collect();
     for chunk in all.chunks(500) {
-        let mut q = Sql::new("SELECT p.id, p.given_name, p.family_name FROM people p WHERE p.id IN (");
+        let mut q = Sql::new("SELECT p.id, p.group_id, p.given_name, p.family_name FROM people p WHERE p.id IN (");
         q.bind_list(chunk.iter().copied()).push(") AND ");
         scope.visible_people(&mut q, "p");
         for n in q.fetch_all::<Named>(tx).await? {
-            out.insert(n.id, crate::people::display_name(n.given_name.as_deref(), n.family_name.as_deref(), None));
+            out.insert(n.id, (crate::people::display_name(n.given_name.as_deref(), n.family_name.as_deref(), None), n.group_id));
         }
     }
     Ok(out)
@@ -144,14 +147,34 @@ async fn visible_names(tx: &mut Tx, scope: &Scope, people: &BTreeSet<PersonId>) 
 /// scope may see.
 #[derive(Clone, Debug, Default)]
 pub struct Network {
-    pub people: Vec<(PersonId, String, usize)>,
+    pub people: Vec<InNetwork>,
     pub links: Vec<Link>,
+}
+
+/// One person in a network, and how many links they are from its middle.
+#[derive(Clone, Debug)]
+pub struct InNetwork {
+    pub id: PersonId,
+    pub group_id: GroupId,
+    pub name: String,
+    pub step: usize,
 }
 
 impl Network {
     pub fn name(&self, id: PersonId) -> &str {
-        self.people.iter().find(|(p, ..)| *p == id).map_or("", |(_, n, _)| n.as_str())
+        self.people.iter().find(|p| p.id == id).map_or("", |p| p.name.as_str())
     }
+
+    /// Everyone shown but the person in the middle: reads for the audit log.
+    pub fn others(&self, middle: PersonId) -> Vec<(PersonId, GroupId)> {
+        self.people.iter().filter(|p| p.id != middle).map(|p| (p.id, p.group_id)).collect()
+    }
+}
+
+/// The paths "who knows" found, and everyone on them (for the audit log).
+pub struct Paths {
+    pub paths: Vec<Vec<(PersonId, String)>>,
+    pub read: Vec<(PersonId, GroupId)>,
 }
 
 /// The most people a network or a search for paths takes in.
@@ -180,18 +203,20 @@ pub async fn network(tx: &mut Tx, scope: &Scope, person: PersonId, steps: usize)
     }
     let names = visible_names(tx, scope, &step_of.keys().copied().collect()).await?;
     links.retain(|l| names.contains_key(&l.person_id) && names.contains_key(&l.other_id));
-    let mut people: Vec<(PersonId, String, usize)> =
-        step_of.into_iter().filter_map(|(p, s)| names.get(&p).map(|n| (p, n.clone(), s))).collect();
-    people.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
+    let mut people: Vec<InNetwork> = step_of
+        .into_iter()
+        .filter_map(|(id, step)| names.get(&id).map(|(name, group_id)| InNetwork { id, group_id: *group_id, name: name.clone(), step }))
+        .collect();
+    people.sort_by(|a, b| a.step.cmp(&b.step).then(a.name.cmp(&b.name)));
     Ok(Network { people, links })
 }
 
 /// "Who do we know who knows this person?": paths of links from people we
 /// know (assessed 1 or 2 on a campaign) to `person`, up to three links
 /// long, shortest first. Each path runs from the person we know to them.
-pub async fn who_knows(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Vec<(PersonId, String)>>> {
+pub async fn who_knows(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Paths> {
     let net = network(tx, scope, person, 3).await?;
-    let ids: Vec<PersonId> = net.people.iter().map(|(p, ..)| *p).filter(|p| *p != person).collect();
+    let ids: Vec<PersonId> = net.people.iter().map(|p| p.id).filter(|p| *p != person).collect();
     let mut known: BTreeSet<PersonId> = BTreeSet::new();
     for chunk in ids.chunks(500) {
         let mut q = Sql::new("SELECT DISTINCT a.person_id FROM assessments a WHERE a.level <= 2 AND a.person_id IN (");
@@ -202,7 +227,7 @@ pub async fn who_knows(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     let mut came_from: BTreeMap<PersonId, PersonId> = BTreeMap::new();
     let mut seen = BTreeSet::from([person]);
     let mut queue = VecDeque::from([(person, 0usize)]);
-    let mut paths = Vec::new();
+    let mut paths: Vec<Vec<(PersonId, String)>> = Vec::new();
     while let Some((at, depth)) = queue.pop_front() {
         if known.contains(&at) {
             let mut path = vec![at];
@@ -231,5 +256,8 @@ pub async fn who_knows(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
             }
         }
     }
-    Ok(paths.into_iter().take(20).collect())
+    paths.truncate(20);
+    let on_a_path: BTreeSet<PersonId> = paths.iter().flatten().map(|(p, _)| *p).collect();
+    let read = net.people.iter().filter(|p| on_a_path.contains(&p.id)).map(|p| (p.id, p.group_id)).collect();
+    Ok(Paths { paths, read })
 }

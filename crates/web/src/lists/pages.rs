@@ -256,7 +256,10 @@ pub(super) async fn show(
     let names = Names::read(&mut tx, &scope).await?;
     let search = lists::search(&mut tx, &scope, &list, state.clock.now()).await?;
     let (found, count) = people::list(&mut tx, &scope, &search, &Default::default(), Order::Name, tredegar_db::Page::new(1, 50)).await?;
+    drop(tx);
     let members = if list.kind == ListKind::Static { found } else { Vec::new() };
+    let read: Vec<_> = members.iter().map(|p| (p.id, p.group_id)).collect();
+    state.record_reads(&scope, &read, &format!("on the page of the list “{}”", list.name)).await?;
     let (rules, any) = match parts_of(&list.node()) {
         Some((parts, any)) if list.kind == ListKind::Segment => (parts.iter().map(|p| names.describe(p)).collect(), any),
         _ => (Vec::new(), false),

@@ -153,6 +153,8 @@ pub async fn show(
     let conversations = timeline.iter().filter(|e| matches!(e, Entry::Conversation(_))).count();
     let how = format!("in the pages, with {conversations} conversations");
     audit::record_reads(&mut tx, &scope, &[(id, person.group_id)], &how, state.clock.now()).await?;
+    // The network names others and how they are linked: theirs are reads too.
+    audit::record_reads(&mut tx, &scope, &net.others(id), "in the network on another person's page", state.clock.now()).await?;
     tx.commit().await?;
     render(Page::new(Layout::for_scope(&name, &scope, csrf).notice(&notice), |layout| ShowPage {
         csrf: layout.csrf.clone(),

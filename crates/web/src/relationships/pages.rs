@@ -25,8 +25,8 @@ pub async fn network_svg(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result
     if net.links.is_empty() {
         return Ok((net, String::new()));
     }
-    let people: Vec<(String, usize)> = net.people.iter().map(|(_, n, s)| (n.clone(), *s)).collect();
-    let index = |id: PersonId| net.people.iter().position(|(p, ..)| *p == id);
+    let people: Vec<(String, usize)> = net.people.iter().map(|p| (p.name.clone(), p.step)).collect();
+    let index = |id: PersonId| net.people.iter().position(|p| p.id == id);
     let links: Vec<(usize, usize, String)> =
         net.links.iter().filter_map(|l| Some((index(l.person_id)?, index(l.other_id)?, kind_label(&l.kind).to_string()))).collect();
     let svg = crate::charts::network(&format!("The people around {}", net.name(person)), &people, &links);
@@ -139,8 +139,14 @@ pub(super) async fn who_knows(
     let name = person_name(&state, &scope, id).await?;
     let mut tx = state.db.read().await?;
     let found = relationships::who_knows(&mut tx, &scope, id).await?;
+    drop(tx);
+    state.record_reads(&scope, &found.read, "on a path on the “who knows” page").await?;
     let title = format!("Who we know who knows {name}");
-    render(Page::new(Layout::for_scope(&title, &scope, csrf), |_| WhoKnowsPage { slug: scope.group_slug().into(), name, paths: found }))
+    render(Page::new(Layout::for_scope(&title, &scope, csrf), |_| WhoKnowsPage {
+        slug: scope.group_slug().into(),
+        name,
+        paths: found.paths,
+    }))
 }
 
 #[derive(Deserialize)]
