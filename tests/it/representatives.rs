@@ -422,6 +422,18 @@ async fn a_representative_checked_in_at_an_event_turns_up(app: TestApp) {
     // Once per event, however often she is checked in.
     api.post(&format!("events/{event}/attendances"), body).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind = 'turn_up' AND event_id IS NOT NULL").await, 1);
+    // A volunteer at the door of another event who types her address makes
+    // no public turn-up: her attendance is kept, her record is not touched.
+    let other = crate::events::set_up(&mut org, &form).await;
+    let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    org.event(SLUG, &other).await;
+    org.post_event_helpers(SLUG, &other, &[("user", &volunteer.to_string()), ("action", "add")]).await;
+    let mut vol = app.signed_in(&group, "vol@example.org", Role::Volunteer).await;
+    vol.event_door(SLUG, &other).await;
+    let typed = vol.post_event_walk_in(SLUG, &other, &[("name", "Ceri"), ("email", "ceridwen@example.gov.uk"), ("phone", "")]).await;
+    assert_eq!(typed.status(), StatusCode::SEE_OTHER, "{}", typed.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM attendances WHERE walk_in").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind = 'turn_up' AND event_id IS NOT NULL").await, 1);
     let page = org.get(format!("{}?focus=campaign:{campaign}", paths::representative(SLUG, &rep))).await;
     assert!(
         page.body.contains("Brookfield residents&#39; meeting") || page.body.contains("Brookfield residents' meeting"),

@@ -270,7 +270,13 @@ pub async fn walk_in(tx: &mut Tx, scope: &Scope, event: &Event, w: &WalkIn<'_>, 
         scope.actor_name(),
         given
     )?;
-    crate::representatives::records::turned_up(tx, scope, event, person, true, now).await?;
+    // A public record (a representative's turn-up) is not written from an
+    // email or phone a volunteer typed: anyone who knows a councillor's
+    // address could make them turn up. An organiser's walk-in, or a check-in
+    // from the list, counts.
+    if scope.role().sees_everyone() {
+        crate::representatives::records::turned_up(tx, scope, event, person, true, now).await?;
+    }
     crate::ladder::refresh(tx, scope, person, &format!("came to “{}”", event.title), now).await?;
     Ok(person)
 }
