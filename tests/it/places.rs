@@ -245,6 +245,8 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     }
     let theirs = stranger.post_form(paths::building_units("other-branch", &bevan), &[("unit", "Flat 9")]).await;
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    // Nor learns, by trying to remove it, that someone has lived in one of our flats.
+    assert_eq!(stranger.post_form(paths::unit_remove("other-branch", flat("Flat 1")), &[]).await.status(), StatusCode::NOT_FOUND);
 
     // The API: organisers' tokens read and add places; a volunteer's token
     // reads and records only its people's homes.

@@ -250,7 +250,9 @@ pub async fn update_unit(tx: &mut Tx, scope: &Scope, id: UnitId, unit: &Unit) ->
 /// Take away a flat or house added by mistake. One anybody has lived in
 /// stays, so no one's history is lost: false then.
 pub async fn remove_unit(tx: &mut Tx, scope: &Scope, id: UnitId) -> Result<bool> {
-    let lived = scalar!(tx, i64, "SELECT COUNT(*) FROM residencies WHERE unit_id = $1", id)?.unwrap_or(0);
+    // Counted in the scope's group: another group's unit is not found, whoever lives there.
+    let lived =
+        scalar!(tx, i64, "SELECT COUNT(*) FROM residencies WHERE unit_id = $1 AND group_id = $2", id, scope.group_id())?.unwrap_or(0);
     if lived > 0 {
         return Ok(false);
     }
