@@ -50,12 +50,20 @@ impl Reads {
 async fn run(db: Db, mut rx: mpsc::Receiver<Read>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
-        let written = write(&db, &batch).await;
-        if let Err(e) = &written {
-            tracing::error!(error = %e, reads = batch.len(), "a batch of audit entries could not be saved");
+        if write(&db, &batch).await.is_ok() {
+            for read in batch.drain(..) {
+                let _ = read.reply.send(Ok(()));
+            }
+            continue;
         }
+        // One bad entry (its group deleted meanwhile) must not fail the
+        // others' requests: each is tried alone.
         for read in batch.drain(..) {
-            let _ = read.reply.send(written.as_ref().map_err(|_| DbError::Unsupported("the read could not be audited")).copied());
+            let alone = write(&db, std::slice::from_ref(&read)).await;
+            if let Err(e) = &alone {
+                tracing::error!(error = %e, how = %read.how, "an audit entry could not be saved");
+            }
+            let _ = read.reply.send(alone);
         }
     }
 }
