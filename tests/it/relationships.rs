@@ -32,6 +32,7 @@ async fn link_people_and_find_who_knows_whom(app: TestApp) {
     org.post_person_assessments(SLUG, ann, &[("campaign", &campaign), ("level", "1")]).await;
     let found = org.get(format!("{}?q=bob", tredegar_web::paths::person_relationships(SLUG, ann))).await;
     assert!(found.body.contains("Bob") && found.body.contains("Same union branch"), "{}", found.body);
+    assert_eq!(crate::helpers::audited(&app, "found to link to a relationship").await, 1, "the search's people are audited");
     for (from, to, kind) in [(ann, bob, "friend"), (bob, cai, "neighbour"), (cai, dee, "Same union branch")] {
         let r = org.post_person_relationships(SLUG, from, &[("other", to), ("kind", kind), ("strength", "4")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);

@@ -78,6 +78,10 @@ pub(super) async fn find(
             .collect()
     };
     let kinds = relationships::kinds(&mut tx, &scope).await?.into_iter().map(|k| (k.clone(), kind_label(&k).to_string())).collect();
+    drop(tx);
+    // Names and postcodes, as the people page shows: audited as it is.
+    let read: Vec<_> = found.iter().map(|p: &PersonSummary| (p.id, p.group_id)).collect();
+    state.record_reads(&scope, &read, "found to link to a relationship").await?;
     render(Page::new(Layout::for_scope("Add a relationship", &scope, csrf), |layout| FindPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
