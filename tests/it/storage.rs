@@ -128,6 +128,15 @@ async fn both_backends_migrate_to_the_same_schema() {
             assert!(on_delete == "CASCADE" || on_delete == "SET NULL", "{table}.{column} keeps a person's row after erasure");
         }
     }
+    // Merging two people moves every row that points at the one merged
+    // away; a table `people::merge` forgot would lose them with that person.
+    let merge = include_str!("../../crates/db/src/people/write.rs");
+    let merge = &merge[merge.find("pub async fn merge").unwrap_or(0)..];
+    for (table, _, to, _) in &a {
+        if to == "people" {
+            assert!(merge.contains(&format!("\"{table}\"")) || merge.contains(&format!(" {table} ")), "people::merge moves {table}");
+        }
+    }
     // A `person_id` without a key to `people` is deleted by a trigger on
     // `people` (a derived table, where the key would slow every write), or is
     // the audit log's bare id, which erasure keeps on purpose.

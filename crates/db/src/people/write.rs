@@ -263,9 +263,22 @@ pub async fn merge(tx: &mut Tx, scope: &Scope, keep: &Person, other: &Person, no
         k,
         o
     )?;
-    // Conversations, follow-ups, assessment history, homes and door records all move; where both
-    // were assessed on a campaign, `keep`'s current level stands.
-    for table in ["person_events", "conversations", "follow_ups", "assessment_changes", "residencies", "electors", "door_knocks"] {
+    // Conversations, follow-ups, assessment history, homes, door records,
+    // signatures, needs for help and offers of it all move; where both were
+    // assessed on a campaign, `keep`'s current level stands. (A signature is
+    // one per email per petition, not per person, so two may stand.)
+    for table in [
+        "person_events",
+        "conversations",
+        "follow_ups",
+        "assessment_changes",
+        "residencies",
+        "electors",
+        "door_knocks",
+        "signatures",
+        "needs",
+        "aid_offers",
+    ] {
         execute!(tx, sqlx::AssertSqlSafe(format!("UPDATE {table} SET person_id = $1 WHERE person_id = $2")), k, o)?;
     }
     // One attendance per event: where both had one, `keep`'s stands.
