@@ -126,6 +126,9 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     assert!(page.body.contains("Offer it to ann@example.org") || page.body.contains("Offer it to"), "{}", page.body);
     let admin_audit = app.signed_in(&group, "admin@example.org", Role::Admin).await.audit(SLUG).await;
     assert!(admin_audit.body.contains("contact details of a need"), "{}", admin_audit.body);
+    let named =
+        "SELECT COUNT(*) FROM audit_log WHERE detail LIKE 'contact details of a need%' AND person_id IN (SELECT person_id FROM needs)";
+    assert_eq!(count(&app, named).await, 1, "the read names the person by id, so their own history of reads finds it");
 
     // Before it is offered them, a volunteer cannot see it at all.
     assert_eq!(ann.get(paths::need(SLUG, &need)).await.status(), StatusCode::NOT_FOUND);
@@ -168,6 +171,9 @@ async fn a_need_from_asking_to_done(app: TestApp) {
     assert!(private(&ann.get(paths::helping(SLUG)).await));
     let (_, one) = bob_api.get(&format!("needs/{need}")).await;
     assert_eq!(one.pointer("/contact/phone").and_then(|p| p.as_str()), Some(PHONE), "{one}");
+    let through_api = "SELECT COUNT(*) FROM audit_log WHERE detail LIKE 'contact details of their needs, through the API%' \
+        AND person_id IN (SELECT person_id FROM needs)";
+    assert_eq!(count(&app, through_api).await, 1, "the API's read of contact details names the person");
     let ann_api = app.api(&app.token(&group, ann_id).await);
     let (_, none) = ann_api.get("needs").await;
     assert!(!none.to_string().contains(PHONE) && !none.to_string().contains("NP22"), "{none}");

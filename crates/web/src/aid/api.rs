@@ -11,7 +11,7 @@ use axum::routing::get;
 use serde::Serialize;
 use tredegar_db::aid::offers::{self, OfferRow};
 use tredegar_db::aid::{self, NeedRow};
-use tredegar_domain::{AuditAction, NeedId};
+use tredegar_domain::NeedId;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -112,19 +112,16 @@ crate::osdi_collection!(NeedsCollection, NeedsLinks, NeedsEmbedded, "tredegar:ne
 async fn resources(state: &AppState, api: &Api, needs: &[NeedRow]) -> Result<Vec<NeedResource>, ApiError> {
     let mut tx = state.db.read().await?;
     let mut items = Vec::with_capacity(needs.len());
-    let mut shown = 0;
+    let mut read = Vec::new();
     for n in needs {
         let contact = aid::contact(&mut tx, &api.scope, n).await?;
-        shown += usize::from(contact.is_some());
+        if contact.is_some() {
+            read.push((n.person_id, api.scope.group_id()));
+        }
         items.push(NeedResource::new(api, n, contact));
     }
     drop(tx);
-    if shown > 0 {
-        let mut tx = state.db.write().await?;
-        let what = format!("contact details of {shown} needs");
-        tredegar_db::audit::record(&mut tx, &api.scope, AuditAction::View, &what, "through the API", state.clock.now()).await?;
-        tx.commit().await?;
-    }
+    api.record_reads(state, &read, "contact details of their needs, through the API").await?;
     Ok(items)
 }
 

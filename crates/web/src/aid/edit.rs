@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tredegar_db::aid;
 use tredegar_domain::aid::NeedInput;
-use tredegar_domain::{AuditAction, FieldErrors, NeedId};
+use tredegar_domain::{FieldErrors, NeedId};
 
 use super::needs::new_page;
 use crate::auth::{CsrfToken, Organiser};
@@ -24,10 +24,8 @@ pub(super) async fn form(
     let need = aid::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     let contact = aid::contact(&mut tx, &scope, &need).await?.ok_or_else(AppError::not_found)?;
     drop(tx);
-    let mut tx = state.db.write().await?;
-    let what = format!("contact details of a need ({}), to change them", need.category);
-    tredegar_db::audit::record(&mut tx, &scope, AuditAction::View, &what, &need.id.to_string(), state.clock.now()).await?;
-    tx.commit().await?;
+    let what = format!("contact details of a need ({}), to change them, need {}", need.category, need.id);
+    state.record_reads(&scope, &[(need.person_id, scope.group_id())], &what).await?;
     let yes = |b: bool| if b { "yes".to_string() } else { String::new() };
     let typed = NeedInput {
         category: need.category_id.to_string(),

@@ -12,7 +12,7 @@ use tredegar_db::aid::offers::{self, Category, Ranked};
 use tredegar_db::aid::{self, Change, Contact, NeedRow};
 use tredegar_db::conversations::Theme;
 use tredegar_domain::aid::{NeedInput, NeedSource, NeedStatus, Repeats, Timing, Urgency};
-use tredegar_domain::{AuditAction, FieldErrors, NeedId, Problem, ThemeId, UserId};
+use tredegar_domain::{FieldErrors, NeedId, Problem, ThemeId, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
@@ -221,10 +221,9 @@ async fn need_page(
     };
     drop(tx);
     if contact.is_some() {
-        let mut tx = state.db.write().await?;
-        let what = format!("contact details of a need ({})", need.category);
-        tredegar_db::audit::record(&mut tx, scope, AuditAction::View, &what, &need.id.to_string(), now).await?;
-        tx.commit().await?;
+        // Named by the person's id, so "who read my data" finds it.
+        let what = format!("contact details of a need ({}), need {}", need.category, need.id);
+        state.record_reads(scope, &[(need.person_id, scope.group_id())], &what).await?;
     }
     let mine = need.volunteer_id.is_some() && need.volunteer_id == scope.user_id();
     let moves = moves(need.status, coordinator, mine);
