@@ -280,6 +280,42 @@ async fn sweep(app: &TestApp, hours: i64) -> tredegar_db::aid::sweep::Swept {
     swept
 }
 
+/// A thousand needs, an hour old, in another group, of a kind that matches
+/// itself but that nobody there offers.
+async fn flood_of_needs(app: &TestApp) -> tredegar_domain::GroupId {
+    use tredegar_db::aid;
+    use tredegar_db::aid::offers::{self, Rules};
+    use tredegar_domain::aid::{Need, NeedSource, Repeats, Urgency};
+    let group = app.group("Other Branch", None).await;
+    let user = app.user(&group, "flood@example.org", Role::Admin).await;
+    let scope = app.scope(user, &group).await;
+    let then = chrono::Utc::now() - chrono::Duration::hours(1);
+    let mut tx = app.db.write().await.unwrap();
+    let kind = offers::add_category(&mut tx, &scope, "Anything", Rules { needs_check: false, auto_match: true }, then).await.unwrap();
+    let need = Need {
+        category: String::new(),
+        description: "Help".into(),
+        urgency: Urgency::WhenPossible,
+        from_on: None,
+        to_on: None,
+        name: "Flood".into(),
+        address: "1 Flood Street".into(),
+        postcode: tredegar_domain::Postcode::parse("postcode", "CF10 1AA").unwrap(),
+        phone: Some(tredegar_domain::Phone::parse("phone", "07700 900000").unwrap()),
+        email: None,
+        how_to_contact: String::new(),
+        asked_by: String::new(),
+        repeats: Repeats::Never,
+        same_volunteer: false,
+        involve: false,
+    };
+    for _ in 0..1000 {
+        aid::add(&mut tx, &scope, &need, kind, NeedSource::Coordinator, then).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    group.id
+}
+
 /// What happens by itself: kinds set to match themselves are offered to the
 /// best placed; an offer with no answer in a day goes to the next; needs
 /// past their last day expire; needs waiting too long are gathered, once,
@@ -312,9 +348,15 @@ async fn needs_move_on_by_themselves(app: TestApp) {
     fixing.push(("phone", "07700 900222"));
     assert_eq!(resident.post_form(paths::ask_for_help(SLUG), &fixing).await.status(), StatusCode::SEE_OTHER);
 
+    // Another group's backlog, older and never matched (it has no volunteers),
+    // does not hold up this group's sweep.
+    let flood = flood_of_needs(&app).await;
     // Matched at once, with no coordinator; repairs are not set to match themselves.
     let now = sweep(&app, 0).await;
     assert_eq!(now.offered.len(), 1, "{now:?}");
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::sql::Sql::new("DELETE FROM needs WHERE group_id = ").bind(flood).execute(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
     let (_, need, first) = now.offered[0];
     assert!(volunteers.contains(&first));
     // No answer in a day: it goes to the other, and not back to the first.

@@ -2,7 +2,8 @@
 //! need whose last day has passed expires; an offer nobody answered in
 //! the group's time goes back (as a decline); a need of a kind set to match itself is
 //! offered to the best volunteer; and needs that wait too long for anyone
-//! are gathered, once each, for the coordinators to be told.
+//! are gathered, once each, for the coordinators to be told. Each group
+//! gets its own share of a sweep, so no backlog holds up another group.
 
 use std::collections::HashMap;
 
@@ -41,15 +42,31 @@ impl Scopes {
     }
 }
 
-/// Needs in these statuses, with their groups, whose `column` is before `before`.
+/// Needs looked at in one sweep, at most, from each group.
+const PER_GROUP: i64 = 100;
+
+/// Needs in these statuses, with their groups, whose `more` holds (with
+/// `before` bound to its last placeholder): each group's oldest, at most
+/// `PER_GROUP` of them, so one group's backlog never holds up another's.
 async fn due(tx: &mut Tx, statuses: &[NeedStatus], more: &'static str, before: Option<DateTime<Utc>>) -> Result<Vec<(GroupId, NeedId)>> {
-    let mut q = Sql::new("SELECT group_id, id FROM needs WHERE status IN (");
-    q.bind_list(statuses.iter().map(|s| s.as_str())).push(")").push(more);
-    if let Some(before) = before {
-        q.bind(before);
+    let condition = |q: &mut Sql| {
+        q.push(" status IN (").bind_list(statuses.iter().map(|s| s.as_str())).push(")").push(more);
+        if let Some(before) = before {
+            q.bind(before);
+        }
+    };
+    let mut q = Sql::new("SELECT DISTINCT group_id FROM needs WHERE");
+    condition(&mut q);
+    let groups: Vec<(GroupId,)> = q.fetch_all(tx).await?;
+    let mut out = Vec::new();
+    for (group,) in groups {
+        let mut q = Sql::new("SELECT group_id, id FROM needs WHERE group_id = ");
+        q.bind(group).push(" AND");
+        condition(&mut q);
+        q.push(" ORDER BY created_at, id LIMIT ").bind(PER_GROUP);
+        out.extend(q.fetch_all::<(GroupId, NeedId)>(tx).await?);
     }
-    q.push(" ORDER BY created_at, id LIMIT 1000");
-    q.fetch_all(tx).await
+    Ok(out)
 }
 
 pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<Swept> {
