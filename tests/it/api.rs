@@ -150,6 +150,8 @@ async fn the_signup_helper_matches_by_email_then_phone(app: TestApp) {
     assert_eq!(id_of(&by_phone), id, "no email: matched by phone");
     let (_, everyone) = api.get("people").await;
     assert_eq!(everyone["total_records"], 1);
+    // Each answer is the whole record of someone perhaps known already: a read, audited by id.
+    assert_eq!(crate::helpers::audited(&app, "answered to a signup through the API").await, 4);
 }
 
 async fn put_changes_only_what_is_given(app: TestApp) {
@@ -171,6 +173,7 @@ async fn put_changes_only_what_is_given(app: TestApp) {
     assert_eq!(put["custom_fields"], json!({"rooms": "3"}));
     let (_, put) = api.put(&format!("people/{id}/"), json!({"family_name": null})).await;
     assert!(put["family_name"].is_null(), "null removes");
+    assert_eq!(crate::helpers::audited(&app, "answered to an update through the API").await, 2);
     let (s, e) = api.put("people/not-an-id", json!({})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(e["error"], "Couldn't find person with id = not-an-id");
@@ -192,6 +195,11 @@ async fn bad_api_input_names_the_field(app: TestApp) {
             "postal_addresses[0].address_lines",
         ),
         (json!({"nobody": 1}), "body"),
+        (
+            json!({"person": {"email_addresses": (0..51).map(|i| json!({"address": format!("a{i}@example.org")})).collect::<Vec<_>>()}}),
+            "email_addresses",
+        ),
+        (json!({"person": {"email_addresses": [{"address": "a@example.org"}]}, "add_tags": vec!["x"; 51]}), "add_tags"),
     ] {
         let (s, e) = api.post("people", body).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {e}");

@@ -13,7 +13,7 @@ use tredegar_db::{Scope, tags};
 use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::people::{Address, PhoneType, parse_field_name};
 use tredegar_domain::person_update::{EmailUpdate, PersonUpdate, PhoneUpdate};
-use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Role, SubscriptionStatus};
+use tredegar_domain::{Email, FieldErrors, PersonId, Phone, Postcode, Problem, Role, SubscriptionStatus};
 use utoipa::ToSchema;
 
 use super::kept::Listing;
@@ -258,6 +258,21 @@ impl PersonIn {
     /// What was sent, checked field by field: every problem at once, each
     /// naming its field. The merge rules are `PersonDetails::merge`.
     pub(crate) fn into_update(self) -> Result<PersonUpdate, FieldErrors> {
+        let mut too_many = FieldErrors::default();
+        // No person has this many; a longer list only costs the one writer.
+        let lengths = [
+            ("email_addresses", self.email_addresses.as_ref().and_then(Option::as_ref).map_or(0, Vec::len)),
+            ("phone_numbers", self.phone_numbers.as_ref().and_then(Option::as_ref).map_or(0, Vec::len)),
+            ("postal_addresses", self.postal_addresses.as_ref().and_then(Option::as_ref).map_or(0, Vec::len)),
+            ("languages_spoken", self.languages_spoken.as_ref().and_then(Option::as_ref).map_or(0, Vec::len)),
+            ("custom_fields", self.custom_fields.as_ref().map_or(0, BTreeMap::len)),
+        ];
+        for (field, n) in lengths {
+            if n > MOST_IN_A_LIST {
+                too_many.push(Problem::new(field, format!("has {n} entries: send at most {MOST_IN_A_LIST}")));
+            }
+        }
+        too_many.into_result()?;
         let mut errors = FieldErrors::default();
         let mut u = PersonUpdate::osdi();
         let name = |errors: &mut FieldErrors, field: &str, v: Option<Option<String>>| {
@@ -355,6 +370,9 @@ pub(crate) fn new_fields(scope: &Scope) -> NewFields {
     if scope.role() >= Role::Admin { NewFields::Create } else { NewFields::Refuse }
 }
 
+/// The most entries a list of a person's details (or of tags) may have in one request.
+const MOST_IN_A_LIST: usize = 50;
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SignupIn {
     person: PersonIn,
@@ -374,6 +392,11 @@ pub async fn signup(
     Json(body): Json<SignupIn>,
 ) -> Result<Response, ApiError> {
     let scope = api.organiser()?.clone();
+    for (field, tags) in [("add_tags", &body.add_tags), ("remove_tags", &body.remove_tags)] {
+        if tags.len() > MOST_IN_A_LIST {
+            return Err(Problem::new(field, format!("has {} entries: send at most {MOST_IN_A_LIST}", tags.len())).into());
+        }
+    }
     let update = body.person.into_update()?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
@@ -397,6 +420,9 @@ pub async fn signup(
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
+    // The answer is the whole record of someone who may have been known
+    // already: a read, audited as any other.
+    api.record_reads(&state, &[(person.id, person.group_id)], "answered to a signup through the API").await?;
     Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
 }
 
@@ -423,6 +449,10 @@ pub async fn update(
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
     }
+    api.record_reads(&state, &[(person.id, person.group_id)], "answered to an update through the API").await?;
+    // The answer is the whole record of someone who may have been known
+    // already: a read, audited as any other.
+    api.record_reads(&state, &[(person.id, person.group_id)], "answered to a signup through the API").await?;
     Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
 }
 
