@@ -352,7 +352,7 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
         "SELECT s.id, s.petition_id, s.person_id, s.name, s.email, s.postcode, s.comment, s.consent, s.consent_wording, s.created_at, \
          s.confirmed_at FROM signatures s JOIN people p ON p.id = s.person_id WHERE s.person_id = ",
     );
-    q.bind(person).push(" AND ");
+    q.bind(person).push(" AND s.confirmed_at IS NOT NULL AND ");
     scope.visible_people(&mut q, "p");
     q.push(" ORDER BY s.created_at DESC LIMIT 500");
     q.fetch_all(tx).await
