@@ -253,14 +253,16 @@ pub async fn person_signatures_api(
     let person: PersonId = id.parse().map_err(|_| not_found("person", &id))?;
     let page: Page = q.page();
     let mut tx = state.db.read().await?;
-    if people::get(&mut tx, &api.scope, person).await?.is_none() {
+    // Their own group, which may be a child group sharing with this one: the audit names it.
+    let Some(owner) = people::get(&mut tx, &api.scope, person).await?.map(|p| p.group_id) else {
         return Err(not_found("person", person));
-    }
+    };
     let all = petitions::of_person(&mut tx, &api.scope, person).await?;
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let shown: Vec<Signature> = page.window(all);
-    api.record_reads(&state, &people_in(&api, &shown), "a person's signatures in the API").await?;
+    let read: Vec<(PersonId, GroupId)> = if shown.is_empty() { Vec::new() } else { vec![(person, owner)] };
+    api.record_reads(&state, &read, "a person's signatures in the API").await?;
     let items = shown.iter().map(|s| SignatureResource::new(&api, s)).collect();
     Ok(axum::Json(SignaturesCollection::new(&api, &format!("people/{person}/signatures"), items, page, total)).into_response())
 }
