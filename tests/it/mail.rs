@@ -294,6 +294,10 @@ async fn overdue_follow_ups_are_emailed_once(app: TestApp, mailbox: Mailbox) {
     let f =
         NewFollowUp { person: ann.parse().unwrap(), conversation: None, assignee: admin, what: "Ask about the repairs", due_on: yesterday };
     follow_ups::add(&mut tx, &scope, &f, chrono::Utc::now()).await.unwrap();
+    // One a volunteer took on (as a caller may) for someone they may no longer see: not emailed.
+    let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let theirs = NewFollowUp { assignee: volunteer, what: "Ring Ann back", ..f };
+    follow_ups::add(&mut tx, &scope, &theirs, chrono::Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
     // The hourly job, brought forward.
     tredegar_db::jobs::run_now(&app.db, JobKind::FollowUpsDue, chrono::Utc::now()).await.unwrap();
@@ -309,6 +313,12 @@ async fn overdue_follow_ups_are_emailed_once(app: TestApp, mailbox: Mailbox) {
     tredegar_db::jobs::run_now(&app.db, JobKind::FollowUpsDue, chrono::Utc::now()).await.unwrap();
     wait_until_scheduled(&app, JobKind::FollowUpsDue).await;
     assert_eq!(mailbox.to("admin@example.org").len(), 1);
+    assert_eq!(crate::helpers::count(&app, "SELECT COUNT(*) FROM outbox WHERE to_address = 'vol@example.org'").await, 0);
+    assert_eq!(
+        crate::helpers::count(&app, "SELECT COUNT(*) FROM follow_ups WHERE reminded_at IS NULL").await,
+        0,
+        "and not looked at again"
+    );
 }
 
 /// Wait until the recurring job has run and is due again in the future.

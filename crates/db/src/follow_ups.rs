@@ -142,6 +142,10 @@ pub struct Overdue {
     pub due_on: NaiveDate,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
+    /// Whether the assignee may still see the person (an organiser, or a
+    /// volunteer assigned them). A caller who gave themselves a follow-up
+    /// while a call list was open is not emailed it once the list is closed.
+    pub seen: bool,
 }
 
 impl Overdue {
@@ -153,13 +157,14 @@ impl Overdue {
 /// Every group's follow-ups due before `today`, still open, whose assignee
 /// is still a member and has not been told; they are marked told. The job
 /// that emails them is the only reader across groups, and each assignee
-/// hears only of their own.
+/// hears only of their own, and of those only the people they may see.
 pub async fn take_overdue(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Overdue>> {
     let rows = fetch_all!(
         tx,
         Overdue,
         "SELECT f.id, f.group_id, g.slug AS group_slug, g.name AS group_name, f.assignee, u.name AS assignee_name, \
-         u.email AS assignee_email, f.what, f.due_on, p.given_name, p.family_name \
+         u.email AS assignee_email, f.what, f.due_on, p.given_name, p.family_name, \
+         (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = f.person_id AND a.user_id = f.assignee)) AS seen \
          FROM follow_ups f JOIN groups g ON g.id = f.group_id JOIN users u ON u.id = f.assignee \
          JOIN memberships m ON m.user_id = f.assignee AND m.group_id = f.group_id JOIN people p ON p.id = f.person_id \
          WHERE f.due_on < $1 AND f.done_at IS NULL AND f.reminded_at IS NULL ORDER BY f.group_id, f.assignee, f.due_on LIMIT 5000",

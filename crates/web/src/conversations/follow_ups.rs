@@ -62,7 +62,8 @@ pub async fn email_overdue(state: &AppState) -> Result<tredegar_db::jobs::Done, 
 
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    let overdue = follow_ups::take_overdue(&mut tx, now.date_naive(), now).await?;
+    let mut overdue = follow_ups::take_overdue(&mut tx, now.date_naive(), now).await?;
+    overdue.retain(|f| f.seen);
     for theirs in overdue.chunk_by(|a, b| a.group_id == b.group_id && a.assignee == b.assignee) {
         let Some(first) = theirs.first() else { continue };
         let lines: Vec<String> =
