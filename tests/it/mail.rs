@@ -294,10 +294,15 @@ async fn overdue_follow_ups_are_emailed_once(app: TestApp, mailbox: Mailbox) {
     let f =
         NewFollowUp { person: ann.parse().unwrap(), conversation: None, assignee: admin, what: "Ask about the repairs", due_on: yesterday };
     follow_ups::add(&mut tx, &scope, &f, chrono::Utc::now()).await.unwrap();
-    // One a volunteer took on (as a caller may) for someone they may no longer see: not emailed.
+    tx.commit().await.unwrap();
+    // One a volunteer took on while Ann was theirs, and Ann since taken off
+    // them: they may no longer see her, and are not emailed about her.
     let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::people::assign(&mut tx, &scope, f.person, volunteer, chrono::Utc::now()).await.unwrap();
     let theirs = NewFollowUp { assignee: volunteer, what: "Ring Ann back", ..f };
     follow_ups::add(&mut tx, &scope, &theirs, chrono::Utc::now()).await.unwrap();
+    tredegar_db::sql::Sql::new("DELETE FROM assignments").execute(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     // The hourly job, brought forward.
     tredegar_db::jobs::run_now(&app.db, JobKind::FollowUpsDue, chrono::Utc::now()).await.unwrap();
