@@ -107,9 +107,13 @@ impl Browser {
         assert!(sent.status().is_success(), "chromedriver set the network: {}", sent.text().await.unwrap_or_default());
     }
 
-    /// Tap something on a page a script redraws: found and clicked in one step.
+    /// Tap something on a page a script redraws: found and clicked in one step,
+    /// once it is on screen, as a person's finger would wait (a script's click
+    /// reaches hidden things, such as the doors list while a save is closing a door).
     pub(crate) async fn tap(&self, css: &str) {
-        let script = format!("const e = document.querySelector({css:?}); if (e) {{ e.click(); }} return e !== null;");
+        let script = format!(
+            "const e = document.querySelector({css:?}); const shown = !!e && e.getClientRects().length > 0; if (shown) {{ e.click(); }} return shown;"
+        );
         self.until(&script).await;
     }
 
