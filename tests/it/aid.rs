@@ -14,7 +14,8 @@ crate::on_both_backends!(
     a_need_from_asking_to_done,
     only_checked_volunteers_are_offered_safeguarded_help,
     distances_come_from_the_postcode_directory,
-    needs_move_on_by_themselves
+    needs_move_on_by_themselves,
+    a_backlog_does_not_hold_up_newer_needs
 );
 
 const SLUG: &str = "brookfield-estate";
@@ -283,12 +284,19 @@ async fn sweep(app: &TestApp, hours: i64) -> tredegar_db::aid::sweep::Swept {
 /// A thousand needs, an hour old, in another group, of a kind that matches
 /// itself but that nobody there offers.
 async fn flood_of_needs(app: &TestApp) -> tredegar_domain::GroupId {
+    let group = app.group("Other Branch", None).await;
+    backlog(app, &group, 1000).await;
+    group.id
+}
+
+/// `n` needs in the group, an hour old and not urgent, of a kind that
+/// matches itself but that nobody offers.
+async fn backlog(app: &TestApp, group: &tredegar_db::groups::Group, n: usize) {
     use tredegar_db::aid;
     use tredegar_db::aid::offers::{self, Rules};
     use tredegar_domain::aid::{Need, NeedSource, Repeats, Urgency};
-    let group = app.group("Other Branch", None).await;
-    let user = app.user(&group, "flood@example.org", Role::Admin).await;
-    let scope = app.scope(user, &group).await;
+    let user = app.user(group, "backlog@example.org", Role::Admin).await;
+    let scope = app.scope(user, group).await;
     let then = chrono::Utc::now() - chrono::Duration::hours(1);
     let mut tx = app.db.write().await.unwrap();
     let kind = offers::add_category(&mut tx, &scope, "Anything", Rules { needs_check: false, auto_match: true }, then).await.unwrap();
@@ -309,11 +317,54 @@ async fn flood_of_needs(app: &TestApp) -> tredegar_domain::GroupId {
         same_volunteer: false,
         involve: false,
     };
-    for _ in 0..1000 {
+    for _ in 0..n {
         aid::add(&mut tx, &scope, &need, kind, NeedSource::Coordinator, then).await.unwrap();
     }
     tx.commit().await.unwrap();
-    group.id
+}
+
+/// The estate's group, its coordinator signed in, and two kinds of help:
+/// shopping and repairs, neither matching itself yet.
+async fn shopping_and_repairs(app: &TestApp) -> (tredegar_db::groups::Group, Client, String, String) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    coordinator.get(paths::needs(SLUG)).await;
+    let shopping = category(&mut coordinator, "Shopping", false).await;
+    let repairs = category(&mut coordinator, "Repairs", false).await;
+    (group, coordinator, shopping, repairs)
+}
+
+/// Needs nobody can take, however many, do not hold up newer ones behind
+/// them in their own group: neither offers to volunteers nor the
+/// coordinators being told of needs waiting too long.
+async fn a_backlog_does_not_hold_up_newer_needs(app: TestApp) {
+    let (group, mut coordinator, shopping, repairs) = shopping_and_repairs(&app).await;
+    coordinator.post_form(paths::aid_category(SLUG, &shopping), &[("auto_match", "1")]).await;
+    let eve = app.user(&group, "eve@example.org", Role::Volunteer).await;
+    offer(&mut app.signed_in(&group, "eve@example.org", Role::Volunteer).await, &shopping).await;
+    backlog(&app, &group, 150).await;
+    // Newer than the backlog: shopping someone can do, and a repair needed today.
+    let mut resident = app.client();
+    resident.get(paths::ask_for_help(SLUG)).await;
+    for (kind, name, phone) in [(&shopping, "Huw Jones", "07700 900111"), (&repairs, "Ifan Jones", "07700 900222")] {
+        let mut asked = asking(kind, name);
+        asked.retain(|(k, _)| !["phone", "email", "urgency"].contains(k));
+        asked.extend([("phone", phone), ("urgency", "today")]);
+        assert_eq!(resident.post_form(paths::ask_for_help(SLUG), &asked).await.status(), StatusCode::SEE_OTHER);
+    }
+    // The coordinators' list pages through them all, those needed today first.
+    let first = coordinator.get(paths::needs(SLUG)).await.body;
+    assert!(first.contains("Page 1 of 2") && first.contains("Repairs</a>") && first.contains("Less urgent"), "{first}");
+    let second = coordinator.get(format!("{}?show=open&page=2", paths::needs(SLUG))).await.body;
+    assert!(second.contains("Page 2 of 2") && second.contains("Anything") && !second.contains("Repairs</a>"), "{second}");
+    // A sweep tries a hundred; those nobody could take wait behind the rest.
+    assert!(sweep(&app, 0).await.offered.is_empty());
+    let offered = sweep(&app, 0).await.offered;
+    assert_eq!(offered.iter().map(|(_, _, v)| *v).collect::<Vec<_>>(), [eve], "{offered:?}");
+    // Three hours on, the repair needed today has waited too long; the backlog (48 hours) has not.
+    let late = sweep(&app, 3).await.escalated;
+    let names: Vec<&str> = late.iter().flat_map(|(_, needs)| needs.iter().map(|n| n.category.as_str())).collect();
+    assert_eq!(names, ["Repairs"], "{late:?}");
 }
 
 /// What happens by itself: kinds set to match themselves are offered to the
@@ -321,11 +372,7 @@ async fn flood_of_needs(app: &TestApp) -> tredegar_domain::GroupId {
 /// past their last day expire; needs waiting too long are gathered, once,
 /// for the coordinators.
 async fn needs_move_on_by_themselves(app: TestApp) {
-    let group = app.group("Brookfield Estate", None).await;
-    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
-    coordinator.get(paths::needs(SLUG)).await;
-    let shopping = category(&mut coordinator, "Shopping", false).await;
-    let repairs = category(&mut coordinator, "Repairs", false).await;
+    let (group, mut coordinator, shopping, repairs) = shopping_and_repairs(&app).await;
     let page = coordinator.get(paths::needs(SLUG)).await;
     assert!(page.body.contains("Shopping: offer it to the best volunteer by itself"), "{}", page.body);
     coordinator.post_form(paths::aid_category(SLUG, &shopping), &[("auto_match", "1")]).await;

@@ -103,7 +103,8 @@ async fn the_matcher_agrees_with_each_needs_own_ranking(app: TestApp) {
 
     let mut tx = app.db.read().await.unwrap();
     let all = matching::best_for_all(&mut tx, &coordinator, 5, now, now.date_naive()).await.unwrap();
-    let open = aid::list(&mut tx, &coordinator, &[NeedStatus::New, NeedStatus::Triaged]).await.unwrap();
+    let (open, _) =
+        aid::list(&mut tx, &coordinator, &[NeedStatus::New, NeedStatus::Triaged], tredegar_db::Page::new(1, 500)).await.unwrap();
     assert_eq!(all.len(), open.len());
     assert!(all.iter().any(|b| b.offers.len() >= 2), "the data gives needs several candidates");
     for best in &all {

@@ -152,7 +152,7 @@ pub async fn run(needs: usize, volunteers: usize, sample: usize) -> anyhow::Resu
     println!("matcher: best 5 offers for {} open needs in {seconds:.2} s ({matched} with at least one)", all.len());
 
     // Each need's own ranking, as its page asks for it, over a sample.
-    let open = aid::list(&mut tx, &scope, &[NeedStatus::New]).await?;
+    let (open, _) = aid::list(&mut tx, &scope, &[NeedStatus::New], tredegar_db::Page::new(1, 500)).await?;
     let step = (open.len() / sample.max(1)).max(1);
     let picked: Vec<_> = open.iter().step_by(step).take(sample).collect();
     let timer = Instant::now();

@@ -236,16 +236,29 @@ pub async fn edit(tx: &mut Tx, scope: &Scope, id: NeedId, need: &Need, category:
     record(tx, scope, id, Some(row.status), row.status, None, &note, now).await
 }
 
-/// The group's needs in these statuses, most urgent and oldest first. Coordinators only.
-pub async fn list(tx: &mut Tx, scope: &Scope, statuses: &[NeedStatus]) -> Result<Vec<NeedRow>> {
+/// A page of the group's needs in these statuses, with how many there are:
+/// open ones most urgent and oldest first, the rest newest first.
+/// Coordinators only.
+pub async fn list(tx: &mut Tx, scope: &Scope, statuses: &[NeedStatus], page: crate::Page) -> Result<(Vec<NeedRow>, i64)> {
     if !scope.role().sees_everyone() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
+    let matching = |q: &mut Sql| {
+        q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.status IN (");
+        q.bind_list(statuses.iter().map(|s| s.as_str())).push(")");
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM needs n");
+    matching(&mut count);
+    let total = count.count(tx).await?;
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.status IN (");
-    q.bind_list(statuses.iter().map(|s| s.as_str()))
-        .push(") ORDER BY n.urgency = 'today' DESC, n.urgency = 'this_week' DESC, n.created_at, n.id LIMIT 500");
-    q.fetch_all(tx).await
+    matching(&mut q);
+    q.push(if statuses.iter().all(|s| s.open()) {
+        " ORDER BY n.urgency = 'today' DESC, n.urgency = 'this_week' DESC, n.created_at, n.id"
+    } else {
+        " ORDER BY n.modified_at DESC, n.id"
+    });
+    q.page(page);
+    Ok((q.fetch_all(tx).await?, total))
 }
 
 /// How the API's `filter` reads each field of a need.
@@ -288,15 +301,20 @@ pub async fn page(tx: &mut Tx, scope: &Scope, filter: &tredegar_domain::filter::
     Ok((q.fetch_all(tx).await?, total))
 }
 
-/// The needs whose requester said yes to hearing how to get involved,
-/// newest first: people to invite in. Coordinators only.
-pub async fn involved(tx: &mut Tx, scope: &Scope) -> Result<Vec<NeedRow>> {
+/// A page of the needs whose requester said yes to hearing how to get
+/// involved, newest first, with how many there are: people to invite in.
+/// Coordinators only.
+pub async fn involved(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<NeedRow>, i64)> {
     if !scope.role().sees_everyone() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
+    let mut count = Sql::new("SELECT COUNT(*) FROM needs n WHERE n.group_id = ");
+    count.bind(scope.group_id()).push(" AND n.involve");
+    let total = count.count(tx).await?;
     let mut q = Sql::new(SELECT);
-    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.involve ORDER BY n.created_at DESC, n.id LIMIT 500");
-    q.fetch_all(tx).await
+    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.involve ORDER BY n.created_at DESC, n.id");
+    q.page(page);
+    Ok((q.fetch_all(tx).await?, total))
 }
 
 /// The needs offered to, or taken by, the scope's own user.

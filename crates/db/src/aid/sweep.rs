@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use tredegar_domain::aid::{NeedStatus, Timing};
+use chrono::{DateTime, NaiveDate, Utc};
+use tredegar_domain::aid::{NeedStatus, Timing, Urgency};
 use tredegar_domain::{GroupId, NeedId, UserId};
 
 use super::{NeedRow, change, offers};
@@ -45,26 +45,29 @@ impl Scopes {
 /// Needs looked at in one sweep, at most, from each group.
 const PER_GROUP: i64 = 100;
 
-/// Needs in these statuses, with their groups, whose `more` holds (with
-/// `before` bound to its last placeholder): each group's oldest, at most
-/// `PER_GROUP` of them, so one group's backlog never holds up another's.
-async fn due(tx: &mut Tx, statuses: &[NeedStatus], more: &'static str, before: Option<DateTime<Utc>>) -> Result<Vec<(GroupId, NeedId)>> {
-    let condition = |q: &mut Sql| {
-        q.push(" status IN (").bind_list(statuses.iter().map(|s| s.as_str())).push(")").push(more);
-        if let Some(before) = before {
-            q.bind(before);
-        }
-    };
-    let mut q = Sql::new("SELECT DISTINCT group_id FROM needs WHERE");
-    condition(&mut q);
+/// Needs in these statuses for which `more` (given their group's timing)
+/// holds: from each group, its first `PER_GROUP` in `order`, so one group's
+/// backlog never holds up another's. `more` says exactly which are due, so
+/// needs not yet due never hold up those that are.
+async fn due(
+    tx: &mut Tx,
+    scopes: &mut Scopes,
+    statuses: &[NeedStatus],
+    more: impl Fn(&mut Sql, &Timing),
+    order: &'static str,
+) -> Result<Vec<(Scope, NeedId)>> {
+    let mut q = Sql::new("SELECT DISTINCT group_id FROM needs WHERE status IN (");
+    q.bind_list(statuses.iter().map(|s| s.as_str())).push(")");
     let groups: Vec<(GroupId,)> = q.fetch_all(tx).await?;
     let mut out = Vec::new();
     for (group,) in groups {
-        let mut q = Sql::new("SELECT group_id, id FROM needs WHERE group_id = ");
-        q.bind(group).push(" AND");
-        condition(&mut q);
-        q.push(" ORDER BY created_at, id LIMIT ").bind(PER_GROUP);
-        out.extend(q.fetch_all::<(GroupId, NeedId)>(tx).await?);
+        let Some((scope, timing)) = scopes.of(tx, group).await? else { continue };
+        let mut q = Sql::new("SELECT id FROM needs WHERE group_id = ");
+        q.bind(group).push(" AND status IN (").bind_list(statuses.iter().map(|s| s.as_str())).push(")");
+        more(&mut q, &timing);
+        q.push(" ORDER BY ").push(order).push(" LIMIT ").bind(PER_GROUP);
+        let ids: Vec<(NeedId,)> = q.fetch_all(tx).await?;
+        out.extend(ids.into_iter().map(|(id,)| (scope.clone(), id)));
     }
     Ok(out)
 }
@@ -86,37 +89,44 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
         }
     }
     // Offers nobody answered in the group's time: back to be offered again, as a decline.
-    let shortest = Duration::hours(Timing::SHORTEST_HOURS);
-    for (group, need) in due(tx, &[NeedStatus::Offered], " AND offered_at < ", Some(now - shortest)).await? {
-        let Some((scope, timing)) = scopes.of(tx, group).await? else { continue };
-        let Some(row) = super::get(tx, &scope, need).await? else { continue };
-        if row.offered_at.is_some_and(|at| now - at >= timing.answer_within()) {
-            change(tx, &scope, need, NeedStatus::Triaged, None, "no answer in time", now).await?;
-            swept.timed_out += 1;
-        }
+    let unanswered = |q: &mut Sql, timing: &Timing| {
+        q.push(" AND offered_at < ").bind(now - timing.answer_within());
+    };
+    for (scope, need) in due(tx, &mut scopes, &[NeedStatus::Offered], unanswered, "offered_at, id").await? {
+        change(tx, &scope, need, NeedStatus::Triaged, None, "no answer in time", now).await?;
+        swept.timed_out += 1;
     }
-    // Kinds that match themselves: to the best volunteer there is.
-    let waiting = " AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)";
-    for (group, need) in due(tx, &[NeedStatus::New, NeedStatus::Triaged], waiting, None).await? {
-        let Some((scope, _)) = scopes.of(tx, group).await? else { continue };
+    // Kinds that match themselves: to the best volunteer there is. Those
+    // nobody could take are tried again after the rest.
+    let matching = |q: &mut Sql, _: &Timing| {
+        q.push(" AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)");
+    };
+    let order = "match_tried_at NULLS FIRST, created_at, id";
+    for (scope, need) in due(tx, &mut scopes, &[NeedStatus::New, NeedStatus::Triaged], matching, order).await? {
         let Some(row) = super::get(tx, &scope, need).await? else { continue };
         let best = offers::candidates(tx, &scope, &row, now, today).await?.into_iter().find(|r| r.rank.is_ok());
-        if let Some(best) = best {
-            change(tx, &scope, need, NeedStatus::Offered, Some(best.user_id), "offered automatically, to the best placed", now).await?;
-            swept.offered.push((group, need, best.user_id));
+        match best {
+            Some(best) => {
+                change(tx, &scope, need, NeedStatus::Offered, Some(best.user_id), "offered automatically, to the best placed", now).await?;
+                swept.offered.push((scope.group_id(), need, best.user_id));
+            }
+            None => _ = execute!(tx, "UPDATE needs SET match_tried_at = $2 WHERE id = $1", need, now)?,
         }
     }
-    // Waiting too long for anyone: each told of once.
-    let mut late: HashMap<GroupId, Vec<NeedRow>> = HashMap::new();
-    for (group, need) in
-        due(tx, &[NeedStatus::New, NeedStatus::Triaged], " AND escalated_at IS NULL AND created_at < ", Some(now - shortest)).await?
-    {
-        let Some((scope, timing)) = scopes.of(tx, group).await? else { continue };
-        let Some(row) = super::get(tx, &scope, need).await? else { continue };
-        if now - row.created_at >= timing.escalate_after(row.urgency) {
-            execute!(tx, "UPDATE needs SET escalated_at = $2 WHERE id = $1", need, now)?;
-            late.entry(group).or_default().push(row);
+    // Waiting too long for anyone, by how urgent: each told of once.
+    let waited = |q: &mut Sql, timing: &Timing| {
+        q.push(" AND escalated_at IS NULL AND (");
+        for (i, urgency) in Urgency::ALL.iter().enumerate() {
+            q.push(if i == 0 { "(urgency = " } else { " OR (urgency = " }).bind(urgency.as_str());
+            q.push(" AND created_at < ").bind(now - timing.escalate_after(*urgency)).push(")");
         }
+        q.push(")");
+    };
+    let mut late: HashMap<GroupId, Vec<NeedRow>> = HashMap::new();
+    for (scope, need) in due(tx, &mut scopes, &[NeedStatus::New, NeedStatus::Triaged], waited, "created_at, id").await? {
+        let Some(row) = super::get(tx, &scope, need).await? else { continue };
+        execute!(tx, "UPDATE needs SET escalated_at = $2 WHERE id = $1", need, now)?;
+        late.entry(scope.group_id()).or_default().push(row);
     }
     swept.escalated = late.into_iter().collect();
     Ok(swept)

@@ -30,13 +30,27 @@ struct IndexPage {
     showing: String,
     zone: Zone,
     errors: FieldErrors,
+    page: i64,
+    pages: i64,
+    prev_label: &'static str,
+    next_label: &'static str,
 }
+
+impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?show={}&page={page}", paths::needs(&self.slug), paths::encode(&self.showing))
+    }
+}
+
+/// Needs on a page of the list.
+const PER_PAGE: i64 = 100;
 
 #[derive(Default, Deserialize)]
 pub(super) struct IndexQuery {
     /// open (the default), done, closed, or involved (said yes to getting involved).
     show: Option<String>,
     notice: Option<String>,
+    page: Option<i64>,
 }
 
 pub(super) async fn index_page(
@@ -52,8 +66,10 @@ pub(super) async fn index_page(
         "closed" => &[NeedStatus::Cancelled, NeedStatus::Expired],
         _ => &NeedStatus::OPEN,
     };
+    let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
     let mut tx = state.db.read().await?;
-    let needs = if showing == "involved" { aid::involved(&mut tx, scope).await? } else { aid::list(&mut tx, scope, statuses).await? };
+    let (needs, total) =
+        if showing == "involved" { aid::involved(&mut tx, scope, page).await? } else { aid::list(&mut tx, scope, statuses, page).await? };
     let categories = offers::categories(&mut tx, scope).await?;
     let timing = offers::timing(&mut tx, scope.group_id()).await?;
     drop(tx);
@@ -72,9 +88,14 @@ pub(super) async fn index_page(
         needs,
         categories,
         timing,
-        showing,
         zone: layout.zone(),
         errors,
+        page: page.page,
+        pages: page.total_pages(total),
+        // Open needs come most urgent first; the rest, newest first.
+        prev_label: if showing == "open" { "More urgent" } else { "Newer" },
+        next_label: if showing == "open" { "Less urgent" } else { "Older" },
+        showing,
     });
     render_form(page, has_problems)
 }
