@@ -11,7 +11,7 @@ use tredegar_web::paths;
 
 use crate::helpers::{Client, Page, TestApp, count};
 
-crate::on_both_backends!(admins_import_a_spreadsheet_through_the_web);
+crate::on_both_backends!(admins_import_a_spreadsheet_through_the_web, erasing_someone_deletes_the_uploads_that_hold_them);
 
 const SLUG: &str = "brookfield-estate";
 
@@ -151,4 +151,44 @@ async fn admins_import_a_spreadsheet_through_the_web(app: TestApp) {
     // An upload whose form did not come from Tredegar is refused.
     admin.csrf = "0".repeat(64);
     assert_eq!(admin.post_file(paths::imports(SLUG), "tenants.csv", TENANTS.as_bytes().to_vec()).await.status(), StatusCode::FORBIDDEN);
+}
+
+/// Erasure leaves no copy on disk: an upload waiting to be imported that
+/// holds the person's email or phone is deleted with them (and so cannot
+/// bring them back); one that does not hold them stays.
+async fn erasing_someone_deletes_the_uploads_that_hold_them(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let ann = api.person("Ann", "ann@example.org").await;
+    let (s, cai) =
+        api.post("people", serde_json::json!({"person": {"given_name": "Cai", "phone_numbers": [{"number": "07700 900555"}]}})).await;
+    assert_eq!(s, StatusCode::OK, "{cai}");
+    let cai = crate::helpers::id_of(&cai);
+    let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
+    let files = [
+        ("ann.csv", "Name,Email\r\nAnn,Ann <ANN@example.org>\r\nBob,bob@example.org\r\n"),
+        ("cai.csv", "Name,Mob\r\nCai,+44 7700 900555\r\n"),
+        ("dee.csv", "Name,Email\r\nDee,dee@example.org\r\n"),
+    ];
+    for (name, text) in files {
+        admin.get(paths::imports(SLUG)).await;
+        let sent = admin.post_file(paths::imports(SLUG), name, text.as_bytes().to_vec()).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let on_disk = || std::fs::read_dir(app.uploads.path().join("uploads")).map_or(0, |d| d.count());
+    assert_eq!(on_disk(), 3);
+
+    for (who, left) in [(&ann, 2), (&cai, 1)] {
+        let who: tredegar_domain::PersonId = who.parse().unwrap();
+        admin.get(paths::person_delete(SLUG, who)).await;
+        let gone = admin.post_form(paths::person_delete(SLUG, who), &[]).await;
+        assert_eq!(gone.status(), StatusCode::SEE_OTHER, "{}", gone.body);
+        let people = admin.get(gone.location.clone().unwrap()).await;
+        assert!(people.body.contains("with the files uploaded for import that held their email or phone"), "{}", people.body);
+        assert_eq!(on_disk(), left);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM import_uploads").await, left as i64);
+    }
+    let list = admin.get(paths::imports(SLUG)).await;
+    assert!(list.body.contains("dee.csv") && !list.body.contains("ann.csv") && !list.body.contains("cai.csv"), "{}", list.body);
 }

@@ -94,6 +94,13 @@ impl Layout {
                 "deleted-list" => "Deleted. The people on it are not changed.",
                 "added" => "Added.",
                 "deleted" => "Deleted. Everything about them has been removed.",
+                "deleted-with-uploads" => {
+                    "Deleted. Everything about them has been removed, with the files uploaded for import that held their email or phone."
+                }
+                "deleted-import-running" => {
+                    "Deleted. But an import running now reads a file that holds their email or phone, and may add them again: \
+                     look for them once it has finished."
+                }
                 "deleted-member" => "Removed. They can no longer see this group.",
                 "merged" => "Merged. Both histories are kept on this person.",
                 "role" => "Role changed.",

@@ -87,6 +87,14 @@ pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<Upload>> {
     q.fetch_all(tx).await
 }
 
+/// Every upload the group still keeps a file for, and its status: for
+/// erasure, which must look at all of them.
+pub async fn kept(tx: &mut Tx, scope: &Scope) -> Result<Vec<(UploadId, UploadStatus)>> {
+    let mut q = Sql::new("SELECT id, status FROM import_uploads WHERE group_id = ");
+    q.bind(scope.group_id());
+    q.fetch_all(tx).await
+}
+
 pub async fn get(tx: &mut Tx, scope: &Scope, id: UploadId) -> Result<Option<Upload>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE id = ").bind(id).push(" AND group_id = ").bind(scope.group_id());

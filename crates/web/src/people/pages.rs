@@ -18,7 +18,7 @@ use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
 use crate::tags::TagForm;
-use crate::ui::{Layout, Page, csv_stream, csv_time, render};
+use crate::ui::{Layout, Notice, Page, csv_stream, csv_time, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -32,6 +32,7 @@ pub struct ListQuery {
     tag: Option<TagId>,
     /// Everyone on this list or segment, instead of a search.
     list: Option<ListId>,
+    notice: Option<String>,
 }
 
 impl ListQuery {
@@ -124,7 +125,8 @@ pub async fn index(
     // A page of people shows their contact details: it is a sensitive read, as through the API.
     let read: Vec<_> = people.iter().map(|p| (p.id, p.group_id)).collect();
     state.record_reads(&scope, &read, "listed on the people page").await?;
-    render(Page::new(Layout::for_scope("People", &scope, csrf), |layout| IndexPage {
+    let notice = Notice { notice: q.notice.clone() };
+    render(Page::new(Layout::for_scope("People", &scope, csrf).notice(&notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         q: q.q,
@@ -364,12 +366,18 @@ pub async fn delete(
     Organiser(scope): Organiser,
     Path((_, id)): Path<(String, PersonId)>,
 ) -> Result<Response, AppError> {
-    own_person(&state, &scope, id).await?;
+    let person = own_person(&state, &scope, id).await?;
     let mut tx = state.db.write().await?;
     people::delete(&mut tx, &scope, id).await?;
     audit::record_about(&mut tx, &scope, AuditAction::Delete, id, "and everything recorded about them", state.clock.now()).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice=deleted", paths::people(scope.group_slug()))).into_response())
+    let forgotten = crate::uploads::forget(&state, &scope, &person.details).await?;
+    let notice = match forgotten {
+        f if f.in_use > 0 => "deleted-import-running",
+        f if f.deleted > 0 => "deleted-with-uploads",
+        _ => "deleted",
+    };
+    Ok(Redirect::to(&format!("{}?notice={notice}", paths::people(scope.group_slug()))).into_response())
 }
 
 /// Tag a person, making the tag if the group has none by that name.

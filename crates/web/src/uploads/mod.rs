@@ -7,14 +7,17 @@
 mod job;
 mod pages;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use tredegar_domain::UploadId;
+use tredegar_db::Scope;
+use tredegar_db::imports::uploads;
+use tredegar_domain::people::PersonDetails;
+use tredegar_domain::{Phone, UploadId};
 
-use crate::{AppState, paths};
+use crate::{AppError, AppState, paths};
 
 pub(crate) use job::{clear_old, run};
 
@@ -35,4 +38,65 @@ fn file_of(state: &AppState, id: UploadId) -> PathBuf {
 /// Where the rows it could not take, or took with a value left raw, are written.
 fn bad_rows_of(state: &AppState, id: UploadId) -> PathBuf {
     state.config.uploads_dir.join(format!("{id}.bad.csv"))
+}
+
+/// What erasing a person did to the group's uploads.
+#[derive(Debug, Default)]
+pub(crate) struct Forgotten {
+    /// Uploads deleted because a file of theirs held the person.
+    pub deleted: usize,
+    /// Uploads that hold the person but are being read now, so were not deleted.
+    pub in_use: usize,
+}
+
+/// After a person is erased: their email addresses and phone numbers are
+/// looked for in every file the group's uploads keep (a file waiting to be
+/// imported, and bad rows), and an upload holding them is deleted, so no
+/// copy of them stays on disk and a waiting import cannot bring them back.
+/// A row with only their name is not found.
+pub(crate) async fn forget(state: &AppState, scope: &Scope, person: &PersonDetails) -> Result<Forgotten, AppError> {
+    let emails: Vec<String> = person.emails.iter().map(|e| e.email.key()).collect();
+    let phones: Vec<String> = person.phones.iter().map(|p| p.phone.key().to_string()).collect();
+    let mut forgotten = Forgotten::default();
+    if emails.is_empty() && phones.is_empty() {
+        return Ok(forgotten);
+    }
+    let mut tx = state.db.read().await?;
+    let kept = uploads::kept(&mut tx, scope).await?;
+    drop(tx);
+    for (id, _) in kept {
+        let files = [file_of(state, id), bad_rows_of(state, id)];
+        let (e, p) = (emails.clone(), phones.clone());
+        // A scan that could not finish counts as finding them.
+        let found = tokio::task::spawn_blocking(move || files.iter().any(|f| holds(f, &e, &p))).await.unwrap_or(true);
+        if !found {
+            continue;
+        }
+        let mut tx = state.db.write().await?;
+        if uploads::delete(&mut tx, scope, id).await? {
+            tx.commit().await?;
+            job::remove_files(state, id).await;
+            forgotten.deleted += 1;
+        } else {
+            forgotten.in_use += 1;
+        }
+    }
+    Ok(forgotten)
+}
+
+/// Whether a CSV file has a cell holding one of these email addresses (as
+/// keys, in lower case) or phone numbers (as keys). A file that is not
+/// there holds nothing.
+fn holds(path: &Path, emails: &[String], phones: &[String]) -> bool {
+    let Ok(mut reader) = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path) else {
+        return false;
+    };
+    reader.byte_records().map_while(Result::ok).any(|record| {
+        record.iter().any(|cell| {
+            let cell = String::from_utf8_lossy(cell);
+            let lower = cell.to_lowercase();
+            emails.iter().any(|e| lower.contains(e.as_str()))
+                || Phone::parse("phone", &cell).is_ok_and(|p| phones.iter().any(|k| k == p.key()))
+        })
+    })
 }
