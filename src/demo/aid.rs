@@ -119,8 +119,8 @@ pub(super) async fn mutual_aid(
     aid::change(tx, organiser, *lift, NeedStatus::Triaged, None, "Check she can manage the car", at(1)).await?;
     // The repair: the organiser did it themselves.
     let me = organiser.user_id();
-    aid::change(tx, organiser, *repair, NeedStatus::Offered, me, "", at(12)).await?;
-    aid::change(tx, organiser, *repair, NeedStatus::Accepted, None, "", at(11)).await?;
+    aid::change(tx, organiser, *repair, NeedStatus::Offered, me, "", at(9)).await?;
+    aid::change(tx, organiser, *repair, NeedStatus::Accepted, None, "", at(8)).await?;
     aid::change(tx, organiser, *repair, NeedStatus::Done, None, "New hinge fitted", at(3)).await?;
     // The door was rotten with damp: the repair points at the landlord, and
     // the one helped said how it went and would like to get involved.

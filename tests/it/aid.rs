@@ -267,7 +267,9 @@ async fn only_checked_volunteers_are_offered_safeguarded_help(app: TestApp) {
     // Nobody records their own check.
     let org_id = app.user(&group, "org@example.org", Role::Organiser).await.to_string();
     offer(&mut coordinator, &befriending).await;
-    coordinator.get(paths::aid_volunteers(SLUG)).await;
+    let volunteers = coordinator.get(paths::aid_volunteers(SLUG)).await.body;
+    assert!(volunteers.contains("Another coordinator records your own check."), "no button that cannot work: {volunteers}");
+    assert_eq!(volunteers.matches("I have seen their safeguarding check").count(), 1, "Cai's, not their own: {volunteers}");
     let own = coordinator.post_form(paths::aid_volunteer_checked(SLUG, &org_id), &[("checked", "yes")]).await;
     assert!(own.status() == StatusCode::BAD_REQUEST && own.body.contains("another coordinator"), "{}", own.body);
 }
@@ -354,13 +356,25 @@ async fn a_backlog_does_not_hold_up_newer_needs(app: TestApp) {
     }
     // The coordinators' list pages through them all, those needed today first.
     let first = coordinator.get(paths::needs(SLUG)).await.body;
-    assert!(first.contains("Page 1 of 2") && first.contains("Repairs</a>") && first.contains("Less urgent"), "{first}");
+    assert!(first.contains("Page 1 of 2") && first.contains("Repairs</a>") && first.contains(">Next</a>"), "{first}");
     let second = coordinator.get(format!("{}?show=open&page=2", paths::needs(SLUG))).await.body;
     assert!(second.contains("Page 2 of 2") && second.contains("Anything") && !second.contains("Repairs</a>"), "{second}");
+    let past = coordinator.get(format!("{}?show=open&page=9", paths::needs(SLUG))).await.body;
+    assert!(past.contains("No needs here.") && past.contains("page=2\" rel=\"prev\""), "a way back from past the end: {past}");
+    let bogus = coordinator.get(format!("{}?show=everything", paths::needs(SLUG))).await;
+    assert!(bogus.status() == StatusCode::BAD_REQUEST && bogus.body.contains("must be open, done, closed or involved"), "{}", bogus.body);
+    let bad_page = coordinator.get(format!("{}?page=abc", paths::needs(SLUG))).await;
+    assert!(bad_page.status() == StatusCode::BAD_REQUEST && bad_page.body.contains("Page: invalid digit"), "{}", bad_page.body);
     // A sweep tries a hundred; those nobody could take wait behind the rest.
     assert!(sweep(&app, 0).await.offered.is_empty());
     let offered = sweep(&app, 0).await.offered;
     assert_eq!(offered.iter().map(|(_, _, v)| *v).collect::<Vec<_>>(), [eve], "{offered:?}");
+    // Tried, they wait an hour, or until someone changes what help they offer.
+    let tried = "SELECT COUNT(*) FROM needs WHERE match_tried_at IS NOT NULL";
+    assert_eq!(count(&app, tried).await, 150);
+    assert!(sweep(&app, 0).await.offered.is_empty());
+    offer(&mut app.signed_in(&group, "fay@example.org", Role::Volunteer).await, &repairs).await;
+    assert_eq!(count(&app, tried).await, 0);
     // Three hours on, the repair needed today has waited too long; the backlog (48 hours) has not.
     let late = sweep(&app, 3).await.escalated;
     let names: Vec<&str> = late.iter().flat_map(|(_, needs)| needs.iter().map(|n| n.category.as_str())).collect();

@@ -191,4 +191,13 @@ async fn erasing_someone_deletes_the_uploads_that_hold_them(app: TestApp) {
     }
     let list = admin.get(paths::imports(SLUG)).await;
     assert!(list.body.contains("dee.csv") && !list.body.contains("ann.csv") && !list.body.contains("cai.csv"), "{}", list.body);
+    // Deleted by hand, it is gone, and the page says so.
+    let at = format!("{}/", paths::imports(SLUG));
+    let dee = list.body.split(&format!("href=\"{at}")).nth(1).and_then(|s| s.split('"').next()).expect("a link to the upload");
+    let dee: tredegar_domain::UploadId = dee.parse().unwrap();
+    let removed = admin.post_form(paths::import_delete(SLUG, dee), &[]).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER, "{}", removed.body);
+    let list = admin.get(removed.location.unwrap()).await;
+    assert!(list.body.contains("Removed.") && !list.body.contains("dee.csv"), "{}", list.body);
+    assert_eq!(on_disk(), 0);
 }

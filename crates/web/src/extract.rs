@@ -33,9 +33,19 @@ impl From<PathRejection> for AppError {
     }
 }
 
+/// A bad value in the address names its parameter: "page: invalid digit
+/// found in string" is told as the page's problem.
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        AppError::Invalid(Problem::new("query", r.body_text()).into())
+        let text = r.body_text();
+        let said = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+        let problem = match said.split_once(": ") {
+            Some((field, what)) if !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                Problem::new(field, format!("{what} (in the address)"))
+            }
+            _ => Problem::new("address", said.to_string()),
+        };
+        AppError::Invalid(problem.into())
     }
 }
 

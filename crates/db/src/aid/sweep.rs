@@ -45,6 +45,9 @@ impl Scopes {
 /// Needs looked at in one sweep, at most, from each group.
 const PER_GROUP: i64 = 100;
 
+/// How long a need nobody could take waits before it is tried again.
+const RETRY_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
 /// Needs in these statuses for which `more` (given their group's timing)
 /// holds: from each group, its first `PER_GROUP` in `order`, so one group's
 /// backlog never holds up another's. `more` says exactly which are due, so
@@ -72,15 +75,21 @@ async fn due(
     Ok(out)
 }
 
+/// Someone changed what help they offer, or a check was seen: the group's
+/// needs nobody could take are worth trying at the next sweep.
+pub(crate) async fn retry_matching(tx: &mut Tx, group: GroupId) -> Result<()> {
+    execute!(tx, "UPDATE needs SET match_tried_at = NULL WHERE group_id = $1 AND match_tried_at IS NOT NULL", group)?;
+    Ok(())
+}
+
 pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<Swept> {
     let mut swept = Swept::default();
     let mut scopes = Scopes(HashMap::new());
     // Past their last day.
-    let mut q = Sql::new("SELECT group_id, id FROM needs WHERE status IN (");
-    q.bind_list(NeedStatus::OPEN.iter().map(|s| s.as_str())).push(") AND to_on < ").bind(today).push(" LIMIT 1000");
-    let past: Vec<(GroupId, NeedId)> = q.fetch_all(tx).await?;
-    for (group, need) in past {
-        let Some((scope, _)) = scopes.of(tx, group).await? else { continue };
+    let past = |q: &mut Sql, _: &Timing| {
+        q.push(" AND to_on < ").bind(today);
+    };
+    for (scope, need) in due(tx, &mut scopes, &NeedStatus::OPEN, past, "to_on, id").await? {
         change(tx, &scope, need, NeedStatus::Expired, None, "its last day passed", now).await?;
         swept.expired += 1;
         // One that comes round again does, even if this one was missed.
@@ -97,9 +106,11 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
         swept.timed_out += 1;
     }
     // Kinds that match themselves: to the best volunteer there is. Those
-    // nobody could take are tried again after the rest.
+    // nobody could take are tried again after the rest, an hour on, or as
+    // soon as someone changes what help they offer.
     let matching = |q: &mut Sql, _: &Timing| {
         q.push(" AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)");
+        q.push(" AND (match_tried_at IS NULL OR match_tried_at < ").bind(now - RETRY_AFTER).push(")");
     };
     let order = "match_tried_at NULLS FIRST, created_at, id";
     for (scope, need) in due(tx, &mut scopes, &[NeedStatus::New, NeedStatus::Triaged], matching, order).await? {

@@ -306,8 +306,11 @@ impl OfferInput {
         if self.categories.is_empty() && !self.paused {
             errors.push(Problem::new("categories", "choose at least one kind of help, or pause your offer"));
         }
-        let postcode =
-            errors.check(if self.postcode.trim().is_empty() { Ok(None) } else { Postcode::parse("postcode", &self.postcode).map(Some) });
+        let postcode = errors.check(if self.postcode.trim().is_empty() {
+            Ok(None)
+        } else {
+            Postcode::parse("postcode", &self.postcode).and_then(|p| crate::import::plausible(p, false)).map(Some)
+        });
         let radius_km = errors.check(number("radius_km", &self.radius_km, 1..=50, 3));
         let mut days = 0;
         for d in &self.days {

@@ -217,9 +217,9 @@ pub fn plausible(p: Postcode, uk: bool) -> Result<Postcode, crate::Problem> {
     let key = p.key();
     let district = crate::contact::postcode_district(&key);
     if !key.chars().any(|c| c.is_ascii_digit()) {
-        Err(crate::Problem::new("postcode", "has no digit"))
+        Err(crate::Problem::new("postcode", "is not a postcode, such as NP22 3AB (it has no digit)"))
     } else if uk && district == key {
-        Err(crate::Problem::new("postcode", "is not a whole UK postcode"))
+        Err(crate::Problem::new("postcode", "is not a whole UK postcode, such as NP22 3AB"))
     } else {
         Ok(p)
     }

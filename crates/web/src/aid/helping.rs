@@ -149,6 +149,8 @@ struct VolunteersPage {
     zone: crate::ui::Zone,
     offers: Vec<OfferRow>,
     categories: Vec<Category>,
+    /// The coordinator looking: another must record their own check.
+    me: Option<tredegar_domain::UserId>,
 }
 
 impl VolunteersPage {
@@ -174,6 +176,7 @@ pub(super) async fn volunteers(
         zone: layout.zone(),
         offers,
         categories,
+        me: scope.user_id(),
     }))
 }
 

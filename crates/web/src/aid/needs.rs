@@ -32,8 +32,6 @@ struct IndexPage {
     errors: FieldErrors,
     page: i64,
     pages: i64,
-    prev_label: &'static str,
-    next_label: &'static str,
 }
 
 impl IndexPage {
@@ -64,7 +62,8 @@ pub(super) async fn index_page(
     let statuses: &[NeedStatus] = match showing.as_str() {
         "done" => &[NeedStatus::Done],
         "closed" => &[NeedStatus::Cancelled, NeedStatus::Expired],
-        _ => &NeedStatus::OPEN,
+        "open" | "involved" => &NeedStatus::OPEN,
+        _ => return Err(Problem::new("show", "must be open, done, closed or involved").into()),
     };
     let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
     let mut tx = state.db.read().await?;
@@ -92,9 +91,6 @@ pub(super) async fn index_page(
         errors,
         page: page.page,
         pages: page.total_pages(total),
-        // Open needs come most urgent first; the rest, newest first.
-        prev_label: if showing == "open" { "More urgent" } else { "Newer" },
-        next_label: if showing == "open" { "Less urgent" } else { "Older" },
         showing,
     });
     render_form(page, has_problems)

@@ -15,8 +15,8 @@ use tredegar_domain::{AuditAction, FieldErrors, Problem, UploadId};
 
 use super::{bad_rows_of, file_of};
 use crate::auth::{Admin, CsrfToken};
-use crate::extract::{Form, Path};
-use crate::ui::{Layout, Page, Zone, csv_headers, render_form};
+use crate::extract::{Form, Path, Query};
+use crate::ui::{Layout, Notice, Page, Zone, csv_headers, render_form};
 use crate::{AppError, AppState, paths};
 
 /// Rows of the file shown beside its columns.
@@ -33,12 +33,12 @@ struct IndexPage {
     zone: Zone,
 }
 
-async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, errors: FieldErrors) -> Result<Response, AppError> {
+async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, notice: &Notice, errors: FieldErrors) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let uploads = uploads::list(&mut tx, scope).await?;
     drop(tx);
     let has_problems = !errors.is_empty();
-    let page = Page::new(Layout::for_scope("Import people", scope, csrf), |layout| IndexPage {
+    let page = Page::new(Layout::for_scope("Import people", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         uploads,
@@ -49,8 +49,13 @@ async fn index_page(state: &AppState, scope: &Scope, csrf: CsrfToken, errors: Fi
     render_form(page, has_problems)
 }
 
-pub(super) async fn index(State(state): State<AppState>, Admin(scope): Admin, csrf: CsrfToken) -> Result<Response, AppError> {
-    index_page(&state, &scope, csrf, FieldErrors::default()).await
+pub(super) async fn index(
+    State(state): State<AppState>,
+    Admin(scope): Admin,
+    csrf: CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Result<Response, AppError> {
+    index_page(&state, &scope, csrf, &notice, FieldErrors::default()).await
 }
 
 /// Take the file, streamed to disk, at most `import_max_bytes`. A file that
@@ -68,19 +73,19 @@ pub(super) async fn upload(
         Err(e) => {
             let _ = tokio::fs::remove_file(&path).await;
             return match e {
-                AppError::Invalid(errors) => index_page(&state, &scope, csrf, errors).await,
+                AppError::Invalid(errors) => index_page(&state, &scope, csrf, &Notice::default(), errors).await,
                 other => Err(other),
             };
         }
     };
     let Some((name, size)) = kept else {
         let errors = Problem::new("file", "choose a CSV file to upload").into();
-        return index_page(&state, &scope, csrf, errors).await;
+        return index_page(&state, &scope, csrf, &Notice::default(), errors).await;
     };
     if let Err(e) = crate::imports::peek(&path, 1) {
         let _ = tokio::fs::remove_file(&path).await;
         let errors = Problem::new("file", format!("{e:#}")).into();
-        return index_page(&state, &scope, csrf, errors).await;
+        return index_page(&state, &scope, csrf, &Notice::default(), errors).await;
     }
     let mut tx = state.db.write().await?;
     let added = match uploads::add(&mut tx, &scope, id, &name, size, state.clock.now()).await {
