@@ -242,9 +242,22 @@ async fn help_points_to_shared_problems_and_counts_on_the_ladder(app: TestApp) {
     let card = v.follow(&done).await;
     assert!(card.body.contains("How did we do?") && card.body.contains(&paths::help_feedback(SLUG)), "{}", card.body);
     let code = card.body.split("class=\"code\"><strong>").nth(1).unwrap().split('<').next().unwrap().to_string();
-    let said = app.client().post_form(paths::help_feedback(SLUG), &[("code", &code), ("how", "partly")]).await;
+    let said = app.client().post_form(paths::help_feedback(SLUG), &[("code", &code), ("how", "partly"), ("involve", "yes")]).await;
     assert_eq!(said.status(), StatusCode::SEE_OTHER, "{}", said.body);
-    assert!(admin.get(paths::need(SLUG, &need)).await.body.contains("by a card a member left with them"));
+    // Ann held the card, so its yes to getting involved waits for a coordinator to confirm it.
+    let page = admin.get(paths::need(SLUG, &need)).await;
+    assert!(page.body.contains("by a card a member left with them"), "{}", page.body);
+    assert!(page.body.contains("on a card the volunteer held: confirm it with them"), "{}", page.body);
+    let unconfirmed = format!("{}?show=involved", paths::needs(SLUG));
+    assert!(admin.get(&unconfirmed).await.body.contains("(to confirm with them)"));
+    v.get(paths::helping(SLUG)).await;
+    let by_ann = v.post_form(paths::need_involve_confirmed(SLUG, &need), &[]).await;
+    assert_eq!(by_ann.status(), StatusCode::NOT_FOUND, "the volunteer who held the card cannot confirm it: {}", by_ann.body);
+    admin.get(paths::need(SLUG, &need)).await;
+    let confirmed = admin.post_form(paths::need_involve_confirmed(SLUG, &need), &[]).await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert!(!admin.get(&unconfirmed).await.body.contains("(to confirm with them)"));
+    assert!(!admin.get(paths::need(SLUG, &need)).await.body.contains("They confirmed it to me"));
     let placed =
         count(&app, "SELECT COUNT(*) FROM ladder_placements l JOIN aid_offers o ON o.person_id = l.person_id WHERE l.rung_id IS NOT NULL")
             .await;
@@ -260,6 +273,14 @@ async fn help_points_to_shared_problems_and_counts_on_the_ladder(app: TestApp) {
     assert!(status == StatusCode::BAD_REQUEST && bad.to_string().contains("colour"), "{bad}");
     let (_, offers) = api.get("offers?per_page=1").await;
     assert_eq!(offers["total_records"].as_i64(), Some(1), "{offers}");
+    // Anyone can type a known phone into the public form: that yes waits too, and says so on the timeline.
+    resident.get(paths::ask_for_help(SLUG)).await;
+    let again =
+        resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("repeats", "never"), ("email", ""), ("involve", "yes")])).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER, "{}", again.body);
+    assert!(admin.get(&unconfirmed).await.body.contains("(to confirm with them)"));
+    let timeline = "SELECT COUNT(*) FROM person_events WHERE summary LIKE '%the form said yes%(to confirm with them)%'";
+    assert_eq!(count(&app, timeline).await, 1);
     // Erasing a person takes their needs' issues too.
     let scope = app.scope(app.user(&group, "org@example.org", Role::Admin).await, &group).await;
     let mut tx = app.db.write().await.unwrap();

@@ -230,6 +230,7 @@ paths! {
     NEED_EDIT, need_edit = "/g/{slug}/needs/{id}/edit" (slug, id);
     NEED_THEMES, need_themes = "/g/{slug}/needs/{id}/themes" (slug, id);
     NEED_REPEATS, need_repeats = "/g/{slug}/needs/{id}/repeats" (slug, id);
+    NEED_INVOLVE_CONFIRMED, need_involve_confirmed = "/g/{slug}/needs/{id}/involve-confirmed" (slug, id);
     /// A feedback card to print or read out (the code is in the query), and
     /// a coordinator making a new one for a need.
     FEEDBACK_CARD, feedback_card = "/g/{slug}/needs/card" (slug);

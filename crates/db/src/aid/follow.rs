@@ -102,7 +102,8 @@ pub async fn give_feedback(tx: &mut Tx, scope: &Scope, need: NeedId, said: &Feed
     let n = execute!(
         tx,
         "UPDATE needs SET feedback = $3, feedback_note = $4, feedback_at = $5, involve = involve OR $6, \
-         involve_wording = CASE WHEN $6 THEN $7 ELSE involve_wording END, feedback_by_card = $8 \
+         involve_wording = CASE WHEN $6 THEN $7 ELSE involve_wording END, feedback_by_card = $8, \
+         involve_confirmed = CASE WHEN $6 AND NOT involve THEN NOT $8 ELSE involve_confirmed END \
          WHERE id = $1 AND group_id = $2 AND status = 'done' AND feedback IS NULL",
         need,
         scope.group_id(),
@@ -120,10 +121,29 @@ pub async fn give_feedback(tx: &mut Tx, scope: &Scope, need: NeedId, said: &Feed
     let person = scalar!(tx, tredegar_domain::PersonId, "SELECT person_id FROM needs WHERE id = $1", need)?.ok_or(DbError::NotFound)?;
     let by = if said.by_card { "by a card left with them" } else { "by the emailed link" };
     let mut line = format!("Said how the help went ({by}): {}", said.how.label().to_lowercase());
-    if said.involve {
+    if said.involve && said.by_card {
+        // The volunteer held the card, so the yes waits to be confirmed with them.
+        line.push_str(", and the card said yes to hearing how to get involved (to confirm with them)");
+    } else if said.involve {
         line.push_str(", and said yes to hearing how to get involved");
     }
     crate::people::add_event(tx, scope, person, HistoryKind::Aid, &line, now).await
+}
+
+/// A coordinator confirmed with the person their yes to hearing how to get involved.
+pub async fn confirm_involve(tx: &mut Tx, scope: &Scope, need: &NeedRow, now: DateTime<Utc>) -> Result<()> {
+    if !scope.role().sees_everyone() || !need.involve {
+        return Err(DbError::NotFound);
+    }
+    execute!(
+        tx,
+        "UPDATE needs SET involve_confirmed = TRUE, modified_at = $3 WHERE id = $1 AND group_id = $2",
+        need.id,
+        scope.group_id(),
+        now
+    )?;
+    let line = "Confirmed they would like to hear how to get involved";
+    crate::people::add_event(tx, scope, need.person_id, HistoryKind::Aid, line, now).await
 }
 
 /// The next of a need that repeats, made when one is done or expired.
@@ -241,4 +261,20 @@ pub async fn set_themes(tx: &mut Tx, scope: &Scope, need: &NeedRow, themes: &[Th
         q.push(", ").bind(need.district.as_str());
     })
     .await
+}
+
+/// A page of the needs whose requester said yes to hearing how to get
+/// involved, newest first, with how many there are: people to invite in.
+/// Coordinators only.
+pub async fn involved(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<NeedRow>, i64)> {
+    if !scope.role().sees_everyone() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut count = Sql::new("SELECT COUNT(*) FROM needs n WHERE n.group_id = ");
+    count.bind(scope.group_id()).push(" AND n.involve");
+    let total = count.count(tx).await?;
+    let mut q = Sql::new(super::SELECT);
+    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.involve ORDER BY n.created_at DESC, n.id");
+    q.page(page);
+    Ok((q.fetch_all(tx).await?, total))
 }

@@ -65,6 +65,9 @@ pub struct NeedRow {
     pub feedback_at: Option<DateTime<Utc>>,
     /// Said yes to hearing how to get involved.
     pub involve: bool,
+    /// That yes came by a way that proves who said it, or a coordinator
+    /// has confirmed it with them.
+    pub involve_confirmed: bool,
 }
 
 impl NeedRow {
@@ -87,7 +90,7 @@ pub struct Contact {
 
 pub(crate) const SELECT: &str = "SELECT n.id, n.person_id, TRIM(COALESCE(p.given_name, '') || ' ' || COALESCE(p.family_name, '')) AS person_name, n.category_id, c.name AS category, c.needs_check, n.description, n.urgency, n.from_on, \
      n.to_on, n.district, n.area_id, n.latitude, n.longitude, n.status, n.volunteer_id, u.name AS volunteer_name, n.offered_at, n.escalated_at, n.source, n.created_at, \
-     n.modified_at, n.repeats, n.series_id, n.same_volunteer, n.feedback, n.feedback_note, n.feedback_by_card, n.feedback_at, n.involve FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
+     n.modified_at, n.repeats, n.series_id, n.same_volunteer, n.feedback, n.feedback_note, n.feedback_by_card, n.feedback_at, n.involve, n.involve_confirmed FROM needs n JOIN aid_categories c ON c.id = n.category_id JOIN people p ON p.id = n.person_id \
      LEFT JOIN users u ON u.id = n.volunteer_id";
 
 /// Record a need, making (or finding) the person who needs the help through
@@ -102,7 +105,7 @@ pub async fn add(
     now: DateTime<Utc>,
 ) -> Result<NeedId> {
     let who = Who { name: &need.name, email: need.email.as_ref(), phone: need.phone.as_ref(), postcode: Some(&need.postcode) };
-    let person = person_of(tx, scope, who, "Asked for help", now).await?;
+    let (person, known) = person_of(tx, scope, who, "Asked for help", now).await?;
     let id = NeedId::new();
     execute!(
         tx,
@@ -118,10 +121,17 @@ pub async fn add(
         now
     )?;
     write(tx, scope, id, need, category, now).await?;
+    // Anyone can type a known person's phone into the public form: their yes waits to be confirmed.
+    let unproven = need.involve && known && source == NeedSource::Form;
+    if unproven {
+        execute!(tx, "UPDATE needs SET involve_confirmed = FALSE WHERE id = $1", id)?;
+    }
     record(tx, scope, id, None, NeedStatus::New, None, source.words(), now).await?;
     let category_name = scalar!(tx, String, "SELECT name FROM aid_categories WHERE id = $1", category)?.unwrap_or_default();
     let mut said = format!("Asked for help: {category_name}");
-    if need.involve {
+    if unproven {
+        said.push_str(", and the form said yes to hearing how to get involved (to confirm with them)");
+    } else if need.involve {
         said.push_str(", and said yes to hearing how to get involved");
     }
     people::add_event(tx, scope, person, HistoryKind::Aid, &said, now).await?;
@@ -139,7 +149,8 @@ async fn write(tx: &mut Tx, scope: &Scope, id: NeedId, need: &Need, category: Ai
         "UPDATE needs SET category_id = $3, description = $4, urgency = $5, from_on = $6, to_on = $7, contact_name = $8, address = $9, \
          phone = $10, email = $11, how_to_contact = $12, asked_by = $13, postcode = $14, district = $15, latitude = $16, longitude = $17, \
          repeats = $18, series_id = CASE WHEN $18 = 'never' THEN series_id ELSE COALESCE(series_id, id) END, same_volunteer = $19, \
-         involve = $20, involve_wording = CASE WHEN $20 AND involve THEN involve_wording ELSE $21 END, modified_at = $22 \
+         involve = $20, involve_wording = CASE WHEN $20 AND involve THEN involve_wording ELSE $21 END, \
+         involve_confirmed = CASE WHEN $20 AND involve THEN involve_confirmed ELSE TRUE END, modified_at = $22 \
          WHERE id = $1 AND group_id = $2",
         id,
         scope.group_id(),
@@ -175,11 +186,12 @@ pub(crate) struct Who<'a> {
     pub postcode: Option<&'a Postcode>,
 }
 
-/// Their record in the group: one already known by the email or phone
-/// given, kept as it is, or a new one through the one upsert.
-pub(crate) async fn person_of(tx: &mut Tx, scope: &Scope, who: Who<'_>, why: &str, now: DateTime<Utc>) -> Result<PersonId> {
+/// Their record in the group, and whether it was already known: one
+/// known by the email or phone given, kept as it is, or a new one through
+/// the one upsert.
+pub(crate) async fn person_of(tx: &mut Tx, scope: &Scope, who: Who<'_>, why: &str, now: DateTime<Utc>) -> Result<(PersonId, bool)> {
     Ok(match people::find_match(tx, scope, who.email, who.phone).await? {
-        Some(id) => id,
+        Some(id) => (id, true),
         None => {
             let (given, family) = match who.name.rsplit_once(' ') {
                 Some((given, family)) => (given.to_string(), Some(family.to_string())),
@@ -196,7 +208,7 @@ pub(crate) async fn person_of(tx: &mut Tx, scope: &Scope, who: Who<'_>, why: &st
                 addresses: who.postcode.map(|p| vec![Address { postcode: Some(p.clone()), primary: true, ..Default::default() }]),
                 ..PersonUpdate::default()
             };
-            people::upsert(tx, scope, update, NewFields::Refuse, why, now).await?.id
+            (people::upsert(tx, scope, update, NewFields::Refuse, why, now).await?.id, false)
         }
     })
 }
@@ -298,22 +310,6 @@ pub async fn page(tx: &mut Tx, scope: &Scope, filter: &tredegar_domain::filter::
     let mut q = Sql::new(SELECT);
     matching(&mut q)?;
     q.push(" ORDER BY n.created_at DESC, n.id").page(page);
-    Ok((q.fetch_all(tx).await?, total))
-}
-
-/// A page of the needs whose requester said yes to hearing how to get
-/// involved, newest first, with how many there are: people to invite in.
-/// Coordinators only.
-pub async fn involved(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<NeedRow>, i64)> {
-    if !scope.role().sees_everyone() {
-        return Ok((Vec::new(), 0));
-    }
-    let mut count = Sql::new("SELECT COUNT(*) FROM needs n WHERE n.group_id = ");
-    count.bind(scope.group_id()).push(" AND n.involve");
-    let total = count.count(tx).await?;
-    let mut q = Sql::new(SELECT);
-    q.push(" WHERE n.group_id = ").bind(scope.group_id()).push(" AND n.involve ORDER BY n.created_at DESC, n.id");
-    q.page(page);
     Ok((q.fetch_all(tx).await?, total))
 }
 

@@ -202,7 +202,7 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
     let email = tredegar_domain::Email::parse("email", &email).ok();
     let who = super::Who { name: &name, email: email.as_ref(), phone: None, postcode: offer.postcode.as_ref() };
     let person = match email {
-        Some(_) => Some(super::person_of(tx, scope, who, "Offered to help", now).await?),
+        Some(_) => Some(super::person_of(tx, scope, who, "Offered to help", now).await?.0),
         None => None,
     };
     execute!(

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::NEED_EDIT, get(edit::form).post(edit::save))
         .route(paths::NEED_THEMES, post(needs::set_themes))
         .route(paths::NEED_REPEATS, post(needs::stop_repeating))
+        .route(paths::NEED_INVOLVE_CONFIRMED, post(needs::confirm_involve))
         .route(paths::FEEDBACK_CARD, get(follow::card))
         .route(paths::NEED_CARD, post(follow::new_card))
         .route(paths::AID_CATEGORIES, post(kinds::add_category))

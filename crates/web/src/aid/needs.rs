@@ -67,8 +67,11 @@ pub(super) async fn index_page(
     };
     let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
     let mut tx = state.db.read().await?;
-    let (needs, total) =
-        if showing == "involved" { aid::involved(&mut tx, scope, page).await? } else { aid::list(&mut tx, scope, statuses, page).await? };
+    let (needs, total) = if showing == "involved" {
+        follow::involved(&mut tx, scope, page).await?
+    } else {
+        aid::list(&mut tx, scope, statuses, page).await?
+    };
     let categories = offers::categories(&mut tx, scope).await?;
     let timing = offers::timing(&mut tx, scope.group_id()).await?;
     drop(tx);
@@ -447,6 +450,20 @@ pub(super) async fn stop_repeating(
     let mut tx = state.db.write().await?;
     let need = aid::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     follow::stop_repeating(&mut tx, &scope, &need, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::need(scope.group_slug(), id))).into_response())
+}
+
+/// The person confirmed, to a coordinator, the yes to getting involved that
+/// came by the public form or a card.
+pub(super) async fn confirm_involve(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, NeedId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let need = aid::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    follow::confirm_involve(&mut tx, &scope, &need, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::need(scope.group_slug(), id))).into_response())
 }
