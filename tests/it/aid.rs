@@ -278,7 +278,7 @@ async fn only_checked_volunteers_are_offered_safeguarded_help(app: TestApp) {
 async fn sweep(app: &TestApp, hours: i64) -> tredegar_db::aid::sweep::Swept {
     let now = chrono::Utc::now() + chrono::Duration::hours(hours);
     let mut tx = app.db.write().await.unwrap();
-    let swept = tredegar_db::aid::sweep::sweep(&mut tx, now.date_naive(), now).await.unwrap();
+    let swept = tredegar_db::aid::sweep::sweep(&mut tx, now).await.unwrap();
     tx.commit().await.unwrap();
     swept
 }
@@ -379,6 +379,20 @@ async fn a_backlog_does_not_hold_up_newer_needs(app: TestApp) {
     let late = sweep(&app, 3).await.escalated;
     let names: Vec<&str> = late.iter().flat_map(|(_, needs)| needs.iter().map(|n| n.category.as_str())).collect();
     assert_eq!(names, ["Repairs"], "{late:?}");
+    // The job itself sweeps each group apart, and tells the volunteer of a new one.
+    let mut asked = asking(&shopping, "Jac Jones");
+    asked.retain(|(k, _)| !["phone", "email"].contains(k));
+    asked.push(("phone", "07700 900333"));
+    assert_eq!(resident.post_form(paths::ask_for_help(SLUG), &asked).await.status(), StatusCode::SEE_OTHER);
+    tredegar_db::jobs::run_now(&app.db, tredegar_domain::jobs::JobKind::AidSweep, chrono::Utc::now()).await.unwrap();
+    let told = "SELECT COUNT(*) FROM outbox WHERE kind = 'need_offered' AND to_address = 'eve@example.org'";
+    for _ in 0..200 {
+        if count(&app, told).await > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(&app, told).await, 1, "Eve is told of the need the job offered her");
 }
 
 /// What happens by itself: kinds set to match themselves are offered to the
@@ -397,9 +411,9 @@ async fn needs_move_on_by_themselves(app: TestApp) {
     }
     let mut resident = app.client();
     resident.get(paths::ask_for_help(SLUG)).await;
-    // Its last day is the day 26 hours from now, so the sweeps at 25 and 26
+    // Its last day is the group's day (London) 26 hours from now, so the sweeps at 25 and 26
     // hours fall within it, whatever the time of day, and the one at 50 after it.
-    let last_day = (chrono::Utc::now() + chrono::Duration::hours(26)).date_naive().to_string();
+    let last_day = (chrono::Utc::now() + chrono::Duration::hours(26)).with_timezone(&chrono_tz::Europe::London).date_naive().to_string();
     let mut ending = asking(&shopping, "Huw Jones");
     ending.retain(|(k, _)| *k != "phone" && *k != "email");
     ending.extend([("phone", "07700 900111"), ("to_on", last_day.as_str())]);

@@ -303,7 +303,7 @@ async fn a_weekly_need_comes_round_when_one_is_missed(app: TestApp) {
     resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("from_on", &from), ("to_on", &to)])).await;
     let later = chrono::Utc::now() + chrono::Duration::days(3);
     let mut tx = app.db.write().await.unwrap();
-    let swept = tredegar_db::aid::sweep::sweep(&mut tx, later.date_naive(), later).await.unwrap();
+    let swept = tredegar_db::aid::sweep::sweep(&mut tx, later).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(swept.expired, 1);
     let next = (today + chrono::Duration::days(7)).to_string();
@@ -350,7 +350,7 @@ async fn a_group_sets_how_long_needs_wait(app: TestApp) {
         async move {
             let at = chrono::Utc::now() + chrono::Duration::hours(hours);
             let mut tx = db.write().await.unwrap();
-            let swept = tredegar_db::aid::sweep::sweep(&mut tx, at.date_naive(), at).await.unwrap();
+            let swept = tredegar_db::aid::sweep::sweep(&mut tx, at).await.unwrap();
             tx.commit().await.unwrap();
             swept
         }

@@ -3,18 +3,17 @@
 //! the group's time goes back (as a decline); a need of a kind set to match itself is
 //! offered to the best volunteer; and needs that wait too long for anyone
 //! are gathered, once each, for the coordinators to be told. Each group
-//! gets its own share of a sweep, so no backlog holds up another group.
+//! is swept on its own (the job commits each apart), on its own day, and
+//! takes at most `PER_GROUP` needs a step, so no group holds up another.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use tredegar_domain::aid::{NeedStatus, Timing, Urgency};
+use chrono::{DateTime, Utc};
+use tredegar_domain::aid::{NeedStatus, Urgency};
 use tredegar_domain::{GroupId, NeedId, UserId};
 
 use super::{NeedRow, change, offers};
 use crate::{Result, Scope, Sql, Tx};
 
-/// What one sweep did, for the emails and the log.
+/// What a sweep did, for the emails and the log.
 #[derive(Debug, Default)]
 pub struct Swept {
     pub expired: usize,
@@ -25,71 +24,68 @@ pub struct Swept {
     pub escalated: Vec<(GroupId, Vec<NeedRow>)>,
 }
 
-/// Each group's coordinating scope and how long its needs may wait, read once a sweep.
-struct Scopes(HashMap<GroupId, Option<(Scope, Timing)>>);
-
-impl Scopes {
-    async fn of(&mut self, tx: &mut Tx, group: GroupId) -> Result<Option<(Scope, Timing)>> {
-        if let Some(s) = self.0.get(&group) {
-            return Ok(s.clone());
-        }
-        let found = match Scope::for_coordinating(tx, group).await? {
-            Some(scope) => Some((scope, offers::timing(tx, group).await?)),
-            None => None,
-        };
-        self.0.insert(group, found.clone());
-        Ok(found)
+impl Swept {
+    /// Count in another group's share.
+    pub fn add(&mut self, more: Swept) {
+        self.expired += more.expired;
+        self.timed_out += more.timed_out;
+        self.offered.extend(more.offered);
+        self.escalated.extend(more.escalated);
     }
 }
 
-/// Needs looked at in one sweep, at most, from each group.
+/// Needs looked at in one sweep, at most, from each group at each step.
 const PER_GROUP: i64 = 100;
 
 /// How long a need nobody could take waits before it is tried again.
 const RETRY_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
-/// Needs in these statuses for which `more` (given their group's timing)
-/// holds: from each group, its first `PER_GROUP` in `order`, so one group's
-/// backlog never holds up another's. `more` says exactly which are due, so
-/// needs not yet due never hold up those that are.
+/// The groups with open needs: those a sweep may move on.
+pub async fn groups(tx: &mut Tx) -> Result<Vec<GroupId>> {
+    let mut q = Sql::new("SELECT DISTINCT group_id FROM needs WHERE status IN (");
+    q.bind_list(NeedStatus::OPEN.iter().map(|s| s.as_str())).push(")");
+    Ok(q.fetch_all::<(GroupId,)>(tx).await?.into_iter().map(|(g,)| g).collect())
+}
+
+/// Every group's share of a sweep, in the one transaction.
+pub async fn sweep(tx: &mut Tx, now: DateTime<Utc>) -> Result<Swept> {
+    let mut swept = Swept::default();
+    for group in groups(tx).await? {
+        swept.add(sweep_group(tx, group, now).await?);
+    }
+    Ok(swept)
+}
+
+/// The group's first `PER_GROUP` needs in these statuses, in `order`, for
+/// which `more` holds: it says exactly which are due, so needs not yet due
+/// never hold up those that are.
 async fn due(
     tx: &mut Tx,
-    scopes: &mut Scopes,
+    group: GroupId,
     statuses: &[NeedStatus],
-    more: impl Fn(&mut Sql, &Timing),
+    more: impl FnOnce(&mut Sql),
     order: &'static str,
-) -> Result<Vec<(Scope, NeedId)>> {
-    let mut q = Sql::new("SELECT DISTINCT group_id FROM needs WHERE status IN (");
-    q.bind_list(statuses.iter().map(|s| s.as_str())).push(")");
-    let groups: Vec<(GroupId,)> = q.fetch_all(tx).await?;
-    let mut out = Vec::new();
-    for (group,) in groups {
-        let Some((scope, timing)) = scopes.of(tx, group).await? else { continue };
-        let mut q = Sql::new("SELECT id FROM needs WHERE group_id = ");
-        q.bind(group).push(" AND status IN (").bind_list(statuses.iter().map(|s| s.as_str())).push(")");
-        more(&mut q, &timing);
-        q.push(" ORDER BY ").push(order).push(" LIMIT ").bind(PER_GROUP);
-        let ids: Vec<(NeedId,)> = q.fetch_all(tx).await?;
-        out.extend(ids.into_iter().map(|(id,)| (scope.clone(), id)));
-    }
-    Ok(out)
+) -> Result<Vec<NeedId>> {
+    let mut q = Sql::new("SELECT id FROM needs WHERE group_id = ");
+    q.bind(group).push(" AND status IN (").bind_list(statuses.iter().map(|s| s.as_str())).push(")");
+    more(&mut q);
+    q.push(" ORDER BY ").push(order).push(" LIMIT ").bind(PER_GROUP);
+    Ok(q.fetch_all::<(NeedId,)>(tx).await?.into_iter().map(|(id,)| id).collect())
 }
 
-/// Someone changed what help they offer, or a check was seen: the group's
-/// needs nobody could take are worth trying at the next sweep.
-pub(crate) async fn retry_matching(tx: &mut Tx, group: GroupId) -> Result<()> {
-    execute!(tx, "UPDATE needs SET match_tried_at = NULL WHERE group_id = $1 AND match_tried_at IS NOT NULL", group)?;
-    Ok(())
-}
-
-pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<Swept> {
+/// One group's share of a sweep, by its timing, on the day it is in the
+/// group's time zone.
+pub async fn sweep_group(tx: &mut Tx, group: GroupId, now: DateTime<Utc>) -> Result<Swept> {
     let mut swept = Swept::default();
-    let mut scopes = Scopes(HashMap::new());
+    let Some(scope) = Scope::for_coordinating(tx, group).await? else { return Ok(swept) };
+    let timing = offers::timing(tx, group).await?;
+    let zone: chrono_tz::Tz = scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London);
+    let today = now.with_timezone(&zone).date_naive();
     // Past their last day.
-    let past = |q: &mut Sql, _: &Timing| {
+    let past = |q: &mut Sql| {
         q.push(" AND to_on < ").bind(today);
     };
-    for (scope, need) in due(tx, &mut scopes, &NeedStatus::OPEN, past, "to_on, id").await? {
+    for need in due(tx, group, &NeedStatus::OPEN, past, "to_on, id").await? {
         change(tx, &scope, need, NeedStatus::Expired, None, "its last day passed", now).await?;
         swept.expired += 1;
         // One that comes round again does, even if this one was missed.
@@ -98,34 +94,34 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
         }
     }
     // Offers nobody answered in the group's time: back to be offered again, as a decline.
-    let unanswered = |q: &mut Sql, timing: &Timing| {
+    let unanswered = |q: &mut Sql| {
         q.push(" AND offered_at < ").bind(now - timing.answer_within());
     };
-    for (scope, need) in due(tx, &mut scopes, &[NeedStatus::Offered], unanswered, "offered_at, id").await? {
+    for need in due(tx, group, &[NeedStatus::Offered], unanswered, "offered_at, id").await? {
         change(tx, &scope, need, NeedStatus::Triaged, None, "no answer in time", now).await?;
         swept.timed_out += 1;
     }
     // Kinds that match themselves: to the best volunteer there is. Those
     // nobody could take are tried again after the rest, an hour on, or as
     // soon as someone changes what help they offer.
-    let matching = |q: &mut Sql, _: &Timing| {
+    let matching = |q: &mut Sql| {
         q.push(" AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)");
         q.push(" AND (match_tried_at IS NULL OR match_tried_at < ").bind(now - RETRY_AFTER).push(")");
     };
-    let order = "match_tried_at NULLS FIRST, created_at, id";
-    for (scope, need) in due(tx, &mut scopes, &[NeedStatus::New, NeedStatus::Triaged], matching, order).await? {
+    let waiting = [NeedStatus::New, NeedStatus::Triaged];
+    for need in due(tx, group, &waiting, matching, "match_tried_at NULLS FIRST, created_at, id").await? {
         let Some(row) = super::get(tx, &scope, need).await? else { continue };
         let best = offers::candidates(tx, &scope, &row, now, today).await?.into_iter().find(|r| r.rank.is_ok());
         match best {
             Some(best) => {
                 change(tx, &scope, need, NeedStatus::Offered, Some(best.user_id), "offered automatically, to the best placed", now).await?;
-                swept.offered.push((scope.group_id(), need, best.user_id));
+                swept.offered.push((group, need, best.user_id));
             }
             None => _ = execute!(tx, "UPDATE needs SET match_tried_at = $2 WHERE id = $1", need, now)?,
         }
     }
     // Waiting too long for anyone, by how urgent: each told of once.
-    let waited = |q: &mut Sql, timing: &Timing| {
+    let waited = |q: &mut Sql| {
         q.push(" AND escalated_at IS NULL AND (");
         for (i, urgency) in Urgency::ALL.iter().enumerate() {
             q.push(if i == 0 { "(urgency = " } else { " OR (urgency = " }).bind(urgency.as_str());
@@ -133,14 +129,23 @@ pub async fn sweep(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> Result<
         }
         q.push(")");
     };
-    let mut late: HashMap<GroupId, Vec<NeedRow>> = HashMap::new();
-    for (scope, need) in due(tx, &mut scopes, &[NeedStatus::New, NeedStatus::Triaged], waited, "created_at, id").await? {
+    let mut late = Vec::new();
+    for need in due(tx, group, &waiting, waited, "created_at, id").await? {
         let Some(row) = super::get(tx, &scope, need).await? else { continue };
         execute!(tx, "UPDATE needs SET escalated_at = $2 WHERE id = $1", need, now)?;
-        late.entry(scope.group_id()).or_default().push(row);
+        late.push(row);
     }
-    swept.escalated = late.into_iter().collect();
+    if !late.is_empty() {
+        swept.escalated.push((group, late));
+    }
     Ok(swept)
+}
+
+/// Someone changed what help they offer, or a check was seen: the group's
+/// needs nobody could take are worth trying at the next sweep.
+pub(crate) async fn retry_matching(tx: &mut Tx, group: GroupId) -> Result<()> {
+    execute!(tx, "UPDATE needs SET match_tried_at = NULL WHERE group_id = $1 AND match_tried_at IS NOT NULL", group)?;
+    Ok(())
 }
 
 /// The group's needs still waiting for anyone that coordinators were told

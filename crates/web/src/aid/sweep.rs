@@ -69,20 +69,21 @@ async fn tell_coordinators(tx: &mut Tx, state: &AppState, group: GroupId, needs:
     Ok(())
 }
 
-/// The recurring job: move needs on, and send what that says.
+/// The recurring job: move needs on, and send what that says. Each group
+/// is swept and told in its own transaction, so the writer is never held
+/// for long and one group's trouble does not stop the others'.
 pub async fn run(state: &AppState) -> Result<Done, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.write().await?;
-    let swept = aid::sweep::sweep(&mut tx, now.date_naive(), now).await?;
-    for (group, need, volunteer) in &swept.offered {
-        let Some(slug) = groups::slug_of(&mut tx, *group).await? else { continue };
-        let Some(scope) = Scope::for_operator(&mut tx, &slug).await? else { continue };
-        tell_volunteer(&mut tx, state, &scope, *need, *volunteer).await?;
+    let mut tx = state.db.read().await?;
+    let groups = aid::sweep::groups(&mut tx).await?;
+    drop(tx);
+    let mut swept = aid::sweep::Swept::default();
+    for group in groups {
+        match sweep_group(state, group, now).await {
+            Ok(done) => swept.add(done),
+            Err(e) => tracing::error!(group = %group, error = %e, "could not sweep a group's needs"),
+        }
     }
-    for (group, needs) in &swept.escalated {
-        tell_coordinators(&mut tx, state, *group, needs).await?;
-    }
-    tx.commit().await?;
     if swept.expired + swept.timed_out + swept.offered.len() + swept.escalated.len() > 0 {
         tracing::info!(
             expired = swept.expired,
@@ -93,4 +94,22 @@ pub async fn run(state: &AppState) -> Result<Done, AppError> {
         );
     }
     Ok(Done::Finished)
+}
+
+/// One group's share of the sweep, and its emails, committed together.
+async fn sweep_group(state: &AppState, group: GroupId, now: chrono::DateTime<chrono::Utc>) -> Result<aid::sweep::Swept, AppError> {
+    let mut tx = state.db.write().await?;
+    let swept = aid::sweep::sweep_group(&mut tx, group, now).await?;
+    if !swept.offered.is_empty() {
+        let slug = groups::slug_of(&mut tx, group).await?.ok_or_else(AppError::not_found)?;
+        let scope = Scope::for_operator(&mut tx, &slug).await?.ok_or_else(AppError::not_found)?;
+        for (_, need, volunteer) in &swept.offered {
+            tell_volunteer(&mut tx, state, &scope, *need, *volunteer).await?;
+        }
+    }
+    for (group, needs) in &swept.escalated {
+        tell_coordinators(&mut tx, state, *group, needs).await?;
+    }
+    tx.commit().await?;
+    Ok(swept)
 }
