@@ -17,7 +17,8 @@ crate::with_mailbox!(a_need_is_answered_by_email_and_said_how_it_went);
 crate::on_both_backends!(
     help_points_to_shared_problems_and_counts_on_the_ladder,
     a_weekly_need_comes_round_when_one_is_missed,
-    a_group_sets_how_long_needs_wait
+    a_group_sets_how_long_needs_wait,
+    a_coordinator_takes_a_need_by_phone
 );
 
 const SLUG: &str = "brookfield-estate";
@@ -376,4 +377,29 @@ async fn a_group_sets_how_long_needs_wait(app: TestApp) {
     tx.commit().await.unwrap();
     assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE status = 'offered'").await, 0);
     assert!(coordinator.get(paths::need(SLUG, &second)).await.body.contains("their volunteer left the group"));
+}
+
+/// A coordinator takes a need down on the phone: the form speaks of the
+/// person who needs help, not to them, and their yes to getting involved,
+/// given to the coordinator, needs no confirming.
+async fn a_coordinator_takes_a_need_by_phone(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut coordinator = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let kind = kind_and_volunteers(&app, &group, &mut coordinator, &[]).await;
+    let form = coordinator.get(paths::new_need(SLUG)).await;
+    assert!(form.body.contains("They said yes to: “I&#39;d like to hear how I can get involved"), "{}", form.body);
+    assert!(!form.body.contains("Your own name and number"), "{}", form.body);
+    let mut need = weekly(&kind, &[("repeats", "never"), ("involve", "yes")]);
+    need.retain(|(k, _)| *k != "name");
+    let nameless = coordinator.post_form(paths::needs(SLUG), &need).await;
+    assert!(
+        nameless.status() == StatusCode::BAD_REQUEST && nameless.body.contains("Name of the person who needs help"),
+        "{}",
+        nameless.body
+    );
+    need.push(("name", "Gwen Morgan"));
+    let taken = coordinator.post_form(paths::needs(SLUG), &need).await;
+    assert_eq!(taken.status(), StatusCode::SEE_OTHER, "{}", taken.body);
+    let involved = coordinator.get(format!("{}?show=involved", paths::needs(SLUG))).await.body;
+    assert!(involved.contains("Gwen Morgan</a> would like to get involved") && !involved.contains("to confirm with them"), "{involved}");
 }
