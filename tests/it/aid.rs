@@ -369,12 +369,16 @@ async fn a_backlog_does_not_hold_up_newer_needs(app: TestApp) {
     assert!(sweep(&app, 0).await.offered.is_empty());
     let offered = sweep(&app, 0).await.offered;
     assert_eq!(offered.iter().map(|(_, _, v)| *v).collect::<Vec<_>>(), [eve], "{offered:?}");
-    // Tried, they wait an hour, or until someone changes what help they offer.
-    let tried = "SELECT COUNT(*) FROM needs WHERE match_tried_at IS NOT NULL";
-    assert_eq!(count(&app, tried).await, 150);
+    // Tried, they wait an hour, or until someone changes what help they
+    // offer; then those tried longest ago go first.
+    let last_tried = "SELECT COUNT(*) FROM needs WHERE match_tried_at = (SELECT MAX(match_tried_at) FROM needs)";
+    assert_eq!(count(&app, last_tried).await, 50);
     assert!(sweep(&app, 0).await.offered.is_empty());
+    assert_eq!(count(&app, last_tried).await, 50, "none tried again within the hour");
     offer(&mut app.signed_in(&group, "fay@example.org", Role::Volunteer).await, &repairs).await;
-    assert_eq!(count(&app, tried).await, 0);
+    assert!(sweep(&app, 0).await.offered.is_empty());
+    assert_eq!(count(&app, last_tried).await, 100, "the hundred tried first are tried again");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE match_tried_at IS NOT NULL").await, 150);
     // Three hours on, the repair needed today has waited too long; the backlog (48 hours) has not.
     let late = sweep(&app, 3).await.escalated;
     let names: Vec<&str> = late.iter().flat_map(|(_, needs)| needs.iter().map(|n| n.category.as_str())).collect();

@@ -248,7 +248,7 @@ async fn help_points_to_shared_problems_and_counts_on_the_ladder(app: TestApp) {
     // Ann held the card, so its yes to getting involved waits for a coordinator to confirm it.
     let page = admin.get(paths::need(SLUG, &need)).await;
     assert!(page.body.contains("by a card a member left with them"), "{}", page.body);
-    assert!(page.body.contains("on a card the volunteer held: confirm it with them"), "{}", page.body);
+    assert!(page.body.contains("so who gave it is not proven: confirm it with them"), "{}", page.body);
     let unconfirmed = format!("{}?show=involved", paths::needs(SLUG));
     assert!(admin.get(&unconfirmed).await.body.contains("(to confirm with them)"));
     v.get(paths::helping(SLUG)).await;

@@ -97,8 +97,12 @@ impl Layout {
                 "deleted-with-uploads" => {
                     "Deleted. Everything about them has been removed, with the files uploaded for import that held their email or phone."
                 }
+                "deleted-uploads-unchecked" => {
+                    "Deleted. Everything about them in the database has been removed, but the files uploaded for import \
+                     could not be looked through for them: an admin should check Import people."
+                }
                 "deleted-import-running" => {
-                    "Deleted. But an import running now reads a file that holds their email or phone, and may add them again: \
+                    "Deleted. But an import is waiting or running, and if its file holds them it may add them again: \
                      look for them once it has finished."
                 }
                 "deleted-member" => "Removed. They can no longer see this group.",

@@ -103,7 +103,7 @@ pub async fn give_feedback(tx: &mut Tx, scope: &Scope, need: NeedId, said: &Feed
         tx,
         "UPDATE needs SET feedback = $3, feedback_note = $4, feedback_at = $5, involve = involve OR $6, \
          involve_wording = CASE WHEN $6 THEN $7 ELSE involve_wording END, feedback_by_card = $8, \
-         involve_confirmed = CASE WHEN $6 AND NOT involve THEN NOT $8 ELSE involve_confirmed END \
+         involve_confirmed = CASE WHEN $6 AND NOT $8 THEN TRUE WHEN $6 AND NOT involve THEN FALSE ELSE involve_confirmed END \
          WHERE id = $1 AND group_id = $2 AND status = 'done' AND feedback IS NULL",
         need,
         scope.group_id(),
@@ -180,9 +180,10 @@ pub async fn repeat(
         tx,
         "INSERT INTO needs (id, group_id, person_id, category_id, description, urgency, from_on, to_on, contact_name, address, phone, email, \
          how_to_contact, asked_by, postcode, district, area_id, latitude, longitude, status, source, created_at, modified_at, repeats, \
-         series_id, same_volunteer, involve, involve_wording) \
+         series_id, same_volunteer, involve, involve_wording, involve_confirmed) \
          SELECT $1, group_id, person_id, category_id, description, urgency, $3, $4, contact_name, address, phone, email, how_to_contact, \
-         asked_by, postcode, district, area_id, latitude, longitude, 'new', source, $5, $5, repeats, $6, same_volunteer, involve, involve_wording \
+         asked_by, postcode, district, area_id, latitude, longitude, 'new', source, $5, $5, repeats, $6, same_volunteer, involve, involve_wording, \
+         involve_confirmed \
          FROM needs WHERE id = $2 AND group_id = $7",
         id,
         need.id,

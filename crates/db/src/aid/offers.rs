@@ -235,8 +235,7 @@ pub async fn save(tx: &mut Tx, scope: &Scope, offer: &Offer, categories: &[AidCa
     Sql::insert_rows(tx, "INSERT INTO aid_offer_categories (user_id, group_id, category_id) VALUES", "", &categories, |q, c| {
         q.bind(me).push(", ").bind(scope.group_id()).push(", ").bind(*c);
     })
-    .await?;
-    super::sweep::retry_matching(tx, scope.group_id()).await
+    .await
 }
 
 /// Record whether a volunteer's safeguarding check (DBS) has been seen, and
@@ -257,10 +256,7 @@ pub async fn set_checked(tx: &mut Tx, scope: &Scope, user: UserId, checked: bool
         if checked { scope.actor_name() } else { "" },
         checked.then_some(now)
     )?;
-    if n == 0 {
-        return Err(DbError::NotFound);
-    }
-    super::sweep::retry_matching(tx, scope.group_id()).await
+    if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
 /// One member who could be offered a need, as ranking sees them.

@@ -103,10 +103,13 @@ pub async fn sweep_group(tx: &mut Tx, group: GroupId, now: DateTime<Utc>) -> Res
     }
     // Kinds that match themselves: to the best volunteer there is. Those
     // nobody could take are tried again after the rest, an hour on, or as
-    // soon as someone changes what help they offer.
+    // soon as someone has changed what help they offer or had a check seen.
+    let last = "SELECT MAX(modified_at), MAX(checked_at) FROM aid_offers WHERE group_id = $1";
+    let (changed, checked) = fetch_optional!(tx, (Option<DateTime<Utc>>, Option<DateTime<Utc>>), last, group)?.unwrap_or_default();
+    let retry_before = [Some(now - RETRY_AFTER), changed, checked].into_iter().flatten().max().unwrap_or(now);
     let matching = |q: &mut Sql| {
         q.push(" AND category_id IN (SELECT id FROM aid_categories WHERE auto_match)");
-        q.push(" AND (match_tried_at IS NULL OR match_tried_at < ").bind(now - RETRY_AFTER).push(")");
+        q.push(" AND (match_tried_at IS NULL OR match_tried_at < ").bind(retry_before).push(")");
     };
     let waiting = [NeedStatus::New, NeedStatus::Triaged];
     for need in due(tx, group, &waiting, matching, "match_tried_at NULLS FIRST, created_at, id").await? {
@@ -139,13 +142,6 @@ pub async fn sweep_group(tx: &mut Tx, group: GroupId, now: DateTime<Utc>) -> Res
         swept.escalated.push((group, late));
     }
     Ok(swept)
-}
-
-/// Someone changed what help they offer, or a check was seen: the group's
-/// needs nobody could take are worth trying at the next sweep.
-pub(crate) async fn retry_matching(tx: &mut Tx, group: GroupId) -> Result<()> {
-    execute!(tx, "UPDATE needs SET match_tried_at = NULL WHERE group_id = $1 AND match_tried_at IS NOT NULL", group)?;
-    Ok(())
 }
 
 /// The group's needs still waiting for anyone that coordinators were told

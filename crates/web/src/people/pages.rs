@@ -7,9 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::fields::{self, CustomField};
+use tredegar_db::imports::uploads;
 use tredegar_db::people::{self, ExportRow, Order, Person, PersonSummary, Search};
 use tredegar_db::{Scope, audit, lists, tags, users};
 use tredegar_domain::AuditAction;
+use tredegar_domain::import::UploadStatus;
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{FieldErrors, ListId, PersonId, TagId, UserId};
 
@@ -370,12 +372,18 @@ pub async fn delete(
     let mut tx = state.db.write().await?;
     people::delete(&mut tx, &scope, id).await?;
     audit::record_about(&mut tx, &scope, AuditAction::Delete, id, "and everything recorded about them", state.clock.now()).await?;
+    // An import queued or running now may bring them back, even if it has finished by the time its file is looked at.
+    let importing = uploads::kept(&mut tx, &scope).await?.iter().any(|(_, s)| matches!(s, UploadStatus::Queued | UploadStatus::Running));
     tx.commit().await?;
-    let forgotten = crate::uploads::forget(&state, &scope, &person.details).await?;
-    let notice = match forgotten {
-        f if f.in_use > 0 => "deleted-import-running",
-        f if f.deleted > 0 => "deleted-with-uploads",
-        _ => "deleted",
+    // They are erased; what is left is their copies in uploaded files.
+    let notice = match crate::uploads::forget(&state, &scope, &person.details).await {
+        Ok(f) if f.in_use > 0 || importing => "deleted-import-running",
+        Ok(f) if f.deleted > 0 => "deleted-with-uploads",
+        Ok(_) => "deleted",
+        Err(e) => {
+            tracing::error!(error = %e, "a person was erased, but the uploaded files could not be looked through");
+            "deleted-uploads-unchecked"
+        }
     };
     Ok(Redirect::to(&format!("{}?notice={notice}", paths::people(scope.group_slug()))).into_response())
 }

@@ -68,35 +68,49 @@ pub(crate) async fn forget(state: &AppState, scope: &Scope, person: &PersonDetai
         let files = [file_of(state, id), bad_rows_of(state, id)];
         let (e, p) = (emails.clone(), phones.clone());
         // A scan that could not finish counts as finding them.
-        let found = tokio::task::spawn_blocking(move || files.iter().any(|f| holds(f, &e, &p))).await.unwrap_or(true);
+        let found = tokio::task::spawn_blocking(move || files.iter().any(|f| holds(f, &e, &p).unwrap_or(true))).await.unwrap_or(true);
         if !found {
             continue;
         }
         let mut tx = state.db.write().await?;
-        if uploads::delete(&mut tx, scope, id).await? {
-            tx.commit().await?;
-            job::remove_files(state, id).await;
-            forgotten.deleted += 1;
-        } else {
-            forgotten.in_use += 1;
+        match uploads::delete(&mut tx, scope, id).await {
+            Ok(true) => {
+                tx.commit().await?;
+                job::remove_files(state, id).await;
+                forgotten.deleted += 1;
+            }
+            Ok(false) => forgotten.in_use += 1,
+            // Gone meanwhile (deleted by hand, or a week old).
+            Err(tredegar_db::DbError::NotFound) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(forgotten)
 }
 
 /// Whether a CSV file has a cell holding one of these email addresses (as
-/// keys, in lower case) or phone numbers (as keys). A file that is not
-/// there holds nothing.
-fn holds(path: &Path, emails: &[String], phones: &[String]) -> bool {
-    let Ok(mut reader) = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path) else {
-        return false;
+/// keys, in lower case, whole words of the cell) or phone numbers (as
+/// keys). A file that is not there holds nothing; one that cannot be read
+/// is an error.
+fn holds(path: &Path, emails: &[String], phones: &[String]) -> std::io::Result<bool> {
+    let mut reader = match csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path) {
+        Ok(reader) => reader,
+        Err(e) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound) => return Ok(false),
+        Err(e) => return Err(std::io::Error::other(e)),
     };
-    reader.byte_records().map_while(Result::ok).any(|record| {
-        record.iter().any(|cell| {
+    for record in reader.byte_records() {
+        let record = record.map_err(std::io::Error::other)?;
+        let found = record.iter().any(|cell| {
             let cell = String::from_utf8_lossy(cell);
             let lower = cell.to_lowercase();
-            emails.iter().any(|e| lower.contains(e.as_str()))
-                || Phone::parse("phone", &cell).is_ok_and(|p| phones.iter().any(|k| k == p.key()))
-        })
-    })
+            // "Ann <ann@example.org>", "mailto:ann@example.org; bob@…": each word on its own.
+            let words = lower.split(|c: char| c.is_whitespace() || ",;<>\"'()[]".contains(c));
+            let emailed = words.map(|w| w.strip_prefix("mailto:").unwrap_or(w)).any(|w| emails.iter().any(|e| e == w));
+            emailed || Phone::parse("phone", &cell).is_ok_and(|p| phones.iter().any(|k| k == p.key()))
+        });
+        if found {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
