@@ -304,9 +304,12 @@ async fn a_weekly_need_comes_round_when_one_is_missed(app: TestApp) {
     resident.post_form(paths::ask_for_help(SLUG), &weekly(&kind, &[("from_on", &from), ("to_on", &to)])).await;
     let later = chrono::Utc::now() + chrono::Duration::days(3);
     let mut tx = app.db.write().await.unwrap();
+    // Its yes to getting involved is not yet confirmed: the next one's is not either.
+    tredegar_db::sql::Sql::new("UPDATE needs SET involve = TRUE, involve_confirmed = FALSE").execute(&mut tx).await.unwrap();
     let swept = tredegar_db::aid::sweep::sweep(&mut tx, later).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(swept.expired, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE involve AND NOT involve_confirmed").await, 2);
     let next = (today + chrono::Duration::days(7)).to_string();
     assert_eq!(count(&app, "SELECT COUNT(*) FROM needs WHERE status = 'new' AND series_id IS NOT NULL").await, 1);
     let page = coordinator.get(format!("{}?show=open", paths::needs(SLUG))).await;
