@@ -14,7 +14,7 @@ use tredegar_domain::{CampaignId, CampaignStatus, ConversationKind, Email, Level
 
 use crate::helpers::TestApp;
 
-crate::on_both_backends!(segments_match_brute_force);
+crate::on_both_backends!(segments_match_brute_force, kept_segments_follow_every_change);
 
 /// What the brute force knows of each person.
 #[derive(Default)]
@@ -201,9 +201,110 @@ async fn check(ctx: &Ctx<'_>, node: Node, expect: impl Fn(&Known) -> bool) {
     let resolved = lists::resolve(&mut tx, ctx.scope, &node, ctx.now).await.unwrap();
     let search = Search::Segment(resolved);
     let (rows, total) = people::list(&mut tx, ctx.scope, &search, &Default::default(), Order::Name, Page::everything()).await.unwrap();
-    let got: BTreeSet<PersonId> = rows.into_iter().map(|p| p.id).collect();
+    let in_order: Vec<PersonId> = rows.into_iter().map(|p| p.id).collect();
+    let got: BTreeSet<PersonId> = in_order.iter().copied().collect();
     let want: BTreeSet<PersonId> = ctx.known.iter().filter(|(_, k)| expect(k)).map(|(id, _)| *id).collect();
     assert_eq!(got.len(), want.len(), "{node:?}");
     assert_eq!(got, want, "{node:?}");
     assert_eq!(usize::try_from(total).unwrap(), want.len(), "the count agrees: {node:?}");
+    // A page at a time, as the pages and the API ask: from the rules' kept
+    // people, in the same order and with the same count.
+    assert_eq!(pages(&mut tx, ctx.scope, &search, Order::Name).await, (in_order, total), "{node:?}");
+    let (by_id, counted) = pages(&mut tx, ctx.scope, &search, Order::Created).await;
+    assert_eq!(counted, total, "{node:?}");
+    assert_eq!(by_id, want.into_iter().collect::<Vec<_>>(), "oldest first: {node:?}");
+}
+
+/// Every page of a search, 400 at a time, and the count each page gave.
+pub async fn pages(tx: &mut tredegar_db::Tx, scope: &Scope, search: &Search, order: Order) -> (Vec<PersonId>, i64) {
+    let (mut all, mut counted) = (Vec::new(), None);
+    for n in 1.. {
+        let (rows, total) = people::list(tx, scope, search, &Default::default(), order, Page::new(n, 400)).await.unwrap();
+        assert!(counted.is_none_or(|c| c == total), "every page counts the same");
+        counted = Some(total);
+        if rows.is_empty() {
+            break;
+        }
+        all.extend(rows.into_iter().map(|p| p.id));
+    }
+    (all, counted.unwrap_or(0))
+}
+
+/// The people and count of a segment a page at a time (from its rules'
+/// kept people), checked against the same segment read whole in SQL.
+async fn paged(app: &TestApp, scope: &Scope, node: &Node) -> (Vec<PersonId>, i64) {
+    let mut tx = app.db.read().await.unwrap();
+    let search = Search::Segment(lists::resolve(&mut tx, scope, node, Utc::now()).await.unwrap());
+    let (rows, total) = people::list(&mut tx, scope, &search, &Default::default(), Order::Name, Page::everything()).await.unwrap();
+    let whole: Vec<PersonId> = rows.into_iter().map(|p| p.id).collect();
+    let got = pages(&mut tx, scope, &search, Order::Name).await;
+    assert_eq!(got, (whole, total), "{node:?}");
+    // A page in the middle, on its own.
+    let (middle, _) = people::list(&mut tx, scope, &search, &Default::default(), Order::Name, Page::new(7, 400)).await.unwrap();
+    let middle: Vec<PersonId> = middle.into_iter().map(|p| p.id).collect();
+    assert_eq!(middle, got.0.iter().skip(2400).take(400).copied().collect::<Vec<_>>(), "{node:?}");
+    got
+}
+
+/// A segment of thousands (read from the group's name index a step at a
+/// time) and one of a few, each kept in memory between reads, follow every
+/// change to what their rules read: a tag added, a conversation logged, a
+/// person erased.
+async fn kept_segments_follow_every_change(app: TestApp) {
+    let group = app.group("Attlee House", None).await;
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    let scope: Scope = app.scope(admin, &group).await;
+    let now = Utc::now();
+    let mut tx = app.db.write().await.unwrap();
+    let tag = tags::find_or_create(&mut tx, &scope, "Rent strike", now).await.unwrap().id;
+    // Names in another order than the ids.
+    let details: Vec<PersonDetails> =
+        (0..6000).map(|i| PersonDetails { given_name: Some(format!("{:05} Tenant", (i * 7919) % 6000)), ..Default::default() }).collect();
+    let ids: Vec<PersonId> = details.iter().map(|_| PersonId::new()).collect();
+    let rows: Vec<(PersonId, &PersonDetails)> = ids.iter().copied().zip(&details).collect();
+    people::insert_new(&mut tx, &scope, &rows, now).await.unwrap();
+    for id in ids.iter().step_by(3) {
+        tags::add(&mut tx, &scope, tag, *id, now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let never = Node::Rule(Rule::NeverContacted);
+    let tagged = Node::Rule(Rule::Tag { tag });
+    let untagged_never = Node::All(vec![never.clone(), Node::Not(Box::new(tagged.clone()))]);
+    assert_eq!(paged(&app, &scope, &never).await.1, 6000);
+    assert_eq!(paged(&app, &scope, &tagged).await.1, 2000);
+    assert_eq!(paged(&app, &scope, &untagged_never).await.1, 4000);
+
+    let mut tx = app.db.write().await.unwrap();
+    tags::add(&mut tx, &scope, tag, ids[1], now).await.unwrap();
+    let talk = conversations::NewConversation {
+        kind: ConversationKind::DoorKnock,
+        held_at: now,
+        place: String::new(),
+        self_interest: "The lifts".into(),
+        themes: vec![],
+        ask: String::new(),
+        answer: None,
+        commitments: String::new(),
+        notes: String::new(),
+    };
+    conversations::log(&mut tx, &scope, ids[2], &talk, now).await.unwrap();
+    tx.commit().await.unwrap();
+    let (everyone, n) = paged(&app, &scope, &never).await;
+    assert_eq!(n, 5999, "a conversation logged");
+    assert!(!everyone.contains(&ids[2]));
+    assert_eq!(paged(&app, &scope, &tagged).await.1, 2001, "a tag added");
+    assert_eq!(paged(&app, &scope, &untagged_never).await.1, 3998);
+
+    // Erased: gone from every set, the kept ones included.
+    let mut tx = app.db.write().await.unwrap();
+    people::delete(&mut tx, &scope, ids[0]).await.unwrap();
+    people::delete(&mut tx, &scope, ids[4]).await.unwrap();
+    tx.commit().await.unwrap();
+    let (everyone, n) = paged(&app, &scope, &never).await;
+    assert_eq!(n, 5997);
+    assert!(!everyone.contains(&ids[0]) && !everyone.contains(&ids[4]));
+    let (with_tag, n) = paged(&app, &scope, &tagged).await;
+    assert_eq!(n, 2000);
+    assert!(!with_tag.contains(&ids[0]));
+    assert_eq!(paged(&app, &scope, &untagged_never).await.1, 3997);
 }

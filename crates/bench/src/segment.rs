@@ -7,6 +7,9 @@
 //! the tag, each is assessed 1 to 5 on the campaign, and each was last
 //! spoken to 10, 45 or 100 days ago, or never. About 1.5% match. People are
 //! written through the bulk insert path (`people::insert_new`).
+//!
+//! The segment's page keeps each rule's people in memory between reads
+//! (`people::sets`), so the first run, which reads them, is reported apart.
 
 use std::time::Instant;
 
@@ -152,14 +155,16 @@ pub async fn run(n: usize, runs: usize) -> anyhow::Result<()> {
         bare.push(t.elapsed());
         anyhow::ensure!(counted == expected, "the direct count is {counted}, the brute-force count is {expected}");
     }
+    // The first run reads each rule's people from its index; the rest find them kept.
+    let first = app.first().map_or(0.0, |d| d.as_secs_f64() * 1000.0);
     let ((a50, a95), (b50, b95)) = (crate::summary(app), crate::summary(bare));
     println!(
-        "segment: {expected} of {n} people ({:.1}%), count and first page p50 {a50:.1} ms, p95 {a95:.1} ms over {runs} runs; \
-         the count written directly: p50 {b50:.1} ms, p95 {b95:.1} ms",
+        "segment: {expected} of {n} people ({:.1}%), count and first page p50 {a50:.1} ms, p95 {a95:.1} ms over {runs} runs \
+         (the first, reading the rules' people: {first:.1} ms); the count written directly: p50 {b50:.1} ms, p95 {b95:.1} ms",
         expected as f64 * 100.0 / n.max(1) as f64
     );
     println!(
-        "RESULT segment people={n} matched={expected} runs={runs} p95_ms={a95:.1} baseline_p95_ms={b95:.1} ratio={:.2}",
+        "RESULT segment people={n} matched={expected} runs={runs} p95_ms={a95:.1} first_ms={first:.1} baseline_p95_ms={b95:.1} ratio={:.2}",
         a95 / b95.max(1e-9)
     );
     db.close().await;

@@ -166,6 +166,13 @@ pub enum Tx {
 }
 
 impl Tx {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
     /// Mark a point to roll back to without losing the rest of the transaction.
     pub async fn savepoint(&mut self) -> Result<()> {
         execute!(self, "SAVEPOINT one")?;

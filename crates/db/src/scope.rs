@@ -164,6 +164,11 @@ impl Scope {
         self.role
     }
 
+    /// Whether children of the group share their people with it.
+    pub(crate) fn shares_with_children(&self) -> bool {
+        self.has_sharing_children
+    }
+
     /// Appends "`alias.group_id` is a group this scope may read": its own
     /// group, plus children that chose to share with it.
     pub(crate) fn visible_groups(&self, q: &mut Sql, alias: &'static str) {

@@ -4,6 +4,7 @@
 //! the scope's own group.
 //!
 //! - `search`: pages of people matching a search or an OSDI filter;
+//! - `segment` and `sets`: a segment as SQL, and from its rules' people kept in memory;
 //! - `load`: everything about a few people at once;
 //! - `upsert`: the one way outside input becomes a person (`batch`: its batched form, for imports);
 //! - `write`: saving, deleting and merging;
@@ -20,6 +21,7 @@ mod history;
 mod load;
 mod search;
 mod segment;
+mod sets;
 mod terms;
 mod upsert;
 mod write;

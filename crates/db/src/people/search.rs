@@ -34,7 +34,7 @@ impl Order {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "SELECT p.id, p.group_id, p.given_name, p.family_name, \
+pub(super) const SUMMARY_COLUMNS: &str = "SELECT p.id, p.group_id, p.given_name, p.family_name, \
     (SELECT e.address FROM person_emails e WHERE e.person_id = p.id AND e.is_primary) AS email, \
     (SELECT ph.number FROM person_phones ph WHERE ph.person_id = p.id AND ph.is_primary) AS phone, \
     (SELECT ad.postal_code FROM person_addresses ad WHERE ad.person_id = p.id AND ad.is_primary) AS postcode, \
@@ -202,6 +202,14 @@ pub async fn list(
     order: Order,
     page: Page,
 ) -> Result<(Vec<PersonSummary>, i64)> {
+    if let Search::Segment(node) = search
+        && scope.role().sees_everyone()
+        && filter.is_empty()
+        && page.per_page != Page::everything().per_page
+    {
+        // An organiser's page of a segment: from its rules' people kept in memory.
+        return super::sets::list(tx, scope, node, order, page).await;
+    }
     let wanted = Wanted { search, filter, order };
     let rows: Vec<Counted> = columns_sql(scope, &wanted, page, SUMMARY_COLUMNS)?.fetch_all(tx).await?;
     let total = match rows.first() {
