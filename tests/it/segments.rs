@@ -230,6 +230,17 @@ pub async fn pages(tx: &mut tredegar_db::Tx, scope: &Scope, search: &Search, ord
     (all, counted.unwrap_or(0))
 }
 
+/// A group, its admin, the admin's scope, and a tag.
+async fn estate(app: &TestApp) -> (tredegar_db::groups::Group, tredegar_domain::UserId, Scope, tredegar_domain::TagId) {
+    let group = app.group("Attlee House", None).await;
+    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
+    let scope: Scope = app.scope(admin, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    let tag = tags::find_or_create(&mut tx, &scope, "Rent strike", Utc::now()).await.unwrap().id;
+    tx.commit().await.unwrap();
+    (group, admin, scope, tag)
+}
+
 /// The people and count of a segment a page at a time (from its rules'
 /// kept people), checked against the same segment read whole in SQL.
 async fn paged(app: &TestApp, scope: &Scope, node: &Node) -> (Vec<PersonId>, i64) {
@@ -251,12 +262,9 @@ async fn paged(app: &TestApp, scope: &Scope, node: &Node) -> (Vec<PersonId>, i64
 /// change to what their rules read: a tag added, a conversation logged, a
 /// person erased.
 async fn kept_segments_follow_every_change(app: TestApp) {
-    let group = app.group("Attlee House", None).await;
-    let admin = app.user(&group, "admin@example.org", Role::Admin).await;
-    let scope: Scope = app.scope(admin, &group).await;
+    let (group, admin, scope, tag) = estate(&app).await;
     let now = Utc::now();
     let mut tx = app.db.write().await.unwrap();
-    let tag = tags::find_or_create(&mut tx, &scope, "Rent strike", now).await.unwrap().id;
     // Names in another order than the ids.
     let details: Vec<PersonDetails> =
         (0..6000).map(|i| PersonDetails { given_name: Some(format!("{:05} Tenant", (i * 7919) % 6000)), ..Default::default() }).collect();
@@ -307,4 +315,48 @@ async fn kept_segments_follow_every_change(app: TestApp) {
     assert_eq!(n, 2000);
     assert!(!with_tag.contains(&ids[0]));
     assert_eq!(paged(&app, &scope, &untagged_never).await.1, 3997);
+
+    // A block that starts sharing with the estate adds its people to the
+    // estate's segments, and takes them away when it stops.
+    let block = app.group("Block B", Some(group.id)).await;
+    let block_admin = app.user(&block, "block@example.org", Role::Admin).await;
+    let block_scope: Scope = app.scope(block_admin, &block).await;
+    let mut tx = app.db.write().await.unwrap();
+    let theirs = PersonDetails { given_name: Some("Block tenant".into()), ..Default::default() };
+    people::insert_new(&mut tx, &block_scope, &[(PersonId::new(), &theirs), (PersonId::new(), &theirs)], now).await.unwrap();
+    tx.commit().await.unwrap();
+    for (share, expected) in [(true, 5999), (false, 5997)] {
+        let mut tx = app.db.write().await.unwrap();
+        tredegar_db::groups::set_sharing(&mut tx, &block_scope, share).await.unwrap();
+        tx.commit().await.unwrap();
+        let estate: Scope = app.scope(admin, &group).await;
+        assert_eq!(paged(&app, &estate, &never).await.1, expected, "sharing {share}");
+    }
+}
+
+/// On PostgreSQL, writers in one group run side by side: keeping the rule
+/// versions never makes one wait for another's commit (the two here touch
+/// the same source), and both changes reach the kept sets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rule_versions_never_make_writers_wait() {
+    let Some(app) = TestApp::postgres().await else { return };
+    let (_, _, scope, tag) = estate(&app).await;
+    let now = Utc::now();
+    let mut tx = app.db.write().await.unwrap();
+    let someone = PersonDetails { given_name: Some("Tenant".into()), ..Default::default() };
+    let (a, b) = (PersonId::new(), PersonId::new());
+    people::insert_new(&mut tx, &scope, &[(a, &someone), (b, &someone)], now).await.unwrap();
+    tx.commit().await.unwrap();
+    let tagged = Node::Rule(Rule::Tag { tag });
+    assert_eq!(paged(&app, &scope, &tagged).await.1, 0);
+
+    let mut first = app.db.write().await.unwrap();
+    tags::add(&mut first, &scope, tag, a, now).await.unwrap();
+    let mut second = app.db.write().await.unwrap();
+    let added = tokio::time::timeout(std::time::Duration::from_secs(10), tags::add(&mut second, &scope, tag, b, now)).await;
+    assert!(added.is_ok_and(|r| r.is_ok()), "the second writer waited for the first");
+    second.commit().await.unwrap();
+    assert_eq!(paged(&app, &scope, &tagged).await.1, 1);
+    first.commit().await.unwrap();
+    assert_eq!(paged(&app, &scope, &tagged).await.1, 2, "the first writer's commit, after the second's, still counts");
 }

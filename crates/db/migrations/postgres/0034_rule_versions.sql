@@ -4,22 +4,39 @@
 -- people in memory and know from these few rows, in any process, that
 -- they still stand. Random rather than counted, so that a restored backup
 -- or another database never shows a version seen before with other rows
--- behind it. No key to groups: a group's deletion cascades to the tables
--- whose triggers write here.
+-- behind it. A group's version of a source is the sum of its rows here.
+-- No key to groups: a group's deletion cascades to the tables whose
+-- triggers write here.
+--
+-- PostgreSQL's writers run side by side, and must never wait for each other
+-- here (nor deadlock): each adds a row, then deletes the older rows nobody
+-- else holds. The sum changes with every commit that adds a row.
 CREATE TABLE rule_versions (
     group_id UUID NOT NULL,
     source TEXT COLLATE "C" NOT NULL,
-    version BIGINT NOT NULL,
-    PRIMARY KEY (group_id, source)
+    version BIGINT NOT NULL
 );
+CREATE INDEX rule_versions_key ON rule_versions(group_id, source);
+
+-- A new version of `p_source` for each of `p_groups`.
+CREATE FUNCTION rule_versions_add(p_groups UUID[], p_source TEXT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- The rows this statement adds are not seen by its DELETE, so stay.
+    WITH added AS (
+        INSERT INTO rule_versions (group_id, source, version)
+            SELECT u.g, p_source, (random() * 9.0e18)::bigint FROM (SELECT DISTINCT unnest(p_groups) AS g) u WHERE u.g IS NOT NULL
+            RETURNING group_id
+    )
+    DELETE FROM rule_versions v WHERE v.ctid IN (
+        SELECT o.ctid FROM rule_versions o WHERE o.source = p_source AND o.group_id IN (SELECT a.group_id FROM added a)
+        FOR UPDATE SKIP LOCKED);
+END $$;
 
 -- Once a statement, for the groups of the rows it changed (`changed`, its
--- transition table): a row trigger would rewrite one row per imported person.
+-- transition table): a row trigger would add a row per imported person.
 CREATE FUNCTION rule_versions_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO rule_versions (group_id, source, version)
-        SELECT g.group_id, TG_ARGV[0], (random() * 9.0e18)::bigint FROM (SELECT DISTINCT c.group_id FROM changed c) g
-        ON CONFLICT (group_id, source) DO UPDATE SET version = EXCLUDED.version;
+    PERFORM rule_versions_add(ARRAY(SELECT DISTINCT c.group_id FROM changed c), TG_ARGV[0]);
     RETURN NULL;
 END $$;
 
@@ -94,6 +111,20 @@ CREATE TRIGGER ladder_placements_rules_delete AFTER DELETE ON ladder_placements 
     FOR EACH STATEMENT EXECUTE FUNCTION rule_versions_bump('ladder');
 CREATE TRIGGER ladder_placements_rules_update AFTER UPDATE ON ladder_placements REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION rule_versions_bump('ladder');
+
+-- A group that starts or stops sharing with its parent changes whom the
+-- parent's rules find: every source of both parents, old and new, moves on.
+CREATE FUNCTION groups_rules_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v_source TEXT;
+BEGIN
+    FOREACH v_source IN ARRAY ARRAY['addresses', 'assessments', 'conversations', 'custom', 'do_not_call', 'emails', 'ladder', 'lists', 'people', 'phones', 'tags'] LOOP
+        PERFORM rule_versions_add(ARRAY[OLD.parent_id, NEW.parent_id], v_source);
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER groups_rules_update AFTER UPDATE OF parent_id, share_with_parent ON groups
+    FOR EACH ROW EXECUTE FUNCTION groups_rules_update();
 
 -- What was there before the versions were kept.
 INSERT INTO rule_versions (group_id, source, version)

@@ -4,14 +4,17 @@
 -- people in memory and know from these few rows, in any process, that
 -- they still stand. Random rather than counted, so that a restored backup
 -- or another database never shows a version seen before with other rows
--- behind it. No key to groups: a group's deletion cascades to the tables
--- whose triggers write here.
+-- behind it. A group's version of a source is the sum of its rows here.
+-- No key to groups: a group's deletion cascades to the tables whose
+-- triggers write here.
+--
+-- SQLite has one writer, so each (group, source) keeps one row.
 CREATE TABLE rule_versions (
     group_id BLOB NOT NULL,
     source TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    PRIMARY KEY (group_id, source)
+    version INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX rule_versions_key ON rule_versions(group_id, source);
 
 CREATE TRIGGER people_rules_insert AFTER INSERT ON people BEGIN
     INSERT INTO rule_versions (group_id, source, version) VALUES (NEW.group_id, 'people', random())
@@ -151,6 +154,15 @@ CREATE TRIGGER ladder_placements_rules_delete AFTER DELETE ON ladder_placements 
 END;
 CREATE TRIGGER ladder_placements_rules_update AFTER UPDATE ON ladder_placements BEGIN
     INSERT INTO rule_versions (group_id, source, version) VALUES (NEW.group_id, 'ladder', random())
+        ON CONFLICT (group_id, source) DO UPDATE SET version = excluded.version;
+END;
+
+-- A group that starts or stops sharing with its parent changes whom the
+-- parent's rules find: every source of both parents, old and new, moves on.
+CREATE TRIGGER groups_rules_update AFTER UPDATE OF parent_id, share_with_parent ON groups BEGIN
+    INSERT INTO rule_versions (group_id, source, version)
+        SELECT p.id, s.column1, random() FROM (SELECT OLD.parent_id AS id UNION SELECT NEW.parent_id) p,
+            (VALUES ('addresses'), ('assessments'), ('conversations'), ('custom'), ('do_not_call'), ('emails'), ('ladder'), ('lists'), ('people'), ('phones'), ('tags')) s WHERE p.id IS NOT NULL
         ON CONFLICT (group_id, source) DO UPDATE SET version = excluded.version;
 END;
 

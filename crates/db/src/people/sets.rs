@@ -25,9 +25,11 @@ use super::PersonSummary;
 use super::search::{Order, SUMMARY_COLUMNS};
 use crate::{Backend, Page, Result, Scope, Sql, Tx, prefix_bound};
 
-/// The most ids kept across every group (16 bytes each: 64 MB); the sets
+/// The most ids kept across every group (16 bytes each: 64 MB), and the
+/// most sets (a builder's count keeps one for each rule typed); the sets
 /// used longest ago are let go first.
 const MAX_KEPT: usize = 4_000_000;
+const MAX_SETS: usize = 2_000;
 
 /// Up to this many matches, a page in name order reads every match's name;
 /// beyond it, the group is read in name order until the page is full.
@@ -150,9 +152,10 @@ fn push_ids(q: &mut Sql, scope: &Scope, rule: Option<&Rule>) {
 
 /// Every source's versions for the scope's visible groups, in group order.
 async fn versions(tx: &mut Tx, scope: &Scope) -> Result<HashMap<String, Vec<(GroupId, i64)>>> {
-    let mut q = Sql::new("SELECT v.source, v.group_id, v.version FROM rule_versions v WHERE ");
+    // A source's version is the sum of its rows (PostgreSQL keeps a few while writers overlap).
+    let mut q = Sql::new("SELECT v.source, v.group_id, CAST(SUM(v.version) % 9223372036854775807 AS BIGINT) FROM rule_versions v WHERE ");
     scope.visible_groups(&mut q, "v");
-    q.push(" ORDER BY v.source, v.group_id");
+    q.push(" GROUP BY v.source, v.group_id ORDER BY v.source, v.group_id");
     let rows: Vec<(String, GroupId, i64)> = q.fetch_all(tx).await?;
     let mut by_source: HashMap<String, Vec<(GroupId, i64)>> = HashMap::new();
     for (source, group, version) in rows {
@@ -187,7 +190,7 @@ async fn people(tx: &mut Tx, scope: &Scope, versions: &HashMap<String, Vec<(Grou
     let mut kept = lock();
     kept.insert(key, Kept { versions: now, ids: ids.clone(), used: Instant::now() });
     let mut total: usize = kept.values().map(|k| k.ids.len()).sum();
-    while total > MAX_KEPT {
+    while total > MAX_KEPT || kept.len() > MAX_SETS {
         let Some(oldest) = kept.iter().min_by_key(|(_, k)| k.used).map(|(key, _)| key.clone()) else { break };
         total -= kept.remove(&oldest).map_or(0, |k| k.ids.len());
     }
@@ -342,7 +345,9 @@ pub(crate) async fn list(tx: &mut Tx, scope: &Scope, node: &Node, order: Order, 
     let mut found: Vec<PersonSummary> = Vec::with_capacity(on_page.len());
     for chunk in on_page.chunks(500) {
         let mut q = Sql::new(SUMMARY_COLUMNS);
-        q.push(" FROM people p WHERE p.id IN (").bind_list(chunk.iter().copied()).push(")");
+        q.push(" FROM people p WHERE ");
+        scope.visible_groups(&mut q, "p");
+        q.push(" AND p.id IN (").bind_list(chunk.iter().copied()).push(")");
         found.extend(q.fetch_all::<PersonSummary>(tx).await?);
     }
     let place: HashMap<PersonId, usize> = on_page.iter().enumerate().map(|(i, id)| (*id, i)).collect();
