@@ -382,4 +382,5 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
         "listening_months",
         "counts of the issues raised each month, kept for the listening report from the conversation and need themes above",
     ),
+    ("rule_versions", "random numbers that tell a server when to read again the people it keeps in memory for segments"),
 ];
