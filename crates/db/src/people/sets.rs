@@ -76,6 +76,11 @@ fn source(rule: Option<&Rule>) -> &'static str {
     }
 }
 
+/// What a set is kept under: its rule as JSON (`null` for everyone).
+fn set_key(rule: Option<&Rule>) -> String {
+    serde_json::to_string(&rule).unwrap_or_default()
+}
+
 /// The set kept for a rule, and whether the rule is everyone but that set.
 /// "Not spoken to since" keeps who was spoken to since; "never spoken to"
 /// keeps who was ever spoken to.
@@ -166,7 +171,7 @@ async fn versions(tx: &mut Tx, scope: &Scope) -> Result<HashMap<String, Vec<(Gro
 
 /// A rule's people (everyone, for `None`): kept, or read and kept.
 async fn people(tx: &mut Tx, scope: &Scope, versions: &HashMap<String, Vec<(GroupId, i64)>>, rule: Option<&Rule>) -> Result<Ids> {
-    let key = (scope.group_id(), serde_json::to_string(&rule).unwrap_or_default());
+    let key = (scope.group_id(), set_key(rule));
     let now = versions.get(source(rule)).cloned().unwrap_or_default();
     if let Some(k) = lock().get_mut(&key).filter(|k| k.versions == now) {
         k.used = Instant::now();
@@ -311,7 +316,7 @@ fn eval(node: &Node, sets: &HashMap<String, Ids>) -> Set {
         Node::Not(inner) => eval(inner, sets).not(),
         Node::Rule(rule) => {
             let (kept, negated) = kept_for(rule);
-            let ids = sets.get(&serde_json::to_string(&Some(&kept)).unwrap_or_default()).cloned().unwrap_or_default();
+            let ids = sets.get(&set_key(Some(&kept))).cloned().unwrap_or_default();
             if negated { Set::AllBut(ids) } else { Set::Only(ids) }
         }
     }
@@ -323,8 +328,7 @@ async fn matches(tx: &mut Tx, scope: &Scope, node: &Node) -> Result<Ids> {
     let mut sets = HashMap::new();
     for rule in node.rules() {
         let (kept, _) = kept_for(rule);
-        let key = serde_json::to_string(&Some(&kept)).unwrap_or_default();
-        if let std::collections::hash_map::Entry::Vacant(slot) = sets.entry(key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = sets.entry(set_key(Some(&kept))) {
             slot.insert(people(tx, scope, &versions, Some(&kept)).await?);
         }
     }
