@@ -224,8 +224,11 @@ impl Db {
                 .pragma("secure_delete", "on")
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-            let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+            // A file cannot hang up: a ping before each use would only be
+            // another hop to the connection's thread.
+            let pool = || SqlitePoolOptions::new().test_before_acquire(false);
+            let write = pool().max_connections(1).connect_with(options.clone()).await?;
+            let read = pool().max_connections(4).connect_with(options.read_only(true)).await?;
             Ok(Db::Sqlite { write, read })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
