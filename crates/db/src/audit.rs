@@ -59,41 +59,77 @@ pub async fn record(tx: &mut Tx, scope: &Scope, action: AuditAction, subject: &s
     insert(tx, scope, entry, now).await
 }
 
+/// A read of some people to record: who read them, how and when.
+pub struct Read<'a> {
+    pub scope: &'a Scope,
+    pub people: &'a [(PersonId, GroupId)],
+    pub how: &'a str,
+    pub now: DateTime<Utc>,
+}
+
 /// Record that people were read, and how. One entry in the scope's own log,
 /// naming each person by id; and, for people of a child group that shares
 /// with this one, an entry in that group's log too, so the child's admins see
 /// who used the sharing they turned on.
 pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, GroupId)], how: &str, now: DateTime<Utc>) -> Result<()> {
-    if people.is_empty() {
-        return Ok(());
-    }
-    let mut groups: Vec<GroupId> = people.iter().map(|(_, g)| *g).collect();
+    record_many_reads(tx, &[Read { scope, people, how, now }]).await
+}
+
+/// `record_reads` for many reads at once, in as few statements as the
+/// backends allow (the API's reads are written in batches).
+pub async fn record_many_reads(tx: &mut Tx, reads: &[Read<'_>]) -> Result<()> {
+    let rows: Vec<ReadRow> = reads.iter().flat_map(read_rows).collect();
+    Sql::insert_rows(tx, "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES", "", &rows, |q, r| {
+        q.bind(AuditId::new()).push(", ").bind(r.group).push(", ").bind(r.user).push(", ").bind(r.who.as_str()).push(", ");
+        q.bind(AuditAction::View.as_str()).push(", ").bind(r.subject.as_str()).push(", ").bind(r.detail.as_str()).push(", ");
+        q.bind(r.now).push(", ").bind(r.person);
+    })
+    .await
+}
+
+/// One entry of a read, for `record_many_reads`.
+struct ReadRow {
+    group: GroupId,
+    user: Option<tredegar_domain::UserId>,
+    who: String,
+    subject: String,
+    detail: String,
+    now: DateTime<Utc>,
+    person: Option<PersonId>,
+}
+
+/// A read's entries: one for each group whose people were read.
+fn read_rows(r: &Read<'_>) -> Vec<ReadRow> {
+    let mut groups: Vec<GroupId> = r.people.iter().map(|(_, g)| *g).collect();
     groups.sort();
     groups.dedup();
-    for group in groups {
-        let mut theirs: Vec<PersonId> = people.iter().filter(|(_, g)| *g == group).map(|(p, _)| *p).collect();
-        // A person read twice (two of their conversations) is named once.
-        theirs.sort();
-        theirs.dedup();
-        let one = if let [only] = theirs.as_slice() { Some(*only) } else { None };
-        let subject = match one {
-            Some(p) => format!("person {p}"),
-            None => format!("{} people", theirs.len()),
-        };
-        let ids = if one.is_some() {
-            String::new()
-        } else {
-            format!(": {}", theirs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
-        };
-        let (who, detail) = if group == scope.group_id() {
-            (scope.actor_name().to_string(), format!("{how}{ids}"))
-        } else {
-            (format!("{} of {}", scope.actor_name(), scope.group_name()), format!("{how}, through sharing with the parent group{ids}"))
-        };
-        let entry = Entry { group, who: &who, action: AuditAction::View, subject: &subject, detail: &detail, person: one };
-        insert(tx, scope, entry, now).await?;
-    }
-    Ok(())
+    let scope = r.scope;
+    groups
+        .into_iter()
+        .map(|group| {
+            let mut theirs: Vec<PersonId> = r.people.iter().filter(|(_, g)| *g == group).map(|(p, _)| *p).collect();
+            // A person read twice (two of their conversations) is named once.
+            theirs.sort();
+            theirs.dedup();
+            let one = if let [only] = theirs.as_slice() { Some(*only) } else { None };
+            let subject = match one {
+                Some(p) => format!("person {p}"),
+                None => format!("{} people", theirs.len()),
+            };
+            let ids = if one.is_some() {
+                String::new()
+            } else {
+                format!(": {}", theirs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+            };
+            let how = r.how;
+            let (who, detail) = if group == scope.group_id() {
+                (scope.actor_name().to_string(), format!("{how}{ids}"))
+            } else {
+                (format!("{} of {}", scope.actor_name(), scope.group_name()), format!("{how}, through sharing with the parent group{ids}"))
+            };
+            ReadRow { group, user: scope.user_id(), who, subject, detail, now: r.now, person: one }
+        })
+        .collect()
 }
 
 /// Record an action on one person of the scope's own group (deleting, merging).

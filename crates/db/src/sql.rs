@@ -125,6 +125,7 @@ id_args!(
     SignatureId,
     EventId,
     AttendanceId,
+    AuditId,
     CallListId,
     RungId,
     AreaId,

@@ -106,3 +106,17 @@ pub(crate) fn display_name(given: Option<&str>, family: Option<&str>, email: Opt
         email.unwrap_or("(no name)").to_string()
     }
 }
+
+/// The ids a statement answers as one row of 32 hex digits each. One row
+/// rather than a row a person: each row is a hop between threads in sqlx's
+/// SQLite driver, which costs far more than reading the id.
+async fn ids_in_one_row(tx: &mut crate::Tx, q: &crate::Sql) -> crate::Result<Vec<PersonId>> {
+    let (hex,): (Option<String>,) = q.fetch_optional(tx).await?.unwrap_or((None,));
+    let hex = hex.unwrap_or_default();
+    let bad = || crate::DbError::Corrupt("people's ids did not read as hex".into());
+    if !hex.len().is_multiple_of(32) {
+        return Err(bad());
+    }
+    let digits = hex.as_bytes().chunks(32).map(|one| std::str::from_utf8(one).ok().and_then(|d| u128::from_str_radix(d, 16).ok()));
+    digits.map(|id| id.map(|n| PersonId(uuid::Uuid::from_u128(n))).ok_or_else(bad)).collect()
+}

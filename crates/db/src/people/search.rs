@@ -9,7 +9,7 @@ pub use tredegar_domain::search::Search;
 
 use super::PersonSummary;
 use crate::sql::{FilterColumn, FilterKind};
-use crate::{Page, Result, Scope, Sql, Tx, prefix_bound};
+use crate::{Backend, Page, Result, Scope, Sql, Tx, prefix_bound};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Order {
@@ -233,7 +233,10 @@ pub enum Start {
 /// and reads only the page's people. Cut from the (group, id) index, and,
 /// when where it begins is known, sought there rather than counted to.
 pub async fn page_ids(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page, start: Option<Start>) -> Result<Vec<PersonId>> {
-    let mut q = Sql::new("SELECT p.id FROM ");
+    let mut q = Sql::new(match tx.backend() {
+        Backend::Sqlite => "SELECT group_concat(hex(s.id), '' ORDER BY s.id) FROM (SELECT p.id FROM ",
+        Backend::Postgres => "SELECT string_agg(replace(s.id::text, '-', ''), '' ORDER BY s.id) FROM (SELECT p.id FROM ",
+    });
     push_checked(&mut q, scope, &Wanted { search: &Search::All, filter, order: Order::Created })?;
     match start {
         Some(Start::At(id)) => q.push(" AND p.id >= ").bind(id),
@@ -245,8 +248,8 @@ pub async fn page_ids(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page, s
         Some(_) => q.page(Page::new(1, page.per_page)),
         None => q.page(page),
     };
-    let rows: Vec<(PersonId,)> = q.fetch_all(tx).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    q.push(") s");
+    super::ids_in_one_row(tx, &q).await
 }
 
 /// How many people the scope sees match `filter`.

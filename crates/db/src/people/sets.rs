@@ -179,16 +179,14 @@ async fn people(tx: &mut Tx, scope: &Scope, versions: &HashMap<String, Vec<(Grou
     }
     // Read after the versions: a change in between leaves the set newer
     // than its versions, which only makes the next read read it again.
-    // One row of hex rather than a row a person: each row is a hop between
-    // threads in sqlx's SQLite driver, and a rule may hold a million people.
+    // A rule may hold a million people: see `ids_in_one_row`.
     let mut q = Sql::new(match tx.backend() {
         Backend::Sqlite => "SELECT group_concat(hex(s.person_id), '') FROM (",
         Backend::Postgres => "SELECT string_agg(replace(s.person_id::text, '-', ''), '') FROM (",
     });
     push_ids(&mut q, scope, rule);
     q.push(") s");
-    let (hex,): (Option<String>,) = q.fetch_optional(tx).await?.unwrap_or((None,));
-    let mut ids = from_hex(hex.as_deref().unwrap_or_default())?;
+    let mut ids = super::ids_in_one_row(tx, &q).await?;
     ids.sort_unstable();
     ids.dedup();
     let ids = Arc::new(ids);
@@ -200,16 +198,6 @@ async fn people(tx: &mut Tx, scope: &Scope, versions: &HashMap<String, Vec<(Grou
         total -= kept.remove(&oldest).map_or(0, |k| k.ids.len());
     }
     Ok(ids)
-}
-
-/// Ids written as 32 hex digits each, one after another.
-fn from_hex(hex: &str) -> Result<Vec<PersonId>> {
-    let bad = || crate::DbError::Corrupt("a rule's people did not read as ids".into());
-    if !hex.len().is_multiple_of(32) {
-        return Err(bad());
-    }
-    let digits = hex.as_bytes().chunks(32).map(|one| std::str::from_utf8(one).ok().and_then(|d| u128::from_str_radix(d, 16).ok()));
-    digits.map(|id| id.map(|n| PersonId(uuid::Uuid::from_u128(n))).ok_or_else(bad)).collect()
 }
 
 fn lock() -> std::sync::MutexGuard<'static, HashMap<(GroupId, String), Kept>> {

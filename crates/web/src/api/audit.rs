@@ -71,9 +71,9 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Read>) {
 /// The whole batch, or none of it: a request whose read is not recorded is
 /// not answered with the people.
 async fn write(db: &Db, batch: &[Read]) -> Result<(), DbError> {
+    let reads: Vec<_> =
+        batch.iter().map(|r| tredegar_db::audit::Read { scope: &r.scope, people: &r.people, how: &r.how, now: r.now }).collect();
     let mut tx = db.write().await?;
-    for r in batch {
-        tredegar_db::audit::record_reads(&mut tx, &r.scope, &r.people, &r.how, r.now).await?;
-    }
+    tredegar_db::audit::record_many_reads(&mut tx, &reads).await?;
     tx.commit().await
 }

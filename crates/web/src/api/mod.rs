@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
-use tredegar_db::{Page, Scope};
+use tredegar_db::{Page, Scope, Tx};
 use tredegar_domain::filter::{self, Filter};
 use tredegar_domain::{GroupId, PersonId, Role};
 use utoipa::ToSchema;
@@ -48,17 +48,41 @@ impl FromRequestParts<AppState> for Api {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let mut tx = state.db.read().await?;
+        Api::check(parts, state, &mut tx).await
+    }
+}
+
+/// A read through the API: the caller's token and what they read, in one
+/// transaction. One connection and one snapshot, where two transactions
+/// would each cost their own round trips to the database.
+pub struct Reading {
+    pub api: Api,
+    pub tx: Tx,
+}
+
+impl FromRequestParts<AppState> for Reading {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let mut tx = state.db.read().await?;
+        let api = Api::check(parts, state, &mut tx).await?;
+        Ok(Reading { api, tx })
+    }
+}
+
+impl Api {
+    /// Who the request's token belongs to, checked within `tx`.
+    async fn check(parts: &Parts, state: &AppState, tx: &mut Tx) -> Result<Api, ApiError> {
         // Header names are case-insensitive: OSDI-API-Token and OSDI-API-TOKEN are one.
         let token = parts.headers.get("osdi-api-token").and_then(|v| v.to_str().ok()).map(str::trim).filter(|t| !t.is_empty());
         let Some(token) = token else {
             return Err(ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())));
         };
         let hash = token_hash(token);
-        let mut tx = state.db.read().await?;
-        let scope = Scope::for_token(&mut tx, &hash)
+        let scope = Scope::for_token(tx, &hash)
             .await?
             .ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
-        drop(tx);
         if let Some(most) = state.config.api_requests_per_minute {
             state.api_limit.hit(&hash, most)?;
         }
@@ -68,9 +92,7 @@ impl FromRequestParts<AppState> for Api {
         });
         Ok(Api { scope, base, filter })
     }
-}
 
-impl Api {
     /// `&filter=...` for a page link, when the request was filtered.
     pub fn filter_query(&self) -> String {
         self.filter.as_deref().map(|f| format!("&filter={}", crate::paths::encode(f))).unwrap_or_default()

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use super::kept::Listing;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, Paging};
+use crate::api::{Api, Paging, Reading};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query};
 use crate::tags::api::{TaggingResource, TaggingsCollection};
@@ -167,12 +167,11 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
 }
 
 #[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
+pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Reading, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
     let page = q.page();
     // `total_records` and where pages begin may be a few seconds behind.
     let listing = Listing::of(&api, page);
-    let mut tx = state.db.read().await?;
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
     let ids = people::page_ids(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
     listing.learn(&state, &ids);
@@ -187,9 +186,8 @@ pub async fn list(State(state): State<AppState>, api: Api, Query(q): Query<Pagin
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), responses((status = 200, description = "One person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_one(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get_one(State(state): State<AppState>, Reading { api, mut tx }: Reading, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
-    let mut tx = state.db.read().await?;
     let person = people::get(&mut tx, &api.scope, id).await?.ok_or_else(|| not_found(id))?;
     let units = units_of(&mut tx, &api.scope, &[&person]).await?;
     drop(tx);
