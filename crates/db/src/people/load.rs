@@ -31,19 +31,8 @@ struct PersonJson(
 #[derive(Deserialize)]
 struct AddressJson(String, Option<String>, Option<String>, Option<String>, Option<String>, Option<f64>, Option<f64>, Flag);
 
-/// A boolean column: SQLite writes 0 or 1, PostgreSQL true or false.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Flag {
-    Bool(bool),
-    Int(i64),
-}
-
-impl Flag {
-    fn set(&self) -> bool {
-        matches!(self, Flag::Bool(true)) || matches!(self, Flag::Int(n) if *n != 0)
-    }
-}
+/// A boolean column, as 0 or 1 from both backends.
+type Flag = i64;
 
 /// Each detail is a subquery by the person's id, through its own index.
 const PEOPLE_SQLITE: &str = "SELECT json_group_array(json_array(hex(p.id), hex(p.group_id), p.given_name, p.family_name, p.languages, p.created_at, p.modified_at, \
@@ -55,9 +44,9 @@ const PEOPLE_SQLITE: &str = "SELECT json_group_array(json_array(hex(p.id), hex(p
     FROM people p WHERE p.id IN (";
 
 const PEOPLE_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(p.id, p.group_id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at, \
-    (SELECT coalesce(json_agg(json_build_array(x.address, x.status, x.is_primary) ORDER BY x.is_primary DESC, x.address_key), '[]') FROM person_emails x WHERE x.person_id = p.id), \
-    (SELECT coalesce(json_agg(json_build_array(x.number, x.number_type, x.status, x.is_primary) ORDER BY x.is_primary DESC, x.number_key), '[]') FROM person_phones x WHERE x.person_id = p.id), \
-    (SELECT coalesce(json_agg(json_build_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude, x.longitude, x.is_primary) ORDER BY x.is_primary DESC, x.id), '[]') FROM person_addresses x WHERE x.person_id = p.id), \
+    (SELECT coalesce(json_agg(json_build_array(x.address, x.status, x.is_primary::int) ORDER BY x.is_primary DESC, x.address_key), '[]') FROM person_emails x WHERE x.person_id = p.id), \
+    (SELECT coalesce(json_agg(json_build_array(x.number, x.number_type, x.status, x.is_primary::int) ORDER BY x.is_primary DESC, x.number_key), '[]') FROM person_phones x WHERE x.person_id = p.id), \
+    (SELECT coalesce(json_agg(json_build_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude, x.longitude, x.is_primary::int) ORDER BY x.is_primary DESC, x.id), '[]') FROM person_addresses x WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(f.name, x.value) ORDER BY f.name), '[]') FROM person_custom_values x JOIN custom_fields f ON f.id = x.field_id WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(t.id, t.name, t.created_at, t.modified_at) ORDER BY t.name_key), '[]') FROM taggings x JOIN tags t ON t.id = x.tag_id WHERE x.person_id = p.id))), '[]')::text \
     FROM people p WHERE p.id IN (";
@@ -133,7 +122,7 @@ fn person(row: PersonJson) -> Result<Person> {
                 Ok(EmailEntry {
                     email: Email::parse("email", &address).map_err(corrupt)?,
                     status: SubscriptionStatus::parse("status", &status).map_err(corrupt)?,
-                    primary: primary.set(),
+                    primary: primary != 0,
                 })
             })
             .collect::<Result<_>>()?,
@@ -144,7 +133,7 @@ fn person(row: PersonJson) -> Result<Person> {
                     phone: Phone::parse("phone", &number).map_err(corrupt)?,
                     number_type: PhoneType::parse("number_type", &number_type).map_err(corrupt)?,
                     status: SubscriptionStatus::parse("status", &status).map_err(corrupt)?,
-                    primary: primary.set(),
+                    primary: primary != 0,
                 })
             })
             .collect::<Result<_>>()?,
@@ -159,7 +148,7 @@ fn person(row: PersonJson) -> Result<Person> {
                     country,
                     latitude,
                     longitude,
-                    primary: primary.set(),
+                    primary: primary != 0,
                 })
             })
             .collect::<Result<_>>()?,
