@@ -79,11 +79,17 @@ pub async fn record_reads(tx: &mut Tx, scope: &Scope, people: &[(PersonId, Group
 /// backends allow (the API's reads are written in batches).
 pub async fn record_many_reads(tx: &mut Tx, reads: &[Read<'_>]) -> Result<()> {
     let rows: Vec<ReadRow> = reads.iter().flat_map(read_rows).collect();
-    Sql::insert_rows(tx, "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES", "", &rows, |q, r| {
-        q.bind(AuditId::new()).push(", ").bind(r.group).push(", ").bind(r.user).push(", ").bind(r.who.as_str()).push(", ");
-        q.bind(AuditAction::View.as_str()).push(", ").bind(r.subject.as_str()).push(", ").bind(r.detail.as_str()).push(", ");
-        q.bind(r.now).push(", ").bind(r.person);
-    })
+    Sql::insert_rows(
+        tx,
+        "INSERT INTO audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) VALUES",
+        "",
+        &rows,
+        |q, r| {
+            q.bind(AuditId::new()).push(", ").bind(r.group).push(", ").bind(r.user).push(", ").bind(r.who.as_str()).push(", ");
+            q.bind(AuditAction::View.as_str()).push(", ").bind(r.subject.as_str()).push(", ").bind(r.detail.as_str()).push(", ");
+            q.bind(r.now).push(", ").bind(r.person);
+        },
+    )
     .await
 }
 

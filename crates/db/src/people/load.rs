@@ -105,14 +105,16 @@ async fn load(tx: &mut Tx, scope: &Scope, ids: &[PersonId], reach: Reach) -> Res
         }
     }
     let (json,): (Option<String>,) = q.fetch_optional(tx).await?.unwrap_or((None,));
-    let rows: Vec<PersonJson> = serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| DbError::Corrupt(format!("people did not read as JSON: {e}")))?;
+    let rows: Vec<PersonJson> =
+        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| DbError::Corrupt(format!("people did not read as JSON: {e}")))?;
     let mut people = rows.into_iter().map(person).collect::<Result<Vec<_>>>()?;
     people.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
     Ok(people)
 }
 
 fn person(row: PersonJson) -> Result<Person> {
-    let PersonJson(id, group_id, given_name, family_name, languages, created_at, modified_at, emails, phones, addresses, custom, tags) = row;
+    let PersonJson(id, group_id, given_name, family_name, languages, created_at, modified_at, emails, phones, addresses, custom, tags) =
+        row;
     let details = PersonDetails {
         given_name,
         family_name,
@@ -157,7 +159,9 @@ fn person(row: PersonJson) -> Result<Person> {
     };
     let tags = tags
         .into_iter()
-        .map(|(id, name, created_at, modified_at)| Ok(crate::tags::Tag { id, name, created_at: time(&created_at)?, modified_at: time(&modified_at)? }))
+        .map(|(id, name, created_at, modified_at)| {
+            Ok(crate::tags::Tag { id, name, created_at: time(&created_at)?, modified_at: time(&modified_at)? })
+        })
         .collect::<Result<_>>()?;
     Ok(Person { id, group_id, details, tags, created_at: time(&created_at)?, modified_at: time(&modified_at)? })
 }

@@ -80,9 +80,8 @@ impl Api {
             return Err(ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())));
         };
         let hash = token_hash(token);
-        let scope = Scope::for_token(tx, &hash)
-            .await?
-            .ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
+        let scope =
+            Scope::for_token(tx, &hash).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
         if let Some(most) = state.config.api_requests_per_minute {
             state.api_limit.hit(&hash, most)?;
         }

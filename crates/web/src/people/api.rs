@@ -186,7 +186,11 @@ pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Readin
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), responses((status = 200, description = "One person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_one(State(state): State<AppState>, Reading { api, mut tx }: Reading, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    Reading { api, mut tx }: Reading,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     let person = people::get(&mut tx, &api.scope, id).await?.ok_or_else(|| not_found(id))?;
     let units = units_of(&mut tx, &api.scope, &[&person]).await?;
