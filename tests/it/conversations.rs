@@ -15,6 +15,7 @@ crate::on_both_backends!(
     assessments_keep_their_history,
     volunteers_log_only_for_their_people,
     conversations_in_the_api,
+    a_long_timeline_pages_without_gaps,
 );
 
 const SLUG: &str = "brookfield-estate";
@@ -324,4 +325,61 @@ async fn conversations_in_the_api(app: TestApp) {
     // The reads are in the audit log.
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     assert!(admin.audit(SLUG).await.body.contains(" in the API"));
+}
+
+/// A timeline longer than a page: every entry once across the pages, in
+/// order, entries at the same moment kept together, and an old open
+/// follow-up still leading the first page.
+async fn a_long_timeline_pages_without_gaps(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let user = app.user(&group, "org@example.org", Role::Organiser).await;
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let api = app.api(&app.token(&group, user).await);
+    let sian = api.person("Siân", "sian@example.org").await;
+    let form = org.new_conversation(SLUG, &sian).await;
+    let me = form.body.split("name=\"assignee\">").nth(1).and_then(|s| s.split("value=\"").nth(1)).map(|s| s[..36].to_string()).unwrap();
+    let logged = [
+        ("kind", "door_knock"),
+        ("held_at", "2020-01-01T18:30"),
+        ("self_interest", "The damp"),
+        ("follow_up", "Ask about the damp survey"),
+        ("assignee", &me),
+        ("due_on", "2020-01-08"),
+    ];
+    let r = org.post_person_conversations(SLUG, &sian, &logged).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    // 150 notes since, two at each moment.
+    let scope = app.scope(user, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339("2025-01-01T09:00:00Z").unwrap().to_utc();
+    for i in 0..150 {
+        let at = start + chrono::Duration::minutes(i / 2);
+        let kind = tredegar_domain::people::HistoryKind::Edited;
+        people::add_event(&mut tx, &scope, sian.parse().unwrap(), kind, &format!("entry-{i:03}."), at).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let first = org.get(paths::person(SLUG, &sian)).await;
+    assert!(first.body.contains("Ask about the damp survey") && first.body.contains("<h2>To do</h2>"), "{}", first.body);
+    assert!(!first.body.contains("Read the conversation"), "the 2020 conversation is further down");
+    let older =
+        first.body.split("href=\"").find(|s| s.contains("?before=")).and_then(|s| s.split('"').next()).expect("a link to older entries");
+    let second = org.get(older).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    assert!(second.body.contains("Read the conversation") && second.body.contains("Back to the newest"), "{}", second.body);
+    assert!(!second.body.contains("?before="), "nothing older than the conversation");
+    let both = format!("{}{}", first.body, second.body);
+    let mut seen = Vec::new();
+    for i in 0..150 {
+        let n = both.matches(&format!("entry-{i:03}.")).count();
+        assert_eq!(n, 1, "entry {i} is on exactly one page");
+        seen.push(if first.body.contains(&format!("entry-{i:03}.")) { 1 } else { 2 });
+    }
+    // Newest first: the first page holds the newest notes, and a pair at one moment is never split.
+    assert!(seen.windows(2).all(|w| w[0] >= w[1]), "older notes on the later page: {seen:?}");
+    assert!(seen.chunks(2).all(|pair| pair[0] == pair[1]), "two notes of one moment on one page: {seen:?}");
+    assert!(seen.iter().filter(|p| **p == 1).count() >= 98, "a page holds about a hundred entries");
+    let bad = org.get(format!("{}?before=yesterday", paths::person(SLUG, &sian))).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(bad.body.contains("Before: input contains invalid characters"), "the error names the field: {}", bad.body);
 }

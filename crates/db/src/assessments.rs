@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::assessments::LevelNames;
 use tredegar_domain::{AssessmentChangeId, CampaignId, Level, PersonId};
 
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx, Window};
 
 /// The group's names for the levels.
 pub async fn level_names(tx: &mut Tx, scope: &Scope) -> Result<LevelNames> {
@@ -66,14 +66,14 @@ pub struct AssessmentChange {
 }
 
 /// Every change of a person's levels, newest first.
-pub async fn changes_of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<AssessmentChange>> {
+pub async fn changes_of_person(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<AssessmentChange>> {
     let mut q = Sql::new(
         "SELECT h.person_id, h.campaign_id, c.title AS campaign_title, h.from_level, h.to_level, h.reason, h.by_name, h.at \
          FROM assessment_changes h JOIN campaigns c ON c.id = h.campaign_id JOIN people p ON p.id = h.person_id WHERE h.person_id = ",
     );
     q.bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY h.at DESC, h.id DESC LIMIT 200");
+    q.window(window, "h.at", " ORDER BY h.at DESC, h.id DESC");
     q.fetch_all(tx).await
 }
 

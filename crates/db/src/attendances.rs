@@ -12,7 +12,7 @@ use tredegar_domain::supporters::Supporter;
 use tredegar_domain::{AttendanceId, Email, EventId, PersonId, Phone, SubscriptionStatus};
 
 use crate::events::{self, Event};
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx, Window};
 
 /// One person's attendance, with their name (and email, for our emails).
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -351,7 +351,7 @@ impl Attended {
     }
 }
 
-pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Attended>> {
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<Attended>> {
     let mut q = Sql::new(
         "SELECT a.id, a.event_id, a.person_id, a.status, a.walk_in, a.attended_at, a.checked_in_by_name, a.comment, a.name_at_door, \
          a.created_at, p.given_name, p.family_name, NULL AS email, NULL AS phone, e.title AS event_title, e.kind AS event_kind, e.starts_at \
@@ -359,7 +359,8 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     );
     q.bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY e.starts_at DESC LIMIT 500");
+    // When they came, or else when they said they would: `Entry::at` on a timeline.
+    q.window(window, "COALESCE(a.attended_at, a.created_at)", " ORDER BY COALESCE(a.attended_at, a.created_at) DESC, a.id DESC");
     q.fetch_all(tx).await
 }
 

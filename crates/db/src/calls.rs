@@ -9,7 +9,7 @@ use tredegar_domain::segments::{Node, Rule};
 use tredegar_domain::{CallListId, PersonId, Problem, UserId};
 
 use crate::people::{Order, Search};
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx, Window};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CallList {
@@ -241,7 +241,7 @@ pub struct Call {
 }
 
 /// The calls made to a person, if the scope may see them.
-pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Call>> {
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<Call>> {
     let mut q = Sql::new(
         "SELECT l.name AS call_list, c.outcome, COALESCE(c.called_by_name, '') AS called_by_name, c.called_at \
          FROM call_list_people c JOIN call_lists l ON l.id = c.call_list_id JOIN people p ON p.id = c.person_id \
@@ -249,6 +249,7 @@ pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<V
     );
     q.bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
+    q.window(window, "c.called_at", " ORDER BY c.called_at DESC, c.call_list_id");
     q.fetch_all(tx).await
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::conversations::theme_key;
 use tredegar_domain::{Answer, ConversationId, ConversationKind, PersonId, ThemeId};
 
-use crate::{DbError, Result, Scope, Sql, Tx, is_unique_violation};
+use crate::{DbError, Result, Scope, Sql, Tx, Window, is_unique_violation};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Theme {
@@ -166,11 +166,11 @@ pub(crate) const SELECT: &str = "SELECT c.id, c.person_id, p.group_id, p.given_n
      c.self_interest, c.ask, c.answer, c.commitments, c.notes FROM conversations c JOIN people p ON p.id = c.person_id";
 
 /// A person's conversations, newest first, if the scope may see them.
-pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Conversation>> {
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<Conversation>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE c.person_id = ").bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY c.held_at DESC, c.id DESC LIMIT 200");
+    q.window(window, "c.held_at", " ORDER BY c.held_at DESC, c.id DESC");
     with_themes(tx, &q).await
 }
 

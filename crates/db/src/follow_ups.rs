@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tredegar_domain::{ConversationId, FollowUpId, PersonId, Problem, UserId};
 
 use crate::people::Assignee;
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx, Window};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct FollowUp {
@@ -107,11 +107,11 @@ pub async fn mine(tx: &mut Tx, scope: &Scope) -> Result<(Vec<FollowUp>, Vec<Foll
 }
 
 /// A person's follow-ups, newest first, if the scope may see them.
-pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<FollowUp>> {
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<FollowUp>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE f.person_id = ").bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY f.created_at DESC LIMIT 200");
+    q.window(window, "f.created_at", " ORDER BY f.created_at DESC, f.id DESC");
     q.fetch_all(tx).await
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::ladder::RungRule;
 use tredegar_domain::{PersonId, Problem, RungId};
 
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Sql, Tx, Window};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Rung {
@@ -334,7 +334,7 @@ pub struct Move {
     pub at: DateTime<Utc>,
 }
 
-pub async fn moves_of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Move>> {
+pub async fn moves_of_person(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<Move>> {
     let mut q = Sql::new(
         "SELECT f.name AS from_name, t.name AS to_name, m.reason, m.by_name, m.at FROM ladder_moves m \
          LEFT JOIN ladder_rungs f ON f.id = m.from_rung LEFT JOIN ladder_rungs t ON t.id = m.to_rung \
@@ -342,6 +342,6 @@ pub async fn moves_of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Re
     );
     q.bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY m.at DESC LIMIT 100");
+    q.window(window, "m.at", " ORDER BY m.at DESC, m.id DESC");
     q.fetch_all(tx).await
 }

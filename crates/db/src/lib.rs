@@ -360,6 +360,21 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
+/// Rows older than a time, newest first, so many at a time: for a timeline,
+/// where new rows arrive at the top while someone reads further down.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub before: Option<chrono::DateTime<chrono::Utc>>,
+    pub take: Option<i64>,
+}
+
+impl Window {
+    /// Every row.
+    pub fn all() -> Window {
+        Window { before: None, take: None }
+    }
+}
+
 /// Rows of a page: `page` counts from 1.
 #[derive(Clone, Copy, Debug)]
 pub struct Page {

@@ -231,6 +231,20 @@ impl Sql {
         Ok(())
     }
 
+    /// The rows in a window of time, newest first: ` AND at < $a`, then
+    /// `order` (which must begin with `at DESC`), then ` LIMIT $b`, leaving
+    /// out what the window leaves open.
+    pub fn window(&mut self, window: crate::Window, at: &'static str, order: &'static str) -> &mut Sql {
+        if let Some(before) = window.before {
+            self.push(" AND ").push(at).push(" < ").bind(before);
+        }
+        self.push(order);
+        if let Some(n) = window.take {
+            self.push(" LIMIT ").bind(n);
+        }
+        self
+    }
+
     /// `LIMIT $a OFFSET $b` for a page.
     pub fn page(&mut self, page: crate::Page) -> &mut Sql {
         self.push(" LIMIT ").bind(page.per_page).push(" OFFSET ").bind(page.offset())

@@ -12,7 +12,7 @@ use crate::conversations::{self, Conversation};
 use crate::follow_ups::{self, FollowUp};
 use crate::ladder::{self, Move};
 use crate::people::{self, PersonEvent};
-use crate::{Result, Scope, Tx};
+use crate::{Result, Scope, Tx, Window};
 
 #[derive(Clone, Debug)]
 pub enum Entry {
@@ -40,15 +40,35 @@ impl Entry {
     }
 }
 
-/// Everything on a person's timeline that the scope may see, newest first.
-pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<Entry>> {
-    let mut all: Vec<Entry> = people::events(tx, scope, person).await?.into_iter().map(Entry::Event).collect();
-    all.extend(conversations::of_person(tx, scope, person).await?.into_iter().map(|c| Entry::Conversation(Box::new(c))));
-    all.extend(assessments::changes_of_person(tx, scope, person).await?.into_iter().map(Entry::Assessment));
-    all.extend(follow_ups::of_person(tx, scope, person).await?.into_iter().map(Entry::FollowUp));
-    all.extend(calls::of_person(tx, scope, person).await?.into_iter().map(Entry::Call));
-    all.extend(ladder::moves_of_person(tx, scope, person).await?.into_iter().map(Entry::Rung));
-    all.extend(attendances::of_person(tx, scope, person).await?.into_iter().map(|a| Entry::Attendance(Box::new(a))));
+/// Entries on a page of a timeline.
+pub const PAGE: usize = 100;
+
+/// A page of a person's timeline.
+pub struct TimelinePage {
+    /// Newest first.
+    pub entries: Vec<Entry>,
+    /// Where the next page, of older entries, begins (`before`), if there are any.
+    pub older: Option<DateTime<Utc>>,
+}
+
+/// The newest page of what the scope may see on a person's timeline from
+/// before `before` (from now, for `None`).
+pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId, before: Option<DateTime<Utc>>) -> Result<TimelinePage> {
+    // Each kind's newest page and one more: the page's entries are among them.
+    let w = Window { before, take: Some(PAGE as i64 + 1) };
+    let mut all: Vec<Entry> = people::events(tx, scope, person, w).await?.into_iter().map(Entry::Event).collect();
+    all.extend(conversations::of_person(tx, scope, person, w).await?.into_iter().map(|c| Entry::Conversation(Box::new(c))));
+    all.extend(assessments::changes_of_person(tx, scope, person, w).await?.into_iter().map(Entry::Assessment));
+    all.extend(follow_ups::of_person(tx, scope, person, w).await?.into_iter().map(Entry::FollowUp));
+    all.extend(calls::of_person(tx, scope, person, w).await?.into_iter().map(Entry::Call));
+    all.extend(ladder::moves_of_person(tx, scope, person, w).await?.into_iter().map(Entry::Rung));
+    all.extend(attendances::of_person(tx, scope, person, w).await?.into_iter().map(|a| Entry::Attendance(Box::new(a))));
     all.sort_by_key(|e| std::cmp::Reverse(e.at()));
-    Ok(all)
+    // Entries at the same moment stay together, as the next page starts
+    // strictly before the last one shown.
+    let last = all.get(PAGE - 1).map(Entry::at);
+    let keep = last.map_or(all.len(), |last| all.iter().take_while(|e| e.at() >= last).count());
+    let older = if keep < all.len() { last } else { None };
+    all.truncate(keep);
+    Ok(TimelinePage { entries: all, older })
 }

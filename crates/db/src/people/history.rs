@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{PersonEventId, PersonId};
 
-use crate::{Result, Scope, Sql, Tx};
+use crate::{Result, Scope, Sql, Tx, Window};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonEvent {
@@ -48,12 +48,12 @@ pub(crate) async fn add_events(
 }
 
 /// A person's history, newest first, if this scope may see them.
-pub async fn events(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Vec<PersonEvent>> {
+pub async fn events(tx: &mut Tx, scope: &Scope, person: PersonId, window: Window) -> Result<Vec<PersonEvent>> {
     let mut q = Sql::new(
         "SELECT e.kind, e.summary, e.user_name, e.at FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.person_id = ",
     );
     q.bind(person).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY e.at DESC, e.id DESC LIMIT 200");
+    q.window(window, "e.at", " ORDER BY e.at DESC, e.id DESC");
     q.fetch_all(tx).await
 }

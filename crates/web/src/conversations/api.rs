@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tredegar_db::conversations::{self, Conversation, NewConversation};
-use tredegar_db::people;
+use tredegar_db::{Window, people};
 use tredegar_domain::contact::{one_line_text, optional_text};
 use tredegar_domain::{Answer, ConversationId, ConversationKind, FieldErrors, PersonId};
 use utoipa::ToSchema;
@@ -106,7 +106,7 @@ pub async fn list_api(
     if people::get(&mut tx, &api.scope, person).await?.is_none() {
         return Err(not_found("person", person));
     }
-    let all = conversations::of_person(&mut tx, &api.scope, person).await?;
+    let all = conversations::of_person(&mut tx, &api.scope, person, Window::all()).await?;
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let shown: Vec<Conversation> = page.window(all);

@@ -13,7 +13,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use tredegar_db::attendances::{self, Attendance};
 use tredegar_db::events::{self, Event};
-use tredegar_db::{Page, people};
+use tredegar_db::{Page, Window, people};
 use tredegar_domain::events::RsvpStatus;
 use tredegar_domain::{AttendanceId, EventId, GroupId, PersonId, Problem};
 use utoipa::ToSchema;
@@ -280,7 +280,8 @@ pub async fn person_attendances_api(
     let Some(owner) = people::get(&mut tx, &api.scope, person).await?.map(|p| p.group_id) else {
         return Err(not_found("person", person));
     };
-    let all: Vec<Attendance> = attendances::of_person(&mut tx, &api.scope, person).await?.into_iter().map(|a| a.attendance).collect();
+    let all: Vec<Attendance> =
+        attendances::of_person(&mut tx, &api.scope, person, Window::all()).await?.into_iter().map(|a| a.attendance).collect();
     drop(tx);
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let shown: Vec<Attendance> = page.window(all);

@@ -5,12 +5,13 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tredegar_db::assessments::{self, Assessment};
 use tredegar_db::campaigns::{self, Campaign};
 use tredegar_db::people::{self, Assignee, Person};
-use tredegar_db::timeline::{self, Entry};
-use tredegar_db::{audit, fields, tags, users};
+use tredegar_db::timeline::{self, Entry, TimelinePage};
+use tredegar_db::{Window, audit, fields, follow_ups, tags, users};
 use tredegar_domain::assessments::LevelNames;
 use tredegar_domain::{Level, PersonId, Role};
 
@@ -29,6 +30,10 @@ struct ShowPage {
     person: Person,
     name: String,
     timeline: Vec<Entry>,
+    /// `before=` for the link to older entries, if there are any.
+    older: Option<String>,
+    /// Whether this is an older page (a link back to the newest).
+    paged: bool,
     assessments: Vec<Assessment>,
     campaigns: Vec<Campaign>,
     levels: LevelNames,
@@ -79,6 +84,8 @@ impl ShowPage {
 pub struct ShowQuery {
     notice: Option<String>,
     tag_error: Option<String>,
+    /// The timeline from before this time: its older pages.
+    before: Option<DateTime<Utc>>,
 }
 
 pub async fn show(
@@ -93,7 +100,7 @@ pub async fn show(
     let person = visible_person(&state, &scope, id).await?;
     let name = person.display_name();
     let mut tx = state.db.read().await?;
-    let timeline = timeline::of_person(&mut tx, &scope, id).await?;
+    let TimelinePage { entries: timeline, older } = timeline::of_person(&mut tx, &scope, id, q.before).await?;
     let labels = fields::list(&mut tx, &scope).await?;
     let custom = person
         .details
@@ -120,13 +127,9 @@ pub async fn show(
     let levels = assessments::level_names(&mut tx, &scope).await?;
     let (net, network) = crate::relationships::network_svg(&mut tx, &scope, id).await?;
     let rungs = tredegar_db::ladder::rungs(&mut tx, &scope).await?;
-    let mut open_follow_ups: Vec<_> = timeline
-        .iter()
-        .filter_map(|e| match e {
-            Entry::FollowUp(f) if f.done_at.is_none() => Some(f.clone()),
-            _ => None,
-        })
-        .collect();
+    // Every open one, however far down the timeline it was made.
+    let mut open_follow_ups: Vec<_> =
+        follow_ups::of_person(&mut tx, &scope, id, Window::all()).await?.into_iter().filter(|f| f.done_at.is_none()).collect();
     open_follow_ups.sort_by_key(|f| f.due_on);
     let today = Zone::of(&scope).today(&state.clock.now());
     let placement = tredegar_db::ladder::placement(&mut tx, &scope, id).await?;
@@ -163,6 +166,8 @@ pub async fn show(
         name,
         person,
         timeline,
+        older: older.map(|at| crate::paths::encode(&at.to_rfc3339())),
+        paged: q.before.is_some(),
         assessments,
         campaigns,
         levels,
