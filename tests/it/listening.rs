@@ -157,6 +157,31 @@ async fn the_kept_counts_agree_with_every_raising(app: TestApp) {
     };
     // Periods of every shape: part-days, whole days, across months, the year.
     check(year, year + Duration::days(365)).await;
+    // A drill-down pages through every conversation that raised a theme, each once, newest first.
+    let mut tx = app.db.read().await.unwrap();
+    let lifts = conversations::themes(&mut tx, &scope).await.unwrap().into_iter().find(|t| t.name == "Lifts").unwrap();
+    let mut q = Sql::new("SELECT COUNT(*) FROM conversation_themes WHERE theme_id = ");
+    let raised = q.bind(lifts.id).count(&mut tx).await.unwrap();
+    let drill = listening::Drill { theme: lifts.id, area: None, from: year, to: year + Duration::days(365) };
+    let (mut shown, total) = listening::conversations(&mut tx, &scope, &drill, tredegar_db::Page::new(1, 100)).await.unwrap();
+    let (second, again) = listening::conversations(&mut tx, &scope, &drill, tredegar_db::Page::new(2, 100)).await.unwrap();
+    drop(tx);
+    assert!(raised > 100 && raised <= 200, "two pages of them: {raised}");
+    assert_eq!((total, again), (raised, raised), "the count is of them all, not of a page");
+    assert_eq!(shown.len(), 100);
+    shown.extend(second);
+    assert!(shown.windows(2).all(|w| w[0].held_at >= w[1].held_at), "newest first across the pages");
+    let mut ids: Vec<_> = shown.iter().map(|c| c.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len() as i64, raised, "each once");
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let drill = format!("{}?from=2026-01-01&to=2026-12-31", paths::listening_theme(SLUG, lifts.id));
+    let first = org.get(&drill).await;
+    assert!(first.body.contains(&format!("{raised} conversations from")), "the lead counts them all: {}", first.body);
+    assert!(first.body.contains("Page 1 of 2") && first.body.contains("rel=\"next\""), "{}", first.body);
+    let second = org.get(format!("{drill}&page=2")).await;
+    assert!(second.body.contains("Page 2 of 2") && second.body.contains("rel=\"prev\""), "{}", second.body);
     for _ in 0..60 {
         let (a, b) = (minute(&mut dice), minute(&mut dice));
         check(a.min(b), a.max(b)).await;

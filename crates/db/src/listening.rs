@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
 use tredegar_domain::ThemeId;
 
 use crate::conversations::{Conversation, with_themes};
-use crate::{Result, Scope, Sql, Tx};
+use crate::{Page, Result, Scope, Sql, Tx};
 
 /// How often a theme was raised in the period, and in the one before it.
 #[derive(Clone, Debug)]
@@ -198,15 +198,22 @@ impl Drill<'_> {
     }
 }
 
-/// The conversations of a drill-down, newest first, that the scope may see.
-pub async fn conversations(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>) -> Result<Vec<Conversation>> {
+/// A page of the conversations of a drill-down, newest first, that the
+/// scope may see, and how many there are in all.
+pub async fn conversations(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>, page: Page) -> Result<(Vec<Conversation>, i64)> {
+    let raised = |q: &mut Sql| {
+        q.push(" JOIN conversation_themes ct ON ct.conversation_id = c.id WHERE ");
+        drill.push(q, scope, ["ct.theme_id", "ct.group_id", "ct.held_at", "ct.area"]);
+        q.push(" AND ");
+        scope.visible_people(q, "p");
+    };
     let mut q = Sql::new(crate::conversations::SELECT);
-    q.push(" JOIN conversation_themes ct ON ct.conversation_id = c.id WHERE ");
-    drill.push(&mut q, scope, ["ct.theme_id", "ct.group_id", "ct.held_at", "ct.area"]);
-    q.push(" AND ");
-    scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY ct.held_at DESC LIMIT 500");
-    with_themes(tx, &q).await
+    raised(&mut q);
+    q.push(" ORDER BY ct.held_at DESC, ct.conversation_id DESC").page(page);
+    let shown = with_themes(tx, &q).await?;
+    let mut q = Sql::new("SELECT COUNT(*) FROM conversations c JOIN people p ON p.id = c.person_id");
+    raised(&mut q);
+    Ok((shown, q.count(tx).await?))
 }
 
 /// The needs for help of a drill-down, newest first. Coordinators only.

@@ -26,6 +26,8 @@ pub(super) struct PeriodQuery {
     #[serde(default)]
     to: String,
     area: Option<String>,
+    /// The drill-down's page, from 1.
+    page: Option<i64>,
 }
 
 /// The period asked for, both days included: the last 90 days by default.
@@ -150,12 +152,25 @@ fn area_name(area: &str) -> String {
 struct ThemePage {
     slug: String,
     zone: Zone,
+    theme_id: ThemeId,
     theme: String,
     area: Option<String>,
+    /// `&area=...` when the drill-down is of one area.
+    area_query: String,
     period: Period,
+    /// This page's conversations, of `total`.
     conversations: Vec<Conversation>,
+    total: i64,
+    page: i64,
+    pages: i64,
     /// Needs for help that point to it.
     needs: Vec<tredegar_db::aid::NeedRow>,
+}
+
+impl ThemePage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?{}{}&page={page}", paths::listening_theme(&self.slug, self.theme_id), self.period.query(), self.area_query)
+    }
 }
 
 pub(super) async fn theme(
@@ -175,7 +190,8 @@ pub(super) async fn theme(
         .name;
     let area = q.area.clone();
     let drill = listening::Drill { theme, area: area.as_deref(), from: period.start, to: period.end };
-    let conversations = listening::conversations(&mut tx, &scope, &drill).await?;
+    let page = tredegar_db::Page::new(q.page.unwrap_or(1), 100);
+    let (conversations, total) = listening::conversations(&mut tx, &scope, &drill, page).await?;
     let needs = listening::needs(&mut tx, &scope, &drill).await?;
     drop(tx);
     let read: Vec<_> = conversations.iter().map(|c| (c.person_id, c.group_id)).collect();
@@ -183,13 +199,19 @@ pub(super) async fn theme(
     audit::record_reads(&mut tx, &scope, &read, &format!("listening report: who raised {name}"), state.clock.now()).await?;
     tx.commit().await?;
     let title = format!("Who raised {name}");
+    let area_query = area.as_deref().map(|a| format!("&area={}", encode(a))).unwrap_or_default();
     render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| ThemePage {
         slug: scope.group_slug().into(),
         zone: layout.zone(),
+        theme_id: theme,
         theme: name,
         area: area.map(|a| area_name(&a)),
+        area_query,
         period,
         conversations,
+        total,
+        page: page.page,
+        pages: page.total_pages(total),
         needs,
     }))
 }
