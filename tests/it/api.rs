@@ -16,6 +16,7 @@ crate::on_both_backends!(
     only_an_admins_token_defines_custom_fields,
     a_volunteers_token_reads_only_its_people_and_no_tags,
     a_count_kept_for_a_moment_is_not_shown_after_a_role_change,
+    coordinates_come_back_exactly,
 );
 
 async fn organiser_api(app: &TestApp) -> Api {
@@ -340,4 +341,18 @@ async fn a_count_kept_for_a_moment_is_not_shown_after_a_role_change(app: TestApp
     let (_, page) = api.get(filter).await;
     assert_eq!(page["total_records"], 0, "nobody is assigned to them: {page}");
     assert_eq!(page["_embedded"]["osdi:people"], json!([]));
+}
+
+/// A coordinate needs 17 digits to come back as the same number; SQLite's
+/// JSON writes 15.
+async fn coordinates_come_back_exactly(app: TestApp) {
+    let api = organiser_api(&app).await;
+    let (lat, lon) = (51.481_234_567_890_12_f64, -3.179_090_123_456_789_f64);
+    let person = json!({"person": {"given_name": "Ewa", "email_addresses": [{"address": "ewa@example.org"}],
+        "postal_addresses": [{"address_lines": ["1 Bute Street"], "postal_code": "CF10 5AA", "location": {"latitude": lat, "longitude": lon}}]}});
+    let (s, created) = api.post("people", person).await;
+    assert_eq!(s, StatusCode::OK, "{created}");
+    let (_, read) = api.get(&format!("people/{}", id_of(&created))).await;
+    let location = &read["postal_addresses"][0]["location"];
+    assert_eq!((location["latitude"].as_f64(), location["longitude"].as_f64()), (Some(lat), Some(lon)), "{read}");
 }

@@ -55,20 +55,36 @@ pub struct TimelinePage {
 /// before `before` (from now, for `None`).
 pub async fn of_person(tx: &mut Tx, scope: &Scope, person: PersonId, before: Option<DateTime<Utc>>) -> Result<TimelinePage> {
     // Each kind's newest page and one more: the page's entries are among them.
-    let w = Window { before, take: Some(PAGE as i64 + 1) };
-    let mut all: Vec<Entry> = people::events(tx, scope, person, w).await?.into_iter().map(Entry::Event).collect();
-    all.extend(conversations::of_person(tx, scope, person, w).await?.into_iter().map(|c| Entry::Conversation(Box::new(c))));
-    all.extend(assessments::changes_of_person(tx, scope, person, w).await?.into_iter().map(Entry::Assessment));
-    all.extend(follow_ups::of_person(tx, scope, person, w).await?.into_iter().map(Entry::FollowUp));
-    all.extend(calls::of_person(tx, scope, person, w).await?.into_iter().map(Entry::Call));
-    all.extend(ladder::moves_of_person(tx, scope, person, w).await?.into_iter().map(Entry::Rung));
-    all.extend(attendances::of_person(tx, scope, person, w).await?.into_iter().map(|a| Entry::Attendance(Box::new(a))));
+    let take = PAGE + 1;
+    let w = Window { before, take: Some(take as i64) };
+    let mut all: Vec<Entry> = Vec::new();
+    // The newest moment down to which some kind was cut short: entries
+    // newer than it are all here, of every kind.
+    let mut cut: Option<DateTime<Utc>> = None;
+    let mut add = |kind: Vec<Entry>| {
+        if kind.len() == take {
+            cut = cut.max(kind.last().map(Entry::at));
+        }
+        all.extend(kind);
+    };
+    add(people::events(tx, scope, person, w).await?.into_iter().map(Entry::Event).collect());
+    add(conversations::of_person(tx, scope, person, w).await?.into_iter().map(|c| Entry::Conversation(Box::new(c))).collect());
+    add(assessments::changes_of_person(tx, scope, person, w).await?.into_iter().map(Entry::Assessment).collect());
+    add(follow_ups::of_person(tx, scope, person, w).await?.into_iter().map(Entry::FollowUp).collect());
+    add(calls::of_person(tx, scope, person, w).await?.into_iter().map(Entry::Call).collect());
+    add(ladder::moves_of_person(tx, scope, person, w).await?.into_iter().map(Entry::Rung).collect());
+    add(attendances::of_person(tx, scope, person, w).await?.into_iter().map(|a| Entry::Attendance(Box::new(a))).collect());
     all.sort_by_key(|e| std::cmp::Reverse(e.at()));
-    // Entries at the same moment stay together, as the next page starts
-    // strictly before the last one shown.
-    let last = all.get(PAGE - 1).map(Entry::at);
-    let keep = last.map_or(all.len(), |last| all.iter().take_while(|e| e.at() >= last).count());
-    let older = if keep < all.len() { last } else { None };
+    let complete = cut.map_or(all.len(), |cut| all.iter().take_while(|e| e.at() > cut).count());
+    // A page, with the entries of its last moment kept together, as the next
+    // page starts strictly before it.
+    let keep = match complete.min(PAGE).checked_sub(1).and_then(|i| all.get(i)).map(Entry::at) {
+        Some(last) => all.iter().take(complete).take_while(|e| e.at() >= last).count(),
+        // More than a page of one kind at one moment: shown as read, and
+        // any more of them at that moment are passed over.
+        None => all.len(),
+    };
+    let older = if keep < all.len() || cut.is_some() { keep.checked_sub(1).and_then(|i| all.get(i)).map(Entry::at) } else { None };
     all.truncate(keep);
     Ok(TimelinePage { entries: all, older })
 }

@@ -29,7 +29,9 @@ struct PersonJson(
 );
 
 #[derive(Deserialize)]
-struct AddressJson(String, Option<String>, Option<String>, Option<String>, Option<String>, Option<f64>, Option<f64>, Flag);
+/// Coordinates come as text: SQLite's JSON writes a number with 15 digits,
+/// which does not give back the same `f64`.
+struct AddressJson(String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Flag);
 
 /// A boolean column, as 0 or 1 from both backends.
 type Flag = i64;
@@ -38,7 +40,9 @@ type Flag = i64;
 const PEOPLE_SQLITE: &str = "SELECT json_group_array(json_array(hex(p.id), hex(p.group_id), p.given_name, p.family_name, p.languages, p.created_at, p.modified_at, \
     json((SELECT json_group_array(json_array(x.address, x.status, x.is_primary) ORDER BY x.is_primary DESC, x.address_key) FROM person_emails x WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(x.number, x.number_type, x.status, x.is_primary) ORDER BY x.is_primary DESC, x.number_key) FROM person_phones x WHERE x.person_id = p.id)), \
-    json((SELECT json_group_array(json_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude, x.longitude, x.is_primary) ORDER BY x.is_primary DESC, x.id) FROM person_addresses x WHERE x.person_id = p.id)), \
+    json((SELECT json_group_array(json_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, \
+      iif(x.latitude IS NULL, NULL, printf('%!.17g', x.latitude)), iif(x.longitude IS NULL, NULL, printf('%!.17g', x.longitude)), x.is_primary) \
+      ORDER BY x.is_primary DESC, x.id) FROM person_addresses x WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(f.name, x.value) ORDER BY f.name) FROM person_custom_values x JOIN custom_fields f ON f.id = x.field_id WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(hex(t.id), t.name, t.created_at, t.modified_at) ORDER BY t.name_key) FROM taggings x JOIN tags t ON t.id = x.tag_id WHERE x.person_id = p.id)))) \
     FROM people p WHERE p.id IN (";
@@ -46,7 +50,7 @@ const PEOPLE_SQLITE: &str = "SELECT json_group_array(json_array(hex(p.id), hex(p
 const PEOPLE_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(p.id, p.group_id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at, \
     (SELECT coalesce(json_agg(json_build_array(x.address, x.status, x.is_primary::int) ORDER BY x.is_primary DESC, x.address_key), '[]') FROM person_emails x WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(x.number, x.number_type, x.status, x.is_primary::int) ORDER BY x.is_primary DESC, x.number_key), '[]') FROM person_phones x WHERE x.person_id = p.id), \
-    (SELECT coalesce(json_agg(json_build_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude, x.longitude, x.is_primary::int) ORDER BY x.is_primary DESC, x.id), '[]') FROM person_addresses x WHERE x.person_id = p.id), \
+    (SELECT coalesce(json_agg(json_build_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude::text, x.longitude::text, x.is_primary::int) ORDER BY x.is_primary DESC, x.id), '[]') FROM person_addresses x WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(f.name, x.value) ORDER BY f.name), '[]') FROM person_custom_values x JOIN custom_fields f ON f.id = x.field_id WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(t.id, t.name, t.created_at, t.modified_at) ORDER BY t.name_key), '[]') FROM taggings x JOIN tags t ON t.id = x.tag_id WHERE x.person_id = p.id))), '[]')::text \
     FROM people p WHERE p.id IN (";
@@ -148,8 +152,8 @@ fn person(row: PersonJson) -> Result<Person> {
                     region,
                     postcode: postcode.as_deref().map(|c| Postcode::parse("postcode", c)).transpose().map_err(corrupt)?,
                     country,
-                    latitude,
-                    longitude,
+                    latitude: latitude.as_deref().map(coordinate).transpose()?,
+                    longitude: longitude.as_deref().map(coordinate).transpose()?,
                     primary: primary != 0,
                 })
             })
@@ -169,4 +173,8 @@ fn person(row: PersonJson) -> Result<Person> {
 /// A time as either backend writes it into JSON (RFC 3339).
 fn time(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| DbError::Corrupt(format!("{text:?} is not a time: {e}")))
+}
+
+fn coordinate(text: &str) -> Result<f64> {
+    text.parse().map_err(|_| DbError::Corrupt(format!("{text:?} is not a coordinate")))
 }

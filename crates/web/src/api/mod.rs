@@ -48,14 +48,15 @@ impl FromRequestParts<AppState> for Api {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let hash = token_hash_of(parts)?;
         let mut tx = state.db.read().await?;
-        Api::check(parts, state, &mut tx).await
+        Api::check(parts, state, &mut tx, &hash).await
     }
 }
 
 /// A read through the API: the caller's token and what they read, in one
-/// transaction. One connection and one snapshot, where two transactions
-/// would each cost their own round trips to the database.
+/// transaction (one connection; one snapshot on SQLite), where two would
+/// each cost their own round trips to the database.
 pub struct Reading {
     pub api: Api,
     pub tx: Tx,
@@ -65,25 +66,28 @@ impl FromRequestParts<AppState> for Reading {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let hash = token_hash_of(parts)?;
         let mut tx = state.db.read().await?;
-        let api = Api::check(parts, state, &mut tx).await?;
+        let api = Api::check(parts, state, &mut tx, &hash).await?;
         Ok(Reading { api, tx })
     }
 }
 
+/// The hash of the request's token, before anything touches the database:
+/// a flood of requests without one takes no connection.
+fn token_hash_of(parts: &Parts) -> Result<String, ApiError> {
+    // Header names are case-insensitive: OSDI-API-Token and OSDI-API-TOKEN are one.
+    let token = parts.headers.get("osdi-api-token").and_then(|v| v.to_str().ok()).map(str::trim).filter(|t| !t.is_empty());
+    token.map(token_hash).ok_or_else(|| ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())))
+}
+
 impl Api {
-    /// Who the request's token belongs to, checked within `tx`.
-    async fn check(parts: &Parts, state: &AppState, tx: &mut Tx) -> Result<Api, ApiError> {
-        // Header names are case-insensitive: OSDI-API-Token and OSDI-API-TOKEN are one.
-        let token = parts.headers.get("osdi-api-token").and_then(|v| v.to_str().ok()).map(str::trim).filter(|t| !t.is_empty());
-        let Some(token) = token else {
-            return Err(ApiError(AppError::Unauthorized("missing OSDI-API-Token header".into())));
-        };
-        let hash = token_hash(token);
+    /// Who the token with this hash belongs to, checked within `tx`.
+    async fn check(parts: &Parts, state: &AppState, tx: &mut Tx, hash: &str) -> Result<Api, ApiError> {
         let scope =
-            Scope::for_token(tx, &hash).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
+            Scope::for_token(tx, hash).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
         if let Some(most) = state.config.api_requests_per_minute {
-            state.api_limit.hit(&hash, most)?;
+            state.api_limit.hit(hash, most)?;
         }
         let base = state.config.public_url.trim_end_matches('/').to_string();
         let filter = parts.uri.query().and_then(|q| {

@@ -154,7 +154,8 @@ pub async fn show(
     let mut tx = state.db.write().await?;
     // People are named by id in the audit log, so erasing someone erases their name.
     let conversations = timeline.iter().filter(|e| matches!(e, Entry::Conversation(_))).count();
-    let how = format!("in the pages, with {conversations} conversations");
+    let page = q.before.map(|t| format!(", older entries from before {}", t.to_rfc3339())).unwrap_or_default();
+    let how = format!("in the pages, with {conversations} conversations{page}");
     audit::record_reads(&mut tx, &scope, &[(id, person.group_id)], &how, state.clock.now()).await?;
     // The network names others and how they are linked: theirs are reads too.
     audit::record_reads(&mut tx, &scope, &net.others(id), "in the network on another person's page", state.clock.now()).await?;
