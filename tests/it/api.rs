@@ -344,15 +344,17 @@ async fn a_count_kept_for_a_moment_is_not_shown_after_a_role_change(app: TestApp
 }
 
 /// A coordinate needs 17 digits to come back as the same number; SQLite's
-/// JSON writes 15.
+/// JSON writes 15. Sending the same person again changes nothing.
 async fn coordinates_come_back_exactly(app: TestApp) {
     let api = organiser_api(&app).await;
     let (lat, lon) = (51.481_234_567_890_12_f64, -3.179_090_123_456_789_f64);
     let person = json!({"person": {"given_name": "Ewa", "email_addresses": [{"address": "ewa@example.org"}],
         "postal_addresses": [{"address_lines": ["1 Bute Street"], "postal_code": "CF10 5AA", "location": {"latitude": lat, "longitude": lon}}]}});
-    let (s, created) = api.post("people", person).await;
+    let (s, created) = api.post("people", person.clone()).await;
     assert_eq!(s, StatusCode::OK, "{created}");
     let (_, read) = api.get(&format!("people/{}", id_of(&created))).await;
     let location = &read["postal_addresses"][0]["location"];
     assert_eq!((location["latitude"].as_f64(), location["longitude"].as_f64()), (Some(lat), Some(lon)), "{read}");
+    let (_, again) = api.post("people", person).await;
+    assert_eq!(again["modified_date"], created["modified_date"], "nothing changed, so nothing was written: {again}");
 }

@@ -118,8 +118,12 @@ async fn apply(
         Some(p) => (p.id, false, p.details, now.max(p.created_at + chrono::Duration::milliseconds(1))),
         None => (PersonId::new(), true, PersonDetails::default(), now),
     };
-    let details = stored.merge(update)?;
-    save(tx, scope, id, &details, now, created).await?;
+    let details = stored.clone().merge(update)?;
+    // Sent again as it stands, a person is not written: a client syncing
+    // by `modified_date` would otherwise see them changed every time.
+    if created || details != stored {
+        save(tx, scope, id, &details, now, created).await?;
+    }
     add_event(tx, scope, id, if created { HistoryKind::Created } else { HistoryKind::Edited }, history, now).await?;
     Ok(Upserted { id, created })
 }
