@@ -22,9 +22,12 @@ pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<Campaig
     let rows = fetch_all!(
         tx,
         Campaign,
-        "SELECT id, title, description, status, is_public, created_at, modified_at FROM campaigns WHERE group_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+        sqlx::AssertSqlSafe(format!(
+            "SELECT id, title, description, status, is_public, created_at, modified_at FROM campaigns WHERE group_id = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT {} OFFSET $2",
+            page.per_page
+        )),
         scope.group_id(),
-        page.per_page,
         page.offset()
     )?;
     let total = scalar!(tx, i64, "SELECT COUNT(*) FROM campaigns WHERE group_id = $1", scope.group_id())?.unwrap_or(0);

@@ -187,7 +187,7 @@ pub async fn recent(tx: &mut Tx, scope: &Scope, limit: i64) -> Result<Vec<Conver
     let mut q = Sql::new(SELECT);
     q.push(" WHERE c.group_id = ").bind(scope.group_id()).push(" AND ");
     scope.visible_people(&mut q, "p");
-    q.push(" ORDER BY c.held_at DESC, c.id DESC LIMIT ").bind(limit);
+    q.push(" ORDER BY c.held_at DESC, c.id DESC").limit(limit);
     with_themes(tx, &q).await
 }
 
@@ -241,6 +241,6 @@ pub async fn out_of_touch(tx: &mut Tx, scope: &Scope, since: DateTime<Utc>, limi
     q.bind(scope.group_id()).push(" AND a.level <= 2 AND ");
     scope.visible_people(&mut q, "p");
     q.push(" AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.person_id = p.id AND c.held_at >= ").bind(since);
-    q.push(") GROUP BY p.id, p.given_name, p.family_name ORDER BY last_contact NULLS FIRST, p.id LIMIT ").bind(limit);
+    q.push(") GROUP BY p.id, p.given_name, p.family_name ORDER BY last_contact NULLS FIRST, p.id").limit(limit);
     q.fetch_all(tx).await
 }

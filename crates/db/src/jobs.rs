@@ -97,15 +97,17 @@ pub async fn schedule(db: &Db, kind: JobKind, every: Duration, first: DateTime<U
 pub async fn claim(db: &Db, limit: i64, now: DateTime<Utc>, lease: Duration) -> Result<Vec<Job>> {
     let mut tx = db.write().await?;
     let jobs = match db.backend() {
+        // The LIMIT is written in: bound, SQLite would plan the statement anew each time.
         crate::Backend::Sqlite => fetch_all!(
             &mut tx,
             Job,
-            "UPDATE jobs SET run_at = $1, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $2 ORDER BY run_at LIMIT $3) \
-             RETURNING id, group_id, kind, payload, every_seconds, status, run_at, attempts, last_error, created_at",
+            sqlx::AssertSqlSafe(format!(
+                "UPDATE jobs SET run_at = $1, attempts = attempts + 1 WHERE id IN \
+                 (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $2 ORDER BY run_at LIMIT {limit}) \
+                 RETURNING id, group_id, kind, payload, every_seconds, status, run_at, attempts, last_error, created_at"
+            )),
             now + lease,
-            now,
-            limit
+            now
         )?,
         crate::Backend::Postgres => fetch_all!(
             &mut tx,

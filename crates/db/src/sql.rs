@@ -232,7 +232,7 @@ impl Sql {
     }
 
     /// The rows in a window of time, newest first: ` AND at < $a`, then
-    /// `order` (which must begin with `at DESC`), then ` LIMIT $b`, leaving
+    /// `order` (which must begin with `at DESC`), then ` LIMIT n`, leaving
     /// out what the window leaves open.
     pub fn window(&mut self, window: crate::Window, at: &'static str, order: &'static str) -> &mut Sql {
         if let Some(before) = window.before {
@@ -240,14 +240,24 @@ impl Sql {
         }
         self.push(order);
         if let Some(n) = window.take {
-            self.push(" LIMIT ").bind(n);
+            self.limit(n);
         }
         self
     }
 
-    /// `LIMIT $a OFFSET $b` for a page.
+    /// ` LIMIT n`, written into the text: SQLite plans with a LIMIT's value,
+    /// so a statement whose LIMIT is a bound parameter is parsed and planned
+    /// again every time it runs. The set of limits is small, so each stays
+    /// one prepared statement. (An OFFSET does not inform the plan.)
+    pub fn limit(&mut self, n: i64) -> &mut Sql {
+        self.text.push_str(" LIMIT ");
+        self.text.push_str(&n.to_string());
+        self
+    }
+
+    /// `LIMIT n OFFSET $a` for a page.
     pub fn page(&mut self, page: crate::Page) -> &mut Sql {
-        self.push(" LIMIT ").bind(page.per_page).push(" OFFSET ").bind(page.offset())
+        self.limit(page.per_page).push(" OFFSET ").bind(page.offset())
     }
 
     /// The OSDI filter as a condition (`TRUE` when empty); `column` says how
@@ -462,9 +472,9 @@ mod tests {
         let mut q = Sql::new("SELECT 1 FROM t WHERE a = ");
         q.bind("x").push(" AND b IN (").bind_list([1_i64, 2, 3]).push(")");
         q.page(crate::Page::new(2, 10));
-        assert_eq!(q.text, "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3, $4) LIMIT $5 OFFSET $6");
-        assert_eq!(q.args.len(), 6);
-        assert_eq!(q.sqlite_text().0, "SELECT 1 FROM t WHERE a = ? AND b IN (?, ?, ?) LIMIT ? OFFSET ?");
+        assert_eq!(q.text, "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3, $4) LIMIT 10 OFFSET $5");
+        assert_eq!(q.args.len(), 5);
+        assert_eq!(q.sqlite_text().0, "SELECT 1 FROM t WHERE a = ? AND b IN (?, ?, ?) LIMIT 10 OFFSET ?");
     }
 
     #[test]

@@ -69,7 +69,7 @@ async fn due(
     let mut q = Sql::new("SELECT id FROM needs WHERE group_id = ");
     q.bind(group).push(" AND status IN (").bind_list(statuses.iter().map(|s| s.as_str())).push(")");
     more(&mut q);
-    q.push(" ORDER BY ").push(order).push(" LIMIT ").bind(PER_GROUP);
+    q.push(" ORDER BY ").push(order).limit(PER_GROUP);
     Ok(q.fetch_all::<(NeedId,)>(tx).await?.into_iter().map(|(id,)| id).collect())
 }
 

@@ -360,7 +360,7 @@ async fn in_name_order(tx: &mut Tx, scope: &Scope, ids: &[PersonId], page: Page)
                 q.push(" AND p.name_key >= ").bind(name.as_str()).push(" AND (p.name_key > ").bind(name.as_str());
                 q.push(" OR p.id > ").bind(*id).push(")");
             }
-            q.push(" ORDER BY p.name_key, p.id LIMIT ").bind(WALK_STEP);
+            q.push(" ORDER BY p.name_key, p.id").limit(WALK_STEP);
             let rows: Vec<(PersonId, String)> = q.fetch_all(tx).await?;
             let last = rows.len() < usize::try_from(WALK_STEP).unwrap_or(0);
             seen += rows.len();
@@ -377,8 +377,8 @@ async fn in_name_order(tx: &mut Tx, scope: &Scope, ids: &[PersonId], page: Page)
         // By group and id: covered by `people_group_order`, which holds the name.
         let mut q = Sql::new("SELECT p.name_key, p.id FROM people p WHERE ");
         scope.visible_groups(&mut q, "p");
-        q.push(" AND p.id IN (").bind_list(chunk.iter().copied()).push(") ORDER BY p.name_key, p.id LIMIT ");
-        q.bind(i64::try_from(skip + want).unwrap_or(i64::MAX));
+        q.push(" AND p.id IN (").bind_list(chunk.iter().copied()).push(") ORDER BY p.name_key, p.id");
+        q.limit(i64::try_from(skip + want).unwrap_or(i64::MAX));
         named.extend(q.fetch_all::<(String, PersonId)>(tx).await?);
     }
     named.sort_unstable();
