@@ -283,24 +283,27 @@ pub fn address_key(postcode_key: &str, first_line: &str) -> (String, String) {
 /// The units these addresses (by `address_key`) are at, where the group has
 /// a unit with the same postcode and first line.
 pub async fn units_for_addresses(tx: &mut Tx, scope: &Scope, keys: &[(String, String)]) -> Result<HashMap<(String, String), UnitId>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: UnitId,
-        postcode_key: String,
-        address_lines: String,
-    }
     let mut postcodes: Vec<&str> = keys.iter().map(|(p, _)| p.as_str()).filter(|p| !p.is_empty()).collect();
     postcodes.sort_unstable();
     postcodes.dedup();
     if postcodes.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut q = Sql::new("SELECT id, postcode_key, address_lines FROM units WHERE group_id = ");
-    q.bind(scope.group_id()).push(" AND postcode_key IN (").bind_list(postcodes).push(") LIMIT 20000");
-    let rows: Vec<Row> = q.fetch_all(tx).await?;
+    // One row of JSON however many units the postcodes hold: each row would
+    // be a hop between threads in sqlx's SQLite driver.
+    let mut q = Sql::new(match tx.backend() {
+        crate::Backend::Sqlite => "SELECT json_group_array(json_array(hex(id), postcode_key, address_lines)) FROM units WHERE group_id = ",
+        crate::Backend::Postgres => {
+            "SELECT coalesce(json_agg(json_build_array(id, postcode_key, address_lines)), '[]')::text FROM units WHERE group_id = "
+        }
+    });
+    q.bind(scope.group_id()).push(" AND postcode_key IN (").bind_list(postcodes).push(")");
+    let (json,): (Option<String>,) = q.fetch_optional(tx).await?.unwrap_or((None,));
+    let rows: Vec<(UnitId, String, String)> =
+        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| DbError::Corrupt(format!("units did not read as JSON: {e}")))?;
     Ok(rows
         .into_iter()
-        .map(|r| (address_key(&r.postcode_key, r.address_lines.lines().next().unwrap_or_default()), r.id))
+        .map(|(id, postcode_key, lines)| (address_key(&postcode_key, lines.lines().next().unwrap_or_default()), id))
         .filter(|(k, _)| keys.contains(k))
         .collect())
 }
