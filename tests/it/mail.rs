@@ -351,8 +351,34 @@ pub async fn wait_until_scheduled(app: &TestApp, kind: JobKind) {
 }
 
 mod isolation {
-    crate::on_both_backends!(broadcasts_and_email_settings_stay_in_their_group);
-    use super::broadcasts_and_email_settings_stay_in_their_group;
+    crate::on_both_backends!(broadcasts_and_email_settings_stay_in_their_group, broadcasts_page_newest_first);
+    use super::{broadcasts_and_email_settings_stay_in_their_group, broadcasts_page_newest_first};
+}
+
+/// Years of broadcasts are all reachable, fifty a page, newest first: the
+/// list used to stop at the newest 200 without saying so.
+async fn broadcasts_page_newest_first(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let scope = app.scope(organiser, &group).await;
+    let list: tredegar_domain::ListId = static_list(&app, &scope, "Block A", &[]).await.parse().unwrap();
+    let start = chrono::Utc::now() - chrono::Duration::days(60);
+    let mut tx = app.db.write().await.unwrap();
+    for n in 1..=51 {
+        let at = start + chrono::Duration::days(n);
+        tredegar_db::broadcasts::create(&mut tx, &scope, list, &format!("Meeting #{n:03}"), "Come along", at).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let first = org.broadcasts(SLUG).await;
+    assert!(first.body.contains("Meeting #051") && first.body.contains("Meeting #002"), "{}", first.body);
+    assert!(!first.body.contains("Meeting #001") && first.body.contains("Page 1 of 2"), "{}", first.body);
+    assert!(first.body.contains("?page=2\" rel=\"next\""), "{}", first.body);
+    let second = org.get(format!("/g/{SLUG}/broadcasts?page=2")).await;
+    assert!(second.body.contains("Meeting #001") && !second.body.contains("Meeting #002"), "{}", second.body);
+    assert!(second.body.contains("Page 2 of 2") && !second.body.contains("No broadcasts yet"), "{}", second.body);
+    let past = org.get(format!("/g/{SLUG}/broadcasts?page=9")).await;
+    assert!(past.body.contains("?page=2\" rel=\"prev\"") && !past.body.contains("No broadcasts yet"), "{}", past.body);
 }
 
 /// Another group's organiser, and a volunteer of this one, reach no

@@ -9,7 +9,7 @@ use tredegar_domain::mail::{BroadcastStatus, MailKind, OutboxStatus};
 use tredegar_domain::{BroadcastId, ListId, MessageId, Problem};
 
 use crate::outbox::Counts;
-use crate::{Db, DbError, Result, Scope, Tx};
+use crate::{Db, DbError, Page, Result, Scope, Sql, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Broadcast {
@@ -33,9 +33,13 @@ const SELECT: &str = "SELECT id, list_id, list_name, subject, body, status, reci
 /// Messages queued per transaction while a broadcast goes out.
 const BATCH: usize = 500;
 
-pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<Broadcast>> {
-    let sql = format!("{SELECT} WHERE group_id = $1 ORDER BY created_at DESC LIMIT 200");
-    Ok(fetch_all!(tx, Broadcast, sqlx::AssertSqlSafe(sql), scope.group_id())?)
+/// A page of the group's broadcasts, newest first, and how many there are.
+pub async fn list(tx: &mut Tx, scope: &Scope, page: Page) -> Result<(Vec<Broadcast>, i64)> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE group_id = ").bind(scope.group_id()).push(" ORDER BY created_at DESC, id DESC").page(page);
+    let broadcasts = q.fetch_all(tx).await?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM broadcasts WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+    Ok((broadcasts, total))
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: BroadcastId) -> Result<Option<Broadcast>> {

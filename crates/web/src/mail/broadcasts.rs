@@ -69,6 +69,24 @@ struct IndexPage {
     /// Changing a draft, rather than listing broadcasts and starting one.
     editing: bool,
     smtp: bool,
+    /// Which page of broadcasts, newest first, and how many pages there are.
+    page: i64,
+    pages: i64,
+}
+
+impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?page={page}", paths::broadcasts(&self.slug))
+    }
+}
+
+/// Broadcasts shown a page.
+const PER_PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+pub(super) struct IndexQuery {
+    page: Option<i64>,
+    notice: Option<String>,
 }
 
 async fn index_page(
@@ -78,10 +96,12 @@ async fn index_page(
     notice: &Notice,
     form: Draft,
     errors: FieldErrors,
+    page: tredegar_db::Page,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let mut all = Vec::new();
-    for b in broadcasts::list(&mut tx, scope).await? {
+    let (shown, total) = broadcasts::list(&mut tx, scope, page).await?;
+    for b in shown {
         let counts = broadcasts::progress(&mut tx, &b).await?;
         all.push((b, counts));
     }
@@ -97,6 +117,8 @@ async fn index_page(
         action: paths::broadcasts(scope.group_slug()),
         editing: false,
         smtp: state.mailer.is_some(),
+        page: page.page,
+        pages: page.total_pages(total),
     });
     render_form(page, has_problems)
 }
@@ -105,9 +127,11 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<IndexQuery>,
 ) -> Result<Response, AppError> {
-    index_page(&state, &scope, csrf, &notice, Draft::default(), FieldErrors::default()).await
+    let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
+    let notice = Notice { notice: q.notice };
+    index_page(&state, &scope, csrf, &notice, Draft::default(), FieldErrors::default(), page).await
 }
 
 pub(super) async fn create(
@@ -118,7 +142,9 @@ pub(super) async fn create(
 ) -> Result<Response, AppError> {
     let checked = match form.check() {
         Ok(c) => c,
-        Err(errors) => return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await,
+        Err(errors) => {
+            return index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await;
+        }
     };
     let mut tx = state.db.write().await?;
     match broadcasts::create(&mut tx, &scope, checked.list, &checked.subject, &checked.body, state.clock.now()).await {
@@ -128,7 +154,7 @@ pub(super) async fn create(
         }
         Err(tredegar_db::DbError::Invalid(errors)) => {
             drop(tx);
-            index_page(&state, &scope, csrf, &Notice::default(), form, errors).await
+            index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -215,6 +241,8 @@ async fn edit_page(
         action: paths::broadcast_edit(scope.group_slug(), id),
         editing: true,
         smtp: state.mailer.is_some(),
+        page: 1,
+        pages: 1,
     });
     render_form(page, has_problems)
 }
