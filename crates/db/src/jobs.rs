@@ -96,30 +96,24 @@ pub async fn schedule(db: &Db, kind: JobKind, every: Duration, first: DateTime<U
 /// worker will take them.
 pub async fn claim(db: &Db, limit: i64, now: DateTime<Utc>, lease: Duration) -> Result<Vec<Job>> {
     let mut tx = db.write().await?;
-    let jobs = match db.backend() {
-        // The LIMIT is written in: bound, SQLite would plan the statement anew each time.
-        crate::Backend::Sqlite => fetch_all!(
-            &mut tx,
-            Job,
-            sqlx::AssertSqlSafe(format!(
-                "UPDATE jobs SET run_at = $1, attempts = attempts + 1 WHERE id IN \
-                 (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $2 ORDER BY run_at LIMIT {limit}) \
-                 RETURNING id, group_id, kind, payload, every_seconds, status, run_at, attempts, last_error, created_at"
-            )),
-            now + lease,
-            now
-        )?,
-        crate::Backend::Postgres => fetch_all!(
-            &mut tx,
-            Job,
-            "UPDATE jobs SET run_at = $1, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $2 ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, group_id, kind, payload, every_seconds, status, run_at, attempts, last_error, created_at",
-            now + lease,
-            now,
-            limit
-        )?,
+    // Several servers may share PostgreSQL: each skips the jobs another is
+    // claiming. The LIMIT is written in: bound, SQLite would plan the
+    // statement anew each time.
+    let lock = match db.backend() {
+        crate::Backend::Sqlite => "",
+        crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
     };
+    let jobs = fetch_all!(
+        &mut tx,
+        Job,
+        sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET run_at = $1, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $2 ORDER BY run_at LIMIT {limit}{lock}) \
+             RETURNING id, group_id, kind, payload, every_seconds, status, run_at, attempts, last_error, created_at"
+        )),
+        now + lease,
+        now
+    )?;
     tx.commit().await?;
     Ok(jobs)
 }

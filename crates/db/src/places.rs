@@ -298,9 +298,7 @@ pub async fn units_for_addresses(tx: &mut Tx, scope: &Scope, keys: &[(String, St
         }
     });
     q.bind(scope.group_id()).push(" AND postcode_key IN (").bind_list(postcodes).push(")");
-    let (json,): (Option<String>,) = q.fetch_optional(tx).await?.unwrap_or((None,));
-    let rows: Vec<(UnitId, String, String)> =
-        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| DbError::Corrupt(format!("units did not read as JSON: {e}")))?;
+    let rows: Vec<(UnitId, String, String)> = q.fetch_json(tx, "units").await?;
     Ok(rows
         .into_iter()
         .map(|(id, postcode_key, lines)| (address_key(&postcode_key, lines.lines().next().unwrap_or_default()), id))

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use tredegar_domain::Problem;
 use tredegar_domain::filter::Filter;
 
-use crate::{Result, Tx};
+use crate::{DbError, Result, Tx};
 
 /// A value bound into built SQL.
 #[derive(Clone, Debug)]
@@ -328,6 +328,14 @@ impl Sql {
             Tx::Sqlite(c) => bind_args!(sqlx::query_as::<_, T>(self.sqlite_text()), args).fetch_optional(&mut **c).await?,
             Tx::Postgres(c) => bind_args!(sqlx::query_as::<_, T>(self.text()), args).fetch_optional(&mut **c).await?,
         })
+    }
+
+    /// A statement that answers one row of one JSON text, an aggregate of
+    /// many rows (each row is a hop between threads in sqlx's SQLite
+    /// driver), read as `T`; no row, or NULL, reads as `[]`.
+    pub async fn fetch_json<T: serde::de::DeserializeOwned>(&self, tx: &mut Tx, what: &str) -> Result<T> {
+        let (json,): (Option<String>,) = self.fetch_optional(tx).await?.unwrap_or((None,));
+        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| DbError::Corrupt(format!("{what} did not read as JSON: {e}")))
     }
 
     /// A `SELECT COUNT(*)`.

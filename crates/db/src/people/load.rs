@@ -108,9 +108,7 @@ async fn load(tx: &mut Tx, scope: &Scope, ids: &[PersonId], reach: Reach) -> Res
             q.push("p.group_id = ").bind(scope.group_id());
         }
     }
-    let (json,): (Option<String>,) = q.fetch_optional(tx).await?.unwrap_or((None,));
-    let rows: Vec<PersonJson> =
-        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| DbError::Corrupt(format!("people did not read as JSON: {e}")))?;
+    let rows: Vec<PersonJson> = q.fetch_json(tx, "people").await?;
     let mut people = rows.into_iter().map(person).collect::<Result<Vec<_>>>()?;
     people.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
     Ok(people)
