@@ -30,6 +30,7 @@ mod lists;
 mod mail;
 mod mailbox;
 mod ops;
+mod paging;
 mod parsons;
 mod people;
 mod petitions;

@@ -9,7 +9,7 @@ use tredegar_domain::segments::{Node, Rule};
 use tredegar_domain::{CallListId, PersonId, Problem, UserId};
 
 use crate::people::{Order, Search};
-use crate::{DbError, Result, Scope, Sql, Tx, Window};
+use crate::{DbError, Page, Result, Scope, Sql, Tx, Window};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CallList {
@@ -94,14 +94,23 @@ pub async fn create(
 
 const SELECT: &str = "SELECT l.id, l.name, l.script, l.status, l.created_by_name, l.created_at FROM call_lists l";
 
-/// The call lists the scope may work: all of the group's for organisers;
-/// for a volunteer, the open ones they are a caller on.
-pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<CallList>> {
-    let mut q = Sql::new(SELECT);
-    q.push(" WHERE l.group_id = ").bind(scope.group_id());
-    mine_only(&mut q, scope);
-    q.push(" ORDER BY l.created_at DESC LIMIT 200");
-    q.fetch_all(tx).await
+/// A page of the call lists the scope may work, newest first, and how many
+/// there are: all of the group's for organisers, or only the open ones; for
+/// a volunteer, the open ones they are a caller on.
+pub async fn list(tx: &mut Tx, scope: &Scope, only_open: bool, page: Page) -> Result<(Vec<CallList>, i64)> {
+    let matching = |columns: &'static str| {
+        let mut q = Sql::new(columns);
+        q.push(" WHERE l.group_id = ").bind(scope.group_id());
+        if only_open {
+            q.push(" AND l.status = 'open'");
+        }
+        mine_only(&mut q, scope);
+        q
+    };
+    let mut q = matching(SELECT);
+    q.push(" ORDER BY l.created_at DESC, l.id DESC").page(page);
+    let shown = q.fetch_all(tx).await?;
+    Ok((shown, matching("SELECT COUNT(*) FROM call_lists l").count(tx).await?))
 }
 
 fn mine_only(q: &mut Sql, scope: &Scope) {

@@ -143,13 +143,16 @@ pub async fn cancel(tx: &mut Tx, scope: &Scope, id: EventId, now: DateTime<Utc>)
     Ok(n > 0)
 }
 
-/// The group's events, soonest to come first, then the past, latest first.
-pub async fn list(tx: &mut Tx, scope: &Scope, now: DateTime<Utc>) -> Result<Vec<Event>> {
-    let sql = format!("SELECT {COLUMNS} FROM events e WHERE e.group_id = $1 ORDER BY e.starts_at DESC LIMIT 500");
-    let mut all = fetch_all!(tx, Event, sqlx::AssertSqlSafe(sql), scope.group_id())?;
-    let past = all.iter().position(|e| e.ends_at < now).unwrap_or(all.len());
-    all.get_mut(..past).unwrap_or_default().reverse();
-    Ok(all)
+/// A page of the group's events: those still to come first, soonest first,
+/// then the past, latest first; and how many there are.
+pub async fn list(tx: &mut Tx, scope: &Scope, now: DateTime<Utc>, page: crate::Page) -> Result<(Vec<Event>, i64)> {
+    let mut q = crate::Sql::new("SELECT ");
+    q.push(COLUMNS).push(" FROM events e WHERE e.group_id = ").bind(scope.group_id());
+    q.push(" ORDER BY CASE WHEN e.ends_at < ").bind(now).push(" THEN 1 ELSE 0 END, CASE WHEN e.ends_at < ").bind(now);
+    q.push(" THEN NULL ELSE e.starts_at END, e.starts_at DESC, e.id").page(page);
+    let shown = q.fetch_all(tx).await?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM events WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+    Ok((shown, total))
 }
 
 /// The events the member helps at, soonest first, while their door is open or to come.

@@ -306,22 +306,27 @@ impl Leader {
     }
 }
 
-/// Leaders and likely leaders: people who brought others in, or are
-/// assessed 1 or 2, most recruits first.
-pub async fn leaders(tx: &mut Tx, scope: &Scope) -> Result<Vec<Leader>> {
-    let mut q = Sql::new(
+/// A page of the leaders and likely leaders: people who brought others in,
+/// or are assessed 1 or 2, most recruits first; and how many there are.
+pub async fn leaders(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<Leader>, i64)> {
+    let among = |columns: &'static str| {
+        let mut q = Sql::new(columns);
+        q.push(" FROM people k WHERE k.id IN (SELECT r.other_id FROM relationships r WHERE r.kind = 'recruited_by' AND r.group_id = ");
+        q.bind(scope.group_id())
+            .push(" UNION SELECT a.person_id FROM assessments a WHERE a.level <= 2 AND a.group_id = ")
+            .bind(scope.group_id());
+        q.push(") AND ");
+        scope.visible_people(&mut q, "k");
+        q
+    };
+    let mut q = among(
         "SELECT k.id AS person_id, k.given_name, k.family_name, \
          (SELECT COUNT(*) FROM relationships r WHERE r.other_id = k.id AND r.kind = 'recruited_by') AS recruited, \
-         (SELECT MIN(a.level) FROM assessments a WHERE a.person_id = k.id) AS best_level \
-         FROM people k WHERE k.id IN (SELECT r.other_id FROM relationships r WHERE r.kind = 'recruited_by' AND r.group_id = ",
+         (SELECT MIN(a.level) FROM assessments a WHERE a.person_id = k.id) AS best_level",
     );
-    q.bind(scope.group_id())
-        .push(" UNION SELECT a.person_id FROM assessments a WHERE a.level <= 2 AND a.group_id = ")
-        .bind(scope.group_id());
-    q.push(") AND ");
-    scope.visible_people(&mut q, "k");
-    q.push(" ORDER BY recruited DESC, best_level NULLS LAST, k.name_key LIMIT 200");
-    q.fetch_all(tx).await
+    q.push(" ORDER BY recruited DESC, best_level NULLS LAST, k.name_key, k.id").page(page);
+    let shown = q.fetch_all(tx).await?;
+    Ok((shown, among("SELECT COUNT(*)").count(tx).await?))
 }
 
 /// A person's moves on the ladder, for their timeline.

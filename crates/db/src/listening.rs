@@ -216,16 +216,22 @@ pub async fn conversations(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>, page: 
     Ok((shown, q.count(tx).await?))
 }
 
-/// The needs for help of a drill-down, newest first. Coordinators only.
-pub async fn needs(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>) -> Result<Vec<crate::aid::NeedRow>> {
+/// A page of the needs for help of a drill-down, newest first, and how many
+/// there are. Coordinators only.
+pub async fn needs(tx: &mut Tx, scope: &Scope, drill: &Drill<'_>, page: Page) -> Result<(Vec<crate::aid::NeedRow>, i64)> {
     if !scope.role().sees_everyone() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
-    let mut q = Sql::new(crate::aid::SELECT);
-    q.push(" JOIN need_themes nt ON nt.need_id = n.id WHERE ");
-    drill.push(&mut q, scope, ["nt.theme_id", "nt.group_id", "nt.raised_at", "nt.area"]);
-    q.push(" ORDER BY nt.raised_at DESC LIMIT 500");
-    q.fetch_all(tx).await
+    let raised = |columns: &'static str| {
+        let mut q = Sql::new(columns);
+        q.push(" JOIN need_themes nt ON nt.need_id = n.id WHERE ");
+        drill.push(&mut q, scope, ["nt.theme_id", "nt.group_id", "nt.raised_at", "nt.area"]);
+        q
+    };
+    let mut q = raised(crate::aid::SELECT);
+    q.push(" ORDER BY nt.raised_at DESC, nt.need_id DESC").page(page);
+    let shown = q.fetch_all(tx).await?;
+    Ok((shown, raised("SELECT COUNT(*) FROM needs n").count(tx).await?))
 }
 
 #[cfg(test)]

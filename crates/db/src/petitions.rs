@@ -80,9 +80,13 @@ pub async fn close(tx: &mut Tx, scope: &Scope, id: PetitionId, today: NaiveDate)
     if n == 0 { Err(crate::DbError::NotFound) } else { Ok(()) }
 }
 
-pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<Petition>> {
-    let sql = format!("{SELECT} WHERE group_id = $1 ORDER BY created_at DESC LIMIT 500");
-    Ok(fetch_all!(tx, Petition, sqlx::AssertSqlSafe(sql), scope.group_id())?)
+/// A page of the group's petitions, newest first, and how many there are.
+pub async fn list(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<Petition>, i64)> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE group_id = ").bind(scope.group_id()).push(" ORDER BY created_at DESC, id DESC").page(page);
+    let shown = q.fetch_all(tx).await?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM petitions WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+    Ok((shown, total))
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: PetitionId) -> Result<Option<Petition>> {

@@ -271,8 +271,23 @@ pub struct Notice {
     pub notice: Option<String>,
 }
 
-/// Render a page, keeping its body for a partial. Pages hold personal
-/// data: never cache them; and the answer depends on `HX-Request`.
+/// A long list's page: which of its pages, and a notice to show above it.
+#[derive(Default, Deserialize)]
+pub struct ListQuery {
+    page: Option<i64>,
+    notice: Option<String>,
+}
+
+impl ListQuery {
+    pub fn page(&self, per_page: i64) -> tredegar_db::Page {
+        tredegar_db::Page::new(self.page.unwrap_or(1), per_page)
+    }
+
+    pub fn notice(self) -> Notice {
+        Notice { notice: self.notice }
+    }
+}
+
 /// The form that opens or closes a call list or walk list.
 #[derive(serde::Deserialize)]
 pub struct StatusForm {
@@ -286,6 +301,8 @@ impl StatusForm {
     }
 }
 
+/// Render a page, keeping its body for a partial. Pages hold personal
+/// data: never cache them; and the answer depends on `HX-Request`.
 pub fn render<P: Template>(page: Page<P>) -> Result<Response, AppError> {
     let body = page.body.render()?;
     let html = Shell { layout: &page.layout, body: &body }.render()?;

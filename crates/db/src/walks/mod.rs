@@ -177,14 +177,20 @@ fn mine_only(q: &mut Sql, scope: &Scope) {
     }
 }
 
-/// The walk lists the scope may work: all of the group's for organisers;
-/// for a volunteer, the open ones they walk.
-pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<WalkList>> {
-    let mut q = Sql::new(SELECT);
-    q.push(" WHERE l.group_id = ").bind(scope.group_id());
-    mine_only(&mut q, scope);
-    q.push(" ORDER BY l.created_at DESC, l.name, l.part LIMIT 500");
-    q.fetch_all(tx).await
+/// A page of the walk lists the scope may work, newest first, and how many
+/// there are: all of the group's for organisers; for a volunteer, the open
+/// ones they walk.
+pub async fn list(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<WalkList>, i64)> {
+    let matching = |columns: &'static str| {
+        let mut q = Sql::new(columns);
+        q.push(" WHERE l.group_id = ").bind(scope.group_id());
+        mine_only(&mut q, scope);
+        q
+    };
+    let mut q = matching(SELECT);
+    q.push(" ORDER BY l.created_at DESC, l.name, l.part, l.id").page(page);
+    let shown = q.fetch_all(tx).await?;
+    Ok((shown, matching("SELECT COUNT(*) FROM walk_lists l").count(tx).await?))
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: WalkListId) -> Result<Option<WalkList>> {

@@ -14,7 +14,7 @@ use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, StatusForm, render, render_form};
+use crate::ui::{Layout, ListQuery, Notice, Page, StatusForm, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -40,9 +40,19 @@ struct IndexPage {
     members: Vec<users::Member>,
     form: NewCallList,
     errors: FieldErrors,
+    /// Which page of call lists, newest first, and how many there are.
+    page: i64,
+    pages: i64,
 }
 
+/// Call lists shown a page.
+const PER_PAGE: i64 = 50;
+
 impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?page={page}", paths::call_lists(&self.slug))
+    }
+
     fn caller_chosen(&self, user: &UserId) -> bool {
         self.form.callers.iter().any(|c| *c == user.to_string())
     }
@@ -55,11 +65,13 @@ async fn index_page(
     notice: &Notice,
     form: NewCallList,
     errors: FieldErrors,
+    shown: tredegar_db::Page,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let organiser = scope.role().sees_everyone();
     let mut call_lists = Vec::new();
-    for c in calls::list(&mut tx, scope).await? {
+    let (list, total) = calls::list(&mut tx, scope, false, shown).await?;
+    for c in list {
         let p = if organiser { calls::progress(&mut tx, scope, c.id).await?.0 } else { calls::my_progress(&mut tx, scope, c.id).await? };
         call_lists.push((c, p));
     }
@@ -78,6 +90,8 @@ async fn index_page(
         members,
         form,
         errors,
+        page: shown.page,
+        pages: shown.total_pages(total),
     });
     render_form(page, has_problems)
 }
@@ -86,9 +100,10 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    index_page(&state, &scope, csrf, &notice, NewCallList::default(), FieldErrors::default()).await
+    let shown = q.page(PER_PAGE);
+    index_page(&state, &scope, csrf, &q.notice(), NewCallList::default(), FieldErrors::default(), shown).await
 }
 
 pub(super) async fn create(
@@ -106,13 +121,13 @@ pub(super) async fn create(
         errors.push(Problem::new("callers", "choose at least one caller"));
     }
     let (Some(name), Some(list)) = (name.filter(|_| errors.is_empty()), list) else {
-        return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await;
+        return index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await;
     };
     let mut tx = state.db.write().await?;
     if lists::get(&mut tx, &scope, list).await?.is_none() {
         drop(tx);
         let errors = Problem::new("list", "is not one of the group's lists").into();
-        return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await;
+        return index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await;
     }
     let people = Node::Rule(Rule::OnList { list });
     let made = calls::create(&mut tx, &scope, &name, &script, people, &callers, state.clock.now()).await;
@@ -123,7 +138,7 @@ pub(super) async fn create(
         }
         Err(tredegar_db::DbError::Invalid(errors)) => {
             drop(tx);
-            index_page(&state, &scope, csrf, &Notice::default(), form, errors).await
+            index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await
         }
         Err(e) => Err(e.into()),
     }

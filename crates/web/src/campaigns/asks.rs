@@ -44,7 +44,8 @@ pub(super) async fn show(
     let mut tx = state.db.read().await?;
     let asks = asks::of_campaign(&mut tx, &scope, id).await?;
     let representatives = representatives::list(&mut tx, &scope).await?;
-    let events = events::list(&mut tx, &scope, now).await?.into_iter().map(|e| (e.id, e.title)).collect();
+    let events =
+        events::list(&mut tx, &scope, now, tredegar_db::Page::everything()).await?.0.into_iter().map(|e| (e.id, e.title)).collect();
     drop(tx);
     let title = format!("Asks: {}", campaign.title);
     render(Page::new(Layout::for_scope(&title, &scope, csrf).notice(&notice), |layout| AsksPage {

@@ -81,13 +81,19 @@ pub(super) async fn show(
     let counts = attendances::counts_of(&mut tx, &held.iter().map(|e| e.0).collect::<Vec<_>>()).await?;
     let conversations = campaigns::conversations_on_themes(&mut tx, &scope, id, now - chrono::Duration::days(days)).await?;
     let steps = power_maps::steps(&mut tx, &scope, id).await?;
-    let mut carriers: Vec<(String, String)> = petitions::list(&mut tx, &scope)
+    let mut carriers: Vec<(String, String)> = petitions::list(&mut tx, &scope, tredegar_db::Page::everything())
         .await?
+        .0
         .into_iter()
         .map(|p| (format!("petition:{}", p.id), format!("Petition: {}", p.title)))
         .collect();
-    carriers
-        .extend(events::list(&mut tx, &scope, now).await?.into_iter().map(|e| (format!("event:{}", e.id), format!("Event: {}", e.title))));
+    carriers.extend(
+        events::list(&mut tx, &scope, now, tredegar_db::Page::everything())
+            .await?
+            .0
+            .into_iter()
+            .map(|e| (format!("event:{}", e.id), format!("Event: {}", e.title))),
+    );
     drop(tx);
     let turnout: Vec<Turnout> = held
         .into_iter()

@@ -17,7 +17,7 @@ use tredegar_domain::{AttendanceId, AuditAction, EventId, FieldErrors, Problem, 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, Zone, csv_response, csv_time, render, render_form};
+use crate::ui::{Layout, ListQuery, Notice, Page, Zone, csv_response, csv_time, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -96,7 +96,19 @@ struct IndexPage {
     feed_url: String,
     form: EventForm,
     errors: FieldErrors,
+    /// Which page of events, and how many there are.
+    page: i64,
+    pages: i64,
 }
+
+impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?page={page}", paths::events(&self.slug))
+    }
+}
+
+/// Events shown a page.
+const PER_PAGE: i64 = 50;
 
 async fn index_page(
     state: &AppState,
@@ -105,11 +117,18 @@ async fn index_page(
     notice: &Notice,
     form: EventForm,
     errors: FieldErrors,
+    shown: tredegar_db::Page,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let organiser = scope.role().sees_everyone();
     let mut tx = state.db.read().await?;
-    let list = if organiser { events::list(&mut tx, scope, now).await? } else { events::helping(&mut tx, scope, now).await? };
+    let (list, total) = if organiser {
+        events::list(&mut tx, scope, now, shown).await?
+    } else {
+        let mine = events::helping(&mut tx, scope, now).await?;
+        let n = i64::try_from(mine.len()).unwrap_or(i64::MAX);
+        (mine, n)
+    };
     let mut counts = attendances::counts_of(&mut tx, &list.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
     let all: Vec<(Event, Counts)> = list
         .into_iter()
@@ -131,6 +150,8 @@ async fn index_page(
         feed_url: format!("{}{}", state.config.public_url, paths::events_feed(scope.group_slug())),
         form,
         errors,
+        page: shown.page,
+        pages: if organiser { shown.total_pages(total) } else { 1 },
     });
     render_form(page, has_problems)
 }
@@ -139,10 +160,12 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let form = EventForm { kind: "meeting".into(), is_public: "yes".into(), remind_hours: "24".into(), ..Default::default() };
-    index_page(&state, &scope, csrf, &notice, form, FieldErrors::default()).await
+    let shown = q.page(PER_PAGE);
+    let notice = q.notice();
+    index_page(&state, &scope, csrf, &notice, form, FieldErrors::default(), shown).await
 }
 
 pub(super) async fn create(
@@ -153,7 +176,9 @@ pub(super) async fn create(
 ) -> Result<Response, AppError> {
     let text = match form.check(Zone::of(&scope)) {
         Ok(t) => t,
-        Err(errors) => return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await,
+        Err(errors) => {
+            return index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await;
+        }
     };
     let mut tx = state.db.write().await?;
     match events::create(&mut tx, &scope, &text, state.clock.now()).await {
@@ -163,7 +188,7 @@ pub(super) async fn create(
         }
         Err(tredegar_db::DbError::Invalid(errors)) => {
             drop(tx);
-            index_page(&state, &scope, csrf, &Notice::default(), form, errors).await
+            index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -11,7 +11,6 @@ use serde::Deserialize;
 use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::conversations::{self, Conversation, OutOfTouch};
 use tredegar_db::follow_ups::{self, FollowUp};
-use tredegar_domain::calls::ListStatus;
 
 use crate::auth::{CsrfToken, Member};
 use crate::extract::Query;
@@ -34,6 +33,8 @@ pub(super) struct Dashboard {
     recent: Vec<Conversation>,
     /// Open call lists and how far each has got (for a volunteer, their part).
     calling: Vec<(CallList, Progress)>,
+    /// All the open call lists, of which `calling` are the newest.
+    calling_total: i64,
     people: i64,
     tags: i64,
     campaigns: i64,
@@ -45,6 +46,9 @@ pub(super) struct Dashboard {
     /// For coordinators: needs nobody has taken on in time.
     waiting_needs: Vec<tredegar_db::aid::NeedRow>,
 }
+
+/// Open call lists shown on the dashboard, newest first; the rest are a link away.
+const CALL_LISTS_SHOWN: i64 = 10;
 
 #[derive(Deserialize)]
 pub(super) struct DashboardQuery {
@@ -70,7 +74,8 @@ pub(super) async fn dashboard(
     let out_of_touch = conversations::out_of_touch(&mut tx, &scope, now - Duration::days(days), 10).await?;
     let recent = conversations::recent(&mut tx, &scope, 5).await?;
     let mut calling = Vec::new();
-    for c in calls::list(&mut tx, &scope).await?.into_iter().filter(|c| c.status == ListStatus::Open) {
+    let (open_lists, calling_total) = calls::list(&mut tx, &scope, true, tredegar_db::Page::new(1, CALL_LISTS_SHOWN)).await?;
+    for c in open_lists {
         let p = if scope.role().sees_everyone() {
             calls::progress(&mut tx, &scope, c.id).await?.0
         } else {
@@ -106,6 +111,7 @@ pub(super) async fn dashboard(
         days,
         recent,
         calling,
+        calling_total,
         people,
         tags,
         campaigns,

@@ -21,6 +21,8 @@ pub(super) struct FunnelQuery {
     notice: Option<String>,
     /// The period the movement covers, in days back from now.
     days: Option<i64>,
+    /// Which page of leaders.
+    page: Option<i64>,
 }
 
 #[derive(Default, Deserialize)]
@@ -45,10 +47,22 @@ struct FunnelPage {
     days: i64,
     steps: Vec<Step>,
     chart: String,
+    /// This page of leaders, and how many pages there are.
     leaders: Vec<Leader>,
+    page: i64,
+    pages: i64,
     rules: &'static [(&'static str, &'static str)],
     form: RungForm,
     errors: FieldErrors,
+}
+
+/// Leaders listed a page.
+const LEADERS_PER_PAGE: i64 = 50;
+
+impl FunnelPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?days={}&page={page}#leaders", paths::ladder(&self.slug), self.days)
+    }
 }
 
 async fn funnel_page(
@@ -63,7 +77,8 @@ async fn funnel_page(
     let now = state.clock.now();
     let mut tx = state.db.read().await?;
     let steps = ladder::funnel(&mut tx, scope, now - Duration::days(days), now).await?;
-    let leaders = ladder::leaders(&mut tx, scope).await?;
+    let shown = tredegar_db::Page::new(q.page.unwrap_or(1), LEADERS_PER_PAGE);
+    let (leaders, total) = ladder::leaders(&mut tx, scope, shown).await?;
     drop(tx);
     let rows: Vec<(String, i64)> = steps.iter().map(|s| (s.rung.name.clone(), s.now)).collect();
     let chart = crate::charts::bars("People on each rung", &rows);
@@ -77,6 +92,8 @@ async fn funnel_page(
         steps,
         chart,
         leaders,
+        page: shown.page,
+        pages: shown.total_pages(total),
         rules: RULES,
         form,
         errors,

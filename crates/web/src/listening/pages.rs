@@ -163,8 +163,9 @@ struct ThemePage {
     total: i64,
     page: i64,
     pages: i64,
-    /// Needs for help that point to it.
+    /// This page's needs for help that point to it, of `needs_total`.
     needs: Vec<tredegar_db::aid::NeedRow>,
+    needs_total: i64,
 }
 
 impl ThemePage {
@@ -192,7 +193,8 @@ pub(super) async fn theme(
     let drill = listening::Drill { theme, area: area.as_deref(), from: period.start, to: period.end };
     let page = tredegar_db::Page::new(q.page.unwrap_or(1), 100);
     let (conversations, total) = listening::conversations(&mut tx, &scope, &drill, page).await?;
-    let needs = listening::needs(&mut tx, &scope, &drill).await?;
+    // The needs are paged beside the conversations, by the same page number.
+    let (needs, needs_total) = listening::needs(&mut tx, &scope, &drill, page).await?;
     drop(tx);
     let read: Vec<_> = conversations.iter().map(|c| (c.person_id, c.group_id)).collect();
     let mut tx = state.db.write().await?;
@@ -211,7 +213,8 @@ pub(super) async fn theme(
         conversations,
         total,
         page: page.page,
-        pages: page.total_pages(total),
+        pages: page.total_pages(total.max(needs_total)),
         needs,
+        needs_total,
     }))
 }

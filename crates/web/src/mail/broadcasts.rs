@@ -17,7 +17,7 @@ use tredegar_domain::{AuditAction, BroadcastId, FieldErrors, ListId, Problem};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, render, render_form};
+use crate::ui::{Layout, ListQuery, Notice, Page, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -83,12 +83,6 @@ impl IndexPage {
 /// Broadcasts shown a page.
 const PER_PAGE: i64 = 50;
 
-#[derive(Deserialize)]
-pub(super) struct IndexQuery {
-    page: Option<i64>,
-    notice: Option<String>,
-}
-
 async fn index_page(
     state: &AppState,
     scope: &Scope,
@@ -127,10 +121,10 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
-    Query(q): Query<IndexQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let page = tredegar_db::Page::new(q.page.unwrap_or(1), PER_PAGE);
-    let notice = Notice { notice: q.notice };
+    let page = q.page(PER_PAGE);
+    let notice = q.notice();
     index_page(&state, &scope, csrf, &notice, Draft::default(), FieldErrors::default(), page).await
 }
 

@@ -157,10 +157,9 @@ async fn petition_of(state: &AppState, api: &Api, id: &str) -> Result<Petition, 
 pub async fn petitions_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let all = petitions::list(&mut tx, &api.scope).await?;
-    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    let (shown, total) = petitions::list(&mut tx, &api.scope, page).await?;
     let mut items = Vec::new();
-    for p in page.window(&all) {
+    for p in &shown {
         let n = petitions::count(&mut tx, p.id).await?;
         items.push(PetitionResource::new(&api, &state, p, n));
     }

@@ -14,7 +14,7 @@ use tredegar_domain::{AuditAction, FieldErrors, PetitionId};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, Zone, csv_response, csv_time, render, render_form};
+use crate::ui::{Layout, ListQuery, Notice, Page, Zone, csv_response, csv_time, render, render_form};
 use crate::{AppError, AppState};
 
 /// What consent asks, unless the organiser words it otherwise.
@@ -51,7 +51,19 @@ struct IndexPage {
     campaigns: Vec<Campaign>,
     form: PetitionForm,
     errors: FieldErrors,
+    /// Which page of petitions, newest first, and how many there are.
+    page: i64,
+    pages: i64,
 }
+
+impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?page={page}", paths::petitions(&self.slug))
+    }
+}
+
+/// Petitions shown a page.
+const PER_PAGE: i64 = 50;
 
 async fn index_page(
     state: &AppState,
@@ -60,10 +72,12 @@ async fn index_page(
     notice: &Notice,
     form: PetitionForm,
     errors: FieldErrors,
+    shown: tredegar_db::Page,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let mut all = Vec::new();
-    for p in petitions::list(&mut tx, scope).await? {
+    let (list, total) = petitions::list(&mut tx, scope, shown).await?;
+    for p in list {
         let n = petitions::count(&mut tx, p.id).await?;
         all.push((p, n));
     }
@@ -76,6 +90,8 @@ async fn index_page(
         campaigns,
         form,
         errors,
+        page: shown.page,
+        pages: shown.total_pages(total),
     });
     render_form(page, has_problems)
 }
@@ -84,10 +100,11 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let form = PetitionForm { consent_wording: default_consent(&scope), goal: "1000".into(), ..Default::default() };
-    index_page(&state, &scope, csrf, &notice, form, FieldErrors::default()).await
+    let shown = q.page(PER_PAGE);
+    index_page(&state, &scope, csrf, &q.notice(), form, FieldErrors::default(), shown).await
 }
 
 pub(super) async fn create(
@@ -109,7 +126,9 @@ pub(super) async fn create(
     };
     let text = match input.check(Zone::of(&scope).today(&now)) {
         Ok(t) => t,
-        Err(errors) => return index_page(&state, &scope, csrf, &Notice::default(), form, errors).await,
+        Err(errors) => {
+            return index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await;
+        }
     };
     let mut tx = state.db.write().await?;
     match petitions::create(&mut tx, &scope, &text, now).await {
@@ -119,7 +138,7 @@ pub(super) async fn create(
         }
         Err(tredegar_db::DbError::Invalid(errors)) => {
             drop(tx);
-            index_page(&state, &scope, csrf, &Notice::default(), form, errors).await
+            index_page(&state, &scope, csrf, &Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -20,9 +20,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, not_found, whole};
+use crate::api::{Api, Paging, not_found, whole};
 use crate::error::ApiError;
-use crate::extract::api::{Json, Path};
+use crate::extract::api::{Json, Path, Query as ApiQuery};
 
 /// This capability's paths in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -194,11 +194,11 @@ async fn the_list(state: &AppState, scope: &Scope, id: &str) -> Result<WalkList,
     walks::get(&mut tx, scope, list).await?.ok_or_else(|| not_found("walk list", id))
 }
 
-#[utoipa::path(get, path = "/api/v2/walk_lists", responses((status = 200, description = "The walk lists this token may work", body = WalkListsCollection), (status = 401, description = "No valid token", body = ErrorBody)))]
-pub async fn walk_lists_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+pub async fn walk_lists_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
+    let page = q.page();
     let mut tx = state.db.read().await?;
-    let rows = walks::list(&mut tx, &api.scope).await?;
-    let (page, total) = whole(rows.len());
+    let (rows, total) = walks::list(&mut tx, &api.scope, page).await?;
     let items = rows.iter().map(|l| WalkListResource::new(&api, l)).collect();
     Ok(axum::Json(WalkListsCollection::new(&api, "walk_lists", items, page, total)).into_response())
 }

@@ -17,7 +17,7 @@ use tredegar_domain::{AreaId, BuildingId, CampaignId, FieldErrors, ListId, Probl
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, render, render_form};
+use crate::ui::{Layout, ListQuery, Page, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -26,24 +26,40 @@ struct IndexPage {
     slug: String,
     organiser: bool,
     walk_lists: Vec<(WalkList, Progress)>,
+    /// Which page of walk lists, newest first, and how many there are.
+    page: i64,
+    pages: i64,
 }
+
+impl IndexPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?page={page}", paths::walk_lists(&self.slug))
+    }
+}
+
+/// Walk lists shown a page.
+const PER_PAGE: i64 = 50;
 
 pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
+    let shown = q.page(PER_PAGE);
     let mut tx = state.db.read().await?;
     let mut walk_lists = Vec::new();
-    for l in walks::list(&mut tx, &scope).await? {
+    let (list, total) = walks::list(&mut tx, &scope, shown).await?;
+    for l in list {
         let p = walks::progress(&mut tx, &scope, l.id).await?;
         walk_lists.push((l, p));
     }
-    render(Page::new(Layout::for_scope("Walk lists", &scope, csrf).notice(&notice), |_| IndexPage {
+    render(Page::new(Layout::for_scope("Walk lists", &scope, csrf).notice(&q.notice()), |_| IndexPage {
         slug: scope.group_slug().into(),
         organiser: scope.role().sees_everyone(),
         walk_lists,
+        page: shown.page,
+        pages: shown.total_pages(total),
     }))
 }
 
