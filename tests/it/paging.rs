@@ -5,6 +5,7 @@
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use tredegar_db::assessments;
+use tredegar_db::follow_ups::{self, NewFollowUp};
 use tredegar_db::walks::{self, Turf};
 use tredegar_domain::walks::Cut;
 use tredegar_domain::{CampaignId, Level, Role};
@@ -142,4 +143,30 @@ async fn long_lists_come_a_page_at_a_time(app: TestApp) {
     let first = org.ladder(SLUG).await;
     let second = org.get(format!("{}?days=90&page=2", paths::ladder(SLUG))).await;
     paged(&first, &second, &leaders, "page=2#leaders\" rel=\"next\">Next");
+
+    // My follow-ups, a hundred a page, oldest due first; the dashboard shows those due this week and counts the rest.
+    let ann = api.person("Ann", "ann@example.org").await;
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive();
+    let mut tasks = Vec::new();
+    let mut tx = app.db.write().await.unwrap();
+    for n in 0..101 {
+        let what = format!("Ring back about repair {n:03}.");
+        let f = NewFollowUp {
+            person: ann.parse().unwrap(),
+            conversation: None,
+            assignee: organiser,
+            what: &what,
+            due_on: today + Duration::days(n),
+        };
+        follow_ups::add(&mut tx, &scope, &f, Utc::now()).await.unwrap();
+        tasks.push(what);
+    }
+    tx.commit().await.unwrap();
+    let first = org.get(paths::follow_ups(SLUG)).await;
+    let second = org.get(format!("{}?page=2", paths::follow_ups(SLUG))).await;
+    assert!(first.body.contains("Page 1 of 2") && second.body.contains("Page 2 of 2"), "{}", first.body);
+    assert_eq!((shown(&first, &tasks).len(), shown(&second, &tasks)), (100, vec![tasks[100].as_str()]));
+    let dashboard = org.get(paths::dashboard(SLUG)).await;
+    assert_eq!(shown(&dashboard, &tasks).len(), 8, "due today and the next seven days");
+    assert!(dashboard.body.contains("(93 more)"), "{}", dashboard.body);
 }

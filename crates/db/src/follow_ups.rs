@@ -86,24 +86,25 @@ pub async fn add(tx: &mut Tx, scope: &Scope, f: &NewFollowUp<'_>, now: DateTime<
 const SELECT: &str = "SELECT f.id, f.person_id, p.given_name, p.family_name, f.conversation_id, f.assignee, u.name AS assignee_name, f.what, \
      f.due_on, f.done_at, f.created_by_name, f.created_at FROM follow_ups f JOIN people p ON p.id = f.person_id LEFT JOIN users u ON u.id = f.assignee";
 
-/// The scope's member's follow-ups: everything still to do, oldest due
-/// first, then the last twenty done.
-pub async fn mine(tx: &mut Tx, scope: &Scope) -> Result<(Vec<FollowUp>, Vec<FollowUp>)> {
+/// The scope's member's follow-ups: a page of those still to do, oldest due
+/// first, with how many there are; and the last twenty done.
+pub async fn mine(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<FollowUp>, i64, Vec<FollowUp>)> {
     let Some(user) = scope.user_id() else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), 0, Vec::new()));
     };
-    let query = |done: bool| {
-        let mut q = Sql::new(SELECT);
+    let theirs = |columns: &'static str, done: bool| {
+        let mut q = Sql::new(columns);
         q.push(" WHERE f.assignee = ").bind(user).push(" AND f.group_id = ").bind(scope.group_id()).push(" AND ");
         scope.visible_people(&mut q, "p");
-        if done {
-            q.push(" AND f.done_at IS NOT NULL ORDER BY f.done_at DESC LIMIT 20");
-        } else {
-            q.push(" AND f.done_at IS NULL ORDER BY f.due_on, f.id LIMIT 500");
-        }
+        q.push(if done { " AND f.done_at IS NOT NULL" } else { " AND f.done_at IS NULL" });
         q
     };
-    Ok((query(false).fetch_all(tx).await?, query(true).fetch_all(tx).await?))
+    let mut open = theirs(SELECT, false);
+    open.push(" ORDER BY f.due_on, f.id").page(page);
+    let mut done = theirs(SELECT, true);
+    done.push(" ORDER BY f.done_at DESC").limit(20);
+    let total = theirs("SELECT COUNT(*) FROM follow_ups f JOIN people p ON p.id = f.person_id", false).count(tx).await?;
+    Ok((open.fetch_all(tx).await?, total, done.fetch_all(tx).await?))
 }
 
 /// A person's follow-ups, newest first, if the scope may see them.

@@ -10,7 +10,7 @@ use tredegar_domain::FollowUpId;
 use crate::auth::{CsrfToken, Member};
 use crate::extract::{Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, Zone, render};
+use crate::ui::{Layout, ListQuery, Page, Zone, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -22,24 +22,39 @@ struct FollowUpsPage {
     today: NaiveDate,
     open: Vec<FollowUp>,
     done: Vec<FollowUp>,
+    /// Which page of those to do, and how many pages there are.
+    page: i64,
+    pages: i64,
 }
+
+impl FollowUpsPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("{}?page={page}", paths::follow_ups(&self.slug))
+    }
+}
+
+/// Follow-ups to do shown a page.
+const PER_PAGE: i64 = 100;
 
 pub(super) async fn mine(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
+    let shown = q.page(PER_PAGE);
     let mut tx = state.db.read().await?;
-    let (open, done) = follow_ups::mine(&mut tx, &scope).await?;
+    let (open, total, done) = follow_ups::mine(&mut tx, &scope, shown).await?;
     let today = Zone::of(&scope).today(&state.clock.now());
-    render(Page::new(Layout::for_scope("My follow-ups", &scope, csrf).notice(&notice), |layout| FollowUpsPage {
+    render(Page::new(Layout::for_scope("My follow-ups", &scope, csrf).notice(&q.notice()), |layout| FollowUpsPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         zone: layout.zone(),
         today,
         open,
         done,
+        page: shown.page,
+        pages: shown.total_pages(total),
     }))
 }
 

@@ -27,7 +27,7 @@ pub(super) struct Dashboard {
     today: NaiveDate,
     /// Follow-ups due within a week, or overdue.
     due: Vec<FollowUp>,
-    more_follow_ups: usize,
+    more_follow_ups: i64,
     out_of_touch: Vec<OutOfTouch>,
     days: i64,
     recent: Vec<Conversation>,
@@ -46,6 +46,9 @@ pub(super) struct Dashboard {
     /// For coordinators: needs nobody has taken on in time.
     waiting_needs: Vec<tredegar_db::aid::NeedRow>,
 }
+
+/// Follow-ups shown on the dashboard, oldest due first; the rest are a link away.
+const FOLLOW_UPS_SHOWN: i64 = 50;
 
 /// Open call lists shown on the dashboard, newest first; the rest are a link away.
 const CALL_LISTS_SHOWN: i64 = 10;
@@ -68,9 +71,10 @@ pub(super) async fn dashboard(
     let today = zone.today(&now);
     let days = q.days.unwrap_or(30).clamp(1, 3650);
     let mut tx = state.db.read().await?;
-    let (open, _) = follow_ups::mine(&mut tx, &scope).await?;
+    let (open, open_total, _) = follow_ups::mine(&mut tx, &scope, tredegar_db::Page::new(1, FOLLOW_UPS_SHOWN)).await?;
     let week = today + Duration::days(7);
-    let (due, later): (Vec<FollowUp>, Vec<FollowUp>) = open.into_iter().partition(|f| f.due_on <= week);
+    let due: Vec<FollowUp> = open.into_iter().filter(|f| f.due_on <= week).collect();
+    let more_follow_ups = open_total - i64::try_from(due.len()).unwrap_or(0);
     let out_of_touch = conversations::out_of_touch(&mut tx, &scope, now - Duration::days(days), 10).await?;
     let recent = conversations::recent(&mut tx, &scope, 5).await?;
     let mut calling = Vec::new();
@@ -106,7 +110,7 @@ pub(super) async fn dashboard(
         zone: layout.zone(),
         today,
         due,
-        more_follow_ups: later.len(),
+        more_follow_ups,
         out_of_touch,
         days,
         recent,
