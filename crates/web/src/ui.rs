@@ -273,18 +273,46 @@ pub struct Notice {
 
 /// A long list's page: which of its pages, and a notice to show above it.
 #[derive(Default, Deserialize)]
-pub struct ListQuery {
+pub struct PageQuery {
     page: Option<i64>,
     notice: Option<String>,
 }
 
-impl ListQuery {
+impl PageQuery {
     pub fn page(&self, per_page: i64) -> tredegar_db::Page {
         tredegar_db::Page::new(self.page.unwrap_or(1), per_page)
     }
 
     pub fn notice(self) -> Notice {
         Notice { notice: self.notice }
+    }
+}
+
+/// Where a page of a long list is, for `_pager.html`: which page, how many
+/// pages, and the address of another, keeping the list's own query (a
+/// filter, a period) and an anchor to come back to.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    /// The list's address and own query, ready for `page=`.
+    before: String,
+    anchor: &'static str,
+}
+
+impl Pager {
+    /// `list` is the list's address, with any query of its own.
+    pub fn new(list: String, shown: tredegar_db::Page, total: i64) -> Pager {
+        let join = if list.contains('?') { '&' } else { '?' };
+        Pager { page: shown.page, pages: shown.total_pages(total), before: format!("{list}{join}"), anchor: "" }
+    }
+
+    /// Links that land on `#anchor`, where the list is on a longer page.
+    pub fn at(self, anchor: &'static str) -> Pager {
+        Pager { anchor, ..self }
+    }
+
+    pub fn link(&self, page: i64) -> String {
+        format!("{}page={page}{}", self.before, self.anchor)
     }
 }
 

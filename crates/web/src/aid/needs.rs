@@ -16,7 +16,7 @@ use tredegar_domain::{FieldErrors, NeedId, Problem, ThemeId, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, Page, Zone, render_form};
+use crate::ui::{Layout, Notice, Page, Pager, Zone, render_form};
 use crate::{AppError, AppState, paths};
 
 #[derive(askama::Template)]
@@ -30,14 +30,7 @@ struct IndexPage {
     showing: String,
     zone: Zone,
     errors: FieldErrors,
-    page: i64,
-    pages: i64,
-}
-
-impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?show={}&page={page}", paths::needs(&self.slug), paths::encode(&self.showing))
-    }
+    pager: Pager,
 }
 
 /// Needs on a page of the list.
@@ -84,6 +77,7 @@ pub(super) async fn index_page(
     }
     let has_problems = !errors.is_empty();
     let notice = Notice { notice: q.notice };
+    let pager = Pager::new(format!("{}?show={}", paths::needs(scope.group_slug()), paths::encode(&showing)), page, total);
     let page = Page::new(Layout::for_scope("Needs", scope, csrf).notice(&notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -92,8 +86,7 @@ pub(super) async fn index_page(
         timing,
         zone: layout.zone(),
         errors,
-        page: page.page,
-        pages: page.total_pages(total),
+        pager,
         showing,
     });
     render_form(page, has_problems)

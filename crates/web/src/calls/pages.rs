@@ -14,7 +14,7 @@ use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, ListQuery, Notice, Page, StatusForm, render, render_form};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, StatusForm, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -41,18 +41,13 @@ struct IndexPage {
     form: NewCallList,
     errors: FieldErrors,
     /// Which page of call lists, newest first, and how many there are.
-    page: i64,
-    pages: i64,
+    pager: Pager,
 }
 
 /// Call lists shown a page.
 const PER_PAGE: i64 = 50;
 
 impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::call_lists(&self.slug))
-    }
-
     fn caller_chosen(&self, user: &UserId) -> bool {
         self.form.callers.iter().any(|c| *c == user.to_string())
     }
@@ -81,6 +76,7 @@ async fn index_page(
         (Vec::new(), Vec::new())
     };
     let has_problems = !errors.is_empty();
+    let pager = Pager::new(paths::call_lists(scope.group_slug()), shown, total);
     let page = Page::new(Layout::for_scope("Call lists", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -90,8 +86,7 @@ async fn index_page(
         members,
         form,
         errors,
-        page: shown.page,
-        pages: shown.total_pages(total),
+        pager,
     });
     render_form(page, has_problems)
 }
@@ -100,7 +95,7 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let shown = q.page(PER_PAGE);
     index_page(&state, &scope, csrf, &q.notice(), NewCallList::default(), FieldErrors::default(), shown).await

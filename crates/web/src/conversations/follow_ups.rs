@@ -10,7 +10,7 @@ use tredegar_domain::FollowUpId;
 use crate::auth::{CsrfToken, Member};
 use crate::extract::{Path, Query};
 use crate::paths;
-use crate::ui::{Layout, ListQuery, Page, Zone, render};
+use crate::ui::{Layout, Page, PageQuery, Pager, Zone, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -23,14 +23,7 @@ struct FollowUpsPage {
     open: Vec<FollowUp>,
     done: Vec<FollowUp>,
     /// Which page of those to do, and how many pages there are.
-    page: i64,
-    pages: i64,
-}
-
-impl FollowUpsPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::follow_ups(&self.slug))
-    }
+    pager: Pager,
 }
 
 /// Follow-ups to do shown a page.
@@ -40,12 +33,13 @@ pub(super) async fn mine(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let shown = q.page(PER_PAGE);
     let mut tx = state.db.read().await?;
     let (open, total, done) = follow_ups::mine(&mut tx, &scope, shown).await?;
     let today = Zone::of(&scope).today(&state.clock.now());
+    let pager = Pager::new(paths::follow_ups(scope.group_slug()), shown, total);
     render(Page::new(Layout::for_scope("My follow-ups", &scope, csrf).notice(&q.notice()), |layout| FollowUpsPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -53,8 +47,7 @@ pub(super) async fn mine(
         today,
         open,
         done,
-        page: shown.page,
-        pages: shown.total_pages(total),
+        pager,
     }))
 }
 

@@ -17,7 +17,7 @@ use tredegar_domain::{AttendanceId, AuditAction, EventId, FieldErrors, Problem, 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, ListQuery, Notice, Page, Zone, csv_response, csv_time, render, render_form};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, Zone, csv_response, csv_time, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -97,14 +97,7 @@ struct IndexPage {
     form: EventForm,
     errors: FieldErrors,
     /// Which page of events, and how many there are.
-    page: i64,
-    pages: i64,
-}
-
-impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::events(&self.slug))
-    }
+    pager: Pager,
 }
 
 /// Events shown a page.
@@ -139,6 +132,7 @@ async fn index_page(
         .collect();
     let campaigns = if organiser { campaigns::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
     let has_problems = !errors.is_empty();
+    let pager = Pager::new(paths::events(scope.group_slug()), shown, if organiser { total } else { 0 });
     let page = Page::new(Layout::for_scope("Events", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -150,8 +144,7 @@ async fn index_page(
         feed_url: format!("{}{}", state.config.public_url, paths::events_feed(scope.group_slug())),
         form,
         errors,
-        page: shown.page,
-        pages: if organiser { shown.total_pages(total) } else { 1 },
+        pager,
     });
     render_form(page, has_problems)
 }
@@ -160,7 +153,7 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let form = EventForm { kind: "meeting".into(), is_public: "yes".into(), remind_hours: "24".into(), ..Default::default() };
     let shown = q.page(PER_PAGE);

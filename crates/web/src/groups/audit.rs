@@ -3,12 +3,11 @@
 use crate::auth::{Admin, CsrfToken};
 use crate::extract::Query;
 use crate::paths;
-use crate::ui::{Layout, Page, Zone, csv_stream, csv_time, render};
+use crate::ui::{Layout, Page, PageQuery, Pager, Zone, csv_stream, csv_time, render};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use serde::Deserialize;
 use tredegar_db::audit::{self, AuditEntry};
 use tredegar_domain::AuditAction;
 
@@ -18,20 +17,8 @@ pub(super) struct AuditPage {
     zone: Zone,
     slug: String,
     entries: Vec<AuditEntry>,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     total: i64,
-}
-
-impl AuditPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::audit(&self.slug))
-    }
-}
-
-#[derive(Deserialize)]
-pub(super) struct PageQuery {
-    page: Option<i64>,
 }
 
 pub(super) async fn audit_log(
@@ -40,15 +27,15 @@ pub(super) async fn audit_log(
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let page = tredegar_db::Page::new(q.page.unwrap_or(1), 100);
+    let page = q.page(100);
     let mut tx = state.db.read().await?;
     let (entries, total) = audit::list(&mut tx, &scope, page).await?;
+    let pager = Pager::new(paths::audit(scope.group_slug()), page, total);
     render(Page::new(Layout::for_scope("Audit log", &scope, csrf), |layout| AuditPage {
         zone: layout.zone(),
         slug: scope.group_slug().into(),
         entries,
-        page: page.page,
-        pages: page.total_pages(total),
+        pager,
         total,
     }))
 }

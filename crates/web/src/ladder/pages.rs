@@ -13,7 +13,7 @@ use tredegar_domain::{FieldErrors, PersonId, Problem, Role, RungId};
 use crate::auth::{Admin, CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Page, render_form};
+use crate::ui::{Layout, Page, Pager, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -49,8 +49,7 @@ struct FunnelPage {
     chart: String,
     /// This page of leaders, and how many pages there are.
     leaders: Vec<Leader>,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     rules: &'static [(&'static str, &'static str)],
     form: RungForm,
     errors: FieldErrors,
@@ -58,12 +57,6 @@ struct FunnelPage {
 
 /// Leaders listed a page.
 const LEADERS_PER_PAGE: i64 = 50;
-
-impl FunnelPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?days={}&page={page}#leaders", paths::ladder(&self.slug), self.days)
-    }
-}
 
 async fn funnel_page(
     state: &AppState,
@@ -84,6 +77,7 @@ async fn funnel_page(
     let chart = crate::charts::bars("People on each rung", &rows);
     let notice = crate::ui::Notice { notice: q.notice };
     let has_problems = !errors.is_empty();
+    let pager = Pager::new(format!("{}?days={days}", paths::ladder(scope.group_slug())), shown, total).at("#leaders");
     let page = Page::new(Layout::for_scope("Ladder of engagement", scope, csrf).notice(&notice), |layout| FunnelPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -92,8 +86,7 @@ async fn funnel_page(
         steps,
         chart,
         leaders,
-        page: shown.page,
-        pages: shown.total_pages(total),
+        pager,
         rules: RULES,
         form,
         errors,

@@ -16,7 +16,7 @@ use tredegar_domain::{AuditAction, FieldErrors, ThemeId};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Path, Query};
 use crate::paths::{self, encode};
-use crate::ui::{Layout, Page, Zone, csv_response, render, render_form};
+use crate::ui::{Layout, Page, Pager, Zone, csv_response, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -152,26 +152,16 @@ fn area_name(area: &str) -> String {
 struct ThemePage {
     slug: String,
     zone: Zone,
-    theme_id: ThemeId,
     theme: String,
     area: Option<String>,
-    /// `&area=...` when the drill-down is of one area.
-    area_query: String,
     period: Period,
     /// This page's conversations, of `total`.
     conversations: Vec<Conversation>,
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     /// This page's needs for help that point to it, of `needs_total`.
     needs: Vec<tredegar_db::aid::NeedRow>,
     needs_total: i64,
-}
-
-impl ThemePage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?{}{}&page={page}", paths::listening_theme(&self.slug, self.theme_id), self.period.query(), self.area_query)
-    }
 }
 
 pub(super) async fn theme(
@@ -202,18 +192,20 @@ pub(super) async fn theme(
     tx.commit().await?;
     let title = format!("Who raised {name}");
     let area_query = area.as_deref().map(|a| format!("&area={}", encode(a))).unwrap_or_default();
+    let pager = Pager::new(
+        format!("{}?{}{}", paths::listening_theme(scope.group_slug(), theme), period.query(), area_query),
+        page,
+        total.max(needs_total),
+    );
     render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| ThemePage {
         slug: scope.group_slug().into(),
         zone: layout.zone(),
-        theme_id: theme,
         theme: name,
         area: area.map(|a| area_name(&a)),
-        area_query,
         period,
         conversations,
         total,
-        page: page.page,
-        pages: page.total_pages(total.max(needs_total)),
+        pager,
         needs,
         needs_total,
     }))

@@ -17,7 +17,7 @@ use tredegar_domain::{AuditAction, BroadcastId, FieldErrors, ListId, Problem};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, ListQuery, Notice, Page, render, render_form};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -70,14 +70,7 @@ struct IndexPage {
     editing: bool,
     smtp: bool,
     /// Which page of broadcasts, newest first, and how many pages there are.
-    page: i64,
-    pages: i64,
-}
-
-impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::broadcasts(&self.slug))
-    }
+    pager: Pager,
 }
 
 /// Broadcasts shown a page.
@@ -101,6 +94,7 @@ async fn index_page(
     }
     let lists = lists::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0;
     let has_problems = !errors.is_empty();
+    let pager = Pager::new(paths::broadcasts(scope.group_slug()), page, total);
     let page = Page::new(Layout::for_scope("Broadcasts", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -111,8 +105,7 @@ async fn index_page(
         action: paths::broadcasts(scope.group_slug()),
         editing: false,
         smtp: state.mailer.is_some(),
-        page: page.page,
-        pages: page.total_pages(total),
+        pager,
     });
     render_form(page, has_problems)
 }
@@ -121,7 +114,7 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let page = q.page(PER_PAGE);
     let notice = q.notice();
@@ -235,8 +228,7 @@ async fn edit_page(
         action: paths::broadcast_edit(scope.group_slug(), id),
         editing: true,
         smtp: state.mailer.is_some(),
-        page: 1,
-        pages: 1,
+        pager: Pager::new(String::new(), tredegar_db::Page::new(1, PER_PAGE), 0),
     });
     render_form(page, has_problems)
 }

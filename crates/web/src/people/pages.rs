@@ -20,7 +20,7 @@ use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
 use crate::tags::TagForm;
-use crate::ui::{Layout, Notice, Page, csv_stream, csv_time, render};
+use crate::ui::{Layout, Notice, Page, Pager, csv_stream, csv_time, render};
 use crate::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
@@ -78,25 +78,24 @@ struct IndexPage {
     static_lists: Vec<tredegar_db::lists::List>,
     people: Vec<PersonSummary>,
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     organiser: bool,
     /// The group's tags, to list everyone with one (organisers only).
     all_tags: Vec<tags::Tag>,
 }
 
-impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?{}&page={page}", paths::people(&self.slug), self.query())
+/// The list's own query, for its pages and its CSV.
+fn own_query(of: &Option<Of>, q: &str) -> String {
+    match of {
+        Some(Of::Tag(id, _)) => format!("tag={id}"),
+        Some(Of::List(id, _)) => format!("list={id}"),
+        None => format!("q={}", paths::encode(q)),
     }
+}
 
-    /// The list's own query, for its pages and its CSV.
+impl IndexPage {
     fn query(&self) -> String {
-        match &self.of {
-            Some(Of::Tag(id, _)) => format!("tag={id}"),
-            Some(Of::List(id, _)) => format!("list={id}"),
-            None => format!("q={}", paths::encode(&self.q)),
-        }
+        own_query(&self.of, &self.q)
     }
 
     fn tag_chosen(&self, tag: &TagId) -> bool {
@@ -128,6 +127,7 @@ pub async fn index(
     let read: Vec<_> = people.iter().map(|p| (p.id, p.group_id)).collect();
     state.record_reads(&scope, &read, "listed on the people page").await?;
     let notice = Notice { notice: q.notice.clone() };
+    let pager = Pager::new(format!("{}?{}", paths::people(scope.group_slug()), own_query(&of, &q.q)), page, total);
     render(Page::new(Layout::for_scope("People", &scope, csrf).notice(&notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -136,8 +136,7 @@ pub async fn index(
         static_lists,
         people,
         total,
-        page: page.page,
-        pages: page.total_pages(total),
+        pager,
         organiser,
         all_tags,
     }))

@@ -14,7 +14,7 @@ use tredegar_domain::{AuditAction, FieldErrors, PetitionId};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, ListQuery, Notice, Page, Zone, csv_response, csv_time, render, render_form};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, Zone, csv_response, csv_time, render, render_form};
 use crate::{AppError, AppState};
 
 /// What consent asks, unless the organiser words it otherwise.
@@ -52,14 +52,7 @@ struct IndexPage {
     form: PetitionForm,
     errors: FieldErrors,
     /// Which page of petitions, newest first, and how many there are.
-    page: i64,
-    pages: i64,
-}
-
-impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::petitions(&self.slug))
-    }
+    pager: Pager,
 }
 
 /// Petitions shown a page.
@@ -83,6 +76,7 @@ async fn index_page(
     }
     let campaigns = campaigns::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0;
     let has_problems = !errors.is_empty();
+    let pager = Pager::new(paths::petitions(scope.group_slug()), shown, total);
     let page = Page::new(Layout::for_scope("Petitions", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -90,8 +84,7 @@ async fn index_page(
         campaigns,
         form,
         errors,
-        page: shown.page,
-        pages: shown.total_pages(total),
+        pager,
     });
     render_form(page, has_problems)
 }
@@ -100,7 +93,7 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let form = PetitionForm { consent_wording: default_consent(&scope), goal: "1000".into(), ..Default::default() };
     let shown = q.page(PER_PAGE);

@@ -17,7 +17,7 @@ use tredegar_domain::{AreaId, BuildingId, CampaignId, FieldErrors, ListId, Probl
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Query};
 use crate::paths;
-use crate::ui::{Layout, ListQuery, Page, render, render_form};
+use crate::ui::{Layout, Page, PageQuery, Pager, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -27,14 +27,7 @@ struct IndexPage {
     organiser: bool,
     walk_lists: Vec<(WalkList, Progress)>,
     /// Which page of walk lists, newest first, and how many there are.
-    page: i64,
-    pages: i64,
-}
-
-impl IndexPage {
-    fn page_link(&self, page: i64) -> String {
-        format!("{}?page={page}", paths::walk_lists(&self.slug))
-    }
+    pager: Pager,
 }
 
 /// Walk lists shown a page.
@@ -44,7 +37,7 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let shown = q.page(PER_PAGE);
     let mut tx = state.db.read().await?;
@@ -54,12 +47,12 @@ pub(super) async fn index(
         let p = walks::progress(&mut tx, &scope, l.id).await?;
         walk_lists.push((l, p));
     }
+    let pager = Pager::new(paths::walk_lists(scope.group_slug()), shown, total);
     render(Page::new(Layout::for_scope("Walk lists", &scope, csrf).notice(&q.notice()), |_| IndexPage {
         slug: scope.group_slug().into(),
         organiser: scope.role().sees_everyone(),
         walk_lists,
-        page: shown.page,
-        pages: shown.total_pages(total),
+        pager,
     }))
 }
 
