@@ -135,7 +135,7 @@ pub async fn campaign_plan(tx: &mut Tx, scope: &Scope, demolition: CampaignId, n
     }
 
     // The power map: placed in the spring, moved since.
-    let landlord = landlords::list(tx, scope).await?.into_iter().next();
+    let landlord = landlords::list(tx, scope, tredegar_db::Page::new(1, 1)).await?.0.into_iter().next();
     let mut actors = vec![
         (Some(Who::Representative(dai)), "", "Cabinet member for housing", 9, -2, true),
         (Some(Who::Representative(ann)), "", "Ward councillor", 5, 4, false),

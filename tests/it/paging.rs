@@ -1,6 +1,7 @@
 //! Long lists come a page at a time and say how many pages there are: no
-//! list of the group's petitions, events, call lists, walk lists or leaders
-//! stops silently at a cap, and the API's counts are of everything.
+//! list of the group's petitions, events, call lists, walk lists, leaders,
+//! follow-ups, representatives or landlords stops silently at a cap, and the
+//! API's counts are of everything.
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
@@ -169,4 +170,21 @@ async fn long_lists_come_a_page_at_a_time(app: TestApp) {
     let dashboard = org.get(paths::dashboard(SLUG)).await;
     assert_eq!(shown(&dashboard, &tasks).len(), 8, "due today and the next seven days");
     assert!(dashboard.body.contains("(93 more)"), "{}", dashboard.body);
+
+    // Representatives and landlords, a hundred a page, by name.
+    let representatives: Vec<String> = (0..101).map(|n| format!("Cllr Rep {n:03}.")).collect();
+    let landlords: Vec<String> = (0..101).map(|n| format!("Homes Ltd {n:03}.")).collect();
+    org.get(paths::representatives(SLUG)).await;
+    for (rep, landlord) in representatives.iter().zip(&landlords) {
+        let made = org.post_form(paths::representatives(SLUG), &[("name", rep), ("kind", "councillor")]).await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "{}", made.body);
+        let made = org.post_form(paths::landlords(SLUG), &[("name", landlord), ("kind", "landlord")]).await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "{}", made.body);
+    }
+    for (list, names) in [(paths::representatives(SLUG), &representatives), (paths::landlords(SLUG), &landlords)] {
+        let first = org.get(&list).await;
+        let second = org.get(format!("{list}?page=2")).await;
+        assert!(first.body.contains("Page 1 of 2") && second.body.contains("Page 2 of 2"), "{}", first.body);
+        assert_eq!((shown(&first, names).len(), shown(&second, names)), (100, vec![names[100].as_str()]));
+    }
 }

@@ -89,9 +89,13 @@ pub async fn update(tx: &mut Tx, scope: &Scope, id: OrganisationId, o: &Organisa
     }
 }
 
-pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<OrganisationRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{ORGANISATION} WHERE group_id = $1 ORDER BY name_key LIMIT 5000"));
-    Ok(fetch_all!(tx, OrganisationRow, sql, scope.group_id())?)
+/// A page of the group's landlords and owners, by name, and how many there are.
+pub async fn list(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<OrganisationRow>, i64)> {
+    let mut q = crate::Sql::new(ORGANISATION);
+    q.push(" WHERE group_id = ").bind(scope.group_id()).push(" ORDER BY name_key, id").page(page);
+    let shown = q.fetch_all(tx).await?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM organisations WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+    Ok((shown, total))
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: OrganisationId) -> Result<Option<OrganisationRow>> {

@@ -84,11 +84,14 @@ impl OfficeRow {
 const COLUMNS: &str =
     "r.id, r.name, r.party, r.email, r.phone, r.website, r.person_id, r.source, r.licence, r.is_public, r.created_at, r.modified_at";
 
-/// The group's representatives, by name.
-pub async fn list(tx: &mut Tx, scope: &Scope) -> Result<Vec<RepresentativeRow>> {
+/// A page of the group's representatives, by name, and how many there are.
+pub async fn list(tx: &mut Tx, scope: &Scope, page: crate::Page) -> Result<(Vec<RepresentativeRow>, i64)> {
     let mut q = Sql::new("SELECT ");
     q.push(COLUMNS).push(" FROM representatives r WHERE r.group_id = ").bind(scope.group_id());
-    q.push(" ORDER BY r.name, r.id LIMIT 5000").fetch_all(tx).await
+    q.push(" ORDER BY r.name, r.id").page(page);
+    let shown = q.fetch_all(tx).await?;
+    let total = scalar!(tx, i64, "SELECT COUNT(*) FROM representatives WHERE group_id = $1", scope.group_id())?.unwrap_or(0);
+    Ok((shown, total))
 }
 
 fn filter_column(field: &str) -> Option<crate::sql::FilterColumn> {

@@ -43,7 +43,7 @@ pub(super) async fn show(
     let now = state.clock.now();
     let mut tx = state.db.read().await?;
     let asks = asks::of_campaign(&mut tx, &scope, id).await?;
-    let representatives = representatives::list(&mut tx, &scope).await?;
+    let representatives = representatives::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0;
     let events =
         events::list(&mut tx, &scope, now, tredegar_db::Page::everything()).await?.0.into_iter().map(|e| (e.id, e.title)).collect();
     drop(tx);

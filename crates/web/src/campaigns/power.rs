@@ -62,10 +62,10 @@ pub(super) async fn show(
     let influences = power_maps::links(&mut tx, &scope, id).await?;
     let history = power_maps::history(&mut tx, &scope, id).await?;
     let mut who = Vec::new();
-    for r in representatives::list(&mut tx, &scope).await? {
+    for r in representatives::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0 {
         who.push((format!("representative:{}", r.id), format!("Representative: {}", r.name)));
     }
-    for o in landlords::list(&mut tx, &scope).await? {
+    for o in landlords::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0 {
         who.push((format!("organisation:{}", o.id), format!("Organisation: {}", o.name)));
     }
     drop(tx);

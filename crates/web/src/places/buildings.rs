@@ -160,7 +160,7 @@ pub(super) async fn show(
     let (issues, structure, organisations, areas) = if organiser {
         let s = structure(&mut tx, &scope, Place::Building(id), q.campaign(), building.target_percent, today).await?;
         let issues = structure::issues_at(&mut tx, &scope, id).await?;
-        (issues, Some(s), landlords::list(&mut tx, &scope).await?, places::areas(&mut tx, &scope).await?)
+        (issues, Some(s), landlords::list(&mut tx, &scope, tredegar_db::Page::everything()).await?.0, places::areas(&mut tx, &scope).await?)
     } else {
         Default::default()
     };

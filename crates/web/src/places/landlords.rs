@@ -14,7 +14,7 @@ use tredegar_domain::{BuildingId, OrganisationId, OwnershipId, Problem};
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, render};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -27,24 +27,32 @@ struct IndexPage {
     kinds: &'static [OrganisationKind],
     /// The organisation the form starts from: none, for a new one.
     current: Option<OrganisationRow>,
+    /// Which page of them, by name.
+    pager: Pager,
 }
+
+/// Landlords and owners shown a page.
+const PER_PAGE: i64 = 100;
 
 pub(super) async fn index(
     State(state): State<AppState>,
     Member(scope): Member,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
+    let shown = q.page(PER_PAGE);
     let mut tx = state.db.read().await?;
-    let organisations = landlords::list(&mut tx, &scope).await?;
+    let (organisations, total) = landlords::list(&mut tx, &scope, shown).await?;
     drop(tx);
-    render(Page::new(Layout::for_scope("Landlords and owners", &scope, csrf).notice(&notice), |layout| IndexPage {
+    let pager = Pager::new(paths::landlords(scope.group_slug()), shown, total);
+    render(Page::new(Layout::for_scope("Landlords and owners", &scope, csrf).notice(&q.notice()), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
         organiser: scope.role().sees_everyone(),
         organisations,
         kinds: OrganisationKind::ALL,
         current: None,
+        pager,
     }))
 }
 

@@ -17,7 +17,7 @@ use tredegar_domain::{AuditAction, Email, FieldErrors, RecordId, RepresentativeI
 use super::card::{self, Card};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
-use crate::ui::{Layout, Notice, Page, render, render_form};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, render, render_form};
 use crate::{AppError, AppState, paths};
 
 /// The representative form: their details, and whether their scorecard is public.
@@ -39,7 +39,12 @@ struct IndexPage {
     form: RepresentativeForm,
     kinds: &'static [OfficeKind],
     errors: FieldErrors,
+    /// Which page of representatives, by name.
+    pager: Pager,
 }
+
+/// Representatives shown a page.
+const PER_PAGE: i64 = 100;
 
 async fn index_page(
     state: &AppState,
@@ -48,9 +53,10 @@ async fn index_page(
     notice: Notice,
     form: RepresentativeForm,
     errors: FieldErrors,
+    shown: tredegar_db::Page,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
-    let rows = representatives::list(&mut tx, scope).await?;
+    let (rows, total) = representatives::list(&mut tx, scope, shown).await?;
     let offices = representatives::offices(&mut tx, scope, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
     let imports = representatives::imports(&mut tx, scope).await?;
     drop(tx);
@@ -63,6 +69,7 @@ async fn index_page(
         })
         .collect();
     let has_problems = !errors.is_empty();
+    let pager = Pager::new(paths::representatives(scope.group_slug()), shown, total);
     let page = Page::new(Layout::for_scope("Representatives", scope, csrf).notice(&notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
@@ -71,6 +78,7 @@ async fn index_page(
         form,
         kinds: OfficeKind::ALL,
         errors,
+        pager,
     });
     render_form(page, has_problems)
 }
@@ -79,13 +87,14 @@ pub(super) async fn index(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
-    Query(notice): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let form = RepresentativeForm {
         input: RepresentativeInput { kind: OfficeKind::Councillor.as_str().into(), ..Default::default() },
         is_public: None,
     };
-    index_page(&state, &scope, csrf, notice, form, FieldErrors::default()).await
+    let shown = q.page(PER_PAGE);
+    index_page(&state, &scope, csrf, q.notice(), form, FieldErrors::default(), shown).await
 }
 
 pub(super) async fn create(
@@ -96,7 +105,7 @@ pub(super) async fn create(
 ) -> Result<Response, AppError> {
     let rep = match form.input.check() {
         Ok(rep) => rep,
-        Err(errors) => return index_page(&state, &scope, csrf, Notice::default(), form, errors).await,
+        Err(errors) => return index_page(&state, &scope, csrf, Notice::default(), form, errors, tredegar_db::Page::new(1, PER_PAGE)).await,
     };
     let mut tx = state.db.write().await?;
     let id = representatives::save(&mut tx, &scope, None, &rep, form.is_public.is_some(), state.clock.now()).await?;
