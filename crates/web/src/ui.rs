@@ -306,6 +306,11 @@ impl Pager {
         Pager { page: shown.page, pages: shown.total_pages(total), before: format!("{list}{join}"), anchor: "" }
     }
 
+    /// No pager: for a list shown whole.
+    pub fn none() -> Pager {
+        Pager { page: 1, pages: 0, before: String::new(), anchor: "" }
+    }
+
     /// Links that land on `#anchor`, where the list is on a longer page.
     pub fn at(self, anchor: &'static str) -> Pager {
         Pager { anchor, ..self }

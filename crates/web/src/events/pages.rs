@@ -115,12 +115,12 @@ async fn index_page(
     let now = state.clock.now();
     let organiser = scope.role().sees_everyone();
     let mut tx = state.db.read().await?;
-    let (list, total) = if organiser {
-        events::list(&mut tx, scope, now, shown).await?
+    // A volunteer's events (those they help at) are few and shown whole.
+    let (list, pager) = if organiser {
+        let (list, total) = events::list(&mut tx, scope, now, shown).await?;
+        (list, Pager::new(paths::events(scope.group_slug()), shown, total))
     } else {
-        let mine = events::helping(&mut tx, scope, now).await?;
-        let n = i64::try_from(mine.len()).unwrap_or(i64::MAX);
-        (mine, n)
+        (events::helping(&mut tx, scope, now).await?, Pager::none())
     };
     let mut counts = attendances::counts_of(&mut tx, &list.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
     let all: Vec<(Event, Counts)> = list
@@ -132,7 +132,6 @@ async fn index_page(
         .collect();
     let campaigns = if organiser { campaigns::list(&mut tx, scope, tredegar_db::Page::everything()).await?.0 } else { Vec::new() };
     let has_problems = !errors.is_empty();
-    let pager = Pager::new(paths::events(scope.group_slug()), shown, if organiser { total } else { 0 });
     let page = Page::new(Layout::for_scope("Events", scope, csrf).notice(notice), |layout| IndexPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),

@@ -228,7 +228,7 @@ async fn edit_page(
         action: paths::broadcast_edit(scope.group_slug(), id),
         editing: true,
         smtp: state.mailer.is_some(),
-        pager: Pager::new(String::new(), tredegar_db::Page::new(1, PER_PAGE), 0),
+        pager: Pager::none(),
     });
     render_form(page, has_problems)
 }
