@@ -222,6 +222,8 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     assert!(!first.body.contains("Resident54"));
     let second = c.get(format!("{}?q=&page=2", paths::people("brookfield-estate"))).await;
     assert!(second.body.contains("Resident54") && !second.body.contains("Resident00"));
+    let past = c.get(format!("{}?page=9", paths::people("brookfield-estate"))).await;
+    assert!(past.body.contains("past the end of the list") && !past.body.contains("No people yet"), "{}", past.body);
 
     let csv = c.http.get(format!("{}/g/brookfield-estate/people.csv?q=resident1", app.url)).send().await.unwrap();
     assert_eq!(csv.status(), StatusCode::OK);
