@@ -42,10 +42,7 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
         assert_eq!(api.post("people", body).await.0, StatusCode::OK);
     }
     let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
-    org.new_segment(SLUG).await;
-    let parts = format!("[{{\"not\":false,\"rule\":{{\"rule\":\"tag\",\"tag\":\"{tenants}\"}}}}]");
-    let saved = org.post_new_segment(SLUG, &[("action", "save"), ("name", "Tenants"), ("combine", "all"), ("parts", &parts)]).await;
-    let segment = saved.location.unwrap().split("/lists/").nth(1).unwrap()[..36].to_string();
+    let segment = org.save_tag_segment(SLUG, "Tenants", &tenants).await;
 
     org.call_lists(SLUG).await;
     let bad = org.post_call_lists(SLUG, &[("name", ""), ("list", &segment)]).await;

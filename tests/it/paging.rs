@@ -84,10 +84,7 @@ async fn long_lists_come_a_page_at_a_time(app: TestApp) {
     let tag = id_of(&tag);
     let ann = serde_json::json!({"person": {"given_name": "Ann", "phone_numbers": [{"number": "07700 900001"}]}, "add_tags": ["Tenants"]});
     assert_eq!(api.post("people", ann).await.0, StatusCode::OK);
-    org.new_segment(SLUG).await;
-    let parts = format!("[{{\"not\":false,\"rule\":{{\"rule\":\"tag\",\"tag\":\"{tag}\"}}}}]");
-    let saved = org.post_new_segment(SLUG, &[("action", "save"), ("name", "Tenants"), ("combine", "all"), ("parts", &parts)]).await;
-    let segment = saved.location.unwrap().split("/lists/").nth(1).unwrap()[..36].to_string();
+    let segment = org.save_tag_segment(SLUG, "Tenants", &tag).await;
     let calls: Vec<String> = (0..51).map(|n| format!("Ring round {n:02}.")).collect();
     org.call_lists(SLUG).await;
     for name in &calls {
@@ -168,8 +165,11 @@ async fn long_lists_come_a_page_at_a_time(app: TestApp) {
     assert!(first.body.contains("Page 1 of 2") && second.body.contains("Page 2 of 2"), "{}", first.body);
     assert_eq!((shown(&first, &tasks).len(), shown(&second, &tasks)), (100, vec![tasks[100].as_str()]));
     let dashboard = org.get(paths::dashboard(SLUG)).await;
-    assert_eq!(shown(&dashboard, &tasks).len(), 8, "due today and the next seven days");
-    assert!(dashboard.body.contains("(93 more)"), "{}", dashboard.body);
+    // Unless London's midnight fell in between, which moves every due date a day nearer.
+    if Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive() == today {
+        assert_eq!(shown(&dashboard, &tasks).len(), 8, "due today and the next seven days");
+        assert!(dashboard.body.contains("(93 more)"), "{}", dashboard.body);
+    }
 
     // Representatives and landlords, a hundred a page, by name.
     let representatives: Vec<String> = (0..101).map(|n| format!("Cllr Rep {n:03}.")).collect();

@@ -253,6 +253,14 @@ impl Client {
         self.post_form(tredegar_web::paths::new_segment(slug), fields).await
     }
 
+    /// Save a segment of everyone with one tag, through the builder; its id.
+    pub async fn save_tag_segment(&mut self, slug: &str, name: &str, tag: &str) -> String {
+        self.new_segment(slug).await;
+        let parts = format!("[{{\"not\":false,\"rule\":{{\"rule\":\"tag\",\"tag\":\"{tag}\"}}}}]");
+        let saved = self.post_new_segment(slug, &[("action", "save"), ("name", name), ("combine", "all"), ("parts", &parts)]).await;
+        saved.location.unwrap().split("/lists/").nth(1).unwrap()[..36].to_string()
+    }
+
     pub async fn list(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
         self.get(tredegar_web::paths::list(slug, id)).await
     }
