@@ -97,11 +97,34 @@ async fn load(tx: &mut Tx, scope: &Scope, ids: &[PersonId], reach: Reach) -> Res
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Sql::new(match tx.backend() {
+    let mut q = people_sql(tx);
+    q.bind_list(ids.iter().copied());
+    let mut people = read(tx, scope, q, reach).await?;
+    people.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    Ok(people)
+}
+
+/// The people that a subquery (`SELECT p.id FROM ...`, written by `ids`)
+/// names and this scope may see, in the order of their ids: one statement
+/// where reading the ids and then their people took two.
+pub(super) async fn load_selected(tx: &mut Tx, scope: &Scope, ids: impl FnOnce(&mut Sql) -> Result<()>) -> Result<Vec<Person>> {
+    let mut q = people_sql(tx);
+    ids(&mut q)?;
+    let mut people = read(tx, scope, q, Reach::Visible).await?;
+    people.sort_by_key(|p| p.id);
+    Ok(people)
+}
+
+/// `PEOPLE_...`, to be followed by the ids and `read`.
+fn people_sql(tx: &Tx) -> Sql {
+    Sql::new(match tx.backend() {
         Backend::Sqlite => PEOPLE_SQLITE,
         Backend::Postgres => PEOPLE_POSTGRES,
-    });
-    q.bind_list(ids.iter().copied()).push(") AND ");
+    })
+}
+
+async fn read(tx: &mut Tx, scope: &Scope, mut q: Sql, reach: Reach) -> Result<Vec<Person>> {
+    q.push(") AND ");
     match reach {
         Reach::Visible => scope.visible_people(&mut q, "p"),
         Reach::OwnGroup => {
@@ -109,9 +132,7 @@ async fn load(tx: &mut Tx, scope: &Scope, ids: &[PersonId], reach: Reach) -> Res
         }
     }
     let rows: Vec<PersonJson> = q.fetch_json(tx, "people").await?;
-    let mut people = rows.into_iter().map(person).collect::<Result<Vec<_>>>()?;
-    people.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
-    Ok(people)
+    rows.into_iter().map(person).collect()
 }
 
 fn person(row: PersonJson) -> Result<Person> {

@@ -7,9 +7,9 @@ use tredegar_domain::PersonId;
 use tredegar_domain::filter::Filter;
 pub use tredegar_domain::search::Search;
 
-use super::PersonSummary;
+use super::{Person, PersonSummary};
 use crate::sql::{FilterColumn, FilterKind};
-use crate::{Backend, Page, Result, Scope, Sql, Tx, prefix_bound};
+use crate::{Page, Result, Scope, Sql, Tx, prefix_bound};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Order {
@@ -228,28 +228,27 @@ pub enum Start {
     After(PersonId),
 }
 
-/// The ids of a page of the people the scope sees that match `filter`, in
-/// the order they were made, not counted: for the API, which counts apart
-/// and reads only the page's people. Cut from the (group, id) index, and,
-/// when where it begins is known, sought there rather than counted to.
-pub async fn page_ids(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page, start: Option<Start>) -> Result<Vec<PersonId>> {
-    let mut q = Sql::new(match tx.backend() {
-        Backend::Sqlite => "SELECT group_concat(hex(s.id), '' ORDER BY s.id) FROM (SELECT p.id FROM ",
-        Backend::Postgres => "SELECT string_agg(replace(s.id::text, '-', ''), '' ORDER BY s.id) FROM (SELECT p.id FROM ",
-    });
-    push_checked(&mut q, scope, &Wanted { search: &Search::All, filter, order: Order::Created })?;
-    match start {
-        Some(Start::At(id)) => q.push(" AND p.id >= ").bind(id),
-        Some(Start::After(id)) => q.push(" AND p.id > ").bind(id),
-        None => &mut q,
-    };
-    q.push(Order::Created.people());
-    match start {
-        Some(_) => q.page(Page::new(1, page.per_page)),
-        None => q.page(page),
-    };
-    q.push(") s");
-    super::ids_in_one_row(tx, &q).await
+/// A page of the people the scope sees that match `filter`, in the order
+/// they were made, not counted: for the API, which counts apart. The page's
+/// ids are cut from the (group, id) index, and, when where it begins is
+/// known, sought there rather than counted to; only their people are read.
+pub async fn page_of(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page, start: Option<Start>) -> Result<Vec<Person>> {
+    super::load::load_selected(tx, scope, |q| {
+        q.push("SELECT p.id FROM ");
+        push_checked(q, scope, &Wanted { search: &Search::All, filter, order: Order::Created })?;
+        match start {
+            Some(Start::At(id)) => q.push(" AND p.id >= ").bind(id),
+            Some(Start::After(id)) => q.push(" AND p.id > ").bind(id),
+            None => q,
+        };
+        q.push(Order::Created.people());
+        match start {
+            Some(_) => q.page(Page::new(1, page.per_page)),
+            None => q.page(page),
+        };
+        Ok(())
+    })
+    .await
 }
 
 /// How many people the scope sees match `filter`.

@@ -54,9 +54,9 @@ impl FromRequestParts<AppState> for Api {
     }
 }
 
-/// A read through the API: the caller's token and what they read, in one
-/// transaction (one connection; one snapshot on SQLite), where two would
-/// each cost their own round trips to the database.
+/// A read through the API: the caller's token and what they read, on one
+/// connection without a transaction (each statement its own snapshot), where
+/// two connections, or a `BEGIN` and `ROLLBACK`, would each cost round trips.
 pub struct Reading {
     pub api: Api,
     pub tx: Tx,
@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for Reading {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let hash = token_hash_of(parts)?;
-        let mut tx = state.db.read().await?;
+        let mut tx = state.db.read_alone().await?;
         let api = Api::check(parts, state, &mut tx, &hash).await?;
         Ok(Reading { api, tx })
     }

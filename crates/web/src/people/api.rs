@@ -173,9 +173,8 @@ pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Readin
     // `total_records` and where pages begin may be a few seconds behind.
     let listing = Listing::of(&api, page);
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
-    let ids = people::page_ids(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
-    listing.learn(&state, &ids);
-    let found = people::get_many(&mut tx, &api.scope, &ids).await?;
+    let found = people::page_of(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
+    listing.learn(&state, &found.iter().map(|p| p.id).collect::<Vec<_>>());
     let units = units_of(&mut tx, &api.scope, &found.iter().collect::<Vec<_>>()).await?;
     drop(tx);
     // One entry per page names everyone it returned.
