@@ -2,13 +2,11 @@
 //! houses) in those. Who lives where is in `residents`, who owns what in
 //! `landlords`, and how organised each place is in `structure`.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use tredegar_domain::places::{Area, AreaKind, Building, BuildingKind, Unit, label_key, unit_number};
 use tredegar_domain::{AreaId, BuildingId, UnitId};
 
-use crate::{DbError, Result, Scope, Sql, Tx};
+use crate::{DbError, Result, Scope, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AreaRow {
@@ -272,36 +270,4 @@ pub async fn units(tx: &mut Tx, scope: &Scope, building: BuildingId) -> Result<V
 pub async fn unit(tx: &mut Tx, scope: &Scope, id: UnitId) -> Result<Option<UnitRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{UNIT} WHERE u.id = $1 AND u.group_id = $2"));
     Ok(fetch_optional!(tx, UnitRow, sql, id, scope.group_id())?)
-}
-
-/// An address's key for matching it to a unit: its postcode's key and its
-/// first line in any case and spacing, without trailing commas.
-pub fn address_key(postcode_key: &str, first_line: &str) -> (String, String) {
-    (postcode_key.to_string(), label_key(first_line.trim_end_matches(',')))
-}
-
-/// The units these addresses (by `address_key`) are at, where the group has
-/// a unit with the same postcode and first line.
-pub async fn units_for_addresses(tx: &mut Tx, scope: &Scope, keys: &[(String, String)]) -> Result<HashMap<(String, String), UnitId>> {
-    let mut postcodes: Vec<&str> = keys.iter().map(|(p, _)| p.as_str()).filter(|p| !p.is_empty()).collect();
-    postcodes.sort_unstable();
-    postcodes.dedup();
-    if postcodes.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // One row of JSON however many units the postcodes hold: each row would
-    // be a hop between threads in sqlx's SQLite driver.
-    let mut q = Sql::new(match tx.backend() {
-        crate::Backend::Sqlite => "SELECT json_group_array(json_array(hex(id), postcode_key, address_lines)) FROM units WHERE group_id = ",
-        crate::Backend::Postgres => {
-            "SELECT coalesce(json_agg(json_build_array(id, postcode_key, address_lines)), '[]')::text FROM units WHERE group_id = "
-        }
-    });
-    q.bind(scope.group_id()).push(" AND postcode_key IN (").bind_list(postcodes).push(")");
-    let rows: Vec<(UnitId, String, String)> = q.fetch_json(tx, "units").await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, postcode_key, lines)| (address_key(&postcode_key, lines.lines().next().unwrap_or_default()), id))
-        .filter(|(k, _)| keys.contains(k))
-        .collect())
 }

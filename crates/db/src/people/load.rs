@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, PhoneType};
-use tredegar_domain::{Email, GroupId, PersonId, Phone, Postcode, SubscriptionStatus, TagId};
+use tredegar_domain::places::label_key;
+use tredegar_domain::{Email, GroupId, PersonId, Phone, Postcode, SubscriptionStatus, TagId, UnitId};
 
 use super::Person;
 use crate::{Backend, DbError, Result, Scope, Sql, Tx};
@@ -31,7 +32,18 @@ struct PersonJson(
 #[derive(Deserialize)]
 /// Coordinates come as text: SQLite's JSON writes a number with 15 digits,
 /// which does not give back the same `f64`.
-struct AddressJson(String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Flag);
+/// Last, the units at the address's postcode, to find the one at its first line.
+struct AddressJson(
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Flag,
+    Vec<(UnitId, String)>,
+);
 
 /// A boolean column, as 0 or 1 from both backends.
 type Flag = i64;
@@ -41,7 +53,9 @@ const PEOPLE_SQLITE: &str = "SELECT json_group_array(json_array(hex(p.id), hex(p
     json((SELECT json_group_array(json_array(x.address, x.status, x.is_primary) ORDER BY x.is_primary DESC, x.address_key) FROM person_emails x WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(x.number, x.number_type, x.status, x.is_primary) ORDER BY x.is_primary DESC, x.number_key) FROM person_phones x WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, \
-      iif(x.latitude IS NULL, NULL, printf('%!.17g', x.latitude)), iif(x.longitude IS NULL, NULL, printf('%!.17g', x.longitude)), x.is_primary) \
+      iif(x.latitude IS NULL, NULL, printf('%!.17g', x.latitude)), iif(x.longitude IS NULL, NULL, printf('%!.17g', x.longitude)), x.is_primary, \
+      json((SELECT json_group_array(json_array(hex(u.id), u.address_lines)) FROM units u \
+        WHERE u.group_id = x.group_id AND u.postcode_key = x.postcode_key AND x.postcode_key <> ''))) \
       ORDER BY x.is_primary DESC, x.id) FROM person_addresses x WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(f.name, x.value) ORDER BY f.name) FROM person_custom_values x JOIN custom_fields f ON f.id = x.field_id WHERE x.person_id = p.id)), \
     json((SELECT json_group_array(json_array(hex(t.id), t.name, t.created_at, t.modified_at) ORDER BY t.name_key) FROM taggings x JOIN tags t ON t.id = x.tag_id WHERE x.person_id = p.id)))) \
@@ -50,7 +64,9 @@ const PEOPLE_SQLITE: &str = "SELECT json_group_array(json_array(hex(p.id), hex(p
 const PEOPLE_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(p.id, p.group_id, p.given_name, p.family_name, p.languages, p.created_at, p.modified_at, \
     (SELECT coalesce(json_agg(json_build_array(x.address, x.status, x.is_primary::int) ORDER BY x.is_primary DESC, x.address_key), '[]') FROM person_emails x WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(x.number, x.number_type, x.status, x.is_primary::int) ORDER BY x.is_primary DESC, x.number_key), '[]') FROM person_phones x WHERE x.person_id = p.id), \
-    (SELECT coalesce(json_agg(json_build_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude::text, x.longitude::text, x.is_primary::int) ORDER BY x.is_primary DESC, x.id), '[]') FROM person_addresses x WHERE x.person_id = p.id), \
+    (SELECT coalesce(json_agg(json_build_array(x.address_lines, x.locality, x.region, x.postal_code, x.country, x.latitude::text, x.longitude::text, x.is_primary::int, \
+      (SELECT coalesce(json_agg(json_build_array(u.id, u.address_lines)), '[]') FROM units u \
+        WHERE u.group_id = x.group_id AND u.postcode_key = x.postcode_key AND x.postcode_key <> '')) ORDER BY x.is_primary DESC, x.id), '[]') FROM person_addresses x WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(f.name, x.value) ORDER BY f.name), '[]') FROM person_custom_values x JOIN custom_fields f ON f.id = x.field_id WHERE x.person_id = p.id), \
     (SELECT coalesce(json_agg(json_build_array(t.id, t.name, t.created_at, t.modified_at) ORDER BY t.name_key), '[]') FROM taggings x JOIN tags t ON t.id = x.tag_id WHERE x.person_id = p.id))), '[]')::text \
     FROM people p WHERE p.id IN (";
@@ -138,6 +154,7 @@ async fn read(tx: &mut Tx, scope: &Scope, mut q: Sql, reach: Reach) -> Result<Ve
 fn person(row: PersonJson) -> Result<Person> {
     let PersonJson(id, group_id, given_name, family_name, languages, created_at, modified_at, emails, phones, addresses, custom, tags) =
         row;
+    let mut address_units = Vec::with_capacity(addresses.len());
     let details = PersonDetails {
         given_name,
         family_name,
@@ -164,7 +181,8 @@ fn person(row: PersonJson) -> Result<Person> {
             .collect::<Result<_>>()?,
         addresses: addresses
             .into_iter()
-            .map(|AddressJson(lines, locality, region, postcode, country, latitude, longitude, primary)| {
+            .map(|AddressJson(lines, locality, region, postcode, country, latitude, longitude, primary, units)| {
+                address_units.push(unit_at(&lines, units));
                 Ok(Address {
                     address_lines: lines.lines().map(String::from).collect(),
                     locality,
@@ -186,7 +204,15 @@ fn person(row: PersonJson) -> Result<Person> {
             Ok(crate::tags::Tag { id, name, created_at: time(&created_at)?, modified_at: time(&modified_at)? })
         })
         .collect::<Result<_>>()?;
-    Ok(Person { id, group_id, details, tags, created_at: time(&created_at)?, modified_at: time(&modified_at)? })
+    Ok(Person { id, group_id, details, address_units, tags, created_at: time(&created_at)?, modified_at: time(&modified_at)? })
+}
+
+/// The unit, among those at an address's postcode, whose first line is the
+/// address's own in any case and spacing, without trailing commas.
+fn unit_at(lines: &str, units: Vec<(UnitId, String)>) -> Option<UnitId> {
+    let key = |lines: &str| label_key(lines.lines().next().unwrap_or_default().trim_end_matches(','));
+    let wanted = key(lines);
+    units.into_iter().find(|(_, at)| key(at) == wanted).map(|(id, _)| id)
 }
 
 /// A time as either backend writes it into JSON (RFC 3339).

@@ -86,6 +86,9 @@ pub struct Person {
     pub id: PersonId,
     pub group_id: tredegar_domain::GroupId,
     pub details: PersonDetails,
+    /// The unit each of `details.addresses` is at, in their order, where
+    /// the group has one at the same postcode and first line.
+    pub address_units: Vec<Option<tredegar_domain::UnitId>>,
     pub tags: Vec<crate::tags::Tag>,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,

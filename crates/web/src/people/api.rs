@@ -106,22 +106,8 @@ impl Resource for PersonResource {
 
 crate::osdi_collection!(PeopleCollection, PeopleLinks, PeopleEmbedded, "osdi:people", PersonResource);
 
-/// The units people's addresses are at, for their resources.
-pub type Units = std::collections::HashMap<(String, String), tredegar_domain::UnitId>;
-
-fn address_key(a: &tredegar_domain::people::Address) -> (String, String) {
-    let postcode = a.postcode.as_ref().map(|p| p.key()).unwrap_or_default();
-    tredegar_db::places::address_key(&postcode, a.address_lines.first().map(String::as_str).unwrap_or_default())
-}
-
-/// Match these people's addresses to the group's units, in one query.
-pub async fn units_of(tx: &mut tredegar_db::Tx, scope: &Scope, people: &[&Person]) -> Result<Units, ApiError> {
-    let keys: Vec<(String, String)> = people.iter().flat_map(|p| p.details.addresses.iter().map(address_key)).collect();
-    Ok(tredegar_db::places::units_for_addresses(tx, scope, &keys).await?)
-}
-
 impl PersonResource {
-    pub fn new(api: &Api, p: &Person, units: &Units) -> PersonResource {
+    pub fn new(api: &Api, p: &Person) -> PersonResource {
         let d = &p.details;
         let id = p.id;
         let emails =
@@ -132,7 +118,7 @@ impl PersonResource {
             number_type: p.number_type.as_str(),
             status: p.status.as_str(),
         });
-        let addresses = d.addresses.iter().map(|a| AddressOut {
+        let addresses = d.addresses.iter().zip(&p.address_units).map(|(a, unit)| AddressOut {
             primary: a.primary,
             address_lines: a.address_lines.clone(),
             locality: a.locality.clone(),
@@ -140,7 +126,7 @@ impl PersonResource {
             postal_code: a.postcode.as_ref().map(|p| p.as_str().to_string()),
             country: a.country.clone(),
             location: LocationOut { latitude: a.latitude, longitude: a.longitude },
-            unit_id: units.get(&address_key(a)).map(ToString::to_string),
+            unit_id: unit.map(|u| u.to_string()),
         });
         PersonResource {
             meta: Meta::new(id, p.created_at, p.modified_at),
@@ -175,12 +161,11 @@ pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Readin
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
     let found = people::page_of(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
     listing.learn(&state, &found.iter().map(|p| p.id).collect::<Vec<_>>());
-    let units = units_of(&mut tx, &api.scope, &found.iter().collect::<Vec<_>>()).await?;
     drop(tx);
     // One entry per page names everyone it returned.
     let read: Vec<_> = found.iter().map(|p| (p.id, p.group_id)).collect();
     api.record_reads(&state, &read, "listed through the API").await?;
-    let items = found.iter().map(|p| PersonResource::new(&api, p, &units)).collect();
+    let items = found.iter().map(|p| PersonResource::new(&api, p)).collect();
     Ok(axum::Json(PeopleCollection::new(&api, "people", items, page, total)).into_response())
 }
 
@@ -192,10 +177,9 @@ pub async fn get_one(
 ) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     let person = people::get(&mut tx, &api.scope, id).await?.ok_or_else(|| not_found(id))?;
-    let units = units_of(&mut tx, &api.scope, &[&person]).await?;
     drop(tx);
     api.record_reads(&state, &[(id, person.group_id)], "through the API").await?;
-    Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -416,7 +400,6 @@ pub async fn signup(
         }
     }
     let person = people::get(&mut tx, &scope, id).await?.ok_or_else(|| not_found(id))?;
-    let units = units_of(&mut tx, &scope, &[&person]).await?;
     tx.commit().await?;
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
@@ -424,7 +407,7 @@ pub async fn signup(
     // The answer is the whole record of someone who may have been known
     // already: a read, audited as any other.
     api.record_reads(&state, &[(person.id, person.group_id)], "answered to a signup through the API").await?;
-    Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v2/people/{id}", params(("id" = String, Path, description = "The id")), request_body = PersonIn, responses((status = 200, description = "The updated person", body = PersonResource), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token can only read", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
@@ -445,7 +428,6 @@ pub async fn update(
     let mut tx = state.db.write().await?;
     people::update(&mut tx, &scope, id, update, new_fields(&scope), "Updated through the API", state.clock.now()).await?;
     let person = people::get(&mut tx, &scope, id).await?.ok_or_else(|| not_found(id))?;
-    let units = units_of(&mut tx, &scope, &[&person]).await?;
     tx.commit().await?;
     if q.background() {
         return Ok(axum::Json(json!({})).into_response());
@@ -454,7 +436,7 @@ pub async fn update(
     // The answer is the whole record of someone who may have been known
     // already: a read, audited as any other.
     api.record_reads(&state, &[(person.id, person.group_id)], "answered to a signup through the API").await?;
-    Ok(axum::Json(PersonResource::new(&api, &person, &units)).into_response())
+    Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
