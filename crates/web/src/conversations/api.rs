@@ -93,7 +93,7 @@ fn people_in(found: &[Conversation]) -> Vec<(PersonId, tredegar_domain::GroupId)
     found.iter().map(|c| (c.person_id, c.group_id)).collect()
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/conversations", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's conversations, newest first", body = ConversationsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/conversations", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The person's conversations, newest first", body = ConversationsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn list_api(
     State(state): State<AppState>,
     api: Api,

@@ -175,7 +175,7 @@ async fn event_of(state: &AppState, api: &Api, id: &str) -> Result<Event, ApiErr
     events::get(&mut tx, &api.scope, eid).await?.ok_or_else(|| not_found("event", eid))
 }
 
-#[utoipa::path(get, path = "/api/v2/events", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, title, start_date, end_date")), responses((status = 200, description = "The group's events, latest first", body = EventsCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/events", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, title, start_date, end_date")), responses((status = 200, description = "The group's events, latest first", body = EventsCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn events_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let page = q.page();
     let filter = q.filter(&["identifier", "created_date", "modified_date", "title", "start_date", "end_date"])?;
@@ -194,7 +194,7 @@ pub async fn event_api(State(state): State<AppState>, api: Api, Path(id): Path<S
     Ok(axum::Json(EventResource::new(&api, &state, &e, going)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/events/{id}/attendances", params(("id" = String, Path, description = "The event's id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "Its attendances, oldest first", body = AttendancesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token reads no attendances", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/events/{id}/attendances", params(("id" = String, Path, description = "The event's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "Its attendances, oldest first", body = AttendancesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token reads no attendances", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn attendances_api(
     State(state): State<AppState>,
     api: Api,
@@ -266,7 +266,7 @@ pub async fn record_api(
     Ok(axum::Json(AttendanceResource::new(&api, &a)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/attendances", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's attendances, latest event first", body = AttendancesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/attendances", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The person's attendances, latest event first", body = AttendancesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn person_attendances_api(
     State(state): State<AppState>,
     api: Api,

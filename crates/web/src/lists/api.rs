@@ -157,7 +157,7 @@ pub async fn list_api(State(state): State<AppState>, api: Api, Path(id): Path<St
     Ok(axum::Json(ListResource::new(&api, &list, n)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/lists/{id}/items", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The people on the list, oldest first", body = ItemsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token has no lists", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/lists/{id}/items", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The people on the list, oldest first", body = ItemsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token has no lists", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn items_api(
     State(state): State<AppState>,
     api: Api,

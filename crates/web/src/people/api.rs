@@ -439,7 +439,7 @@ pub async fn update(
     Ok(axum::Json(PersonResource::new(&api, &person)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The person's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn taggings(
     State(state): State<AppState>,
     api: Api,

@@ -153,7 +153,7 @@ async fn petition_of(state: &AppState, api: &Api, id: &str) -> Result<Petition, 
     petitions::get(&mut tx, &api.scope, pid).await?.ok_or_else(|| not_found("petition", pid))
 }
 
-#[utoipa::path(get, path = "/api/v2/petitions", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The group's petitions, newest first", body = PetitionsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/petitions", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The group's petitions, newest first", body = PetitionsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn petitions_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let page = q.page();
     let mut tx = state.db.read().await?;
@@ -174,7 +174,7 @@ pub async fn petition_api(State(state): State<AppState>, api: Api, Path(id): Pat
     Ok(axum::Json(PetitionResource::new(&api, &state, &p, n)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/petitions/{id}/signatures", params(("id" = String, Path, description = "The petition's id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "Its signatures, oldest first", body = SignaturesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token reads no signatures", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/petitions/{id}/signatures", params(("id" = String, Path, description = "The petition's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "Its signatures, oldest first", body = SignaturesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "A volunteer's token reads no signatures", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn signatures_api(
     State(state): State<AppState>,
     api: Api,
@@ -242,7 +242,7 @@ pub async fn record_api(
     Ok(axum::Json(SignatureResource::new(&api, &s)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/signatures", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The person's signatures, newest first", body = SignaturesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/signatures", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The person's signatures, newest first", body = SignaturesCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn person_signatures_api(
     State(state): State<AppState>,
     api: Api,

@@ -150,7 +150,7 @@ pub async fn get_api(State(state): State<AppState>, api: Api, Path(id): Path<Str
     Ok(axum::Json(TagResource::new(&api, &tag)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/tags/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The tag's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/tags/{id}/taggings", params(("id" = String, Path, description = "The id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The tag's taggings", body = TaggingsCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn taggings_api(
     State(state): State<AppState>,
     api: Api,

@@ -194,7 +194,7 @@ async fn the_list(state: &AppState, scope: &Scope, id: &str) -> Result<WalkList,
     walks::get(&mut tx, scope, list).await?.ok_or_else(|| not_found("walk list", id))
 }
 
-#[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn walk_lists_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let page = q.page();
     let mut tx = state.db.read().await?;
