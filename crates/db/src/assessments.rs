@@ -88,7 +88,7 @@ pub async fn set(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    if !crate::people::acts_on(tx, scope, person).await? {
+    if !crate::people::acts_on(tx, scope, person, now).await? {
         return Err(DbError::NotFound);
     }
     if crate::campaigns::get(tx, scope, campaign).await?.is_none() {

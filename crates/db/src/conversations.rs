@@ -107,7 +107,7 @@ pub struct NewConversation {
 /// Record a conversation with one of the scope's own people it may see.
 /// `NotFound` if it may not.
 pub async fn log(tx: &mut Tx, scope: &Scope, person: PersonId, c: &NewConversation, now: DateTime<Utc>) -> Result<ConversationId> {
-    if !crate::people::acts_on(tx, scope, person).await? {
+    if !crate::people::acts_on(tx, scope, person, now).await? {
         return Err(DbError::NotFound);
     }
     let id = ConversationId::new();

@@ -59,7 +59,7 @@ pub struct NewFollowUp<'a> {
 }
 
 pub async fn add(tx: &mut Tx, scope: &Scope, f: &NewFollowUp<'_>, now: DateTime<Utc>) -> Result<FollowUpId> {
-    if !crate::people::acts_on(tx, scope, f.person).await? {
+    if !crate::people::acts_on(tx, scope, f.person, now).await? {
         return Err(DbError::NotFound);
     }
     if !possible_assignees(tx, scope, Some(f.person)).await?.iter().any(|a| a.user_id == f.assignee) {

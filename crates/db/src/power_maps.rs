@@ -45,9 +45,9 @@ pub async fn actors_on(tx: &mut Tx, scope: &Scope, campaign: CampaignId, at: Dat
 }
 
 /// The name a chosen record goes by, if it is the group's.
-async fn name_of(tx: &mut Tx, scope: &Scope, who: Who) -> Result<Option<String>> {
+async fn name_of(tx: &mut Tx, scope: &Scope, who: Who, now: DateTime<Utc>) -> Result<Option<String>> {
     Ok(match who {
-        Who::Person(p) => crate::people::to_act_on(tx, scope, p).await?.map(|p| p.display_name()),
+        Who::Person(p) => crate::people::to_act_on(tx, scope, p, now).await?.map(|p| p.display_name()),
         Who::Organisation(o) => crate::landlords::get(tx, scope, o).await?.map(|o| o.name),
         Who::Representative(r) => crate::representatives::get(tx, scope, r).await?.map(|r| r.name),
     })
@@ -58,7 +58,7 @@ pub async fn add(tx: &mut Tx, scope: &Scope, campaign: CampaignId, actor: &Actor
     crate::campaigns::get(tx, scope, campaign).await?.ok_or(DbError::NotFound)?;
     // Someone the group holds goes by the name it holds for them.
     let (name, kind) = match actor.who {
-        Some(who) => (name_of(tx, scope, who).await?.ok_or(DbError::NotFound)?, who.kind()),
+        Some(who) => (name_of(tx, scope, who, now).await?.ok_or(DbError::NotFound)?, who.kind()),
         None => (actor.name.clone(), ActorKind::Other),
     };
     let (person, organisation, representative) = match actor.who {

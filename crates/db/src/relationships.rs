@@ -59,7 +59,7 @@ pub async fn link(
     if person == other {
         return Err(Problem::new("other", "is this person: choose someone else").into());
     }
-    both_in_reach(tx, scope, person, other).await?;
+    both_in_reach(tx, scope, person, other, now).await?;
     if !kinds(tx, scope).await?.iter().any(|k| k == kind) {
         return Err(Problem::new("kind", "is not one of the group's kinds of relationship").into());
     }
@@ -81,7 +81,7 @@ pub async fn link(
     Ok(())
 }
 
-pub async fn unlink(tx: &mut Tx, scope: &Scope, id: RelationshipId) -> Result<PersonId> {
+pub async fn unlink(tx: &mut Tx, scope: &Scope, id: RelationshipId, now: DateTime<Utc>) -> Result<PersonId> {
     let found = fetch_optional!(
         tx,
         Link,
@@ -91,15 +91,15 @@ pub async fn unlink(tx: &mut Tx, scope: &Scope, id: RelationshipId) -> Result<Pe
     )?
     .ok_or(DbError::NotFound)?;
     // Both ends, as for linking: a link to someone out of sight is not theirs to undo.
-    both_in_reach(tx, scope, found.person_id, found.other_id).await?;
+    both_in_reach(tx, scope, found.person_id, found.other_id, now).await?;
     execute!(tx, "DELETE FROM relationships WHERE id = $1", id)?;
     Ok(found.person_id)
 }
 
 /// Not found unless the scope may act on both people.
-async fn both_in_reach(tx: &mut Tx, scope: &Scope, person: PersonId, other: PersonId) -> Result<()> {
+async fn both_in_reach(tx: &mut Tx, scope: &Scope, person: PersonId, other: PersonId, now: DateTime<Utc>) -> Result<()> {
     for p in [person, other] {
-        if !crate::people::acts_on(tx, scope, p).await? {
+        if !crate::people::acts_on(tx, scope, p, now).await? {
             return Err(DbError::NotFound);
         }
     }

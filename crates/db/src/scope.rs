@@ -160,6 +160,10 @@ impl Scope {
     pub fn time_zone(&self) -> &str {
         &self.time_zone
     }
+    /// The group's time zone, London's where the name is not one.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
     pub fn role(&self) -> Role {
         self.role
     }
@@ -200,12 +204,16 @@ impl Scope {
     /// Appends "the person `alias` is on one of this member's open call
     /// lists, or lives at a door on one of their open walk lists": what a
     /// caller or walker may record about, though not read.
-    pub(crate) fn on_my_open_lists(&self, q: &mut Sql, alias: &'static str) {
+    pub(crate) fn on_my_open_lists(&self, q: &mut Sql, alias: &'static str, now: chrono::DateTime<chrono::Utc>) {
         q.push("(EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id WHERE ol.status = 'open' AND oc.person_id = ");
         q.column(alias, "id").push(" AND oc.caller = ").bind(self.user_id()).push(")");
-        q.push(" OR EXISTS (SELECT 1 FROM residencies orr JOIN walk_list_doors od ON od.unit_id = orr.unit_id");
+        // Whoever lives there today, as the door shows them: someone who has
+        // given notice and moves out next month is still there to talk to.
+        q.push(" OR EXISTS (SELECT 1 FROM residencies r JOIN walk_list_doors od ON od.unit_id = r.unit_id");
         q.push(" JOIN walk_lists ow ON ow.id = od.walk_list_id JOIN walk_list_walkers ok ON ok.walk_list_id = ow.id");
-        q.push(" WHERE ow.status = 'open' AND orr.moved_out IS NULL AND orr.person_id = ").column(alias, "id");
+        q.push(" WHERE ow.status = 'open' AND ");
+        crate::residents::current(q, now.with_timezone(&self.zone()).date_naive());
+        q.push(" AND r.person_id = ").column(alias, "id");
         q.push(" AND ok.user_id = ").bind(self.user_id()).push("))");
     }
 }

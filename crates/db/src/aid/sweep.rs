@@ -79,7 +79,7 @@ pub async fn sweep_group(tx: &mut Tx, group: GroupId, now: DateTime<Utc>) -> Res
     let mut swept = Swept::default();
     let Some(scope) = Scope::for_coordinating(tx, group).await? else { return Ok(swept) };
     let timing = offers::timing(tx, group).await?;
-    let zone: chrono_tz::Tz = scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London);
+    let zone = scope.zone();
     let today = now.with_timezone(&zone).date_naive();
     // Past their last day.
     let past = |q: &mut Sql| {

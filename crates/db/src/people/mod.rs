@@ -41,21 +41,21 @@ pub use write::{delete, find_match, insert_new, merge, save, taken};
 /// Whether the scope may record things about this person (a conversation,
 /// an assessment, a follow-up): one of its own group's people that it may
 /// see, or that is on one of its member's open call or walk lists.
-pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId) -> crate::Result<bool> {
+pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId, now: DateTime<Utc>) -> crate::Result<bool> {
     let mut q = crate::Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
     q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ((");
     scope.visible_people(&mut q, "p");
     q.push(") OR ");
-    scope.on_my_open_lists(&mut q, "p");
+    scope.on_my_open_lists(&mut q, "p", now);
     q.push(")");
     Ok(q.count(tx).await? > 0)
 }
 
 /// The person, if the scope may both read them and record things about
 /// them (log a conversation, link them to others).
-pub async fn to_act_on(tx: &mut crate::Tx, scope: &crate::Scope, id: PersonId) -> crate::Result<Option<Person>> {
+pub async fn to_act_on(tx: &mut crate::Tx, scope: &crate::Scope, id: PersonId, now: DateTime<Utc>) -> crate::Result<Option<Person>> {
     match get(tx, scope, id).await? {
-        Some(p) if acts_on(tx, scope, id).await? => Ok(Some(p)),
+        Some(p) if acts_on(tx, scope, id, now).await? => Ok(Some(p)),
         _ => Ok(None),
     }
 }

@@ -267,9 +267,9 @@ async fn save_office(tx: &mut Tx, scope: &Scope, rep: RepresentativeId, o: &Offi
 
 /// Link a representative to the person in the group they are (or unlink).
 /// The person must be one this scope sees.
-pub async fn set_person(tx: &mut Tx, scope: &Scope, id: RepresentativeId, person: Option<PersonId>) -> Result<()> {
+pub async fn set_person(tx: &mut Tx, scope: &Scope, id: RepresentativeId, person: Option<PersonId>, now: DateTime<Utc>) -> Result<()> {
     if let Some(p) = person
-        && crate::people::to_act_on(tx, scope, p).await?.is_none()
+        && crate::people::to_act_on(tx, scope, p, now).await?.is_none()
     {
         return Err(DbError::NotFound);
     }

@@ -33,7 +33,7 @@ struct FormPage {
 /// conversation with them.
 async fn person_and_choices(state: &AppState, scope: &Scope, id: PersonId) -> Result<(String, Choices), AppError> {
     let mut tx = state.db.read().await?;
-    let person = people::to_act_on(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    let person = people::to_act_on(&mut tx, scope, id, state.clock.now()).await?.ok_or_else(AppError::not_found)?;
     Ok((person.display_name(), Choices::read(&mut tx, scope, Some(id)).await?))
 }
 

@@ -114,7 +114,7 @@ pub async fn show(
         })
         .collect();
     let can_edit = scope.role().sees_everyone() && person.group_id == scope.group_id();
-    let can_log = people::acts_on(&mut tx, &scope, id).await?;
+    let can_log = people::acts_on(&mut tx, &scope, id, state.clock.now()).await?;
     let (assignees, volunteers, all_tags) = if can_edit {
         let members = users::members(&mut tx, &scope).await?;
         let tags = tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0;

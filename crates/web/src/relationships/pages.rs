@@ -35,7 +35,7 @@ pub async fn network_svg(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result
 
 async fn person_name(state: &AppState, scope: &Scope, id: PersonId) -> Result<String, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(people::to_act_on(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?.display_name())
+    Ok(people::to_act_on(&mut tx, scope, id, state.clock.now()).await?.ok_or_else(AppError::not_found)?.display_name())
 }
 
 #[derive(Default, Deserialize)]
@@ -121,7 +121,7 @@ pub(super) async fn unlink(
     Path((_, id)): Path<(String, RelationshipId)>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
-    let person = relationships::unlink(&mut tx, &scope, id).await?;
+    let person = relationships::unlink(&mut tx, &scope, id, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::person(scope.group_slug(), person))).into_response())
 }

@@ -328,7 +328,7 @@ pub(super) async fn link_person(
             Some(found.ok_or_else(|| tredegar_domain::Problem::new("email", "is not the address of anyone in the group"))?)
         }
     };
-    representatives::set_person(&mut tx, &scope, id, person).await?;
+    representatives::set_person(&mut tx, &scope, id, person, state.clock.now()).await?;
     // Who a public office holder is among the group's people is kept with care.
     let how = if person.is_some() { "linked to a person in the group" } else { "unlinked from the group's people" };
     tredegar_db::audit::record(&mut tx, &scope, AuditAction::Link, "a representative", how, state.clock.now()).await?;
