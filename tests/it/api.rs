@@ -16,6 +16,7 @@ crate::on_both_backends!(
     only_an_admins_token_defines_custom_fields,
     a_volunteers_token_reads_only_its_people_and_no_tags,
     a_count_kept_for_a_moment_is_not_shown_after_a_role_change,
+    a_volunteers_first_page_shows_at_once_whom_they_are_given,
     coordinates_come_back_exactly,
 );
 
@@ -357,4 +358,36 @@ async fn coordinates_come_back_exactly(app: TestApp) {
     assert_eq!((location["latitude"].as_f64(), location["longitude"].as_f64()), (Some(lat), Some(lon)), "{read}");
     let (_, again) = api.post("people", person).await;
     assert_eq!(again["modified_date"], created["modified_date"], "nothing changed, so nothing was written: {again}");
+}
+
+/// Where pages begin is kept for a moment, but never the first page's: a
+/// volunteer given someone added before their other people sees them at once.
+async fn a_volunteers_first_page_shows_at_once_whom_they_are_given(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let organiser = app.user(&group, "org@example.org", Role::Organiser).await;
+    let volunteer = app.user(&group, "vol@example.org", Role::Volunteer).await;
+    let api = app.api(&app.token(&group, organiser).await);
+    let theirs = app.api(&app.token(&group, volunteer).await);
+    let mut made = Vec::new();
+    for name in ["Ann", "Bob", "Cai"] {
+        made.push(api.person(name, &format!("{}@example.org", name.to_lowercase())).await);
+    }
+    let (ann, bob, cai) = (made[0].clone(), made[1].clone(), made[2].clone());
+    let scope = app.scope(organiser, &group).await;
+    let assign = |who: String| {
+        let (db, scope) = (app.db.clone(), scope.clone());
+        async move {
+            let mut tx = db.write().await.unwrap();
+            tredegar_db::people::assign(&mut tx, &scope, who.parse().unwrap(), volunteer, chrono::Utc::now()).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    assign(bob.clone()).await;
+    assign(cai.clone()).await;
+    let names = |page: &serde_json::Value| -> Vec<String> {
+        page["_embedded"]["osdi:people"].as_array().unwrap().iter().map(|p| p["given_name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names(&theirs.get("people?per_page=2").await.1), ["Bob", "Cai"]);
+    assign(ann).await;
+    assert_eq!(names(&theirs.get("people?per_page=2").await.1), ["Ann", "Bob"], "Ann was added first");
 }

@@ -66,9 +66,11 @@ impl Listing {
         Ok(n)
     }
 
-    /// Where this page begins, if that is known.
+    /// Where this page begins, if that is known. The first page always
+    /// begins at the start: a kept first id would hide, for a moment, anyone
+    /// who came into sight before it (assigned to a volunteer, say).
     pub(super) fn start(&self, state: &AppState) -> Option<Start> {
-        if !self.keep {
+        if !self.keep || self.page.page == 1 {
             return None;
         }
         state.people_kept.starts.get(&(self.asking.clone(), self.page.page))
