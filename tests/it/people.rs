@@ -224,6 +224,10 @@ async fn lists_are_paged_and_exported_as_csv_with_an_audit_line(app: TestApp) {
     assert!(second.body.contains("Resident54") && !second.body.contains("Resident00"));
     let past = c.get(format!("{}?page=9", paths::people("brookfield-estate"))).await;
     assert!(past.body.contains("past the end of the list") && !past.body.contains("No people yet"), "{}", past.body);
+    assert!(past.body.contains("Past the end: there are 2 pages") && past.body.contains("page=2\" rel=\"prev\""), "{}", past.body);
+    let typo = c.get(format!("{}?page=abc", paths::people("brookfield-estate"))).await;
+    assert_eq!(typo.status(), StatusCode::BAD_REQUEST);
+    assert!(typo.body.contains("Check the address") && !typo.body.contains("Go back to the form"), "{}", typo.body);
 
     let csv = c.http.get(format!("{}/g/brookfield-estate/people.csv?q=resident1", app.url)).send().await.unwrap();
     assert_eq!(csv.status(), StatusCode::OK);
