@@ -116,6 +116,16 @@ async fn collections_page_and_filter_like_action_network(app: TestApp) {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
         assert!(e["error"].as_str().unwrap().starts_with("filter: "), "{bad}: {e}");
     }
+    // A collection that takes no filter says so, rather than answer everything.
+    let ann = api.person("Ann", "ann@example.org").await;
+    for collection in ["petitions", "walk_lists", "lists", "offers"]
+        .map(String::from)
+        .into_iter()
+        .chain(["taggings", "conversations", "signatures", "attendances"].map(|of| format!("people/{ann}/{of}")))
+    {
+        let (s, e) = api.get(&format!("{collection}?filter=given_name eq 'Ann'")).await;
+        assert_eq!((s, e["error"].as_str()), (StatusCode::BAD_REQUEST, Some("filter: this collection cannot be filtered")), "{collection}");
+    }
 }
 
 async fn the_signup_helper_matches_by_email_then_phone(app: TestApp) {

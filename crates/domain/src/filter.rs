@@ -101,6 +101,9 @@ pub fn parse(s: &str, allowed: &[&str]) -> Result<Filter, Problem> {
             Some(Token::Word(w)) => w,
             _ => return Err(bad("expected a field name".into())),
         };
+        if allowed.is_empty() {
+            return Err(bad("this collection cannot be filtered".into()));
+        }
         if !allowed.contains(&field.as_str()) {
             return Err(bad(format!("cannot filter by '{field}'; use one of: {}", allowed.join(", "))));
         }

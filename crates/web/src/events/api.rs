@@ -275,6 +275,7 @@ pub async fn person_attendances_api(
 ) -> Result<Response, ApiError> {
     let person: PersonId = id.parse().map_err(|_| not_found("person", &id))?;
     let page: Page = q.page();
+    q.filter(&[])?;
     let mut tx = state.db.read().await?;
     // Their own group, which may be a child group sharing with this one: the audit names it.
     let Some(owner) = people::get(&mut tx, &api.scope, person).await?.map(|p| p.group_id) else {

@@ -449,6 +449,7 @@ pub async fn taggings(
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     visible(&state, &api.scope, id).await?;
     let page = q.page();
+    q.filter(&[])?;
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::taggings(&mut tx, &api.scope, None, Some(id), page).await?;
     let items = rows.iter().map(|t| TaggingResource::new(&api, t)).collect();

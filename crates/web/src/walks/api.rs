@@ -197,6 +197,7 @@ async fn the_list(state: &AppState, scope: &Scope, id: &str) -> Result<WalkList,
 #[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn walk_lists_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let page = q.page();
+    q.filter(&[])?;
     let mut tx = state.db.read().await?;
     let (rows, total) = walks::list(&mut tx, &api.scope, page).await?;
     let items = rows.iter().map(|l| WalkListResource::new(&api, l)).collect();
