@@ -52,7 +52,7 @@ async fn what_people_raise_and_where(app: TestApp) {
     let report = org.get(format!("{}?{period}", paths::listening(SLUG))).await;
     let row = |theme: &str, n: i64, before: i64, change: &str| {
         format!(
-            "{theme}</a></td><td data-label=\"Conversations\">{n}</td><td data-label=\"Period before\">{before}</td><td data-label=\"Change\">{change}</td>"
+            "{theme}</a></td><td data-label=\"Times raised\">{n}</td><td data-label=\"Period before\">{before}</td><td data-label=\"Change\">{change}</td>"
         )
     };
     assert!(report.body.contains(&row("Damp", 3, 0, "+3")), "{}", report.body);
@@ -62,7 +62,7 @@ async fn what_people_raise_and_where(app: TestApp) {
     for (area, theme, n) in [("CF10", "Damp", 2), ("NP22", "Damp", 1), ("CF10", "Lifts", 1)] {
         let cells = format!("<td data-label=\"Area\">{area}</td><td data-label=\"Issue\"><a href=");
         assert!(report.body.contains(&cells), "{area}");
-        assert!(report.body.contains(&format!("{theme}</a></td><td data-label=\"Conversations\">{n}</td>")), "{area} {theme}");
+        assert!(report.body.contains(&format!("{theme}</a></td><td data-label=\"Times raised\">{n}</td>")), "{area} {theme}");
     }
     // The drill-down lists who raised it in an area, and is audited.
     let damp = report.body.split(&format!("{}/", paths::listening(SLUG))).nth(1).unwrap()[..36].to_string();
@@ -76,7 +76,7 @@ async fn what_people_raise_and_where(app: TestApp) {
         drill.body
     );
     let csv = org.get(format!("{}?{period}", paths::listening_csv(SLUG))).await;
-    assert!(csv.body.trim_start_matches('\u{feff}').starts_with("theme,area,conversations,previous period,period"), "{}", csv.body);
+    assert!(csv.body.trim_start_matches('\u{feff}').starts_with("theme,area,times raised,previous period,period"), "{}", csv.body);
     assert!(csv.body.contains("Damp,all areas,3,0,2026-11-01 to 2026-11-30") && csv.body.contains("Damp,NP22,1"), "{}", csv.body);
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let audit = admin.audit(SLUG).await;
