@@ -130,7 +130,7 @@ pub struct Zone(chrono_tz::Tz);
 impl Zone {
     /// The scope's group's zone (London if the stored name is unknown).
     pub fn of(scope: &Scope) -> Zone {
-        Zone(scope.time_zone().parse().unwrap_or(chrono_tz::Europe::London))
+        Zone(scope.zone())
     }
 
     /// A time as the group reads it: "25 Nov 2026, 14:05".
