@@ -154,7 +154,7 @@ async fn read(tx: &mut Tx, scope: &Scope, mut q: Sql, reach: Reach) -> Result<Ve
 fn person(row: PersonJson) -> Result<Person> {
     let PersonJson(id, group_id, given_name, family_name, languages, created_at, modified_at, emails, phones, addresses, custom, tags) =
         row;
-    let mut address_units = Vec::with_capacity(addresses.len());
+    let address_units = addresses.iter().map(|a| unit_at(&a.0, &a.8)).collect();
     let details = PersonDetails {
         given_name,
         family_name,
@@ -181,8 +181,7 @@ fn person(row: PersonJson) -> Result<Person> {
             .collect::<Result<_>>()?,
         addresses: addresses
             .into_iter()
-            .map(|AddressJson(lines, locality, region, postcode, country, latitude, longitude, primary, units)| {
-                address_units.push(unit_at(&lines, units));
+            .map(|AddressJson(lines, locality, region, postcode, country, latitude, longitude, primary, _)| {
                 Ok(Address {
                     address_lines: lines.lines().map(String::from).collect(),
                     locality,
@@ -209,10 +208,10 @@ fn person(row: PersonJson) -> Result<Person> {
 
 /// The unit, among those at an address's postcode, whose first line is the
 /// address's own in any case and spacing, without trailing commas.
-fn unit_at(lines: &str, units: Vec<(UnitId, String)>) -> Option<UnitId> {
+fn unit_at(lines: &str, units: &[(UnitId, String)]) -> Option<UnitId> {
     let key = |lines: &str| label_key(lines.lines().next().unwrap_or_default().trim_end_matches(','));
     let wanted = key(lines);
-    units.into_iter().find(|(_, at)| key(at) == wanted).map(|(id, _)| id)
+    units.iter().find(|(_, at)| key(at) == wanted).map(|(id, _)| *id)
 }
 
 /// A time as either backend writes it into JSON (RFC 3339).

@@ -160,7 +160,7 @@ pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Readin
     let listing = Listing::of(&api, page);
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
     let found = people::page_of(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
-    listing.learn(&state, &found.iter().map(|p| p.id).collect::<Vec<_>>());
+    listing.learn(&state, &found);
     drop(tx);
     // One entry per page names everyone it returned.
     let read: Vec<_> = found.iter().map(|p| (p.id, p.group_id)).collect();

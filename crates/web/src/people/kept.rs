@@ -4,10 +4,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tredegar_db::people::{self, Start};
+use tredegar_db::people::{self, Person, Start};
 use tredegar_db::{Page, Scope, Tx};
 use tredegar_domain::filter::Filter;
-use tredegar_domain::{GroupId, PersonId, UserId};
+use tredegar_domain::{GroupId, UserId};
 
 use crate::AppState;
 use crate::api::Api;
@@ -77,11 +77,11 @@ impl Listing {
     }
 
     /// Keep where this page began and where the next one will.
-    pub(super) fn learn(&self, state: &AppState, ids: &[PersonId]) {
-        if let (true, Some(first), Some(last)) = (self.keep, ids.first(), ids.last()) {
+    pub(super) fn learn(&self, state: &AppState, page: &[Person]) {
+        if let (true, Some(first), Some(last)) = (self.keep, page.first(), page.last()) {
             let starts = &state.people_kept.starts;
-            starts.put((self.asking.clone(), self.page.page), Start::At(*first));
-            starts.put((self.asking.clone(), self.page.page + 1), Start::After(*last));
+            starts.put((self.asking.clone(), self.page.page), Start::At(first.id));
+            starts.put((self.asking.clone(), self.page.page + 1), Start::After(last.id));
         }
     }
 }
