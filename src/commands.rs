@@ -5,7 +5,7 @@ use std::path::Path;
 use tredegar_domain::AuditAction;
 
 use anyhow::{Context, anyhow, bail};
-use tredegar_db::{Db, audit, groups, users};
+use tredegar_db::{Db, audit, groups, tokens, users};
 use tredegar_domain::contact::{Password, required_line};
 use tredegar_domain::groups::{parse_group_name, slugify};
 use tredegar_domain::{Email, Role};
@@ -205,20 +205,21 @@ pub async fn user_set_password(args: DbArgs, email: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
-pub async fn token_create(args: DbArgs, email: &str, group: &str) -> anyhow::Result<()> {
+pub async fn token_create(args: DbArgs, email: &str, group: &str, name: &str) -> anyhow::Result<()> {
     let email = Email::parse("--email", email)?;
     let (db, _) = open(&args).await?;
     let group = find_group(&db, group).await?;
     let mut tx = db.write().await?;
     let user = users::by_email(&mut tx, &email.key()).await?.ok_or_else(|| anyhow!("there is no user with email {}", email.as_str()))?;
-    if tredegar_db::Scope::for_member(&mut tx, user.id, &group.slug).await?.is_none() {
+    let Some(member) = tredegar_db::Scope::for_member(&mut tx, user.id, &group.slug).await? else {
         bail!("{} is not a member of '{}'", email.as_str(), group.name);
-    }
+    };
+    let name = required_line("--name", name, 100)?;
     let token = random_token()?;
     let now = Clock.now();
-    users::create_token(&mut tx, group.id, user.id, &token_hash(&token), now).await?;
+    tokens::create(&mut tx, &member, &name, &token_hash(&token), now).await?;
     let operator = operator(&mut tx, &group).await?;
-    audit::record(&mut tx, &operator, AuditAction::Token, &format!("user {}", user.id), "API token created", now).await?;
+    audit::record(&mut tx, &operator, AuditAction::Token, &format!("user {}", user.id), &format!("API token \"{name}\" made"), now).await?;
     tx.commit().await?;
     println!("{token}");
     Ok(())

@@ -147,6 +147,9 @@ enum TokenCommand {
         email: String,
         #[arg(long)]
         group: String,
+        /// What it is for, as the group's tokens page lists it.
+        #[arg(long, default_value = "command line")]
+        name: String,
     },
 }
 
@@ -164,7 +167,7 @@ async fn main() -> std::process::ExitCode {
             commands::user_create(cli.db, &email, &name, &group, &role).await
         }
         Command::User(UserCommand::SetPassword { email }) => commands::user_set_password(cli.db, &email).await,
-        Command::Token(TokenCommand::Create { email, group }) => commands::token_create(cli.db, &email, &group).await,
+        Command::Token(TokenCommand::Create { email, group, name }) => commands::token_create(cli.db, &email, &group, &name).await,
         Command::Import(ImportCommand::People(args)) => import::people(cli.db, args).await,
         Command::Import(ImportCommand::Postcodes(args)) => import::postcodes(cli.db, args).await,
         Command::Import(ImportCommand::Representatives(args)) => import::representatives(cli.db, args).await,

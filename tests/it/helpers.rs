@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use tredegar_db::{Db, Scope, groups, users};
+use tredegar_db::{Db, Scope, groups, tokens, users};
 use tredegar_domain::groups::parse_group_name;
 use tredegar_domain::{Email, GroupId, Role, UserId};
 use tredegar_web::{AppState, Config, random_token, token_hash};
@@ -149,8 +149,9 @@ impl TestApp {
     /// An API token for a user's membership of a group.
     pub async fn token(&self, group: &groups::Group, user: UserId) -> String {
         let token = random_token().expect("token");
+        let scope = self.scope(user, group).await;
         let mut tx = self.db.write().await.expect("tx");
-        users::create_token(&mut tx, group.id, user, &token_hash(&token), chrono::Utc::now()).await.expect("token");
+        tokens::create(&mut tx, &scope, "test", &token_hash(&token), chrono::Utc::now()).await.expect("token");
         tx.commit().await.expect("commit");
         token
     }

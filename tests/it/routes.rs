@@ -94,6 +94,18 @@ impl Client {
         self.post_form(tredegar_web::paths::member_role(slug, user), fields).await
     }
 
+    pub async fn api_tokens(&mut self, slug: impl std::fmt::Display) -> Page {
+        self.get(tredegar_web::paths::api_tokens(slug)).await
+    }
+
+    pub async fn post_api_tokens(&mut self, slug: impl std::fmt::Display, fields: &[(&str, &str)]) -> Page {
+        self.post_form(tredegar_web::paths::api_tokens(slug), fields).await
+    }
+
+    pub async fn post_api_token_revoke(&mut self, slug: impl std::fmt::Display, id: impl std::fmt::Display) -> Page {
+        self.post_form(tredegar_web::paths::api_token_revoke(slug, id), &[]).await
+    }
+
     pub async fn members(&mut self, slug: impl std::fmt::Display) -> Page {
         self.get(tredegar_web::paths::members(slug)).await
     }

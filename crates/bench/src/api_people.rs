@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tredegar_db::{Tx, users};
+use tredegar_db::{Tx, tokens};
 use tredegar_domain::PersonId;
 use tredegar_web::{AppState, Clock, Config};
 
@@ -44,8 +44,7 @@ pub async fn run(n: usize, seconds: u64, connections: usize) -> anyhow::Result<(
 
     let token = tredegar_web::random_token().map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut tx: Tx = db.write().await?;
-    let user = scope.user_id().ok_or_else(|| anyhow::anyhow!("the bench scope has no user"))?;
-    users::create_token(&mut tx, scope.group_id(), user, &tredegar_web::token_hash(&token), Clock.now()).await?;
+    tokens::create(&mut tx, &scope, "bench", &tredegar_web::token_hash(&token), Clock.now()).await?;
     tx.commit().await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

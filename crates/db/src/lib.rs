@@ -91,6 +91,7 @@ pub mod sql;
 pub mod structure;
 pub mod tags;
 pub mod timeline;
+pub mod tokens;
 pub mod users;
 pub mod walks;
 pub mod wins;

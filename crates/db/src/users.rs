@@ -1,8 +1,8 @@
-//! Accounts, memberships, sessions, API tokens and failed logins.
-//! Session ids and tokens are stored only as hashes.
+//! Accounts, memberships, sessions and failed logins.
+//! Session ids are stored only as hashes.
 
 use chrono::{DateTime, Utc};
-use tredegar_domain::{Email, GroupId, Role, TokenId, UserId};
+use tredegar_domain::{Email, GroupId, Role, UserId};
 
 use crate::{DbError, Result, Scope, Tx, is_unique_violation};
 
@@ -160,20 +160,6 @@ pub async fn session_user(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>) -> Res
 pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> Result<()> {
     execute!(tx, "DELETE FROM sessions WHERE id_hash = $1", id_hash)?;
     Ok(())
-}
-
-pub async fn create_token(tx: &mut Tx, group: GroupId, user: UserId, token_hash: &str, now: DateTime<Utc>) -> Result<TokenId> {
-    let id = TokenId::new();
-    execute!(
-        tx,
-        "INSERT INTO api_tokens (id, group_id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        id,
-        group,
-        user,
-        token_hash,
-        now
-    )?;
-    Ok(id)
 }
 
 /// Count one attempt against `key` in its window of `window` length, and

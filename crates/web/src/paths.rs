@@ -77,6 +77,9 @@ paths! {
     MEMBER_REMOVE, member_remove = "/g/{slug}/members/{user}/remove" (slug, user);
     INVITATIONS, invitations = "/g/{slug}/invitations" (slug);
     INVITATION_REVOKE, invitation_revoke = "/g/{slug}/invitations/{id}/revoke" (slug, id);
+    /// Your API tokens for the group (an admin's page lists every member's).
+    API_TOKENS, api_tokens = "/g/{slug}/api-tokens" (slug);
+    API_TOKEN_REVOKE, api_token_revoke = "/g/{slug}/api-tokens/{id}/revoke" (slug, id);
     /// An invitation's link: the token is the proof.
     INVITATION, invitation = "/invitations/{token}" (token);
     INVITATION_REGISTER, invitation_register = "/invitations/{token}/register" (token);

@@ -77,6 +77,8 @@ impl Layout {
                 "invited" => "Invitation made. Copy the link below and send it to them; it works once.",
                 "joined" => "Welcome. You are now a member of this group.",
                 "revoked" => "Invitation withdrawn. Its link no longer works.",
+                "token-made" => "Token made. Copy it below now: it will not be shown again.",
+                "token-revoked" => "Token revoked. It no longer works.",
                 "welcome" => "Welcome. Start by adding the people you organise with, or invite organisers under Members.",
                 "saved" => "Saved.",
                 "asked-emailed" => "Saved. The emails wait in the outbox until mail goes out (an admin sees whether it can under Settings, Email); anyone without an official email is noted as asked some other way.",

@@ -220,6 +220,8 @@ pub(super) async fn setup(
 pub(super) struct AccountPage {
     csrf: String,
     email: String,
+    /// Your groups, each with its API tokens page.
+    groups: Vec<groups::Membership>,
     errors: FieldErrors,
 }
 
@@ -231,9 +233,11 @@ pub(super) async fn account(
 ) -> Result<Page<AccountPage>, AppError> {
     let mut tx = state.db.read().await?;
     let me = users::by_id(&mut tx, user.id).await?.ok_or(AppError::SignInNeeded)?;
+    let groups = groups::of_user(&mut tx, user.id).await?;
     Ok(Page::new(Layout::signed_in("Your account", &user.name, None, csrf), |layout| AccountPage {
         csrf: layout.csrf.clone(),
         email: me.email,
+        groups,
         errors,
     }))
 }

@@ -1,11 +1,12 @@
 //! Running a group: its dashboard, members and roles, settings (custom
-//! fields, sharing, groups inside it) and the audit log.
+//! fields, sharing, groups inside it), API tokens and the audit log.
 
 mod audit;
 mod dashboard;
 mod export;
 mod members;
 mod settings;
+mod tokens;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -30,4 +31,6 @@ pub fn router() -> Router<AppState> {
         .route(paths::EXPORT, get(export::export))
         .route(paths::AUDIT, get(audit::audit_log))
         .route(paths::AUDIT_CSV, get(audit::audit_export))
+        .route(paths::API_TOKENS, get(tokens::tokens).post(tokens::create))
+        .route(paths::API_TOKEN_REVOKE, post(tokens::revoke))
 }
