@@ -76,6 +76,15 @@ async fn collections_page_and_filter_like_action_network(app: TestApp) {
     assert_eq!(page3["total_records"], 30, "the count is right past the end too");
     let (_, big) = api.get("people?per_page=100").await;
     assert_eq!(big["per_page"], 25, "25 at most");
+    for (bad, says) in [
+        ("page=0", "page: must be a page number from 1 to 1000000"),
+        ("page=1000001", "page: must be a page number from 1 to 1000000"),
+        ("per_page=0", "per_page: must be 1 or more (a page holds at most 25)"),
+        ("per_page=-5", "per_page: must be 1 or more (a page holds at most 25)"),
+    ] {
+        let (s, e) = api.get(&format!("people?{bad}")).await;
+        assert_eq!((s, e["error"].as_str()), (StatusCode::BAD_REQUEST, Some(says)), "{bad}");
+    }
     // Paging on, each page is sought from where the one before ended: every
     // person once, in the order they were made, filtered or not; and a page
     // asked for again is the same page.

@@ -255,6 +255,13 @@ async fn estates_blocks_flats_and_landlords(app: TestApp) {
     assert_eq!(list["_embedded"]["tredegar:buildings"][0]["units"], 4, "{list}");
     let (status, unit) = api.post(&format!("buildings/{bevan}/units"), json!({"unit": "Flat 5", "floor": 2})).await;
     assert_eq!(status, StatusCode::OK, "{unit}");
+    // Its five flats, two to a page: pages of two, two and one, linked in turn.
+    let (_, first) = api.get(&format!("buildings/{bevan}/units?per_page=2")).await;
+    assert_eq!((first["total_records"].as_i64(), first["total_pages"].as_i64()), (Some(5), Some(3)), "{first}");
+    let (_, last) = api.get(&format!("buildings/{bevan}/units?per_page=2&page=3")).await;
+    assert_eq!(last["_embedded"]["tredegar:units"].as_array().map(Vec::len), Some(1), "{last}");
+    assert!(last["_links"].get("next").is_none() && first["_links"]["next"]["href"].as_str().is_some_and(|h| h.contains("page=2")));
+    assert_eq!(api.get(&format!("buildings/{bevan}/units?page=0")).await.0, StatusCode::BAD_REQUEST);
     let (status, bad) = api.post(&format!("buildings/{bevan}/units"), json!({"floor": 2})).await;
     assert!(status == StatusCode::BAD_REQUEST && bad.to_string().contains("unit"), "{bad}");
     let (status, area_made) = api.post("areas", json!({"name": "Sirhowy ward", "kind": "ward", "target_percent": 60})).await;

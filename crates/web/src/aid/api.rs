@@ -127,7 +127,7 @@ async fn resources(state: &AppState, api: &Api, needs: &[NeedRow]) -> Result<Vec
 
 #[utoipa::path(get, path = "/api/v2/needs", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, status, urgency, district, category")), responses((status = 200, description = "Needs, newest first: all of the group's for an organiser's token; for a volunteer's, the open ones offered to or taken by them", body = NeedsCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn needs_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
-    let page = q.page();
+    let page = q.page()?;
     let filter = q.filter(aid::FILTERS)?;
     let mut tx = state.db.read().await?;
     let (needs, total) = aid::page(&mut tx, &api.scope, &filter, page).await?;
@@ -204,7 +204,7 @@ crate::osdi_collection!(OffersCollection, OffersLinks, OffersEmbedded, "tredegar
 #[utoipa::path(get, path = "/api/v2/offers", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "Every volunteer's offer, by name, for an organiser's token; a volunteer's, their own", body = OffersCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn offers_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     q.filter(&[])?;
-    let page = q.page();
+    let page = q.page()?;
     let mut tx = state.db.read().await?;
     // A group's volunteers are few enough to read whole and page here.
     let rows = offers::offers(&mut tx, &api.scope, None).await?;

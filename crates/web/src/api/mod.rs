@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use tredegar_db::{Page, Scope, Tx};
 use tredegar_domain::filter::{self, Filter};
-use tredegar_domain::{GroupId, PersonId, Role};
+use tredegar_domain::{GroupId, PersonId, Problem, Role};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
@@ -22,14 +22,6 @@ pub mod recent;
 use hal::Link;
 
 pub const MAX_PER_PAGE: i64 = 25;
-
-/// A 404 in Action Network's words: "Couldn't find person with id = ...".
-/// Every item on one page, for what is few enough to send whole (places,
-/// walk lists).
-pub fn whole(n: usize) -> (Page, i64) {
-    let total = i64::try_from(n).unwrap_or(i64::MAX);
-    (Page::new(1, total.max(1)), total)
-}
 
 pub fn not_found(what: &str, id: impl std::fmt::Display) -> ApiError {
     ApiError(AppError::NotFound(format!("Couldn't find {what} with id = {id}")))
@@ -140,8 +132,27 @@ pub struct Paging {
 }
 
 impl Paging {
-    pub fn page(&self) -> Page {
-        Page::new(self.page.unwrap_or(1), self.per_page.unwrap_or(MAX_PER_PAGE).min(MAX_PER_PAGE))
+    /// The page asked for: `page` from 1 (to `Page::LAST`), and `per_page`
+    /// from 1, where more than 25 is 25, as Action Network answers it.
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let page = self.page.unwrap_or(1);
+        if !(1..=Page::LAST).contains(&page) {
+            return Err(Problem::new("page", format!("must be a page number from 1 to {}", Page::LAST)).into());
+        }
+        let per_page = self.per_page.unwrap_or(MAX_PER_PAGE);
+        if per_page < 1 {
+            return Err(Problem::new("per_page", format!("must be 1 or more (a page holds at most {MAX_PER_PAGE})")).into());
+        }
+        Ok(Page::new(page, per_page.min(MAX_PER_PAGE)))
+    }
+
+    /// The page asked for out of a short collection read whole (a group's
+    /// areas, a building's flats, a person's homes): the page, the count
+    /// and the page's rows.
+    pub fn window<T>(&self, rows: Vec<T>) -> Result<(Page, i64, Vec<T>), ApiError> {
+        let page = self.page()?;
+        let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        Ok((page, total, page.window(rows)))
     }
 
     pub fn filter(&self, fields: &[&str]) -> Result<Filter, ApiError> {

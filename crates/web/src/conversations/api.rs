@@ -101,7 +101,7 @@ pub async fn list_api(
     ApiQuery(q): ApiQuery<Paging>,
 ) -> Result<Response, ApiError> {
     let person: PersonId = id.parse().map_err(|_| not_found("person", &id))?;
-    let page = q.page();
+    let page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     if people::get(&mut tx, &api.scope, person).await?.is_none() {

@@ -177,7 +177,7 @@ async fn event_of(state: &AppState, api: &Api, id: &str) -> Result<Event, ApiErr
 
 #[utoipa::path(get, path = "/api/v2/events", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, title, start_date, end_date")), responses((status = 200, description = "The group's events, latest first", body = EventsCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn events_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
-    let page = q.page();
+    let page = q.page()?;
     let filter = q.filter(&["identifier", "created_date", "modified_date", "title", "start_date", "end_date"])?;
     let mut tx = state.db.read().await?;
     let (shown, total) = events::page(&mut tx, &api.scope, &filter, page).await?;
@@ -204,7 +204,7 @@ pub async fn attendances_api(
     api.organiser()?;
     q.filter(&[])?;
     let e = event_of(&state, &api, &id).await?;
-    let page = q.page();
+    let page = q.page()?;
     let mut tx = state.db.read().await?;
     let (shown, total) = attendances::page(&mut tx, &api.scope, e.id, page).await?;
     drop(tx);
@@ -274,7 +274,7 @@ pub async fn person_attendances_api(
     ApiQuery(q): ApiQuery<Paging>,
 ) -> Result<Response, ApiError> {
     let person: PersonId = id.parse().map_err(|_| not_found("person", &id))?;
-    let page: Page = q.page();
+    let page: Page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     // Their own group, which may be a child group sharing with this one: the audit names it.

@@ -138,7 +138,7 @@ async fn people_of(state: &AppState, api: &Api, list: &List, page: tredegar_db::
 pub async fn lists_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     q.filter(&[])?;
-    let page = q.page();
+    let page = q.page()?;
     let mut tx = state.db.read().await?;
     let (rows, total) = lists::list(&mut tx, scope, page).await?;
     drop(tx);
@@ -166,7 +166,7 @@ pub async fn items_api(
 ) -> Result<Response, ApiError> {
     let list = the_list(&state, &api, &id).await?;
     q.filter(&[])?;
-    let page = q.page();
+    let page = q.page()?;
     let (found, total) = people_of(&state, &api, &list, page).await?;
     let items = found.iter().map(|p| ItemResource::new(&api, list.id, p)).collect();
     Ok(axum::Json(ItemsCollection::new(&api, &format!("lists/{}/items", list.id), items, page, total)).into_response())

@@ -155,7 +155,7 @@ async fn visible(state: &AppState, scope: &Scope, id: PersonId) -> Result<Person
 #[utoipa::path(get, path = "/api/v2/people", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData subset: field eq|gt|lt 'value', joined by and/or")), responses((status = 200, description = "A page of people", body = PeopleCollection), (status = 400, description = "Bad input, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Reading, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let filter = q.filter(people::FILTER_FIELDS)?;
-    let page = q.page();
+    let page = q.page()?;
     // `total_records` and where pages begin may be a few seconds behind.
     let listing = Listing::of(&api, page);
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
@@ -448,7 +448,7 @@ pub async fn taggings(
 ) -> Result<Response, ApiError> {
     let id: PersonId = id.parse().map_err(|_| not_found(&id))?;
     visible(&state, &api.scope, id).await?;
-    let page = q.page();
+    let page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::taggings(&mut tx, &api.scope, None, Some(id), page).await?;

@@ -155,7 +155,7 @@ async fn petition_of(state: &AppState, api: &Api, id: &str) -> Result<Petition, 
 
 #[utoipa::path(get, path = "/api/v2/petitions", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The group's petitions, newest first", body = PetitionsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn petitions_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
-    let page = q.page();
+    let page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     let (shown, total) = petitions::list(&mut tx, &api.scope, page).await?;
@@ -184,7 +184,7 @@ pub async fn signatures_api(
 ) -> Result<Response, ApiError> {
     api.organiser()?;
     let p = petition_of(&state, &api, &id).await?;
-    let page = q.page();
+    let page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     let (shown, total) = petitions::signatures_page(&mut tx, &api.scope, p.id, page).await?;
@@ -252,7 +252,7 @@ pub async fn person_signatures_api(
     ApiQuery(q): ApiQuery<Paging>,
 ) -> Result<Response, ApiError> {
     let person: PersonId = id.parse().map_err(|_| not_found("person", &id))?;
-    let page: Page = q.page();
+    let page: Page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     // Their own group, which may be a child group sharing with this one: the audit names it.

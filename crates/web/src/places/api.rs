@@ -15,9 +15,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, not_found, whole};
+use crate::api::{Api, Paging, not_found};
 use crate::error::ApiError;
-use crate::extract::api::{Json, Path};
+use crate::extract::api::{Json, Path, Query};
 
 /// This capability's paths in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -235,12 +235,12 @@ impl Resource for ResidencyResource {
 
 crate::osdi_collection!(ResidenciesCollection, ResidenciesLinks, ResidenciesEmbedded, "tredegar:residencies", ResidencyResource);
 
-#[utoipa::path(get, path = "/api/v2/areas", responses((status = 200, description = "The group's areas", body = AreasCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
-pub async fn areas_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/areas", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 200, description = "The group's areas", body = AreasCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+pub async fn areas_api(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
+    q.filter(&[])?;
     let mut tx = state.db.read().await?;
-    let rows = places::areas(&mut tx, scope).await?;
-    let (page, total) = whole(rows.len());
+    let (page, total, rows) = q.window(places::areas(&mut tx, scope).await?)?;
     let items = rows.iter().map(|a| AreaResource::new(&api, a)).collect();
     Ok(axum::Json(AreasCollection::new(&api, "areas", items, page, total)).into_response())
 }
@@ -273,12 +273,12 @@ pub async fn add_area_api(State(state): State<AppState>, api: Api, Json(body): J
     Ok(axum::Json(AreaResource::new(&api, &row)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings", responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The group's buildings", body = BuildingsCollection), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
-pub async fn buildings_api(State(state): State<AppState>, api: Api) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/buildings", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The group's buildings", body = BuildingsCollection), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+pub async fn buildings_api(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
+    q.filter(&[])?;
     let mut tx = state.db.read().await?;
-    let rows = places::buildings(&mut tx, scope, None).await?;
-    let (page, total) = whole(rows.len());
+    let (page, total, rows) = q.window(places::buildings(&mut tx, scope, None).await?)?;
     let items = rows.iter().map(|b| BuildingResource::new(&api, b)).collect();
     Ok(axum::Json(BuildingsCollection::new(&api, "buildings", items, page, total)).into_response())
 }
@@ -325,12 +325,17 @@ pub async fn building_api(State(state): State<AppState>, api: Api, Path(id): Pat
     Ok(axum::Json(BuildingResource::new(&api, &b)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id")), responses((status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Its flats or houses, top floor first", body = UnitsCollection), (status = 404, description = "No such building in this group", body = ErrorBody)))]
-pub async fn units_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Its flats or houses, top floor first", body = UnitsCollection), (status = 404, description = "No such building in this group", body = ErrorBody)))]
+pub async fn units_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    Query(q): Query<Paging>,
+) -> Result<Response, ApiError> {
+    q.filter(&[])?;
     let b = the_building(&state, &api, &id).await?;
     let mut tx = state.db.read().await?;
-    let rows = places::units(&mut tx, &api.scope, b.id).await?;
-    let (page, total) = whole(rows.len());
+    let (page, total, rows) = q.window(places::units(&mut tx, &api.scope, b.id).await?)?;
     let items = rows.iter().map(|u| UnitResource::new(&api, u)).collect();
     Ok(axum::Json(UnitsCollection::new(&api, &format!("buildings/{}/units", b.id), items, page, total)).into_response())
 }
@@ -373,15 +378,20 @@ async fn the_person(state: &AppState, api: &Api, id: &str) -> Result<PersonId, A
     if residents::may_change(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id")), responses((status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
-pub async fn residencies_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
+pub async fn residencies_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    Query(q): Query<Paging>,
+) -> Result<Response, ApiError> {
+    q.filter(&[])?;
     let person = the_person(&state, &api, &id).await?;
     let mut tx = state.db.read().await?;
-    let homes = residents::of_person(&mut tx, &api.scope, person).await?;
+    let (page, total, homes) = q.window(residents::of_person(&mut tx, &api.scope, person).await?)?;
     drop(tx);
     let group = api.scope.group_id();
     api.record_reads(&state, &[(person, group)], "their homes, through the API").await?;
-    let (page, total) = whole(homes.len());
     let items = homes.iter().map(|h| ResidencyResource::new(&api, person, h)).collect();
     Ok(axum::Json(ResidenciesCollection::new(&api, &format!("people/{person}/residencies"), items, page, total)).into_response())
 }
@@ -411,9 +421,8 @@ pub async fn move_in_api(
         .check(super::today(&state, &api.scope))?;
     let mut tx = state.db.write().await?;
     residents::move_in(&mut tx, &api.scope, person, unit, dates, state.clock.now()).await?;
-    let homes = residents::of_person(&mut tx, &api.scope, person).await?;
+    let (page, total, homes) = Paging::default().window(residents::of_person(&mut tx, &api.scope, person).await?)?;
     tx.commit().await?;
-    let (page, total) = whole(homes.len());
     let items = homes.iter().map(|h| ResidencyResource::new(&api, person, h)).collect();
     let body = ResidenciesCollection::new(&api, &format!("people/{person}/residencies"), items, page, total);
     Ok((axum::http::StatusCode::OK, axum::Json(body)).into_response())

@@ -274,7 +274,7 @@ async fn record_resources(state: &AppState, api: &Api, rows: &[RecordRow]) -> Re
 #[utoipa::path(get, path = "/api/v2/representatives", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, name, party")), responses((status = 200, description = "The group's representatives, by name", body = RepresentativesCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Not an organiser's token", body = ErrorBody)))]
 pub async fn representatives_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
-    let page = q.page();
+    let page = q.page()?;
     let filter = q.filter(&["identifier", "created_date", "modified_date", "name", "party"])?;
     let mut tx = state.db.read().await?;
     let (rows, total) = representatives::page(&mut tx, scope, &filter, page).await?;
@@ -297,7 +297,7 @@ pub async fn representative_api(State(state): State<AppState>, api: Api, Path(id
 #[utoipa::path(get, path = "/api/v2/pledges", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, status, representative, campaign")), responses((status = 200, description = "The group's pledges, latest first, each with its history", body = PledgesCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Not an organiser's token", body = ErrorBody)))]
 pub async fn pledges_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
-    let page = q.page();
+    let page = q.page()?;
     let filter = q.filter(pledges::FILTER_FIELDS)?;
     let mut tx = state.db.read().await?;
     let (rows, total) = pledges::page(&mut tx, scope, &filter, page).await?;
@@ -320,7 +320,7 @@ pub async fn pledge_api(State(state): State<AppState>, api: Api, Path(id): Path<
 #[utoipa::path(get, path = "/api/v2/records", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25"), ("filter" = Option<String>, Query, description = "OData: identifier, created_date, modified_date, kind, representative, campaign")), responses((status = 200, description = "The group's record entries, latest first", body = RecordsCollection), (status = 400, description = "Bad paging or filter, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Not an organiser's token", body = ErrorBody)))]
 pub async fn records_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
-    let page = q.page();
+    let page = q.page()?;
     let filter = q.filter(records::FILTER_FIELDS)?;
     let mut tx = state.db.read().await?;
     let (rows, total) = records::page(&mut tx, scope, &filter, page).await?;

@@ -121,7 +121,7 @@ pub async fn list_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQ
     // The group's tags say what it organises around: not for a volunteer's token.
     api.organiser()?;
     let filter = q.filter(tags::FILTER_FIELDS)?;
-    let page = q.page();
+    let page = q.page()?;
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::list(&mut tx, &api.scope, &filter, page).await?;
     let items = rows.iter().map(|t| TagResource::new(&api, t)).collect();
@@ -159,7 +159,7 @@ pub async fn taggings_api(
 ) -> Result<Response, ApiError> {
     let tag = the_tag(&state, &api, &id).await?;
     q.filter(tags::FILTER_FIELDS)?;
-    let page = q.page();
+    let page = q.page()?;
     let mut tx = state.db.read().await?;
     let (rows, total) = tags::taggings(&mut tx, &api.scope, Some(tag.id), None, page).await?;
     let items = rows.iter().map(|t| TaggingResource::new(&api, t)).collect();

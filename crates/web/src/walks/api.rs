@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::hal::{ErrorBody, Link, Meta, Resource};
-use crate::api::{Api, Paging, not_found, whole};
+use crate::api::{Api, Paging, not_found};
 use crate::error::ApiError;
 use crate::extract::api::{Json, Path, Query as ApiQuery};
 
@@ -196,7 +196,7 @@ async fn the_list(state: &AppState, scope: &Scope, id: &str) -> Result<WalkList,
 
 #[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn walk_lists_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
-    let page = q.page();
+    let page = q.page()?;
     q.filter(&[])?;
     let mut tx = state.db.read().await?;
     let (rows, total) = walks::list(&mut tx, &api.scope, page).await?;
@@ -248,11 +248,16 @@ async fn records(state: &AppState, api: &Api, list: WalkListId) -> Result<Vec<Kn
     Ok(knocks.iter().map(|k| KnockResource::new(api, list, k, answers.remove(&k.id).unwrap_or_default())).collect())
 }
 
-#[utoipa::path(get, path = "/api/v2/walk_lists/{id}/knocks", params(("id" = String, Path, description = "The walk list's id")), responses((status = 200, description = "Everything recorded at the list's doors", body = KnocksCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 404, description = "No such walk list in this group", body = ErrorBody)))]
-pub async fn knocks_api(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v2/walk_lists/{id}/knocks", params(("id" = String, Path, description = "The walk list's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 200, description = "Everything recorded at the list's doors", body = KnocksCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 404, description = "No such walk list in this group", body = ErrorBody)))]
+pub async fn knocks_api(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<Paging>,
+) -> Result<Response, ApiError> {
+    q.filter(&[])?;
     let list = the_list(&state, api.organiser()?, &id).await?;
-    let items = records(&state, &api, list.id).await?;
-    let (page, total) = whole(items.len());
+    let (page, total, items) = q.window(records(&state, &api, list.id).await?)?;
     Ok(axum::Json(KnocksCollection::new(&api, &format!("walk_lists/{}/knocks", list.id), items, page, total)).into_response())
 }
 
