@@ -120,6 +120,17 @@ async fn collections_page_and_filter_like_action_network(app: TestApp) {
     assert_eq!(recent["total_records"], 0);
     let (_, all_recent) = api.get("people?filter=created_date+gt+'2000-01-01T00:00:00Z'").await;
     assert_eq!(all_recent["total_records"], 30);
+    // A bare date with eq is the whole of that day (UTC), as the people's own dates say.
+    let people: Vec<&serde_json::Value> = [&page1, &page2].iter().flat_map(|p| p["_embedded"]["osdi:people"].as_array().unwrap()).collect();
+    let day_of =
+        |p: &serde_json::Value| chrono::NaiveDate::parse_from_str(&p["modified_date"].as_str().unwrap()[..10], "%Y-%m-%d").unwrap();
+    let day = day_of(people[0]);
+    let on_day = people.iter().filter(|p| day_of(p) == day).count() as i64;
+    for (day, n) in [(day, on_day), (day.pred_opt().unwrap(), 0)] {
+        let (_, that_day) = api.get(&format!("people?filter=modified_date eq '{day}'")).await;
+        assert_eq!(that_day["total_records"].as_i64(), Some(n), "{day}");
+    }
+    assert!(on_day > 0);
     for bad in ["shoe_size eq '9'", "given_name eq P01", "given_name like 'P'", "created_date gt 'yesterday'"] {
         let (s, e) = api.get(&format!("people?filter={bad}")).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");

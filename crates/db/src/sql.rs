@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use tredegar_domain::Problem;
-use tredegar_domain::filter::Filter;
+use tredegar_domain::filter::{Filter, Op};
 
 use crate::{DbError, Result, Tx};
 
@@ -276,7 +276,17 @@ impl Sql {
                 }
                 let col = column(&c.field).ok_or_else(|| Problem::new("filter", format!("cannot filter by '{}'", c.field)))?;
                 let value = col.kind.value(&c.value)?;
-                self.push(col.before).push(" ").push(c.op.sql()).push(" ").bind(value).push(col.after);
+                match (c.op, col.kind, &value) {
+                    // `modified_date eq '2026-11-29'` means that day (UTC), not its first instant.
+                    (Op::Eq, FilterKind::Time, Arg::Time(start)) if is_bare_date(&c.value) => {
+                        let end = *start + chrono::Duration::days(1);
+                        self.push("(").push(col.before).push(" >= ").bind(*start).push(col.after);
+                        self.push(" AND ").push(col.before).push(" < ").bind(end).push(col.after).push(")");
+                    }
+                    _ => {
+                        self.push(col.before).push(" ").push(c.op.sql()).push(" ").bind(value).push(col.after);
+                    }
+                }
             }
             self.push(")");
         }
@@ -455,6 +465,11 @@ impl FilterKind {
             FilterKind::PostcodeKey => Arg::Text(tredegar_domain::contact::postcode_key(raw)),
         })
     }
+}
+
+/// A date with no time of day: `2026-11-29`.
+fn is_bare_date(s: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
 fn parse_filter_time(s: &str) -> Result<DateTime<Utc>> {
