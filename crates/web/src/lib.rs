@@ -161,6 +161,11 @@ pub struct Shared {
     metrics: PrometheusHandle,
     /// API requests per token, in one-minute windows.
     api_limit: auth::throttle::Windows,
+    /// Whose each API token was a moment ago (by its hash), so that a client
+    /// paging through thousands of pages is not looked up on each. Forgotten
+    /// whenever this server revokes a token or changes a role or membership;
+    /// another server's change reaches this one within `recent::AGE`.
+    pub api_tokens: api::recent::Recent<String, tredegar_db::Scope>,
     /// Public form posts per address, in windows of `WINDOW_MINUTES`.
     public_limit: auth::throttle::Windows,
     /// The key CSRF tokens are signed with, read from the database once.
@@ -190,6 +195,7 @@ impl AppState {
             clock: Clock,
             metrics: metrics_handle().clone(),
             api_limit: auth::throttle::Windows::new(std::time::Duration::from_secs(60)),
+            api_tokens: Default::default(),
             public_limit: auth::throttle::Windows::new(std::time::Duration::from_secs(60 * auth::throttle::WINDOW_MINUTES.unsigned_abs())),
             csrf_key: Default::default(),
             signatures: petitions::Writer::start(db.clone()),

@@ -41,8 +41,11 @@ impl FromRequestParts<AppState> for Api {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let hash = token_hash_of(parts)?;
-        let mut tx = state.db.read().await?;
-        Api::check(parts, state, &mut tx, &hash).await
+        let scope = match state.api_tokens.get(&hash) {
+            Some(scope) => scope,
+            None => Api::scope_of(state, &mut state.db.read_alone().await?, &hash).await?,
+        };
+        Api::new(parts, state, &hash, scope)
     }
 }
 
@@ -60,8 +63,11 @@ impl FromRequestParts<AppState> for Reading {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let hash = token_hash_of(parts)?;
         let mut tx = state.db.read_alone().await?;
-        let api = Api::check(parts, state, &mut tx, &hash).await?;
-        Ok(Reading { api, tx })
+        let scope = match state.api_tokens.get(&hash) {
+            Some(scope) => scope,
+            None => Api::scope_of(state, &mut tx, &hash).await?,
+        };
+        Ok(Reading { api: Api::new(parts, state, &hash, scope)?, tx })
     }
 }
 
@@ -74,10 +80,16 @@ fn token_hash_of(parts: &Parts) -> Result<String, ApiError> {
 }
 
 impl Api {
-    /// Who the token with this hash belongs to, checked within `tx`.
-    async fn check(parts: &Parts, state: &AppState, tx: &mut Tx, hash: &str) -> Result<Api, ApiError> {
+    /// Who the token with this hash belongs to, looked up within `tx`, and kept a moment.
+    async fn scope_of(state: &AppState, tx: &mut Tx, hash: &str) -> Result<Scope, ApiError> {
         let scope =
             Scope::for_token(tx, hash).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
+        state.api_tokens.put(hash.to_string(), scope.clone());
+        Ok(scope)
+    }
+
+    /// The caller with this scope, within its request limit.
+    fn new(parts: &Parts, state: &AppState, hash: &str, scope: Scope) -> Result<Api, ApiError> {
         if let Some(most) = state.config.api_requests_per_minute {
             state.api_limit.hit(hash, most)?;
         }

@@ -52,4 +52,11 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         }
         kept.insert(key, (Instant::now(), value));
     }
+
+    /// Forget every value: what they were worked out from has changed.
+    pub fn forget_all(&self) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.clear();
+        }
+    }
 }

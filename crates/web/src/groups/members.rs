@@ -180,6 +180,7 @@ pub(super) async fn change_role(
     )
     .await?;
     tx.commit().await?;
+    state.api_tokens.forget_all();
     Ok(Redirect::to(&format!("{}?notice=role", paths::members(scope.group_slug()))).into_response())
 }
 
@@ -233,5 +234,6 @@ pub(super) async fn remove_member(
     )
     .await?;
     tx.commit().await?;
+    state.api_tokens.forget_all();
     Ok(Redirect::to(&format!("{}?notice=deleted-member", paths::members(scope.group_slug()))).into_response())
 }

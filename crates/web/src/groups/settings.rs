@@ -130,6 +130,8 @@ pub(super) async fn set_sharing(
     let detail = if share { "people are now shared with the parent group" } else { "people are no longer shared with the parent group" };
     audit::record(&mut tx, &scope, AuditAction::Sharing, &group.name, detail, state.clock.now()).await?;
     tx.commit().await?;
+    // The parent's tokens carry whether a child shares with it.
+    state.api_tokens.forget_all();
     Ok(Redirect::to(&format!("{}?notice=sharing", paths::settings(scope.group_slug()))).into_response())
 }
 

@@ -115,5 +115,6 @@ pub(super) async fn revoke(
     let detail = format!("\"{}\" of {} revoked", gone.name, gone.holder);
     audit::record(&mut tx, &scope, AuditAction::Token, "API token", &detail, now).await?;
     tx.commit().await?;
+    state.api_tokens.forget_all();
     Ok(Redirect::to(&format!("{}?notice=token-revoked", paths::api_tokens(scope.group_slug()))).into_response())
 }
