@@ -82,9 +82,10 @@ fn token_hash_of(parts: &Parts) -> Result<String, ApiError> {
 impl Api {
     /// Who the token with this hash belongs to, looked up within `tx`, and kept a moment.
     async fn scope_of(state: &AppState, tx: &mut Tx, hash: &str) -> Result<Scope, ApiError> {
+        let mark = state.api_tokens.mark();
         let scope =
             Scope::for_token(tx, hash).await?.ok_or_else(|| ApiError(AppError::Unauthorized("the OSDI-API-Token is not valid".into())))?;
-        state.api_tokens.put(hash.to_string(), scope.clone());
+        state.api_tokens.put_since(mark, hash.to_string(), scope.clone());
         Ok(scope)
     }
 
