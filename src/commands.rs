@@ -217,9 +217,10 @@ pub async fn token_create(args: DbArgs, email: &str, group: &str, name: &str) ->
     let name = required_line("--name", name, 100)?;
     let token = random_token()?;
     let now = Clock.now();
-    tokens::create(&mut tx, &member, &name, &token_hash(&token), now).await?;
+    let id = tokens::create(&mut tx, &member, &name, &token_hash(&token), now).await?;
     let operator = operator(&mut tx, &group).await?;
-    audit::record(&mut tx, &operator, AuditAction::Token, &format!("user {}", user.id), &format!("API token \"{name}\" made"), now).await?;
+    let detail = format!("{name:?} made for user {}", user.id);
+    audit::record(&mut tx, &operator, AuditAction::Token, &format!("API token {id}"), &detail, now).await?;
     tx.commit().await?;
     println!("{token}");
     Ok(())

@@ -16,9 +16,9 @@ async fn make(c: &mut Client, name: &str) -> String {
     let page = c.post_api_tokens(SLUG, &[("name", name)]).await;
     assert_eq!(page.status(), StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Token made."), "{}", page.body);
-    let marker = "id=\"new-token\" readonly value=\"";
+    let marker = "class=\"token\">";
     let at = page.body.find(marker).expect("the token is shown") + marker.len();
-    page.body[at..][..page.body[at..].find('"').unwrap()].to_string()
+    page.body[at..][..page.body[at..].find('<').unwrap()].to_string()
 }
 
 /// The ids of the tokens a page offers to revoke, in its order.
@@ -40,6 +40,9 @@ async fn a_member_makes_a_token_for_a_tool_and_revokes_it(app: TestApp) {
     let too_long = organiser.post_api_tokens(SLUG, &[("name", &long)]).await;
     assert_eq!(too_long.status(), StatusCode::BAD_REQUEST, "{}", too_long.body);
     assert_eq!(revocable(&too_long.body).len(), 0, "nothing made");
+    // Nor may a name turn the list, or the audit log, around.
+    let backwards = organiser.post_api_tokens(SLUG, &[("name", "abc\u{202E}gnp.exe")]).await;
+    assert_eq!(backwards.status(), StatusCode::BAD_REQUEST, "{}", backwards.body);
 
     let token = make(&mut organiser, "Parsons sync").await;
     let (status, _) = app.api(&token).get("people").await;
@@ -59,6 +62,14 @@ async fn a_member_makes_a_token_for_a_tool_and_revokes_it(app: TestApp) {
     assert_eq!(audited(&app, "\"Parsons sync\" of % revoked").await, 1);
     let again = organiser.post_api_token_revoke(SLUG, &ids[0]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND, "already gone");
+
+    // Twenty at most, one per tool.
+    for n in 0..20 {
+        make(&mut organiser, &format!("Tool {n}")).await;
+    }
+    let one_more = organiser.post_api_tokens(SLUG, &[("name", "Tool 21")]).await;
+    assert_eq!(one_more.status(), StatusCode::BAD_REQUEST);
+    assert!(one_more.body.contains("you have 20 tokens already"), "{}", one_more.body);
 }
 
 async fn tokens_are_their_makers_and_their_admins(app: TestApp) {

@@ -201,10 +201,17 @@ pub fn optional_text(field: &str, s: &str, max: usize) -> Result<Option<String>,
 /// Text that must fit on one line: no control character at all, not even a
 /// tab or a line break.
 pub fn one_line_text(field: &str, s: &str, max: usize) -> Result<Option<String>, Problem> {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(|c| c.is_control() || is_direction_or_break(c)) {
         return Err(Problem::new(field, "must be one line, without control characters"));
     }
     optional_text(field, s, max)
+}
+
+/// Characters that reorder the text shown after them (bidi overrides and
+/// isolates), so a name could make a list or the audit log read backwards,
+/// or that break a line without being a control character.
+fn is_direction_or_break(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// One line of text that must be present.
@@ -242,6 +249,15 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn one_line_refuses_what_would_reorder_or_break_it() {
+        for bad in ["abc\u{202E}gnp.exe", "a\u{2066}b", "a\u{2028}b", "a\nb"] {
+            assert!(required_line("name", bad, 100).is_err(), "{bad:?}");
+        }
+        // Joiners belong to how some scripts and emoji are written.
+        assert_eq!(required_line("name", "Mi\u{200C}nu 👩\u{200D}👧", 100).map(|s| s.len()), Ok(19));
+    }
 
     #[test]
     fn emails() {

@@ -16,10 +16,13 @@ use tredegar_db::Scope;
 use tredegar_db::audit;
 use tredegar_db::tokens::{self, ApiToken};
 use tredegar_domain::contact::required_line;
-use tredegar_domain::{AuditAction, FieldErrors, Role, TokenId};
+use tredegar_domain::{AuditAction, FieldErrors, Problem, Role, TokenId};
 
 /// How long a token's name may be.
 const NAME_MAX: usize = 100;
+
+/// How many tokens a member may hold in a group: one per tool is the use.
+const PER_MEMBER: usize = 20;
 
 #[derive(Template)]
 #[template(path = "groups/tokens.html")]
@@ -85,7 +88,17 @@ pub(super) async fn create(
     csrf: CsrfToken,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, AppError> {
-    let name = match required_line("name", &form.name, NAME_MAX) {
+    let mut tx = state.db.read().await?;
+    let mine = tokens::visible(&mut tx, &scope).await?.iter().filter(|t| Some(t.user_id) == scope.user_id()).count();
+    drop(tx);
+    let name = required_line("name", &form.name, NAME_MAX).and_then(|name| {
+        if mine >= PER_MEMBER {
+            Err(Problem::new("name", format!("you have {PER_MEMBER} tokens already: revoke one you no longer use first")))
+        } else {
+            Ok(name)
+        }
+    });
+    let name = match name {
         Ok(name) => name,
         Err(problem) => {
             let page = tokens_page(&state, &scope, csrf, form.name, FieldErrors::from(problem), None).await?;
@@ -95,8 +108,9 @@ pub(super) async fn create(
     let token = random_token()?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    tokens::create(&mut tx, &scope, &name, &token_hash(&token), now).await?;
-    audit::record(&mut tx, &scope, AuditAction::Token, "API token", &format!("\"{name}\" made"), now).await?;
+    let id = tokens::create(&mut tx, &scope, &name, &token_hash(&token), now).await?;
+    // The name is quoted as Rust quotes it, so no name can read as another entry.
+    audit::record(&mut tx, &scope, AuditAction::Token, &format!("API token {id}"), &format!("{name:?} made"), now).await?;
     tx.commit().await?;
     let mut page = tokens_page(&state, &scope, csrf, String::new(), FieldErrors::default(), Some(token)).await?;
     page.layout = page.layout.notice(&Notice { notice: Some("token-made".into()) });
@@ -112,8 +126,8 @@ pub(super) async fn revoke(
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let gone = tokens::revoke(&mut tx, &scope, id).await?;
-    let detail = format!("\"{}\" of {} revoked", gone.name, gone.holder);
-    audit::record(&mut tx, &scope, AuditAction::Token, "API token", &detail, now).await?;
+    let detail = format!("{:?} of {} revoked", gone.name, gone.holder);
+    audit::record(&mut tx, &scope, AuditAction::Token, &format!("API token {id}"), &detail, now).await?;
     tx.commit().await?;
     state.api_tokens.forget_all();
     Ok(Redirect::to(&format!("{}?notice=token-revoked", paths::api_tokens(scope.group_slug()))).into_response())

@@ -235,7 +235,7 @@ impl Resource for ResidencyResource {
 
 crate::osdi_collection!(ResidenciesCollection, ResidenciesLinks, ResidenciesEmbedded, "tredegar:residencies", ResidencyResource);
 
-#[utoipa::path(get, path = "/api/v2/areas", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 200, description = "The group's areas", body = AreasCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/areas", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 200, description = "The group's areas", body = AreasCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
 pub async fn areas_api(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     q.filter(&[])?;
@@ -273,7 +273,7 @@ pub async fn add_area_api(State(state): State<AppState>, api: Api, Json(body): J
     Ok(axum::Json(AreaResource::new(&api, &row)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The group's buildings", body = BuildingsCollection), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/buildings", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "The group's buildings", body = BuildingsCollection), (status = 403, description = "Needs an organiser's token", body = ErrorBody)))]
 pub async fn buildings_api(State(state): State<AppState>, api: Api, Query(q): Query<Paging>) -> Result<Response, ApiError> {
     let scope = api.organiser()?;
     q.filter(&[])?;
@@ -325,7 +325,7 @@ pub async fn building_api(State(state): State<AppState>, api: Api, Path(id): Pat
     Ok(axum::Json(BuildingResource::new(&api, &b)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Its flats or houses, top floor first", body = UnitsCollection), (status = 404, description = "No such building in this group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/buildings/{id}/units", params(("id" = String, Path, description = "The building's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Its flats or houses, top floor first", body = UnitsCollection), (status = 404, description = "No such building in this group", body = ErrorBody)))]
 pub async fn units_api(
     State(state): State<AppState>,
     api: Api,
@@ -378,7 +378,7 @@ async fn the_person(state: &AppState, api: &Api, id: &str) -> Result<PersonId, A
     if residents::may_change(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
 }
 
-#[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
 pub async fn residencies_api(
     State(state): State<AppState>,
     api: Api,

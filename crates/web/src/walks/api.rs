@@ -194,7 +194,7 @@ async fn the_list(state: &AppState, scope: &Scope, id: &str) -> Result<WalkList,
     walks::get(&mut tx, scope, list).await?.ok_or_else(|| not_found("walk list", id))
 }
 
-#[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/walk_lists", params(("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 200, description = "The walk lists this token may work, newest first", body = WalkListsCollection), (status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody)))]
 pub async fn walk_lists_api(State(state): State<AppState>, api: Api, ApiQuery(q): ApiQuery<Paging>) -> Result<Response, ApiError> {
     let page = q.page()?;
     q.filter(&[])?;
@@ -248,7 +248,7 @@ async fn records(state: &AppState, api: &Api, list: WalkListId) -> Result<Vec<Kn
     Ok(knocks.iter().map(|k| KnockResource::new(api, list, k, answers.remove(&k.id).unwrap_or_default())).collect())
 }
 
-#[utoipa::path(get, path = "/api/v2/walk_lists/{id}/knocks", params(("id" = String, Path, description = "The walk list's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field", body = ErrorBody), (status = 200, description = "Everything recorded at the list's doors", body = KnocksCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 404, description = "No such walk list in this group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/walk_lists/{id}/knocks", params(("id" = String, Path, description = "The walk list's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 200, description = "Everything recorded at the list's doors", body = KnocksCollection), (status = 401, description = "No valid token", body = ErrorBody), (status = 403, description = "Needs an organiser's token", body = ErrorBody), (status = 404, description = "No such walk list in this group", body = ErrorBody)))]
 pub async fn knocks_api(
     State(state): State<AppState>,
     api: Api,
