@@ -35,28 +35,30 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, token_hash: &str, no
     Ok(id)
 }
 
-/// The tokens the scope may see and revoke, newest first: an admin's, every
-/// member's in the group; anyone else's, only their own.
+/// What the tokens page shows of a token, with its holder's name.
+const SELECT: &str = "SELECT t.id, t.name, t.user_id, u.name AS holder, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id";
+
+/// An admin sees and revokes every member's tokens; anyone else, their own.
+fn sees_all(scope: &Scope) -> bool {
+    scope.role() == Role::Admin
+}
+
+/// The tokens the scope may see and revoke, newest first.
 pub async fn visible(tx: &mut Tx, scope: &Scope) -> Result<Vec<ApiToken>> {
-    let tokens = if scope.role() == Role::Admin {
-        fetch_all!(
-            tx,
-            ApiToken,
-            "SELECT t.id, t.name, t.user_id, u.name AS holder, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.group_id = $1 ORDER BY t.created_at DESC, t.id",
-            scope.group_id()
-        )?
+    let tokens = if sees_all(scope) {
+        let sql = format!("{SELECT} WHERE t.group_id = $1 ORDER BY t.created_at DESC, t.id");
+        fetch_all!(tx, ApiToken, sqlx::AssertSqlSafe(sql), scope.group_id())?
     } else {
-        fetch_all!(
-            tx,
-            ApiToken,
-            "SELECT t.id, t.name, t.user_id, u.name AS holder, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.group_id = $1 AND t.user_id = $2 ORDER BY t.created_at DESC, t.id",
-            scope.group_id(),
-            scope.user_id()
-        )?
+        let sql = format!("{SELECT} WHERE t.group_id = $1 AND t.user_id = $2 ORDER BY t.created_at DESC, t.id");
+        fetch_all!(tx, ApiToken, sqlx::AssertSqlSafe(sql), scope.group_id(), scope.user_id())?
     };
     Ok(tokens)
+}
+
+/// How many tokens the scope's own member holds in its group.
+pub async fn held(tx: &mut Tx, scope: &Scope) -> Result<i64> {
+    let n = scalar!(tx, i64, "SELECT COUNT(*) FROM api_tokens WHERE group_id = $1 AND user_id = $2", scope.group_id(), scope.user_id())?;
+    Ok(n.unwrap_or(0))
 }
 
 /// Revoke a token the scope may see: it stops working at once. The revoked
@@ -68,13 +70,7 @@ pub async fn revoke(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<ApiToken>
 }
 
 async fn visible_one(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<Option<ApiToken>> {
-    let token = fetch_optional!(
-        tx,
-        ApiToken,
-        "SELECT t.id, t.name, t.user_id, u.name AS holder, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.id = $1 AND t.group_id = $2",
-        id,
-        scope.group_id()
-    )?;
-    Ok(token.filter(|t| scope.role() == Role::Admin || Some(t.user_id) == scope.user_id()))
+    let sql = format!("{SELECT} WHERE t.id = $1 AND t.group_id = $2");
+    let token = fetch_optional!(tx, ApiToken, sqlx::AssertSqlSafe(sql), id, scope.group_id())?;
+    Ok(token.filter(|t| sees_all(scope) || Some(t.user_id) == scope.user_id()))
 }

@@ -22,7 +22,7 @@ use tredegar_domain::{AuditAction, FieldErrors, Problem, Role, TokenId};
 const NAME_MAX: usize = 100;
 
 /// How many tokens a member may hold in a group: one per tool is the use.
-const PER_MEMBER: usize = 20;
+const PER_MEMBER: i64 = 20;
 
 #[derive(Template)]
 #[template(path = "groups/tokens.html")]
@@ -30,7 +30,6 @@ pub(super) struct TokensPage {
     csrf: String,
     slug: String,
     api_url: String,
-    admin: bool,
     role: Role,
     tokens: Vec<ApiToken>,
     zone: Zone,
@@ -38,6 +37,13 @@ pub(super) struct TokensPage {
     new_token: Option<String>,
     name: String,
     errors: FieldErrors,
+}
+
+impl TokensPage {
+    /// An admin's page lists every member's tokens, with whose they are.
+    fn admin(&self) -> bool {
+        self.role == Role::Admin
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -59,8 +65,7 @@ async fn tokens_page(
     Ok(Page::new(Layout::for_scope("API tokens", scope, csrf), |layout| TokensPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
-        api_url: format!("{}/api/v2", state.config.public_url),
-        admin: scope.role() == Role::Admin,
+        api_url: format!("{}/api/v2", state.config.public_url.trim_end_matches('/')),
         role: scope.role(),
         tokens,
         zone: layout.zone(),
@@ -88,26 +93,19 @@ pub(super) async fn create(
     csrf: CsrfToken,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.read().await?;
-    let mine = tokens::visible(&mut tx, &scope).await?.iter().filter(|t| Some(t.user_id) == scope.user_id()).count();
-    drop(tx);
-    let name = required_line("name", &form.name, NAME_MAX).and_then(|name| {
-        if mine >= PER_MEMBER {
-            Err(Problem::new("name", format!("you have {PER_MEMBER} tokens already: revoke one you no longer use first")))
-        } else {
-            Ok(name)
-        }
-    });
-    let name = match name {
+    let name = match required_line("name", &form.name, NAME_MAX) {
         Ok(name) => name,
-        Err(problem) => {
-            let page = tokens_page(&state, &scope, csrf, form.name, FieldErrors::from(problem), None).await?;
-            return render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
-        }
+        Err(problem) => return refused(&state, &scope, csrf, form.name, problem).await,
     };
+    let mut tx = state.db.write().await?;
+    // Counted in the transaction that adds one (on SQLite, the only writer).
+    if tokens::held(&mut tx, &scope).await? >= PER_MEMBER {
+        drop(tx);
+        let problem = Problem::new("name", format!("you have {PER_MEMBER} tokens already: revoke one you no longer use first"));
+        return refused(&state, &scope, csrf, form.name, problem).await;
+    }
     let token = random_token()?;
     let now = state.clock.now();
-    let mut tx = state.db.write().await?;
     let id = tokens::create(&mut tx, &scope, &name, &token_hash(&token), now).await?;
     // The name is quoted as Rust quotes it, so no name can read as another entry.
     audit::record(&mut tx, &scope, AuditAction::Token, &format!("API token {id}"), &format!("{name:?} made"), now).await?;
@@ -115,6 +113,12 @@ pub(super) async fn create(
     let mut page = tokens_page(&state, &scope, csrf, String::new(), FieldErrors::default(), Some(token)).await?;
     page.layout = page.layout.notice(&Notice { notice: Some("token-made".into()) });
     render(page)
+}
+
+/// The page again with the form's problem, as a 400.
+async fn refused(state: &AppState, scope: &Scope, csrf: CsrfToken, name: String, problem: Problem) -> Result<Response, AppError> {
+    let page = tokens_page(state, scope, csrf, name, FieldErrors::from(problem), None).await?;
+    render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
 }
 
 /// Revoke a token: it stops working at once.
