@@ -32,7 +32,8 @@ pub(crate) use history::add_events;
 pub use history::{PersonEvent, add_event, events};
 pub use load::{get, get_many};
 pub use search::{
-    ExportRow, FILTER_FIELDS, Order, Recipient, Search, Start, count, count_matching, list, page_of, plan, send_export, subscribed,
+    ExportRow, FILTER_FIELDS, Order, Recipient, Search, Start, count, count_matching, latest_change, list, page_of, plan, send_export,
+    subscribed,
 };
 pub(crate) use terms::build_missing as index_unsearchable;
 pub use upsert::{NewFields, Upserted, update, upsert, upsert_supporter};

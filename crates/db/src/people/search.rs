@@ -3,6 +3,7 @@
 //! found through `person_terms`: every word typed starts one of a person's
 //! words (a name, a part of an email, a word of an address).
 
+use chrono::{DateTime, Utc};
 use tredegar_domain::PersonId;
 use tredegar_domain::filter::Filter;
 pub use tredegar_domain::search::Search;
@@ -226,6 +227,30 @@ pub async fn list(
 pub enum Start {
     At(PersonId),
     After(PersonId),
+    /// The first page: at a person, but only while no one in the group has
+    /// changed since `latest` (see `latest_change`). Anyone who came into a
+    /// filter's sight before `at` since then did so by changing.
+    First {
+        at: PersonId,
+        latest: DateTime<Utc>,
+    },
+}
+
+/// When anyone in the group last changed (was made, edited or merged), for
+/// a first page's kept start: `None` where a first page is not kept, since a
+/// volunteer sees people come into sight by being assigned, and a group
+/// whose children share by their sharing.
+pub async fn latest_change(tx: &mut Tx, scope: &Scope) -> Result<Option<DateTime<Utc>>> {
+    if !first_page_kept(scope) {
+        return Ok(None);
+    }
+    let mut q = Sql::new("SELECT MAX(p.modified_at) FROM people p WHERE p.group_id = ");
+    q.bind(scope.group_id());
+    Ok(q.fetch_optional::<(Option<DateTime<Utc>>,)>(tx).await?.and_then(|(t,)| t))
+}
+
+fn first_page_kept(scope: &Scope) -> bool {
+    scope.role().sees_everyone() && !scope.shares_with_children()
 }
 
 /// A page of the people the scope sees that match `filter`, in the order
@@ -233,12 +258,20 @@ pub enum Start {
 /// ids are cut from the (group, id) index, and, when where it begins is
 /// known, sought there rather than counted to; only their people are read.
 pub async fn page_of(tx: &mut Tx, scope: &Scope, filter: &Filter, page: Page, start: Option<Start>) -> Result<Vec<Person>> {
+    let start = start.filter(|s| !matches!(s, Start::First { .. }) || first_page_kept(scope));
     super::load::load_selected(tx, scope, |q| {
         q.push("SELECT p.id FROM ");
         push_checked(q, scope, &Wanted { search: &Search::All, filter, order: Order::Created })?;
         match start {
             Some(Start::At(id)) => q.push(" AND p.id >= ").bind(id),
             Some(Start::After(id)) => q.push(" AND p.id > ").bind(id),
+            // Checked in this statement, so the check and the page see the
+            // same people; if anyone changed, the page begins at the start.
+            Some(Start::First { at, latest }) => {
+                q.push(" AND p.id >= CASE WHEN NOT EXISTS (SELECT 1 FROM people c WHERE c.group_id = ").bind(scope.group_id());
+                q.push(" AND c.modified_at > ").bind(latest).push(") THEN ").bind(at);
+                q.push(" ELSE ").bind(uuid::Uuid::nil()).push(" END")
+            }
             None => q,
         };
         q.push(Order::Created.people());

@@ -159,8 +159,13 @@ pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Readin
     // `total_records` and where pages begin may be a few seconds behind.
     let listing = Listing::of(&api, page);
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
-    let found = people::page_of(&mut tx, &api.scope, &filter, page, listing.start(&state)).await?;
-    listing.learn(&state, &found);
+    let start = listing.start(&state);
+    let latest = match (page.page, start) {
+        (1, None) => people::latest_change(&mut tx, &api.scope).await?,
+        _ => None,
+    };
+    let found = people::page_of(&mut tx, &api.scope, &filter, page, start).await?;
+    listing.learn(&state, &found, start, latest);
     drop(tx);
     // One entry per page names everyone it returned.
     let read: Vec<_> = found.iter().map(|p| (p.id, p.group_id)).collect();

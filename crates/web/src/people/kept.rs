@@ -4,6 +4,8 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use chrono::{DateTime, Utc};
+
 use tredegar_db::people::{self, Person, Start};
 use tredegar_db::{Page, Scope, Tx};
 use tredegar_domain::filter::Filter;
@@ -66,23 +68,35 @@ impl Listing {
         Ok(n)
     }
 
-    /// Where this page begins, if that is known. The first page always
-    /// begins at the start: a kept first id would hide, for a moment, anyone
-    /// who came into sight before it (assigned to a volunteer, say).
+    /// Where this page begins, if that is known. The first page's start is
+    /// kept only with when the group last changed, and checked against it
+    /// as the page is read: a kept first id would otherwise hide anyone who
+    /// came into sight before it (modified into a `modified_date gt` filter,
+    /// say) until it was forgotten.
     pub(super) fn start(&self, state: &AppState) -> Option<Start> {
-        if !self.keep || self.page.page == 1 {
+        if !self.keep {
             return None;
         }
         state.people_kept.starts.get(&(self.asking.clone(), self.page.page))
     }
 
-    /// Keep where this page began and where the next one will.
-    pub(super) fn learn(&self, state: &AppState, page: &[Person]) {
-        if let (true, Some(first), Some(last)) = (self.keep, page.first(), page.last()) {
-            let starts = &state.people_kept.starts;
-            starts.put((self.asking.clone(), self.page.page), Start::At(first.id));
-            starts.put((self.asking.clone(), self.page.page + 1), Start::After(last.id));
+    /// Keep where this page began and where the next one will. `latest` is
+    /// when the group last changed, read before the page (so a change in
+    /// between only makes the kept start fail its check); a first page is
+    /// kept only with it, and kept start is not put again, so that one whose
+    /// check fails is forgotten in a moment.
+    pub(super) fn learn(&self, state: &AppState, page: &[Person], started: Option<Start>, latest: Option<DateTime<Utc>>) {
+        let (true, Some(first), Some(last)) = (self.keep, page.first(), page.last()) else { return };
+        let starts = &state.people_kept.starts;
+        let here = match (self.page.page, started, latest) {
+            (1, None, Some(latest)) => Some(Start::First { at: first.id, latest }),
+            (1, _, _) => None,
+            _ => Some(Start::At(first.id)),
+        };
+        if let Some(here) = here {
+            starts.put((self.asking.clone(), self.page.page), here);
         }
+        starts.put((self.asking.clone(), self.page.page + 1), Start::After(last.id));
     }
 }
 
