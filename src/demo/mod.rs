@@ -263,11 +263,11 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
 const THEMES: [&str; 7] =
     ["Damp and mould", "Repairs not done", "Demolition", "Rent rises", "Broken lifts", "Antisocial behaviour", "Service charges"];
 const CARES: [&str; 6] = [
-    "Her children's asthma, from the mould in the back bedroom",
-    "Keeping the flat his mother lived in for forty years",
+    "The children's asthma, from the mould in the back bedroom",
+    "Keeping the flat the family has lived in for forty years",
     "Cannot afford another rent rise on a carer's allowance",
-    "The lift: she uses a wheelchair and has been stuck indoors",
-    "Being moved off the estate, away from her family and school",
+    "The lift: uses a wheelchair and has been stuck indoors for weeks",
+    "Being moved off the estate, away from family and the children's school",
     "Waiting two years for the council to fix a leaking roof",
 ];
 const ASKS: [&str; 3] =

@@ -18,6 +18,7 @@ crate::on_both_backends!(
     custom_fields_are_checked_by_kind,
     deleting_a_person_leaves_only_an_id_in_the_audit_log,
     the_people_export_carries_every_field,
+    a_volunteer_is_offered_for_assignment_until_assigned,
 );
 
 fn id_from_location(location: &str) -> String {
@@ -403,4 +404,22 @@ async fn the_people_export_carries_every_field(app: TestApp) {
     }
     let created = row.rsplit(',').nth(1).unwrap();
     assert!(created.len() == 20 && created.ends_with('Z'), "ISO 8601 to the second: {created}");
+}
+
+/// The "Assign to a volunteer" menu offers only volunteers not yet assigned.
+async fn a_volunteer_is_offered_for_assignment_until_assigned(app: TestApp) {
+    let group = app.group("Brookfield Estate", None).await;
+    let mut c = app.signed_in(&group, "org@example.org", Role::Organiser).await;
+    let vera = app.user(&group, "vera@example.org", Role::Volunteer).await;
+    let will = app.user(&group, "will@example.org", Role::Volunteer).await;
+    let id = add(&mut c, "brookfield-estate", &[("given_name", "Bronwen"), ("family_name", "Davies")]).await;
+    let offered = |body: &str, user: tredegar_domain::UserId| body.contains(&format!("<option value=\"{user}\">"));
+    let before = c.person("brookfield-estate", &id).await;
+    assert!(offered(&before.body, vera) && offered(&before.body, will), "{}", before.body);
+    let r = c.post_person_assign("brookfield-estate", &id, &[("user", &vera.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
+    let after = c.person("brookfield-estate", &id).await;
+    assert!(after.body.contains("vera@example.org"), "Vera is listed as assigned");
+    assert!(!offered(&after.body, vera), "Vera is not offered again: {}", after.body);
+    assert!(offered(&after.body, will), "Will still is");
 }

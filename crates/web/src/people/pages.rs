@@ -101,6 +101,11 @@ impl IndexPage {
     fn tag_chosen(&self, tag: &TagId) -> bool {
         matches!(&self.of, Some(Of::Tag(id, _)) if id == tag)
     }
+
+    /// Whether the page is of a tag (the tag menu then shows it, not "Choose a tag").
+    fn of_a_tag(&self) -> bool {
+        matches!(&self.of, Some(Of::Tag(..)))
+    }
 }
 
 pub async fn index(

@@ -118,7 +118,11 @@ pub async fn show(
     let (assignees, volunteers, all_tags) = if can_edit {
         let members = users::members(&mut tx, &scope).await?;
         let tags = tags::list(&mut tx, &scope, &Default::default(), tredegar_db::Page::everything()).await?.0;
-        (people::assignees(&mut tx, &scope, id).await?, members.into_iter().filter(|m| m.role == Role::Volunteer).collect(), tags)
+        let assignees = people::assignees(&mut tx, &scope, id).await?;
+        // Only volunteers not already assigned are offered.
+        let volunteers =
+            members.into_iter().filter(|m| m.role == Role::Volunteer && !assignees.iter().any(|a| a.user_id == m.user_id)).collect();
+        (assignees, volunteers, tags)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
