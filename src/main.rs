@@ -10,6 +10,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// mimalloc for Rust's allocations: with glibc's malloc they were a sixth of
+/// an API page's CPU (see BENCHMARKS.md, api-people). SQLite keeps the C one.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "tredegar", version, about = "Self-hosted community organising: people, relationships, campaigns and mutual aid.")]
 struct Cli {

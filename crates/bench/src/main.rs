@@ -19,6 +19,10 @@ use tredegar_domain::people::{Address, EmailEntry, PersonDetails, PhoneEntry, Ph
 use tredegar_domain::{Email, PersonId, Phone, Postcode, Role, SubscriptionStatus};
 use tredegar_web::Clock;
 
+/// As `tredegar` does, so the server measured here allocates as `serve` does.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod api_people;
 mod crash;
 mod import;
