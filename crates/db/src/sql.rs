@@ -370,10 +370,18 @@ impl Sql {
     }
 }
 
+/// Statements with more values than this are prepared each time, not kept.
+/// sqlx keeps a connection's last 100 statements; an import's batch inserts
+/// and long `IN` lists come in many lengths, each a program of its own of up
+/// to megabytes, and kept they grew an import of a million rows by 26 MB.
+/// Signing's batches (tens of rows) stay kept.
+const KEPT_ARGS: usize = 1000;
+
 macro_rules! bind_args {
     ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
+        let args: Vec<Arg> = $args;
+        let mut q = $q.persistent(args.len() <= KEPT_ARGS);
+        for a in args {
             q = match a {
                 Arg::Text(v) => q.bind(v),
                 Arg::Time(v) => q.bind(v),
