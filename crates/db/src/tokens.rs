@@ -39,13 +39,13 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, token_hash: &str, no
 const SELECT: &str = "SELECT t.id, t.name, t.user_id, u.name AS holder, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id";
 
 /// An admin sees and revokes every member's tokens; anyone else, their own.
-fn sees_all(scope: &Scope) -> bool {
-    scope.role() == Role::Admin
+pub fn sees_all(role: Role) -> bool {
+    role == Role::Admin
 }
 
 /// The tokens the scope may see and revoke, newest first.
 pub async fn visible(tx: &mut Tx, scope: &Scope) -> Result<Vec<ApiToken>> {
-    let tokens = if sees_all(scope) {
+    let tokens = if sees_all(scope.role()) {
         let sql = format!("{SELECT} WHERE t.group_id = $1 ORDER BY t.created_at DESC, t.id");
         fetch_all!(tx, ApiToken, sqlx::AssertSqlSafe(sql), scope.group_id())?
     } else {
@@ -72,5 +72,5 @@ pub async fn revoke(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<ApiToken>
 async fn visible_one(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<Option<ApiToken>> {
     let sql = format!("{SELECT} WHERE t.id = $1 AND t.group_id = $2");
     let token = fetch_optional!(tx, ApiToken, sqlx::AssertSqlSafe(sql), id, scope.group_id())?;
-    Ok(token.filter(|t| sees_all(scope) || Some(t.user_id) == scope.user_id()))
+    Ok(token.filter(|t| sees_all(scope.role()) || Some(t.user_id) == scope.user_id()))
 }

@@ -160,10 +160,7 @@ pub async fn list(State(state): State<AppState>, Reading { api, mut tx }: Readin
     let listing = Listing::of(&api, page);
     let total = listing.total(&state, &api.scope, &filter, &mut tx).await?;
     let start = listing.start(&state);
-    let latest = match (page.page, start) {
-        (1, None) => people::latest_change(&mut tx, &api.scope).await?,
-        _ => None,
-    };
+    let latest = listing.latest(start, &api.scope, &mut tx).await?;
     let found = people::page_of(&mut tx, &api.scope, &filter, page, start).await?;
     listing.learn(&state, &found, start, latest);
     drop(tx);

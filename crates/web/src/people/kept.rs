@@ -80,11 +80,19 @@ impl Listing {
         state.people_kept.starts.get(&(self.asking.clone(), self.page.page))
     }
 
-    /// Keep where this page began and where the next one will. `latest` is
-    /// when the group last changed, read before the page (so a change in
-    /// between only makes the kept start fail its check); a first page is
-    /// kept only with it, and kept start is not put again, so that one whose
-    /// check fails is forgotten in a moment.
+    /// When the group last changed, where a first page's start is about to
+    /// be learnt (none is kept for this listing yet); read before the page,
+    /// so a change in between only makes the kept start fail its check.
+    pub(super) async fn latest(&self, start: Option<Start>, scope: &Scope, tx: &mut Tx) -> Result<Option<DateTime<Utc>>, ApiError> {
+        if !self.keep || self.page.page != 1 || start.is_some() {
+            return Ok(None);
+        }
+        Ok(people::latest_change(tx, scope).await?)
+    }
+
+    /// Keep where this page began and where the next one will. A first page
+    /// is kept only with `latest` (from `latest`), and a kept one is not put
+    /// again, so that one whose check fails is forgotten in a moment.
     pub(super) fn learn(&self, state: &AppState, page: &[Person], started: Option<Start>, latest: Option<DateTime<Utc>>) {
         let (true, Some(first), Some(last)) = (self.keep, page.first(), page.last()) else { return };
         let starts = &state.people_kept.starts;
