@@ -84,12 +84,12 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
     let r = first.post_call_record(SLUG, &list, &a, &[("outcome", "call_back")]).await;
     assert!(r.status() == StatusCode::BAD_REQUEST && r.body.contains("Call back at: must be a date and time"), "{}", r.body);
     assert!(r.body.contains(&a_name));
-    let r = first.post_call_record(SLUG, &list, &a, &[("outcome", "do_not_call")]).await;
+    let r = first.post_call_record(SLUG, &list, &a, &[("outcome", "no_answer")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // An old form sent again does not overwrite what was recorded.
-    let again = first.post_call_record(SLUG, &list, &a, &[("outcome", "no_answer")]).await;
+    let again = first.post_call_record(SLUG, &list, &a, &[("outcome", "wrong_number")]).await;
     assert!(
-        again.status() == StatusCode::BAD_REQUEST && again.body.contains("already recorded for this call: Do not call"),
+        again.status() == StatusCode::BAD_REQUEST && again.body.contains("already recorded for this call: No answer"),
         "{}",
         again.body
     );
@@ -101,6 +101,14 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
         ("self_interest", "The damp"),
         ("new_themes", "Damp"),
     ];
+    // A follow-up goes to someone who will see the person after the call, not the caller.
+    let me = one.to_string();
+    let mine = [spoke.as_slice(), &[("follow_up", "Send a leaflet"), ("assignee", &me), ("due_on", "2026-12-01")]].concat();
+    let r = first.post_call_record(SLUG, &list, &c, &mine).await;
+    assert!(r.status() == StatusCode::BAD_REQUEST && r.body.contains("must be an organiser, or a volunteer this person is assigned to"));
+    // A rung by hand is a judgement on a record the caller cannot see.
+    let rung = first.post_form(paths::person_rung(SLUG, &c), &[("rung", &list), ("reason", "x")]).await;
+    assert_eq!(rung.status(), StatusCode::NOT_FOUND);
     assert_eq!(first.post_call_record(SLUG, &list, &c, &spoke).await.status(), StatusCode::SEE_OTHER);
     assert!(callee(&mut first, &list).await.is_none(), "done with their half");
     assert!(first.call_next(SLUG, &list).await.body.contains("You have called everyone"));
@@ -121,12 +129,34 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
         person.body
     );
 
+    // Who asked not to be called is gone from the caller at once, name and number.
+    let (_, b_name) = callee(&mut second, &list).await.unwrap();
+    assert_eq!(second.post_call_record(SLUG, &list, &b, &[("outcome", "do_not_call")]).await.status(), StatusCode::SEE_OTHER);
+    let late = second.post_call_record(SLUG, &list, &b, &[("outcome", "spoke"), ("notes", "called anyway")]).await;
+    assert!(late.status() == StatusCode::NOT_FOUND && !late.body.contains(&b_name), "{}", late.body);
+    // A call back not yet due is not "everyone called".
+    let (d, _) = callee(&mut second, &list).await.unwrap();
+    let later = [("outcome", "call_back"), ("call_back_at", "2099-01-01T10:00")];
+    assert_eq!(second.post_call_record(SLUG, &list, &d, &later).await.status(), StatusCode::SEE_OTHER);
+    let waiting = second.call_next(SLUG, &list).await;
+    assert!(waiting.body.contains("1 asked to be called back: the first is due 1 Jan 2099, 10:00"), "{}", waiting.body);
+
     // Closed: the callers lose it. A later list leaves out who asked not to be called.
     assert_eq!(org.post_call_list_status(SLUG, &list, &[("status", "closed")]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(second.call_next(SLUG, &list).await.status(), StatusCode::NOT_FOUND);
     assert!(!second.call_lists(SLUG).await.body.contains("Ring round"));
     let again = org.post_call_lists(SLUG, &[("name", "Second round"), ("list", &segment), ("callers", &one.to_string())]).await;
     assert!(org.follow(&again).await.body.contains("<strong>0</strong> of 3 called"), "the do-not-call is left out");
+    // Their page says so, and an organiser can undo it (a mis-tap): on the timeline, and in the next list.
+    assert!(org.person(SLUG, &b).await.body.contains("<strong>Asked not to be called.</strong> Recorded by two@example.org"));
+    let calls = paths::person_calls(SLUG, &b);
+    assert_eq!(second.post_form(&calls, &[("calls", "allow")]).await.status(), StatusCode::NOT_FOUND, "organisers only");
+    assert_eq!(org.post_form(&calls, &[("calls", "maybe")]).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(org.post_form(&calls, &[("calls", "allow")]).await.status(), StatusCode::SEE_OTHER);
+    let page = org.person(SLUG, &b).await;
+    assert!(page.body.contains("May be called again") && page.body.contains("They asked not to be called</button>"), "{}", page.body);
+    let third = org.post_call_lists(SLUG, &[("name", "Third round"), ("list", &segment), ("callers", &two.to_string())]).await;
+    assert!(org.follow(&third).await.body.contains("<strong>0</strong> of 4 called"));
     // Taken out of the group and asked back, a caller has none of their calls.
     let second_round = again.location.unwrap().split("/calls/").nth(1).unwrap()[..36].to_string();
     assert_eq!(first.call_next(SLUG, &second_round).await.status(), StatusCode::OK);

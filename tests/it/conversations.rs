@@ -114,7 +114,7 @@ async fn log_a_conversation_and_see_it_everywhere(app: TestApp) {
     let dash = org.dashboard(SLUG).await;
     assert!(dash.body.contains("Remind her about Thursday") && dash.body.contains("Overdue"), "{}", dash.body);
     assert!(dash.body.contains("Door knock with Siân Hughes"), "recent conversations");
-    assert!(admin.audit(SLUG).await.body.contains("recent conversations on the dashboard"), "and the reading is audited");
+    assert!(admin.audit(SLUG).await.body.contains("named on the dashboard"), "and the reading is audited");
     let mine = org.follow_ups(SLUG).await;
     let done = mine.body.split(&format!("/g/{SLUG}/follow-ups/")).nth(1).unwrap()[..36].to_string();
     assert_eq!(admin.post_follow_up_done(SLUG, &done, &[]).await.status(), StatusCode::SEE_OTHER, "an organiser may close anyone's");

@@ -33,6 +33,10 @@ async fn build_a_segment_and_keep_a_list(app: TestApp) {
     assert!(bad.body.contains("Tag: choose a tag"), "{}", bad.body);
     let bad = org.post_new_segment(SLUG, &[("action", "add"), ("kind", "not_contacted_in_days"), ("days", "0"), ("combine", "all")]).await;
     assert!(bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("Days: must be a number of days from 1 to 3650"), "{}", bad.body);
+    // The rules sent back in the form are checked as new ones are.
+    let sent = r#"[{"not":false,"rule":{"rule":"contacted_in_days","days":1000000000}}]"#;
+    let bad = org.post_new_segment(SLUG, &[("action", "count"), ("combine", "all"), ("parts", sent)]).await;
+    assert!(bad.status() == StatusCode::BAD_REQUEST && bad.body.contains("Days: must be a number of days from 1 to 3650"), "{}", bad.body);
     let recent =
         org.post_new_segment(SLUG, &[("action", "add"), ("kind", "not_contacted_in_days"), ("days", "30"), ("combine", "all")]).await;
     assert!(
@@ -126,6 +130,13 @@ async fn build_a_segment_and_keep_a_list(app: TestApp) {
     let mut stranger = app.signed_in(&other, "b@example.org", Role::Admin).await;
     assert_eq!(stranger.get(format!("{}?list={segment}", paths::people("other-branch"))).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(stranger.post_put_on_list("other-branch", &[("to", &committee), ("q", "ann")]).await.status(), StatusCode::NOT_FOUND);
+    // Nor can name it in a segment of their own.
+    stranger.new_segment("other-branch").await;
+    let borrowed = [("action", "add"), ("kind", "on_list"), ("list", committee.as_str()), ("combine", "all")];
+    let parts = hidden(&stranger.post_new_segment("other-branch", &borrowed).await.body, "parts");
+    let saved =
+        stranger.post_new_segment("other-branch", &[("action", "save"), ("name", "Borrowed"), ("combine", "all"), ("parts", &parts)]).await;
+    assert!(saved.status() == StatusCode::BAD_REQUEST && saved.body.contains("is not one of this group&#39;s lists"), "{}", saved.body);
 }
 
 /// A hidden field's value, as the page wrote it.

@@ -169,11 +169,12 @@ impl ToCall {
     }
 }
 
-/// A person to call on an open call list, and their best number.
+/// A person to call on an open call list, and their best number; never
+/// anyone who asked not to be called, whenever and on whichever list they said it.
 const TO_CALL: &str = "SELECT c.person_id, p.group_id, p.given_name, p.family_name, \
      (SELECT ph.number FROM person_phones ph WHERE ph.person_id = p.id ORDER BY ph.is_primary DESC LIMIT 1) AS phone, c.outcome \
      FROM call_list_people c JOIN call_lists l ON l.id = c.call_list_id JOIN people p ON p.id = c.person_id \
-     WHERE l.status = 'open' AND c.call_list_id = ";
+     WHERE l.status = 'open' AND NOT EXISTS (SELECT 1 FROM do_not_call x WHERE x.person_id = p.id) AND c.call_list_id = ";
 
 /// The member's next call on an open list: someone not yet called, in list
 /// order, or a call back that is due.
@@ -181,8 +182,16 @@ pub async fn next(tx: &mut Tx, scope: &Scope, id: CallListId, now: DateTime<Utc>
     let mut q = Sql::new(TO_CALL);
     q.bind(id).push(" AND c.caller = ").bind(scope.user_id()).push(" AND l.group_id = ").bind(scope.group_id());
     q.push(" AND (c.outcome IS NULL OR (c.outcome = 'call_back' AND c.call_back_at <= ").bind(now).push("))");
-    q.push(" AND NOT EXISTS (SELECT 1 FROM do_not_call x WHERE x.person_id = p.id) ORDER BY c.outcome IS NOT NULL, c.position LIMIT 1");
+    q.push(" ORDER BY c.outcome IS NOT NULL, c.position LIMIT 1");
     q.fetch_optional(tx).await
+}
+
+/// When the member's first call back on a list that is not due yet falls due.
+pub async fn next_call_back(tx: &mut Tx, scope: &Scope, id: CallListId) -> Result<Option<DateTime<Utc>>> {
+    let mut q = Sql::new("SELECT MIN(c.call_back_at) FROM call_list_people c WHERE c.call_list_id = ");
+    q.bind(id).push(" AND c.caller = ").bind(scope.user_id()).push(" AND c.outcome = 'call_back'");
+    q.push(" AND NOT EXISTS (SELECT 1 FROM do_not_call x WHERE x.person_id = c.person_id)");
+    Ok(q.fetch_optional::<(Option<DateTime<Utc>>,)>(tx).await?.and_then(|(at,)| at))
 }
 
 /// Record how a call went. The caller it was given to may, and organisers.
@@ -233,6 +242,28 @@ pub async fn do_not_call(tx: &mut Tx, scope: &Scope, people: &[PersonId], now: D
         q.bind(*person).push(", ").bind(group).push(", ").bind(actor).push(", ").bind(now);
     })
     .await
+}
+
+/// Who recorded that a person asked not to be called, and when.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DoNotCall {
+    pub by_name: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Whether this person, if the scope may see them, asked not to be called.
+pub async fn do_not_call_of(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<Option<DoNotCall>> {
+    let mut q = Sql::new("SELECT d.by_name, d.at FROM do_not_call d JOIN people p ON p.id = d.person_id WHERE d.person_id = ");
+    q.bind(person).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    q.fetch_optional(tx).await
+}
+
+/// They may be called again (the "do not call" was a mistake, or they said
+/// so): later call lists take them, and lists still open offer them again.
+pub async fn allow_calls(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<()> {
+    execute!(tx, "DELETE FROM do_not_call WHERE person_id = $1 AND group_id = $2", person, scope.group_id())?;
+    Ok(())
 }
 
 pub async fn set_status(tx: &mut Tx, scope: &Scope, id: CallListId, status: ListStatus) -> Result<()> {

@@ -37,14 +37,14 @@ impl FollowUp {
 /// The members a follow-up about this person can go to, by name.
 pub async fn possible_assignees(tx: &mut Tx, scope: &Scope, person: Option<PersonId>) -> Result<Vec<Assignee>> {
     // With no one known yet (a door nobody is known at), the organisers. A
-    // walker is not one: walking a door lets them record, not follow someone up.
+    // walker or a caller is not one: walking a door or calling from a list
+    // lets them record, not follow someone up they will not see again.
     Ok(fetch_all!(
         tx,
         Assignee,
         "SELECT u.id AS user_id, u.name AS name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 \
-         AND (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = $2 AND a.user_id = m.user_id) \
-         OR EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id \
-                    WHERE oc.person_id = $2 AND oc.caller = m.user_id AND ol.status = 'open')) ORDER BY u.name",
+         AND (m.role <> 'volunteer' OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = $2 AND a.user_id = m.user_id)) \
+         ORDER BY u.name",
         scope.group_id(),
         person
     )?)

@@ -222,7 +222,7 @@ pub async fn set_by_hand(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !crate::people::acts_on(tx, scope, person, now).await? {
+    if !crate::people::sees(tx, scope, person).await? {
         return Err(DbError::NotFound);
     }
     match rung {

@@ -48,14 +48,23 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: ListId) -> Result<Option<List>>
     q.fetch_optional(tx).await
 }
 
-fn definition_json(node: &Node) -> Result<String> {
+/// A segment's definition as stored: sound, and naming only this group's
+/// lists (another group's id is refused, not kept to match nobody).
+async fn definition_json(tx: &mut Tx, scope: &Scope, node: &Node) -> Result<String> {
     node.check()?;
+    for rule in node.rules() {
+        if let Rule::OnList { list } = rule
+            && get(tx, scope, *list).await?.is_none()
+        {
+            return Err(Problem::new("on_list", "is not one of this group's lists").into());
+        }
+    }
     serde_json::to_string(node).map_err(|e| Problem::new("definition", e.to_string()).into())
 }
 
 /// A new list. A static list's definition is ignored.
 pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, kind: ListKind, node: &Node, now: DateTime<Utc>) -> Result<ListId> {
-    let definition = if kind == ListKind::Segment { definition_json(node)? } else { "{}".to_string() };
+    let definition = if kind == ListKind::Segment { definition_json(tx, scope, node).await? } else { "{}".to_string() };
     let id = ListId::new();
     execute!(
         tx,
@@ -77,7 +86,7 @@ pub async fn create(tx: &mut Tx, scope: &Scope, name: &str, kind: ListKind, node
 /// Rename a list and, for a segment, change its definition.
 pub async fn update(tx: &mut Tx, scope: &Scope, id: ListId, name: &str, node: &Node, now: DateTime<Utc>) -> Result<()> {
     let list = get(tx, scope, id).await?.ok_or(DbError::NotFound)?;
-    let definition = if list.kind == ListKind::Segment { definition_json(node)? } else { list.definition };
+    let definition = if list.kind == ListKind::Segment { definition_json(tx, scope, node).await? } else { list.definition };
     execute!(
         tx,
         "UPDATE lists SET name = $3, definition = $4, modified_at = $5 WHERE id = $1 AND group_id = $2",

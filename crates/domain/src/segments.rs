@@ -102,11 +102,24 @@ pub const MAX_DEPTH: usize = 8;
 /// The most rules a definition may hold, lists within it worked out.
 pub const MAX_RULES: usize = 100;
 
+/// How far back "contacted in the last N days" may look: ten years.
+pub const DAYS: std::ops::RangeInclusive<i64> = 1..=3650;
+
+/// A number of days for a contacted rule, as typed.
+pub fn days(s: &str) -> Result<i64, Problem> {
+    s.trim().parse().ok().filter(|n| DAYS.contains(n)).ok_or_else(days_problem)
+}
+
+fn days_problem() -> Problem {
+    Problem::new("days", format!("must be a number of days from {} to {}", DAYS.start(), DAYS.end()))
+}
+
 impl Node {
     /// The tree with each rule counted back from today given its date
     /// ("not spoken to in 30 days" becomes "not since 27 Oct").
     pub fn dated(&self, today: NaiveDate) -> Node {
-        let back = |days: i64| today - chrono::Duration::days(days);
+        // `check_rules` bounds the days; an unchecked tree reaches the first day, not a panic.
+        let back = |days: i64| chrono::Duration::try_days(days).and_then(|d| today.checked_sub_signed(d)).unwrap_or(NaiveDate::MIN);
         match self {
             Node::All(parts) => Node::All(parts.iter().map(|p| p.dated(today)).collect()),
             Node::Any(parts) => Node::Any(parts.iter().map(|p| p.dated(today)).collect()),
@@ -157,6 +170,9 @@ impl Node {
                     return Err(Problem::new("postcode", "is too long for a postcode"));
                 }
                 Rule::Assessment { levels, .. } if levels.is_empty() => return Err(Problem::new("levels", "choose at least one level")),
+                Rule::NotContactedInDays { days } | Rule::ContactedInDays { days } if !DAYS.contains(days) => {
+                    return Err(days_problem());
+                }
                 Rule::Postcode { prefix } if crate::contact::postcode_key(prefix).is_empty() => {
                     return Err(Problem::new("postcode", "type a postcode or the start of one, such as CF10"));
                 }

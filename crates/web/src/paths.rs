@@ -106,6 +106,7 @@ paths! {
     PERSON_TAG_REMOVE, person_tag_remove = "/g/{slug}/people/{id}/tags/{tag}/remove" (slug, id, tag);
     PERSON_ASSIGN, person_assign = "/g/{slug}/people/{id}/assign" (slug, id);
     PERSON_UNASSIGN, person_unassign = "/g/{slug}/people/{id}/unassign/{user}" (slug, id, user);
+    PERSON_CALLS, person_calls = "/g/{slug}/people/{id}/calls" (slug, id);
     PERSON_CONVERSATIONS, person_conversations = "/g/{slug}/people/{id}/conversations" (slug, id);
     NEW_CONVERSATION, new_conversation = "/g/{slug}/people/{id}/conversations/new" (slug, id);
     PERSON_ASSESSMENTS, person_assessments = "/g/{slug}/people/{id}/assessments" (slug, id);

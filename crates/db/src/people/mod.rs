@@ -52,6 +52,15 @@ pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId,
     Ok(q.count(tx).await? > 0)
 }
 
+/// Whether the scope may see this person's record: what a judgement about
+/// them (a rung set by hand) needs, where a call or a walk is not enough.
+pub async fn sees(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId) -> crate::Result<bool> {
+    let mut q = crate::Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
+    q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ");
+    scope.visible_people(&mut q, "p");
+    Ok(q.count(tx).await? > 0)
+}
+
 /// The person, if the scope may both read them and record things about
 /// them (log a conversation, link them to others).
 pub async fn to_act_on(tx: &mut crate::Tx, scope: &crate::Scope, id: PersonId, now: DateTime<Utc>) -> crate::Result<Option<Person>> {

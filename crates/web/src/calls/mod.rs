@@ -19,4 +19,5 @@ pub fn router() -> Router<AppState> {
         .route(paths::CALL_LIST_STATUS, post(pages::set_status))
         .route(paths::CALL_NEXT, get(screen::next))
         .route(paths::CALL_RECORD, post(screen::record))
+        .route(paths::PERSON_CALLS, post(pages::person_calls))
 }

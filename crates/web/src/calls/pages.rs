@@ -6,10 +6,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tredegar_db::calls::{self, CallList, Progress};
 use tredegar_db::lists::{self, List};
-use tredegar_db::{Scope, users};
+use tredegar_db::{Scope, people, users};
 use tredegar_domain::contact::{optional_text, required_line};
+use tredegar_domain::people::HistoryKind;
 use tredegar_domain::segments::{Node, Rule};
-use tredegar_domain::{CallListId, FieldErrors, ListId, Problem, UserId};
+use tredegar_domain::{CallListId, FieldErrors, ListId, PersonId, Problem, UserId};
 
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
@@ -179,4 +180,43 @@ pub(super) async fn set_status(
     calls::set_status(&mut tx, &scope, id, status).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=saved", paths::call_list(scope.group_slug(), id))).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct CallsForm {
+    /// "stop" (they asked not to be called) or "allow".
+    #[serde(default)]
+    calls: String,
+}
+
+/// From a person's page, an organiser records that they asked not to be
+/// called, or that they may be called again (a mis-tap on a call screen is
+/// undone here); either goes on their timeline.
+pub(super) async fn person_calls(
+    State(state): State<AppState>,
+    Organiser(scope): Organiser,
+    Path((_, id)): Path<(String, PersonId)>,
+    Form(f): Form<CallsForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.write().await?;
+    people::get(&mut tx, &scope, id).await?.filter(|p| p.group_id == scope.group_id()).ok_or_else(AppError::not_found)?;
+    let asked = calls::do_not_call_of(&mut tx, &scope, id).await?.is_some();
+    let summary = match (f.calls.as_str(), asked) {
+        ("stop", false) => {
+            calls::do_not_call(&mut tx, &scope, &[id], now).await?;
+            Some("Asked not to be called")
+        }
+        ("allow", true) => {
+            calls::allow_calls(&mut tx, &scope, id).await?;
+            Some("May be called again")
+        }
+        ("stop" | "allow", _) => None,
+        _ => return Err(Problem::new("calls", "choose whether they may be called").into()),
+    };
+    if let Some(summary) = summary {
+        people::add_event(&mut tx, &scope, id, HistoryKind::Edited, summary, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=saved", paths::person(scope.group_slug(), id))).into_response())
 }

@@ -36,6 +36,8 @@ struct Screen {
     list: CallList,
     mine: Progress,
     person: Option<ToCall>,
+    /// With nobody to call now, when the first call back falls due.
+    call_back_at: Option<String>,
     outcome: OutcomeForm,
     form: ConversationForm,
     choices: Option<Choices>,
@@ -67,9 +69,9 @@ async fn screen(
             (next, OutcomeForm::default(), form, FieldErrors::default())
         }
     };
-    let choices = match &person {
-        Some(p) => Some(Choices::read(&mut tx, scope, Some(p.person_id)).await?),
-        None => None,
+    let (choices, call_back_at) = match &person {
+        Some(p) => (Some(Choices::read(&mut tx, scope, Some(p.person_id)).await?), None),
+        None => (None, calls::next_call_back(&mut tx, scope, id).await?.map(|at| Zone::of(scope).when(&at))),
     };
     drop(tx);
     if let Some(p) = &person {
@@ -85,6 +87,7 @@ async fn screen(
         list,
         mine,
         person,
+        call_back_at,
         outcome,
         form,
         choices,

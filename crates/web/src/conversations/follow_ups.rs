@@ -38,6 +38,9 @@ pub(super) async fn mine(
     let shown = q.page(PER_PAGE);
     let mut tx = state.db.read().await?;
     let (open, total, done) = follow_ups::mine(&mut tx, &scope, shown).await?;
+    drop(tx);
+    let read: Vec<_> = open.iter().chain(&done).map(|f| (f.person_id, scope.group_id())).collect();
+    state.record_reads(&scope, &read, "listed in my follow-ups").await?;
     let today = Zone::of(&scope).today(&state.clock.now());
     let pager = Pager::new(paths::follow_ups(scope.group_slug()), shown, total);
     render(Page::new(Layout::for_scope("My follow-ups", &scope, csrf).notice(&q.notice()), |layout| FollowUpsPage {

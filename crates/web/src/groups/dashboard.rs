@@ -99,9 +99,13 @@ pub(super) async fn dashboard(
     let my_needs = tredegar_db::aid::mine(&mut tx, &scope).await?;
     let waiting_needs = tredegar_db::aid::sweep::escalated(&mut tx, &scope).await?;
     drop(tx);
-    // Recent conversations name people and the issues they raised: a sensitive read.
-    let read: Vec<_> = recent.iter().map(|c| (c.person_id, c.group_id)).collect();
-    state.record_reads(&scope, &read, "recent conversations on the dashboard").await?;
+    // Recent conversations name people and the issues they raised, and the
+    // supporters out of touch are named with their level (a political
+    // opinion): sensitive reads, as are the follow-ups that say what is owed.
+    let mut read: Vec<_> = recent.iter().map(|c| (c.person_id, c.group_id)).collect();
+    let group = scope.group_id();
+    read.extend(out_of_touch.iter().map(|o| (o.person_id, group)).chain(due.iter().map(|f| (f.person_id, group))));
+    state.record_reads(&scope, &read, "named on the dashboard").await?;
     let notice = Notice { notice: q.notice };
     render(Page::new(Layout::for_scope(scope.group_name(), &scope, csrf).notice(&notice), |layout| Dashboard {
         title: layout.title.clone(),

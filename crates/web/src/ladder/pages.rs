@@ -73,6 +73,9 @@ async fn funnel_page(
     let shown = tredegar_db::Page::new(q.page.unwrap_or(1), LEADERS_PER_PAGE);
     let (leaders, total) = ladder::leaders(&mut tx, scope, shown).await?;
     drop(tx);
+    // Leaders are named with their level: a political opinion.
+    let read: Vec<_> = leaders.iter().map(|l| (l.person_id, scope.group_id())).collect();
+    state.record_reads(scope, &read, "listed as leaders to develop").await?;
     let rows: Vec<(String, i64)> = steps.iter().map(|s| (s.rung.name.clone(), s.now)).collect();
     let chart = crate::charts::bars("People on each rung", &rows);
     let notice = crate::ui::Notice { notice: q.notice };

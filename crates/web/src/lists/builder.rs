@@ -10,7 +10,7 @@ use tredegar_db::tags::Tag;
 use tredegar_db::{Scope, Tx, campaigns::Campaign};
 use tredegar_domain::assessments::LevelNames;
 use tredegar_domain::conversations::parse_date;
-use tredegar_domain::segments::{ListKind, Node, Rule};
+use tredegar_domain::segments::{ListKind, Node, Rule, days};
 use tredegar_domain::{FieldErrors, Level, ListId, Problem};
 
 /// One rule of a segment, or its opposite.
@@ -82,13 +82,6 @@ pub const KINDS: &[(&str, &str)] = &[
     ("do_not_call", "Asked not to be called"),
     ("rung", "Stands on a rung of the ladder"),
 ];
-
-fn days(s: &str) -> Result<i64, Problem> {
-    match s.trim().parse::<i64>() {
-        Ok(n @ 1..=3650) => Ok(n),
-        _ => Err(Problem::new("days", "must be a number of days from 1 to 3650")),
-    }
-}
 
 fn id<T: std::str::FromStr>(field: &str, s: &str, what: &str) -> Result<T, Problem> {
     s.trim().parse().map_err(|_| Problem::new(field, format!("choose {what}")))

@@ -59,6 +59,8 @@ struct ShowPage {
     /// The group's ladder, and where this person stands on it.
     rungs: Vec<tredegar_db::ladder::Rung>,
     placement: Option<tredegar_db::ladder::Placement>,
+    /// Whether they asked not to be called, and who recorded it.
+    do_not_call: Option<tredegar_db::calls::DoNotCall>,
 }
 
 /// One relationship as this person's page reads it.
@@ -138,6 +140,7 @@ pub async fn show(
     let today = Zone::of(&scope).today(&state.clock.now());
     let placement = tredegar_db::ladder::placement(&mut tx, &scope, id).await?;
     let homes = tredegar_db::residents::of_person(&mut tx, &scope, id).await?;
+    let do_not_call = tredegar_db::calls::do_not_call_of(&mut tx, &scope, id).await?;
     let links = net
         .links
         .iter()
@@ -190,5 +193,6 @@ pub async fn show(
         open_follow_ups,
         today,
         homes,
+        do_not_call,
     }))
 }
