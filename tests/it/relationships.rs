@@ -47,7 +47,7 @@ async fn link_people_and_find_who_knows_whom(app: TestApp) {
         assert!(r.body.contains(problem), "{problem}: {}", r.body);
     }
     let page = org.person(SLUG, cai).await;
-    assert!(page.body.contains("Bob: Neighbour of Cai") && page.body.contains("Same union branch of Dee"), "{}", page.body);
+    assert!(page.body.contains("Bob is a neighbour of Cai") && page.body.contains("Cai is “Same union branch” to Dee"), "{}", page.body);
     assert!(
         page.body.contains("<svg class=\"chart network\"") && page.body.contains(">Ann</text>"),
         "two steps out reaches Ann: {}",

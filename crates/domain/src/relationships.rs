@@ -19,6 +19,21 @@ pub fn kind_label(kind: &str) -> &str {
     BUILT_IN.iter().find(|(k, _)| *k == kind).map_or(kind, |(_, label)| label)
 }
 
+/// How a link of this kind reads between its two people ("Ann {phrase}
+/// Bob"): the link from Ann to Bob says what Ann is to Bob.
+pub fn kind_phrase(kind: &str) -> String {
+    match kind {
+        "family" => "is family of".into(),
+        "household" => "shares a household with".into(),
+        "neighbour" => "is a neighbour of".into(),
+        "co_worker" => "is a co-worker of".into(),
+        "friend" => "is a friend of".into(),
+        "recruited_by" => "was recruited by".into(),
+        "influences" => "influences".into(),
+        own => format!("is “{own}” to"),
+    }
+}
+
 /// How strong a link is, 1 (slight) to 5 (close).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Strength(pub u8);
@@ -40,6 +55,8 @@ mod tests {
     fn kinds_and_strengths() {
         assert_eq!(kind_label("recruited_by"), "Recruited by");
         assert_eq!(kind_label("Same union branch"), "Same union branch");
+        assert_eq!(kind_phrase("recruited_by"), "was recruited by");
+        assert_eq!(kind_phrase("Same union branch"), "is “Same union branch” to");
         assert_eq!(Strength::parse("strength", "5"), Ok(Strength(5)));
         assert!(Strength::parse("strength", "0").is_err_and(|p| p.field == "strength"));
         assert!(Strength::parse("strength", "x").is_err());

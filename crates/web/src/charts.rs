@@ -49,6 +49,11 @@ pub fn stacked_columns(title: &str, series: &[String], columns: &[(String, Vec<i
     let mut rects = Vec::new();
     let mut labels = Vec::new();
     let mut description = Vec::new();
+    // Labels whole, and apart: where columns are narrower than the widest
+    // label (22-unit text is about 12 units a letter), only every so many
+    // columns is labelled, from the first.
+    let widest = columns.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) as f64 * 12.0 + 16.0;
+    let labelled_every = (widest / slot).ceil().max(1.0) as usize;
     for (i, (label, values)) in columns.iter().enumerate() {
         let x = i as f64 * slot + (slot - w) / 2.0;
         let mut y = PLOT_TOP + PLOT_HEIGHT;
@@ -58,14 +63,9 @@ pub fn stacked_columns(title: &str, series: &[String], columns: &[(String, Vec<i
             let name = series.get(s).map_or("", String::as_str);
             rects.push(Rect { x, y, w, h, series: s, title: format!("{label}: {name} {v}") });
         }
-        // A label as wide as its column at most (22-unit text is about 12 units a letter).
-        let room = ((slot / 12.0) as usize).max(3);
-        let text = if label.chars().count() > room {
-            format!("{}…", label.chars().take(room - 1).collect::<String>().trim_end())
-        } else {
-            label.clone()
-        };
-        labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 26.0, text });
+        if i % labelled_every == 0 {
+            labels.push(Label { x: x + w / 2.0, y: PLOT_TOP + PLOT_HEIGHT + 26.0, text: label.clone() });
+        }
         let parts: Vec<String> =
             values.iter().enumerate().map(|(s, v)| format!("{} {v}", series.get(s).map_or("", String::as_str))).collect();
         description.push(format!("{label}: {}", parts.join(", ")));
@@ -112,6 +112,11 @@ pub struct Node {
     pub y: f64,
     pub name: String,
     pub step: usize,
+    /// Where the name is written: beside the point, away from the centre,
+    /// so that names on one ring run apart rather than into each other.
+    pub label_x: f64,
+    pub label_y: f64,
+    pub anchor: &'static str,
 }
 
 /// A link drawn between two placed people.
@@ -144,19 +149,43 @@ pub fn network(title: &str, people: &[(String, usize)], links: &[(usize, usize, 
         // Each ring starts at the top and goes round; the second is turned half a place.
         let turn = (place as f64 + if *step == 2 { 0.5 } else { 0.0 }) / ring as f64;
         let angle = turn * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
-        let radius = (*step).min(2) as f64 * 110.0;
-        nodes.push(Node { x: cx + radius * angle.cos(), y: cy + radius * angle.sin(), name: name.clone(), step: *step });
+        // Rings taller than wide: names are written beside their points.
+        let ring_number = (*step).min(2) as f64;
+        let (x, y) = (cx + ring_number * 85.0 * angle.cos(), cy + ring_number * 110.0 * angle.sin());
+        let (dx, dy) = if *step == 0 { (0.0, 1.0) } else { (angle.cos(), angle.sin()) };
+        let anchor = if dx > 0.3 {
+            "start"
+        } else if dx < -0.3 {
+            "end"
+        } else {
+            "middle"
+        };
+        let (label_x, label_y) = (x + dx * 14.0, y + dy * 14.0 + if dy > 0.3 { 12.0 } else { 5.0 });
+        nodes.push(Node { x, y, name: short_name(name), step: *step, label_x, label_y, anchor });
     }
     let edges = links
         .iter()
         .filter_map(|(a, b, kind)| {
+            let title = format!("{} – {}: {kind}", people.get(*a)?.0, people.get(*b)?.0);
             let (a, b) = (nodes.get(*a)?, nodes.get(*b)?);
-            Some(Edge { x1: a.x, y1: a.y, x2: b.x, y2: b.y, title: format!("{} – {}: {kind}", a.name, b.name) })
+            Some(Edge { x1: a.x, y1: a.y, x2: b.x, y2: b.y, title })
         })
         .collect::<Vec<_>>();
     let description = edges.iter().map(|e| e.title.clone()).collect::<Vec<_>>().join("; ");
     let id = format!("chart-{}", tredegar_domain::groups::slugify(title));
     NetworkChart { id, title, description, nodes, edges }.render().unwrap_or_default()
+}
+
+/// A name as a network writes it beside a point: the first name and the
+/// last name's initial ("Siân C."), at most 12 letters; the page lists the
+/// links in full under the picture.
+fn short_name(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let short = match (words.first(), words.last().and_then(|w| w.chars().next())) {
+        (Some(first), Some(initial)) if words.len() > 1 => format!("{first} {initial}."),
+        _ => name.to_string(),
+    };
+    if short.chars().count() > 12 { format!("{}…", short.chars().take(11).collect::<String>()) } else { short }
 }
 
 /// An actor on a power map.
@@ -233,4 +262,30 @@ pub fn power_map(title: &str, actors: &[MapActor], links: &[(usize, usize)]) -> 
     let rows = (0..=10).map(|i| (i, map_point(0, i).1)).collect();
     let id = format!("chart-{}", tredegar_domain::groups::slugify(title));
     PowerMapChart { id, title, description: description.join("; "), actors: drawn, edges, columns, rows }.render().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crowded_columns_label_only_some_and_whole() {
+        let columns: Vec<(String, Vec<i64>)> = (1..=30).map(|d| (format!("{d} Sep"), vec![d])).collect();
+        let svg = stacked_columns("Levels", &["Level 1".into()], &columns);
+        assert!(svg.contains(">1 Sep<") && !svg.contains(">2 Sep<") && !svg.contains('…'), "{svg}");
+        let few = stacked_columns("Levels", &["Level 1".into()], columns.get(..3).unwrap_or_default());
+        assert!(few.contains(">1 Sep<") && few.contains(">2 Sep<") && few.contains(">3 Sep<"), "{few}");
+    }
+
+    #[test]
+    fn a_network_writes_short_names_beside_their_points() {
+        assert_eq!(short_name("Siân Chowdhury"), "Siân C.");
+        assert_eq!(short_name("Cher"), "Cher");
+        assert_eq!(short_name("Bartholomew-Fitzwilliam Jones"), "Bartholomew…");
+        let people =
+            [("Ann Davies".to_string(), 0), ("Bob Evans".to_string(), 1), ("Cai Hughes".to_string(), 1), ("Dee Jones".to_string(), 1)];
+        let svg = network("Around Ann", &people, &[(0, 1, "Friend".into()), (1, 2, "Neighbour".into())]);
+        assert!(svg.contains(">Ann D.</text>") && svg.contains("Bob Evans – Cai Hughes: Neighbour"), "{svg}");
+        assert!(svg.contains("text-anchor=\"start\"") && svg.contains("text-anchor=\"end\""), "names run away from the centre: {svg}");
+    }
 }

@@ -145,11 +145,11 @@ pub async fn show(
         .links
         .iter()
         .filter_map(|l| {
-            let kind = tredegar_domain::relationships::kind_label(&l.kind);
+            let phrase = tredegar_domain::relationships::kind_phrase(&l.kind);
             let (other, words) = if l.person_id == id {
-                (l.other_id, format!("{kind} of {}", net.name(l.other_id)))
+                (l.other_id, format!("{name} {phrase} {}", net.name(l.other_id)))
             } else if l.other_id == id {
-                (l.person_id, format!("{}: {kind} of {name}", net.name(l.person_id)))
+                (l.person_id, format!("{} {phrase} {name}", net.name(l.person_id)))
             } else {
                 return None;
             };

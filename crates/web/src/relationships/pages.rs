@@ -9,7 +9,7 @@ use tredegar_db::people::{self, Order, PersonSummary, Search};
 use tredegar_db::relationships::{self, Network};
 use tredegar_db::{Scope, Tx};
 use tredegar_domain::contact::required_line;
-use tredegar_domain::relationships::{Strength, kind_label};
+use tredegar_domain::relationships::{Strength, kind_label, kind_phrase};
 use tredegar_domain::{PersonId, RelationshipId};
 
 use crate::auth::{Admin, CsrfToken, Member};
@@ -77,7 +77,7 @@ pub(super) async fn find(
             .filter(|p| p.id != id)
             .collect()
     };
-    let kinds = relationships::kinds(&mut tx, &scope).await?.into_iter().map(|k| (k.clone(), kind_label(&k).to_string())).collect();
+    let kinds = relationships::kinds(&mut tx, &scope).await?.into_iter().map(|k| (k.clone(), kind_phrase(&k))).collect();
     drop(tx);
     // Names and postcodes, as the people page shows: audited as it is.
     let read: Vec<_> = found.iter().map(|p: &PersonSummary| (p.id, p.group_id)).collect();
