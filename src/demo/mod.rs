@@ -15,6 +15,7 @@ use tredegar_web::Clock;
 
 mod accountability;
 mod aid;
+mod network;
 mod places;
 
 use crate::DbArgs;
@@ -239,6 +240,8 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     let blocks = places::estate(&mut tx, &scope, &homes, now).await?;
     places::goals(&mut tx, &scope, &campaign_ids, &blocks, now).await?;
     let talked = conversations(&mut tx, [&scope, &volunteer_scope], &residents, &campaign_ids, now).await?;
+    let everyone: Vec<PersonId> = residents.iter().map(|(id, _)| *id).collect();
+    let linked = network::relationships(&mut tx, &scope, &everyone, now).await?;
     lists_and_calls(&mut tx, &scope, &tag_ids, &campaign_ids, volunteer.id, now).await?;
     events(&mut tx, &scope, &residents, &campaign_ids, volunteer.id, now).await?;
     if let Some((_, bevan)) = blocks.iter().find(|(name, _)| *name == "Bevan Court") {
@@ -253,7 +256,7 @@ pub async fn run(args: DbArgs, group_name: &str, new_password: bool) -> anyhow::
     tx.commit().await?;
 
     println!(
-        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals (the first with its demands, power map, plan and three councillors' scorecards, public), {talked} conversations, 3 events, Bevan Court cut into walk lists (the volunteer walks the first), and 5 needs for help (one offered to the volunteer).",
+        "Filled '{}' with {n} residents of Brookfield Estate (72 flats in 3 blocks, with their landlords), 5 tags, 2 campaigns with their goals (the first with its demands, power map, plan and three councillors' scorecards, public), {talked} conversations, {linked} relationships, 3 events, Bevan Court cut into walk lists (the volunteer walks the first), and 5 needs for help (one offered to the volunteer).",
         group.name
     );
     print_logins(&url, &password);
