@@ -122,6 +122,13 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
         "{}",
         progress.body
     );
+    // The organiser sees who is on it and how each call went, and that is audited.
+    assert!(
+        progress.body.contains("<td data-label=\"How it went\">No answer · ") && progress.body.contains("Not called yet"),
+        "{}",
+        progress.body
+    );
+    assert!(crate::helpers::audited(&app, &format!("on the call list “Ring round”%{c}%")).await >= 1);
     let person = org.person(SLUG, &c).await;
     assert!(
         person.body.contains("Ring round: <strong>Spoke to them</strong>") && person.body.contains("Cares about: The damp"),

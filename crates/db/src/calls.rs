@@ -169,6 +169,41 @@ impl ToCall {
     }
 }
 
+/// One person on a call list, as its organiser follows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Called {
+    pub person_id: PersonId,
+    pub group_id: tredegar_domain::GroupId,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub caller_name: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub call_back_at: Option<DateTime<Utc>>,
+    pub called_at: Option<DateTime<Utc>>,
+}
+
+impl Called {
+    pub fn name(&self) -> String {
+        crate::people::display_name(self.given_name.as_deref(), self.family_name.as_deref(), None)
+    }
+}
+
+/// A page of the people on a call list, in calling order, with how each
+/// call went; and how many there are.
+pub async fn people_on(tx: &mut Tx, scope: &Scope, id: CallListId, page: Page) -> Result<(Vec<Called>, i64)> {
+    let on = |columns: &'static str| {
+        let mut q = Sql::new(columns);
+        q.push(" FROM call_list_people c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.caller WHERE c.call_list_id = ");
+        q.bind(id).push(" AND c.group_id = ").bind(scope.group_id());
+        q
+    };
+    let mut q =
+        on("SELECT c.person_id, p.group_id, p.given_name, p.family_name, u.name AS caller_name, c.outcome, c.call_back_at, c.called_at");
+    q.push(" ORDER BY c.position").page(page);
+    let total = on("SELECT COUNT(*)").count(tx).await?;
+    Ok((q.fetch_all(tx).await?, total))
+}
+
 /// A person to call on an open call list, and their best number; never
 /// anyone who asked not to be called, whenever and on whichever list they said it.
 const TO_CALL: &str = "SELECT c.person_id, p.group_id, p.given_name, p.family_name, \

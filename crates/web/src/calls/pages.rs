@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tredegar_db::calls::{self, CallList, Progress};
+use tredegar_db::calls::{self, CallList, Called, Progress};
 use tredegar_db::lists::{self, List};
 use tredegar_db::{Scope, people, users};
 use tredegar_domain::contact::{optional_text, required_line};
@@ -15,7 +15,7 @@ use tredegar_domain::{CallListId, FieldErrors, ListId, PersonId, Problem, UserId
 use crate::auth::{CsrfToken, Member, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Notice, Page, PageQuery, Pager, StatusForm, render, render_form};
+use crate::ui::{Layout, Notice, Page, PageQuery, Pager, StatusForm, Zone, render, render_form};
 use crate::{AppError, AppState};
 
 #[derive(Default, Deserialize)]
@@ -145,27 +145,43 @@ pub(super) async fn create(
 struct ShowPage {
     csrf: String,
     slug: String,
+    zone: Zone,
     list: CallList,
     whole: Progress,
     callers: Vec<Progress>,
+    /// A page of who is on it, and how each call went.
+    people: Vec<Called>,
+    pager: Pager,
 }
+
+/// People shown a page on a call list's own page.
+const PEOPLE_SHOWN: i64 = 100;
 
 pub(super) async fn show(
     State(state): State<AppState>,
     Organiser(scope): Organiser,
     csrf: CsrfToken,
     Path((_, id)): Path<(String, CallListId)>,
-    Query(notice): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
+    let shown = q.page(PEOPLE_SHOWN);
     let mut tx = state.db.read().await?;
     let list = calls::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
     let (whole, callers) = calls::progress(&mut tx, &scope, id).await?;
-    render(Page::new(Layout::for_scope(&list.name, &scope, csrf).notice(&notice), |layout| ShowPage {
+    let (people, total) = calls::people_on(&mut tx, &scope, id, shown).await?;
+    drop(tx);
+    let read: Vec<_> = people.iter().map(|p| (p.person_id, p.group_id)).collect();
+    state.record_reads(&scope, &read, &format!("on the call list “{}”", list.name)).await?;
+    let pager = Pager::new(paths::call_list(scope.group_slug(), id), shown, total).at("#on-the-list");
+    render(Page::new(Layout::for_scope(&list.name, &scope, csrf).notice(&q.notice()), |layout| ShowPage {
         csrf: layout.csrf.clone(),
         slug: scope.group_slug().into(),
+        zone: layout.zone(),
         list,
         whole,
         callers,
+        people,
+        pager,
     }))
 }
 
