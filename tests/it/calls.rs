@@ -141,6 +141,9 @@ async fn call_lists_are_shared_worked_and_closed(app: TestApp) {
     assert_eq!(second.post_call_record(SLUG, &list, &b, &[("outcome", "do_not_call")]).await.status(), StatusCode::SEE_OTHER);
     let late = second.post_call_record(SLUG, &list, &b, &[("outcome", "spoke"), ("notes", "called anyway")]).await;
     assert!(late.status() == StatusCode::NOT_FOUND && !late.body.contains(&b_name), "{}", late.body);
+    // Nor anything else about them, by another page: the list no longer reaches them.
+    let judged = second.post_person_assessments(SLUG, &b, &[("campaign", &list), ("level", "5")]).await;
+    assert_eq!(judged.status(), StatusCode::NOT_FOUND, "{}", judged.body);
     // A call back not yet due is not "everyone called".
     let (d, _) = callee(&mut second, &list).await.unwrap();
     let later = [("outcome", "call_back"), ("call_back_at", "2099-01-01T10:00")];

@@ -202,11 +202,13 @@ impl Scope {
     }
 
     /// Appends "the person `alias` is on one of this member's open call
-    /// lists, or lives at a door on one of their open walk lists": what a
-    /// caller or walker may record about, though not read.
+    /// lists (and has not asked not to be called), or lives at a door on one
+    /// of their open walk lists": what a caller or walker may record about,
+    /// though not read.
     pub(crate) fn on_my_open_lists(&self, q: &mut Sql, alias: &'static str, now: chrono::DateTime<chrono::Utc>) {
         q.push("(EXISTS (SELECT 1 FROM call_list_people oc JOIN call_lists ol ON ol.id = oc.call_list_id WHERE ol.status = 'open' AND oc.person_id = ");
-        q.column(alias, "id").push(" AND oc.caller = ").bind(self.user_id()).push(")");
+        q.column(alias, "id").push(" AND oc.caller = ").bind(self.user_id());
+        q.push(" AND NOT EXISTS (SELECT 1 FROM do_not_call od WHERE od.person_id = oc.person_id))");
         // Whoever lives there today, as the door shows them: someone who has
         // given notice and moves out next month is still there to talk to.
         q.push(" OR EXISTS (SELECT 1 FROM residencies r JOIN walk_list_doors od ON od.unit_id = r.unit_id");
