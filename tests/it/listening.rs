@@ -76,7 +76,7 @@ async fn what_people_raise_and_where(app: TestApp) {
         drill.body
     );
     let csv = org.get(format!("{}?{period}", paths::listening_csv(SLUG))).await;
-    assert!(csv.body.trim_start_matches('\u{feff}').starts_with("theme,area,times raised,previous period,period"), "{}", csv.body);
+    assert!(csv.body.trim_start_matches('\u{feff}').starts_with("issue,area,times raised,previous period,period"), "{}", csv.body);
     assert!(csv.body.contains("Damp,all areas,3,0,2026-11-01 to 2026-11-30") && csv.body.contains("Damp,NP22,1"), "{}", csv.body);
     let mut admin = app.signed_in(&group, "admin@example.org", Role::Admin).await;
     let audit = admin.audit(SLUG).await;

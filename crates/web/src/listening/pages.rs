@@ -129,7 +129,7 @@ pub(super) async fn export(
     rows.extend(areas.iter().map(|a| vec![a.theme.clone(), area_name(&a.area), a.count.to_string(), String::new(), span.clone()]));
     csv_response(
         &format!("listening-{}-to-{}.csv", period.from, period.to),
-        &["theme", "area", "times raised", "previous period", "period"],
+        &["issue", "area", "times raised", "previous period", "period"],
         rows,
     )
 }
