@@ -47,16 +47,6 @@ pub(crate) fn current(q: &mut Sql, today: NaiveDate) {
     q.push(") AND (r.moved_out IS NULL OR r.moved_out > ").bind(today).push(")");
 }
 
-/// Whether the scope may read and change where this person lives: one of
-/// its own group's people that it may see. (Having someone on a call list
-/// lets a caller record a call, not read or rewrite their homes.)
-pub async fn may_change(tx: &mut Tx, scope: &Scope, person: PersonId) -> Result<bool> {
-    let mut q = Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
-    q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ");
-    scope.visible_people(&mut q, "p");
-    Ok(q.count(tx).await? > 0)
-}
-
 /// The unit's words for a person's timeline: "Flat 12, Bevan Court".
 async fn unit_words(tx: &mut Tx, unit: UnitId) -> Result<String> {
     let words = scalar!(
@@ -85,7 +75,7 @@ pub async fn move_in(
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     now: DateTime<Utc>,
 ) -> Result<ResidencyId> {
-    if !may_change(tx, scope, person).await? {
+    if !people::sees(tx, scope, person).await? {
         return Err(DbError::NotFound);
     }
     settle(tx, scope, person, unit, dates, now).await
@@ -182,7 +172,7 @@ pub async fn whose(tx: &mut Tx, scope: &Scope, id: ResidencyId) -> Result<Option
         scope.group_id()
     )?;
     match found {
-        Some((person, unit)) if may_change(tx, scope, person).await? => Ok(Some((person, unit))),
+        Some((person, unit)) if people::sees(tx, scope, person).await? => Ok(Some((person, unit))),
         _ => Ok(None),
     }
 }

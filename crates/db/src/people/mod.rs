@@ -52,8 +52,9 @@ pub async fn acts_on(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId,
     Ok(q.count(tx).await? > 0)
 }
 
-/// Whether the scope may see this person's record: what a judgement about
-/// them (a rung set by hand) needs, where a call or a walk is not enough.
+/// Whether this is one of the scope's own group's people that it may see:
+/// what reading or changing their record needs (where they live, a rung set
+/// by hand), where having them on a call or walk list is not enough.
 pub async fn sees(tx: &mut crate::Tx, scope: &crate::Scope, person: PersonId) -> crate::Result<bool> {
     let mut q = crate::Sql::new("SELECT COUNT(*) FROM people p WHERE p.id = ");
     q.bind(person).push(" AND p.group_id = ").bind(scope.group_id()).push(" AND ");

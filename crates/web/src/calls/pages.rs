@@ -216,7 +216,9 @@ pub(super) async fn person_calls(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
-    people::get(&mut tx, &scope, id).await?.filter(|p| p.group_id == scope.group_id()).ok_or_else(AppError::not_found)?;
+    if !people::sees(&mut tx, &scope, id).await? {
+        return Err(AppError::not_found());
+    }
     let asked = calls::do_not_call_of(&mut tx, &scope, id).await?.is_some();
     let summary = match (f.calls.as_str(), asked) {
         ("stop", false) => {

@@ -375,7 +375,7 @@ pub async fn add_unit_api(
 async fn the_person(state: &AppState, api: &Api, id: &str) -> Result<PersonId, ApiError> {
     let person: PersonId = id.parse().map_err(|_| not_found("person", id))?;
     let mut tx = state.db.read().await?;
-    if residents::may_change(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
+    if tredegar_db::people::sees(&mut tx, &api.scope, person).await? { Ok(person) } else { Err(not_found("person", id)) }
 }
 
 #[utoipa::path(get, path = "/api/v2/people/{id}/residencies", params(("id" = String, Path, description = "The person's id"), ("page" = Option<i64>, Query, description = "From 1"), ("per_page" = Option<i64>, Query, description = "At most 25")), responses((status = 400, description = "Bad paging, naming the field, or a filter (this collection takes none)", body = ErrorBody), (status = 401, description = "No valid token", body = ErrorBody), (status = 200, description = "Their homes, newest first", body = ResidenciesCollection), (status = 404, description = "No such person this token may see", body = ErrorBody)))]
