@@ -251,12 +251,21 @@ pub async fn export(args: DbArgs, group: &str, dir: &Path) -> anyhow::Result<()>
 pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     sqlite_only(&args)?;
     let (db, _) = open(&args).await?;
-    if path.exists() {
-        bail!("{} already exists; choose a new file name", path.display());
+    let audit = tredegar_db::audit_path(&path.to_string_lossy());
+    for file in [path, Path::new(&audit)] {
+        if file.exists() {
+            bail!("{} already exists; choose a new file name", file.display());
+        }
     }
     tredegar_db::backup::snapshot(&db, path).await?;
-    println!("Backed up to {}", path.display());
+    println!("Backed up to {} and its audit log to {audit}", path.display());
     Ok(())
+}
+
+fn remove_staging(staging: &str, staging_audit: &str) {
+    for file in [staging, staging_audit] {
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 /// Backup and restore are ours on SQLite; on PostgreSQL, pg_dump does it. Returns the URL.
@@ -272,29 +281,48 @@ fn sqlite_only(args: &DbArgs) -> anyhow::Result<String> {
 pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     let url = sqlite_only(&args)?;
     let target = tredegar_db::sqlite_path(&url).ok_or_else(|| anyhow!("the database URL names no file"))?;
+    // A backup is two files: the database, and its audit log beside it.
+    let audit = tredegar_db::audit_path(&path.to_string_lossy());
     // Copy beside the target and check the copy is a Tredegar database; the
-    // old database stays whole until the final rename.
+    // old database stays whole until the final renames.
     let staging = format!("{target}.restoring");
+    let staging_audit = tredegar_db::audit_path(&staging);
+    let _ = std::fs::remove_file(&staging_audit);
     std::fs::copy(path, &staging).with_context(|| format!("copying {}", path.display()))?;
-    tredegar_db::owner_only(Path::new(&staging))?;
+    if Path::new(&audit).exists() {
+        std::fs::copy(&audit, &staging_audit).with_context(|| format!("copying {audit}"))?;
+    }
+    for file in [&staging, &staging_audit] {
+        tredegar_db::owner_only(Path::new(file))?;
+    }
     let checked = async {
         let copy = Db::connect(&format!("sqlite://{staging}")).await?;
         let mut tx = copy.read().await?;
         let users = users::count(&mut tx).await;
+        // Before the audit log had its own file, a backup was one file; since, its audit log must be there.
+        let entries = audit::count_all(&mut tx).await;
         drop(tx);
         copy.close().await;
-        users
+        Ok::<_, tredegar_db::DbError>((users?, entries))
     };
     let users = match checked.await {
-        Ok(n) => n,
+        Ok((users, Ok(_))) => users,
+        Ok((_, Err(e))) => {
+            remove_staging(&staging, &staging_audit);
+            bail!("{} has no audit log beside it ({audit}: {e}); a backup is both files", path.display());
+        }
         Err(e) => {
-            let _ = std::fs::remove_file(&staging);
+            remove_staging(&staging, &staging_audit);
             bail!("{} is not a Tredegar backup: {e}", path.display());
         }
     };
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{target}{suffix}"));
+    let target_audit = tredegar_db::audit_path(target);
+    for file in [target, target_audit.as_str()] {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{file}{suffix}"));
+        }
     }
+    std::fs::rename(&staging_audit, &target_audit).with_context(|| format!("replacing {target_audit}"))?;
     std::fs::rename(&staging, target).with_context(|| format!("replacing {target}"))?;
     let db = Db::connect(&url).await?;
     db.migrate().await?;

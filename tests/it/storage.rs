@@ -21,13 +21,17 @@ fn both_backends_have_the_same_migrations() {
     assert_eq!(sqlite, postgres);
 }
 
+/// SQLite's schema, with the audit log's attached file.
+const SQLITE_MASTER: &str =
+    "(SELECT type, name, tbl_name FROM main.sqlite_master UNION ALL SELECT type, name, tbl_name FROM audit.sqlite_master)";
+
 /// Tables, columns and nullability, as each backend reports them.
 pub async fn schema(db: &Db) -> BTreeSet<(String, String, bool)> {
     let rows: Vec<(String, String, bool)> = match db {
-        Db::Sqlite { read, .. } => sqlx::query_as(
-            "SELECT m.name, p.name, p.\"notnull\" OR p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p \
+        Db::Sqlite { read, .. } => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT m.name, p.name, p.\"notnull\" OR p.pk > 0 FROM {SQLITE_MASTER} m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
-        )
+        )))
         .fetch_all(read)
         .await
         .unwrap(),
@@ -45,10 +49,10 @@ pub async fn schema(db: &Db) -> BTreeSet<(String, String, bool)> {
 /// Indexes made with CREATE INDEX: (table, index, column, position).
 async fn indexes(db: &Db) -> BTreeSet<(String, String, String, i64)> {
     let rows: Vec<(String, String, String, i64)> = match db {
-        Db::Sqlite { read, .. } => sqlx::query_as(
-            "SELECT m.name, il.name, ii.name, ii.seqno FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii \
+        Db::Sqlite { read, .. } => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT m.name, il.name, ii.name, ii.seqno FROM {SQLITE_MASTER} m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii \
              WHERE m.type = 'table' AND il.origin = 'c'",
-        )
+        )))
         .fetch_all(read)
         .await
         .unwrap(),
@@ -70,9 +74,9 @@ async fn indexes(db: &Db) -> BTreeSet<(String, String, String, i64)> {
 /// Foreign keys: (table, column, referenced table, on delete).
 async fn foreign_keys(db: &Db) -> BTreeSet<(String, String, String, String)> {
     let rows: Vec<(String, String, String, String)> = match db {
-        Db::Sqlite { read, .. } => sqlx::query_as(
-            "SELECT m.name, f.\"from\", f.\"table\", f.on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
-        )
+        Db::Sqlite { read, .. } => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT m.name, f.\"from\", f.\"table\", f.on_delete FROM {SQLITE_MASTER} m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+        )))
         .fetch_all(read)
         .await
         .unwrap(),
@@ -94,7 +98,10 @@ async fn foreign_keys(db: &Db) -> BTreeSet<(String, String, String, String)> {
 async fn triggers(db: &Db) -> BTreeSet<(String, String)> {
     let rows: Vec<(String, String)> = match db {
         Db::Sqlite { read, .. } => {
-            sqlx::query_as("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'").fetch_all(read).await.unwrap()
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT tbl_name, name FROM {SQLITE_MASTER} WHERE type = 'trigger'")))
+                .fetch_all(read)
+                .await
+                .unwrap()
         }
         Db::Postgres(pool) => sqlx::query_as(
             "SELECT event_object_table::text, trigger_name::text FROM information_schema.triggers WHERE trigger_schema = 'public'",
@@ -218,7 +225,13 @@ fn backup_while_serving_then_restore() {
     let again = tredegar(d, &["backup", "snapshot.db"]);
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"));
     #[cfg(unix)]
-    for file in ["tredegar-data/tredegar.db", "tredegar-data/tredegar.db-wal", "snapshot.db"] {
+    for file in [
+        "tredegar-data/tredegar.db",
+        "tredegar-data/tredegar.db-wal",
+        "tredegar-data/tredegar.db-audit",
+        "snapshot.db",
+        "snapshot.db-audit",
+    ] {
         let path = d.join(file);
         if path.exists() || !file.ends_with("-wal") {
             assert_eq!(mode(&path), 0o600, "{file} is the owner's alone");
@@ -234,6 +247,13 @@ fn backup_while_serving_then_restore() {
     assert!(dup.status.success(), "{}", String::from_utf8_lossy(&dup.stderr));
     let demo_again = tredegar(d, &["group", "create", "Brookfield Estate Residents"]);
     assert!(String::from_utf8_lossy(&demo_again.stderr).contains("already exists"));
+
+    // A backup is two files; the database without its audit log is refused.
+    std::fs::copy(d.join("snapshot.db"), d.join("lonely.db")).unwrap();
+    let lonely = tredegar(d, &["restore", "lonely.db"]);
+    assert!(!lonely.status.success());
+    assert!(String::from_utf8_lossy(&lonely.stderr).contains("lonely.db-audit"), "{}", String::from_utf8_lossy(&lonely.stderr));
+    assert!(!d.join("tredegar-data/tredegar.db.restoring").exists(), "the refused copy is cleared away");
 
     let junk = d.join("junk.db");
     std::fs::write(&junk, "not a database").unwrap();

@@ -101,10 +101,12 @@ pub async fn crash(tredegar: Option<PathBuf>, kills: usize, connections: usize) 
     server.wait()?;
 
     let acked: Vec<String> = acked.lock().map(|a| a.clone()).unwrap_or_default();
-    let pool = sqlx::SqlitePool::connect(&url).await?;
+    // Through `Db`, so the check covers the audit log's file as well.
+    let db = tredegar_db::Db::connect(&url).await?;
+    let tredegar_db::Db::Sqlite { write: pool, .. } = &db else { anyhow::bail!("the crash bench runs on SQLite") };
     let stored: HashSet<String> =
-        sqlx::query_scalar::<_, String>("SELECT email FROM signatures").fetch_all(&pool).await?.into_iter().collect();
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await?;
+        sqlx::query_scalar::<_, String>("SELECT email FROM signatures").fetch_all(pool).await?.into_iter().collect();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(pool).await?;
     let lost = acked.iter().filter(|e| !stored.contains(*e)).count();
     println!("{} acknowledged, {} stored, {lost} lost; integrity_check: {integrity}", acked.len(), stored.len());
     println!("RESULT crash kills={kills} acked={} lost={lost} integrity={integrity}", acked.len());

@@ -1,6 +1,9 @@
 //! The audit log of sensitive actions: viewing a person, exports, role
 //! changes, deletions and changes to sharing. Written in the same transaction
 //! as the action where there is one, so neither happens without the other.
+//! On SQLite the log is a file of its own (see `crate::audit_path`), so a
+//! power cut in the instant between the two files' commits could keep the
+//! action and lose its entry.
 
 use chrono::{DateTime, Utc};
 use tredegar_domain::{AuditAction, AuditId, GroupId, PersonId};
@@ -34,6 +37,12 @@ struct Entry<'a> {
     subject: &'a str,
     detail: &'a str,
     person: Option<PersonId>,
+}
+
+/// How many entries the whole log holds: a restore checks that a backup
+/// came with its log.
+pub async fn count_all(tx: &mut Tx) -> Result<i64> {
+    Ok(scalar!(tx, i64, "SELECT COUNT(*) FROM audit_log")?.unwrap_or(0))
 }
 
 async fn insert(tx: &mut Tx, scope: &Scope, e: Entry<'_>, now: DateTime<Utc>) -> Result<()> {

@@ -68,6 +68,7 @@ pub mod demands;
 pub mod events;
 pub mod export;
 pub mod fields;
+mod files;
 pub mod follow_ups;
 pub mod goals;
 pub mod groups;
@@ -96,6 +97,7 @@ pub mod users;
 pub mod walks;
 pub mod wins;
 
+pub use files::{audit_path, owner_only, sqlite_path};
 pub use scope::Scope;
 
 /// The migration that added `person_terms`.
@@ -246,9 +248,12 @@ impl Db {
             {
                 std::fs::create_dir_all(&dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
             }
+            let audit = sqlite_path(url).map_or_else(|| ":memory:".to_string(), audit_path);
             if let Some(path) = sqlite_path(url) {
                 // SQLite makes the WAL and shared-memory files with the database file's mode.
-                owner_only(std::path::Path::new(path)).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+                for file in [path, &audit] {
+                    owner_only(std::path::Path::new(file)).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+                }
             }
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -270,8 +275,10 @@ impl Db {
             // A file cannot hang up: a ping before each use would only be
             // another hop to the connection's thread.
             let pool = || SqlitePoolOptions::new().test_before_acquire(false);
-            let write = pool().max_connections(1).connect_with(options.clone()).await?;
-            let read = pool().max_connections(4).connect_with(options.read_only(true)).await?;
+            let write =
+                pool().max_connections(1).after_connect(files::attach_audit(audit.clone(), true)).connect_with(options.clone()).await?;
+            let read =
+                pool().max_connections(4).after_connect(files::attach_audit(audit, false)).connect_with(options.read_only(true)).await?;
             Ok(Db::Sqlite { write, read })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
@@ -391,26 +398,6 @@ impl Db {
             Db::Postgres(pool) => pool.close().await,
         }
     }
-}
-
-/// Make `path` readable and writable by its owner only (0600), creating it
-/// empty if it is missing, whatever the umask: it holds people's data.
-pub fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?;
-    #[cfg(unix)]
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    Ok(())
-}
-
-/// The file path inside a `sqlite://PATH` URL, without query options.
-pub fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
 /// Rows older than a time, newest first, so many at a time: for a timeline,
