@@ -53,6 +53,11 @@ async fn a_member_makes_a_token_for_a_tool_and_revokes_it(app: TestApp) {
     let ids = revocable(&page.body);
     assert_eq!(ids.len(), 1);
 
+    // Revoking asks first, and says what it will do.
+    let ask = organiser.api_token_revoke(SLUG, &ids[0]).await;
+    assert_eq!(ask.status(), StatusCode::OK);
+    assert!(ask.body.contains("Revoke the token <bdi>Parsons sync</bdi>?") && ask.body.contains("stops working at once"), "{}", ask.body);
+    assert_eq!(app.api(&token).get("people").await.0, StatusCode::OK, "asking revokes nothing");
     let revoked = organiser.post_api_token_revoke(SLUG, &ids[0]).await;
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
     assert!(organiser.follow(&revoked).await.body.contains("Token revoked."));
@@ -96,6 +101,8 @@ async fn tokens_are_their_makers_and_their_admins(app: TestApp) {
     assert_eq!(revocable(&all.body).len(), 2, "{}", all.body);
 
     // Nobody revokes a token they cannot see: not a volunteer, not another group's admin.
+    assert_eq!(volunteer.api_token_revoke(SLUG, &organiser_ids[0]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(outsider.api_token_revoke("elsewhere", &organiser_ids[0]).await.status(), StatusCode::NOT_FOUND);
     volunteer.api_tokens(SLUG).await;
     assert_eq!(volunteer.post_api_token_revoke(SLUG, &organiser_ids[0]).await.status(), StatusCode::NOT_FOUND);
     outsider.api_tokens("elsewhere").await;
@@ -103,7 +110,9 @@ async fn tokens_are_their_makers_and_their_admins(app: TestApp) {
     assert_eq!(outsider.post_api_token_revoke("elsewhere", &organiser_ids[0]).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.api(&organisers).get("people").await.0, StatusCode::OK, "still works");
 
-    // The admin can revoke a member's token.
+    // The admin can revoke a member's token, told whose it is.
+    let ask = admin.api_token_revoke(SLUG, &volunteer_ids[0]).await;
+    assert!(ask.body.contains("Volunteer phone</bdi> of <bdi>"), "{}", ask.body);
     admin.api_tokens(SLUG).await;
     assert_eq!(admin.post_api_token_revoke(SLUG, &volunteer_ids[0]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.api(&volunteers).get("people").await.0, StatusCode::UNAUTHORIZED);

@@ -69,6 +69,7 @@ pub struct Conversation {
     pub group_id: tredegar_domain::GroupId,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
+    pub held_by: Option<tredegar_domain::UserId>,
     pub held_by_name: String,
     pub kind: ConversationKind,
     pub held_at: DateTime<Utc>,
@@ -132,6 +133,13 @@ pub async fn log(tx: &mut Tx, scope: &Scope, person: PersonId, c: &NewConversati
         &c.notes,
         now
     )?;
+    raise(tx, scope, id, c, &area, now).await?;
+    crate::ladder::refresh(tx, scope, person, "after a conversation", now).await?;
+    Ok(id)
+}
+
+/// Link a conversation to the themes it raised, adding new ones to the issue list.
+async fn raise(tx: &mut Tx, scope: &Scope, id: ConversationId, c: &NewConversation, area: &str, now: DateTime<Utc>) -> Result<()> {
     let mut themes = Vec::with_capacity(c.themes.len());
     for name in &c.themes {
         themes.push(theme(tx, scope, name, now).await?);
@@ -147,11 +155,60 @@ pub async fn log(tx: &mut Tx, scope: &Scope, person: PersonId, c: &NewConversati
             theme,
             scope.group_id(),
             c.held_at,
-            &area
+            area
         )?;
     }
-    crate::ladder::refresh(tx, scope, person, "after a conversation", now).await?;
-    Ok(id)
+    Ok(())
+}
+
+/// Whether the scope may change or delete this conversation: one about its
+/// own group's people, by an organiser or admin who sees the person, or by
+/// whoever held it while they may still record things about the person.
+pub async fn may_change(tx: &mut Tx, scope: &Scope, c: &Conversation, now: DateTime<Utc>) -> Result<bool> {
+    if c.group_id != scope.group_id() {
+        return Ok(false);
+    }
+    if scope.role().sees_everyone() {
+        return crate::people::sees(tx, scope, c.person_id).await;
+    }
+    Ok(c.held_by.is_some() && c.held_by == scope.user_id() && crate::people::acts_on(tx, scope, c.person_id, now).await?)
+}
+
+/// Put right what a conversation recorded (a typo, a wrong date, an issue
+/// left out); the listening report follows its themes. The caller checks
+/// `may_change` first.
+pub async fn change(tx: &mut Tx, scope: &Scope, was: &Conversation, c: &NewConversation, now: DateTime<Utc>) -> Result<()> {
+    let changed = execute!(
+        tx,
+        "UPDATE conversations SET kind = $3, held_at = $4, place = $5, self_interest = $6, ask = $7, answer = $8, commitments = $9, notes = $10 \
+         WHERE id = $1 AND group_id = $2",
+        was.id,
+        scope.group_id(),
+        c.kind,
+        c.held_at,
+        &c.place,
+        &c.self_interest,
+        &c.ask,
+        c.answer,
+        &c.commitments,
+        &c.notes
+    )?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    execute!(tx, "DELETE FROM conversation_themes WHERE conversation_id = $1", was.id)?;
+    raise(tx, scope, was.id, c, &was.area, now).await?;
+    crate::ladder::refresh(tx, scope, was.person_id, "after a conversation was changed", now).await
+}
+
+/// Delete a conversation and the themes it raised; follow-ups it led to
+/// stay. The caller checks `may_change` first.
+pub async fn delete(tx: &mut Tx, scope: &Scope, c: &Conversation, now: DateTime<Utc>) -> Result<()> {
+    let gone = execute!(tx, "DELETE FROM conversations WHERE id = $1 AND group_id = $2", c.id, scope.group_id())?;
+    if gone == 0 {
+        return Err(DbError::NotFound);
+    }
+    crate::ladder::refresh(tx, scope, c.person_id, "after a conversation was deleted", now).await
 }
 
 /// The postcode district of the person's main address ("CF10" of "CF10 1AA"),
@@ -162,7 +219,7 @@ async fn area_of(tx: &mut Tx, person: PersonId) -> Result<String> {
     Ok(key.map(|k| tredegar_domain::contact::postcode_district(&k)).unwrap_or_default())
 }
 
-pub(crate) const SELECT: &str = "SELECT c.id, c.person_id, p.group_id, p.given_name, p.family_name, c.held_by_name, c.kind, c.held_at, c.place, c.area, \
+pub(crate) const SELECT: &str = "SELECT c.id, c.person_id, p.group_id, p.given_name, p.family_name, c.held_by, c.held_by_name, c.kind, c.held_at, c.place, c.area, \
      c.self_interest, c.ask, c.answer, c.commitments, c.notes FROM conversations c JOIN people p ON p.id = c.person_id";
 
 /// A person's conversations, newest first, if the scope may see them.

@@ -64,12 +64,13 @@ pub async fn held(tx: &mut Tx, scope: &Scope) -> Result<i64> {
 /// Revoke a token the scope may see: it stops working at once. The revoked
 /// token, or NotFound if it is not one of those.
 pub async fn revoke(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<ApiToken> {
-    let token = visible_one(tx, scope, id).await?.ok_or(DbError::NotFound)?;
+    let token = one(tx, scope, id).await?.ok_or(DbError::NotFound)?;
     execute!(tx, "DELETE FROM api_tokens WHERE id = $1 AND group_id = $2", id, scope.group_id())?;
     Ok(token)
 }
 
-async fn visible_one(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<Option<ApiToken>> {
+/// A token the scope may see: its own, or any of the group's for an admin.
+pub async fn one(tx: &mut Tx, scope: &Scope, id: TokenId) -> Result<Option<ApiToken>> {
     let sql = format!("{SELECT} WHERE t.id = $1 AND t.group_id = $2");
     let token = fetch_optional!(tx, ApiToken, sqlx::AssertSqlSafe(sql), id, scope.group_id())?;
     Ok(token.filter(|t| sees_all(scope.role()) || Some(t.user_id) == scope.user_id()))

@@ -117,6 +117,8 @@ paths! {
     RELATIONSHIP_KINDS, relationship_kinds = "/g/{slug}/relationship-kinds" (slug);
 
     CONVERSATION, conversation = "/g/{slug}/conversations/{id}" (slug, id);
+    CONVERSATION_EDIT, conversation_edit = "/g/{slug}/conversations/{id}/edit" (slug, id);
+    CONVERSATION_DELETE, conversation_delete = "/g/{slug}/conversations/{id}/delete" (slug, id);
     /// The issue list: themes people raise.
     THEMES, themes = "/g/{slug}/themes" (slug);
     THEME, theme = "/g/{slug}/themes/{id}" (slug, id);

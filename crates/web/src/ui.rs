@@ -85,6 +85,8 @@ impl Layout {
                 "taken-off" => "Taken off. Their timeline notes it.",
                 "removed" => "Removed.",
                 "conversation" => "Conversation saved. It is on their timeline below.",
+                "conversation-changed" => "Conversation changed. Their timeline notes it.",
+                "conversation-deleted" => "Conversation deleted. Their timeline notes it.",
                 "assessed" => "Assessment saved.",
                 "done" => "Marked done.",
                 "done-emailed" => "Marked done. Thank you. They will be emailed to ask how it went.",

@@ -67,6 +67,22 @@ impl ConversationForm {
         }
     }
 
+    /// The form filled in with what a conversation recorded, to put it right.
+    pub fn of(c: &conversations::Conversation, zone: Zone) -> ConversationForm {
+        ConversationForm {
+            kind: c.kind.as_str().into(),
+            held_at: zone.input_value(&c.held_at),
+            place: c.place.clone(),
+            self_interest: c.self_interest.clone(),
+            themes: c.themes.clone(),
+            ask: c.ask.clone(),
+            answer: c.answer.map(|a| a.as_str().to_string()).unwrap_or_default(),
+            commitments: c.commitments.clone(),
+            notes: c.notes.clone(),
+            ..Default::default()
+        }
+    }
+
     pub fn ticked(&self, theme: &Theme) -> bool {
         self.themes.iter().any(|t| t == &theme.name)
     }

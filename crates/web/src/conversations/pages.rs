@@ -11,9 +11,9 @@ use tredegar_domain::{ConversationId, ConversationKind, FieldErrors, PersonId};
 
 use super::form::{Choices, ConversationForm, record};
 use crate::auth::{CsrfToken, Member};
-use crate::extract::{Form, Path};
+use crate::extract::{Form, Path, Query};
 use crate::paths;
-use crate::ui::{Layout, Page, Zone, render};
+use crate::ui::{Layout, Notice, Page, Zone, render};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -100,6 +100,8 @@ struct ShowPage {
     slug: String,
     zone: Zone,
     c: Conversation,
+    /// Whether the reader may put it right or delete it.
+    may_change: bool,
 }
 
 pub(super) async fn show(
@@ -107,6 +109,7 @@ pub(super) async fn show(
     Member(scope): Member,
     csrf: CsrfToken,
     Path((_, id)): Path<(String, ConversationId)>,
+    Query(notice): Query<Notice>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let c = conversations::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
@@ -114,10 +117,14 @@ pub(super) async fn show(
     let mut tx = state.db.write().await?;
     audit::record_reads(&mut tx, &scope, &[(c.person_id, c.group_id)], &format!("conversation {id}"), state.clock.now()).await?;
     tx.commit().await?;
+    let may_change = super::change::may_change(&state, &scope, &c).await?;
     let title = format!("{} with {}", c.kind.label(), c.person_name());
-    render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| ShowPage {
+    let mut page = Page::new(Layout::for_scope(&title, &scope, csrf), |layout| ShowPage {
         slug: scope.group_slug().into(),
         zone: layout.zone(),
         c,
-    }))
+        may_change,
+    });
+    page.layout = page.layout.notice(&notice);
+    render(page)
 }

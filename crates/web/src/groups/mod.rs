@@ -32,5 +32,5 @@ pub fn router() -> Router<AppState> {
         .route(paths::AUDIT, get(audit::audit_log))
         .route(paths::AUDIT_CSV, get(audit::audit_export))
         .route(paths::API_TOKENS, get(tokens::tokens).post(tokens::create))
-        .route(paths::API_TOKEN_REVOKE, post(tokens::revoke))
+        .route(paths::API_TOKEN_REVOKE, get(tokens::confirm_revoke).post(tokens::revoke))
 }

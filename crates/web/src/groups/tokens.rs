@@ -121,6 +121,34 @@ async fn refused(state: &AppState, scope: &Scope, csrf: CsrfToken, name: String,
     render(page).map(|r| (StatusCode::BAD_REQUEST, r).into_response())
 }
 
+#[derive(Template)]
+#[template(path = "groups/revoke_token.html")]
+pub(super) struct RevokePage {
+    csrf: String,
+    slug: String,
+    token: ApiToken,
+    /// Whose it is, when it is not the reader's own.
+    holder: Option<String>,
+}
+
+/// Revoking cuts a tool off at once: say so, and ask.
+pub(super) async fn confirm_revoke(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, TokenId)>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let token = tokens::one(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    let holder = (Some(token.user_id) != scope.user_id()).then(|| token.holder.clone());
+    render(Page::new(Layout::for_scope("Revoke an API token?", &scope, csrf), |layout| RevokePage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        token,
+        holder,
+    }))
+}
+
 /// Revoke a token: it stops working at once.
 pub(super) async fn revoke(
     State(state): State<AppState>,

@@ -1,0 +1,162 @@
+//! Putting a conversation right (a typo in the notes, the wrong day, an
+//! issue left out) or deleting one logged against the wrong person. Allowed
+//! to whoever held it while they may still record things about the person,
+//! and to organisers and admins; each change goes on the person's timeline,
+//! and a deletion in the audit log.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tredegar_db::conversations::{self, Conversation};
+use tredegar_db::{DbError, Scope, assessments, audit, people};
+use tredegar_domain::people::HistoryKind;
+use tredegar_domain::{AuditAction, ConversationId, FieldErrors};
+
+use super::form::{Choices, ConversationForm};
+use crate::auth::{CsrfToken, Member};
+use crate::extract::{Form, Path};
+use crate::paths;
+use crate::ui::{Layout, Page, Zone, render};
+use crate::{AppError, AppState};
+
+/// The conversation, if the scope may change it; not found otherwise, as
+/// for one it may not see.
+async fn changeable(state: &AppState, scope: &Scope, id: ConversationId) -> Result<Conversation, AppError> {
+    let mut tx = state.db.read().await?;
+    let c = conversations::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    if !conversations::may_change(&mut tx, scope, &c, state.clock.now()).await? {
+        return Err(AppError::not_found());
+    }
+    Ok(c)
+}
+
+/// Whether the scope may change this conversation: for its page's links.
+pub(super) async fn may_change(state: &AppState, scope: &Scope, c: &Conversation) -> Result<bool, AppError> {
+    let mut tx = state.db.read().await?;
+    Ok(conversations::may_change(&mut tx, scope, c, state.clock.now()).await?)
+}
+
+#[derive(Template)]
+#[template(path = "conversations/edit.html")]
+struct EditPage {
+    csrf: String,
+    slug: String,
+    c: Conversation,
+    form: ConversationForm,
+    errors: FieldErrors,
+    choices: Choices,
+}
+
+/// The issue list to tick from; no assessment or follow-up, which have
+/// their own records and history.
+async fn choices(state: &AppState, scope: &Scope) -> Result<Choices, AppError> {
+    let mut tx = state.db.read().await?;
+    let themes = conversations::themes(&mut tx, scope).await?;
+    let levels = assessments::level_names(&mut tx, scope).await?;
+    Ok(Choices { themes, campaigns: Vec::new(), levels, assignees: Vec::new() })
+}
+
+fn edit_page(
+    scope: &Scope,
+    csrf: CsrfToken,
+    c: Conversation,
+    form: ConversationForm,
+    errors: FieldErrors,
+    choices: Choices,
+) -> Page<EditPage> {
+    let title = format!("Change the {} with {}", c.kind.label().to_lowercase(), c.person_name());
+    Page::new(Layout::for_scope(&title, scope, csrf), |layout| EditPage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        c,
+        form,
+        errors,
+        choices,
+    })
+}
+
+pub(super) async fn edit(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, ConversationId)>,
+) -> Result<Response, AppError> {
+    let c = changeable(&state, &scope, id).await?;
+    let form = ConversationForm::of(&c, Zone::of(&scope));
+    let choices = choices(&state, &scope).await?;
+    render(edit_page(&scope, csrf, c, form, FieldErrors::default(), choices))
+}
+
+pub(super) async fn save(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, ConversationId)>,
+    Form(form): Form<ConversationForm>,
+) -> Result<Response, AppError> {
+    let c = changeable(&state, &scope, id).await?;
+    let now = state.clock.now();
+    // Only the conversation's own fields: an assessment or a follow-up sent
+    // along is not this page's to record.
+    let form = ConversationForm { campaign: String::new(), level: String::new(), follow_up: String::new(), ..form };
+    let checked = match form.check(Zone::of(&scope), now) {
+        Ok(checked) => checked.conversation,
+        Err(errors) => {
+            let choices = choices(&state, &scope).await?;
+            return render(edit_page(&scope, csrf, c, form, errors, choices)).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
+        }
+    };
+    let mut tx = state.db.write().await?;
+    conversations::change(&mut tx, &scope, &c, &checked, now).await?;
+    let summary = format!("Changed the record of a {} on {}", c.kind.label().to_lowercase(), Zone::of(&scope).when(&c.held_at));
+    people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Edited, &summary, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=conversation-changed", paths::conversation(scope.group_slug(), id))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "conversations/delete.html")]
+struct DeletePage {
+    csrf: String,
+    slug: String,
+    zone: Zone,
+    c: Conversation,
+}
+
+/// Deleting loses what was said: say what goes, and ask.
+pub(super) async fn confirm_delete(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    csrf: CsrfToken,
+    Path((_, id)): Path<(String, ConversationId)>,
+) -> Result<Response, AppError> {
+    let c = changeable(&state, &scope, id).await?;
+    let title = format!("Delete the {} with {}?", c.kind.label().to_lowercase(), c.person_name());
+    render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| DeletePage {
+        csrf: layout.csrf.clone(),
+        slug: scope.group_slug().into(),
+        zone: layout.zone(),
+        c,
+    }))
+}
+
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Member(scope): Member,
+    Path((_, id)): Path<(String, ConversationId)>,
+) -> Result<Response, AppError> {
+    let c = changeable(&state, &scope, id).await?;
+    let now = state.clock.now();
+    let what = format!("a {} on {} held by {}", c.kind.label().to_lowercase(), Zone::of(&scope).when(&c.held_at), c.held_by_name);
+    let mut tx = state.db.write().await?;
+    match conversations::delete(&mut tx, &scope, &c, now).await {
+        Ok(()) => {}
+        Err(DbError::NotFound) => return Err(AppError::not_found()),
+        Err(e) => return Err(e.into()),
+    }
+    people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Edited, &format!("Deleted the record of {what}"), now).await?;
+    audit::record_about(&mut tx, &scope, AuditAction::Delete, c.person_id, &format!("conversation {id}: {what}"), now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?notice=conversation-deleted", paths::person(scope.group_slug(), c.person_id))).into_response())
+}
