@@ -27,6 +27,11 @@ async fn build_a_segment_and_keep_a_list(app: TestApp) {
     let mut org = app.signed_in(&group, "org@example.org", Role::Organiser).await;
     let page = org.new_segment(SLUG).await;
     assert!(page.body.contains("No rules yet: everyone in the group") && page.body.contains("<strong>3</strong> people match"));
+    // A step at a time, for a phone: the kind of rule first, then only what it needs.
+    assert!(!page.body.contains("name=\"tag\"") && page.body.contains("value=\"choose\""), "{}", page.body);
+    let chosen = org.post_new_segment(SLUG, &[("action", "choose"), ("kind", "tag"), ("combine", "all")]).await;
+    assert!(chosen.body.contains("name=\"tag\"") && !chosen.body.contains("name=\"postcode\""), "{}", chosen.body);
+    assert!(chosen.body.contains("Add the rule") && chosen.body.contains("<strong>3</strong> people match"), "{}", chosen.body);
     // A rule without what it needs is named; nothing is lost.
     let bad = org.post_new_segment(SLUG, &[("action", "add"), ("kind", "tag"), ("combine", "all")]).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
@@ -45,6 +50,7 @@ async fn build_a_segment_and_keep_a_list(app: TestApp) {
     );
     let one = org.post_new_segment(SLUG, &[("action", "add"), ("kind", "tag"), ("tag", &tag), ("combine", "all")]).await;
     assert!(one.body.contains("has the tag “Rent strike”") && one.body.contains("<strong>2</strong> people match"), "{}", one.body);
+    assert!(!one.body.contains("name=\"tag\""), "once added, the next kind is chosen afresh");
     let parts = hidden(&one.body, "parts");
     let two = org
         .post_new_segment(

@@ -32,7 +32,7 @@ pub struct BuilderForm {
     /// The rules so far, as JSON.
     #[serde(default)]
     pub parts: String,
-    /// add, remove-N, count or save.
+    /// choose (a kind of rule), add, remove-N, count or save.
     #[serde(default)]
     pub action: String,
     #[serde(default)]
@@ -97,6 +97,36 @@ impl BuilderForm {
 
     pub fn any(&self) -> bool {
         self.combine == "any"
+    }
+
+    /// What the chosen kind of rule needs filled in (none for "has an email
+    /// address"), or `None` before a kind is chosen: the page asks for only
+    /// those fields, one step after the kind.
+    pub fn needs(&self) -> Option<&'static [&'static str]> {
+        Some(match self.kind.as_str() {
+            "tag" => &["tag"],
+            "assessment" => &["campaign", "levels"],
+            "issue" => &["theme"],
+            "postcode" => &["postcode"],
+            "not_contacted_since" | "contacted_since" => &["day"],
+            "not_contacted_in_days" | "contacted_in_days" => &["days"],
+            "custom" => &["field", "value"],
+            "on_list" => &["list"],
+            "rung" => &["rung"],
+            "never_contacted" | "has_email" | "has_phone" | "subscribed" | "do_not_call" => &[],
+            _ => return None,
+        })
+    }
+
+    /// Whether the chosen kind of rule needs this field.
+    pub fn needs_field(&self, field: &str) -> bool {
+        self.needs().is_some_and(|needs| needs.contains(&field))
+    }
+
+    /// The form after a rule was added: the segment's name and how its rules
+    /// combine, ready to choose the next kind.
+    pub fn after_adding(self) -> BuilderForm {
+        BuilderForm { name: self.name, combine: self.combine, ..Default::default() }
     }
 
     /// The rule the "add" part of the form describes.

@@ -175,6 +175,7 @@ async fn build(state: &AppState, scope: &Scope, csrf: CsrfToken, this: Option<Li
         Err(errors) => return builder_page(state, scope, csrf, this, form, before, errors).await,
     };
     if !save {
+        let form = if form.action == "add" { form.after_adding() } else { form };
         return builder_page(state, scope, csrf, this, form, parts, FieldErrors::default()).await;
     }
     let name = match list_name(&form.name) {
