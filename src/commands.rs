@@ -48,6 +48,9 @@ pub struct ServeArgs {
 
 pub async fn serve(args: DbArgs, serve: ServeArgs) -> anyhow::Result<()> {
     let (db, file) = open(&args).await?;
+    let url = config::database_url(args.database_url.clone(), &file, args.data_dir.clone());
+    // Held until the server stops: `restore` refuses while it is.
+    let _serving = tredegar_db::serving(&url).context("marking the database as in use")?;
     let listen = serve.listen.or(file.listen.clone()).unwrap_or_else(|| config::DEFAULT_LISTEN.to_string());
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
@@ -257,14 +260,20 @@ pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
             bail!("{} already exists; choose a new file name", file.display());
         }
     }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+        bail!("{} is not a folder that exists; make it first, or choose another", dir.display());
+    }
     tredegar_db::backup::snapshot(&db, path).await?;
     println!("Backed up to {} and its audit log to {audit}", path.display());
     Ok(())
 }
 
+/// The staging copy's files and what SQLite made beside them.
 fn remove_staging(staging: &str, staging_audit: &str) {
     for file in [staging, staging_audit] {
-        let _ = std::fs::remove_file(file);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{file}{suffix}"));
+        }
     }
 }
 
@@ -281,6 +290,9 @@ fn sqlite_only(args: &DbArgs) -> anyhow::Result<String> {
 pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     let url = sqlite_only(&args)?;
     let target = tredegar_db::sqlite_path(&url).ok_or_else(|| anyhow!("the database URL names no file"))?;
+    if tredegar_db::is_served(target) {
+        bail!("Tredegar is serving {target}: stop the server first, then restore");
+    }
     // A backup is two files: the database, and its audit log beside it.
     let audit = tredegar_db::audit_path(&path.to_string_lossy());
     // Copy beside the target and check the copy is a Tredegar database; the
@@ -307,9 +319,9 @@ pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     };
     let users = match checked.await {
         Ok((users, Ok(_))) => users,
-        Ok((_, Err(e))) => {
+        Ok((_, Err(_))) => {
             remove_staging(&staging, &staging_audit);
-            bail!("{} has no audit log beside it ({audit}: {e}); a backup is both files", path.display());
+            bail!("{} has no audit log beside it: {audit} is missing or is not its log. A backup is both files", path.display());
         }
         Err(e) => {
             remove_staging(&staging, &staging_audit);
@@ -322,8 +334,15 @@ pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
             let _ = std::fs::remove_file(format!("{file}{suffix}"));
         }
     }
-    std::fs::rename(&staging_audit, &target_audit).with_context(|| format!("replacing {target_audit}"))?;
-    std::fs::rename(&staging, target).with_context(|| format!("replacing {target}"))?;
+    for (from, to) in [(staging_audit.as_str(), target_audit.as_str()), (staging.as_str(), target)] {
+        std::fs::rename(from, to).with_context(|| format!("replacing {to}"))?;
+        // What the check wrote to the copy's log goes with it; SQLite reads it back.
+        let log = format!("{from}-wal");
+        if Path::new(&log).exists() {
+            std::fs::rename(&log, format!("{to}-wal")).with_context(|| format!("replacing {to}-wal"))?;
+        }
+    }
+    remove_staging(&staging, &staging_audit);
     let db = Db::connect(&url).await?;
     db.migrate().await?;
     db.close().await;

@@ -219,6 +219,12 @@ fn backup_while_serving_then_restore() {
     std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut said).unwrap();
     assert!(said.contains("Tredegar is running. Open http://") && said.contains("/ to sign in"), "{said}");
     let backup = tredegar(d, &["backup", "snapshot.db"]);
+    let nowhere = tredegar(d, &["backup", "missing/snapshot.db"]);
+    assert!(!nowhere.status.success() && String::from_utf8_lossy(&nowhere.stderr).contains("missing is not a folder that exists"));
+    // Restoring under a running server would leave it writing to deleted files.
+    let under = tredegar(d, &["restore", "snapshot.db"]);
+    assert!(!under.status.success(), "{}", String::from_utf8_lossy(&under.stdout));
+    assert!(String::from_utf8_lossy(&under.stderr).contains("stop the server first"), "{}", String::from_utf8_lossy(&under.stderr));
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
@@ -242,6 +248,8 @@ fn backup_while_serving_then_restore() {
     assert!(made.status.success());
     let restored = tredegar(d, &["restore", "snapshot.db"]);
     assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    let left: Vec<_> = std::fs::read_dir(d.join("tredegar-data")).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    assert!(!left.iter().any(|f| f.contains(".restoring")), "the staging copy is cleared away: {left:?}");
     // The group made after the backup is gone; the demo group is back.
     let dup = tredegar(d, &["group", "create", "Made After Backup"]);
     assert!(dup.status.success(), "{}", String::from_utf8_lossy(&dup.stderr));
@@ -395,4 +403,37 @@ fn configuration_layers_file_then_environment_then_flags() {
     std::fs::remove_file(d.join("tredegar.toml")).unwrap();
     let scheme = tredegar(d, &["group", "create", "X", "--database-url", "mysql://localhost/x"]);
     assert!(String::from_utf8_lossy(&scheme.stderr).contains("must start with sqlite:// or postgres://"));
+}
+
+/// The audit log moves to its own file in two steps of one file each (copy,
+/// then drop the old table): a database stopped between them, or one from
+/// before the move, finishes it at the next start, losing and doubling nothing.
+#[tokio::test]
+async fn the_audit_log_moves_to_its_own_file_whatever_stopped_it() {
+    let app = TestApp::sqlite().await;
+    let group = app.group("Brookfield Estate", None).await;
+    let scope = app.scope(app.user(&group, "admin@example.org", Role::Admin).await, &group).await;
+    let mut tx = app.db.write().await.unwrap();
+    tredegar_db::audit::record(&mut tx, &scope, tredegar_domain::AuditAction::Export, "everything", "a test", chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let Db::Sqlite { write, .. } = &app.db else { panic!("sqlite") };
+    let moved = || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit.audit_log").fetch_one(write);
+    let before = moved().await.unwrap();
+    assert_eq!(before, 1);
+    // As if stopped after the copy: the old table still holds every entry, and one more from before.
+    sqlx::query("CREATE TABLE main.audit_log AS SELECT * FROM audit.audit_log").execute(write).await.unwrap();
+    sqlx::query(
+        "INSERT INTO main.audit_log (id, group_id, user_id, user_name, action, subject, detail, at, person_id) \
+         SELECT randomblob(16), group_id, user_id, user_name, action, subject, 'from the old file', at, person_id FROM audit.audit_log LIMIT 1",
+    )
+    .execute(write)
+    .await
+    .unwrap();
+    app.db.migrate().await.unwrap();
+    assert_eq!(moved().await.unwrap(), before + 1, "nothing doubled, nothing lost");
+    let old: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'audit_log'").fetch_one(write).await.unwrap();
+    assert_eq!(old, 0, "the old table is gone");
+    assert_eq!(crate::helpers::audited(&app, "from the old file").await, 1);
 }

@@ -97,7 +97,7 @@ pub mod users;
 pub mod walks;
 pub mod wins;
 
-pub use files::{audit_path, owner_only, sqlite_path};
+pub use files::{audit_path, is_served, owner_only, serving, sqlite_path};
 pub use scope::Scope;
 
 /// The migration that added `person_terms`.
@@ -292,7 +292,10 @@ impl Db {
     pub async fn migrate(&self) -> Result<()> {
         let had_terms = self.has_migration(SEARCH_TERMS).await;
         match self {
-            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Sqlite { write, .. } => {
+                sqlx::migrate!("./migrations/sqlite").run(write).await?;
+                files::move_audit_log(write).await?;
+            }
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         // Search terms are folded in Rust, so the migration that made their
