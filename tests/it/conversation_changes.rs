@@ -43,6 +43,7 @@ async fn a_conversation_is_put_right_then_deleted(app: TestApp) {
     assert_eq!(form.status(), StatusCode::OK);
     assert!(form.body.contains("Works nigths") && form.body.contains("value=\"2026-11-20T18:30\""), "{}", form.body);
     assert!(form.body.contains("value=\"Damp\" checked") && !form.body.contains("name=\"follow_up\""), "{}", form.body);
+    assert_eq!(audited(&app, &format!("%conversation {id}, to change it%")).await, 1, "the form shows the notes: audited");
 
     // A bad change is refused, naming the field, and nothing changes.
     let bad = org.post_conversation_edit(SLUG, &id, &[("kind", "door_knock"), ("held_at", "next week"), ("notes", "x")]).await;
@@ -59,8 +60,11 @@ async fn a_conversation_is_put_right_then_deleted(app: TestApp) {
     assert!(page.body.contains("Damp") && !page.body.contains(">Lifts<"), "{}", page.body);
     assert_eq!(count(&app, TALLIED).await, 1, "the listening report counts what it raises now");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM listening_days WHERE day = '2026-11-19'").await, 1, "on its new day");
+    // Saving it again as it is records nothing.
+    let again = org.post_conversation_edit(SLUG, &id, &fixed).await;
+    assert!(org.follow(&again).await.body.contains("Nothing was changed."));
     let timeline = org.person(SLUG, &sian).await;
-    assert!(timeline.body.contains("Changed the record of a door knock on"), "{}", timeline.body);
+    assert_eq!(timeline.body.matches("Changed the record of a door knock on").count(), 1, "{}", timeline.body);
 
     // Deleting asks first, says what goes, and then leaves only the timeline's note and the audit entry.
     let ask = org.conversation_delete(SLUG, &id).await;
@@ -70,6 +74,7 @@ async fn a_conversation_is_put_right_then_deleted(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.body);
     let person = org.follow(&r).await;
     assert!(person.body.contains("Conversation deleted.") && person.body.contains("Deleted the record of a door knock"), "{}", person.body);
+    assert!(person.body.contains("<span class=\"badge\">deleted</span>"), "{}", person.body);
     assert_eq!(org.get(paths::conversation(SLUG, &id)).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(count(&app, TALLIED).await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM conversation_themes").await, 0);

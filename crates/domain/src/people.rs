@@ -173,6 +173,8 @@ pub enum HistoryKind {
     /// Mutual aid: they asked for help, said how it went, or said they
     /// would like to get involved.
     Aid,
+    /// A record about them was deleted (a conversation logged by mistake).
+    Deleted,
 }
 
 crate::stored_as_text!(HistoryKind {
@@ -185,6 +187,7 @@ crate::stored_as_text!(HistoryKind {
     Unsubscribed = "unsubscribed",
     Moved = "moved",
     Aid = "aid",
+    Deleted = "deleted",
 });
 
 /// The kinds of custom field a group can define.

@@ -87,6 +87,7 @@ impl Layout {
                 "conversation" => "Conversation saved. It is on their timeline below.",
                 "conversation-changed" => "Conversation changed. Their timeline notes it.",
                 "conversation-deleted" => "Conversation deleted. Their timeline notes it.",
+                "unchanged" => "Nothing was changed.",
                 "assessed" => "Assessment saved.",
                 "done" => "Marked done.",
                 "done-emailed" => "Marked done. Thank you. They will be emailed to ask how it went.",

@@ -8,8 +8,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use tredegar_db::conversations::{self, Conversation};
+use tredegar_db::conversations::{self, Conversation, NewConversation};
 use tredegar_db::{DbError, Scope, assessments, audit, people};
+use tredegar_domain::conversations::theme_key;
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{AuditAction, ConversationId, FieldErrors};
 
@@ -83,6 +84,11 @@ pub(super) async fn edit(
     Path((_, id)): Path<(String, ConversationId)>,
 ) -> Result<Response, AppError> {
     let c = changeable(&state, &scope, id).await?;
+    // The form shows the notes: a read like the conversation's own page.
+    let mut tx = state.db.write().await?;
+    audit::record_reads(&mut tx, &scope, &[(c.person_id, c.group_id)], &format!("conversation {id}, to change it"), state.clock.now())
+        .await?;
+    tx.commit().await?;
     let form = ConversationForm::of(&c, Zone::of(&scope));
     let choices = choices(&state, &scope).await?;
     render(edit_page(&scope, csrf, c, form, FieldErrors::default(), choices))
@@ -107,12 +113,26 @@ pub(super) async fn save(
             return render(edit_page(&scope, csrf, c, form, errors, choices)).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
         }
     };
+    if unchanged(&c, &checked) {
+        return Ok(Redirect::to(&format!("{}?notice=unchanged", paths::conversation(scope.group_slug(), id))).into_response());
+    }
     let mut tx = state.db.write().await?;
     conversations::change(&mut tx, &scope, &c, &checked, now).await?;
     let summary = format!("Changed the record of a {} on {}", c.kind.label().to_lowercase(), Zone::of(&scope).when(&c.held_at));
     people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Edited, &summary, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=conversation-changed", paths::conversation(scope.group_slug(), id))).into_response())
+}
+
+/// Whether saving would record nothing new: then the timeline is not told of a change.
+fn unchanged(was: &Conversation, now: &NewConversation) -> bool {
+    let mut themes = now.themes.iter().map(|t| theme_key(t)).collect::<Vec<_>>();
+    let mut had = was.themes.iter().map(|t| theme_key(t)).collect::<Vec<_>>();
+    themes.sort();
+    had.sort();
+    (was.kind, was.held_at, &was.place, &was.self_interest, &was.ask, was.answer, &was.commitments, &was.notes)
+        == (now.kind, now.held_at, &now.place, &now.self_interest, &now.ask, now.answer, &now.commitments, &now.notes)
+        && themes == had
 }
 
 #[derive(Template)]
@@ -155,7 +175,7 @@ pub(super) async fn delete(
         Err(DbError::NotFound) => return Err(AppError::not_found()),
         Err(e) => return Err(e.into()),
     }
-    people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Edited, &format!("Deleted the record of {what}"), now).await?;
+    people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Deleted, &format!("Deleted the record of {what}"), now).await?;
     audit::record_about(&mut tx, &scope, AuditAction::Delete, c.person_id, &format!("conversation {id}: {what}"), now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=conversation-deleted", paths::person(scope.group_slug(), c.person_id))).into_response())

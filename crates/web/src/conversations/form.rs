@@ -108,7 +108,7 @@ impl ConversationForm {
         let held_at = errors.check(zone.parse_input("held_at", &self.held_at));
         // A conversation is logged after it happens; an hour's grace for clocks.
         if held_at.is_some_and(|t| t > now + chrono::Duration::hours(1)) {
-            errors.push(Problem::new("held_at", "is in the future: log a conversation once it has happened"));
+            errors.push(Problem::new("held_at", "is in the future: a conversation is recorded once it has happened"));
         }
         let text = |errors: &mut FieldErrors, field: &str, value: &str, max: usize| {
             errors.check(optional_text(field, value, max)).flatten().unwrap_or_default()
