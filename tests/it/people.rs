@@ -360,6 +360,16 @@ async fn deleting_a_person_leaves_only_an_id_in_the_audit_log(app: TestApp) {
     assert!(found.is_none(), "erasure is a real delete");
     // The search terms have no foreign key: a trigger takes them with the person.
     assert_eq!(count(&app, "SELECT COUNT(*) FROM person_terms").await, 0, "no search term outlives its person");
+    // Nor is there a copy left in any of SQLite's files: the database, the
+    // audit log's, or their write-ahead logs.
+    if let Some(path) = tredegar_db::sqlite_path(&app.db_url) {
+        let dir = std::path::Path::new(path).parent().unwrap();
+        for file in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            let bytes = std::fs::read(file.path()).unwrap_or_default();
+            let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+            assert!(!has(b"Zebedee") && !has(b"zeb@example.org"), "{:?} still holds the erased person", file.file_name());
+        }
+    }
 }
 
 async fn the_people_export_carries_every_field(app: TestApp) {

@@ -379,6 +379,10 @@ pub async fn delete(
     // An import queued or running now may bring them back, even if it has finished by the time its file is looked at.
     let importing = uploads::kept(&mut tx, &scope).await?.iter().any(|(_, s)| matches!(s, UploadStatus::Queued | UploadStatus::Running));
     tx.commit().await?;
+    // The write-ahead log may still hold pages from before the delete: empty it.
+    if let Err(e) = state.db.forget_deleted().await {
+        tracing::warn!(error = %e, "a person was erased, but the write-ahead log could not be emptied now; the next checkpoint does it");
+    }
     // They are erased; what is left is their copies in uploaded files.
     let notice = match crate::uploads::forget(&state, &scope, &person.details).await {
         Ok(f) if f.in_use > 0 || importing => "deleted-import-running",
