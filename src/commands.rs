@@ -268,14 +268,18 @@ pub async fn backup(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The staging copy's files and what SQLite made beside them.
-fn remove_staging(staging: &str, staging_audit: &str) {
-    for file in [staging, staging_audit] {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{file}{suffix}"));
+/// Remove each file name with each of these endings ("" for the file
+/// itself, "-wal" and "-shm" for what SQLite makes beside it), if there.
+fn remove_each(files: [&str; 2], endings: &[&str]) {
+    for file in files {
+        for ending in endings {
+            let _ = std::fs::remove_file(format!("{file}{ending}"));
         }
     }
 }
+
+/// A staging copy's files, whole.
+const STAGED: &[&str] = &["", "-wal", "-shm"];
 
 /// Backup and restore are ours on SQLite; on PostgreSQL, pg_dump does it. Returns the URL.
 fn sqlite_only(args: &DbArgs) -> anyhow::Result<String> {
@@ -320,20 +324,16 @@ pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
     let users = match checked.await {
         Ok((users, Ok(_))) => users,
         Ok((_, Err(_))) => {
-            remove_staging(&staging, &staging_audit);
+            remove_each([&staging, &staging_audit], STAGED);
             bail!("{} has no audit log beside it: {audit} is missing or is not its log. A backup is both files", path.display());
         }
         Err(e) => {
-            remove_staging(&staging, &staging_audit);
+            remove_each([&staging, &staging_audit], STAGED);
             bail!("{} is not a Tredegar backup: {e}", path.display());
         }
     };
     let target_audit = tredegar_db::audit_path(target);
-    for file in [target, target_audit.as_str()] {
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{file}{suffix}"));
-        }
-    }
+    remove_each([target, &target_audit], &["-wal", "-shm"]);
     for (from, to) in [(staging_audit.as_str(), target_audit.as_str()), (staging.as_str(), target)] {
         std::fs::rename(from, to).with_context(|| format!("replacing {to}"))?;
         // What the check wrote to the copy's log goes with it; SQLite reads it back.
@@ -342,7 +342,7 @@ pub async fn restore(args: DbArgs, path: &Path) -> anyhow::Result<()> {
             std::fs::rename(&log, format!("{to}-wal")).with_context(|| format!("replacing {to}-wal"))?;
         }
     }
-    remove_staging(&staging, &staging_audit);
+    remove_each([&staging, &staging_audit], STAGED);
     let db = Db::connect(&url).await?;
     db.migrate().await?;
     db.close().await;

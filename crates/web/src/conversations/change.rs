@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tredegar_db::conversations::{self, Conversation, NewConversation};
-use tredegar_db::{DbError, Scope, assessments, audit, people};
+use tredegar_db::{Scope, Tx, assessments, audit, people};
 use tredegar_domain::conversations::theme_key;
 use tredegar_domain::people::HistoryKind;
 use tredegar_domain::{AuditAction, ConversationId, FieldErrors};
@@ -22,20 +22,14 @@ use crate::ui::{Layout, Page, Zone, render};
 use crate::{AppError, AppState};
 
 /// The conversation, if the scope may change it; not found otherwise, as
-/// for one it may not see.
-async fn changeable(state: &AppState, scope: &Scope, id: ConversationId) -> Result<Conversation, AppError> {
-    let mut tx = state.db.read().await?;
-    let c = conversations::get(&mut tx, scope, id).await?.ok_or_else(AppError::not_found)?;
-    if !conversations::may_change(&mut tx, scope, &c, state.clock.now()).await? {
+/// for one it may not see. Asked in the transaction that writes, so the
+/// answer still holds when the change is made.
+async fn changeable(tx: &mut Tx, state: &AppState, scope: &Scope, id: ConversationId) -> Result<Conversation, AppError> {
+    let c = conversations::get(tx, scope, id).await?.ok_or_else(AppError::not_found)?;
+    if !conversations::may_change(tx, scope, &c, state.clock.now()).await? {
         return Err(AppError::not_found());
     }
     Ok(c)
-}
-
-/// Whether the scope may change this conversation: for its page's links.
-pub(super) async fn may_change(state: &AppState, scope: &Scope, c: &Conversation) -> Result<bool, AppError> {
-    let mut tx = state.db.read().await?;
-    Ok(conversations::may_change(&mut tx, scope, c, state.clock.now()).await?)
 }
 
 #[derive(Template)]
@@ -51,10 +45,9 @@ struct EditPage {
 
 /// The issue list to tick from; no assessment or follow-up, which have
 /// their own records and history.
-async fn choices(state: &AppState, scope: &Scope) -> Result<Choices, AppError> {
-    let mut tx = state.db.read().await?;
-    let themes = conversations::themes(&mut tx, scope).await?;
-    let levels = assessments::level_names(&mut tx, scope).await?;
+async fn choices(tx: &mut Tx, scope: &Scope) -> Result<Choices, AppError> {
+    let themes = conversations::themes(tx, scope).await?;
+    let levels = assessments::level_names(tx, scope).await?;
     Ok(Choices { themes, campaigns: Vec::new(), levels, assignees: Vec::new() })
 }
 
@@ -83,14 +76,16 @@ pub(super) async fn edit(
     csrf: CsrfToken,
     Path((_, id)): Path<(String, ConversationId)>,
 ) -> Result<Response, AppError> {
-    let c = changeable(&state, &scope, id).await?;
+    let mut tx = state.db.read().await?;
+    let c = changeable(&mut tx, &state, &scope, id).await?;
+    let choices = choices(&mut tx, &scope).await?;
+    drop(tx);
     // The form shows the notes: a read like the conversation's own page.
     let mut tx = state.db.write().await?;
     audit::record_reads(&mut tx, &scope, &[(c.person_id, c.group_id)], &format!("conversation {id}, to change it"), state.clock.now())
         .await?;
     tx.commit().await?;
     let form = ConversationForm::of(&c, Zone::of(&scope));
-    let choices = choices(&state, &scope).await?;
     render(edit_page(&scope, csrf, c, form, FieldErrors::default(), choices))
 }
 
@@ -101,7 +96,6 @@ pub(super) async fn save(
     Path((_, id)): Path<(String, ConversationId)>,
     Form(form): Form<ConversationForm>,
 ) -> Result<Response, AppError> {
-    let c = changeable(&state, &scope, id).await?;
     let now = state.clock.now();
     // Only the conversation's own fields: an assessment or a follow-up sent
     // along is not this page's to record.
@@ -109,14 +103,18 @@ pub(super) async fn save(
     let checked = match form.check(Zone::of(&scope), now) {
         Ok(checked) => checked.conversation,
         Err(errors) => {
-            let choices = choices(&state, &scope).await?;
+            let mut tx = state.db.read().await?;
+            let c = changeable(&mut tx, &state, &scope, id).await?;
+            let choices = choices(&mut tx, &scope).await?;
+            drop(tx);
             return render(edit_page(&scope, csrf, c, form, errors, choices)).map(|r| (StatusCode::BAD_REQUEST, r).into_response());
         }
     };
+    let mut tx = state.db.write().await?;
+    let c = changeable(&mut tx, &state, &scope, id).await?;
     if unchanged(&c, &checked) {
         return Ok(Redirect::to(&format!("{}?notice=unchanged", paths::conversation(scope.group_slug(), id))).into_response());
     }
-    let mut tx = state.db.write().await?;
     conversations::change(&mut tx, &scope, &c, &checked, now).await?;
     let summary = format!("Changed the record of a {} on {}", c.kind.label().to_lowercase(), Zone::of(&scope).when(&c.held_at));
     people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Edited, &summary, now).await?;
@@ -151,7 +149,9 @@ pub(super) async fn confirm_delete(
     csrf: CsrfToken,
     Path((_, id)): Path<(String, ConversationId)>,
 ) -> Result<Response, AppError> {
-    let c = changeable(&state, &scope, id).await?;
+    let mut tx = state.db.read().await?;
+    let c = changeable(&mut tx, &state, &scope, id).await?;
+    drop(tx);
     let title = format!("Delete the {} with {}?", c.kind.label().to_lowercase(), c.person_name());
     render(Page::new(Layout::for_scope(&title, &scope, csrf), |layout| DeletePage {
         csrf: layout.csrf.clone(),
@@ -166,15 +166,11 @@ pub(super) async fn delete(
     Member(scope): Member,
     Path((_, id)): Path<(String, ConversationId)>,
 ) -> Result<Response, AppError> {
-    let c = changeable(&state, &scope, id).await?;
     let now = state.clock.now();
-    let what = format!("a {} on {} held by {}", c.kind.label().to_lowercase(), Zone::of(&scope).when(&c.held_at), c.held_by_name);
     let mut tx = state.db.write().await?;
-    match conversations::delete(&mut tx, &scope, &c, now).await {
-        Ok(()) => {}
-        Err(DbError::NotFound) => return Err(AppError::not_found()),
-        Err(e) => return Err(e.into()),
-    }
+    let c = changeable(&mut tx, &state, &scope, id).await?;
+    let what = format!("a {} on {} held by {}", c.kind.label().to_lowercase(), Zone::of(&scope).when(&c.held_at), c.held_by_name);
+    conversations::delete(&mut tx, &scope, &c, now).await?;
     people::add_event(&mut tx, &scope, c.person_id, HistoryKind::Deleted, &format!("Deleted the record of {what}"), now).await?;
     audit::record_about(&mut tx, &scope, AuditAction::Delete, c.person_id, &format!("conversation {id}: {what}"), now).await?;
     tx.commit().await?;

@@ -113,11 +113,11 @@ pub(super) async fn show(
 ) -> Result<Response, AppError> {
     let mut tx = state.db.read().await?;
     let c = conversations::get(&mut tx, &scope, id).await?.ok_or_else(AppError::not_found)?;
+    let may_change = conversations::may_change(&mut tx, &scope, &c, state.clock.now()).await?;
     drop(tx);
     let mut tx = state.db.write().await?;
     audit::record_reads(&mut tx, &scope, &[(c.person_id, c.group_id)], &format!("conversation {id}"), state.clock.now()).await?;
     tx.commit().await?;
-    let may_change = super::change::may_change(&state, &scope, &c).await?;
     let title = format!("{} with {}", c.kind.label(), c.person_name());
     let mut page = Page::new(Layout::for_scope(&title, &scope, csrf), |layout| ShowPage {
         slug: scope.group_slug().into(),

@@ -63,24 +63,32 @@ pub struct BuilderForm {
     pub days: String,
 }
 
-/// The kinds of rule the builder offers, with their words.
-pub const KINDS: &[(&str, &str)] = &[
-    ("tag", "Has a tag"),
-    ("assessment", "Assessed at a level on a campaign"),
-    ("issue", "Raised an issue"),
-    ("postcode", "Lives in a postcode or district"),
-    ("not_contacted_since", "Not spoken to since a day (or never)"),
-    ("contacted_since", "Spoken to since a day"),
-    ("not_contacted_in_days", "Not spoken to in the last N days (or never)"),
-    ("contacted_in_days", "Spoken to in the last N days"),
-    ("never_contacted", "Never spoken to"),
-    ("has_email", "Has an email address"),
-    ("has_phone", "Has a phone number"),
-    ("subscribed", "Subscribed to emails"),
-    ("custom", "A custom field has a value"),
-    ("on_list", "Is on another list or segment"),
-    ("do_not_call", "Asked not to be called"),
-    ("rung", "Stands on a rung of the ladder"),
+/// A kind of rule the builder offers: its value, its words, and the fields
+/// it needs filled in (none for "has an email address").
+pub struct Kind {
+    pub value: &'static str,
+    pub words: &'static str,
+    pub needs: &'static [&'static str],
+}
+
+/// The kinds of rule the builder offers.
+pub const KINDS: &[Kind] = &[
+    Kind { value: "tag", words: "Has a tag", needs: &["tag"] },
+    Kind { value: "assessment", words: "Assessed at a level on a campaign", needs: &["campaign", "levels"] },
+    Kind { value: "issue", words: "Raised an issue", needs: &["theme"] },
+    Kind { value: "postcode", words: "Lives in a postcode or district", needs: &["postcode"] },
+    Kind { value: "not_contacted_since", words: "Not spoken to since a day (or never)", needs: &["day"] },
+    Kind { value: "contacted_since", words: "Spoken to since a day", needs: &["day"] },
+    Kind { value: "not_contacted_in_days", words: "Not spoken to in the last N days (or never)", needs: &["days"] },
+    Kind { value: "contacted_in_days", words: "Spoken to in the last N days", needs: &["days"] },
+    Kind { value: "never_contacted", words: "Never spoken to", needs: &[] },
+    Kind { value: "has_email", words: "Has an email address", needs: &[] },
+    Kind { value: "has_phone", words: "Has a phone number", needs: &[] },
+    Kind { value: "subscribed", words: "Subscribed to emails", needs: &[] },
+    Kind { value: "custom", words: "A custom field has a value", needs: &["field", "value"] },
+    Kind { value: "on_list", words: "Is on another list or segment", needs: &["list"] },
+    Kind { value: "do_not_call", words: "Asked not to be called", needs: &[] },
+    Kind { value: "rung", words: "Stands on a rung of the ladder", needs: &["rung"] },
 ];
 
 fn id<T: std::str::FromStr>(field: &str, s: &str, what: &str) -> Result<T, Problem> {
@@ -99,23 +107,11 @@ impl BuilderForm {
         self.combine == "any"
     }
 
-    /// What the chosen kind of rule needs filled in (none for "has an email
-    /// address"), or `None` before a kind is chosen: the page asks for only
-    /// those fields, one step after the kind.
+    /// What the chosen kind of rule needs filled in, or `None` before a
+    /// kind is chosen: the page asks for only those fields, one step after
+    /// the kind.
     pub fn needs(&self) -> Option<&'static [&'static str]> {
-        Some(match self.kind.as_str() {
-            "tag" => &["tag"],
-            "assessment" => &["campaign", "levels"],
-            "issue" => &["theme"],
-            "postcode" => &["postcode"],
-            "not_contacted_since" | "contacted_since" => &["day"],
-            "not_contacted_in_days" | "contacted_in_days" => &["days"],
-            "custom" => &["field", "value"],
-            "on_list" => &["list"],
-            "rung" => &["rung"],
-            "never_contacted" | "has_email" | "has_phone" | "subscribed" | "do_not_call" => &[],
-            _ => return None,
-        })
+        KINDS.iter().find(|k| k.value == self.kind).map(|k| k.needs)
     }
 
     /// Whether the chosen kind of rule needs this field.

@@ -12,7 +12,7 @@ use tredegar_domain::contact::required_line;
 use tredegar_domain::segments::{ListKind, Node};
 use tredegar_domain::{FieldErrors, ListId, PersonId, Problem};
 
-use super::builder::{BuilderForm, KINDS, Names, Part, node, parts_of};
+use super::builder::{BuilderForm, KINDS, Kind, Names, Part, node, parts_of};
 use crate::auth::{CsrfToken, Organiser};
 use crate::extract::{Form, Path, Query};
 use crate::paths;
@@ -99,7 +99,7 @@ struct BuilderPage {
     parts_json: String,
     count: Option<i64>,
     names: Names,
-    kinds: &'static [(&'static str, &'static str)],
+    kinds: &'static [Kind],
     errors: FieldErrors,
 }
 
